@@ -1,0 +1,47 @@
+import { CoreError } from "../src/core/errors.js";
+import add from "./add.js";
+import audit from "./audit.js";
+import edit from "./edit.js";
+import { helpCommand } from "./help.js";
+import { type Command, type CommandContext, type CommandResult, parseCommandInput } from "./lib/command.js";
+import list from "./list.js";
+import perms from "./perms.js";
+import remove from "./remove.js";
+import resend from "./resend.js";
+import revoke from "./revoke.js";
+import role from "./role.js";
+import settings from "./settings.js";
+import whoami from "./whoami.js";
+
+const help = helpCommand(() => COMMANDS.map(({ usage, summary }) => ({ usage, summary })));
+
+/** Every `/team` subcommand, in the order help lists them. */
+export const COMMANDS: readonly Command[] = [
+  help,
+  whoami,
+  list,
+  add,
+  edit,
+  role,
+  remove,
+  resend,
+  revoke,
+  perms,
+  audit,
+  settings,
+];
+
+export const findCommand = (name: string): Command | undefined =>
+  COMMANDS.find((command) => command.name === name.toLowerCase());
+
+/** Runs `/team <words…>` (or `rolecall --as … <words…>`) for one actor. */
+export const runCommand = (ctx: CommandContext, words: readonly string[]): CommandResult => {
+  const [name = "help", ...rest] = words;
+  const command = findCommand(name);
+  if (!command) {
+    throw new CoreError("INVALID_INPUT", `There is no "${name}" command. Try "help" for the list.`);
+  }
+  return command.run(ctx, parseCommandInput(command, rest));
+};
+
+export type { CommandContext, CommandResult };

@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { MEMBER_STATUSES } from "../src/core/model.js";
+import { isRole, type Role } from "../src/core/roles.js";
+import { noFlags } from "./lib/args.js";
+import { defineCommand, unknownFlags } from "./lib/command.js";
+
+const LISTABLE_STATUSES = MEMBER_STATUSES.filter((s) => s !== "removed");
+
+/** `list [owner|admin|teammate] [invited|active]`, in either order. */
+const filterSchema = z.array(z.string()).transform((words, ctx) => {
+  const filter: { role?: Role; status?: "invited" | "active" } = {};
+  for (const raw of words) {
+    const word = raw.toLowerCase();
+    if (isRole(word) && !filter.role) filter.role = word;
+    else if ((LISTABLE_STATUSES as readonly string[]).includes(word) && !filter.status) {
+      filter.status = word as "invited" | "active";
+    } else {
+      ctx.addIssue({ code: "custom", message: `"${raw}" is not a role or a status to filter by.` });
+    }
+  }
+  return filter;
+});
+
+export default defineCommand({
+  name: "list",
+  usage: "list [owner|admin|teammate] [invited|active]",
+  summary: "The team: name, email, role, status, invite state",
+  toInput: (args) => ({ filter: args.positionals, flags: unknownFlags(args, []) }),
+  schema: z.object({ filter: filterSchema, flags: noFlags }),
+  run: ({ core, actor }, { filter }) => ({ type: "list", filter, ...core.listMembers(actor, filter) }),
+});

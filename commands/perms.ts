@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { noFlags, noMore, roleArg } from "./lib/args.js";
+import { defineCommand, unknownFlags } from "./lib/command.js";
+
+const toggle = z.object({
+  verb: z.enum(["grant", "revoke"], { message: 'After "perms", say "grant" or "revoke".' }),
+  role: roleArg,
+  permission: z.string({ message: "Name a permission, e.g. export_users." }),
+  extra: noMore,
+  flags: noFlags,
+});
+const show = z.object({ verb: z.undefined(), flags: noFlags });
+
+export default defineCommand({
+  name: "perms",
+  usage: "perms | perms grant|revoke <admin|teammate> <permission>",
+  summary: "The permission matrix, or turn one permission on or off for a role",
+  toInput: ({ positionals: [verb, role, permission, ...extra], ...args }) => ({
+    verb: verb?.toLowerCase(),
+    role,
+    permission,
+    extra,
+    flags: unknownFlags(args, []),
+  }),
+  schema: z.union([show, toggle]),
+  run: ({ core, actor }, input) => {
+    if (input.verb === undefined) return { type: "perms", view: core.permissions(actor) };
+    const change = core.setPermission(actor, {
+      role: input.role,
+      permission: input.permission,
+      allowed: input.verb === "grant",
+    });
+    return { type: "change", change };
+  },
+});

@@ -1,0 +1,225 @@
+import { runCommand } from "../../commands/index.js";
+import { splitFlags } from "../../commands/lib/tokens.js";
+import { ConfigError, loadConfig } from "../config.js";
+import type { AccessCore } from "../core/access-core.js";
+import { CoreError } from "../core/errors.js";
+import { DatabaseTooNewError } from "../store/migrate.js";
+import { wireCore } from "../wiring.js";
+import { runDemo } from "./demo.js";
+import { auditCsv, auditJson, auditLine, renderJson, renderText } from "./render.js";
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+interface Globals {
+  team?: string;
+  as?: string;
+  json: boolean;
+  words: string[];
+}
+
+const USAGE = `Usage:
+  rolecall init --slack-team <TEAM_ID> --account <name> --owner <email> [--owner-slack-user <U…>]
+  rolecall [--team <TEAM_ID>] --as <email> <subcommand…>      (rolecall --as <email> help lists them)
+  rolecall activate <email>                                 mark an invited member active
+  rolecall audit [--format text|json|csv] [--verify]        the whole audit log, or check its chain
+  rolecall backup <file>                                    an online, consistent copy of the database
+  rolecall demo                                             a try-out account with a few members
+Options: --json for machine-readable output; DATABASE_URL picks the database (default data/rolecall.db).`;
+
+const parseGlobals = (argv: readonly string[]): Globals => {
+  const globals: Globals = { json: false, words: [] };
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    if (arg === "--json") globals.json = true;
+    else if (arg === "--team" || arg === "--as") {
+      const value = argv[++i];
+      if (value === undefined || value.startsWith("--"))
+        throw new CoreError("INVALID_INPUT", `${arg} needs a value.`);
+      if (arg === "--team") globals.team = value;
+      else globals.as = value;
+    } else break;
+  }
+  globals.words = argv.slice(i).filter((w) => {
+    if (w !== "--json") return true;
+    globals.json = true;
+    return false;
+  });
+  return globals;
+};
+
+/** Takes `--name value` options out of a verb's words for the operator verbs. */
+const takeOptions = (
+  words: string[],
+  names: readonly string[],
+): { rest: string[]; options: Map<string, string> } => {
+  const { positionals, flags } = splitFlags(words);
+  const unknown = [...flags.keys()].filter((f) => !names.includes(f));
+  if (unknown.length > 0) throw new CoreError("INVALID_INPUT", `Unknown option --${unknown[0]}.\n${USAGE}`);
+  return { rest: positionals, options: flags };
+};
+
+const requireOption = (options: Map<string, string>, name: string): string => {
+  const value = options.get(name);
+  if (!value) throw new CoreError("INVALID_INPUT", `--${name} is required.\n${USAGE}`);
+  return value;
+};
+
+export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> => {
+  let json = argv.includes("--json");
+  const print = (text: unknown, value: unknown) =>
+    io.out(json ? JSON.stringify(value, null, 2) : String(text));
+  try {
+    const globals = parseGlobals(argv);
+    json = globals.json;
+    const [verb, ...rest] = globals.words;
+    if (verb === undefined || verb === "--help" || (verb === "help" && !globals.as)) {
+      io.out(USAGE);
+      return 0;
+    }
+    const config = loadConfig(env);
+    const wired = wireCore(config);
+    try {
+      const core = wired.core;
+      if (verb === "init") {
+        const { rest: extra, options } = takeOptions(rest, [
+          "slack-team",
+          "account",
+          "owner",
+          "owner-slack-user",
+        ]);
+        if (extra.length > 0)
+          throw new CoreError("INVALID_INPUT", `Unexpected words: ${extra.join(" ")}.\n${USAGE}`);
+        const created = core.createAccount({
+          slackTeamId: requireOption(options, "slack-team"),
+          name: requireOption(options, "account"),
+          ownerEmail: requireOption(options, "owner"),
+          ownerSlackUserId: options.get("owner-slack-user") ?? null,
+        });
+        print(
+          `Created account ${created.account.name} (${created.account.slackTeamId}) with Owner ${created.owner.email}.\n` +
+            `Organisation API key — shown only now, keep it somewhere safe:\n  ${created.apiKey}`,
+          {
+            ok: true,
+            account: { name: created.account.name, slackTeamId: created.account.slackTeamId },
+            owner: created.owner,
+            apiKey: created.apiKey,
+          },
+        );
+        return 0;
+      }
+      if (verb === "demo" && !globals.as) {
+        io.out(runDemo(core, config.DATABASE_URL));
+        return 0;
+      }
+      const accountId = core.resolveAccount(globals.team).id;
+      if (verb === "audit") return auditVerb(core, accountId, globals, rest, print, io);
+      if (globals.as) {
+        const result = runCommand(
+          { core, actor: { accountId, actor: { email: globals.as }, source: "cli" } },
+          globals.words,
+        );
+        if (result.type === "form") {
+          throw new CoreError(
+            "INVALID_INPUT",
+            result.form === "add"
+              ? "Name the member to invite. Usage: add <email> [role] [full name…]"
+              : "Say what to change: --name, --phone or --role.",
+          );
+        }
+        print(renderText(result), renderJson(result));
+        return 0;
+      }
+      if (verb === "activate") {
+        const { rest: words } = takeOptions(rest, []);
+        if (words.length !== 1) throw new CoreError("INVALID_INPUT", "Usage: rolecall activate <email>");
+        const change = core.activate(accountId, words[0]);
+        print(`${change.email} is now active.`, change);
+        return 0;
+      }
+      if (verb === "backup") {
+        const { rest: words } = takeOptions(rest, []);
+        if (words.length !== 1 || !words[0])
+          throw new CoreError("INVALID_INPUT", "Usage: rolecall backup <file>");
+        await wired.db.backup(words[0]);
+        print(`Backed up to ${words[0]}.`, { ok: true, file: words[0] });
+        return 0;
+      }
+      throw new CoreError(
+        "INVALID_INPUT",
+        `"${verb}" is a team command: say who you are, e.g. rolecall --as you@example.com ${verb}.\n${USAGE}`,
+      );
+    } finally {
+      wired.close();
+    }
+  } catch (error) {
+    return reportError(error, json, io);
+  }
+};
+
+const auditVerb = (
+  core: AccessCore,
+  accountId: string,
+  globals: Globals,
+  words: string[],
+  print: (text: unknown, value: unknown) => void,
+  io: Io,
+): number => {
+  const { rest, options } = takeOptions(words, ["format", "verify"]);
+  if (options.has("verify")) {
+    if (options.get("verify")) throw new CoreError("INVALID_INPUT", "--verify takes no value.");
+    const check = core.verifyAudit(accountId);
+    if (check.ok) {
+      print(`The audit chain is intact (${check.entries} entries).`, check);
+      return 0;
+    }
+    print(`The audit chain is broken at entry #${check.brokenAt}: ${check.reason}.`, check);
+    return 3;
+  }
+  const format = options.get("format") ?? (globals.json ? "json" : "text");
+  if (!["text", "json", "csv"].includes(format)) {
+    throw new CoreError("INVALID_INPUT", "--format is one of text, json, csv.");
+  }
+  let entries: ReturnType<AccessCore["fullAuditLog"]>;
+  if (globals.as) {
+    const result = runCommand({ core, actor: { accountId, actor: { email: globals.as }, source: "cli" } }, [
+      "audit",
+      ...rest,
+    ]);
+    entries = result.type === "audit" ? result.entries : [];
+  } else {
+    if (rest.length > 0)
+      throw new CoreError("INVALID_INPUT", "Usage: rolecall audit [--format text|json|csv] [--verify]");
+    entries = core.fullAuditLog(accountId);
+  }
+  if (format === "json") io.out(JSON.stringify(entries.map(auditJson), null, 2));
+  else if (format === "csv") io.out(auditCsv(entries));
+  else io.out(entries.length === 0 ? "The audit log is empty." : entries.map(auditLine).join("\n"));
+  return 0;
+};
+
+const reportError = (error: unknown, json: boolean, io: Io): number => {
+  let code = "INTERNAL";
+  let message = error instanceof Error ? error.message : String(error);
+  let exit = 70;
+  if (error instanceof CoreError) {
+    code = error.code;
+    exit = error.code === "INVALID_INPUT" ? 2 : 1;
+  } else if (error instanceof ConfigError) {
+    code = "INVALID_INPUT";
+    exit = 2;
+  } else if (error instanceof DatabaseTooNewError) {
+    code = "DATABASE_TOO_NEW";
+    exit = 1;
+  } else if (error instanceof Error && "code" in error && String(error.code).startsWith("SQLITE_")) {
+    code = String(error.code);
+    message = `The database could not be used: ${message}`;
+    exit = 1;
+  }
+  if (json) io.out(JSON.stringify({ error: { code, message } }, null, 2));
+  else io.err(`${code === "INTERNAL" ? "Unexpected error" : code}: ${message}`);
+  return exit;
+};

@@ -1,0 +1,125 @@
+import type { CommandResult } from "../../commands/index.js";
+import { describeChange } from "../../commands/lib/describe.js";
+import type { AuditEntry, MemberView } from "../core/model.js";
+import { PERMISSION_KEYS, PERMISSIONS } from "../core/permissions.js";
+import { ROLE_LABEL, ROLES } from "../core/roles.js";
+
+const table = (header: string[], rows: string[][]): string => {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join("\n");
+};
+
+export const inviteLabel = (member: MemberView): string =>
+  member.invite
+    ? `${member.invite.state} (until ${member.invite.expiresAt.slice(0, 16).replace("T", " ")} UTC)`
+    : "";
+
+const json = (value: unknown) => (value === null || value === undefined ? "-" : JSON.stringify(value));
+
+export const auditLine = (e: AuditEntry): string =>
+  `${e.at}  #${e.seq}  ${e.actor} (${e.source})  ${e.action}  ${e.target}  ${json(e.before)} → ${json(e.after)}${
+    e.requestId ? `  request ${e.requestId}` : ""
+  }`;
+
+/** The CLI's plain-text rendering of a command result. */
+export const renderText = (result: CommandResult): string => {
+  switch (result.type) {
+    case "help":
+      return ["Commands:", ...result.commands.map((c) => `  ${c.usage}\n      ${c.summary}`)].join("\n");
+    case "whoami": {
+      const w = result.whoami;
+      const labels = w.permissions.map((p) => PERMISSIONS[p].label);
+      return `${w.name ? `${w.name} <${w.email}>` : w.email} — ${ROLE_LABEL[w.role]} (${w.status}) on ${w.account.name}\nPermissions: ${labels.join(", ") || "none"}`;
+    }
+    case "list":
+      if (result.members.length === 0) return "No members match.";
+      return table(
+        ["NAME", "EMAIL", "ROLE", "STATUS", "INVITE"],
+        result.members.map((m) => [m.name ?? "", m.email, ROLE_LABEL[m.role], m.status, inviteLabel(m)]),
+      );
+    case "perms": {
+      const roles = ROLES.filter((r) => result.view.matrix[r]);
+      const rows = PERMISSION_KEYS.map((key) => [
+        `${PERMISSIONS[key].label} (${key})`,
+        ...roles.map((r) => (result.view.matrix[r]?.includes(key) ? "yes" : "-")),
+      ]);
+      return table(["PERMISSION", ...roles.map((r) => ROLE_LABEL[r])], rows);
+    }
+    case "change":
+      return describeChange(result.change);
+    case "audit":
+      return result.entries.length === 0
+        ? "The audit log is empty."
+        : result.entries.map(auditLine).join("\n");
+    case "settings":
+      return `Approvals channel: ${result.approvalsChannel ?? "none (requests go to the Owners by direct message)"}`;
+    case "form":
+      return "";
+  }
+};
+
+/** The JSON shapes of PRODUCT §7. */
+export const renderJson = (result: CommandResult): unknown => {
+  switch (result.type) {
+    case "help":
+      return { commands: result.commands };
+    case "whoami":
+      return result.whoami;
+    case "list":
+      return { members: result.members };
+    case "perms":
+      return result.view;
+    case "change":
+      return result.change;
+    case "audit":
+      return result.entries.map(auditJson);
+    case "settings":
+      return { approvalsChannel: result.approvalsChannel };
+    case "form":
+      return {};
+  }
+};
+
+export const auditJson = (e: AuditEntry) => ({
+  seq: e.seq,
+  at: e.at,
+  actor: e.actor,
+  source: e.source,
+  action: e.action,
+  target: e.target,
+  before: e.before,
+  after: e.after,
+  requestId: e.requestId,
+  hash: e.hash,
+});
+
+/** Quotes as RFC 4180 wants, and defuses cells a spreadsheet would run as a formula. */
+const csvCell = (raw: string): string => {
+  const value = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
+  return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+};
+
+export const auditCsv = (entries: AuditEntry[]): string =>
+  [
+    "seq,at,actor,source,action,target,before,after,request_id",
+    ...entries.map((e) =>
+      [
+        String(e.seq),
+        e.at,
+        e.actor,
+        e.source,
+        e.action,
+        e.target,
+        json(e.before),
+        json(e.after),
+        e.requestId ?? "",
+      ]
+        .map(csvCell)
+        .join(","),
+    ),
+  ].join("\n");

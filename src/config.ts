@@ -1,0 +1,62 @@
+import { z } from "zod";
+
+const hours = (fallback: number) =>
+  z.coerce
+    .number({ message: "must be a number of hours" })
+    .int("must be a whole number of hours")
+    .min(1, "must be at least 1 hour")
+    .max(24 * 365, "must be at most a year")
+    .default(fallback);
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((s) => (s === "" ? undefined : s))
+  .optional();
+
+const schema = z
+  .object({
+    PORT: z.coerce.number({ message: "must be a port number" }).int().min(0).max(65535).default(3000),
+    SLACK_SIGNING_SECRET: optionalText,
+    SLACK_BOT_TOKEN: optionalText.refine(
+      (v) => v === undefined || v.startsWith("xoxb-"),
+      "must start with xoxb-",
+    ),
+    SLACK_APP_TOKEN: optionalText.refine(
+      (v) => v === undefined || v.startsWith("xapp-"),
+      "must start with xapp-",
+    ),
+    SLACK_API_URL: z.url({ message: "must be a URL" }).default("https://slack.com/api/"),
+    DATABASE_URL: z.string().trim().min(1, "must not be empty").default("data/rolecall.db"),
+    SMTP_URL: optionalText.refine(
+      (v) => v === undefined || /^smtps?:\/\//.test(v),
+      "must start with smtp:// or smtps://",
+    ),
+    MAIL_FROM: z.string().trim().min(3).default("Rolecall <no-reply@localhost>"),
+    APP_BASE_URL: optionalText.refine((v) => v === undefined || URL.canParse(v), "must be a URL"),
+    INVITE_TTL_HOURS: hours(168),
+    REQUEST_TTL_HOURS: hours(168),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  })
+  .transform((env) => ({
+    ...env,
+    APP_BASE_URL: (env.APP_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
+  }));
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(readonly problems: string[]) {
+    super(
+      `Rolecall cannot start; fix these environment variables:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+  }
+}
+
+/** Reads the environment once; every problem is named together. */
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".")} ${i.message}`));
+};

@@ -1,0 +1,403 @@
+import { verifyChain } from "./audit.js";
+import {
+  type AddMemberInput,
+  type ChangeResult,
+  decideActivate,
+  decideAddMember,
+  decideEditMember,
+  decideRemoveMember,
+  decideResendInvite,
+  decideRevokeInvite,
+  decideSetApprovalsChannel,
+  decideSetPermission,
+  type EditMemberInput,
+  type FreshInvite,
+  type SetPermissionInput,
+} from "./decide.js";
+import type { Decision } from "./decision.js";
+import { CoreError } from "./errors.js";
+import {
+  accountNameSchema,
+  emailSchema,
+  memberRefSchema,
+  nameSchema,
+  parseInput,
+  permissionSchema,
+  phoneSchema,
+  roleSchema,
+  slackChannelIdSchema,
+  slackTeamIdSchema,
+  slackUserIdSchema,
+} from "./input.js";
+import {
+  type Account,
+  type AuditEntry,
+  type AuditSource,
+  type DecisionState,
+  describeRef,
+  inviteState,
+  type Member,
+  type MemberRef,
+  type MemberView,
+} from "./model.js";
+import { PermissionCache } from "./permission-cache.js";
+import { matrixAsLists, type PermissionKey, permissionsOf, roleHolds } from "./permissions.js";
+import { requireActiveActor, requirePermission } from "./policy.js";
+import type { Clock, MemberFilter, StorePort } from "./ports.js";
+import { CHANGEABLE_ROLES, type ChangeableRole, isWithinHierarchy, type Role } from "./roles.js";
+import { newId, randomToken, sha256Hex } from "./tokens.js";
+
+/** Who acts, on which account, through which door. */
+export interface ActorContext {
+  accountId: string;
+  actor: MemberRef;
+  source: AuditSource;
+  requestId?: string | null;
+}
+
+export interface CoreOptions {
+  store: StorePort;
+  clock: Clock;
+  inviteTtlHours: number;
+}
+
+export interface WhoAmI {
+  email: string;
+  name: string | null;
+  role: Role;
+  status: Member["status"];
+  permissions: PermissionKey[];
+  account: { name: string; slackTeamId: string };
+}
+
+export interface PermissionsView {
+  /** The whole matrix for holders of access_permissions; otherwise only the asker's own role. */
+  matrix: Partial<Record<Role, PermissionKey[]>>;
+  full: boolean;
+  editableRoles: ChangeableRole[];
+}
+
+export interface CreatedAccount {
+  account: Account;
+  owner: { email: string };
+  apiKey: string;
+}
+
+const MAX_ATTEMPTS = 20;
+
+/**
+ * The access core's use-cases. Every one authorises inside, so Slack, the CLI and HTTP are all covered.
+ * Changes follow one shape: load a snapshot → decide (pure) → apply under the account's version guard.
+ */
+export class AccessCore {
+  readonly store: StorePort;
+  private readonly clock: Clock;
+  private readonly inviteTtlHours: number;
+  private readonly cache: PermissionCache;
+
+  constructor(options: CoreOptions) {
+    this.store = options.store;
+    this.clock = options.clock;
+    this.inviteTtlHours = options.inviteTtlHours;
+    this.cache = new PermissionCache(options.store);
+  }
+
+  // ── accounts ────────────────────────────────────────────────────────────
+
+  createAccount(input: {
+    slackTeamId: string;
+    name: string;
+    ownerEmail: string;
+    ownerSlackUserId?: string | null;
+  }): CreatedAccount {
+    const slackTeamId = parseInput(slackTeamIdSchema, input.slackTeamId);
+    const name = parseInput(accountNameSchema, input.name);
+    const ownerEmail = parseInput(emailSchema, input.ownerEmail);
+    const ownerSlackUserId =
+      input.ownerSlackUserId == null ? null : parseInput(slackUserIdSchema, input.ownerSlackUserId);
+    if (this.store.findAccountBySlackTeam(slackTeamId)) {
+      throw new CoreError("INVALID_INPUT", `An account for Slack team ${slackTeamId} already exists.`);
+    }
+    const now = this.clock.now();
+    const at = now.toISOString();
+    const account: Omit<Account, "version"> = {
+      id: newId(),
+      slackTeamId,
+      name,
+      approvalsChannel: null,
+      createdAt: at,
+    };
+    const owner: Member = {
+      id: newId(),
+      accountId: account.id,
+      email: ownerEmail,
+      name: null,
+      phone: null,
+      role: "owner",
+      status: "active",
+      slackUserId: ownerSlackUserId,
+      invitedBy: null,
+      createdAt: at,
+      updatedAt: at,
+    };
+    const apiKey = `rc_${randomToken()}`;
+    this.store.createAccount(
+      { account, owner, apiKeyHash: sha256Hex(apiKey), apiKeyPrefix: apiKey.slice(0, 10) },
+      { actor: "operator", source: "cli", requestId: null, now },
+    );
+    this.cache.invalidate();
+    return { account: { ...account, version: 1 }, owner: { email: ownerEmail }, apiKey };
+  }
+
+  /** The account a Slack team or CLI call means; `slackTeamId` may be left out while there is only one. */
+  resolveAccount(slackTeamId?: string): Account {
+    if (slackTeamId) {
+      const account = this.store.findAccountBySlackTeam(slackTeamId);
+      if (!account)
+        throw new CoreError("INVALID_INPUT", `No account is set up for Slack team ${slackTeamId}.`);
+      return account;
+    }
+    const accounts = this.store.listAccounts();
+    if (accounts.length === 1 && accounts[0]) return accounts[0];
+    throw new CoreError(
+      "INVALID_INPUT",
+      accounts.length === 0
+        ? "No account exists yet. Create one with: rolecall init --slack-team <TEAM_ID> --account <name> --owner <email>"
+        : "This database holds several accounts: name one with --team <TEAM_ID>.",
+    );
+  }
+
+  // ── reads ───────────────────────────────────────────────────────────────
+
+  whoami(ctx: ActorContext): WhoAmI {
+    return this.store.read(() => {
+      const actor = requireActiveActor({ actor: this.findActor(ctx) });
+      const account = this.requireAccount(ctx.accountId);
+      const matrix = this.store.loadMatrix(ctx.accountId);
+      return {
+        email: actor.email,
+        name: actor.name,
+        role: actor.role,
+        status: actor.status,
+        permissions: permissionsOf(matrix, actor.role),
+        account: { name: account.name, slackTeamId: account.slackTeamId },
+      };
+    });
+  }
+
+  listMembers(ctx: ActorContext, filter: MemberFilter = {}): { members: MemberView[] } {
+    return this.store.read(() => {
+      const matrix = this.store.loadMatrix(ctx.accountId);
+      const actor = requireActiveActor({ actor: this.findActor(ctx) });
+      requirePermission({ matrix }, actor, "team_settings", "see the team");
+      return { members: this.memberViews(ctx.accountId, filter) };
+    });
+  }
+
+  permissions(ctx: ActorContext): PermissionsView {
+    return this.store.read(() => {
+      const matrix = this.store.loadMatrix(ctx.accountId);
+      const actor = requireActiveActor({ actor: this.findActor(ctx) });
+      const lists = matrixAsLists(matrix);
+      if (!roleHolds(matrix, actor.role, "access_permissions")) {
+        return { matrix: { [actor.role]: lists[actor.role] }, full: false, editableRoles: [] };
+      }
+      return {
+        matrix: lists,
+        full: true,
+        editableRoles: CHANGEABLE_ROLES.filter((role) => isWithinHierarchy(actor.role, role)),
+      };
+    });
+  }
+
+  settings(ctx: ActorContext): { approvalsChannel: string | null } {
+    return this.store.read(() => {
+      requireActiveActor({ actor: this.findActor(ctx) });
+      return { approvalsChannel: this.requireAccount(ctx.accountId).approvalsChannel };
+    });
+  }
+
+  auditLog(ctx: ActorContext, last: number): AuditEntry[] {
+    return this.store.read(() => {
+      const matrix = this.store.loadMatrix(ctx.accountId);
+      const actor = requireActiveActor({ actor: this.findActor(ctx) });
+      requirePermission({ matrix }, actor, "team_settings", "read the audit log");
+      return this.store.listAudit(ctx.accountId, last);
+    });
+  }
+
+  /** Operator view of the whole log (the CLI without --as). */
+  fullAuditLog(accountId: string): AuditEntry[] {
+    return this.store.listAudit(accountId);
+  }
+
+  verifyAudit(accountId: string) {
+    return verifyChain(this.store.listAudit(accountId));
+  }
+
+  /** The hot permission check: answered from memory, refreshed when any connection has written. */
+  can(accountId: string, email: string, permission: PermissionKey): boolean {
+    return this.cache.can(accountId, email, permission);
+  }
+
+  // ── changes ─────────────────────────────────────────────────────────────
+
+  addMember(
+    ctx: ActorContext,
+    raw: { email: unknown; role?: unknown; name?: unknown; phone?: unknown },
+  ): ChangeResult {
+    const input: AddMemberInput = {
+      email: parseInput(emailSchema, raw.email),
+      role: raw.role === undefined ? "teammate" : parseInput(roleSchema, raw.role),
+      name: raw.name == null || raw.name === "" ? null : parseInput(nameSchema, raw.name),
+      phone: raw.phone == null || raw.phone === "" ? null : parseInput(phoneSchema, raw.phone),
+    };
+    const fresh = { ...this.freshInvite(), memberId: newId() };
+    return this.change(ctx, { email: input.email }, (state) => decideAddMember(state, input, fresh));
+  }
+
+  editMember(
+    ctx: ActorContext,
+    rawRef: MemberRef,
+    raw: { name?: unknown; phone?: unknown; role?: unknown },
+  ): ChangeResult {
+    const ref = parseInput(memberRefSchema, rawRef);
+    const input: EditMemberInput = {};
+    if (raw.name !== undefined)
+      input.name = raw.name === null || raw.name === "" ? null : parseInput(nameSchema, raw.name);
+    if (raw.phone !== undefined) {
+      input.phone = raw.phone === null || raw.phone === "" ? null : parseInput(phoneSchema, raw.phone);
+    }
+    if (raw.role !== undefined) input.role = parseInput(roleSchema, raw.role);
+    return this.change(ctx, ref, (state) => decideEditMember(state, describeRef(ref), input));
+  }
+
+  changeRole(ctx: ActorContext, ref: MemberRef, role: unknown): ChangeResult {
+    return this.editMember(ctx, ref, { role });
+  }
+
+  removeMember(ctx: ActorContext, rawRef: MemberRef): ChangeResult {
+    const ref = parseInput(memberRefSchema, rawRef);
+    return this.change(ctx, ref, (state) => decideRemoveMember(state, describeRef(ref)));
+  }
+
+  resendInvite(ctx: ActorContext, rawRef: MemberRef): ChangeResult {
+    const ref = parseInput(memberRefSchema, rawRef);
+    const fresh = this.freshInvite();
+    return this.change(ctx, ref, (state) => decideResendInvite(state, describeRef(ref), fresh));
+  }
+
+  revokeInvite(ctx: ActorContext, rawRef: MemberRef): ChangeResult {
+    const ref = parseInput(memberRefSchema, rawRef);
+    return this.change(ctx, ref, (state) => decideRevokeInvite(state, describeRef(ref)));
+  }
+
+  setPermission(
+    ctx: ActorContext,
+    raw: { role: unknown; permission: unknown; allowed: boolean },
+  ): ChangeResult {
+    const input: SetPermissionInput = {
+      role: parseInput(roleSchema, raw.role),
+      permission: parseInput(permissionSchema, raw.permission),
+      allowed: raw.allowed,
+    };
+    return this.change(ctx, null, (state) => decideSetPermission(state, input));
+  }
+
+  setApprovalsChannel(ctx: ActorContext, channel: unknown): ChangeResult {
+    const parsed = channel === null ? null : parseInput(slackChannelIdSchema, channel);
+    return this.change(ctx, null, (state) => decideSetApprovalsChannel(state, parsed));
+  }
+
+  /** Operator verb (no acting member): mark an invited member active. */
+  activate(accountId: string, email: unknown): ChangeResult {
+    const ref = { email: parseInput(emailSchema, email) };
+    return this.run(accountId, "operator", "cli", null, null, ref, (state) =>
+      decideActivate(state, ref.email),
+    );
+  }
+
+  // ── internals ───────────────────────────────────────────────────────────
+
+  private change<R>(
+    ctx: ActorContext,
+    target: MemberRef | null,
+    decide: (s: DecisionState) => Decision<R>,
+  ): R {
+    return this.run(ctx.accountId, null, ctx.source, ctx.requestId ?? null, ctx.actor, target, decide);
+  }
+
+  private run<R>(
+    accountId: string,
+    fixedActorLabel: string | null,
+    source: AuditSource,
+    requestId: string | null,
+    actorRef: MemberRef | null,
+    target: MemberRef | null,
+    decide: (s: DecisionState) => Decision<R>,
+  ): R {
+    for (let attempt = 1; ; attempt++) {
+      const state = this.store.read(() => this.loadState(accountId, actorRef, target));
+      const decision = decide(state);
+      if (decision.changes.length === 0) return decision.result;
+      const actor = fixedActorLabel ?? state.actor?.email ?? "unknown";
+      if (
+        this.store.apply(
+          { accountId, actor, source, requestId, now: state.now },
+          state.account.version,
+          decision,
+        )
+      ) {
+        this.cache.invalidate();
+        return decision.result;
+      }
+      // Someone else changed the account between our read and our write: decide again on fresh state.
+      if (attempt >= MAX_ATTEMPTS) throw new Error("The account is too busy to change right now; try again.");
+    }
+  }
+
+  private loadState(accountId: string, actorRef: MemberRef | null, target: MemberRef | null): DecisionState {
+    const account = this.requireAccount(accountId);
+    return {
+      account,
+      actor: actorRef ? this.store.findMember(accountId, actorRef) : null,
+      target: target ? this.store.findMember(accountId, target) : null,
+      activeOwnerCount: this.store.activeOwnerCount(accountId),
+      matrix: this.store.loadMatrix(accountId),
+      now: this.clock.now(),
+    };
+  }
+
+  private requireAccount(accountId: string): Account {
+    const account = this.store.getAccount(accountId);
+    if (!account) throw new CoreError("INVALID_INPUT", "That account does not exist.");
+    return account;
+  }
+
+  private findActor(ctx: ActorContext): Member | null {
+    return this.store.findMember(ctx.accountId, parseInput(memberRefSchema, ctx.actor));
+  }
+
+  private memberViews(accountId: string, filter: MemberFilter): MemberView[] {
+    const invites = this.store.latestInvites(accountId);
+    const now = this.clock.now();
+    return this.store.listMembers(accountId, filter).map((m) => {
+      const invite = m.status === "invited" ? invites.get(m.id) : undefined;
+      return {
+        email: m.email,
+        name: m.name,
+        phone: m.phone,
+        role: m.role,
+        status: m.status,
+        slackUserId: m.slackUserId,
+        invite: invite ? { state: inviteState(invite, now), expiresAt: invite.expiresAt } : null,
+      };
+    });
+  }
+
+  private freshInvite(): FreshInvite {
+    const token = randomToken();
+    const expiresAt = new Date(this.clock.now().getTime() + this.inviteTtlHours * 3_600_000).toISOString();
+    return { inviteId: newId(), token, tokenHash: sha256Hex(token), expiresAt };
+  }
+}

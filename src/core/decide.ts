@@ -1,0 +1,360 @@
+import type { AuditDraft, Change, Decision, MailDraft, MemberPatch } from "./decision.js";
+import { nothingToDo } from "./decision.js";
+import { CoreError } from "./errors.js";
+import type { DecisionState, Invite, Member } from "./model.js";
+import { PERMISSIONS, type PermissionKey } from "./permissions.js";
+import {
+  requireActiveActor,
+  requireMayActOn,
+  requireMayAssign,
+  requireNotSelf,
+  requireOwner,
+  requireOwnerLeft,
+  requirePermission,
+  requireTarget,
+} from "./policy.js";
+import { isWithinHierarchy, ROLE_LABEL, type Role } from "./roles.js";
+
+/**
+ * Pure decisions: state + actor + input in, the changes, audit entries and mails out — or a CoreError.
+ * They never touch a database, so every rule is tested here without one.
+ */
+
+export interface ChangeResult {
+  ok: true;
+  changed: boolean;
+  action: string;
+  email?: string;
+  role?: Role;
+  detail?: string;
+}
+
+export interface FreshInvite {
+  inviteId: string;
+  token: string;
+  tokenHash: string;
+  expiresAt: string;
+}
+
+const at = (state: DecisionState) => state.now.toISOString();
+
+const memberSnapshot = (m: Member) => ({
+  email: m.email,
+  name: m.name,
+  phone: m.phone,
+  role: m.role,
+  status: m.status,
+});
+
+const newInvite = (memberId: string, fresh: FreshInvite, now: string): Invite => ({
+  id: fresh.inviteId,
+  memberId,
+  tokenHash: fresh.tokenHash,
+  expiresAt: fresh.expiresAt,
+  createdAt: now,
+  usedAt: null,
+  revokedAt: null,
+});
+
+const inviteMail = (member: Member, fresh: FreshInvite, inviter: Member): MailDraft => ({
+  kind: "invite",
+  to: member.email,
+  memberId: member.id,
+  inviteId: fresh.inviteId,
+  token: fresh.token,
+  inviter: inviter.email,
+});
+
+export interface AddMemberInput {
+  email: string;
+  role: Role;
+  name: string | null;
+  phone: string | null;
+}
+
+export const decideAddMember = (
+  state: DecisionState,
+  input: AddMemberInput,
+  fresh: FreshInvite & { memberId: string },
+): Decision<ChangeResult> => {
+  const actor = requireActiveActor(state);
+  requirePermission(state, actor, "team_settings", "invite members");
+  requireMayAssign(actor, input.role);
+  if (state.target && state.target.status !== "removed") {
+    const how =
+      state.target.status === "invited"
+        ? "already invited (use resend to send a new link)"
+        : "already a member";
+    throw new CoreError("ALREADY_MEMBER", `${state.target.email} is ${how}.`);
+  }
+  const now = at(state);
+  const member: Member = {
+    id: fresh.memberId,
+    accountId: state.account.id,
+    email: input.email,
+    name: input.name,
+    phone: input.phone,
+    role: input.role,
+    status: "invited",
+    slackUserId: null,
+    invitedBy: actor.id,
+    createdAt: now,
+    updatedAt: now,
+  };
+  return {
+    changes: [
+      { kind: "insertMember", member },
+      { kind: "insertInvite", invite: newInvite(member.id, fresh, now) },
+    ],
+    audit: [
+      { action: "member.added", target: member.email, before: null, after: memberSnapshot(member) },
+      { action: "invite.sent", target: member.email, before: null, after: { expiresAt: fresh.expiresAt } },
+    ],
+    mails: [inviteMail(member, fresh, actor)],
+    result: { ok: true, changed: true, action: "member.added", email: member.email, role: member.role },
+  };
+};
+
+export interface EditMemberInput {
+  name?: string | null;
+  phone?: string | null;
+  role?: Role;
+}
+
+/** Edits name, phone and role; `/team role` is an edit of the role alone. */
+export const decideEditMember = (
+  state: DecisionState,
+  named: string,
+  input: EditMemberInput,
+): Decision<ChangeResult> => {
+  const actor = requireActiveActor(state);
+  requirePermission(state, actor, "team_settings", "change members");
+  const target = requireTarget(state, named);
+  const patch: MemberPatch = {};
+  if (input.name !== undefined && input.name !== target.name) patch.name = input.name;
+  if (input.phone !== undefined && input.phone !== target.phone) patch.phone = input.phone;
+  const roleChanges = input.role !== undefined && input.role !== target.role;
+  if (roleChanges && input.role) {
+    requireNotSelf(actor, target, "Nobody can change their own role. Ask another Owner.");
+    requireMayActOn(actor, target, "change the role of");
+    requireMayAssign(actor, input.role);
+    if (input.role !== "owner") requireOwnerLeft(state, target);
+    patch.role = input.role;
+  } else if (actor.id !== target.id) {
+    // Editing your own name or phone is always fine; anybody else's follows the hierarchy.
+    requireMayActOn(actor, target, "edit");
+  }
+  if (Object.keys(patch).length === 0) {
+    return nothingToDo({
+      ok: true,
+      changed: false,
+      action: "member.unchanged",
+      email: target.email,
+      role: target.role,
+    });
+  }
+  const audit: AuditDraft[] = [];
+  const { role, ...details } = patch;
+  if (Object.keys(details).length > 0) {
+    const before = Object.fromEntries(
+      Object.keys(details).map((k) => [k, target[k as keyof typeof details]]),
+    );
+    audit.push({ action: "member.edited", target: target.email, before, after: details });
+  }
+  if (role)
+    audit.push({
+      action: "member.role_changed",
+      target: target.email,
+      before: { role: target.role },
+      after: { role },
+    });
+  return {
+    changes: [{ kind: "updateMember", memberId: target.id, patch }],
+    audit,
+    mails: [],
+    result: {
+      ok: true,
+      changed: true,
+      action: role ? "member.role_changed" : "member.edited",
+      email: target.email,
+      role: role ?? target.role,
+    },
+  };
+};
+
+export const decideRemoveMember = (state: DecisionState, named: string): Decision<ChangeResult> => {
+  const actor = requireActiveActor(state);
+  requirePermission(state, actor, "team_settings", "remove members");
+  const target = requireTarget(state, named);
+  requireNotSelf(actor, target, "Nobody can remove themselves. Ask another Owner.");
+  requireMayActOn(actor, target, "remove");
+  requireOwnerLeft(state, target);
+  return {
+    changes: [
+      { kind: "updateMember", memberId: target.id, patch: { status: "removed" } },
+      { kind: "closeInvites", memberId: target.id, how: "revoked" },
+    ],
+    audit: [
+      {
+        action: "member.removed",
+        target: target.email,
+        before: memberSnapshot(target),
+        after: { status: "removed" },
+      },
+    ],
+    mails: [],
+    result: { ok: true, changed: true, action: "member.removed", email: target.email, role: target.role },
+  };
+};
+
+const requirePendingInvite = (
+  state: DecisionState,
+  named: string,
+  doing: string,
+): { actor: Member; target: Member } => {
+  const actor = requireActiveActor(state);
+  requirePermission(state, actor, "team_settings", doing);
+  const target = requireTarget(state, named);
+  if (target.status !== "invited") {
+    throw new CoreError("INVALID_INPUT", `${target.email} has already joined; there is no pending invite.`);
+  }
+  requireMayActOn(actor, target, doing.split(" ")[0] ?? doing);
+  return { actor, target };
+};
+
+export const decideResendInvite = (
+  state: DecisionState,
+  named: string,
+  fresh: FreshInvite,
+): Decision<ChangeResult> => {
+  const { actor, target } = requirePendingInvite(state, named, "resend invites");
+  const changes: Change[] = [
+    { kind: "closeInvites", memberId: target.id, how: "revoked" },
+    { kind: "insertInvite", invite: newInvite(target.id, fresh, at(state)) },
+  ];
+  return {
+    changes,
+    audit: [
+      { action: "invite.resent", target: target.email, before: null, after: { expiresAt: fresh.expiresAt } },
+    ],
+    mails: [inviteMail(target, fresh, actor)],
+    result: { ok: true, changed: true, action: "invite.resent", email: target.email, role: target.role },
+  };
+};
+
+export const decideRevokeInvite = (state: DecisionState, named: string): Decision<ChangeResult> => {
+  const { target } = requirePendingInvite(state, named, "revoke invites");
+  return {
+    changes: [
+      { kind: "closeInvites", memberId: target.id, how: "revoked" },
+      { kind: "updateMember", memberId: target.id, patch: { status: "removed" } },
+    ],
+    audit: [
+      {
+        action: "invite.revoked",
+        target: target.email,
+        before: memberSnapshot(target),
+        after: { status: "removed" },
+      },
+    ],
+    mails: [],
+    result: { ok: true, changed: true, action: "invite.revoked", email: target.email, role: target.role },
+  };
+};
+
+export interface SetPermissionInput {
+  role: Role;
+  permission: PermissionKey;
+  allowed: boolean;
+}
+
+export const decideSetPermission = (
+  state: DecisionState,
+  input: SetPermissionInput,
+): Decision<ChangeResult> => {
+  const actor = requireActiveActor(state);
+  requirePermission(state, actor, "access_permissions", "change what roles may do");
+  const { role, permission, allowed } = input;
+  if (role === "owner") {
+    throw new CoreError(
+      "FORBIDDEN",
+      "Owners always hold every permission; nobody can change the Owner column.",
+    );
+  }
+  if (!isWithinHierarchy(actor.role, role)) {
+    throw new CoreError(
+      "RANK_TOO_LOW",
+      `${ROLE_LABEL[actor.role]}s can only change what roles ranked below them may do; ${ROLE_LABEL[role]} is not.`,
+    );
+  }
+  const action = allowed ? "permission.granted" : "permission.revoked";
+  if (state.matrix[role].has(permission) === allowed) {
+    return nothingToDo({
+      ok: true,
+      changed: false,
+      action: "permission.unchanged",
+      role,
+      detail: permission,
+    });
+  }
+  return {
+    changes: [{ kind: "setPermission", role, permission, allowed }],
+    audit: [
+      {
+        action,
+        target: `role:${role}`,
+        before: { [permission]: !allowed },
+        after: { [permission]: allowed },
+      },
+    ],
+    mails: [],
+    result: { ok: true, changed: true, action, role, detail: `${PERMISSIONS[permission].label}` },
+  };
+};
+
+export const decideSetApprovalsChannel = (
+  state: DecisionState,
+  channel: string | null,
+): Decision<ChangeResult> => {
+  const actor = requireActiveActor(state);
+  requireOwner(actor, "change settings");
+  const before = state.account.approvalsChannel;
+  if (before === channel) return nothingToDo({ ok: true, changed: false, action: "setting.unchanged" });
+  return {
+    changes: [{ kind: "setApprovalsChannel", channel }],
+    audit: [
+      {
+        action: "setting.changed",
+        target: "setting:approvals_channel",
+        before: { channel: before },
+        after: { channel },
+      },
+    ],
+    mails: [],
+    result: { ok: true, changed: true, action: "setting.changed", detail: channel ?? "none" },
+  };
+};
+
+/** Operator verb: make an invited member active without the mail round trip. */
+export const decideActivate = (state: DecisionState, named: string): Decision<ChangeResult> => {
+  const target = requireTarget(state, named);
+  if (target.status !== "invited") {
+    throw new CoreError("INVALID_INPUT", `${target.email} is already active.`);
+  }
+  return {
+    changes: [
+      { kind: "updateMember", memberId: target.id, patch: { status: "active" } },
+      { kind: "closeInvites", memberId: target.id, how: "used" },
+    ],
+    audit: [
+      {
+        action: "member.activated",
+        target: target.email,
+        before: { status: "invited" },
+        after: { status: "active" },
+      },
+    ],
+    mails: [],
+    result: { ok: true, changed: true, action: "member.activated", email: target.email, role: target.role },
+  };
+};

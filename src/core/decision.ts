@@ -1,0 +1,42 @@
+import type { Invite, Member } from "./model.js";
+import type { PermissionKey } from "./permissions.js";
+import type { ChangeableRole } from "./roles.js";
+
+export type MemberPatch = Partial<Pick<Member, "name" | "phone" | "role" | "status" | "slackUserId">>;
+
+/** The writes a decision asks for; the store applies them in one transaction. */
+export type Change =
+  | { kind: "insertMember"; member: Member }
+  | { kind: "updateMember"; memberId: string; patch: MemberPatch }
+  | { kind: "insertInvite"; invite: Invite }
+  | { kind: "closeInvites"; memberId: string; how: "revoked" | "used" }
+  | { kind: "setPermission"; role: ChangeableRole; permission: PermissionKey; allowed: boolean }
+  | { kind: "setApprovalsChannel"; channel: string | null };
+
+/** An audit entry before the store gives it a place in the chain. */
+export interface AuditDraft {
+  action: string;
+  target: string;
+  before: unknown;
+  after: unknown;
+}
+
+/** A mail to queue in the outbox, in the same transaction as the change. */
+export interface MailDraft {
+  kind: "invite";
+  to: string;
+  memberId: string;
+  inviteId: string;
+  /** The raw invite token: it lives only in the outbox until the mail is sent. */
+  token: string;
+  inviter: string;
+}
+
+export interface Decision<R> {
+  changes: Change[];
+  audit: AuditDraft[];
+  mails: MailDraft[];
+  result: R;
+}
+
+export const nothingToDo = <R>(result: R): Decision<R> => ({ changes: [], audit: [], mails: [], result });

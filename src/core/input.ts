@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { CoreError } from "./errors.js";
+import { PERMISSION_KEYS } from "./permissions.js";
+import { ROLES } from "./roles.js";
+
+// Control characters (C0, DEL, C1) and the Unicode line/paragraph separators.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(254, "An email address has at most 254 characters.")
+  .toLowerCase()
+  .pipe(z.email({ message: "That is not a valid email address." }));
+
+export const nameSchema = z
+  .string()
+  .trim()
+  .min(1, "A name cannot be empty.")
+  .max(100, "A name has at most 100 characters.")
+  .refine((s) => !CONTROL.test(s), "A name cannot contain control characters.");
+
+export const phoneSchema = z
+  .string()
+  .trim()
+  .regex(/^\+[1-9]\d{6,14}$/, "A phone number is written in E.164 form, e.g. +447700900123.");
+
+export const roleSchema = z.enum(ROLES, { message: `A role is one of: ${ROLES.join(", ")}.` });
+
+export const permissionSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .transform((s) => s.replaceAll("-", "_"))
+  .pipe(z.enum(PERMISSION_KEYS, { message: `A permission is one of: ${PERMISSION_KEYS.join(", ")}.` }));
+
+export const slackUserIdSchema = z.string().regex(/^[UW][A-Z0-9]{2,20}$/, "That is not a Slack user id.");
+export const slackChannelIdSchema = z
+  .string()
+  .regex(/^[CGD][A-Z0-9]{2,20}$/, "That is not a Slack channel id.");
+export const slackTeamIdSchema = z.string().regex(/^T[A-Z0-9]{2,20}$/, "That is not a Slack team id (T…).");
+
+export const accountNameSchema = nameSchema;
+
+export const memberRefSchema = z.union([
+  z.object({ email: emailSchema }).strict(),
+  z.object({ slackUserId: slackUserIdSchema }).strict(),
+]);
+
+/** Parse untrusted input; a failure is an INVALID_INPUT naming the first offending field. */
+export const parseInput = <S extends z.ZodType>(schema: S, input: unknown): z.infer<S> => {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue?.path.map(String).join(".") || undefined;
+  throw new CoreError("INVALID_INPUT", issue?.message ?? "Invalid input.", field);
+};

@@ -1,0 +1,90 @@
+import type { Matrix } from "./permissions.js";
+import type { Role } from "./roles.js";
+
+export const MEMBER_STATUSES = ["invited", "active", "removed"] as const;
+export type MemberStatus = (typeof MEMBER_STATUSES)[number];
+
+export interface Account {
+  id: string;
+  slackTeamId: string;
+  name: string;
+  approvalsChannel: string | null;
+  /** Bumped by every change to the account; guards decisions against concurrent writers. */
+  version: number;
+  createdAt: string;
+}
+
+export interface Member {
+  id: string;
+  accountId: string;
+  email: string;
+  name: string | null;
+  phone: string | null;
+  role: Role;
+  status: MemberStatus;
+  slackUserId: string | null;
+  invitedBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Invite {
+  id: string;
+  memberId: string;
+  tokenHash: string;
+  expiresAt: string;
+  createdAt: string;
+  usedAt: string | null;
+  revokedAt: string | null;
+}
+
+export type InviteState = "pending" | "expired" | "accepted" | "revoked";
+
+export const inviteState = (invite: Invite, now: Date): InviteState => {
+  if (invite.usedAt) return "accepted";
+  if (invite.revokedAt) return "revoked";
+  return new Date(invite.expiresAt) <= now ? "expired" : "pending";
+};
+
+/** A member as lists and exports show them. */
+export interface MemberView {
+  email: string;
+  name: string | null;
+  phone: string | null;
+  role: Role;
+  status: MemberStatus;
+  slackUserId: string | null;
+  invite: { state: InviteState; expiresAt: string } | null;
+}
+
+export const AUDIT_SOURCES = ["slack", "cli", "api", "approval", "system"] as const;
+export type AuditSource = (typeof AUDIT_SOURCES)[number];
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actor: string;
+  source: AuditSource;
+  action: string;
+  target: string;
+  before: unknown;
+  after: unknown;
+  requestId: string | null;
+  prevHash: string;
+  hash: string;
+}
+
+/** Who is asking: a member of one account, named by email or by linked Slack user. */
+export type MemberRef = { email: string } | { slackUserId: string };
+
+export const describeRef = (ref: MemberRef): string => ("email" in ref ? ref.email : `<@${ref.slackUserId}>`);
+
+/** Everything a decision may look at, loaded in one consistent read. */
+export interface DecisionState {
+  account: Account;
+  actor: Member | null;
+  target: Member | null;
+  activeOwnerCount: number;
+  matrix: Matrix;
+  now: Date;
+}

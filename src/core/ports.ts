@@ -1,0 +1,58 @@
+import type { Decision } from "./decision.js";
+import type { Account, AuditEntry, AuditSource, Invite, Member, MemberRef, MemberStatus } from "./model.js";
+import type { Matrix } from "./permissions.js";
+import type { Role } from "./roles.js";
+
+export interface ApplyContext {
+  accountId: string;
+  /** Who made the change, as the audit names them (an email, or "operator"/"system"). */
+  actor: string;
+  source: AuditSource;
+  requestId: string | null;
+  now: Date;
+}
+
+export interface MemberFilter {
+  role?: Role;
+  status?: MemberStatus;
+  includeRemoved?: boolean;
+}
+
+export interface NewAccount {
+  account: Omit<Account, "version">;
+  owner: Member;
+  apiKeyHash: string;
+  apiKeyPrefix: string;
+}
+
+/**
+ * What the core needs from storage. SQLite implements it today; the optimistic
+ * version guard in `apply` is what lets another database implement it later.
+ */
+export interface StorePort {
+  /** Runs `fn` against one consistent snapshot. */
+  read<T>(fn: () => T): T;
+  /** Applies a decision atomically, only if the account is still at `expectedVersion`. False on a conflict. */
+  apply(ctx: ApplyContext, expectedVersion: number, decision: Decision<unknown>): boolean;
+  createAccount(input: NewAccount, ctx: Omit<ApplyContext, "accountId">): void;
+
+  listAccounts(): Account[];
+  findAccountBySlackTeam(slackTeamId: string): Account | null;
+  getAccount(accountId: string): Account | null;
+  /** The member a reference names: the current one, else the latest removed one. */
+  findMember(accountId: string, ref: MemberRef): Member | null;
+  activeOwnerCount(accountId: string): number;
+  loadMatrix(accountId: string): Matrix;
+  listMembers(accountId: string, filter: MemberFilter): Member[];
+  latestInvites(accountId: string): Map<string, Invite>;
+  /** Audit entries, oldest first; with `last`, only the newest `last` of them. */
+  listAudit(accountId: string, last?: number): AuditEntry[];
+  /** Changes whenever another connection commits: the permission cache's freshness check. */
+  dataVersion(): number;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

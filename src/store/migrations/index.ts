@@ -1,0 +1,12 @@
+import * as initial from "./001-initial.js";
+
+export interface Migration {
+  version: number;
+  name: string;
+  up: string;
+}
+
+/** Applied in order; `user_version` records the last one applied. Never edit a shipped migration. */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: "initial", up: initial.up }];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

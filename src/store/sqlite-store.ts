@@ -1,0 +1,338 @@
+import { auditHash, GENESIS_HASH } from "../core/audit.js";
+import type { Change, Decision, MailDraft } from "../core/decision.js";
+import type { Account, AuditEntry, AuditSource, Invite, Member, MemberRef } from "../core/model.js";
+import { defaultMatrix, type Matrix, type PermissionKey } from "../core/permissions.js";
+import type { ApplyContext, MemberFilter, NewAccount, StorePort } from "../core/ports.js";
+import { CHANGEABLE_ROLES, type ChangeableRole } from "../core/roles.js";
+import { newId } from "../core/tokens.js";
+import type { Db } from "./open.js";
+
+interface AccountRow {
+  id: string;
+  slack_team_id: string;
+  name: string;
+  approvals_channel: string | null;
+  version: number;
+  created_at: string;
+}
+interface MemberRow {
+  id: string;
+  account_id: string;
+  email: string;
+  name: string | null;
+  phone: string | null;
+  role: Member["role"];
+  status: Member["status"];
+  slack_user_id: string | null;
+  invited_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+interface InviteRow {
+  id: string;
+  member_id: string;
+  token_hash: string;
+  expires_at: string;
+  created_at: string;
+  used_at: string | null;
+  revoked_at: string | null;
+}
+interface AuditRow {
+  seq: number;
+  at: string;
+  actor: string;
+  source: AuditSource;
+  action: string;
+  target: string;
+  before_json: string;
+  after_json: string;
+  request_id: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+const toAccount = (r: AccountRow): Account => ({
+  id: r.id,
+  slackTeamId: r.slack_team_id,
+  name: r.name,
+  approvalsChannel: r.approvals_channel,
+  version: r.version,
+  createdAt: r.created_at,
+});
+const toMember = (r: MemberRow): Member => ({
+  id: r.id,
+  accountId: r.account_id,
+  email: r.email,
+  name: r.name,
+  phone: r.phone,
+  role: r.role,
+  status: r.status,
+  slackUserId: r.slack_user_id,
+  invitedBy: r.invited_by,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+const toInvite = (r: InviteRow): Invite => ({
+  id: r.id,
+  memberId: r.member_id,
+  tokenHash: r.token_hash,
+  expiresAt: r.expires_at,
+  createdAt: r.created_at,
+  usedAt: r.used_at,
+  revokedAt: r.revoked_at,
+});
+const toAudit = (r: AuditRow): AuditEntry => ({
+  seq: r.seq,
+  at: r.at,
+  actor: r.actor,
+  source: r.source,
+  action: r.action,
+  target: r.target,
+  before: JSON.parse(r.before_json),
+  after: JSON.parse(r.after_json),
+  requestId: r.request_id,
+  prevHash: r.prev_hash,
+  hash: r.hash,
+});
+
+const MEMBER_COLUMNS = {
+  name: "name",
+  phone: "phone",
+  role: "role",
+  status: "status",
+  slackUserId: "slack_user_id",
+} as const;
+
+/** The SQLite store: all SQL lives here, every write in one BEGIN IMMEDIATE transaction. */
+export class SqliteStore implements StorePort {
+  private readonly s;
+
+  constructor(readonly db: Db) {
+    const p = (sql: string) => db.prepare(sql);
+    this.s = {
+      dataVersion: p("PRAGMA data_version").pluck(),
+      accounts: p("SELECT * FROM accounts ORDER BY created_at"),
+      accountById: p("SELECT * FROM accounts WHERE id = ?"),
+      accountByTeam: p("SELECT * FROM accounts WHERE slack_team_id = ?"),
+      bumpVersion: p("UPDATE accounts SET version = version + 1 WHERE id = ? AND version = ?"),
+      setApprovals: p("UPDATE accounts SET approvals_channel = ? WHERE id = ?"),
+      insertAccount:
+        p(`INSERT INTO accounts (id, slack_team_id, name, approvals_channel, version, api_key_hash,
+        api_key_prefix, api_key_created_at, created_at) VALUES (@id, @slackTeamId, @name, NULL, 1, @apiKeyHash,
+        @apiKeyPrefix, @createdAt, @createdAt)`),
+      memberByEmail: p(`SELECT * FROM members WHERE account_id = ? AND email = ?
+        ORDER BY status <> 'removed' DESC, created_at DESC LIMIT 1`),
+      memberBySlack: p(`SELECT * FROM members WHERE account_id = ? AND slack_user_id = ?
+        ORDER BY status <> 'removed' DESC, created_at DESC LIMIT 1`),
+      ownerCount: p(
+        "SELECT count(*) FROM members WHERE account_id = ? AND role = 'owner' AND status = 'active'",
+      ).pluck(),
+      insertMember:
+        p(`INSERT INTO members (id, account_id, email, name, phone, role, status, slack_user_id, invited_by,
+        created_at, updated_at) VALUES (@id, @accountId, @email, @name, @phone, @role, @status, @slackUserId,
+        @invitedBy, @createdAt, @updatedAt)`),
+      matrix: p("SELECT role, permission FROM role_permissions WHERE account_id = ?"),
+      grant: p("INSERT OR IGNORE INTO role_permissions (account_id, role, permission) VALUES (?, ?, ?)"),
+      revoke: p("DELETE FROM role_permissions WHERE account_id = ? AND role = ? AND permission = ?"),
+      insertInvite:
+        p(`INSERT INTO invites (id, member_id, token_hash, expires_at, created_at, used_at, revoked_at)
+        VALUES (@id, @memberId, @tokenHash, @expiresAt, @createdAt, NULL, NULL)`),
+      revokeInvites: p(
+        "UPDATE invites SET revoked_at = ? WHERE member_id = ? AND used_at IS NULL AND revoked_at IS NULL",
+      ),
+      useInvites: p(
+        "UPDATE invites SET used_at = ? WHERE member_id = ? AND used_at IS NULL AND revoked_at IS NULL",
+      ),
+      latestInvites: p(`SELECT i.* FROM invites i JOIN members m ON m.id = i.member_id
+        WHERE m.account_id = ? AND m.status = 'invited' ORDER BY i.created_at`),
+      lastAudit: p("SELECT seq, hash FROM audit_log WHERE account_id = ? ORDER BY seq DESC LIMIT 1"),
+      insertAudit: p(`INSERT INTO audit_log (account_id, seq, at, actor, source, action, target, before_json,
+        after_json, request_id, prev_hash, hash) VALUES (@accountId, @seq, @at, @actor, @source, @action, @target,
+        @before, @after, @requestId, @prevHash, @hash)`),
+      audit: p("SELECT * FROM audit_log WHERE account_id = ? ORDER BY seq"),
+      auditLast: p(
+        "SELECT * FROM (SELECT * FROM audit_log WHERE account_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq",
+      ),
+      insertMail:
+        p(`INSERT INTO outbox (id, account_id, kind, recipient, payload_json, next_attempt_at, created_at)
+        VALUES (@id, @accountId, @kind, @recipient, @payload, @at, @at)`),
+    };
+  }
+
+  read<T>(fn: () => T): T {
+    return this.db.inTransaction ? fn() : this.db.transaction(fn).deferred();
+  }
+
+  dataVersion(): number {
+    return this.s.dataVersion.get() as number;
+  }
+
+  listAccounts(): Account[] {
+    return (this.s.accounts.all() as AccountRow[]).map(toAccount);
+  }
+
+  getAccount(accountId: string): Account | null {
+    const row = this.s.accountById.get(accountId) as AccountRow | undefined;
+    return row ? toAccount(row) : null;
+  }
+
+  findAccountBySlackTeam(slackTeamId: string): Account | null {
+    const row = this.s.accountByTeam.get(slackTeamId) as AccountRow | undefined;
+    return row ? toAccount(row) : null;
+  }
+
+  findMember(accountId: string, ref: MemberRef): Member | null {
+    const row = (
+      "email" in ref
+        ? this.s.memberByEmail.get(accountId, ref.email)
+        : this.s.memberBySlack.get(accountId, ref.slackUserId)
+    ) as MemberRow | undefined;
+    return row ? toMember(row) : null;
+  }
+
+  activeOwnerCount(accountId: string): number {
+    return this.s.ownerCount.get(accountId) as number;
+  }
+
+  loadMatrix(accountId: string): Matrix {
+    const columns: Record<ChangeableRole, Set<PermissionKey>> = { admin: new Set(), teammate: new Set() };
+    for (const row of this.s.matrix.all(accountId) as { role: ChangeableRole; permission: PermissionKey }[]) {
+      columns[row.role]?.add(row.permission);
+    }
+    return columns;
+  }
+
+  listMembers(accountId: string, filter: MemberFilter): Member[] {
+    const where = ["account_id = @accountId"];
+    if (filter.role) where.push("role = @role");
+    if (filter.status) where.push("status = @status");
+    else if (!filter.includeRemoved) where.push("status <> 'removed'");
+    const sql = `SELECT * FROM members WHERE ${where.join(" AND ")}
+      ORDER BY CASE role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, email`;
+    return (
+      this.db.prepare(sql).all({ accountId, role: filter.role, status: filter.status }) as MemberRow[]
+    ).map(toMember);
+  }
+
+  latestInvites(accountId: string): Map<string, Invite> {
+    const latest = new Map<string, Invite>();
+    for (const row of this.s.latestInvites.all(accountId) as InviteRow[])
+      latest.set(row.member_id, toInvite(row));
+    return latest;
+  }
+
+  listAudit(accountId: string, last?: number): AuditEntry[] {
+    const rows = last === undefined ? this.s.audit.all(accountId) : this.s.auditLast.all(accountId, last);
+    return (rows as AuditRow[]).map(toAudit);
+  }
+
+  createAccount(input: NewAccount, ctx: Omit<ApplyContext, "accountId">): void {
+    this.db
+      .transaction(() => {
+        const { account, owner } = input;
+        this.s.insertAccount.run({
+          ...account,
+          apiKeyHash: input.apiKeyHash,
+          apiKeyPrefix: input.apiKeyPrefix,
+        });
+        this.s.insertMember.run(owner);
+        const matrix = defaultMatrix();
+        for (const role of CHANGEABLE_ROLES)
+          for (const permission of matrix[role]) this.s.grant.run(account.id, role, permission);
+        const full = { ...ctx, accountId: account.id };
+        this.appendAudit(full, {
+          action: "account.created",
+          target: `account:${account.slackTeamId}`,
+          before: null,
+          after: { name: account.name },
+        });
+        this.appendAudit(full, {
+          action: "member.added",
+          target: owner.email,
+          before: null,
+          after: { role: "owner", status: "active" },
+        });
+      })
+      .immediate();
+  }
+
+  apply(ctx: ApplyContext, expectedVersion: number, decision: Decision<unknown>): boolean {
+    return this.db
+      .transaction(() => {
+        if (this.s.bumpVersion.run(ctx.accountId, expectedVersion).changes === 0) return false;
+        for (const change of decision.changes) this.applyChange(ctx, change);
+        for (const entry of decision.audit) this.appendAudit(ctx, entry);
+        for (const mail of decision.mails) this.queueMail(ctx, mail);
+        return true;
+      })
+      .immediate();
+  }
+
+  private applyChange(ctx: ApplyContext, change: Change): void {
+    const at = ctx.now.toISOString();
+    switch (change.kind) {
+      case "insertMember":
+        this.s.insertMember.run(change.member);
+        return;
+      case "updateMember": {
+        const entries = Object.entries(change.patch) as [keyof typeof MEMBER_COLUMNS, unknown][];
+        const sets = entries.map(([key]) => `${MEMBER_COLUMNS[key]} = @${key}`);
+        this.db
+          .prepare(`UPDATE members SET ${sets.join(", ")}, updated_at = @at WHERE id = @id`)
+          .run({ ...change.patch, at, id: change.memberId });
+        return;
+      }
+      case "insertInvite":
+        this.s.insertInvite.run(change.invite);
+        return;
+      case "closeInvites":
+        (change.how === "used" ? this.s.useInvites : this.s.revokeInvites).run(at, change.memberId);
+        return;
+      case "setPermission":
+        (change.allowed ? this.s.grant : this.s.revoke).run(ctx.accountId, change.role, change.permission);
+        return;
+      case "setApprovalsChannel":
+        this.s.setApprovals.run(change.channel, ctx.accountId);
+        return;
+    }
+  }
+
+  private appendAudit(
+    ctx: ApplyContext,
+    draft: { action: string; target: string; before: unknown; after: unknown },
+  ): void {
+    const last = this.s.lastAudit.get(ctx.accountId) as { seq: number; hash: string } | undefined;
+    const prevHash = last?.hash ?? GENESIS_HASH;
+    // Round-trip through JSON so what is hashed is exactly what is stored and read back.
+    const content = {
+      seq: (last?.seq ?? 0) + 1,
+      at: ctx.now.toISOString(),
+      actor: ctx.actor,
+      source: ctx.source,
+      action: draft.action,
+      target: draft.target,
+      before: JSON.parse(JSON.stringify(draft.before ?? null)),
+      after: JSON.parse(JSON.stringify(draft.after ?? null)),
+      requestId: ctx.requestId,
+    };
+    this.s.insertAudit.run({
+      ...content,
+      accountId: ctx.accountId,
+      before: JSON.stringify(content.before),
+      after: JSON.stringify(content.after),
+      prevHash,
+      hash: auditHash(prevHash, content),
+    });
+  }
+
+  private queueMail(ctx: ApplyContext, mail: MailDraft): void {
+    this.s.insertMail.run({
+      id: newId(),
+      accountId: ctx.accountId,
+      kind: mail.kind,
+      recipient: mail.to,
+      payload: JSON.stringify(mail),
+      at: ctx.now.toISOString(),
+    });
+  }
+}
