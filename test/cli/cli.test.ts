@@ -1,0 +1,313 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { PermissionKey } from "../../src/core/permissions.js";
+import { json, rolecall, tempDatabase } from "../helpers/cli.js";
+import { openCore, seedTeam } from "../helpers/team.js";
+
+let db = "";
+let dir = "";
+let cleanup = () => {};
+beforeEach(() => {
+  ({ db, dir, cleanup } = tempDatabase());
+});
+afterEach(() => cleanup());
+
+const OWNER = "owner@acme.test";
+const init = () => {
+  const run = rolecall(db, [
+    "init",
+    "--slack-team",
+    "T0ACME",
+    "--account",
+    "Acme",
+    "Inc",
+    "--owner",
+    OWNER,
+    "--json",
+  ]);
+  expect(run.code).toBe(0);
+  return json<{ ok: boolean; apiKey: string }>(run);
+};
+const as = (email: string, ...words: string[]) => rolecall(db, ["--as", email, ...words, "--json"]);
+const errorOf = (run: ReturnType<typeof rolecall>) =>
+  json<{ error: { code: string; message: string } }>(run).error;
+const auditCount = () => {
+  const raw = new Database(db, { readonly: true });
+  const count = raw.prepare("SELECT count(*) FROM audit_log").pluck().get();
+  raw.close();
+  return count;
+};
+
+/** Seeds the file in this process (the same core the binary runs), so each test spawns only what it tests. */
+const seedFile = (members: Parameters<typeof seedTeam>[1], adminGrants: PermissionKey[] = []) => {
+  const wired = openCore(db);
+  const seeded = seedTeam(wired.core, members, OWNER);
+  for (const permission of adminGrants) {
+    wired.core.setPermission(seeded.as(OWNER), { role: "admin", permission, allowed: true });
+  }
+  wired.close();
+};
+
+describe("rolecall init", () => {
+  it("creates the account and its first active owner, and shows the API key once", () => {
+    const created = init();
+    expect(created.apiKey).toMatch(/^rc_[A-Za-z0-9_-]{43}$/);
+    expect(json(as(OWNER, "whoami"))).toMatchObject({ email: OWNER, role: "owner", status: "active" });
+    const raw = new Database(db, { readonly: true });
+    expect(JSON.stringify(raw.prepare("SELECT * FROM accounts").all())).not.toContain(created.apiKey);
+    raw.close();
+    const text = rolecall(db, ["init", "--slack-team", "T0ACME", "--account", "Again", "--owner", OWNER]);
+    expect(text.code).not.toBe(0);
+    expect(text.stderr).toContain("already exists");
+  });
+
+  it("names what is missing", () => {
+    const run = rolecall(db, ["init", "--account", "Acme", "--owner", OWNER]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--slack-team is required");
+  });
+});
+
+describe("the README tour", () => {
+  it("adds, lists, shows permissions, changes a role, removes, and audits", () => {
+    init();
+    expect(as(OWNER, "add", "bob@acme.test", "admin", "Bob", "Stone").code).toBe(0);
+    expect(as(OWNER, "add", "<mailto:cy@acme.test|cy@acme.test>").code).toBe(0);
+    const list = json<{ members: { email: string; name: string | null; role: string; status: string }[] }>(
+      as(OWNER, "list"),
+    );
+    expect(list.members.map(({ email, name, role, status }) => ({ email, name, role, status }))).toEqual([
+      { email: OWNER, name: null, role: "owner", status: "active" },
+      { email: "bob@acme.test", name: "Bob Stone", role: "admin", status: "invited" },
+      { email: "cy@acme.test", name: null, role: "teammate", status: "invited" },
+    ]);
+    expect(json(as(OWNER, "list", "admin", "invited")).members).toHaveLength(1);
+
+    expect(rolecall(db, ["activate", "bob@acme.test", "--json"]).code).toBe(0);
+    const whoami = json<{ role: string; permissions: string[] }>(as("bob@acme.test", "whoami"));
+    expect(whoami).toMatchObject({
+      email: "bob@acme.test",
+      name: "Bob Stone",
+      role: "admin",
+      status: "active",
+    });
+    expect(whoami.permissions).not.toContain("team_settings");
+
+    const perms = json<{ matrix: Record<string, string[]> }>(as(OWNER, "perms"));
+    expect(Object.keys(perms.matrix)).toEqual(["owner", "admin", "teammate"]);
+    expect(perms.matrix.owner).toHaveLength(8);
+    expect(json(as(OWNER, "perms", "grant", "admin", "team_settings"))).toMatchObject({
+      ok: true,
+      changed: true,
+    });
+    expect(json(as(OWNER, "perms"))).toMatchObject({
+      matrix: { admin: expect.arrayContaining(["team_settings"]) },
+    });
+
+    expect(json(as(OWNER, "role", "bob@acme.test", "owner"))).toMatchObject({ ok: true, role: "owner" });
+    expect(json(as(OWNER, "edit", "bob@acme.test", "--phone", "+447700900123"))).toMatchObject({ ok: true });
+    expect(json(as(OWNER, "remove", "cy@acme.test"))).toMatchObject({ ok: true });
+
+    const audit = json<{ at: string; actor: string; source: string; action: string; target: string }[]>(
+      rolecall(db, ["audit", "--format", "json"]),
+    );
+    expect(audit.map((e) => e.action)).toEqual([
+      "account.created",
+      "member.added",
+      "member.added",
+      "invite.sent",
+      "member.added",
+      "invite.sent",
+      "member.activated",
+      "permission.granted",
+      "member.role_changed",
+      "member.edited",
+      "member.removed",
+    ]);
+    expect(audit.at(-1)).toMatchObject({ actor: OWNER, source: "cli", target: "cy@acme.test" });
+    const csv = rolecall(db, ["audit", "--format", "csv"]).stdout.trim().split("\n");
+    expect(csv[0]).toBe("seq,at,actor,source,action,target,before,after,request_id");
+    expect(csv).toHaveLength(audit.length + 1);
+    expect(json(as(OWNER, "audit", "3"))).toHaveLength(3);
+    expect(rolecall(db, ["audit", "--verify"]).stdout).toContain(`intact (${audit.length} entries)`);
+  });
+
+  it("prints readable text without --json", () => {
+    init();
+    const run = rolecall(db, ["--as", OWNER, "whoami"]);
+    expect(run.stdout).toContain("Owner (active) on Acme Inc");
+    expect(rolecall(db, ["--as", OWNER, "help"]).stdout).toContain("role <member> <owner|admin|teammate>");
+  });
+});
+
+describe("every rule through the CLI", () => {
+  beforeEach(() => {
+    seedFile(
+      [
+        { email: "admin@acme.test", role: "admin" },
+        { email: "tm@acme.test", role: "teammate" },
+        { email: "pending@acme.test", role: "teammate", status: "invited" },
+      ],
+      ["team_settings", "access_permissions"],
+    );
+  });
+
+  it.each([
+    ["a stranger", ["stranger@acme.test", "list"], "NOT_A_MEMBER", /not a member of this team/],
+    ["an invited member", ["pending@acme.test", "whoami"], "NOT_ACTIVE", /not been accepted/],
+    ["a teammate listing the team", ["tm@acme.test", "list"], "FORBIDDEN", /Team Settings permission/],
+    [
+      "an admin changing an owner",
+      ["admin@acme.test", "role", OWNER, "teammate"],
+      "RANK_TOO_LOW",
+      /Only Owners can/,
+    ],
+    [
+      "an admin making an admin",
+      ["admin@acme.test", "role", "tm@acme.test", "admin"],
+      "RANK_TOO_LOW",
+      /Admins can only/,
+    ],
+    [
+      "an admin changing admins' permissions",
+      ["admin@acme.test", "perms", "grant", "admin", "billing"],
+      "RANK_TOO_LOW",
+      /Admins can only/,
+    ],
+    [
+      "anyone changing the owner column",
+      [OWNER, "perms", "revoke", "owner", "billing"],
+      "FORBIDDEN",
+      /Owner column/,
+    ],
+    ["an owner demoting themselves", [OWNER, "role", OWNER, "admin"], "OWN_ROLE", /own role/],
+    ["an owner removing themselves", [OWNER, "remove", OWNER], "OWN_ROLE", /remove themselves/],
+    ["inviting a member twice", [OWNER, "add", "TM@acme.test"], "ALREADY_MEMBER", /already a member/],
+    ["acting on nobody", [OWNER, "role", "ghost@acme.test", "admin"], "NO_SUCH_MEMBER", /not a member/],
+    [
+      "an admin setting the approvals channel",
+      ["admin@acme.test", "settings", "approvals", "C0APPROVE"],
+      "FORBIDDEN",
+      /Only Owners/,
+    ],
+  ])("%s → %s", (_label, [email, ...words], code, message) => {
+    const before = auditCount();
+    const run = as(email as string, ...(words as string[]));
+    expect(run.code).not.toBe(0);
+    expect(errorOf(run).code).toBe(code);
+    expect(errorOf(run).message).toMatch(message);
+    expect(auditCount()).toBe(before);
+  });
+
+  it("an admin holding team_settings manages teammates", () => {
+    expect(as("admin@acme.test", "remove", "tm@acme.test").code).toBe(0);
+    expect(as("admin@acme.test", "revoke", "pending@acme.test").code).toBe(0);
+    expect(json<{ members: unknown[] }>(as(OWNER, "list")).members).toHaveLength(2);
+  });
+
+  it("a refusal without --json goes to stderr with its code", () => {
+    const run = rolecall(db, ["--as", "tm@acme.test", "list"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/^FORBIDDEN: /);
+  });
+});
+
+describe("bad input is INVALID_INPUT, exits non-zero and writes nothing", () => {
+  const TEN_KB = "x".repeat(10_240);
+  it.each([
+    ["a malformed email", ["add", "not-an-email"]],
+    ["an email with spaces inside", ["add", "bob smith@acme.test"]],
+    [
+      "an unknown role",
+      ["add", "bob@acme.test", "--phone", "+447700900123", "--name", "Bob", "--role", "boss"],
+    ],
+    ["an unknown role to assign", ["role", "tm@acme.test", "superuser"]],
+    ["an unknown permission", ["perms", "grant", "admin", "launch_rockets"]],
+    ["a 10 KB name", ["add", "bob@acme.test", "teammate", TEN_KB]],
+    ["a name with control characters", ["add", "bob@acme.test", "teammate", "Bob\u0007\u001b[31mRed"]],
+    ["a name with a newline", ["edit", OWNER, "--name", "Line\nBreak"]],
+    ["a bad phone number", ["edit", OWNER, "--phone", "0123"]],
+    ["an unknown subcommand", ["launch"]],
+    ["extra words", ["whoami", "please"]],
+    ["an unknown option", ["list", "--everything"]],
+    ["an audit count that is not a number", ["audit", "lots"]],
+    ["a settings value that is not a channel", ["settings", "approvals", "general"]],
+  ])("%s", (_label, words) => {
+    seedFile([{ email: "tm@acme.test", role: "teammate" }]);
+    const before = auditCount();
+    const raw = new Database(db, { readonly: true });
+    const dump = () => JSON.stringify(raw.prepare("SELECT * FROM members").all());
+    const members = dump();
+    const run = as(OWNER, ...words);
+    expect(run.code).toBe(2);
+    expect(errorOf(run).code).toBe("INVALID_INPUT");
+    expect(errorOf(run).message.length).toBeGreaterThan(10);
+    expect(dump()).toBe(members);
+    expect(auditCount()).toBe(before);
+    raw.close();
+  });
+
+  it("a bad environment variable is named", () => {
+    const run = rolecall(db, ["--as", OWNER, "whoami"], { INVITE_TTL_HOURS: "soon" });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("INVITE_TTL_HOURS");
+  });
+});
+
+describe("operator verbs", () => {
+  it("--team is needed once the database holds two accounts", () => {
+    init();
+    rolecall(db, ["init", "--slack-team", "T0OTHER", "--account", "Other", "--owner", "boss@other.test"]);
+    expect(errorOf(as(OWNER, "whoami")).message).toContain("--team");
+    expect(
+      json(rolecall(db, ["--team", "T0OTHER", "--as", "boss@other.test", "whoami", "--json"])),
+    ).toMatchObject({
+      role: "owner",
+    });
+    expect(errorOf(rolecall(db, ["--team", "T0OTHER", "--as", OWNER, "whoami", "--json"])).code).toBe(
+      "NOT_A_MEMBER",
+    );
+  });
+
+  it("audit --verify exits non-zero and names the entry edited behind its back", () => {
+    init();
+    as(OWNER, "add", "bob@acme.test", "admin");
+    const raw = new Database(db);
+    raw.exec("DROP TRIGGER audit_log_append_only_update");
+    raw.prepare("UPDATE audit_log SET actor = 'someone-else@acme.test' WHERE seq = 3").run();
+    raw.close();
+    const run = rolecall(db, ["audit", "--verify"]);
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toContain("broken at entry #3");
+  });
+
+  it("backup writes a consistent copy that opens as a Rolecall database", () => {
+    init();
+    as(OWNER, "add", "bob@acme.test", "admin");
+    const copy = join(dir, "copy.db");
+    expect(rolecall(db, ["backup", copy]).code).toBe(0);
+    expect(existsSync(copy)).toBe(true);
+    expect(json(rolecall(copy, ["--as", OWNER, "list", "--json"])).members).toHaveLength(2);
+    expect(rolecall(copy, ["audit", "--verify"]).code).toBe(0);
+  });
+
+  it("a database from the future is refused with a clear message", () => {
+    init();
+    const raw = new Database(db);
+    raw.pragma("user_version = 99");
+    raw.close();
+    const run = rolecall(db, ["--as", OWNER, "whoami"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("newer Rolecall");
+  });
+
+  it("a team command without --as says how to name yourself", () => {
+    init();
+    const run = rolecall(db, ["list"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--as");
+  });
+});

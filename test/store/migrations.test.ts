@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { DatabaseTooNewError, LATEST_SCHEMA_VERSION, migrate } from "../../src/store/migrate.js";
+import { openDatabase } from "../../src/store/open.js";
+
+const dirs: string[] = [];
+const tempFile = () => {
+  const dir = mkdtempSync(join(tmpdir(), "rolecall-migrate-"));
+  dirs.push(dir);
+  return join(dir, "nested", "rolecall.db");
+};
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("migrations", () => {
+  it("bring an empty file (in a folder that does not exist yet) to the latest schema", () => {
+    const db = openDatabase(tempFile());
+    expect(db.pragma("user_version", { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .pluck()
+      .all();
+    expect(tables).toEqual(["accounts", "audit_log", "invites", "members", "outbox", "role_permissions"]);
+    db.close();
+  });
+
+  it("open a file with WAL, full sync, foreign keys and a busy timeout", () => {
+    const db = openDatabase(tempFile());
+    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(db.pragma("synchronous", { simple: true })).toBe(2);
+    expect(db.pragma("foreign_keys", { simple: true })).toBe(1);
+    expect(db.pragma("busy_timeout", { simple: true })).toBeGreaterThan(0);
+    db.close();
+  });
+
+  it("are applied once: reopening changes nothing", () => {
+    const file = tempFile();
+    openDatabase(file).close();
+    const db = openDatabase(file);
+    expect(migrate(db)).toBe(LATEST_SCHEMA_VERSION);
+    db.close();
+  });
+
+  it("apply later migrations in order on top of earlier ones", () => {
+    const db = new Database(":memory:");
+    const steps = [
+      { version: 1, name: "one", up: "CREATE TABLE t (a INTEGER);" },
+      { version: 2, name: "two", up: "ALTER TABLE t ADD COLUMN b TEXT;" },
+    ];
+    expect(migrate(db, steps.slice(0, 1))).toBe(1);
+    expect(migrate(db, steps)).toBe(2);
+    expect(db.prepare("SELECT name FROM pragma_table_info('t')").pluck().all()).toEqual(["a", "b"]);
+  });
+
+  it("roll back a migration that fails, leaving the version where it was", () => {
+    const db = new Database(":memory:");
+    const broken = [{ version: 1, name: "broken", up: "CREATE TABLE t (a INTEGER); THIS IS NOT SQL;" }];
+    expect(() => migrate(db, broken)).toThrow();
+    expect(db.pragma("user_version", { simple: true })).toBe(0);
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 't'").pluck().get()).toBe(0);
+  });
+
+  it("refuse a database from the future with a clear message, touching nothing", () => {
+    const file = tempFile();
+    openDatabase(file).close();
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 5}`);
+    raw.close();
+    expect(() => openDatabase(file)).toThrow(DatabaseTooNewError);
+    expect(() => openDatabase(file)).toThrow(
+      /newer Rolecall \(schema version \d+; this one knows up to \d+\)/,
+    );
+    const check = new Database(file);
+    expect(check.pragma("user_version", { simple: true })).toBe(LATEST_SCHEMA_VERSION + 5);
+    check.close();
+  });
+
+  it("keep the audit log append-only", () => {
+    const db = openDatabase(":memory:");
+    db.exec(`INSERT INTO accounts VALUES ('a', 'T1', 'X', NULL, 1, 'h', 'p', 'now', 'now');
+      INSERT INTO audit_log VALUES ('a', 1, 'now', 'x', 'cli', 'test', 't', 'null', 'null', NULL, 'p', 'h');`);
+    expect(() => db.exec("UPDATE audit_log SET actor = 'y'")).toThrow(/append-only/);
+    expect(() => db.exec("DELETE FROM audit_log")).toThrow(/append-only/);
+  });
+});
