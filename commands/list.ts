@@ -21,11 +21,34 @@ const filterSchema = z.array(z.string()).transform((words, ctx) => {
   return filter;
 });
 
+export const CLI_PAGE_SIZE = 50;
+
 export default defineCommand({
   name: "list",
-  usage: "list [owner|admin|teammate] [invited|active]",
+  usage: "list [owner|admin|teammate] [invited|active] [--page N]",
   summary: "The team: name, email, role, status, invite state",
-  toInput: (args) => ({ filter: args.positionals, flags: unknownFlags(args, []) }),
-  schema: z.object({ filter: filterSchema, flags: noFlags }),
-  run: ({ core, actor }, { filter }) => ({ type: "list", filter, ...core.listMembers(actor, filter) }),
+  toInput: (args) => ({
+    filter: args.positionals,
+    page: args.flags.get("page"),
+    flags: unknownFlags(args, ["page"]),
+  }),
+  schema: z.object({
+    filter: filterSchema,
+    page: z
+      .string()
+      .regex(/^\d{1,6}$/, "A page is a whole number.")
+      .transform(Number)
+      .pipe(z.number().min(1, "Pages start at 1."))
+      .optional(),
+    flags: noFlags,
+  }),
+  run: ({ core, actor, pageSize }, { filter, page }) => {
+    const size = pageSize ?? (page ? CLI_PAGE_SIZE : null);
+    const list = core.listMembers(
+      actor,
+      filter,
+      size ? { offset: ((page ?? 1) - 1) * size, limit: size } : undefined,
+    );
+    return { type: "list", filter, pageSize: size, ...list };
+  },
 });

@@ -10,13 +10,22 @@ import { type SplitArgs, splitFlags } from "./tokens.js";
 export interface CommandContext {
   core: AccessCore;
   actor: ActorContext;
+  /** Members per page of `list`; Slack always pages, the CLI only when asked (`--page`). */
+  pageSize?: number;
 }
 
 /** What a command returns; Slack and the CLI each render it their own way. */
 export type CommandResult =
   | { type: "help"; commands: { usage: string; summary: string }[] }
   | { type: "whoami"; whoami: WhoAmI }
-  | { type: "list"; members: MemberView[]; filter: { role?: Role; status?: MemberStatus } }
+  | {
+      type: "list";
+      members: MemberView[];
+      total: number;
+      offset: number;
+      pageSize: number | null;
+      filter: { role?: Role; status?: MemberStatus };
+    }
   | { type: "perms"; view: PermissionsView }
   | { type: "change"; change: ChangeResult }
   | { type: "audit"; entries: AuditEntry[] }

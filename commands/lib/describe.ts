@@ -30,6 +30,10 @@ export const describeChange = (change: ChangeResult): string => {
         : `Change requests will be posted in <#${change.detail}>.`;
     case "member.unchanged":
       return `Nothing to change: ${who} is already like that.`;
+    case "permissions.changed":
+      return `Saved ${change.detail} permission change${change.detail === "1" ? "" : "s"}.`;
+    case "member.slack_linked":
+      return `Linked ${who} to their Slack user.`;
     case "permission.unchanged":
       return "Nothing to change: the role already has that setting.";
     case "setting.unchanged":

@@ -38,9 +38,14 @@ export const renderText = (result: CommandResult): string => {
     }
     case "list":
       if (result.members.length === 0) return "No members match.";
-      return table(
-        ["NAME", "EMAIL", "ROLE", "STATUS", "INVITE"],
-        result.members.map((m) => [m.name ?? "", m.email, ROLE_LABEL[m.role], m.status, inviteLabel(m)]),
+      return (
+        table(
+          ["NAME", "EMAIL", "ROLE", "STATUS", "INVITE"],
+          result.members.map((m) => [m.name ?? "", m.email, ROLE_LABEL[m.role], m.status, inviteLabel(m)]),
+        ) +
+        (result.pageSize
+          ? `\n(${result.offset + 1}–${result.offset + result.members.length} of ${result.total})`
+          : "")
       );
     case "perms": {
       const roles = ROLES.filter((r) => result.view.matrix[r]);
@@ -71,7 +76,7 @@ export const renderJson = (result: CommandResult): unknown => {
     case "whoami":
       return result.whoami;
     case "list":
-      return { members: result.members };
+      return { members: result.members, total: result.total };
     case "perms":
       return result.view;
     case "change":

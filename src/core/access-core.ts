@@ -5,10 +5,12 @@ import {
   decideActivate,
   decideAddMember,
   decideEditMember,
+  decideLinkSlackUser,
   decideRemoveMember,
   decideResendInvite,
   decideRevokeInvite,
   decideSetApprovalsChannel,
+  decideSetMatrix,
   decideSetPermission,
   type EditMemberInput,
   type FreshInvite,
@@ -43,7 +45,7 @@ import {
 import { PermissionCache } from "./permission-cache.js";
 import { matrixAsLists, type PermissionKey, permissionsOf, roleHolds } from "./permissions.js";
 import { requireActiveActor, requirePermission } from "./policy.js";
-import type { Clock, MemberFilter, StorePort } from "./ports.js";
+import type { Clock, MemberFilter, Page, StorePort } from "./ports.js";
 import { CHANGEABLE_ROLES, type ChangeableRole, isWithinHierarchy, type Role } from "./roles.js";
 import { newId, randomToken, sha256Hex } from "./tokens.js";
 
@@ -75,6 +77,13 @@ export interface PermissionsView {
   matrix: Partial<Record<Role, PermissionKey[]>>;
   full: boolean;
   editableRoles: ChangeableRole[];
+}
+
+export interface MemberList {
+  members: MemberView[];
+  /** How many members match the filter, across all pages. */
+  total: number;
+  offset: number;
 }
 
 export interface CreatedAccount {
@@ -185,12 +194,14 @@ export class AccessCore {
     });
   }
 
-  listMembers(ctx: ActorContext, filter: MemberFilter = {}): { members: MemberView[] } {
+  listMembers(ctx: ActorContext, filter: MemberFilter = {}, page?: Page): MemberList {
     return this.store.read(() => {
       const matrix = this.store.loadMatrix(ctx.accountId);
       const actor = requireActiveActor({ actor: this.findActor(ctx) });
       requirePermission({ matrix }, actor, "team_settings", "see the team");
-      return { members: this.memberViews(ctx.accountId, filter) };
+      const members = this.memberViews(this.store.listMembers(ctx.accountId, filter, page));
+      const total = page ? this.store.countMembers(ctx.accountId, filter) : members.length;
+      return { members, total, offset: page?.offset ?? 0 };
     });
   }
 
@@ -304,6 +315,30 @@ export class AccessCore {
     return this.change(ctx, null, (state) => decideSetPermission(state, input));
   }
 
+  /** Saves whole columns of the matrix at once (the Permissions form). */
+  setPermissions(ctx: ActorContext, raw: Partial<Record<string, unknown[]>>): ChangeResult {
+    const wanted: Partial<Record<Role, PermissionKey[]>> = {};
+    for (const [role, keys] of Object.entries(raw)) {
+      wanted[parseInput(roleSchema, role)] = (keys ?? []).map((key) => parseInput(permissionSchema, key));
+    }
+    return this.change(ctx, null, (state) => decideSetMatrix(state, wanted));
+  }
+
+  /** Links a Slack user to the member with the email Slack reports for them. */
+  linkSlackUser(accountId: string, rawEmail: unknown, rawSlackUserId: unknown): ChangeResult {
+    const email = parseInput(emailSchema, rawEmail);
+    const slackUserId = parseInput(slackUserIdSchema, rawSlackUserId);
+    return this.run(accountId, "system", "slack", null, null, { email }, (state) =>
+      decideLinkSlackUser(state, email, slackUserId),
+    );
+  }
+
+  /** The member a Slack user is linked to, if any (removed members do not count). */
+  findLinkedMember(accountId: string, slackUserId: string): Member | null {
+    const member = this.store.findMember(accountId, { slackUserId });
+    return member && member.status !== "removed" ? member : null;
+  }
+
   setApprovalsChannel(ctx: ActorContext, channel: unknown): ChangeResult {
     const parsed = channel === null ? null : parseInput(slackChannelIdSchema, channel);
     return this.change(ctx, null, (state) => decideSetApprovalsChannel(state, parsed));
@@ -378,10 +413,10 @@ export class AccessCore {
     return this.store.findMember(ctx.accountId, parseInput(memberRefSchema, ctx.actor));
   }
 
-  private memberViews(accountId: string, filter: MemberFilter): MemberView[] {
-    const invites = this.store.latestInvites(accountId);
+  private memberViews(members: Member[]): MemberView[] {
+    const invites = this.store.latestInvites(members.filter((m) => m.status === "invited").map((m) => m.id));
     const now = this.clock.now();
-    return this.store.listMembers(accountId, filter).map((m) => {
+    return members.map((m) => {
       const invite = m.status === "invited" ? invites.get(m.id) : undefined;
       return {
         email: m.email,

@@ -2,18 +2,19 @@ import type { AuditDraft, Change, Decision, MailDraft, MemberPatch } from "./dec
 import { nothingToDo } from "./decision.js";
 import { CoreError } from "./errors.js";
 import type { DecisionState, Invite, Member } from "./model.js";
-import { PERMISSIONS, type PermissionKey } from "./permissions.js";
+import { diffMatrix, PERMISSIONS, type PermissionKey } from "./permissions.js";
 import {
   requireActiveActor,
   requireMayActOn,
   requireMayAssign,
+  requireMayChangeColumn,
   requireNotSelf,
   requireOwner,
   requireOwnerLeft,
   requirePermission,
   requireTarget,
 } from "./policy.js";
-import { isWithinHierarchy, ROLE_LABEL, type Role } from "./roles.js";
+import type { ChangeableRole, Role } from "./roles.js";
 
 /**
  * Pure decisions: state + actor + input in, the changes, audit entries and mails out — or a CoreError.
@@ -268,26 +269,30 @@ export interface SetPermissionInput {
   allowed: boolean;
 }
 
+interface Toggle {
+  role: ChangeableRole;
+  permission: PermissionKey;
+  allowed: boolean;
+}
+
+const toggleChanges = (toggles: Toggle[]): Pick<Decision<unknown>, "changes" | "audit"> => ({
+  changes: toggles.map((t) => ({ kind: "setPermission" as const, ...t })),
+  audit: toggles.map(({ role, permission, allowed }) => ({
+    action: allowed ? "permission.granted" : "permission.revoked",
+    target: `role:${role}`,
+    before: { [permission]: !allowed },
+    after: { [permission]: allowed },
+  })),
+});
+
 export const decideSetPermission = (
   state: DecisionState,
   input: SetPermissionInput,
 ): Decision<ChangeResult> => {
   const actor = requireActiveActor(state);
   requirePermission(state, actor, "access_permissions", "change what roles may do");
-  const { role, permission, allowed } = input;
-  if (role === "owner") {
-    throw new CoreError(
-      "FORBIDDEN",
-      "Owners always hold every permission; nobody can change the Owner column.",
-    );
-  }
-  if (!isWithinHierarchy(actor.role, role)) {
-    throw new CoreError(
-      "RANK_TOO_LOW",
-      `${ROLE_LABEL[actor.role]}s can only change what roles ranked below them may do; ${ROLE_LABEL[role]} is not.`,
-    );
-  }
-  const action = allowed ? "permission.granted" : "permission.revoked";
+  const role = requireMayChangeColumn(actor, input.role);
+  const { permission, allowed } = input;
   if (state.matrix[role].has(permission) === allowed) {
     return nothingToDo({
       ok: true,
@@ -297,18 +302,35 @@ export const decideSetPermission = (
       detail: permission,
     });
   }
+  const action = allowed ? "permission.granted" : "permission.revoked";
   return {
-    changes: [{ kind: "setPermission", role, permission, allowed }],
-    audit: [
-      {
-        action,
-        target: `role:${role}`,
-        before: { [permission]: !allowed },
-        after: { [permission]: allowed },
-      },
-    ],
+    ...toggleChanges([{ role, permission, allowed }]),
     mails: [],
-    result: { ok: true, changed: true, action, role, detail: `${PERMISSIONS[permission].label}` },
+    result: { ok: true, changed: true, action, role, detail: PERMISSIONS[permission].label },
+  };
+};
+
+/** Saving the Permissions form: the wanted columns become a diff, applied as one change. */
+export const decideSetMatrix = (
+  state: DecisionState,
+  wanted: Partial<Record<Role, readonly PermissionKey[]>>,
+): Decision<ChangeResult> => {
+  const actor = requireActiveActor(state);
+  requirePermission(state, actor, "access_permissions", "change what roles may do");
+  const columns: Partial<Record<ChangeableRole, readonly PermissionKey[]>> = {};
+  for (const [role, keys] of Object.entries(wanted) as [Role, readonly PermissionKey[]][]) {
+    columns[requireMayChangeColumn(actor, role)] = keys;
+  }
+  const diff = diffMatrix(state.matrix, columns);
+  const toggles: Toggle[] = [
+    ...diff.toAdd.map((t) => ({ ...t, allowed: true })),
+    ...diff.toRemove.map((t) => ({ ...t, allowed: false })),
+  ];
+  if (toggles.length === 0) return nothingToDo({ ok: true, changed: false, action: "permission.unchanged" });
+  return {
+    ...toggleChanges(toggles),
+    mails: [],
+    result: { ok: true, changed: true, action: "permissions.changed", detail: String(toggles.length) },
   };
 };
 
@@ -356,5 +378,42 @@ export const decideActivate = (state: DecisionState, named: string): Decision<Ch
     ],
     mails: [],
     result: { ok: true, changed: true, action: "member.activated", email: target.email, role: target.role },
+  };
+};
+
+/**
+ * PRODUCT §6: a Slack user not yet linked is matched by the email Slack reports for them.
+ * A member already linked to another Slack user is not taken over.
+ */
+export const decideLinkSlackUser = (
+  state: DecisionState,
+  email: string,
+  slackUserId: string,
+): Decision<ChangeResult> => {
+  const target = state.target;
+  if (!target || target.status === "removed") {
+    throw new CoreError("NOT_A_MEMBER", `${email} is not a member of this team. Ask an Owner to invite you.`);
+  }
+  const result: ChangeResult = {
+    ok: true,
+    changed: false,
+    action: "member.slack_linked",
+    email,
+    role: target.role,
+  };
+  if (target.slackUserId === slackUserId) return nothingToDo(result);
+  if (target.slackUserId) {
+    throw new CoreError(
+      "NOT_A_MEMBER",
+      `${email} is linked to another Slack user. Ask an Owner to check the team list.`,
+    );
+  }
+  return {
+    changes: [{ kind: "updateMember", memberId: target.id, patch: { slackUserId } }],
+    audit: [
+      { action: "member.slack_linked", target: email, before: { slackUserId: null }, after: { slackUserId } },
+    ],
+    mails: [],
+    result: { ...result, changed: true },
   };
 };

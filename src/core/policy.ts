@@ -1,7 +1,7 @@
 import { CoreError } from "./errors.js";
 import type { DecisionState, Member } from "./model.js";
 import { PERMISSIONS, type PermissionKey, roleHolds } from "./permissions.js";
-import { isWithinHierarchy, ROLE_LABEL, type Role } from "./roles.js";
+import { type ChangeableRole, isWithinHierarchy, ROLE_LABEL, type Role } from "./roles.js";
 
 /** Rule 6: only active members act. */
 export const requireActiveActor = (state: Pick<DecisionState, "actor">): Member => {
@@ -80,4 +80,21 @@ export const requireOwnerLeft = (state: Pick<DecisionState, "activeOwnerCount">,
   if (target.role === "owner" && target.status === "active" && state.activeOwnerCount <= 1) {
     throw new CoreError("LAST_OWNER", "The account must keep at least one active Owner.");
   }
+};
+
+/** Rule 3: nobody changes the owner column; a non-owner changes only roles ranked below their own. */
+export const requireMayChangeColumn = (actor: Member, role: Role): ChangeableRole => {
+  if (role === "owner") {
+    throw new CoreError(
+      "FORBIDDEN",
+      "Owners always hold every permission; nobody can change the Owner column.",
+    );
+  }
+  if (!isWithinHierarchy(actor.role, role)) {
+    throw new CoreError(
+      "RANK_TOO_LOW",
+      `${ROLE_LABEL[actor.role]}s can only change what roles ranked below them may do; ${ROLE_LABEL[role]} is not.`,
+    );
+  }
+  return role;
 };

@@ -18,6 +18,11 @@ export interface MemberFilter {
   includeRemoved?: boolean;
 }
 
+export interface Page {
+  offset: number;
+  limit: number;
+}
+
 export interface NewAccount {
   account: Omit<Account, "version">;
   owner: Member;
@@ -43,8 +48,11 @@ export interface StorePort {
   findMember(accountId: string, ref: MemberRef): Member | null;
   activeOwnerCount(accountId: string): number;
   loadMatrix(accountId: string): Matrix;
-  listMembers(accountId: string, filter: MemberFilter): Member[];
-  latestInvites(accountId: string): Map<string, Invite>;
+  /** Members in list order (owners, admins, teammates; then by email), optionally one page of them. */
+  listMembers(accountId: string, filter: MemberFilter, page?: Page): Member[];
+  countMembers(accountId: string, filter: MemberFilter): number;
+  /** The newest invite of each of these members. */
+  latestInvites(memberIds: readonly string[]): Map<string, Invite>;
   /** Audit entries, oldest first; with `last`, only the newest `last` of them. */
   listAudit(accountId: string, last?: number): AuditEntry[];
   /** Changes whenever another connection commits: the permission cache's freshness check. */

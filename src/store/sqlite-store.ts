@@ -2,7 +2,7 @@ import { auditHash, GENESIS_HASH } from "../core/audit.js";
 import type { Change, Decision, MailDraft } from "../core/decision.js";
 import type { Account, AuditEntry, AuditSource, Invite, Member, MemberRef } from "../core/model.js";
 import { defaultMatrix, type Matrix, type PermissionKey } from "../core/permissions.js";
-import type { ApplyContext, MemberFilter, NewAccount, StorePort } from "../core/ports.js";
+import type { ApplyContext, MemberFilter, NewAccount, Page, StorePort } from "../core/ports.js";
 import { CHANGEABLE_ROLES, type ChangeableRole } from "../core/roles.js";
 import { newId } from "../core/tokens.js";
 import type { Db } from "./open.js";
@@ -143,8 +143,9 @@ export class SqliteStore implements StorePort {
       useInvites: p(
         "UPDATE invites SET used_at = ? WHERE member_id = ? AND used_at IS NULL AND revoked_at IS NULL",
       ),
-      latestInvites: p(`SELECT i.* FROM invites i JOIN members m ON m.id = i.member_id
-        WHERE m.account_id = ? AND m.status = 'invited' ORDER BY i.created_at`),
+      latestInvite: p(
+        "SELECT * FROM invites WHERE member_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+      ),
       lastAudit: p("SELECT seq, hash FROM audit_log WHERE account_id = ? ORDER BY seq DESC LIMIT 1"),
       insertAudit: p(`INSERT INTO audit_log (account_id, seq, at, actor, source, action, target, before_json,
         after_json, request_id, prev_hash, hash) VALUES (@accountId, @seq, @at, @actor, @source, @action, @target,
@@ -202,22 +203,36 @@ export class SqliteStore implements StorePort {
     return columns;
   }
 
-  listMembers(accountId: string, filter: MemberFilter): Member[] {
+  private memberWhere(filter: MemberFilter): string {
     const where = ["account_id = @accountId"];
     if (filter.role) where.push("role = @role");
     if (filter.status) where.push("status = @status");
     else if (!filter.includeRemoved) where.push("status <> 'removed'");
-    const sql = `SELECT * FROM members WHERE ${where.join(" AND ")}
-      ORDER BY CASE role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, email`;
-    return (
-      this.db.prepare(sql).all({ accountId, role: filter.role, status: filter.status }) as MemberRow[]
-    ).map(toMember);
+    return where.join(" AND ");
   }
 
-  latestInvites(accountId: string): Map<string, Invite> {
+  listMembers(accountId: string, filter: MemberFilter, page?: Page): Member[] {
+    const sql = `SELECT * FROM members WHERE ${this.memberWhere(filter)}
+      ORDER BY CASE role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, email
+      ${page ? "LIMIT @limit OFFSET @offset" : ""}`;
+    const params = { accountId, role: filter.role, status: filter.status, ...page };
+    return (this.db.prepare(sql).all(params) as MemberRow[]).map(toMember);
+  }
+
+  countMembers(accountId: string, filter: MemberFilter): number {
+    const sql = `SELECT count(*) FROM members WHERE ${this.memberWhere(filter)}`;
+    return this.db
+      .prepare(sql)
+      .pluck()
+      .get({ accountId, role: filter.role, status: filter.status }) as number;
+  }
+
+  latestInvites(memberIds: readonly string[]): Map<string, Invite> {
     const latest = new Map<string, Invite>();
-    for (const row of this.s.latestInvites.all(accountId) as InviteRow[])
-      latest.set(row.member_id, toInvite(row));
+    for (const id of memberIds) {
+      const row = this.s.latestInvite.get(id) as InviteRow | undefined;
+      if (row) latest.set(id, toInvite(row));
+    }
     return latest;
   }
 
