@@ -1,23 +1,42 @@
 import { runDemo } from "./cli/demo.js";
 import { ConfigError, loadConfig } from "./config.js";
+import { createLogger } from "./log.js";
+import { startRolecall } from "./server.js";
+import { slackMode } from "./slack/app.js";
 import { wireCore } from "./wiring.js";
 
 /**
- * `npm start`. Without Slack tokens it sets up the CLI try-out on the embedded defaults;
- * the Slack app itself arrives with its own adapter.
+ * `npm start`: the Slack app (HTTP mode, or Socket Mode with SLACK_APP_TOKEN) when Slack tokens are
+ * set; without them, the command-line try-out on the embedded defaults.
  */
-try {
+const main = async () => {
   const config = loadConfig();
-  const wired = wireCore(config);
-  try {
-    console.log(
-      "No Slack tokens are set (SLACK_BOT_TOKEN, SLACK_APP_TOKEN): here is the command-line try-out.\n",
-    );
-    console.log(runDemo(wired.core, config.DATABASE_URL));
-  } finally {
-    wired.close();
+  const { mode, missing } = slackMode(config);
+  if (missing.length > 0) throw new ConfigError(missing);
+  if (!mode) {
+    const wired = wireCore(config);
+    try {
+      console.log("No Slack tokens are set (SLACK_BOT_TOKEN with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET):");
+      console.log("here is the command-line try-out instead.\n");
+      console.log(runDemo(wired.core, config.DATABASE_URL));
+    } finally {
+      wired.close();
+    }
+    return;
   }
-} catch (error) {
+  const logger = createLogger(config.LOG_LEVEL);
+  process.on("unhandledRejection", (reason) => logger.error("Unhandled rejection:", reason));
+  process.on("uncaughtException", (error) => logger.error("Uncaught exception:", error));
+  const running = await startRolecall(config, logger);
+  const shutdown = () => {
+    logger.info("Shutting down");
+    running.stop().finally(() => process.exit(0));
+  };
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+};
+
+main().catch((error) => {
   console.error(error instanceof ConfigError ? error.message : error);
   process.exitCode = 1;
-}
+});

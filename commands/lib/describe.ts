@@ -1,10 +1,19 @@
 import type { ChangeResult } from "../../src/core/decide.js";
 import { ROLE_LABEL } from "../../src/core/roles.js";
 
-/** One plain sentence for a change, shared by every surface. */
-export const describeChange = (change: ChangeResult): string => {
-  const who = change.email ?? "";
+export interface Formatter {
+  /** Makes user-typed text safe for the surface (Slack escapes it; a terminal prints it as it is). */
+  text(value: string): string;
+  channel(id: string): string;
+}
+
+export const plainFormatter: Formatter = { text: (v) => v, channel: (id) => id };
+
+/** One sentence for a change, shared by every surface. */
+export const describeChange = (change: ChangeResult, fmt: Formatter = plainFormatter): string => {
+  const who = fmt.text(change.email ?? "");
   const role = change.role ? ROLE_LABEL[change.role] : "";
+  const detail = fmt.text(change.detail ?? "");
   switch (change.action) {
     case "member.added":
       return `Invited ${who} as ${role}. The invite is queued for email.`;
@@ -20,22 +29,22 @@ export const describeChange = (change: ChangeResult): string => {
       return `Revoked the invite for ${who}.`;
     case "member.activated":
       return `${who} is now active as ${role}.`;
+    case "member.slack_linked":
+      return `Linked ${who} to their Slack user.`;
     case "permission.granted":
-      return `${role}s may now use ${change.detail}.`;
+      return `${role}s may now use ${detail}.`;
     case "permission.revoked":
-      return `${role}s may no longer use ${change.detail}.`;
+      return `${role}s may no longer use ${detail}.`;
+    case "permissions.changed":
+      return `Saved ${detail} permission change${change.detail === "1" ? "" : "s"}.`;
     case "setting.changed":
       return change.detail === "none"
         ? "Change requests will go to the Owners by direct message."
-        : `Change requests will be posted in <#${change.detail}>.`;
+        : `Change requests will be posted in ${fmt.channel(change.detail ?? "")}.`;
     case "member.unchanged":
       return `Nothing to change: ${who} is already like that.`;
-    case "permissions.changed":
-      return `Saved ${change.detail} permission change${change.detail === "1" ? "" : "s"}.`;
-    case "member.slack_linked":
-      return `Linked ${who} to their Slack user.`;
     case "permission.unchanged":
-      return "Nothing to change: the role already has that setting.";
+      return "Nothing to change: the roles already have those permissions.";
     case "setting.unchanged":
       return "Nothing to change: that is already the setting.";
     default:

@@ -44,9 +44,9 @@ import {
 } from "./model.js";
 import { PermissionCache } from "./permission-cache.js";
 import { matrixAsLists, type PermissionKey, permissionsOf, roleHolds } from "./permissions.js";
-import { requireActiveActor, requirePermission } from "./policy.js";
+import { requireActiveActor, requireMayActOn, requirePermission, requireTarget } from "./policy.js";
 import type { Clock, MemberFilter, Page, StorePort } from "./ports.js";
-import { CHANGEABLE_ROLES, type ChangeableRole, isWithinHierarchy, type Role } from "./roles.js";
+import { CHANGEABLE_ROLES, type ChangeableRole, isWithinHierarchy, ROLES, type Role } from "./roles.js";
 import { newId, randomToken, sha256Hex } from "./tokens.js";
 
 /** Who acts, on which account, through which door. */
@@ -77,6 +77,12 @@ export interface PermissionsView {
   matrix: Partial<Record<Role, PermissionKey[]>>;
   full: boolean;
   editableRoles: ChangeableRole[];
+}
+
+export interface MemberForm {
+  assignableRoles: Role[];
+  member: MemberView | null;
+  self: boolean;
 }
 
 export interface MemberList {
@@ -221,6 +227,25 @@ export class AccessCore {
     });
   }
 
+  /**
+   * What the Add and Edit forms may offer: the roles this actor may hand out, and the member being
+   * edited. Checked again, in full, when the form is submitted.
+   */
+  prepareMemberForm(ctx: ActorContext, rawRef?: MemberRef): MemberForm {
+    return this.store.read(() => {
+      const matrix = this.store.loadMatrix(ctx.accountId);
+      const actor = requireActiveActor({ actor: this.findActor(ctx) });
+      requirePermission({ matrix }, actor, "team_settings", "manage members");
+      const assignableRoles = ROLES.filter((role) => isWithinHierarchy(actor.role, role));
+      if (!rawRef) return { assignableRoles, member: null, self: false };
+      const ref = parseInput(memberRefSchema, rawRef);
+      const target = requireTarget({ target: this.store.findMember(ctx.accountId, ref) }, describeRef(ref));
+      const self = target.id === actor.id;
+      if (!self) requireMayActOn(actor, target, "edit");
+      return { assignableRoles, member: this.memberViews([target])[0] ?? null, self };
+    });
+  }
+
   settings(ctx: ActorContext): { approvalsChannel: string | null } {
     return this.store.read(() => {
       requireActiveActor({ actor: this.findActor(ctx) });
@@ -244,6 +269,16 @@ export class AccessCore {
 
   verifyAudit(accountId: string) {
     return verifyChain(this.store.listAudit(accountId));
+  }
+
+  /** True when the database answers. */
+  healthy(): boolean {
+    try {
+      this.store.dataVersion();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** The hot permission check: answered from memory, refreshed when any connection has written. */
@@ -287,9 +322,13 @@ export class AccessCore {
     return this.editMember(ctx, ref, { role });
   }
 
-  removeMember(ctx: ActorContext, rawRef: MemberRef): ChangeResult {
+  /** With `dryRun`, only says whether the removal would be allowed (for a confirmation prompt). */
+  removeMember(ctx: ActorContext, rawRef: MemberRef, options: { dryRun?: boolean } = {}): ChangeResult {
     const ref = parseInput(memberRefSchema, rawRef);
-    return this.change(ctx, ref, (state) => decideRemoveMember(state, describeRef(ref)));
+    const decide = (state: DecisionState) => decideRemoveMember(state, describeRef(ref));
+    if (options.dryRun)
+      return decide(this.store.read(() => this.loadState(ctx.accountId, ctx.actor, ref))).result;
+    return this.change(ctx, ref, decide);
   }
 
   resendInvite(ctx: ActorContext, rawRef: MemberRef): ChangeResult {
@@ -395,7 +434,7 @@ export class AccessCore {
     const account = this.requireAccount(accountId);
     return {
       account,
-      actor: actorRef ? this.store.findMember(accountId, actorRef) : null,
+      actor: actorRef ? this.store.findMember(accountId, parseInput(memberRefSchema, actorRef)) : null,
       target: target ? this.store.findMember(accountId, target) : null,
       activeOwnerCount: this.store.activeOwnerCount(accountId),
       matrix: this.store.loadMatrix(accountId),

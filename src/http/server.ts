@@ -1,0 +1,52 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Logger } from "@slack/bolt";
+import type { AccessCore } from "../core/access-core.js";
+
+/** Slack signs requests for five minutes either side; Bolt checks the past, this checks both. */
+export const SLACK_TIMESTAMP_WINDOW_SECONDS = 300;
+
+export interface HttpDeps {
+  core: AccessCore;
+  logger: Logger;
+  slackEvents: ((req: IncomingMessage, res: ServerResponse) => void) | null;
+  now?: () => number;
+}
+
+export const sendJson = (res: ServerResponse, status: number, body: unknown): void => {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+  res.end(JSON.stringify(body));
+};
+
+const freshTimestamp = (req: IncomingMessage, nowMs: number): boolean => {
+  const raw = req.headers["x-slack-request-timestamp"];
+  if (typeof raw !== "string" || !/^\d{1,12}$/.test(raw)) return false;
+  return Math.abs(nowMs / 1000 - Number(raw)) <= SLACK_TIMESTAMP_WINDOW_SECONDS;
+};
+
+/** One HTTP server for everything Rolecall serves: Slack events (HTTP mode) and health. */
+export const createHttpServer = ({ core, logger, slackEvents, now = Date.now }: HttpDeps): Server =>
+  createServer((req, res) => {
+    try {
+      const path = new URL(req.url ?? "/", "http://localhost").pathname;
+      if (path === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
+        const ok = core.healthy();
+        sendJson(res, ok ? 200 : 503, { ok });
+        return;
+      }
+      if (path === "/slack/events" && slackEvents) {
+        if (req.method !== "POST") return sendJson(res, 405, { error: "POST only" });
+        if (!freshTimestamp(req, now())) {
+          req.resume();
+          return sendJson(res, 401, { error: "The request timestamp is missing or too far from now." });
+        }
+        slackEvents(req, res);
+        return;
+      }
+      req.resume();
+      sendJson(res, 404, { error: "Not found" });
+    } catch (error) {
+      logger.error("HTTP handler failed:", error);
+      if (!res.headersSent) sendJson(res, 500, { error: "Internal error" });
+      else res.end();
+    }
+  });

@@ -1,0 +1,58 @@
+import type { Logger, webApi } from "@slack/bolt";
+import type { AccessCore, ActorContext } from "../core/access-core.js";
+import { CoreError } from "../core/errors.js";
+
+/** Not the user's fault: Slack could not be asked. Nothing was changed. */
+export class SlackUnavailableError extends Error {
+  override readonly name = "SlackUnavailableError";
+}
+
+export interface SlackUser {
+  teamId: string;
+  userId: string;
+}
+
+/**
+ * PRODUCT §6: a Slack user is the member linked to their Slack id, else the member with the email
+ * Slack reports for them (`users.info`), who is then linked.
+ */
+export class SlackActors {
+  constructor(
+    private readonly core: AccessCore,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The actor without any Web API call, when the user is already linked; null when Slack must be asked. */
+  local(user: SlackUser): ActorContext | null {
+    const account = this.core.resolveAccount(user.teamId);
+    const member = this.core.findLinkedMember(account.id, user.userId);
+    return member ? { accountId: account.id, actor: { slackUserId: user.userId }, source: "slack" } : null;
+  }
+
+  async resolve(user: SlackUser, client: webApi.WebClient): Promise<ActorContext> {
+    const linked = this.local(user);
+    if (linked) return linked;
+    const account = this.core.resolveAccount(user.teamId);
+    let email: string | undefined;
+    try {
+      const info = await client.users.info({ user: user.userId });
+      email = info.user?.profile?.email;
+    } catch (error) {
+      this.logger.warn(
+        `users.info failed for ${user.userId}:`,
+        error instanceof Error ? error.message : error,
+      );
+      throw new SlackUnavailableError(
+        "Rolecall could not ask Slack who you are just now. Please try again in a moment.",
+      );
+    }
+    if (!email) {
+      throw new CoreError(
+        "NOT_A_MEMBER",
+        "Slack did not share your email address with Rolecall, so it cannot tell which member you are. Ask an Owner.",
+      );
+    }
+    this.core.linkSlackUser(account.id, email, user.userId);
+    return { accountId: account.id, actor: { slackUserId: user.userId }, source: "slack" };
+  }
+}

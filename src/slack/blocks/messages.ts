@@ -1,0 +1,230 @@
+import type { CommandResult } from "../../../commands/index.js";
+import { describeChange, type Formatter } from "../../../commands/lib/describe.js";
+import { CoreError, type ErrorCode } from "../../core/errors.js";
+import type { AuditEntry, MemberView } from "../../core/model.js";
+import { PERMISSION_KEYS, PERMISSIONS, type PermissionKey } from "../../core/permissions.js";
+import { ROLE_LABEL, ROLES, type Role } from "../../core/roles.js";
+import { SlackUnavailableError } from "../actor.js";
+import { esc } from "../escape.js";
+import { IDS } from "../ids.js";
+import {
+  type Block,
+  button,
+  context,
+  header,
+  linesToSections,
+  MESSAGE_BLOCK_LIMIT,
+  option,
+  type SlackMessage,
+  section,
+} from "./kit.js";
+
+export const slackFormatter: Formatter = { text: esc, channel: (id) => `<#${id}>` };
+
+export const memberLine = (m: MemberView): string => {
+  const who = m.name ? `*${esc(m.name)}* — ${esc(m.email)}` : `*${esc(m.email)}*`;
+  const invite = m.invite ? ` · invite ${m.invite.state}, until ${m.invite.expiresAt.slice(0, 10)}` : "";
+  const slack = m.slackUserId ? ` · <@${m.slackUserId}>` : "";
+  return `${who}\n${ROLE_LABEL[m.role]} · ${m.status}${invite}${slack}`;
+};
+
+export const permissionLines = (keys: readonly PermissionKey[]): string =>
+  keys.length === 0 ? "_none_" : keys.map((k) => `• ${PERMISSIONS[k].label}`).join("\n");
+
+/** The matrix as a fixed-width table: rows are permissions, columns roles. */
+export const matrixTable = (matrix: Partial<Record<Role, PermissionKey[]>>): string => {
+  const roles = ROLES.filter((r) => matrix[r]);
+  const width = Math.max(...PERMISSION_KEYS.map((k) => PERMISSIONS[k].label.length));
+  const head = `${"".padEnd(width)}  ${roles.map((r) => ROLE_LABEL[r].padEnd(8)).join(" ")}`;
+  const rows = PERMISSION_KEYS.map(
+    (k) =>
+      `${PERMISSIONS[k].label.padEnd(width)}  ${roles.map((r) => (matrix[r]?.includes(k) ? "✓" : "·").padEnd(8)).join(" ")}`,
+  );
+  return `\`\`\`${[head, ...rows].join("\n")}\`\`\``;
+};
+
+export interface ListPageState {
+  role?: Role;
+  status?: "invited" | "active";
+  page: number;
+}
+
+const listFilters = (state: ListPageState): Block => {
+  const keep = (patch: Partial<ListPageState>) => JSON.stringify({ ...state, ...patch, page: 1 });
+  const roleOptions = [
+    option("Any role", keep({ role: undefined })),
+    ...ROLES.map((r) => option(ROLE_LABEL[r], keep({ role: r }))),
+  ];
+  const statusOptions = [
+    option("Any status", keep({ status: undefined })),
+    option("Active", keep({ status: "active" })),
+    option("Invited", keep({ status: "invited" })),
+  ];
+  return {
+    type: "actions",
+    block_id: "list_filters",
+    elements: [
+      {
+        type: "static_select",
+        action_id: IDS.actions.listFilterRole,
+        placeholder: { type: "plain_text", text: "Role" },
+        options: roleOptions,
+        initial_option: roleOptions[state.role ? ROLES.indexOf(state.role) + 1 : 0],
+      },
+      {
+        type: "static_select",
+        action_id: IDS.actions.listFilterStatus,
+        placeholder: { type: "plain_text", text: "Status" },
+        options: statusOptions,
+        initial_option: statusOptions[state.status === "active" ? 1 : state.status === "invited" ? 2 : 0],
+      },
+    ],
+  };
+};
+
+const listMessage = (result: Extract<CommandResult, { type: "list" }>): SlackMessage => {
+  const size = result.pageSize ?? (result.members.length || 1);
+  const state: ListPageState = {
+    ...result.filter,
+    page: Math.floor(result.offset / size) + 1,
+  } as ListPageState;
+  const pages = Math.max(1, Math.ceil(result.total / size));
+  const blocks: Block[] = [
+    header(`Team — ${result.total} member${result.total === 1 ? "" : "s"}`),
+    listFilters(state),
+  ];
+  if (result.members.length === 0) blocks.push(section("_No members match._"));
+  for (const m of result.members) blocks.push(section(memberLine(m)));
+  if (pages > 1) {
+    const nav = [];
+    if (state.page > 1)
+      nav.push(
+        button("◀ Previous", IDS.actions.listPage, JSON.stringify({ ...state, page: state.page - 1 })),
+      );
+    if (state.page < pages)
+      nav.push(button("Next ▶", IDS.actions.listPage, JSON.stringify({ ...state, page: state.page + 1 })));
+    blocks.push(context(`Page ${state.page} of ${pages}`), {
+      type: "actions",
+      block_id: "list_pages",
+      elements: nav,
+    });
+  }
+  return { text: `Team: ${result.total} members`, blocks: blocks.slice(0, MESSAGE_BLOCK_LIMIT) };
+};
+
+export const auditEntryLine = (e: AuditEntry): string => {
+  const change = (v: unknown) => (v === null || v === undefined ? "–" : esc(JSON.stringify(v)));
+  return `\`${e.at.slice(0, 16).replace("T", " ")}\` *${esc(e.action)}* ${esc(e.target)} by ${esc(e.actor)} (${e.source}) ${change(e.before)} → ${change(e.after)}`;
+};
+
+const auditMessage = (entries: AuditEntry[]): SlackMessage => {
+  if (entries.length === 0)
+    return { text: "The audit log is empty.", blocks: [section("The audit log is empty.")] };
+  const newestFirst = [...entries].reverse();
+  const { blocks, shown } = linesToSections(newestFirst.map(auditEntryLine), MESSAGE_BLOCK_LIMIT - 2);
+  const more =
+    shown < entries.length ? ` (showing the newest ${shown}; \`rolecall audit\` has them all)` : "";
+  return {
+    text: `The last ${entries.length} audit entries`,
+    blocks: [header("Audit log"), ...blocks, context(`Newest first${more}.`)],
+  };
+};
+
+/** A command result as an ephemeral Slack message. */
+export const resultMessage = (result: CommandResult): SlackMessage => {
+  switch (result.type) {
+    case "help": {
+      const lines = result.commands.map((c) => `\`/team ${c.usage}\`\n${c.summary}`);
+      return {
+        text: "Rolecall commands",
+        blocks: [header("/team commands"), ...linesToSections(lines, 40).blocks],
+      };
+    }
+    case "whoami": {
+      const w = result.whoami;
+      return {
+        text: `You are ${ROLE_LABEL[w.role]} on ${w.account.name}.`,
+        blocks: [
+          section(`You are *${ROLE_LABEL[w.role]}* on *${esc(w.account.name)}* (${esc(w.email)}).`),
+          section(`*Your permissions*\n${permissionLines(w.permissions)}`),
+        ],
+      };
+    }
+    case "list":
+      return listMessage(result);
+    case "perms": {
+      const { view } = result;
+      const blocks: Block[] = [
+        header(view.full ? "Access permissions" : "Your permissions"),
+        section(matrixTable(view.matrix)),
+      ];
+      if (view.full)
+        blocks.push(context("Owners always hold every permission; their column cannot be changed."));
+      if (view.editableRoles.length > 0) {
+        blocks.push({
+          type: "actions",
+          elements: [button("Edit permissions", IDS.actions.openPermissions, "edit", "primary")],
+        });
+      }
+      return { text: "Access permissions", blocks };
+    }
+    case "change": {
+      const sentence = describeChange(result.change, slackFormatter);
+      return {
+        text: sentence,
+        blocks: [
+          section(`${result.change.changed ? ":white_check_mark:" : ":information_source:"} ${sentence}`),
+        ],
+      };
+    }
+    case "audit":
+      return auditMessage(result.entries);
+    case "settings":
+      return {
+        text: "Settings",
+        blocks: [
+          section(
+            `*Approvals channel:* ${result.approvalsChannel ? `<#${result.approvalsChannel}>` : "none — change requests go to the Owners by direct message"}`,
+          ),
+        ],
+      };
+    case "form":
+      return { text: "", blocks: [] };
+  }
+};
+
+const ICON: Partial<Record<ErrorCode, string>> = { INVALID_INPUT: ":warning:" };
+
+/** A refusal or failure as an ephemeral message; anything but a CoreError is our fault and says so. */
+export const errorMessage = (error: unknown): SlackMessage => {
+  if (error instanceof CoreError) {
+    const icon = ICON[error.code] ?? ":no_entry_sign:";
+    return {
+      text: error.message,
+      blocks: [section(`${icon} ${esc(error.message)}`), context(`\`${error.code}\``)],
+    };
+  }
+  if (error instanceof SlackUnavailableError) {
+    return { text: error.message, blocks: [section(`:hourglass: ${esc(error.message)}`)] };
+  }
+  return {
+    text: "Something went wrong on our side; nothing was changed.",
+    blocks: [section(":boom: Something went wrong on our side; nothing was changed. Please try again.")],
+  };
+};
+
+export const removeConfirmation = (memberToken: string, named: string): SlackMessage => ({
+  text: `Remove ${named}?`,
+  blocks: [
+    section(
+      `Remove *${esc(named)}* from the team? They lose access at once; the audit trail keeps their history.`,
+    ),
+    {
+      type: "actions",
+      elements: [
+        button("Remove", IDS.actions.confirmRemove, memberToken, "danger"),
+        button("Cancel", IDS.actions.cancel, "cancel"),
+      ],
+    },
+  ],
+});

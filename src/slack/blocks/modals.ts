@@ -1,0 +1,173 @@
+import type { types } from "@slack/bolt";
+import type { MemberView } from "../../core/model.js";
+import { PERMISSION_KEYS, PERMISSIONS, type PermissionKey } from "../../core/permissions.js";
+import { type ChangeableRole, ROLE_LABEL, type Role } from "../../core/roles.js";
+import { clip, esc } from "../escape.js";
+import { IDS } from "../ids.js";
+import { type Block, context, option, type View } from "./kit.js";
+
+/** What a modal remembers between opening and submission. */
+export interface ModalMetadata {
+  /** The slash command's response_url, for the confirmation after submit. */
+  responseUrl?: string;
+  /** The member an Edit modal is about. */
+  email?: string;
+}
+
+const plainInput = (
+  blockId: string,
+  actionId: string,
+  label: string,
+  opts: {
+    initial?: string | null;
+    optional?: boolean;
+    placeholder?: string;
+    hint?: string;
+    maxLength?: number;
+  } = {},
+): Block => ({
+  type: "input",
+  block_id: blockId,
+  optional: opts.optional ?? false,
+  label: { type: "plain_text", text: label },
+  ...(opts.hint ? { hint: { type: "plain_text", text: opts.hint } } : {}),
+  element: {
+    type: "plain_text_input",
+    action_id: actionId,
+    ...(opts.initial ? { initial_value: opts.initial } : {}),
+    ...(opts.placeholder ? { placeholder: { type: "plain_text", text: opts.placeholder } } : {}),
+    ...(opts.maxLength ? { max_length: opts.maxLength } : {}),
+  },
+});
+
+const roleSelect = (roles: readonly Role[], initial: Role): Block => {
+  const options = roles.map((r) => option(ROLE_LABEL[r], r));
+  return {
+    type: "input",
+    block_id: IDS.blocks.role,
+    label: { type: "plain_text", text: "Role" },
+    element: {
+      type: "static_select",
+      action_id: IDS.inputs.role,
+      options,
+      initial_option: options.find((o) => o.value === initial) ?? options[0],
+    },
+  };
+};
+
+const modal = (
+  callbackId: string,
+  title: string,
+  submit: string,
+  blocks: Block[],
+  meta: ModalMetadata,
+): View => ({
+  type: "modal",
+  callback_id: callbackId,
+  title: { type: "plain_text", text: clip(title, 24) },
+  submit: { type: "plain_text", text: submit },
+  close: { type: "plain_text", text: "Cancel" },
+  private_metadata: JSON.stringify(meta),
+  blocks,
+});
+
+export const addMemberModal = (assignable: readonly Role[], meta: ModalMetadata): View =>
+  modal(
+    IDS.views.addMember,
+    "Add member",
+    "Send invite",
+    [
+      plainInput(IDS.blocks.email, IDS.inputs.email, "Email", {
+        placeholder: "name@company.com",
+        maxLength: 254,
+      }),
+      plainInput(IDS.blocks.name, IDS.inputs.name, "Full name", { optional: true, maxLength: 100 }),
+      plainInput(IDS.blocks.phone, IDS.inputs.phone, "Phone", {
+        optional: true,
+        placeholder: "+447700900123",
+        hint: "International (E.164) form, starting with +",
+      }),
+      roleSelect(assignable, assignable.includes("teammate") ? "teammate" : (assignable[0] ?? "teammate")),
+      context("They get an email with a link to join. The invite expires after a week."),
+    ],
+    meta,
+  );
+
+export const editMemberModal = (
+  member: MemberView,
+  assignable: readonly Role[],
+  self: boolean,
+  meta: ModalMetadata,
+): View =>
+  modal(
+    IDS.views.editMember,
+    "Edit member",
+    "Save",
+    [
+      context(`Editing ${esc(member.email)}`),
+      plainInput(IDS.blocks.name, IDS.inputs.name, "Full name", {
+        optional: true,
+        initial: member.name,
+        maxLength: 100,
+      }),
+      plainInput(IDS.blocks.phone, IDS.inputs.phone, "Phone", {
+        optional: true,
+        initial: member.phone,
+        placeholder: "+447700900123",
+        hint: "International (E.164) form, starting with +; empty to clear",
+      }),
+      ...(self
+        ? [context("You cannot change your own role.")]
+        : [
+            roleSelect(
+              assignable.includes(member.role) ? assignable : [member.role, ...assignable],
+              member.role,
+            ),
+          ]),
+    ],
+    meta,
+  );
+
+const permissionOption = (key: PermissionKey): types.Option => ({
+  text: { type: "plain_text", text: PERMISSIONS[key].label },
+  description: { type: "plain_text", text: clip(PERMISSIONS[key].description, 75) },
+  value: key,
+});
+
+export const permissionsModal = (
+  matrix: Partial<Record<Role, PermissionKey[]>>,
+  editable: readonly ChangeableRole[],
+  meta: ModalMetadata,
+): View =>
+  modal(
+    IDS.views.permissions,
+    "Access permissions",
+    "Save",
+    [
+      context("*Owners* always hold every permission; their column cannot be changed."),
+      ...editable.map((role): Block => {
+        const held = PERMISSION_KEYS.filter((k) => matrix[role]?.includes(k)).map(permissionOption);
+        return {
+          type: "input",
+          block_id: `${IDS.blocks.permsPrefix}${role}`,
+          optional: true,
+          label: { type: "plain_text", text: `${ROLE_LABEL[role]}s may use` },
+          element: {
+            type: "checkboxes",
+            action_id: IDS.inputs.perms,
+            options: PERMISSION_KEYS.map(permissionOption),
+            ...(held.length > 0 ? { initial_options: held } : {}),
+          },
+        };
+      }),
+    ],
+    meta,
+  );
+
+/** A read-only modal, for answers to buttons that have no message to answer in (App Home). */
+export const messageModal = (message: { text: string; blocks: Block[] }): View => ({
+  type: "modal",
+  title: { type: "plain_text", text: "Rolecall" },
+  close: { type: "plain_text", text: "Close" },
+  blocks: message.blocks.length > 0 ? message.blocks : [context(message.text || "Done.")],
+});

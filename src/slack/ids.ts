@@ -1,0 +1,34 @@
+/** Every callback_id, action_id and block_id Rolecall uses, in one place. */
+export const IDS = {
+  command: "/team",
+  views: {
+    addMember: "rolecall_add_member",
+    editMember: "rolecall_edit_member",
+    permissions: "rolecall_permissions",
+  },
+  actions: {
+    listPage: "rolecall_list_page",
+    listFilterRole: "rolecall_list_filter_role",
+    listFilterStatus: "rolecall_list_filter_status",
+    openPermissions: "rolecall_open_permissions",
+    confirmRemove: "rolecall_confirm_remove",
+    cancel: "rolecall_cancel",
+    openAdd: "rolecall_open_add",
+  },
+  blocks: {
+    email: "email",
+    name: "name",
+    phone: "phone",
+    role: "role",
+    /** One checkbox group per changeable role: `perms_admin`, `perms_teammate`. */
+    permsPrefix: "perms_",
+  },
+  /** The action_id of the single input element inside each form block. */
+  inputs: {
+    email: "email_input",
+    name: "name_input",
+    phone: "phone_input",
+    role: "role_input",
+    perms: "perms_input",
+  },
+} as const;

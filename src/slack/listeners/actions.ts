@@ -1,0 +1,96 @@
+import type { App, BlockAction, ButtonAction, StaticSelectAction, webApi } from "@slack/bolt";
+import { z } from "zod";
+import { runCommand } from "../../../commands/index.js";
+import { ROLES } from "../../core/roles.js";
+import type { SlackMessage } from "../blocks/kit.js";
+import { errorMessage, resultMessage } from "../blocks/messages.js";
+import { addMemberModal, messageModal, permissionsModal } from "../blocks/modals.js";
+import { LIST_PAGE_SIZE } from "../dispatch.js";
+import { IDS } from "../ids.js";
+import { logIfUnexpected, type SlackDeps } from "./deps.js";
+
+const listState = z.object({
+  role: z.enum(ROLES).optional(),
+  status: z.enum(["invited", "active"]).optional(),
+  page: z.number().int().min(1).max(100_000),
+});
+
+type Body = BlockAction<ButtonAction | StaticSelectAction>;
+
+/** Buttons and menus on Rolecall's messages and App Home. Each acknowledges first, then works. */
+export const registerActions = (app: App, { core, actors, logger }: SlackDeps): void => {
+  const handle = (
+    actionId: string,
+    work: (ctx: {
+      body: Body;
+      value: string;
+      client: webApi.WebClient;
+      actor: Awaited<ReturnType<typeof actors.resolve>>;
+      reply: (m: SlackMessage, replace?: boolean) => Promise<void>;
+    }) => Promise<void>,
+  ) => {
+    app.action<Body>(actionId, async ({ ack, body, action, respond, client }) => {
+      await ack();
+      // A message action can answer in place; an App Home action answers in a small modal.
+      const reply = async (message: SlackMessage, replace = true) => {
+        if (body.response_url)
+          await respond({ response_type: "ephemeral", replace_original: replace, ...message });
+        else await client.views.open({ trigger_id: body.trigger_id, view: messageModal(message) });
+      };
+      try {
+        const value =
+          action.type === "static_select" ? (action.selected_option?.value ?? "") : (action.value ?? "");
+        const actor = await actors.resolve({ teamId: body.team?.id ?? "", userId: body.user.id }, client);
+        await work({ body, value, client, actor, reply });
+      } catch (error) {
+        logIfUnexpected(logger, actionId, error);
+        await reply(errorMessage(error), false).catch((e) => logger.warn(`could not answer ${actionId}:`, e));
+      }
+    });
+  };
+
+  const showPage = (name: string) =>
+    handle(name, async ({ value, actor, reply }) => {
+      const state = listState.parse(JSON.parse(value));
+      const words = ["list", ...(state.role ? [state.role] : []), ...(state.status ? [state.status] : [])];
+      const result = runCommand({ core, actor, pageSize: LIST_PAGE_SIZE }, [
+        ...words,
+        "--page",
+        String(state.page),
+      ]);
+      await reply(resultMessage(result));
+    });
+  showPage(IDS.actions.listPage);
+  showPage(IDS.actions.listFilterRole);
+  showPage(IDS.actions.listFilterStatus);
+
+  handle(IDS.actions.openPermissions, async ({ body, client, actor, reply }) => {
+    const view = core.permissions(actor);
+    if (view.editableRoles.length === 0) {
+      await reply(resultMessage({ type: "perms", view }), false);
+      return;
+    }
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: permissionsModal(
+        view.matrix,
+        view.editableRoles,
+        body.response_url ? { responseUrl: body.response_url } : {},
+      ),
+    });
+  });
+
+  handle(IDS.actions.openAdd, async ({ body, client, actor }) => {
+    const form = core.prepareMemberForm(actor);
+    await client.views.open({ trigger_id: body.trigger_id, view: addMemberModal(form.assignableRoles, {}) });
+  });
+
+  handle(IDS.actions.confirmRemove, async ({ value, actor, reply }) => {
+    await reply(resultMessage(runCommand({ core, actor }, ["remove", value])));
+  });
+
+  app.action<Body>(IDS.actions.cancel, async ({ ack, respond, body }) => {
+    await ack();
+    if (body.response_url) await respond({ delete_original: true }).catch((e) => logger.warn("cancel:", e));
+  });
+};

@@ -1,0 +1,17 @@
+import type { Logger } from "@slack/bolt";
+import type { AccessCore } from "../../core/access-core.js";
+import { CoreError } from "../../core/errors.js";
+import type { SlackActors } from "../actor.js";
+import { SlackUnavailableError } from "../actor.js";
+
+export interface SlackDeps {
+  core: AccessCore;
+  actors: SlackActors;
+  logger: Logger;
+}
+
+/** Refusals are expected; anything else is logged with where it happened. */
+export const logIfUnexpected = (logger: Logger, where: string, error: unknown): void => {
+  if (error instanceof CoreError || error instanceof SlackUnavailableError) return;
+  logger.error(`${where} failed:`, error);
+};

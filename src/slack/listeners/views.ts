@@ -1,0 +1,129 @@
+import type { AckFn, App, RespondArguments, ViewOutput, ViewResponseAction } from "@slack/bolt";
+import { z } from "zod";
+import type { ActorContext } from "../../core/access-core.js";
+import type { ChangeResult } from "../../core/decide.js";
+import { CoreError, type ErrorCode } from "../../core/errors.js";
+import { CHANGEABLE_ROLES } from "../../core/roles.js";
+import { resultMessage } from "../blocks/messages.js";
+import type { ModalMetadata } from "../blocks/modals.js";
+import { IDS } from "../ids.js";
+import { logIfUnexpected, type SlackDeps } from "./deps.js";
+
+const metadataSchema = z.object({ responseUrl: z.url().optional(), email: z.string().optional() });
+
+const readMetadata = (view: ViewOutput): ModalMetadata => {
+  try {
+    return metadataSchema.parse(JSON.parse(view.private_metadata || "{}"));
+  } catch {
+    return {};
+  }
+};
+
+const text = (view: ViewOutput, block: string, input: string): string =>
+  view.state.values[block]?.[input]?.value?.trim() ?? "";
+
+const selected = (view: ViewOutput, block: string, input: string): string | undefined =>
+  view.state.values[block]?.[input]?.selected_option?.value;
+
+/** Which form field a refusal belongs on, so it shows inline where the user can act on it. */
+const blockFor = (error: CoreError, fields: readonly string[], fallback: string): string => {
+  if (error.field && fields.includes(error.field)) return error.field;
+  const byCode: Partial<Record<ErrorCode, string>> = {
+    ALREADY_MEMBER: IDS.blocks.email,
+    RANK_TOO_LOW: IDS.blocks.role,
+    OWN_ROLE: IDS.blocks.role,
+    LAST_OWNER: IDS.blocks.role,
+  };
+  const block = byCode[error.code];
+  return block && fields.includes(block) ? block : fallback;
+};
+
+/**
+ * Modal submissions. The authority check happens again here, against the state now: a form opened
+ * by someone who has since lost the right is refused on submission.
+ */
+export const registerViews = (app: App, { core, actors, logger }: SlackDeps): void => {
+  const submit = (
+    callbackId: string,
+    fields: (view: ViewOutput) => string[],
+    apply: (actor: ActorContext, view: ViewOutput, meta: ModalMetadata) => ChangeResult,
+  ) => {
+    app.view(callbackId, async ({ ack, body, view }) => {
+      const answer = ack as AckFn<ViewResponseAction | undefined>;
+      const present = fields(view);
+      const fallback = present[0] ?? IDS.blocks.email;
+      const meta = readMetadata(view);
+      let change: ChangeResult;
+      try {
+        // The user was resolved (and linked) when the form opened, so this needs no Web API call.
+        const actor = actors.local({ teamId: body.team?.id ?? view.team_id, userId: body.user.id });
+        if (!actor) throw new CoreError("NOT_A_MEMBER", "Rolecall does not know you on this team.");
+        change = apply(actor, view, meta);
+      } catch (error) {
+        logIfUnexpected(logger, callbackId, error);
+        const message =
+          error instanceof CoreError
+            ? error.message
+            : "Something went wrong on our side; nothing was changed.";
+        const block = error instanceof CoreError ? blockFor(error, present, fallback) : fallback;
+        await answer({ response_action: "errors", errors: { [block]: message.slice(0, 1000) } });
+        return;
+      }
+      await answer();
+      if (meta.responseUrl) {
+        // The confirmation goes where the command was typed, through the command's response_url.
+        const reply: RespondArguments = {
+          response_type: "ephemeral",
+          ...resultMessage({ type: "change", change }),
+        };
+        await fetch(meta.responseUrl, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(reply),
+          signal: AbortSignal.timeout(10_000),
+        }).catch((e) => logger.warn(`could not confirm ${callbackId}:`, e));
+      }
+    });
+  };
+
+  const memberFields = (view: ViewOutput) =>
+    [IDS.blocks.email, IDS.blocks.name, IDS.blocks.phone, IDS.blocks.role].filter(
+      (b) => b in view.state.values,
+    );
+
+  submit(IDS.views.addMember, memberFields, (actor, view) =>
+    core.addMember(actor, {
+      email: text(view, IDS.blocks.email, IDS.inputs.email),
+      name: text(view, IDS.blocks.name, IDS.inputs.name) || null,
+      phone: text(view, IDS.blocks.phone, IDS.inputs.phone) || null,
+      role: selected(view, IDS.blocks.role, IDS.inputs.role) ?? "teammate",
+    }),
+  );
+
+  submit(IDS.views.editMember, memberFields, (actor, view, meta) => {
+    if (!meta.email)
+      throw new CoreError("INVALID_INPUT", "This form lost track of the member; open it again.");
+    const role = selected(view, IDS.blocks.role, IDS.inputs.role);
+    return core.editMember(
+      actor,
+      { email: meta.email },
+      {
+        name: text(view, IDS.blocks.name, IDS.inputs.name) || null,
+        phone: text(view, IDS.blocks.phone, IDS.inputs.phone) || null,
+        ...(role ? { role } : {}),
+      },
+    );
+  });
+
+  const permsBlocks = (view: ViewOutput) =>
+    CHANGEABLE_ROLES.map((role) => `${IDS.blocks.permsPrefix}${role}`).filter((b) => b in view.state.values);
+
+  submit(IDS.views.permissions, permsBlocks, (actor, view) => {
+    const wanted: Record<string, string[]> = {};
+    for (const role of CHANGEABLE_ROLES) {
+      const state = view.state.values[`${IDS.blocks.permsPrefix}${role}`]?.[IDS.inputs.perms];
+      if (state) wanted[role] = (state.selected_options ?? []).map((o) => o.value);
+    }
+    return core.setPermissions(actor, wanted);
+  });
+};

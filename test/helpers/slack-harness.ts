@@ -1,0 +1,169 @@
+import { randomUUID } from "node:crypto";
+import { loadConfig } from "../../src/config.js";
+import type { ActorContext } from "../../src/core/access-core.js";
+import { createLogger } from "../../src/log.js";
+import { type Running, startRolecall } from "../../src/server.js";
+import { tempDatabase } from "./cli.js";
+import { FakeSlack } from "./fake-slack.js";
+import {
+  type HttpReply,
+  interactiveBody,
+  postSigned,
+  SIGNING_SECRET,
+  type SignedOptions,
+  slashCommandBody,
+} from "./slack-requests.js";
+import { openCore } from "./team.js";
+
+export const TEAM_ID = "T0ACME";
+
+/** The people of the test workspace: Slack user id → email and place on the team. */
+export const PEOPLE = {
+  owner: { id: "U0OWNER", email: "owner@acme.test" },
+  owner2: { id: "U0OWNER2", email: "owner2@acme.test" },
+  admin: { id: "U0ADMIN", email: "admin@acme.test" },
+  teammate: { id: "U0TEAM", email: "tm@acme.test" },
+  invited: { id: "U0INVITED", email: "invited@acme.test" },
+  removed: { id: "U0REMOVED", email: "removed@acme.test" },
+  stranger: { id: "U0STRANGER", email: "stranger@elsewhere.test" },
+} as const;
+export type Person = keyof typeof PEOPLE;
+
+export interface SlashReply {
+  http: HttpReply;
+  /** The message the user sees: from the acknowledgement itself, or posted to the response_url. */
+  message: { text?: string; blocks?: unknown[]; response_type?: string; replace_original?: boolean } | null;
+  responseId: string;
+  triggerId: string;
+}
+
+export interface Harness {
+  fake: FakeSlack;
+  running: Running;
+  base: string;
+  db: string;
+  accountId: string;
+  as(person: Person): ActorContext;
+  slash(person: Person, text: string): Promise<SlashReply>;
+  interact(person: Person, payload: Record<string, unknown>): Promise<HttpReply>;
+  event(body: Record<string, unknown>): Promise<HttpReply>;
+  responseTo(id: string): Promise<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real Rolecall (real Bolt app, HTTP mode) against a loopback fake of Slack's Web API,
+ * on a temp database holding one account: two owners, an admin, a teammate, an invited and a
+ * removed member. Only the first owner is linked to Slack; the others are found by email.
+ */
+export const startHarness = async (env: Record<string, string> = {}): Promise<Harness> => {
+  const fake = new FakeSlack();
+  await fake.start();
+  for (const p of Object.values(PEOPLE)) fake.users.set(p.id, { email: p.email });
+  const { db, cleanup } = tempDatabase();
+  const seed = openCore(db);
+  const { account } = seed.core.createAccount({
+    slackTeamId: TEAM_ID,
+    name: "Acme",
+    ownerEmail: PEOPLE.owner.email,
+    ownerSlackUserId: PEOPLE.owner.id,
+  });
+  const as = (person: Person): ActorContext => ({
+    accountId: account.id,
+    actor: { email: PEOPLE[person].email },
+    source: "cli",
+  });
+  const add = (person: Person, role: string) =>
+    seed.core.addMember(as("owner"), { email: PEOPLE[person].email, role });
+  add("owner2", "owner");
+  add("admin", "admin");
+  add("teammate", "teammate");
+  add("invited", "teammate");
+  add("removed", "admin");
+  for (const p of ["owner2", "admin", "teammate", "removed"] as const)
+    seed.core.activate(account.id, PEOPLE[p].email);
+  seed.core.removeMember(as("owner"), { email: PEOPLE.removed.email });
+  seed.close();
+
+  const config = loadConfig({
+    PORT: "0",
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_BOT_TOKEN: "xoxb-test-token",
+    SLACK_API_URL: fake.apiUrl,
+    DATABASE_URL: db,
+    LOG_LEVEL: "silent",
+    ...env,
+  });
+  const running = await startRolecall(config, createLogger(config.LOG_LEVEL));
+  const base = `http://127.0.0.1:${running.port}`;
+
+  const responseTo = (id: string) =>
+    fake.waitFor(() => fake.responses.find((r) => r.id === id)?.body, `a reply on response_url ${id}`);
+
+  const slash = async (person: Person, text: string): Promise<SlashReply> => {
+    const responseId = randomUUID();
+    const triggerId = `trigger-${randomUUID()}`;
+    const body = slashCommandBody({
+      text,
+      userId: PEOPLE[person].id,
+      teamId: TEAM_ID,
+      responseUrl: fake.responseUrl(responseId),
+      triggerId,
+    });
+    const http = await postSigned(base, body, "application/x-www-form-urlencoded");
+    return {
+      http,
+      message: http.text ? (JSON.parse(http.text) as SlashReply["message"]) : null,
+      responseId,
+      triggerId,
+    };
+  };
+
+  return {
+    fake,
+    running,
+    base,
+    db,
+    accountId: account.id,
+    as,
+    slash,
+    responseTo,
+    interact: (person, payload) =>
+      postSigned(
+        base,
+        interactiveBody({
+          team: { id: TEAM_ID, domain: "acme" },
+          user: { id: PEOPLE[person].id, team_id: TEAM_ID },
+          api_app_id: "A0ROLECALL",
+          token: "deprecated",
+          ...payload,
+        }),
+        "application/x-www-form-urlencoded",
+      ),
+    event: (body) =>
+      postSigned(
+        base,
+        JSON.stringify({
+          token: "deprecated",
+          team_id: TEAM_ID,
+          api_app_id: "A0ROLECALL",
+          type: "event_callback",
+          event_id: `Ev${randomUUID().slice(0, 8)}`,
+          event_time: Math.floor(Date.now() / 1000),
+          authorizations: [{ team_id: TEAM_ID, user_id: "UBOT", is_bot: true }],
+          ...body,
+        }),
+        "application/json",
+      ),
+    stop: async () => {
+      await running.stop();
+      await fake.stop();
+      cleanup();
+    },
+  };
+};
+
+/** The whole text of a Slack message, blocks included, for assertions. */
+export const messageText = (message: unknown): string => JSON.stringify(message ?? null);
+
+export type { SignedOptions };
