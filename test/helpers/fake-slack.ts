@@ -63,7 +63,7 @@ export class FakeSlack {
   }
 
   async start(): Promise<void> {
-    this.server = createServer(async (req, res) => {
+    const server = createServer(async (req, res) => {
       const raw = await readBody(req);
       const path = new URL(req.url ?? "/", "http://x").pathname;
       const respond = /^\/respond\/(.+)$/.exec(path);
@@ -92,8 +92,9 @@ export class FakeSlack {
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify(this.answer(method, args)));
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", () => resolve()));
-    this.port = (this.server?.address() as AddressInfo).port;
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+    this.port = (server.address() as AddressInfo).port;
   }
 
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
