@@ -13,7 +13,11 @@ import role from "./role.js";
 import settings from "./settings.js";
 import whoami from "./whoami.js";
 
-const help = helpCommand(() => COMMANDS.map(({ usage, summary }) => ({ usage, summary })));
+const usages = () => COMMANDS.map(({ usage, summary }) => ({ usage, summary }));
+const help = helpCommand(usages);
+
+/** Usage needs no actor: anyone may read it, member or not. */
+export const helpResult = (): CommandResult => ({ type: "help", commands: usages() });
 
 /** Every `/team` subcommand, in the order help lists them. */
 export const COMMANDS: readonly Command[] = [

@@ -29,6 +29,43 @@ export class SlackActors {
     return member ? { accountId: account.id, actor: { slackUserId: user.userId }, source: "slack" } : null;
   }
 
+  /** Slack users mentioned in command words who are not linked to a member yet. */
+  unlinkedMentions(accountId: string, words: readonly string[]): string[] {
+    const ids = words
+      .map((w) => /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(w)?.[1])
+      .filter((id): id is string => !!id);
+    return [...new Set(ids)].filter((id) => !this.core.findLinkedMember(accountId, id));
+  }
+
+  /** Links mentioned Slack users by the email Slack reports, so `/team role @tom admin` finds Tom. */
+  async linkMentioned(
+    accountId: string,
+    userIds: readonly string[],
+    client: webApi.WebClient,
+  ): Promise<void> {
+    for (const userId of userIds) {
+      const email = await this.emailOf(userId, client);
+      try {
+        if (email) this.core.linkSlackUser(accountId, email, userId);
+      } catch (error) {
+        // Someone who is not on the team: the command itself will say so.
+        if (!(error instanceof CoreError)) throw error;
+      }
+    }
+  }
+
+  private async emailOf(userId: string, client: webApi.WebClient): Promise<string | undefined> {
+    try {
+      const info = await client.users.info({ user: userId });
+      return info.user?.profile?.email;
+    } catch (error) {
+      this.logger.warn(`users.info failed for ${userId}:`, error instanceof Error ? error.message : error);
+      throw new SlackUnavailableError(
+        "Rolecall could not reach Slack just now; nothing was changed. Please try again in a moment.",
+      );
+    }
+  }
+
   async resolve(user: SlackUser, client: webApi.WebClient): Promise<ActorContext> {
     const linked = this.local(user);
     if (linked) return linked;

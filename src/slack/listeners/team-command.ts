@@ -1,7 +1,8 @@
 import type { App, RespondArguments } from "@slack/bolt";
+import { helpResult } from "../../../commands/index.js";
 import { tokenize } from "../../../commands/lib/tokens.js";
 import type { SlackMessage } from "../blocks/kit.js";
-import { errorMessage } from "../blocks/messages.js";
+import { errorMessage, resultMessage } from "../blocks/messages.js";
 import { dispatch } from "../dispatch.js";
 import { IDS } from "../ids.js";
 import { logIfUnexpected, type SlackDeps } from "./deps.js";
@@ -28,13 +29,24 @@ export const registerTeamCommand = (app: App, { core, actors, logger }: SlackDep
       }
     };
     try {
+      const words = tokenize(command.text);
+      // Usage is for everyone, members or not.
+      if (words.length === 0 || words[0]?.toLowerCase() === "help") {
+        await send(resultMessage(helpResult()));
+        return;
+      }
       const user = { teamId: command.team_id, userId: command.user_id };
       let actor = actors.local(user);
       if (!actor) {
         await ackFirst();
         actor = await actors.resolve(user, client);
       }
-      const outcome = dispatch(core, actor, tokenize(command.text), { responseUrl: command.response_url });
+      const mentioned = actors.unlinkedMentions(actor.accountId, words);
+      if (mentioned.length > 0) {
+        await ackFirst();
+        await actors.linkMentioned(actor.accountId, mentioned, client);
+      }
+      const outcome = dispatch(core, actor, words, { responseUrl: command.response_url });
       if (outcome.type === "message") {
         await send(outcome.message);
         return;
