@@ -127,7 +127,7 @@ export class AccessCore {
   }): CreatedAccount {
     const slackTeamId = parseInput(slackTeamIdSchema, input.slackTeamId);
     const name = parseInput(accountNameSchema, input.name);
-    const ownerEmail = parseInput(emailSchema, input.ownerEmail);
+    const ownerEmail = parseInput(emailSchema, input.ownerEmail, "email");
     const ownerSlackUserId =
       input.ownerSlackUserId == null ? null : parseInput(slackUserIdSchema, input.ownerSlackUserId);
     if (this.store.findAccountBySlackTeam(slackTeamId)) {
@@ -293,10 +293,10 @@ export class AccessCore {
     raw: { email: unknown; role?: unknown; name?: unknown; phone?: unknown },
   ): ChangeResult {
     const input: AddMemberInput = {
-      email: parseInput(emailSchema, raw.email),
-      role: raw.role === undefined ? "teammate" : parseInput(roleSchema, raw.role),
-      name: raw.name == null || raw.name === "" ? null : parseInput(nameSchema, raw.name),
-      phone: raw.phone == null || raw.phone === "" ? null : parseInput(phoneSchema, raw.phone),
+      email: parseInput(emailSchema, raw.email, "email"),
+      role: raw.role === undefined ? "teammate" : parseInput(roleSchema, raw.role, "role"),
+      name: raw.name == null || raw.name === "" ? null : parseInput(nameSchema, raw.name, "name"),
+      phone: raw.phone == null || raw.phone === "" ? null : parseInput(phoneSchema, raw.phone, "phone"),
     };
     const fresh = { ...this.freshInvite(), memberId: newId() };
     return this.change(ctx, { email: input.email }, (state) => decideAddMember(state, input, fresh));
@@ -310,11 +310,12 @@ export class AccessCore {
     const ref = parseInput(memberRefSchema, rawRef);
     const input: EditMemberInput = {};
     if (raw.name !== undefined)
-      input.name = raw.name === null || raw.name === "" ? null : parseInput(nameSchema, raw.name);
+      input.name = raw.name === null || raw.name === "" ? null : parseInput(nameSchema, raw.name, "name");
     if (raw.phone !== undefined) {
-      input.phone = raw.phone === null || raw.phone === "" ? null : parseInput(phoneSchema, raw.phone);
+      input.phone =
+        raw.phone === null || raw.phone === "" ? null : parseInput(phoneSchema, raw.phone, "phone");
     }
-    if (raw.role !== undefined) input.role = parseInput(roleSchema, raw.role);
+    if (raw.role !== undefined) input.role = parseInput(roleSchema, raw.role, "role");
     return this.change(ctx, ref, (state) => decideEditMember(state, describeRef(ref), input));
   }
 
@@ -347,8 +348,8 @@ export class AccessCore {
     raw: { role: unknown; permission: unknown; allowed: boolean },
   ): ChangeResult {
     const input: SetPermissionInput = {
-      role: parseInput(roleSchema, raw.role),
-      permission: parseInput(permissionSchema, raw.permission),
+      role: parseInput(roleSchema, raw.role, "role"),
+      permission: parseInput(permissionSchema, raw.permission, "permission"),
       allowed: raw.allowed,
     };
     return this.change(ctx, null, (state) => decideSetPermission(state, input));
@@ -358,14 +359,16 @@ export class AccessCore {
   setPermissions(ctx: ActorContext, raw: Partial<Record<string, unknown[]>>): ChangeResult {
     const wanted: Partial<Record<Role, PermissionKey[]>> = {};
     for (const [role, keys] of Object.entries(raw)) {
-      wanted[parseInput(roleSchema, role)] = (keys ?? []).map((key) => parseInput(permissionSchema, key));
+      wanted[parseInput(roleSchema, role, "role")] = (keys ?? []).map((key) =>
+        parseInput(permissionSchema, key, "permission"),
+      );
     }
     return this.change(ctx, null, (state) => decideSetMatrix(state, wanted));
   }
 
   /** Links a Slack user to the member with the email Slack reports for them. */
   linkSlackUser(accountId: string, rawEmail: unknown, rawSlackUserId: unknown): ChangeResult {
-    const email = parseInput(emailSchema, rawEmail);
+    const email = parseInput(emailSchema, rawEmail, "email");
     const slackUserId = parseInput(slackUserIdSchema, rawSlackUserId);
     return this.run(accountId, "system", "slack", null, null, { email }, (state) =>
       decideLinkSlackUser(state, email, slackUserId),
@@ -379,13 +382,13 @@ export class AccessCore {
   }
 
   setApprovalsChannel(ctx: ActorContext, channel: unknown): ChangeResult {
-    const parsed = channel === null ? null : parseInput(slackChannelIdSchema, channel);
+    const parsed = channel === null ? null : parseInput(slackChannelIdSchema, channel, "channel");
     return this.change(ctx, null, (state) => decideSetApprovalsChannel(state, parsed));
   }
 
   /** Operator verb (no acting member): mark an invited member active. */
   activate(accountId: string, email: unknown): ChangeResult {
-    const ref = { email: parseInput(emailSchema, email) };
+    const ref = { email: parseInput(emailSchema, email, "email") };
     return this.run(accountId, "operator", "cli", null, null, ref, (state) =>
       decideActivate(state, ref.email),
     );

@@ -48,11 +48,11 @@ export const memberRefSchema = z.union([
   z.object({ slackUserId: slackUserIdSchema }).strict(),
 ]);
 
-/** Parse untrusted input; a failure is an INVALID_INPUT naming the first offending field. */
-export const parseInput = <S extends z.ZodType>(schema: S, input: unknown): z.infer<S> => {
+/** Parse untrusted input; a failure is an INVALID_INPUT naming the offending field. */
+export const parseInput = <S extends z.ZodType>(schema: S, input: unknown, field?: string): z.infer<S> => {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const field = issue?.path.map(String).join(".") || undefined;
-  throw new CoreError("INVALID_INPUT", issue?.message ?? "Invalid input.", field);
+  const path = [field, ...(issue?.path.map(String) ?? [])].filter(Boolean).join(".");
+  throw new CoreError("INVALID_INPUT", issue?.message ?? "Invalid input.", path || undefined);
 };
