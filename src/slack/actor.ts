@@ -70,19 +70,7 @@ export class SlackActors {
     const linked = this.local(user);
     if (linked) return linked;
     const account = this.core.resolveAccount(user.teamId);
-    let email: string | undefined;
-    try {
-      const info = await client.users.info({ user: user.userId });
-      email = info.user?.profile?.email;
-    } catch (error) {
-      this.logger.warn(
-        `users.info failed for ${user.userId}:`,
-        error instanceof Error ? error.message : error,
-      );
-      throw new SlackUnavailableError(
-        "Rolecall could not ask Slack who you are just now. Please try again in a moment.",
-      );
-    }
+    const email = await this.emailOf(user.userId, client);
     if (!email) {
       throw new CoreError(
         "NOT_A_MEMBER",

@@ -4,6 +4,8 @@ import type { AddressInfo } from "node:net";
 export interface RecordedCall {
   method: string;
   args: Record<string, unknown>;
+  /** Set once the fake has sent its answer. */
+  answered: boolean;
 }
 
 export interface RecordedResponse {
@@ -75,7 +77,11 @@ export class FakeSlack {
       }
       const method = path.replace(/^\/api\//, "");
       const args = parseArgs(raw, req.headers["content-type"]);
-      this.calls.push({ method, args });
+      const call: RecordedCall = { method, args, answered: false };
+      this.calls.push(call);
+      res.on("finish", () => {
+        call.answered = true;
+      });
       const behaviour = this.behaviours.get(method);
       if (behaviour?.hold) await behaviour.hold;
       if (behaviour?.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
