@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.js";
+import { slackMode } from "../src/slack/app.js";
+
+describe("configuration (PRODUCT §9)", () => {
+  it("has the documented defaults", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      PORT: 3000,
+      SLACK_API_URL: "https://slack.com/api/",
+      DATABASE_URL: "data/rolecall.db",
+      MAIL_FROM: "Rolecall <no-reply@localhost>",
+      APP_BASE_URL: "http://localhost:3000",
+      INVITE_TTL_HOURS: 168,
+      REQUEST_TTL_HOURS: 168,
+      LOG_LEVEL: "info",
+    });
+    expect(loadConfig({ PORT: "8080" }).APP_BASE_URL).toBe("http://localhost:8080");
+  });
+
+  it("names every problem at once", () => {
+    try {
+      loadConfig({
+        PORT: "http",
+        SLACK_BOT_TOKEN: "xoxp-user",
+        SMTP_URL: "mail.example.com",
+        INVITE_TTL_HOURS: "-1",
+      });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const text = (error as ConfigError).message;
+      for (const name of ["PORT", "SLACK_BOT_TOKEN", "SMTP_URL", "INVITE_TTL_HOURS"])
+        expect(text).toContain(name);
+    }
+  });
+
+  it("picks the Slack transport and names what it is missing", () => {
+    expect(slackMode(loadConfig({}))).toEqual({ mode: null, missing: [] });
+    expect(slackMode(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" }))).toEqual({
+      mode: "http",
+      missing: [],
+    });
+    expect(slackMode(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1" }))).toEqual({
+      mode: "socket",
+      missing: [],
+    });
+    expect(slackMode(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1" })).missing.join()).toContain(
+      "SLACK_SIGNING_SECRET",
+    );
+    expect(slackMode(loadConfig({ SLACK_APP_TOKEN: "xapp-1" })).missing.join()).toContain("SLACK_BOT_TOKEN");
+  });
+});

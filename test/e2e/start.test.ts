@@ -1,0 +1,62 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { resolve } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { tempDatabase } from "../helpers/cli.js";
+import { FakeSlack } from "../helpers/fake-slack.js";
+
+const MAIN = resolve(import.meta.dirname, "../../dist/src/main.js");
+const children: ChildProcess[] = [];
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const child of children.splice(0)) child.kill("SIGKILL");
+  for (const c of cleanups.splice(0)) await c();
+});
+
+describe("npm start", () => {
+  it("with a bot token but no signing secret, names the missing variable and exits non-zero", () => {
+    const { db, cleanup } = tempDatabase();
+    cleanups.push(cleanup);
+    const run = spawnSync(process.execPath, [MAIN], {
+      env: { PATH: process.env.PATH, SLACK_BOT_TOKEN: "xoxb-1", DATABASE_URL: db },
+      encoding: "utf8",
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("SLACK_SIGNING_SECRET");
+  });
+
+  it("with tokens, serves Slack on PORT (real process) and answers /healthz", async () => {
+    const fake = new FakeSlack();
+    await fake.start();
+    cleanups.push(() => fake.stop());
+    const { db, cleanup } = tempDatabase();
+    cleanups.push(cleanup);
+    const child = spawn(process.execPath, [MAIN], {
+      env: {
+        PATH: process.env.PATH,
+        PORT: "0",
+        SLACK_BOT_TOKEN: "xoxb-1",
+        SLACK_SIGNING_SECRET: "secret",
+        SLACK_API_URL: fake.apiUrl,
+        DATABASE_URL: db,
+        LOG_LEVEL: "info",
+      },
+    });
+    children.push(child);
+    let log = "";
+    const port = await new Promise<number>((done, fail) => {
+      child.stderr?.on("data", (chunk) => {
+        log += chunk;
+        const match = /listening on port (\d+)/.exec(log);
+        if (match?.[1]) done(Number(match[1]));
+      });
+      child.on("exit", (code) => fail(new Error(`exited ${code}: ${log}`)));
+    });
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/slack/events`, { method: "POST", body: "x" })).status).toBe(
+      401,
+    );
+    await fake.waitFor(() => fake.callsTo("auth.test")[0], "auth.test at start-up");
+    child.kill("SIGTERM");
+    expect(await new Promise((done) => child.on("exit", done))).toBe(0);
+  });
+});
