@@ -100,6 +100,15 @@ export interface CreatedAccount {
 
 const MAX_ATTEMPTS = 20;
 
+/** Who a change is made by: a member (named by `actor`), or the operator/system under `label`. */
+interface Who {
+  accountId: string;
+  label: string | null;
+  source: AuditSource;
+  requestId: string | null;
+  actor: MemberRef | null;
+}
+
 /**
  * The access core's use-cases. Every one authorises inside, so Slack, the CLI and HTTP are all covered.
  * Changes follow one shape: load a snapshot → decide (pure) → apply under the account's version guard.
@@ -370,9 +379,8 @@ export class AccessCore {
   linkSlackUser(accountId: string, rawEmail: unknown, rawSlackUserId: unknown): ChangeResult {
     const email = parseInput(emailSchema, rawEmail, "email");
     const slackUserId = parseInput(slackUserIdSchema, rawSlackUserId);
-    return this.run(accountId, "system", "slack", null, null, { email }, (state) =>
-      decideLinkSlackUser(state, email, slackUserId),
-    );
+    const by: Who = { accountId, label: "system", source: "slack", requestId: null, actor: null };
+    return this.run(by, { email }, (state) => decideLinkSlackUser(state, email, slackUserId));
   }
 
   /** The member a Slack user is linked to, if any (removed members do not count). */
@@ -389,9 +397,8 @@ export class AccessCore {
   /** Operator verb (no acting member): mark an invited member active. */
   activate(accountId: string, email: unknown): ChangeResult {
     const ref = { email: parseInput(emailSchema, email, "email") };
-    return this.run(accountId, "operator", "cli", null, null, ref, (state) =>
-      decideActivate(state, ref.email),
-    );
+    const by: Who = { accountId, label: "operator", source: "cli", requestId: null, actor: null };
+    return this.run(by, ref, (state) => decideActivate(state, ref.email));
   }
 
   // ── internals ───────────────────────────────────────────────────────────
@@ -401,23 +408,23 @@ export class AccessCore {
     target: MemberRef | null,
     decide: (s: DecisionState) => Decision<R>,
   ): R {
-    return this.run(ctx.accountId, null, ctx.source, ctx.requestId ?? null, ctx.actor, target, decide);
+    const by: Who = {
+      accountId: ctx.accountId,
+      label: null,
+      source: ctx.source,
+      requestId: ctx.requestId ?? null,
+      actor: ctx.actor,
+    };
+    return this.run(by, target, decide);
   }
 
-  private run<R>(
-    accountId: string,
-    fixedActorLabel: string | null,
-    source: AuditSource,
-    requestId: string | null,
-    actorRef: MemberRef | null,
-    target: MemberRef | null,
-    decide: (s: DecisionState) => Decision<R>,
-  ): R {
+  private run<R>(by: Who, target: MemberRef | null, decide: (s: DecisionState) => Decision<R>): R {
+    const { accountId, source, requestId } = by;
     for (let attempt = 1; ; attempt++) {
-      const state = this.store.read(() => this.loadState(accountId, actorRef, target));
+      const state = this.store.read(() => this.loadState(accountId, by.actor, target));
       const decision = decide(state);
       if (decision.changes.length === 0) return decision.result;
-      const actor = fixedActorLabel ?? state.actor?.email ?? "unknown";
+      const actor = by.label ?? state.actor?.email ?? "unknown";
       if (
         this.store.apply(
           { accountId, actor, source, requestId, now: state.now },
