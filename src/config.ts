@@ -8,6 +8,13 @@ const hours = (fallback: number) =>
     .max(24 * 365, "must be at most a year")
     .default(fallback);
 
+const seconds = (fallback: number) =>
+  z.coerce
+    .number({ message: "must be a number of seconds" })
+    .min(0.01, "must be more than 0")
+    .max(86_400, "must be at most a day")
+    .default(fallback);
+
 const optionalText = z
   .string()
   .trim()
@@ -37,6 +44,9 @@ const schema = z
     INVITE_TTL_HOURS: hours(168),
     REQUEST_TTL_HOURS: hours(168),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    // Tuning for the mail outbox (not in the contract; defaults suit production).
+    MAIL_RETRY_SECONDS: seconds(30),
+    MAIL_LEASE_SECONDS: seconds(120),
   })
   .transform((env) => ({
     ...env,

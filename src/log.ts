@@ -16,7 +16,7 @@ const LEVEL_OF: Record<Config["LOG_LEVEL"], LogLevel | null> = {
 /** A small logger in Bolt's shape: one line per entry on stderr, at or above LOG_LEVEL. */
 export const createLogger = (
   level: Config["LOG_LEVEL"],
-  write = (line: string) => process.stderr.write(line),
+  write: (line: string) => unknown = (line) => process.stderr.write(line),
 ): Logger => {
   const current: LogLevel | null = LEVEL_OF[level];
   let name = "rolecall";

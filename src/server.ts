@@ -3,8 +3,12 @@ import type { Logger } from "@slack/bolt";
 import type { Config } from "./config.js";
 import type { AccessCore } from "./core/access-core.js";
 import { type Clock, systemClock } from "./core/ports.js";
+import { RateLimiter } from "./http/rate-limit.js";
 import { createHttpServer } from "./http/server.js";
+import { createMailTransport } from "./mail/transport.js";
+import { OutboxWorker, type WorkerOptions } from "./mail/worker.js";
 import { createSlackApp, type SlackApp, slackMode } from "./slack/app.js";
+import { announceAcceptedInvite } from "./slack/notify.js";
 import { wireCore } from "./wiring.js";
 
 export interface Running {
@@ -14,15 +18,47 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** Starts Rolecall: the database, the Slack app (when configured) and the HTTP server on PORT. */
+export interface StartOptions {
+  clock?: Clock;
+  /** Faster retries and polling in tests. */
+  worker?: Partial<Pick<WorkerOptions, "pollMs" | "backoffMs" | "maxBackoffMs" | "leaseMs" | "maxAttempts">>;
+  inviteLimiter?: RateLimiter;
+}
+
+/** Starts Rolecall: the database, the Slack app (when configured), the mail worker and the HTTP server on PORT. */
 export const startRolecall = async (
   config: Config,
   logger: Logger,
-  clock: Clock = systemClock,
+  options: StartOptions = {},
 ): Promise<Running> => {
+  const clock = options.clock ?? systemClock;
   const wired = wireCore(config, clock);
   const slack = slackMode(config).mode ? createSlackApp(config, wired.core, logger) : null;
-  const server = createHttpServer({ core: wired.core, logger, slackEvents: slack?.eventsListener ?? null });
+  const transport = createMailTransport(config, logger);
+  const worker = new OutboxWorker({
+    store: wired.store,
+    transport,
+    clock,
+    logger,
+    baseUrl: config.APP_BASE_URL,
+    from: config.MAIL_FROM,
+    backoffMs: config.MAIL_RETRY_SECONDS * 1000,
+    leaseMs: config.MAIL_LEASE_SECONDS * 1000,
+    ...options.worker,
+  });
+  const server = createHttpServer({
+    core: wired.core,
+    logger,
+    slackEvents: slack?.eventsListener ?? null,
+    invites: {
+      core: wired.core,
+      logger,
+      limiter: options.inviteLimiter ?? new RateLimiter(30, 10 * 60_000),
+      onAccepted: (accepted) => {
+        if (slack) void announceAcceptedInvite(slack.app.client, wired.core, logger, accepted);
+      },
+    },
+  });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -30,6 +66,7 @@ export const startRolecall = async (
   });
   const port = (server.address() as AddressInfo).port;
   await slack?.start();
+  worker.start();
   logger.info(
     `Rolecall is listening on port ${port}${slack ? ` (Slack: ${slack.mode === "socket" ? "Socket Mode" : "/slack/events"})` : ""}`,
   );
@@ -38,6 +75,8 @@ export const startRolecall = async (
     core: wired.core,
     slack,
     stop: async () => {
+      await worker.stop();
+      transport.close();
       await slack?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,10 +1,14 @@
 import { runCommand } from "../../commands/index.js";
 import { splitFlags } from "../../commands/lib/tokens.js";
-import { ConfigError, loadConfig } from "../config.js";
+import { type Config, ConfigError, loadConfig } from "../config.js";
 import type { AccessCore } from "../core/access-core.js";
 import { CoreError } from "../core/errors.js";
+import { systemClock } from "../core/ports.js";
+import { createLogger } from "../log.js";
+import { createMailTransport } from "../mail/transport.js";
+import { OutboxWorker } from "../mail/worker.js";
 import { DatabaseTooNewError } from "../store/migrate.js";
-import { wireCore } from "../wiring.js";
+import { type Wired, wireCore } from "../wiring.js";
 import { runDemo } from "./demo.js";
 import { auditCsv, auditJson, auditLine, renderJson, renderText } from "./render.js";
 
@@ -26,6 +30,7 @@ const USAGE = `Usage:
   rolecall activate <email>                                 mark an invited member active
   rolecall audit [--format text|json|csv] [--verify]        the whole audit log, or check its chain
   rolecall backup <file>                                    an online, consistent copy of the database
+  rolecall mail send | mail list                            send due invite mail now / show the mail queue
   rolecall demo                                             a try-out account with a few members
 Options: --json for machine-readable output; DATABASE_URL picks the database (default data/rolecall.db).`;
 
@@ -140,6 +145,7 @@ export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io
         print(`${change.email} is now active.`, change);
         return 0;
       }
+      if (verb === "mail") return await mailVerb(config, wired, rest, print);
       if (verb === "backup") {
         const { rest: words } = takeOptions(rest, []);
         if (words.length !== 1 || !words[0])
@@ -199,6 +205,63 @@ const auditVerb = (
   else if (format === "csv") io.out(auditCsv(entries));
   else io.out(entries.length === 0 ? "The audit log is empty." : entries.map(auditLine).join("\n"));
   return 0;
+};
+
+const mailVerb = async (
+  config: Config,
+  wired: Wired,
+  words: string[],
+  print: (text: unknown, value: unknown) => void,
+): Promise<number> => {
+  const { rest } = takeOptions(words, []);
+  if (rest[0] === "list" && rest.length === 1) {
+    const rows = wired.store.listMail().map((m) => ({
+      id: m.id,
+      kind: m.mail.kind,
+      to: m.recipient,
+      status: m.status,
+      attempts: m.attempts,
+      nextAttemptAt: m.status === "queued" ? m.nextAttemptAt : null,
+      sentAt: m.sentAt,
+      lastError: m.lastError,
+    }));
+    const text =
+      rows.length === 0
+        ? "The mail queue is empty."
+        : rows
+            .map(
+              (r) =>
+                `${r.status.padEnd(6)}  ${r.kind.padEnd(12)}  ${r.to}  attempts ${r.attempts}${r.lastError ? `  (${r.lastError})` : ""}`,
+            )
+            .join("\n");
+    print(text, { mail: rows });
+    return 0;
+  }
+  if (rest[0] === "send" && rest.length === 1) {
+    const logger = createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL);
+    const transport = createMailTransport(config, logger);
+    try {
+      const worker = new OutboxWorker({
+        store: wired.store,
+        transport,
+        clock: systemClock,
+        logger,
+        baseUrl: config.APP_BASE_URL,
+        from: config.MAIL_FROM,
+        backoffMs: config.MAIL_RETRY_SECONDS * 1000,
+        leaseMs: config.MAIL_LEASE_SECONDS * 1000,
+      });
+      const report = await worker.sendDue();
+      print(
+        `Sent ${report.sent}, to retry ${report.retried}, failed ${report.failed} (via ${transport.describe}).`,
+        report,
+      );
+      return report.failed > 0 ? 1 : 0;
+    } finally {
+      transport.close();
+    }
+  }
+  throw new CoreError("INVALID_INPUT", "Usage: rolecall mail send | rolecall mail list");
 };
 
 const reportError = (error: unknown, json: boolean, io: Io): number => {

@@ -16,7 +16,7 @@ const table = (header: string[], rows: string[][]): string => {
 
 export const inviteLabel = (member: MemberView): string =>
   member.invite
-    ? `${member.invite.state} (until ${member.invite.expiresAt.slice(0, 16).replace("T", " ")} UTC)`
+    ? `${member.invite.state}, mail ${member.invite.mail ?? "none"} (until ${member.invite.expiresAt.slice(0, 16).replace("T", " ")} UTC)`
     : "";
 
 const json = (value: unknown) => (value === null || value === undefined ? "-" : JSON.stringify(value));

@@ -2,6 +2,7 @@ import { verifyChain } from "./audit.js";
 import {
   type AddMemberInput,
   type ChangeResult,
+  decideAcceptInvite,
   decideActivate,
   decideAddMember,
   decideEditMember,
@@ -78,6 +79,19 @@ export interface PermissionsView {
   full: boolean;
   editableRoles: ChangeableRole[];
 }
+
+export type InvitePreview =
+  | { state: "unknown" }
+  | {
+      state: "pending" | "expired" | "used" | "revoked";
+      accountId: string;
+      accountName: string;
+      email: string;
+      role: Role;
+      permissions: PermissionKey[];
+      inviter: { name: string | null; email: string; slackUserId: string | null } | null;
+      expiresAt: string;
+    };
 
 export interface MemberForm {
   assignableRoles: Role[];
@@ -401,6 +415,53 @@ export class AccessCore {
     return this.run(by, ref, (state) => decideActivate(state, ref.email));
   }
 
+  /** What the invite page shows for a token: never throws for a bad token, says which it is. */
+  inviteByToken(token: string): InvitePreview {
+    const found = this.store.findInviteByTokenHash(sha256Hex(token));
+    if (!found) return { state: "unknown" };
+    const { invite, member } = found;
+    const account = this.store.getAccount(member.accountId);
+    const inviter = member.invitedBy ? this.store.getMember(member.invitedBy) : null;
+    const current = this.store.findMember(member.accountId, { email: member.email });
+    const now = this.clock.now();
+    const state: InvitePreview["state"] =
+      invite.usedAt || (current?.id === member.id && member.status === "active")
+        ? "used"
+        : invite.revokedAt || member.status === "removed" || current?.id !== member.id
+          ? "revoked"
+          : new Date(invite.expiresAt) <= now
+            ? "expired"
+            : "pending";
+    return {
+      state,
+      accountId: member.accountId,
+      accountName: account?.name ?? "",
+      email: member.email,
+      role: member.role,
+      permissions: permissionsOf(this.store.loadMatrix(member.accountId), member.role),
+      inviter: inviter
+        ? { name: inviter.name, email: inviter.email, slackUserId: inviter.slackUserId }
+        : null,
+      expiresAt: invite.expiresAt,
+    };
+  }
+
+  /** Accepts an invite: single use, atomic, audited. Refusals are INVITE_INVALID / _EXPIRED / _USED. */
+  acceptInvite(token: string): ChangeResult & { accountId: string } {
+    const tokenHash = sha256Hex(token);
+    const found = this.store.findInviteByTokenHash(tokenHash);
+    if (!found) throw new CoreError("INVITE_INVALID", "This invite link is not valid.");
+    const { accountId, email } = found.member;
+    const by: Who = { accountId, label: email, source: "system", requestId: null, actor: null };
+    const result = this.run(
+      by,
+      { email },
+      (state) => decideAcceptInvite(state, state.invite ?? null),
+      tokenHash,
+    );
+    return { ...result, accountId };
+  }
+
   // ── internals ───────────────────────────────────────────────────────────
 
   private change<R>(
@@ -418,10 +479,15 @@ export class AccessCore {
     return this.run(by, target, decide);
   }
 
-  private run<R>(by: Who, target: MemberRef | null, decide: (s: DecisionState) => Decision<R>): R {
+  private run<R>(
+    by: Who,
+    target: MemberRef | null,
+    decide: (s: DecisionState) => Decision<R>,
+    inviteTokenHash?: string,
+  ): R {
     const { accountId, source, requestId } = by;
     for (let attempt = 1; ; attempt++) {
-      const state = this.store.read(() => this.loadState(accountId, by.actor, target));
+      const state = this.store.read(() => this.loadState(accountId, by.actor, target, inviteTokenHash));
       const decision = decide(state);
       if (decision.changes.length === 0) return decision.result;
       const actor = by.label ?? state.actor?.email ?? "unknown";
@@ -440,10 +506,18 @@ export class AccessCore {
     }
   }
 
-  private loadState(accountId: string, actorRef: MemberRef | null, target: MemberRef | null): DecisionState {
+  private loadState(
+    accountId: string,
+    actorRef: MemberRef | null,
+    target: MemberRef | null,
+    inviteTokenHash?: string,
+  ): DecisionState {
     const account = this.requireAccount(accountId);
     return {
       account,
+      ...(inviteTokenHash
+        ? { invite: this.store.findInviteByTokenHash(inviteTokenHash)?.invite ?? null }
+        : {}),
       actor: actorRef ? this.store.findMember(accountId, parseInput(memberRefSchema, actorRef)) : null,
       target: target ? this.store.findMember(accountId, target) : null,
       activeOwnerCount: this.store.activeOwnerCount(accountId),
@@ -474,7 +548,9 @@ export class AccessCore {
         role: m.role,
         status: m.status,
         slackUserId: m.slackUserId,
-        invite: invite ? { state: inviteState(invite, now), expiresAt: invite.expiresAt } : null,
+        invite: invite
+          ? { state: inviteState(invite.invite, now), expiresAt: invite.invite.expiresAt, mail: invite.mail }
+          : null,
       };
     });
   }

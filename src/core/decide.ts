@@ -2,7 +2,7 @@ import type { AuditDraft, Change, Decision, MailDraft, MemberPatch } from "./dec
 import { nothingToDo } from "./decision.js";
 import { CoreError } from "./errors.js";
 import type { DecisionState, Invite, Member } from "./model.js";
-import { diffMatrix, PERMISSIONS, type PermissionKey } from "./permissions.js";
+import { diffMatrix, PERMISSIONS, type PermissionKey, permissionsOf } from "./permissions.js";
 import {
   requireActiveActor,
   requireMayActOn,
@@ -57,13 +57,24 @@ const newInvite = (memberId: string, fresh: FreshInvite, now: string): Invite =>
   revokedAt: null,
 });
 
-const inviteMail = (member: Member, fresh: FreshInvite, inviter: Member): MailDraft => ({
+const inviteMail = (
+  state: DecisionState,
+  member: Member,
+  fresh: FreshInvite,
+  inviter: Member,
+  resent: boolean,
+): MailDraft => ({
   kind: "invite",
   to: member.email,
   memberId: member.id,
   inviteId: fresh.inviteId,
   token: fresh.token,
-  inviter: inviter.email,
+  accountName: state.account.name,
+  inviter: { name: inviter.name, email: inviter.email },
+  role: member.role,
+  permissions: permissionsOf(state.matrix, member.role),
+  expiresAt: fresh.expiresAt,
+  resent,
 });
 
 export interface AddMemberInput {
@@ -111,7 +122,7 @@ export const decideAddMember = (
       { action: "member.added", target: member.email, before: null, after: memberSnapshot(member) },
       { action: "invite.sent", target: member.email, before: null, after: { expiresAt: fresh.expiresAt } },
     ],
-    mails: [inviteMail(member, fresh, actor)],
+    mails: [inviteMail(state, member, fresh, actor, false)],
     result: { ok: true, changed: true, action: "member.added", email: member.email, role: member.role },
   };
 };
@@ -172,7 +183,19 @@ export const decideEditMember = (
   return {
     changes: [{ kind: "updateMember", memberId: target.id, patch }],
     audit,
-    mails: [],
+    // Active members hear about a new role by mail; the invited learn it from their invite page.
+    mails:
+      role && target.status === "active"
+        ? [
+            {
+              kind: "role_changed",
+              to: target.email,
+              accountName: state.account.name,
+              role,
+              permissions: permissionsOf(state.matrix, role),
+            },
+          ]
+        : [],
     result: {
       ok: true,
       changed: true,
@@ -203,7 +226,10 @@ export const decideRemoveMember = (state: DecisionState, named: string): Decisio
         after: { status: "removed" },
       },
     ],
-    mails: [],
+    mails:
+      target.status === "active"
+        ? [{ kind: "removed", to: target.email, accountName: state.account.name }]
+        : [],
     result: { ok: true, changed: true, action: "member.removed", email: target.email, role: target.role },
   };
 };
@@ -238,7 +264,7 @@ export const decideResendInvite = (
     audit: [
       { action: "invite.resent", target: target.email, before: null, after: { expiresAt: fresh.expiresAt } },
     ],
-    mails: [inviteMail(target, fresh, actor)],
+    mails: [inviteMail(state, target, fresh, actor, true)],
     result: { ok: true, changed: true, action: "invite.resent", email: target.email, role: target.role },
   };
 };
@@ -415,5 +441,47 @@ export const decideLinkSlackUser = (
     ],
     mails: [],
     result: { ...result, changed: true },
+  };
+};
+
+/** PRODUCT §4: accepting an invite makes the member active; the token works once, until it expires. */
+export const decideAcceptInvite = (state: DecisionState, invite: Invite | null): Decision<ChangeResult> => {
+  const member = state.target;
+  if (
+    !invite ||
+    !member ||
+    member.id !== invite.memberId ||
+    member.status === "removed" ||
+    invite.revokedAt
+  ) {
+    throw new CoreError(
+      "INVITE_INVALID",
+      invite ? "This invite was revoked or replaced by a newer one." : "This invite link is not valid.",
+    );
+  }
+  if (invite.usedAt || member.status !== "invited") {
+    throw new CoreError("INVITE_USED", "This invite has already been accepted.");
+  }
+  if (new Date(invite.expiresAt) <= state.now) {
+    throw new CoreError(
+      "INVITE_EXPIRED",
+      "This invite has expired. Ask whoever invited you to send a new one.",
+    );
+  }
+  return {
+    changes: [
+      { kind: "updateMember", memberId: member.id, patch: { status: "active" } },
+      { kind: "closeInvites", memberId: member.id, how: "used" },
+    ],
+    audit: [
+      {
+        action: "invite.accepted",
+        target: member.email,
+        before: { status: "invited" },
+        after: { status: "active" },
+      },
+    ],
+    mails: [],
+    result: { ok: true, changed: true, action: "invite.accepted", email: member.email, role: member.role },
   };
 };

@@ -1,6 +1,6 @@
 import type { Invite, Member } from "./model.js";
 import type { PermissionKey } from "./permissions.js";
-import type { ChangeableRole } from "./roles.js";
+import type { ChangeableRole, Role } from "./roles.js";
 
 export type MemberPatch = Partial<Pick<Member, "name" | "phone" | "role" | "status" | "slackUserId">>;
 
@@ -22,15 +22,27 @@ export interface AuditDraft {
 }
 
 /** A mail to queue in the outbox, in the same transaction as the change. */
-export interface MailDraft {
-  kind: "invite";
-  to: string;
-  memberId: string;
-  inviteId: string;
-  /** The raw invite token: it lives only in the outbox until the mail is sent. */
-  token: string;
-  inviter: string;
-}
+/**
+ * A mail to queue in the outbox, in the same transaction as the change. It carries the facts the
+ * message states; the mail worker renders them.
+ */
+export type MailDraft =
+  | {
+      kind: "invite";
+      to: string;
+      memberId: string;
+      inviteId: string;
+      /** The raw invite token: it lives only in the outbox row, and is wiped once the mail is sent. */
+      token: string;
+      accountName: string;
+      inviter: { name: string | null; email: string };
+      role: Role;
+      permissions: PermissionKey[];
+      expiresAt: string;
+      resent: boolean;
+    }
+  | { kind: "role_changed"; to: string; accountName: string; role: Role; permissions: PermissionKey[] }
+  | { kind: "removed"; to: string; accountName: string };
 
 export interface Decision<R> {
   changes: Change[];

@@ -54,7 +54,16 @@ export interface MemberView {
   role: Role;
   status: MemberStatus;
   slackUserId: string | null;
-  invite: { state: InviteState; expiresAt: string } | null;
+  invite: { state: InviteState; expiresAt: string; mail: MailStatus | null } | null;
+}
+
+export const MAIL_STATUSES = ["queued", "sent", "failed"] as const;
+export type MailStatus = (typeof MAIL_STATUSES)[number];
+
+/** An invite with the state of the mail that carries it. */
+export interface InviteWithMail {
+  invite: Invite;
+  mail: MailStatus | null;
 }
 
 export const AUDIT_SOURCES = ["slack", "cli", "api", "approval", "system"] as const;
@@ -87,4 +96,6 @@ export interface DecisionState {
   activeOwnerCount: number;
   matrix: Matrix;
   now: Date;
+  /** Loaded only for decisions about an invite token. */
+  invite?: Invite | null;
 }

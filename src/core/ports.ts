@@ -1,5 +1,14 @@
 import type { Decision } from "./decision.js";
-import type { Account, AuditEntry, AuditSource, Invite, Member, MemberRef, MemberStatus } from "./model.js";
+import type {
+  Account,
+  AuditEntry,
+  AuditSource,
+  Invite,
+  InviteWithMail,
+  Member,
+  MemberRef,
+  MemberStatus,
+} from "./model.js";
 import type { Matrix } from "./permissions.js";
 import type { Role } from "./roles.js";
 
@@ -52,7 +61,10 @@ export interface StorePort {
   listMembers(accountId: string, filter: MemberFilter, page?: Page): Member[];
   countMembers(accountId: string, filter: MemberFilter): number;
   /** The newest invite of each of these members. */
-  latestInvites(memberIds: readonly string[]): Map<string, Invite>;
+  latestInvites(memberIds: readonly string[]): Map<string, InviteWithMail>;
+  /** The invite a token's hash names, with its member. */
+  findInviteByTokenHash(tokenHash: string): { invite: Invite; member: Member } | null;
+  getMember(memberId: string): Member | null;
   /** Audit entries, oldest first; with `last`, only the newest `last` of them. */
   listAudit(accountId: string, last?: number): AuditEntry[];
   /** Changes whenever another connection commits: the permission cache's freshness check. */

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Logger } from "@slack/bolt";
 import type { AccessCore } from "../core/access-core.js";
+import { handleInvite, type InviteRouteDeps } from "./invites.js";
 
 /** Slack signs requests for five minutes either side; Bolt checks the past, this checks both. */
 export const SLACK_TIMESTAMP_WINDOW_SECONDS = 300;
@@ -9,6 +10,7 @@ export interface HttpDeps {
   core: AccessCore;
   logger: Logger;
   slackEvents: ((req: IncomingMessage, res: ServerResponse) => void) | null;
+  invites: InviteRouteDeps;
   now?: () => number;
 }
 
@@ -23,8 +25,8 @@ const freshTimestamp = (req: IncomingMessage, nowMs: number): boolean => {
   return Math.abs(nowMs / 1000 - Number(raw)) <= SLACK_TIMESTAMP_WINDOW_SECONDS;
 };
 
-/** One HTTP server for everything Rolecall serves: Slack events (HTTP mode) and health. */
-export const createHttpServer = ({ core, logger, slackEvents, now = Date.now }: HttpDeps): Server =>
+/** One HTTP server for everything Rolecall serves: Slack events (HTTP mode), invites and health. */
+export const createHttpServer = ({ core, logger, slackEvents, invites, now = Date.now }: HttpDeps): Server =>
   createServer((req, res) => {
     try {
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
@@ -40,6 +42,11 @@ export const createHttpServer = ({ core, logger, slackEvents, now = Date.now }: 
           return sendJson(res, 401, { error: "The request timestamp is missing or too far from now." });
         }
         slackEvents(req, res);
+        return;
+      }
+      const invite = /^\/invites\/([^/]*)$/.exec(path);
+      if (invite) {
+        handleInvite(invites, req, res, invite[1] ?? "");
         return;
       }
       req.resume();

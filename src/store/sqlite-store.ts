@@ -1,10 +1,20 @@
 import { auditHash, GENESIS_HASH } from "../core/audit.js";
 import type { Change, Decision, MailDraft } from "../core/decision.js";
-import type { Account, AuditEntry, AuditSource, Invite, Member, MemberRef } from "../core/model.js";
+import type {
+  Account,
+  AuditEntry,
+  AuditSource,
+  Invite,
+  InviteWithMail,
+  MailStatus,
+  Member,
+  MemberRef,
+} from "../core/model.js";
 import { defaultMatrix, type Matrix, type PermissionKey } from "../core/permissions.js";
 import type { ApplyContext, MemberFilter, NewAccount, Page, StorePort } from "../core/ports.js";
 import { CHANGEABLE_ROLES, type ChangeableRole } from "../core/roles.js";
 import { newId } from "../core/tokens.js";
+import type { OutboxRow, OutboxStore } from "../mail/outbox.js";
 import type { Db } from "./open.js";
 
 interface AccountRow {
@@ -104,7 +114,32 @@ const MEMBER_COLUMNS = {
 } as const;
 
 /** The SQLite store: all SQL lives here, every write in one BEGIN IMMEDIATE transaction. */
-export class SqliteStore implements StorePort {
+interface OutboxDbRow {
+  id: string;
+  account_id: string;
+  recipient: string;
+  payload_json: string;
+  status: MailStatus;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+const toOutbox = (r: OutboxDbRow): OutboxRow => ({
+  id: r.id,
+  accountId: r.account_id,
+  recipient: r.recipient,
+  mail: JSON.parse(r.payload_json) as MailDraft,
+  status: r.status,
+  attempts: r.attempts,
+  nextAttemptAt: r.next_attempt_at,
+  lastError: r.last_error,
+  createdAt: r.created_at,
+  sentAt: r.sent_at,
+});
+
+export class SqliteStore implements StorePort, OutboxStore {
   private readonly s;
 
   constructor(readonly db: Db) {
@@ -143,9 +178,11 @@ export class SqliteStore implements StorePort {
       useInvites: p(
         "UPDATE invites SET used_at = ? WHERE member_id = ? AND used_at IS NULL AND revoked_at IS NULL",
       ),
-      latestInvite: p(
-        "SELECT * FROM invites WHERE member_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
-      ),
+      latestInvite:
+        p(`SELECT i.*, o.status AS mail_status FROM invites i LEFT JOIN outbox o ON o.invite_id = i.id
+        WHERE i.member_id = ? ORDER BY i.created_at DESC, i.rowid DESC LIMIT 1`),
+      inviteByHash: p("SELECT * FROM invites WHERE token_hash = ?"),
+      memberById: p("SELECT * FROM members WHERE id = ?"),
       lastAudit: p("SELECT seq, hash FROM audit_log WHERE account_id = ? ORDER BY seq DESC LIMIT 1"),
       insertAudit: p(`INSERT INTO audit_log (account_id, seq, at, actor, source, action, target, before_json,
         after_json, request_id, prev_hash, hash) VALUES (@accountId, @seq, @at, @actor, @source, @action, @target,
@@ -154,9 +191,21 @@ export class SqliteStore implements StorePort {
       auditLast: p(
         "SELECT * FROM (SELECT * FROM audit_log WHERE account_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq",
       ),
+      dueMail: p(`SELECT * FROM outbox WHERE status = 'queued' AND next_attempt_at <= ?
+        ORDER BY next_attempt_at, created_at LIMIT ?`),
+      leaseMail: p(`UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?
+        WHERE id = ? AND status = 'queued' AND next_attempt_at <= ?`),
+      mailSent: p(`UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL,
+        payload_json = json_remove(payload_json, '$.token') WHERE id = ?`),
+      mailRetry: p(
+        "UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'queued'",
+      ),
+      mailFailed: p(`UPDATE outbox SET status = 'failed', last_error = ?,
+        payload_json = json_remove(payload_json, '$.token') WHERE id = ?`),
+      allMail: p("SELECT * FROM outbox ORDER BY created_at, rowid"),
       insertMail:
-        p(`INSERT INTO outbox (id, account_id, kind, recipient, payload_json, next_attempt_at, created_at)
-        VALUES (@id, @accountId, @kind, @recipient, @payload, @at, @at)`),
+        p(`INSERT INTO outbox (id, account_id, kind, recipient, payload_json, next_attempt_at, created_at,
+        invite_id) VALUES (@id, @accountId, @kind, @recipient, @payload, @at, @at, @inviteId)`),
     };
   }
 
@@ -227,13 +276,25 @@ export class SqliteStore implements StorePort {
       .get({ accountId, role: filter.role, status: filter.status }) as number;
   }
 
-  latestInvites(memberIds: readonly string[]): Map<string, Invite> {
-    const latest = new Map<string, Invite>();
+  latestInvites(memberIds: readonly string[]): Map<string, InviteWithMail> {
+    const latest = new Map<string, InviteWithMail>();
     for (const id of memberIds) {
-      const row = this.s.latestInvite.get(id) as InviteRow | undefined;
-      if (row) latest.set(id, toInvite(row));
+      const row = this.s.latestInvite.get(id) as (InviteRow & { mail_status: MailStatus | null }) | undefined;
+      if (row) latest.set(id, { invite: toInvite(row), mail: row.mail_status });
     }
     return latest;
+  }
+
+  findInviteByTokenHash(tokenHash: string): { invite: Invite; member: Member } | null {
+    const invite = this.s.inviteByHash.get(tokenHash) as InviteRow | undefined;
+    if (!invite) return null;
+    const member = this.getMember(invite.member_id);
+    return member ? { invite: toInvite(invite), member } : null;
+  }
+
+  getMember(memberId: string): Member | null {
+    const row = this.s.memberById.get(memberId) as MemberRow | undefined;
+    return row ? toMember(row) : null;
   }
 
   listAudit(accountId: string, last?: number): AuditEntry[] {
@@ -340,6 +401,35 @@ export class SqliteStore implements StorePort {
     });
   }
 
+  claimDueMail(now: Date, leaseMs: number, limit: number): OutboxRow[] {
+    const at = now.toISOString();
+    const until = new Date(now.getTime() + leaseMs).toISOString();
+    return this.db
+      .transaction(() => {
+        const due = this.s.dueMail.all(at, limit) as OutboxDbRow[];
+        return due
+          .filter((row) => this.s.leaseMail.run(until, row.id, at).changes === 1)
+          .map((row) => toOutbox({ ...row, attempts: row.attempts + 1, next_attempt_at: until }));
+      })
+      .immediate();
+  }
+
+  markMailSent(id: string, now: Date): void {
+    this.s.mailSent.run(now.toISOString(), id);
+  }
+
+  markMailRetry(id: string, nextAttemptAt: Date, error: string): void {
+    this.s.mailRetry.run(nextAttemptAt.toISOString(), error.slice(0, 500), id);
+  }
+
+  markMailFailed(id: string, error: string): void {
+    this.s.mailFailed.run(error.slice(0, 500), id);
+  }
+
+  listMail(): OutboxRow[] {
+    return (this.s.allMail.all() as OutboxDbRow[]).map(toOutbox);
+  }
+
   private queueMail(ctx: ApplyContext, mail: MailDraft): void {
     this.s.insertMail.run({
       id: newId(),
@@ -348,6 +438,7 @@ export class SqliteStore implements StorePort {
       recipient: mail.to,
       payload: JSON.stringify(mail),
       at: ctx.now.toISOString(),
+      inviteId: mail.kind === "invite" ? mail.inviteId : null,
     });
   }
 }

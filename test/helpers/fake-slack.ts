@@ -114,6 +114,12 @@ export class FakeSlack {
           ? { ok: true, user: { id, profile: user.email ? { email: user.email } : {} } }
           : { ok: false, error: "user_not_found" };
       }
+      case "users.lookupByEmail": {
+        const found = [...this.users].find(([, u]) => u.email === args.email);
+        return found
+          ? { ok: true, user: { id: found[0], profile: { email: args.email } } }
+          : { ok: false, error: "users_not_found" };
+      }
       case "views.open":
       case "views.publish":
       case "views.update":

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
+import type { Logger } from "@slack/bolt";
 import { loadConfig } from "../../src/config.js";
 import type { ActorContext } from "../../src/core/access-core.js";
 import { createLogger } from "../../src/log.js";
-import { type Running, startRolecall } from "../../src/server.js";
+import { type Running, type StartOptions, startRolecall } from "../../src/server.js";
 import { tempDatabase } from "./cli.js";
 import { FakeSlack } from "./fake-slack.js";
 import {
@@ -56,7 +57,10 @@ export interface Harness {
  * on a temp database holding one account: two owners, an admin, a teammate, an invited and a
  * removed member. Only the first owner is linked to Slack; the others are found by email.
  */
-export const startHarness = async (env: Record<string, string> = {}): Promise<Harness> => {
+export const startHarness = async (
+  env: Record<string, string> = {},
+  options: StartOptions & { logger?: Logger } = {},
+): Promise<Harness> => {
   const fake = new FakeSlack();
   await fake.start();
   for (const p of Object.values(PEOPLE)) fake.users.set(p.id, { email: p.email });
@@ -94,7 +98,10 @@ export const startHarness = async (env: Record<string, string> = {}): Promise<Ha
     LOG_LEVEL: "silent",
     ...env,
   });
-  const running = await startRolecall(config, createLogger(config.LOG_LEVEL));
+  const running = await startRolecall(config, options.logger ?? createLogger(config.LOG_LEVEL), {
+    worker: { pollMs: 25 },
+    ...options,
+  });
   const base = `http://127.0.0.1:${running.port}`;
 
   const responseTo = (id: string) =>

@@ -23,7 +23,10 @@ export const slackFormatter: Formatter = { text: esc, channel: (id) => `<#${id}>
 
 export const memberLine = (m: MemberView): string => {
   const who = m.name ? `*${esc(m.name)}* — ${esc(m.email)}` : `*${esc(m.email)}*`;
-  const invite = m.invite ? ` · invite ${m.invite.state}, until ${m.invite.expiresAt.slice(0, 10)}` : "";
+  const mail = m.invite?.mail === "failed" ? ":warning: mail failed" : `mail ${m.invite?.mail ?? "none"}`;
+  const invite = m.invite
+    ? ` · invite ${m.invite.state} (${mail}), until ${m.invite.expiresAt.slice(0, 10)}`
+    : "";
   const slack = m.slackUserId ? ` · <@${m.slackUserId}>` : "";
   return `${who}\n${ROLE_LABEL[m.role]} · ${m.status}${invite}${slack}`;
 };

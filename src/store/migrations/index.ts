@@ -1,4 +1,5 @@
 import * as initial from "./001-initial.js";
+import * as outboxInvites from "./002-outbox-invites.js";
 
 export interface Migration {
   version: number;
@@ -7,6 +8,9 @@ export interface Migration {
 }
 
 /** Applied in order; `user_version` records the last one applied. Never edit a shipped migration. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: "initial", up: initial.up }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: "initial", up: initial.up },
+  { version: 2, name: "outbox-invites", up: outboxInvites.up },
+];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,117 @@
+import type { Logger } from "@slack/bolt";
+import type { Clock } from "../core/ports.js";
+import type { OutboxRow, OutboxStore } from "./outbox.js";
+import { renderMail } from "./render.js";
+import { isPermanentFailure, type MailTransport } from "./transport.js";
+
+export interface WorkerOptions {
+  store: OutboxStore;
+  transport: MailTransport;
+  clock: Clock;
+  logger: Logger;
+  baseUrl: string;
+  from: string;
+  /** How often to look for due mail. */
+  pollMs?: number;
+  /** First retry delay; doubles each attempt (with jitter) up to `maxBackoffMs`. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /** Temporary failures are retried this many times before the row is marked failed. */
+  maxAttempts?: number;
+  /** A claimed row is not handed out again for this long, in case this worker dies mid-send. */
+  leaseMs?: number;
+  random?: () => number;
+}
+
+export interface SendReport {
+  sent: number;
+  retried: number;
+  failed: number;
+}
+
+const messageIdDomain = (from: string): string =>
+  /@([A-Za-z0-9.-]+)>?\s*$/.exec(from)?.[1] ?? "rolecall.invalid";
+
+/**
+ * Sends due outbox rows. A row is marked sent the moment the server accepts it, so a row is sent at
+ * most once per successful SMTP transaction; the Message-ID is stable per row, so a receiving server
+ * can tell a retry after a crash from a new mail.
+ */
+export class OutboxWorker {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<SendReport> | null = null;
+  private readonly o: Required<Omit<WorkerOptions, "random">> & { random: () => number };
+
+  constructor(options: WorkerOptions) {
+    this.o = {
+      pollMs: 1_000,
+      backoffMs: 30_000,
+      maxBackoffMs: 3_600_000,
+      maxAttempts: 12,
+      leaseMs: 120_000,
+      random: Math.random,
+      ...options,
+    };
+  }
+
+  /** Sends everything due now, batch after batch, and reports what happened. */
+  async sendDue(): Promise<SendReport> {
+    const report: SendReport = { sent: 0, retried: 0, failed: 0 };
+    for (;;) {
+      const batch = this.o.store.claimDueMail(this.o.clock.now(), this.o.leaseMs, 20);
+      if (batch.length === 0) return report;
+      for (const row of batch) report[await this.sendOne(row)]++;
+    }
+  }
+
+  start(): void {
+    const tick = () => {
+      this.running ??= this.sendDue()
+        .catch((error) => {
+          this.o.logger.error("Mail worker failed:", error);
+          return { sent: 0, retried: 0, failed: 0 };
+        })
+        .finally(() => {
+          this.running = null;
+        });
+    };
+    tick();
+    this.timer = setInterval(tick, this.o.pollMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  private async sendOne(row: OutboxRow): Promise<keyof SendReport> {
+    const rendered = renderMail(row.mail, this.o.baseUrl);
+    try {
+      await this.o.transport.send({
+        from: this.o.from,
+        to: rendered.to,
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        messageId: `<${row.id}@${messageIdDomain(this.o.from)}>`,
+      });
+      this.o.store.markMailSent(row.id, this.o.clock.now());
+      this.o.logger.info(`Mail ${row.id} (${row.mail.kind}) sent`);
+      return "sent";
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (isPermanentFailure(error) || row.attempts >= this.o.maxAttempts) {
+        this.o.store.markMailFailed(row.id, reason);
+        this.o.logger.warn(`Mail ${row.id} (${row.mail.kind}) failed for good: ${reason}`);
+        return "failed";
+      }
+      const base = Math.min(this.o.maxBackoffMs, this.o.backoffMs * 2 ** (row.attempts - 1));
+      const delay = Math.round(base * (0.5 + this.o.random()));
+      this.o.store.markMailRetry(row.id, new Date(this.o.clock.now().getTime() + delay), reason);
+      this.o.logger.warn(`Mail ${row.id} (${row.mail.kind}) will be retried in ${delay} ms: ${reason}`);
+      return "retried";
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import type { Logger, webApi } from "@slack/bolt";
+import type { AccessCore } from "../core/access-core.js";
+import { CoreError } from "../core/errors.js";
+import { ROLE_LABEL, type Role } from "../core/roles.js";
+import type { AcceptedInvite } from "../http/invites.js";
+import { esc } from "./escape.js";
+
+/** After an invite is accepted: link the new member's Slack user by email, and tell the inviter. */
+export const announceAcceptedInvite = async (
+  client: webApi.WebClient,
+  core: AccessCore,
+  logger: Logger,
+  accepted: AcceptedInvite,
+): Promise<void> => {
+  try {
+    const found = await client.users.lookupByEmail({ email: accepted.email });
+    if (found.user?.id) core.linkSlackUser(accepted.accountId, accepted.email, found.user.id);
+  } catch (error) {
+    // Not in this Slack workspace (users_not_found), or Slack is unreachable: they link on first use.
+    if (!(error instanceof CoreError))
+      logger.debug("users.lookupByEmail:", error instanceof Error ? error.message : error);
+  }
+  if (!accepted.inviterSlackUserId) return;
+  const role = ROLE_LABEL[accepted.role as Role] ?? accepted.role;
+  await client.chat
+    .postMessage({
+      channel: accepted.inviterSlackUserId,
+      text: `${esc(accepted.email)} accepted your invite and joined as ${role}.`,
+    })
+    .catch((error) =>
+      logger.warn("Could not tell the inviter:", error instanceof Error ? error.message : error),
+    );
+};

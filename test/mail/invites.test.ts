@@ -1,0 +1,227 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { RateLimiter } from "../../src/http/rate-limit.js";
+import { createLogger } from "../../src/log.js";
+import { json, rolecall } from "../helpers/cli.js";
+import { type Harness, messageText, startHarness } from "../helpers/slack-harness.js";
+import { eventually, freePort, TestSmtp } from "../helpers/smtp.js";
+import { manualClock } from "../helpers/team.js";
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** The real app with SMTP_URL at a loopback SMTP server (started unless `smtpUp` is false). */
+const setup = async (
+  opts: { smtpUp?: boolean; clock?: ReturnType<typeof manualClock>; limit?: number; logs?: string[] } = {},
+) => {
+  const smtp = new TestSmtp(await freePort());
+  if (opts.smtpUp !== false) await smtp.start();
+  cleanups.push(() => smtp.stop());
+  const h = await startHarness(
+    {
+      SMTP_URL: smtp.url,
+      MAIL_RETRY_SECONDS: "0.05",
+      MAIL_LEASE_SECONDS: "5",
+      APP_BASE_URL: "http://127.0.0.1:1",
+    },
+    {
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(opts.limit ? { inviteLimiter: new RateLimiter(opts.limit, 60_000) } : {}),
+      ...(opts.logs ? { logger: createLogger("debug", (line) => opts.logs?.push(line)) } : {}),
+    },
+  );
+  cleanups.push(() => h.stop());
+  /** Invite links point at APP_BASE_URL; the test follows them to the running app instead. */
+  const local = (link: string) => link.replace("http://127.0.0.1:1", h.base);
+  return { smtp, h, local };
+};
+
+const members = (h: Harness) =>
+  json<{ members: { email: string; status: string; invite: { state: string; mail: string } | null }[] }>(
+    rolecall(h.db, ["--as", "owner@acme.test", "list", "--json"]),
+  ).members;
+
+describe("an invite, from /team add to an active member", () => {
+  it("arrives over real SMTP, reads well, and its link joins the team", async () => {
+    const { smtp, h, local } = await setup();
+    await h.slash("owner", "add new@acme.test admin Nina New");
+    await eventually(() => smtp.to("new@acme.test").length === 1, "the invite mail");
+    const mail = smtp.to("new@acme.test")[0];
+    expect(mail?.subject).toBe("owner@acme.test invited you to Acme");
+    expect(mail?.messageId).toMatch(/^<[0-9a-f-]{36}@localhost>$/);
+    expect(mail?.text).toContain("as Admin");
+    expect(mail?.text).toContain("Export Users");
+    expect(mail?.text).toMatch(/until \d{1,2} \w+ \d{4} at \d\d:\d\d UTC/);
+    expect(mail?.html).toContain("Accept the invite");
+    expect(mail?.html).not.toMatch(/<img|<script/i);
+    const link = TestSmtp.inviteLink(mail ?? ({} as never));
+
+    const page = await fetch(local(link));
+    expect(page.status).toBe(200);
+    expect(page.headers.get("cache-control")).toBe("no-store");
+    const html = await page.text();
+    for (const fact of [
+      "Join Acme",
+      "owner@acme.test",
+      "Admin",
+      "Expires",
+      "Accept invite",
+      '<form method="post"',
+    ]) {
+      expect(html).toContain(fact);
+    }
+    expect(members(h).find((m) => m.email === "new@acme.test")).toMatchObject({
+      status: "invited",
+      invite: { state: "pending", mail: "sent" },
+    });
+
+    const accepted = await fetch(local(link), { method: "POST" });
+    expect(accepted.status).toBe(200);
+    expect(await accepted.text()).toContain("joined as <strong>Admin</strong>");
+    expect(members(h).find((m) => m.email === "new@acme.test")?.status).toBe("active");
+    const audit = json<{ action: string; target: string }[]>(rolecall(h.db, ["audit", "--format", "json"]));
+    expect(audit.at(-1)).toMatchObject({ action: "invite.accepted", target: "new@acme.test" });
+
+    // Slack: the new member is looked up by email, and the inviter hears about it.
+    await h.fake.waitFor(() => h.fake.callsTo("chat.postMessage")[0], "the DM to the inviter");
+    expect(h.fake.callsTo("users.lookupByEmail")[0]?.args.email).toBe("new@acme.test");
+    expect(h.fake.callsTo("chat.postMessage")[0]?.args).toMatchObject({
+      channel: "U0OWNER",
+      text: "new@acme.test accepted your invite and joined as Admin.",
+    });
+  });
+
+  it("the token is stored only as a hash, wiped from the outbox once sent, and never logged", async () => {
+    const logs: string[] = [];
+    const { smtp, h, local } = await setup({ logs });
+    await h.slash("owner", "add secret@acme.test");
+    await eventually(() => smtp.to("secret@acme.test").length === 1, "the invite mail");
+    const link = TestSmtp.inviteLink(smtp.to("secret@acme.test")[0] ?? ({} as never));
+    const token = link.split("/").at(-1) ?? "";
+    await fetch(local(link));
+    await fetch(local(link), { method: "POST" });
+    const Database = (await import("better-sqlite3")).default;
+    const raw = new Database(h.db, { readonly: true });
+    const everything = JSON.stringify([
+      raw.prepare("SELECT * FROM invites").all(),
+      raw.prepare("SELECT * FROM outbox").all(),
+      raw.prepare("SELECT * FROM audit_log").all(),
+    ]);
+    raw.close();
+    expect(everything).not.toContain(token);
+    expect(logs.join("")).not.toContain(token);
+    expect(logs.join("")).toContain("sent");
+  });
+});
+
+describe("no outage loses an invite", () => {
+  it("SMTP down while 20 members are added, then up: all 20 arrive, each exactly once", async () => {
+    const { smtp, h } = await setup({ smtpUp: false });
+    for (let i = 0; i < 20; i++) h.running.core.addMember(h.as("owner"), { email: `m${i}@acme.test` });
+    await eventually(
+      () =>
+        json<{ mail: { attempts: number }[] }>(rolecall(h.db, ["mail", "list", "--json"])).mail.every(
+          (m) => m.attempts > 0,
+        ),
+      "every mail to be tried against the closed port",
+    );
+    const added = (m: { email: string }) => /^m\d+@/.test(m.email);
+    expect(members(h).filter((m) => added(m) && m.invite?.mail === "queued")).toHaveLength(20);
+    await smtp.start();
+    const recipients = () =>
+      smtp.messages
+        .map((m) => (Array.isArray(m.to) ? "" : (m.to?.value[0]?.address ?? "")))
+        .filter((to) => added({ email: to }));
+    await eventually(() => recipients().length >= 20, "all 20 invites", 30_000);
+    await new Promise((r) => setTimeout(r, 300)); // a duplicate would show up here
+    expect(recipients().sort()).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}@acme.test`).sort());
+    expect(members(h).filter((m) => added(m) && m.invite?.mail === "sent")).toHaveLength(20);
+  });
+
+  it("a 451 is retried until accepted; a 550 is marked failed and shown as failed", async () => {
+    const { smtp, h } = await setup();
+    let busy = 0;
+    smtp.refuse = (to) =>
+      to === "busy@acme.test" && busy++ < 2 ? 451 : to === "nobody@acme.test" ? 550 : null;
+    await h.slash("owner", "add busy@acme.test");
+    await h.slash("owner", "add nobody@acme.test");
+    await eventually(() => smtp.to("busy@acme.test").length === 1, "the 451'd invite to get through");
+    await eventually(
+      () => members(h).find((m) => m.email === "nobody@acme.test")?.invite?.mail === "failed",
+      "the 550",
+    );
+    expect(busy).toBe(3);
+    expect(smtp.to("nobody@acme.test")).toHaveLength(0);
+    const mail = json<{ mail: { to: string; status: string; lastError: string | null }[] }>(
+      rolecall(h.db, ["mail", "list", "--json"]),
+    ).mail;
+    expect(mail.find((m) => m.to === "nobody@acme.test")).toMatchObject({
+      status: "failed",
+      lastError: expect.stringContaining("550"),
+    });
+    expect(rolecall(h.db, ["--as", "owner@acme.test", "list"]).stdout).toContain("mail failed");
+    expect(messageText((await h.slash("owner", "list invited")).message)).toContain(":warning: mail failed");
+  });
+});
+
+describe("links that no longer work", () => {
+  const inviteOf = async (smtp: TestSmtp, email: string, nth = 1) => {
+    await eventually(() => smtp.to(email).length >= nth, `invite ${nth} to ${email}`);
+    return TestSmtp.inviteLink(smtp.to(email)[nth - 1] ?? ({} as never));
+  };
+  const expectGone = async (url: string, method: string, status: number, says: string) => {
+    const res = await fetch(url, { method });
+    expect(res.status).toBe(status);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(await res.text()).toContain(says);
+  };
+
+  it("expired, used, revoked and unknown tokens get 410 with a page that says which; nothing changes", async () => {
+    const clock = manualClock(new Date().toISOString());
+    const { smtp, h, local } = await setup({ clock });
+    await h.slash("owner", "add late@acme.test");
+    await h.slash("owner", "add used@acme.test");
+    await h.slash("owner", "add gone@acme.test");
+    const late = local(await inviteOf(smtp, "late@acme.test"));
+    const used = local(await inviteOf(smtp, "used@acme.test"));
+    const gone = local(await inviteOf(smtp, "gone@acme.test"));
+
+    expect((await fetch(used, { method: "POST" })).status).toBe(200);
+    await h.slash("owner", "revoke gone@acme.test");
+    const before = rolecall(h.db, ["audit", "--format", "json"]).stdout;
+    await expectGone(used, "GET", 410, "already been accepted");
+    await expectGone(used, "POST", 410, "already been accepted");
+    await expectGone(gone, "GET", 410, "revoked");
+    await expectGone(gone, "POST", 410, "revoked");
+    await expectGone(`${h.base}/invites/${"A".repeat(43)}`, "GET", 410, "not valid");
+    await expectGone(`${h.base}/invites/${"A".repeat(43)}`, "POST", 410, "not valid");
+    await expectGone(`${h.base}/invites/short`, "GET", 400, "incomplete");
+    clock.advanceHours(169);
+    await expectGone(late, "GET", 410, "expired");
+    await expectGone(late, "POST", 410, "expired");
+    expect(rolecall(h.db, ["audit", "--format", "json"]).stdout).toBe(before);
+    expect(members(h).find((m) => m.email === "late@acme.test")?.status).toBe("invited");
+  });
+
+  it("resend kills the old link; the new one works", async () => {
+    const { smtp, h, local } = await setup();
+    await h.slash("owner", "add again@acme.test");
+    const first = local(await inviteOf(smtp, "again@acme.test"));
+    await h.slash("owner", "resend again@acme.test");
+    const second = local(await inviteOf(smtp, "again@acme.test", 2));
+    expect(smtp.to("again@acme.test")[1]?.subject).toBe("Your new invite to Acme");
+    await expectGone(first, "GET", 410, "revoked");
+    await expectGone(first, "POST", 410, "revoked");
+    expect((await fetch(second, { method: "POST" })).status).toBe(200);
+  });
+
+  it("guessing tokens from one address is rate-limited", async () => {
+    const { h } = await setup({ limit: 3 });
+    for (let i = 0; i < 3; i++)
+      expect((await fetch(`${h.base}/invites/${String(i).repeat(43)}`)).status).toBe(410);
+    const blocked = await fetch(`${h.base}/invites/${"9".repeat(43)}`);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+});
