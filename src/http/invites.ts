@@ -89,8 +89,8 @@ export const handleInvite = (
   }
   if (req.method === "GET" || req.method === "HEAD") {
     const invite = deps.core.inviteByToken(token);
-    if (invite.state !== "pending") return gone(invite.state);
-    send(res, 200, invitePage(invite, `/invites/${token}`));
+    if (invite.state === "pending") send(res, 200, invitePage(invite, `/invites/${token}`));
+    else gone(invite.state);
     return;
   }
   if (req.method !== "POST") {
@@ -114,8 +114,7 @@ export const handleInvite = (
     }
   } catch (error) {
     // Refused (expired, used, revoked, unknown): the page says which, from the state as it is now.
-    if (error instanceof CoreError && error.code.startsWith("INVITE_"))
-      return gone(deps.core.inviteByToken(token).state);
-    throw error;
+    if (!(error instanceof CoreError && error.code.startsWith("INVITE_"))) throw error;
+    gone(deps.core.inviteByToken(token).state);
   }
 };

@@ -53,13 +53,13 @@ describe("the invite page in a real browser", () => {
     const page = await browser.newPage();
     const response = await page.goto(link);
     expect(response?.status()).toBe(200);
-    expect(await page.locator("h1").innerText()).toBe("Join Acme");
-    expect(await page.locator("dl").innerText()).toContain("Admin");
+    expect(await page.locator("h1").textContent()).toBe("Join Acme");
+    expect(await page.locator("dl").textContent()).toContain("Admin");
     await page.screenshot({ path: process.env.SCREENSHOT ?? join(profile, "invite.png") });
 
     await page.getByRole("button", { name: "Accept invite" }).click();
     await page.waitForSelector("#accepted");
-    expect(await page.locator("#accepted").innerText()).toContain("joined as Admin");
+    expect(await page.locator("#accepted").textContent()).toContain("joined as Admin");
     const member = json<{ members: { email: string; status: string }[] }>(
       rolecall(h.db, ["--as", "owner@acme.test", "list", "--json"]),
     ).members.find((m) => m.email === "browser@acme.test");
@@ -68,7 +68,7 @@ describe("the invite page in a real browser", () => {
     // Back and submit again: the link is used up, and the browser is told so.
     await page.goBack();
     await page.reload();
-    expect(await page.locator("#problem").innerText()).toContain("already been accepted");
+    expect(await page.locator("#problem").textContent()).toContain("already been accepted");
     await page.close();
   });
 });

@@ -73,10 +73,31 @@ export class TestSmtp {
 }
 
 /** Waits, bounded, for a condition to hold. */
-export const eventually = async (check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> => {
+export const eventually = async (
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+/** The outbox as the database holds it, read directly (cheap enough to poll). */
+export const outboxRows = async (
+  db: string,
+): Promise<{ recipient: string; status: string; attempts: number }[]> => {
+  const Database = (await import("better-sqlite3")).default;
+  const raw = new Database(db, { readonly: true });
+  try {
+    return raw.prepare("SELECT recipient, status, attempts FROM outbox ORDER BY created_at").all() as {
+      recipient: string;
+      status: string;
+      attempts: number;
+    }[];
+  } finally {
+    raw.close();
   }
 };

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { json, rolecall, tempDatabase } from "../helpers/cli.js";
 import { FakeSlack } from "../helpers/fake-slack.js";
-import { eventually, freePort, TestSmtp } from "../helpers/smtp.js";
+import { eventually, freePort, outboxRows, TestSmtp } from "../helpers/smtp.js";
 import { openCore, seedTeam } from "../helpers/team.js";
 
 const MAIN = resolve(import.meta.dirname, "../../dist/src/main.js");
@@ -52,10 +52,14 @@ describe("a restart loses no mail", () => {
       ).mail;
 
     const first = start();
-    await eventually(() => queue().every((m) => m.attempts > 0), "the first app to try every mail", 20_000);
+    await eventually(
+      async () => (await queue()).every((m) => m.attempts > 0),
+      "the first app to try every mail",
+      20_000,
+    );
     first.kill("SIGKILL");
     await new Promise((done) => first.once("exit", done));
-    expect(queue().every((m) => m.status === "queued")).toBe(true);
+    expect((await queue()).every((m) => m.status === "queued")).toBe(true);
 
     await smtp.start();
     start();
