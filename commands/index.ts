@@ -1,5 +1,6 @@
 import { CoreError } from "../src/core/errors.js";
 import add from "./add.js";
+import apikey from "./apikey.js";
 import audit from "./audit.js";
 import edit from "./edit.js";
 import { helpCommand } from "./help.js";
@@ -33,6 +34,7 @@ export const COMMANDS: readonly Command[] = [
   perms,
   audit,
   settings,
+  apikey,
 ];
 
 export const findCommand = (name: string): Command | undefined =>

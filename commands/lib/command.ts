@@ -1,8 +1,14 @@
 import { z } from "zod";
-import type { AccessCore, ActorContext, PermissionsView, WhoAmI } from "../../src/core/access-core.js";
+import type {
+  AccessCore,
+  ActorContext,
+  PermissionsView,
+  RotatedKey,
+  WhoAmI,
+} from "../../src/core/access-core.js";
 import type { ChangeResult } from "../../src/core/decide.js";
 import { CoreError } from "../../src/core/errors.js";
-import type { AuditEntry, MemberRef, MemberStatus, MemberView } from "../../src/core/model.js";
+import type { ApiKeyInfo, AuditEntry, MemberRef, MemberStatus, MemberView } from "../../src/core/model.js";
 import type { Role } from "../../src/core/roles.js";
 import { memberArg, noFlags, noMore } from "./args.js";
 import { type SplitArgs, splitFlags } from "./tokens.js";
@@ -30,6 +36,8 @@ export type CommandResult =
   | { type: "change"; change: ChangeResult }
   | { type: "audit"; entries: AuditEntry[] }
   | { type: "settings"; approvalsChannel: string | null }
+  | { type: "apikey"; key: ApiKeyInfo }
+  | { type: "apikey_rotated"; rotated: RotatedKey }
   /** The command needs a form (Slack opens a modal; the CLI asks for the arguments). */
   | { type: "form"; form: "add" }
   | { type: "form"; form: "edit"; member: MemberRef };

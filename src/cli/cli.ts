@@ -1,8 +1,10 @@
+import { graceHours } from "../../commands/apikey.js";
 import { runCommand } from "../../commands/index.js";
 import { splitFlags } from "../../commands/lib/tokens.js";
 import { type Config, ConfigError, loadConfig } from "../config.js";
 import type { AccessCore } from "../core/access-core.js";
 import { CoreError } from "../core/errors.js";
+import { parseInput } from "../core/input.js";
 import { systemClock } from "../core/ports.js";
 import { createLogger } from "../log.js";
 import { createMailTransport } from "../mail/transport.js";
@@ -31,6 +33,7 @@ const USAGE = `Usage:
   rolecall audit [--format text|json|csv] [--verify]        the whole audit log, or check its chain
   rolecall backup <file>                                    an online, consistent copy of the database
   rolecall mail send | mail list                            send due invite mail now / show the mail queue
+  rolecall apikey rotate [--grace 24h]                      a new organisation API key (shown once)
   rolecall demo                                             a try-out account with a few members
 Options: --json for machine-readable output; DATABASE_URL picks the database (default data/rolecall.db).`;
 
@@ -146,6 +149,17 @@ export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io
         return 0;
       }
       if (verb === "mail") return await mailVerb(config, wired, rest, print);
+      if (verb === "apikey") {
+        // Operator rotation (no --as): recovery when no member with the api_key permission can.
+        const { rest: words, options } = takeOptions(rest, ["grace"]);
+        if (words.length !== 1 || words[0] !== "rotate") {
+          throw new CoreError("INVALID_INPUT", "Usage: rolecall apikey rotate [--grace 24h]");
+        }
+        const hours = parseInput(graceHours, options.get("grace") ?? "none", "grace");
+        const result = { type: "apikey_rotated" as const, rotated: core.rotateApiKey({ accountId }, hours) };
+        print(renderText(result), renderJson(result));
+        return 0;
+      }
       if (verb === "backup") {
         const { rest: words } = takeOptions(rest, []);
         if (words.length !== 1 || !words[0])

@@ -63,6 +63,18 @@ export const renderText = (result: CommandResult): string => {
         : result.entries.map(auditLine).join("\n");
     case "settings":
       return `Approvals channel: ${result.approvalsChannel ?? "none (requests go to the Owners by direct message)"}`;
+    case "apikey":
+      return `Organisation API key: ${result.key.prefix}… created ${result.key.createdAt}${
+        result.key.previous
+          ? ` (the previous key ${result.key.previous.prefix}… works until ${result.key.previous.expiresAt})`
+          : ""
+      }`;
+    case "apikey_rotated":
+      return `New organisation API key — shown only now, keep it somewhere safe:\n  ${result.rotated.apiKey}\n${
+        result.rotated.oldKeyWorksUntil === "now"
+          ? "The old key stopped working."
+          : `The old key works until ${result.rotated.oldKeyWorksUntil}.`
+      }`;
     case "form":
       return "";
   }
@@ -85,6 +97,15 @@ export const renderJson = (result: CommandResult): unknown => {
       return result.entries.map(auditJson);
     case "settings":
       return { approvalsChannel: result.approvalsChannel };
+    case "apikey":
+      return result.key;
+    case "apikey_rotated":
+      return {
+        ok: true,
+        apiKey: result.rotated.apiKey,
+        prefix: result.rotated.prefix,
+        oldKeyWorksUntil: result.rotated.oldKeyWorksUntil,
+      };
     case "form":
       return {};
   }

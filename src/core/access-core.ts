@@ -10,6 +10,7 @@ import {
   decideRemoveMember,
   decideResendInvite,
   decideRevokeInvite,
+  decideRotateApiKey,
   decideSetApprovalsChannel,
   decideSetMatrix,
   decideSetPermission,
@@ -34,6 +35,7 @@ import {
 } from "./input.js";
 import {
   type Account,
+  type ApiKeyInfo,
   type AuditEntry,
   type AuditSource,
   type DecisionState,
@@ -44,11 +46,18 @@ import {
   type MemberView,
 } from "./model.js";
 import { PermissionCache } from "./permission-cache.js";
-import { matrixAsLists, type PermissionKey, permissionsOf, roleHolds } from "./permissions.js";
+import { matrixAsLists, PERMISSIONS, type PermissionKey, permissionsOf, roleHolds } from "./permissions.js";
 import { requireActiveActor, requireMayActOn, requirePermission, requireTarget } from "./policy.js";
 import type { Clock, MemberFilter, Page, StorePort } from "./ports.js";
-import { CHANGEABLE_ROLES, type ChangeableRole, isWithinHierarchy, ROLES, type Role } from "./roles.js";
-import { newId, randomToken, sha256Hex } from "./tokens.js";
+import {
+  CHANGEABLE_ROLES,
+  type ChangeableRole,
+  isWithinHierarchy,
+  ROLE_LABEL,
+  ROLES,
+  type Role,
+} from "./roles.js";
+import { newApiKey, newId, randomToken, sameSecretHash, sha256Hex } from "./tokens.js";
 
 /** Who acts, on which account, through which door. */
 export interface ActorContext {
@@ -92,6 +101,27 @@ export type InvitePreview =
       inviter: { name: string | null; email: string; slackUserId: string | null } | null;
       expiresAt: string;
     };
+
+export interface RotatedKey extends ChangeResult {
+  /** The new key, in full: shown this once and never stored. */
+  apiKey: string;
+  prefix: string;
+  /** When the old key stops working: an ISO time, or "now". */
+  oldKeyWorksUntil: string;
+}
+
+export interface ApiMember {
+  email: string;
+  name: string | null;
+  role: Role;
+  status: Member["status"];
+}
+
+export interface Explanation {
+  allowed: boolean;
+  role: Role | null;
+  reason: string;
+}
 
 export interface MemberForm {
   assignableRoles: Role[];
@@ -158,7 +188,7 @@ export class AccessCore {
     }
     const now = this.clock.now();
     const at = now.toISOString();
-    const account: Omit<Account, "version"> = {
+    const account: Omit<Account, "version" | "apiKey"> = {
       id: newId(),
       slackTeamId,
       name,
@@ -178,13 +208,17 @@ export class AccessCore {
       createdAt: at,
       updatedAt: at,
     };
-    const apiKey = `rc_${randomToken()}`;
+    const apiKey = newApiKey();
     this.store.createAccount(
-      { account, owner, apiKeyHash: sha256Hex(apiKey), apiKeyPrefix: apiKey.slice(0, 10) },
+      { account, owner, apiKeyHash: apiKey.hash, apiKeyPrefix: apiKey.prefix },
       { actor: "operator", source: "cli", requestId: null, now },
     );
     this.cache.invalidate();
-    return { account: { ...account, version: 1 }, owner: { email: ownerEmail }, apiKey };
+    return {
+      account: { ...account, version: 1, apiKey: { prefix: apiKey.prefix, createdAt: at, previous: null } },
+      owner: { email: ownerEmail },
+      apiKey: apiKey.key,
+    };
   }
 
   /** The account a Slack team or CLI call means; `slackTeamId` may be left out while there is only one. */
@@ -460,6 +494,93 @@ export class AccessCore {
       tokenHash,
     );
     return { ...result, accountId };
+  }
+
+  /** For the API (the caller holds the organisation key): every current member with role and status. */
+  apiMembers(accountId: string): { members: ApiMember[] } {
+    const members = this.store.listMembers(accountId, {});
+    return { members: members.map(({ email, name, role, status }) => ({ email, name, role, status })) };
+  }
+
+  /** For the API: one member with their effective permissions (none unless active). */
+  apiMember(accountId: string, rawEmail: unknown): ApiMember & { permissions: PermissionKey[] } {
+    const email = parseInput(emailSchema, rawEmail, "email");
+    const member = this.store.findMember(accountId, { email });
+    if (!member || member.status === "removed")
+      throw new CoreError("NO_SUCH_MEMBER", `${email} is not a member of this team.`);
+    const permissions =
+      member.status === "active" ? permissionsOf(this.store.loadMatrix(accountId), member.role) : [];
+    return { email: member.email, name: member.name, role: member.role, status: member.status, permissions };
+  }
+
+  /** The key as it may be shown (prefix and age); needs `api_key`. */
+  apiKeyInfo(ctx: ActorContext): ApiKeyInfo {
+    return this.store.read(() => {
+      const matrix = this.store.loadMatrix(ctx.accountId);
+      const actor = requireActiveActor({ actor: this.findActor(ctx) });
+      requirePermission({ matrix }, actor, "api_key", "see the API key");
+      return this.requireAccount(ctx.accountId).apiKey;
+    });
+  }
+
+  /**
+   * A new organisation key, returned in full this once. The old key stops at once, or after
+   * `graceHours`. A member needs `api_key`; without `ctx` the operator rotates (CLI recovery).
+   */
+  rotateApiKey(target: ActorContext | { accountId: string }, graceHours: number): RotatedKey {
+    if (!Number.isInteger(graceHours) || graceHours < 0 || graceHours > 168) {
+      throw new CoreError(
+        "INVALID_INPUT",
+        "The grace period is a whole number of hours, at most 168.",
+        "grace",
+      );
+    }
+    const fresh = newApiKey();
+    const operator = !("actor" in target);
+    const by: Who = operator
+      ? { accountId: target.accountId, label: "operator", source: "cli", requestId: null, actor: null }
+      : {
+          accountId: target.accountId,
+          label: null,
+          source: target.source,
+          requestId: null,
+          actor: target.actor,
+        };
+    const result = this.run(by, null, (state) => decideRotateApiKey(state, fresh, graceHours, operator));
+    return { ...result, apiKey: fresh.key, prefix: fresh.prefix, oldKeyWorksUntil: result.detail ?? "now" };
+  }
+
+  /** The account an API key opens, or null. Hashes are compared in constant time. */
+  authenticateApiKey(key: string): string | null {
+    if (!/^rc_[A-Za-z0-9_-]{43}$/.test(key)) return null;
+    const hash = sha256Hex(key);
+    const now = this.clock.now();
+    for (const candidate of this.store.apiKeyCandidates(key.slice(0, 10))) {
+      if (sameSecretHash(candidate.hash, hash)) return candidate.accountId;
+      const previous = candidate.previous;
+      if (previous && new Date(previous.expiresAt) > now && sameSecretHash(previous.hash, hash))
+        return candidate.accountId;
+    }
+    return null;
+  }
+
+  /** `can()` with its reasons, for the authorization API: answered from the same cache. */
+  explain(accountId: string, email: string, permission: PermissionKey): Explanation {
+    const member = this.cache.member(accountId, email);
+    const allowed = this.cache.can(accountId, email, permission);
+    const label = PERMISSIONS[permission].label;
+    if (!member) return { allowed, role: null, reason: `${email} is not a member of this team.` };
+    if (member.status !== "active") {
+      return { allowed, role: member.role, reason: `${email} is ${member.status}, not active.` };
+    }
+    if (member.role === "owner")
+      return { allowed, role: member.role, reason: "Owners hold every permission." };
+    const role = ROLE_LABEL[member.role];
+    return {
+      allowed,
+      role: member.role,
+      reason: allowed ? `${role}s may use ${label}.` : `${role}s may not use ${label}.`,
+    };
   }
 
   // ── internals ───────────────────────────────────────────────────────────

@@ -485,3 +485,31 @@ export const decideAcceptInvite = (state: DecisionState, invite: Invite | null):
     result: { ok: true, changed: true, action: "invite.accepted", email: member.email, role: member.role },
   };
 };
+
+/** §8: members holding `api_key` (or the operator) rotate the key; the old one dies now or after a grace period. */
+export const decideRotateApiKey = (
+  state: DecisionState,
+  fresh: { hash: string; prefix: string },
+  graceHours: number,
+  operator = false,
+): Decision<ChangeResult> => {
+  if (!operator) {
+    const actor = requireActiveActor(state);
+    requirePermission(state, actor, "api_key", "rotate the API key");
+  }
+  const graceUntil =
+    graceHours > 0 ? new Date(state.now.getTime() + graceHours * 3_600_000).toISOString() : null;
+  return {
+    changes: [{ kind: "rotateApiKey", hash: fresh.hash, prefix: fresh.prefix, graceUntil }],
+    audit: [
+      {
+        action: "apikey.rotated",
+        target: "account:api_key",
+        before: { prefix: state.account.apiKey.prefix },
+        after: { prefix: fresh.prefix, oldKeyWorksUntil: graceUntil ?? state.now.toISOString() },
+      },
+    ],
+    mails: [],
+    result: { ok: true, changed: true, action: "apikey.rotated", detail: graceUntil ?? "now" },
+  };
+};

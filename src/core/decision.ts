@@ -11,7 +11,9 @@ export type Change =
   | { kind: "insertInvite"; invite: Invite }
   | { kind: "closeInvites"; memberId: string; how: "revoked" | "used" }
   | { kind: "setPermission"; role: ChangeableRole; permission: PermissionKey; allowed: boolean }
-  | { kind: "setApprovalsChannel"; channel: string | null };
+  | { kind: "setApprovalsChannel"; channel: string | null }
+  /** The new key's hash and prefix; with `graceUntil`, the old key keeps working until then. */
+  | { kind: "rotateApiKey"; hash: string; prefix: string; graceUntil: string | null };
 
 /** An audit entry before the store gives it a place in the chain. */
 export interface AuditDraft {

@@ -12,6 +12,15 @@ export interface Account {
   /** Bumped by every change to the account; guards decisions against concurrent writers. */
   version: number;
   createdAt: string;
+  /** The organisation API key as it may be shown: a prefix and dates, never the key. */
+  apiKey: ApiKeyInfo;
+}
+
+export interface ApiKeyInfo {
+  prefix: string;
+  createdAt: string;
+  /** A rotated-out key that still works until `expiresAt` (the grace period). */
+  previous: { prefix: string; expiresAt: string } | null;
 }
 
 export interface Member {

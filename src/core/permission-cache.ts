@@ -3,9 +3,11 @@ import { type Matrix, type PermissionKey, roleHolds } from "./permissions.js";
 import type { StorePort } from "./ports.js";
 import type { Role } from "./roles.js";
 
+type CachedMember = { role: Role; status: MemberStatus } | null;
+
 interface CachedAccount {
   matrix: Matrix;
-  members: Map<string, { role: Role; status: MemberStatus } | null>;
+  members: Map<string, CachedMember>;
 }
 
 /**
@@ -24,6 +26,19 @@ export class PermissionCache {
   }
 
   can(accountId: string, email: string, permission: PermissionKey): boolean {
+    const account = this.account(accountId);
+    const member = this.lookUp(account, accountId, email);
+    return (
+      member !== null && member.status === "active" && roleHolds(account.matrix, member.role, permission)
+    );
+  }
+
+  /** The member's role and status as the cache holds them (null when not a current member). */
+  member(accountId: string, email: string): CachedMember {
+    return this.lookUp(this.account(accountId), accountId, email);
+  }
+
+  private account(accountId: string): CachedAccount {
     const version = this.store.dataVersion();
     if (version !== this.seenVersion) {
       this.accounts.clear();
@@ -34,15 +49,17 @@ export class PermissionCache {
       account = { matrix: this.store.loadMatrix(accountId), members: new Map() };
       this.accounts.set(accountId, account);
     }
+    return account;
+  }
+
+  private lookUp(account: CachedAccount, accountId: string, email: string): CachedMember {
     const key = email.trim().toLowerCase();
     let member = account.members.get(key);
     if (member === undefined) {
       const found = this.store.findMember(accountId, { email: key });
-      member = found ? { role: found.role, status: found.status } : null;
+      member = found && found.status !== "removed" ? { role: found.role, status: found.status } : null;
       account.members.set(key, member);
     }
-    return (
-      member !== null && member.status === "active" && roleHolds(account.matrix, member.role, permission)
-    );
+    return member;
   }
 }

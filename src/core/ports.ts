@@ -27,13 +27,19 @@ export interface MemberFilter {
   includeRemoved?: boolean;
 }
 
+export interface ApiKeyCandidate {
+  accountId: string;
+  hash: string;
+  previous: { hash: string; expiresAt: string } | null;
+}
+
 export interface Page {
   offset: number;
   limit: number;
 }
 
 export interface NewAccount {
-  account: Omit<Account, "version">;
+  account: Omit<Account, "version" | "apiKey">;
   owner: Member;
   apiKeyHash: string;
   apiKeyPrefix: string;
@@ -65,6 +71,8 @@ export interface StorePort {
   /** The invite a token's hash names, with its member. */
   findInviteByTokenHash(tokenHash: string): { invite: Invite; member: Member } | null;
   getMember(memberId: string): Member | null;
+  /** Accounts whose current or previous API key starts with `prefix`, with the keys' hashes. */
+  apiKeyCandidates(prefix: string): ApiKeyCandidate[];
   /** Audit entries, oldest first; with `last`, only the newest `last` of them. */
   listAudit(accountId: string, last?: number): AuditEntry[];
   /** Changes whenever another connection commits: the permission cache's freshness check. */

@@ -12,3 +12,9 @@ export const sameSecretHash = (a: string, b: string): boolean => {
   const y = Buffer.from(b, "hex");
   return x.length === y.length && timingSafeEqual(x, y);
 };
+
+/** An organisation API key: shown once; stored as its SHA-256 and a short prefix for display. */
+export const newApiKey = (): { key: string; hash: string; prefix: string } => {
+  const key = `rc_${randomToken()}`;
+  return { key, hash: sha256Hex(key), prefix: key.slice(0, 10) };
+};

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Logger } from "@slack/bolt";
 import type { AccessCore } from "../core/access-core.js";
+import { handleApi } from "./api.js";
 import { handleInvite, type InviteRouteDeps } from "./invites.js";
 
 /** Slack signs requests for five minutes either side; Bolt checks the past, this checks both. */
@@ -42,6 +43,14 @@ export const createHttpServer = ({ core, logger, slackEvents, invites, now = Dat
           return sendJson(res, 401, { error: "The request timestamp is missing or too far from now." });
         }
         slackEvents(req, res);
+        return;
+      }
+      if (path.startsWith("/api/")) {
+        handleApi(core, req, res, path).catch((error) => {
+          logger.error("API handler failed:", error);
+          if (!res.headersSent)
+            sendJson(res, 500, { error: { code: "INTERNAL", message: "Internal error" } });
+        });
         return;
       }
       const invite = /^\/invites\/([^/]*)$/.exec(path);

@@ -14,6 +14,8 @@ export const IDS = {
     confirmRemove: "rolecall_confirm_remove",
     cancel: "rolecall_cancel",
     openAdd: "rolecall_open_add",
+    apiKeyAsk: "rolecall_apikey_ask",
+    apiKeyRotate: "rolecall_apikey_rotate",
   },
   blocks: {
     email: "email",

@@ -11,7 +11,14 @@ import type {
   MemberRef,
 } from "../core/model.js";
 import { defaultMatrix, type Matrix, type PermissionKey } from "../core/permissions.js";
-import type { ApplyContext, MemberFilter, NewAccount, Page, StorePort } from "../core/ports.js";
+import type {
+  ApiKeyCandidate,
+  ApplyContext,
+  MemberFilter,
+  NewAccount,
+  Page,
+  StorePort,
+} from "../core/ports.js";
 import { CHANGEABLE_ROLES, type ChangeableRole } from "../core/roles.js";
 import { newId } from "../core/tokens.js";
 import type { OutboxRow, OutboxStore } from "../mail/outbox.js";
@@ -24,6 +31,12 @@ interface AccountRow {
   approvals_channel: string | null;
   version: number;
   created_at: string;
+  api_key_hash: string;
+  api_key_prefix: string;
+  api_key_created_at: string;
+  previous_api_key_hash: string | null;
+  previous_api_key_prefix: string | null;
+  previous_api_key_expires_at: string | null;
 }
 interface MemberRow {
   id: string;
@@ -68,6 +81,14 @@ const toAccount = (r: AccountRow): Account => ({
   approvalsChannel: r.approvals_channel,
   version: r.version,
   createdAt: r.created_at,
+  apiKey: {
+    prefix: r.api_key_prefix,
+    createdAt: r.api_key_created_at,
+    previous:
+      r.previous_api_key_prefix && r.previous_api_key_expires_at
+        ? { prefix: r.previous_api_key_prefix, expiresAt: r.previous_api_key_expires_at }
+        : null,
+  },
 });
 const toMember = (r: MemberRow): Member => ({
   id: r.id,
@@ -191,6 +212,15 @@ export class SqliteStore implements StorePort, OutboxStore {
       auditLast: p(
         "SELECT * FROM (SELECT * FROM audit_log WHERE account_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq",
       ),
+      rotateApiKey: p(`UPDATE accounts SET
+        previous_api_key_hash = CASE WHEN @graceUntil IS NULL THEN NULL ELSE api_key_hash END,
+        previous_api_key_prefix = CASE WHEN @graceUntil IS NULL THEN NULL ELSE api_key_prefix END,
+        previous_api_key_expires_at = @graceUntil,
+        api_key_hash = @hash, api_key_prefix = @prefix, api_key_created_at = @at
+        WHERE id = @accountId`),
+      keyCandidates:
+        p(`SELECT id, api_key_hash, previous_api_key_hash, previous_api_key_expires_at FROM accounts
+        WHERE api_key_prefix = @prefix OR previous_api_key_prefix = @prefix`),
       dueMail: p(`SELECT * FROM outbox WHERE status = 'queued' AND next_attempt_at <= ?
         ORDER BY next_attempt_at, created_at LIMIT ?`),
       leaseMail: p(`UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?
@@ -370,6 +400,9 @@ export class SqliteStore implements StorePort, OutboxStore {
       case "setApprovalsChannel":
         this.s.setApprovals.run(change.channel, ctx.accountId);
         return;
+      case "rotateApiKey":
+        this.s.rotateApiKey.run({ ...change, at, accountId: ctx.accountId });
+        return;
     }
   }
 
@@ -399,6 +432,24 @@ export class SqliteStore implements StorePort, OutboxStore {
       prevHash,
       hash: auditHash(prevHash, content),
     });
+  }
+
+  apiKeyCandidates(prefix: string): ApiKeyCandidate[] {
+    return (
+      this.s.keyCandidates.all({ prefix }) as {
+        id: string;
+        api_key_hash: string;
+        previous_api_key_hash: string | null;
+        previous_api_key_expires_at: string | null;
+      }[]
+    ).map((r) => ({
+      accountId: r.id,
+      hash: r.api_key_hash,
+      previous:
+        r.previous_api_key_hash && r.previous_api_key_expires_at
+          ? { hash: r.previous_api_key_hash, expiresAt: r.previous_api_key_expires_at }
+          : null,
+    }));
   }
 
   claimDueMail(now: Date, leaseMs: number, limit: number): OutboxRow[] {

@@ -18,7 +18,15 @@ export const fixtureMember = (id: string, email: string, role: Role, name: strin
 
 /** Owner o1@x.test acting on owner o2@x.test ("Second Owner"), default matrix. */
 export const fixtureState = (over: Partial<DecisionState> = {}): DecisionState => ({
-  account: { id: "acc", slackTeamId: "T1", name: "X", approvalsChannel: null, version: 1, createdAt: "" },
+  account: {
+    id: "acc",
+    slackTeamId: "T1",
+    name: "X",
+    approvalsChannel: null,
+    version: 1,
+    createdAt: "",
+    apiKey: { prefix: "rc_abcdefg", createdAt: "", previous: null },
+  },
   actor: fixtureMember("m-o1", "o1@x.test", "owner"),
   target: fixtureMember("m-o2", "o2@x.test", "owner", "Second Owner"),
   activeOwnerCount: 2,

@@ -3,7 +3,7 @@ import { RateLimiter } from "../../src/http/rate-limit.js";
 import { createLogger } from "../../src/log.js";
 import { json, rolecall } from "../helpers/cli.js";
 import { type Harness, messageText, startHarness } from "../helpers/slack-harness.js";
-import { eventually, freePort, outboxRows, TestSmtp } from "../helpers/smtp.js";
+import { eventually, freePort, TestSmtp } from "../helpers/smtp.js";
 import { manualClock } from "../helpers/team.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { json, rolecall, tempDatabase } from "../helpers/cli.js";
 import { FakeSlack } from "../helpers/fake-slack.js";
-import { eventually, freePort, outboxRows, TestSmtp } from "../helpers/smtp.js";
+import { eventually, freePort, TestSmtp } from "../helpers/smtp.js";
 import { openCore, seedTeam } from "../helpers/team.js";
 
 const MAIN = resolve(import.meta.dirname, "../../dist/src/main.js");

@@ -81,7 +81,8 @@ describe("migrations", () => {
 
   it("keep the audit log append-only", () => {
     const db = openDatabase(":memory:");
-    db.exec(`INSERT INTO accounts VALUES ('a', 'T1', 'X', NULL, 1, 'h', 'p', 'now', 'now');
+    db.exec(`INSERT INTO accounts (id, slack_team_id, name, api_key_hash, api_key_prefix, api_key_created_at, created_at)
+        VALUES ('a', 'T1', 'X', 'h', 'p', 'now', 'now');
       INSERT INTO audit_log VALUES ('a', 1, 'now', 'x', 'cli', 'test', 't', 'null', 'null', NULL, 'p', 'h');`);
     expect(() => db.exec("UPDATE audit_log SET actor = 'y'")).toThrow(/append-only/);
     expect(() => db.exec("DELETE FROM audit_log")).toThrow(/append-only/);

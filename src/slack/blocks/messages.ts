@@ -1,9 +1,10 @@
 import type { CommandResult } from "../../../commands/index.js";
 import { describeChange, type Formatter } from "../../../commands/lib/describe.js";
 import { CoreError, type ErrorCode } from "../../core/errors.js";
-import type { AuditEntry, MemberView } from "../../core/model.js";
+import type { ApiKeyInfo, AuditEntry, MemberView } from "../../core/model.js";
 import { PERMISSION_KEYS, PERMISSIONS, type PermissionKey } from "../../core/permissions.js";
 import { ROLE_LABEL, ROLES, type Role } from "../../core/roles.js";
+import { humanDate } from "../../html.js";
 import { SlackUnavailableError } from "../actor.js";
 import { esc } from "../escape.js";
 import { IDS } from "../ids.js";
@@ -191,10 +192,61 @@ export const resultMessage = (result: CommandResult): SlackMessage => {
           ),
         ],
       };
+    case "apikey":
+      return apiKeyMessage(result.key);
+    case "apikey_rotated": {
+      const { rotated } = result;
+      const old =
+        rotated.oldKeyWorksUntil === "now"
+          ? "The old key stopped working."
+          : `The old key keeps working until ${humanDate(rotated.oldKeyWorksUntil)}.`;
+      return {
+        text: "New organisation API key",
+        blocks: [
+          section(
+            `:key: *New organisation API key* — shown only now; copy it somewhere safe:\n\`\`\`${rotated.apiKey}\`\`\``,
+          ),
+          context(old),
+        ],
+      };
+    }
     case "form":
       return { text: "", blocks: [] };
   }
 };
+
+const apiKeyMessage = (key: ApiKeyInfo): SlackMessage => {
+  const days = Math.floor((Date.now() - new Date(key.createdAt).getTime()) / 86_400_000);
+  const age = days <= 0 ? "today" : days === 1 ? "1 day ago" : `${days} days ago`;
+  const previous = key.previous
+    ? `\nThe previous key \`${key.previous.prefix}…\` works until ${humanDate(key.previous.expiresAt)}.`
+    : "";
+  return {
+    text: `Organisation API key ${key.prefix}…`,
+    blocks: [
+      section(`*Organisation API key:* \`${key.prefix}…\`, created ${age}.${previous}`),
+      { type: "actions", elements: [button("Rotate…", IDS.actions.apiKeyAsk, "ask")] },
+    ],
+  };
+};
+
+/** Before rotating: does the old key stop now, or in 24 hours? */
+export const rotateConfirmation = (): SlackMessage => ({
+  text: "Rotate the organisation API key?",
+  blocks: [
+    section(
+      "*Rotate the organisation API key?* The new key is shown once, here. Services still using the old key need the new one.",
+    ),
+    {
+      type: "actions",
+      elements: [
+        button("Rotate; old key stops now", IDS.actions.apiKeyRotate, "0", "danger"),
+        button("Rotate; old key works 24 hours", IDS.actions.apiKeyRotate, "24", "primary"),
+        button("Cancel", IDS.actions.cancel, "cancel"),
+      ],
+    },
+  ],
+});
 
 const ICON: Partial<Record<ErrorCode, string>> = { INVALID_INPUT: ":warning:" };
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { runCommand } from "../../../commands/index.js";
 import { ROLES } from "../../core/roles.js";
 import type { SlackMessage } from "../blocks/kit.js";
-import { errorMessage, resultMessage } from "../blocks/messages.js";
+import { errorMessage, resultMessage, rotateConfirmation } from "../blocks/messages.js";
 import { addMemberModal, messageModal, permissionsModal } from "../blocks/modals.js";
 import { LIST_PAGE_SIZE } from "../dispatch.js";
 import { IDS } from "../ids.js";
@@ -87,6 +87,16 @@ export const registerActions = (app: App, { core, actors, logger }: SlackDeps): 
 
   handle(IDS.actions.confirmRemove, async ({ value, actor, reply }) => {
     await reply(resultMessage(runCommand({ core, actor }, ["remove", value])));
+  });
+
+  handle(IDS.actions.apiKeyAsk, async ({ actor, reply }) => {
+    core.apiKeyInfo(actor); // refuse at once those who may not rotate
+    await reply(rotateConfirmation());
+  });
+
+  handle(IDS.actions.apiKeyRotate, async ({ value, actor, reply }) => {
+    const hours = value === "24" ? "24h" : "none";
+    await reply(resultMessage(runCommand({ core, actor }, ["apikey", "rotate", "--grace", hours])));
   });
 
   app.action<Body>(IDS.actions.cancel, async ({ ack, respond, body }) => {

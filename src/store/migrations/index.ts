@@ -1,5 +1,6 @@
 import * as initial from "./001-initial.js";
 import * as outboxInvites from "./002-outbox-invites.js";
+import * as apiKeyGrace from "./003-api-key-grace.js";
 
 export interface Migration {
   version: number;
@@ -11,6 +12,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial", up: initial.up },
   { version: 2, name: "outbox-invites", up: outboxInvites.up },
+  { version: 3, name: "api-key-grace", up: apiKeyGrace.up },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

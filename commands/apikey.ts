@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { noFlags, noMore } from "./lib/args.js";
+import { defineCommand, unknownFlags } from "./lib/command.js";
+
+/** "24h", "24" or "0"/"none": how long the old key keeps working after a rotation. */
+export const graceHours = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(none|\d{1,3}h?)$/, "The grace period is written like 24h, or none.")
+  .transform((s) => (s === "none" ? 0 : Number.parseInt(s, 10)))
+  .pipe(z.number().int().min(0).max(168, "The grace period is at most 168h."));
+
+export default defineCommand({
+  name: "apikey",
+  usage: "apikey | apikey rotate [--grace 24h]",
+  summary: "The organisation API key's prefix and age; rotate it (the new key is shown once)",
+  toInput: ({ positionals: [verb, ...extra], flags }) => ({
+    verb: verb?.toLowerCase(),
+    grace: flags.get("grace"),
+    extra,
+    flags: unknownFlags({ flags }, ["grace"]),
+  }),
+  schema: z.union([
+    z.object({ verb: z.undefined(), grace: z.undefined(), extra: noMore, flags: noFlags }),
+    z.object({
+      verb: z.literal("rotate", { message: 'After "apikey", say "rotate" or nothing.' }),
+      grace: graceHours.optional(),
+      extra: noMore,
+      flags: noFlags,
+    }),
+  ]),
+  run: ({ core, actor }, input) =>
+    input.verb === undefined
+      ? { type: "apikey", key: core.apiKeyInfo(actor) }
+      : { type: "apikey_rotated", rotated: core.rotateApiKey(actor, input.grace ?? 0) },
+});

@@ -1,0 +1,55 @@
+import type { IncomingMessage } from "node:http";
+
+export class BodyError extends Error {
+  constructor(
+    readonly status: 400 | 413,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Reads a JSON body of at most `limit` bytes; bad UTF-8, bad JSON or too many bytes is a BodyError. */
+export const readJson = (req: IncomingMessage, limit: number): Promise<unknown> =>
+  new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > limit) {
+      req.resume();
+      reject(new BodyError(413, `The body is larger than ${limit} bytes.`));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on("data", (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        reject(new BodyError(413, `The body is larger than ${limit} bytes.`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => {
+      if (failed) return;
+      let text: string;
+      try {
+        text = utf8.decode(Buffer.concat(chunks));
+      } catch {
+        reject(new BodyError(400, "The body is not valid UTF-8."));
+        return;
+      }
+      try {
+        resolve(JSON.parse(text));
+      } catch {
+        reject(new BodyError(400, "The body is not valid JSON."));
+      }
+    });
+    req.on("error", () => {
+      if (!failed) reject(new BodyError(400, "The body could not be read."));
+      failed = true;
+    });
+  });

@@ -1,0 +1,236 @@
+import fc from "fast-check";
+import { afterEach, describe, expect, it } from "vitest";
+import { PERMISSION_KEYS } from "../../src/core/permissions.js";
+import { json, rolecall } from "../helpers/cli.js";
+import { PEOPLE, startHarness } from "../helpers/slack-harness.js";
+import { manualClock, openCore } from "../helpers/team.js";
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** The app with a known organisation key (rotated by the operator before start, shown once). */
+const setup = async (clock?: ReturnType<typeof manualClock>) => {
+  const h = await startHarness({}, clock ? { clock } : {});
+  cleanups.push(() => h.stop());
+  const rotated = json<{ apiKey: string }>(rolecall(h.db, ["apikey", "rotate", "--json"]));
+  const call = (path: string, init: RequestInit & { key?: string | null } = {}) => {
+    const headers = new Headers(init.headers);
+    const key = init.key === undefined ? rotated.apiKey : init.key;
+    if (key) headers.set("authorization", `Bearer ${key}`);
+    return fetch(`${h.base}${path}`, { ...init, headers });
+  };
+  const authorize = async (email: string, permission: string, key?: string | null) => {
+    const res = await call("/api/v1/authorize", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email, permission }),
+      key,
+    });
+    return {
+      status: res.status,
+      body: (await res.json()) as { allowed: boolean; role: string | null; reason: string },
+    };
+  };
+  return { h, key: rotated.apiKey, call, authorize };
+};
+
+describe("the authorization API (PRODUCT §8)", () => {
+  it("lists members with role and status, and one member with effective permissions", async () => {
+    const { call } = await setup();
+    const list = (await (await call("/api/v1/members")).json()) as {
+      members: { email: string; role: string; status: string }[];
+    };
+    expect(list.members.map((m) => `${m.email}:${m.role}:${m.status}`).sort()).toEqual(
+      [
+        "owner@acme.test:owner:active",
+        "owner2@acme.test:owner:active",
+        "admin@acme.test:admin:active",
+        "tm@acme.test:teammate:active",
+        "invited@acme.test:teammate:invited",
+      ].sort(),
+    );
+    const admin = await call(`/api/v1/members/${encodeURIComponent("Admin@Acme.test")}`);
+    expect(admin.status).toBe(200);
+    expect(await admin.json()).toMatchObject({
+      email: "admin@acme.test",
+      role: "admin",
+      permissions: expect.not.arrayContaining(["team_settings"]),
+    });
+    expect(await (await call("/api/v1/members/invited%40acme.test")).json()).toMatchObject({
+      status: "invited",
+      permissions: [],
+    });
+    expect((await call("/api/v1/members/removed%40acme.test")).status).toBe(404);
+    expect((await call("/api/v1/members/nobody%40acme.test")).status).toBe(404);
+    expect((await call("/api/v1/members/%E0%A4%A")).status).toBe(400);
+    expect((await fetch(`${(await setup()).h.base}/healthz`)).status).toBe(200);
+  });
+
+  it("authorize agrees with the core for every person × permission, before and after toggles from Slack and from the CLI", async () => {
+    const { h, authorize } = await setup();
+    const agree = async () => {
+      for (const person of Object.values(PEOPLE)) {
+        for (const permission of PERMISSION_KEYS) {
+          const { status, body } = await authorize(person.email, permission);
+          expect(status).toBe(200);
+          expect(body.allowed).toBe(h.running.core.can(h.accountId, person.email, permission));
+          expect(typeof body.reason).toBe("string");
+        }
+      }
+    };
+    await agree();
+    expect((await authorize("tm@acme.test", "billing")).body).toMatchObject({
+      allowed: true,
+      role: "teammate",
+    });
+    expect((await authorize("owner@acme.test", "team_settings")).body).toMatchObject({
+      allowed: true,
+      role: "owner",
+    });
+    expect((await authorize("invited@acme.test", "billing")).body).toMatchObject({
+      allowed: false,
+      role: "teammate",
+    });
+    expect((await authorize("stranger@elsewhere.test", "billing")).body).toMatchObject({
+      allowed: false,
+      role: null,
+    });
+
+    await h.slash("owner", "perms revoke teammate billing");
+    expect((await authorize("tm@acme.test", "billing")).body).toMatchObject({
+      allowed: false,
+      reason: "Teammates may not use Billing.",
+    });
+    await agree();
+
+    // Another process changes the database: the very next answer reflects it.
+    expect(rolecall(h.db, ["--as", "owner@acme.test", "perms", "grant", "admin", "team_settings"]).code).toBe(
+      0,
+    );
+    expect((await authorize("admin@acme.test", "team_settings")).body.allowed).toBe(true);
+    expect(rolecall(h.db, ["--as", "owner@acme.test", "role", "tm@acme.test", "admin"]).code).toBe(0);
+    expect((await authorize("tm@acme.test", "team_settings")).body).toMatchObject({
+      allowed: true,
+      role: "admin",
+    });
+    await agree();
+  });
+
+  it("refuses a missing or wrong key with 401 and no hint which", async () => {
+    const { call, key } = await setup();
+    const wrong = `${key.slice(0, -4)}AAAA`;
+    for (const k of [null, "", "rc_short", wrong, `${key} extra`]) {
+      const res = await call("/api/v1/members", { key: k });
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({ error: { code: "UNAUTHORIZED", message: expect.any(String) } });
+    }
+  });
+
+  it("answers bad bodies and unknown permissions with 400 and a JSON error", async () => {
+    const { call, authorize } = await setup();
+    expect((await authorize("tm@acme.test", "launch_rockets")).status).toBe(400);
+    const post = (body: string | Uint8Array) =>
+      call("/api/v1/authorize", { method: "POST", body, headers: { "content-type": "application/json" } });
+    for (const body of [
+      "",
+      "{",
+      "[]",
+      '{"email":1,"permission":"billing"}',
+      '{"email":"a@b.c"}',
+      '{"email":"a@b.c","permission":"billing","x":1}',
+    ]) {
+      const res = await post(body);
+      expect(res.status).toBe(400);
+      expect((await res.json()) as object).toMatchObject({ error: { code: "INVALID_INPUT" } });
+    }
+    expect((await post(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]))).status).toBe(400);
+    expect((await post(JSON.stringify({ email: "x".repeat(100_000), permission: "billing" }))).status).toBe(
+      413,
+    );
+    expect((await call("/api/v1/authorize")).status).toBe(405);
+    expect((await call("/api/v1/nothing")).status).toBe(404);
+  });
+
+  it("fuzzed bodies never get a 5xx, and the process stays up", async () => {
+    const { call } = await setup();
+    const bodies = fc.oneof(
+      fc.json(),
+      fc.string({ maxLength: 200 }),
+      fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes).toString("latin1")),
+      fc.record({ email: fc.anything(), permission: fc.anything() }).map((o) => JSON.stringify(o) ?? "null"),
+      fc
+        .record({ email: fc.emailAddress(), permission: fc.constantFrom(...PERMISSION_KEYS, "x", "") })
+        .map((o) => JSON.stringify(o)),
+    );
+    await fc.assert(
+      fc.asyncProperty(bodies, async (body) => {
+        const res = await call("/api/v1/authorize", {
+          method: "POST",
+          body,
+          headers: { "content-type": "application/json" },
+        });
+        await res.arrayBuffer();
+        expect(res.status).toBeLessThan(500);
+      }),
+      { numRuns: 150 },
+    );
+    expect((await call("/api/v1/members")).status).toBe(200);
+  });
+});
+
+describe("the organisation API key", () => {
+  it("is shown once by init, stored only as a hash, and never in the audit trail or logs in full", async () => {
+    const { h, key } = await setup();
+    const Database = (await import("better-sqlite3")).default;
+    const raw = new Database(h.db, { readonly: true });
+    const dump = JSON.stringify([
+      raw.prepare("SELECT * FROM accounts").all(),
+      raw.prepare("SELECT * FROM audit_log").all(),
+    ]);
+    raw.close();
+    expect(dump).not.toContain(key);
+    expect(dump).toContain(key.slice(0, 10)); // the prefix, for display
+    const audit = json<{ action: string; after: { prefix: string } }[]>(
+      rolecall(h.db, ["audit", "--format", "json"]),
+    );
+    expect(audit.at(-1)).toMatchObject({ action: "apikey.rotated", after: { prefix: key.slice(0, 10) } });
+  });
+
+  it("rotated without grace: the old key gets 401 at once, the new one works", async () => {
+    const { h, call, key } = await setup();
+    const rotated = json<{ apiKey: string; oldKeyWorksUntil: string }>(
+      rolecall(h.db, ["--as", "owner@acme.test", "apikey", "rotate", "--json"]),
+    );
+    expect(rotated.oldKeyWorksUntil).toBe("now");
+    expect((await call("/api/v1/members", { key })).status).toBe(401);
+    expect((await call("/api/v1/members", { key: rotated.apiKey })).status).toBe(200);
+  });
+
+  it("rotated with a 24h grace: the old key works until the grace ends (injected clock)", async () => {
+    const clock = manualClock(new Date().toISOString());
+    const { h, call, key } = await setup(clock);
+    const rotated = h.running.core.rotateApiKey(h.as("owner"), 24);
+    expect((await call("/api/v1/members", { key })).status).toBe(200);
+    expect((await call("/api/v1/members", { key: rotated.apiKey })).status).toBe(200);
+    clock.advanceHours(23);
+    expect((await call("/api/v1/members", { key })).status).toBe(200);
+    clock.advanceHours(2);
+    expect((await call("/api/v1/members", { key })).status).toBe(401);
+    expect((await call("/api/v1/members", { key: rotated.apiKey })).status).toBe(200);
+  });
+
+  it("only members holding api_key may see or rotate it", async () => {
+    const { h } = await setup();
+    const seed = openCore(h.db);
+    seed.core.setPermission(h.as("owner"), { role: "teammate", permission: "api_key", allowed: false });
+    seed.close();
+    const refused = rolecall(h.db, ["--as", "tm@acme.test", "apikey", "rotate", "--json"]);
+    expect(refused.code).toBe(1);
+    expect(json<{ error: { code: string } }>(refused).error.code).toBe("FORBIDDEN");
+    expect(
+      json<{ prefix: string }>(rolecall(h.db, ["--as", "admin@acme.test", "apikey", "--json"])).prefix,
+    ).toMatch(/^rc_/);
+  });
+});
