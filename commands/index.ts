@@ -2,12 +2,15 @@ import { CoreError } from "../src/core/errors.js";
 import add from "./add.js";
 import apikey from "./apikey.js";
 import audit from "./audit.js";
+import { approveCommand, cancelCommand, rejectCommand } from "./decide.js";
 import edit from "./edit.js";
 import { helpCommand } from "./help.js";
 import { type Command, type CommandContext, type CommandResult, parseCommandInput } from "./lib/command.js";
 import list from "./list.js";
 import perms from "./perms.js";
 import remove from "./remove.js";
+import { requestCommand } from "./request.js";
+import requests from "./requests.js";
 import resend from "./resend.js";
 import revoke from "./revoke.js";
 import role from "./role.js";
@@ -35,6 +38,11 @@ export const COMMANDS: readonly Command[] = [
   audit,
   settings,
   apikey,
+  requestCommand((name) => findCommand(name)),
+  requests,
+  approveCommand((ctx, words) => runCommand(ctx, words)),
+  rejectCommand,
+  cancelCommand,
 ];
 
 export const findCommand = (name: string): Command | undefined =>

@@ -8,7 +8,15 @@ import type {
 } from "../../src/core/access-core.js";
 import type { ChangeResult } from "../../src/core/decide.js";
 import { CoreError } from "../../src/core/errors.js";
-import type { ApiKeyInfo, AuditEntry, MemberRef, MemberStatus, MemberView } from "../../src/core/model.js";
+import type {
+  ApiKeyInfo,
+  AuditEntry,
+  ChangeRequest,
+  MemberRef,
+  MemberStatus,
+  MemberView,
+} from "../../src/core/model.js";
+import type { ApprovalOutcome } from "../../src/core/requests.js";
 import type { Role } from "../../src/core/roles.js";
 import { memberArg, noFlags, noMore } from "./args.js";
 import { type SplitArgs, splitFlags } from "./tokens.js";
@@ -37,6 +45,10 @@ export type CommandResult =
   | { type: "audit"; entries: AuditEntry[] }
   | { type: "settings"; approvalsChannel: string | null }
   | { type: "apikey"; key: ApiKeyInfo }
+  | { type: "request_filed"; request: ChangeRequest }
+  | { type: "requests"; toDecide: ChangeRequest[]; filed: ChangeRequest[] }
+  | { type: "request_approved"; outcome: ApprovalOutcome }
+  | { type: "request_closed"; request: ChangeRequest }
   | { type: "apikey_rotated"; rotated: RotatedKey }
   /** The command needs a form (Slack opens a modal; the CLI asks for the arguments). */
   | { type: "form"; form: "add" }

@@ -1,8 +1,10 @@
 import type { CommandResult } from "../../commands/index.js";
 import { describeChange } from "../../commands/lib/describe.js";
-import type { AuditEntry, MemberView } from "../core/model.js";
+import { approvalLine, requestJson, requestStatusLine } from "../../commands/lib/requests-view.js";
+import type { AuditEntry, ChangeRequest, MemberView } from "../core/model.js";
 import { PERMISSION_KEYS, PERMISSIONS } from "../core/permissions.js";
 import { ROLE_LABEL, ROLES } from "../core/roles.js";
+import { humanDate } from "../html.js";
 
 const table = (header: string[], rows: string[][]): string => {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
@@ -75,6 +77,23 @@ export const renderText = (result: CommandResult): string => {
           ? "The old key stopped working."
           : `The old key works until ${result.rotated.oldKeyWorksUntil}.`
       }`;
+    case "request_filed":
+      return [
+        `Request ${result.request.id} was sent to the Owners: ${result.request.summary}`,
+        `What it does: ${result.request.effect}`,
+        `It expires ${humanDate(result.request.expiresAt)}. Withdraw it with: cancel ${result.request.id}`,
+      ].join("\n");
+    case "requests": {
+      const line = (r: ChangeRequest) => `  ${r.id}  ${r.requesterEmail}: ${r.summary} — ${r.effect}`;
+      const parts = [];
+      if (result.toDecide.length > 0) parts.push("For you to decide:", ...result.toDecide.map(line));
+      if (result.filed.length > 0) parts.push("Filed by you:", ...result.filed.map(line));
+      return parts.length > 0 ? parts.join("\n") : "No pending requests.";
+    }
+    case "request_approved":
+      return approvalLine(result.outcome);
+    case "request_closed":
+      return `Request ${result.request.id}: ${requestStatusLine(result.request)}`;
     case "form":
       return "";
   }
@@ -106,6 +125,19 @@ export const renderJson = (result: CommandResult): unknown => {
         prefix: result.rotated.prefix,
         oldKeyWorksUntil: result.rotated.oldKeyWorksUntil,
       };
+    case "request_filed":
+      return { ok: true, request: requestJson(result.request) };
+    case "requests":
+      return { toDecide: result.toDecide.map(requestJson), filed: result.filed.map(requestJson) };
+    case "request_approved":
+      return {
+        ok: true,
+        applied: result.outcome.applied,
+        request: requestJson(result.outcome.request),
+        ...(result.outcome.applied ? {} : { error: result.outcome.error.toJSON() }),
+      };
+    case "request_closed":
+      return { ok: true, request: requestJson(result.request) };
     case "form":
       return {};
   }

@@ -48,7 +48,8 @@ import {
 import { PermissionCache } from "./permission-cache.js";
 import { matrixAsLists, PERMISSIONS, type PermissionKey, permissionsOf, roleHolds } from "./permissions.js";
 import { requireActiveActor, requireMayActOn, requirePermission, requireTarget } from "./policy.js";
-import type { Clock, MemberFilter, Page, StorePort } from "./ports.js";
+import type { Clock, MemberFilter, Page, RequestStore, StorePort } from "./ports.js";
+import { RequestsCore } from "./requests.js";
 import {
   CHANGEABLE_ROLES,
   type ChangeableRole,
@@ -71,6 +72,8 @@ export interface CoreOptions {
   store: StorePort;
   clock: Clock;
   inviteTtlHours: number;
+  requestStore: RequestStore;
+  requestTtlHours: number;
 }
 
 export interface WhoAmI {
@@ -162,12 +165,20 @@ export class AccessCore {
   private readonly clock: Clock;
   private readonly inviteTtlHours: number;
   private readonly cache: PermissionCache;
+  /** Change requests that Owners approve or reject (§3). */
+  readonly requests: RequestsCore;
 
   constructor(options: CoreOptions) {
     this.store = options.store;
     this.clock = options.clock;
     this.inviteTtlHours = options.inviteTtlHours;
     this.cache = new PermissionCache(options.store);
+    this.requests = new RequestsCore(
+      options.store,
+      options.requestStore,
+      options.clock,
+      options.requestTtlHours,
+    );
   }
 
   // ── accounts ────────────────────────────────────────────────────────────
@@ -494,6 +505,18 @@ export class AccessCore {
       tokenHash,
     );
     return { ...result, accountId };
+  }
+
+  /** For describing a request's effect to the Owners: a member as they are now, without authority checks. */
+  peekMember(accountId: string, ref: MemberRef): MemberView | null {
+    const parsed = memberRefSchema.safeParse(ref);
+    const member = parsed.success ? this.store.findMember(accountId, parsed.data) : null;
+    return member && member.status !== "removed" ? (this.memberViews([member])[0] ?? null) : null;
+  }
+
+  /** How many active members hold a role (a permission change affects them). */
+  countActive(accountId: string, role: Role): number {
+    return this.store.countMembers(accountId, { role, status: "active" });
   }
 
   /** For the API (the caller holds the organisation key): every current member with role and status. */

@@ -108,3 +108,42 @@ export interface DecisionState {
   /** Loaded only for decisions about an invite token. */
   invite?: Invite | null;
 }
+
+export const REQUEST_STATUSES = [
+  "pending",
+  "approved",
+  "failed",
+  "rejected",
+  "expired",
+  "cancelled",
+] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/** Where a request was posted in Slack: the approvals channel, or each owner's DM. */
+export interface RequestPost {
+  channel: string;
+  ts: string;
+}
+
+/** A change a member asked the Owners for (PRODUCT §3). */
+export interface ChangeRequest {
+  id: string;
+  accountId: string;
+  requesterId: string;
+  requesterEmail: string;
+  requesterSlackUserId: string | null;
+  /** The change subcommand's words, exactly as the requester gave them. */
+  words: string[];
+  summary: string;
+  effect: string;
+  status: RequestStatus;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  reason: string | null;
+  outcome: string | null;
+  createdAt: string;
+  expiresAt: string;
+  posts: RequestPost[];
+  posted: boolean;
+  announced: boolean;
+}

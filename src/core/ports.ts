@@ -3,11 +3,14 @@ import type {
   Account,
   AuditEntry,
   AuditSource,
+  ChangeRequest,
   Invite,
   InviteWithMail,
   Member,
   MemberRef,
   MemberStatus,
+  RequestPost,
+  RequestStatus,
 } from "./model.js";
 import type { Matrix } from "./permissions.js";
 import type { Role } from "./roles.js";
@@ -52,6 +55,8 @@ export interface NewAccount {
 export interface StorePort {
   /** Runs `fn` against one consistent snapshot. */
   read<T>(fn: () => T): T;
+  /** Runs `fn` holding the write lock (BEGIN IMMEDIATE); changes applied inside commit or roll back with it. */
+  transaction<T>(fn: () => T): T;
   /** Applies a decision atomically, only if the account is still at `expectedVersion`. False on a conflict. */
   apply(ctx: ApplyContext, expectedVersion: number, decision: Decision<unknown>): boolean;
   createAccount(input: NewAccount, ctx: Omit<ApplyContext, "accountId">): void;
@@ -84,3 +89,34 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/** Change requests: filed, decided once, and what Slack has been told. */
+export interface RequestStore {
+  insertRequest(r: {
+    id: string;
+    accountId: string;
+    requesterId: string;
+    words: string[];
+    summary: string;
+    effect: string;
+    createdAt: string;
+    expiresAt: string;
+  }): void;
+  getRequest(accountId: string, id: string): ChangeRequest | null;
+  pendingRequests(accountId: string): ChangeRequest[];
+  /** Closes a pending request; false when it was no longer pending (the first decision won). */
+  closeRequest(c: {
+    accountId: string;
+    id: string;
+    status: Exclude<RequestStatus, "pending">;
+    decidedBy: string | null;
+    at: string;
+    reason: string | null;
+    outcome: string | null;
+  }): boolean;
+  requestsToPost(): ChangeRequest[];
+  requestsToAnnounce(): ChangeRequest[];
+  markPosted(accountId: string, id: string, posts: RequestPost[]): void;
+  markAnnounced(accountId: string, id: string): void;
+  expiredRequests(now: Date): ChangeRequest[];
+}

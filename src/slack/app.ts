@@ -6,8 +6,10 @@ import { SlackActors } from "./actor.js";
 import { registerActions } from "./listeners/actions.js";
 import type { SlackDeps } from "./listeners/deps.js";
 import { registerHome } from "./listeners/home.js";
+import { registerRejectView, registerRequestActions } from "./listeners/requests.js";
 import { registerTeamCommand } from "./listeners/team-command.js";
 import { registerViews } from "./listeners/views.js";
+import { RequestsSync } from "./requests-sync.js";
 
 export type SlackMode = "http" | "socket";
 
@@ -16,9 +18,13 @@ export interface SlackApp {
   mode: SlackMode;
   /** HTTP mode: the handler for POST /slack/events, mounted on Rolecall's own server. */
   eventsListener: ((req: IncomingMessage, res: ServerResponse) => void) | null;
+  /** Expire, post and announce change requests now (the app also does it every few seconds). */
+  syncRequests(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
+
+export const REQUEST_SYNC_MS = 5_000;
 
 /** Which Slack transport the configuration asks for, and what is missing for it. */
 export const slackMode = (config: Config): { mode: SlackMode | null; missing: string[] } => {
@@ -62,11 +68,18 @@ export const createSlackApp = (config: Config, core: AccessCore, logger: Logger)
     });
     app = new App({ receiver, authorize, clientOptions, logger });
   }
-  const deps: SlackDeps = { core, actors: new SlackActors(core, logger), logger };
+  const sync = new RequestsSync(core, app.client, logger);
+  const syncNow = () => {
+    sync.run().catch((e) => logger.warn("Request sync failed:", e));
+  };
+  const deps: SlackDeps = { core, actors: new SlackActors(core, logger), logger, requestsChanged: syncNow };
   registerTeamCommand(app, deps);
   registerActions(app, deps);
   registerViews(app, deps);
+  registerRequestActions(app, deps);
+  registerRejectView(app, deps);
   registerHome(app, deps);
+  let timer: NodeJS.Timeout | null = null;
   app.error(async (error) => {
     logger.error("Slack listener error:", error);
   });
@@ -87,11 +100,17 @@ export const createSlackApp = (config: Config, core: AccessCore, logger: Logger)
     app,
     mode,
     eventsListener: receiver ? receiver.requestListener : null,
+    syncRequests: () => sync.run(),
     start: async () => {
       void lookUpIdentity();
+      // Expiry, and decisions made from the CLI, reach Slack on this beat.
+      timer = setInterval(syncNow, REQUEST_SYNC_MS);
+      timer.unref();
       if (mode === "socket") await app.start();
     },
     stop: async () => {
+      if (timer) clearInterval(timer);
+      await sync.run().catch(() => {});
       if (mode === "socket") await app.stop();
     },
   };

@@ -5,6 +5,7 @@ export const IDS = {
     addMember: "rolecall_add_member",
     editMember: "rolecall_edit_member",
     permissions: "rolecall_permissions",
+    rejectRequest: "rolecall_reject_request",
   },
   actions: {
     listPage: "rolecall_list_page",
@@ -16,6 +17,10 @@ export const IDS = {
     openAdd: "rolecall_open_add",
     apiKeyAsk: "rolecall_apikey_ask",
     apiKeyRotate: "rolecall_apikey_rotate",
+    requestApprove: "rolecall_request_approve",
+    requestReject: "rolecall_request_reject",
+    requestCancel: "rolecall_request_cancel",
+    requestAsk: "rolecall_request_ask",
   },
   blocks: {
     email: "email",
@@ -24,6 +29,7 @@ export const IDS = {
     role: "role",
     /** One checkbox group per changeable role: `perms_admin`, `perms_teammate`. */
     permsPrefix: "perms_",
+    reason: "reason",
   },
   /** The action_id of the single input element inside each form block. */
   inputs: {
@@ -32,5 +38,6 @@ export const IDS = {
     phone: "phone_input",
     role: "role_input",
     perms: "perms_input",
+    reason: "reason_input",
   },
 } as const;

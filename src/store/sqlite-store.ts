@@ -243,6 +243,10 @@ export class SqliteStore implements StorePort, OutboxStore {
     return this.db.inTransaction ? fn() : this.db.transaction(fn).deferred();
   }
 
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
   dataVersion(): number {
     return this.s.dataVersion.get() as number;
   }

@@ -24,7 +24,15 @@ describe("migrations", () => {
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
       .pluck()
       .all();
-    expect(tables).toEqual(["accounts", "audit_log", "invites", "members", "outbox", "role_permissions"]);
+    expect(tables).toEqual([
+      "accounts",
+      "audit_log",
+      "change_requests",
+      "invites",
+      "members",
+      "outbox",
+      "role_permissions",
+    ]);
     db.close();
   });
 

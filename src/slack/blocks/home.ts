@@ -1,4 +1,5 @@
 import type { MemberList, PermissionsView, WhoAmI } from "../../core/access-core.js";
+import type { ChangeRequest } from "../../core/model.js";
 import { ROLE_LABEL } from "../../core/roles.js";
 import { esc } from "../escape.js";
 import { IDS } from "../ids.js";
@@ -9,10 +10,12 @@ export interface HomeContent {
   me: WhoAmI;
   team: MemberList | null;
   permissions: PermissionsView | null;
+  /** Pending change requests this owner may decide. */
+  requests: ChangeRequest[] | null;
 }
 
 /** App Home, per PRODUCT §6: you; the team for Team Settings holders; the matrix for Access Permissions holders. */
-export const homeView = ({ me, team, permissions }: HomeContent): View => {
+export const homeView = ({ me, team, permissions, requests }: HomeContent): View => {
   const blocks: Block[] = [
     header(`Rolecall — ${me.account.name}`),
     section(
@@ -37,6 +40,17 @@ export const homeView = ({ me, team, permissions }: HomeContent): View => {
         elements: [button("Edit permissions", IDS.actions.openPermissions, "edit")],
       });
     }
+  }
+  if (requests) {
+    blocks.push(divider(), header(`Pending requests — ${requests.length}`));
+    if (requests.length === 0) blocks.push(section("_Nothing waits for you._"));
+    for (const r of requests.slice(0, 15)) {
+      blocks.push(
+        section(`*${r.id}* from ${esc(r.requesterEmail)}: \`${esc(r.summary)}\`\n${esc(r.effect)}`),
+      );
+    }
+    if (requests.length > 0)
+      blocks.push(context("Approve or reject in the request's post, or `/team approve <id>`."));
   }
   blocks.push(context("Type `/team help` anywhere for every command."));
   return { type: "home", blocks: blocks.slice(0, VIEW_BLOCK_LIMIT) };

@@ -1,5 +1,6 @@
 import type { CommandResult } from "../../../commands/index.js";
 import { describeChange, type Formatter } from "../../../commands/lib/describe.js";
+import { REQUESTABLE } from "../../../commands/request.js";
 import { CoreError, type ErrorCode } from "../../core/errors.js";
 import type { ApiKeyInfo, AuditEntry, MemberView } from "../../core/model.js";
 import { PERMISSION_KEYS, PERMISSIONS, type PermissionKey } from "../../core/permissions.js";
@@ -19,6 +20,7 @@ import {
   type SlackMessage,
   section,
 } from "./kit.js";
+import { approvalMessage, closedMessage, requestFiledMessage, requestListMessage } from "./requests.js";
 
 export const slackFormatter: Formatter = { text: esc, channel: (id) => `<#${id}>` };
 
@@ -210,6 +212,14 @@ export const resultMessage = (result: CommandResult): SlackMessage => {
         ],
       };
     }
+    case "request_filed":
+      return requestFiledMessage(result.request);
+    case "requests":
+      return requestListMessage(result.toDecide, result.filed);
+    case "request_approved":
+      return approvalMessage(result.outcome);
+    case "request_closed":
+      return closedMessage(result.request);
     case "form":
       return { text: "", blocks: [] };
   }
@@ -250,14 +260,28 @@ export const rotateConfirmation = (): SlackMessage => ({
 
 const ICON: Partial<Record<ErrorCode, string>> = { INVALID_INPUT: ":warning:" };
 
-/** A refusal or failure as an ephemeral message; anything but a CoreError is our fault and says so. */
-export const errorMessage = (error: unknown): SlackMessage => {
+/** Refusals that an Owner could overrule by approving the same change. */
+const ASKABLE: readonly ErrorCode[] = ["FORBIDDEN", "RANK_TOO_LOW"];
+
+/**
+ * A refusal or failure as an ephemeral message; anything but a CoreError is our fault and says so.
+ * A refused change (`words`) also offers "Ask an Owner", which files it as a change request.
+ */
+export const errorMessage = (error: unknown, words: readonly string[] = []): SlackMessage => {
   if (error instanceof CoreError) {
     const icon = ICON[error.code] ?? ":no_entry_sign:";
-    return {
-      text: error.message,
-      blocks: [section(`${icon} ${esc(error.message)}`), context(`\`${error.code}\``)],
-    };
+    const blocks: Block[] = [section(`${icon} ${esc(error.message)}`), context(`\`${error.code}\``)];
+    const name = words[0]?.toLowerCase() ?? "";
+    const askable =
+      ASKABLE.includes(error.code) && (REQUESTABLE as readonly string[]).includes(name) && words.length > 1;
+    const value = JSON.stringify(words);
+    if (askable && value.length <= 2000) {
+      blocks.push({
+        type: "actions",
+        elements: [button("Ask an Owner", IDS.actions.requestAsk, value, "primary")],
+      });
+    }
+    return { text: error.message, blocks };
   }
   if (error instanceof SlackUnavailableError) {
     return { text: error.message, blocks: [section(`:hourglass: ${esc(error.message)}`)] };

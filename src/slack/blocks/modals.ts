@@ -12,6 +12,8 @@ export interface ModalMetadata {
   responseUrl?: string;
   /** The member an Edit modal is about. */
   email?: string;
+  /** The request a Reject modal is about. */
+  requestId?: string;
 }
 
 const plainInput = (
@@ -171,3 +173,19 @@ export const messageModal = (message: { text: string; blocks: Block[] }): View =
   close: { type: "plain_text", text: "Close" },
   blocks: message.blocks.length > 0 ? message.blocks : [context(message.text || "Done.")],
 });
+
+/** Rejecting a request asks for an optional reason, shown in the thread and to the requester. */
+export const rejectRequestModal = (requestId: string): View =>
+  modal(
+    IDS.views.rejectRequest,
+    `Reject ${requestId}`,
+    "Reject",
+    [
+      plainInput(IDS.blocks.reason, IDS.inputs.reason, "Reason (optional)", {
+        optional: true,
+        maxLength: 500,
+        placeholder: "Shown to the requester and in the thread",
+      }),
+    ],
+    { requestId },
+  );

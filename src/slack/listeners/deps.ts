@@ -8,6 +8,8 @@ export interface SlackDeps {
   core: AccessCore;
   actors: SlackActors;
   logger: Logger;
+  /** Tell Slack about filed or decided requests now (posts, threads, DMs), without waiting for the timer. */
+  requestsChanged: () => void;
 }
 
 /** Refusals are expected; anything else is logged with where it happened. */

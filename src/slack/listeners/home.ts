@@ -21,6 +21,7 @@ export const registerHome = (app: App, { core, actors, logger }: SlackDeps): voi
           ? core.listMembers(actor, {}, { offset: 0, limit: HOME_TEAM_SIZE })
           : null,
         permissions: holds("access_permissions") ? core.permissions(actor) : null,
+        requests: me.role === "owner" ? core.requests.list(actor).toDecide : null,
       });
     } catch (error) {
       logIfUnexpected(logger, "app_home_opened", error);

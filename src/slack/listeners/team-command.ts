@@ -12,7 +12,7 @@ import { logIfUnexpected, type SlackDeps } from "./deps.js";
  * rides on the acknowledgement itself. Otherwise — and before any Web API call — it acknowledges
  * first and replies through the response_url, so a slow Slack never costs the 3-second deadline.
  */
-export const registerTeamCommand = (app: App, { core, actors, logger }: SlackDeps): void => {
+export const registerTeamCommand = (app: App, { core, actors, logger, requestsChanged }: SlackDeps): void => {
   app.command(IDS.command, async ({ command, ack, respond, client }) => {
     let acked = false;
     const ackFirst = async () => {
@@ -28,8 +28,9 @@ export const registerTeamCommand = (app: App, { core, actors, logger }: SlackDep
         await ack(reply);
       }
     };
+    let words: string[] = [];
     try {
-      const words = tokenize(command.text);
+      words = tokenize(command.text);
       // Usage is for everyone, members or not.
       if (words.length === 0 || words[0]?.toLowerCase() === "help") {
         await send(resultMessage(helpResult()));
@@ -49,13 +50,14 @@ export const registerTeamCommand = (app: App, { core, actors, logger }: SlackDep
       const outcome = dispatch(core, actor, words, { responseUrl: command.response_url });
       if (outcome.type === "message") {
         await send(outcome.message);
+        if (words[0]?.toLowerCase() === "request") requestsChanged();
         return;
       }
       await ackFirst();
       await client.views.open({ trigger_id: command.trigger_id, view: outcome.view });
     } catch (error) {
       logIfUnexpected(logger, "/team", error);
-      await send(errorMessage(error)).catch((e) => logger.warn("could not reply to /team:", e));
+      await send(errorMessage(error, words)).catch((e) => logger.warn("could not reply to /team:", e));
     }
   });
 };

@@ -1,6 +1,7 @@
 import * as initial from "./001-initial.js";
 import * as outboxInvites from "./002-outbox-invites.js";
 import * as apiKeyGrace from "./003-api-key-grace.js";
+import * as changeRequests from "./004-change-requests.js";
 
 export interface Migration {
   version: number;
@@ -13,6 +14,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial", up: initial.up },
   { version: 2, name: "outbox-invites", up: outboxInvites.up },
   { version: 3, name: "api-key-grace", up: apiKeyGrace.up },
+  { version: 4, name: "change-requests", up: changeRequests.up },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

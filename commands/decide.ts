@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { noFlags, noMore } from "./lib/args.js";
+import { type CommandContext, type CommandResult, defineCommand, unknownFlags } from "./lib/command.js";
+
+const requestId = z.string({ message: "Name the request, e.g. RK3M9QX." }).min(1, "Name the request.");
+
+/** `cancel <id>`: the requester withdraws a pending request. */
+export const cancelCommand = defineCommand({
+  name: "cancel",
+  usage: "cancel <request id>",
+  summary: "Cancel a change request you filed",
+  toInput: (args) => ({
+    id: args.positionals[0],
+    extra: args.positionals.slice(1),
+    flags: unknownFlags(args, []),
+  }),
+  schema: z.object({ id: requestId, extra: noMore, flags: noFlags }),
+  run: ({ core, actor }, { id }) => ({ type: "request_closed", request: core.requests.cancel(actor, id) }),
+});
+
+/** `reject <id> [reason…]`: an Owner other than the requester declines. */
+export const rejectCommand = defineCommand({
+  name: "reject",
+  usage: "reject <request id> [reason…]",
+  summary: "Reject a change request (Owners)",
+  toInput: (args) => ({
+    id: args.positionals[0],
+    reason: args.positionals.slice(1).join(" "),
+    flags: unknownFlags(args, []),
+  }),
+  schema: z.object({
+    id: requestId,
+    reason: z.string().max(500, "A reason has at most 500 characters."),
+    flags: noFlags,
+  }),
+  run: ({ core, actor }, { id, reason }) => ({
+    type: "request_closed",
+    request: core.requests.reject(actor, id, reason.trim() || null),
+  }),
+});
+
+/** `approve <id>`: an Owner other than the requester approves; the change applies at once, as them. */
+export const approveCommand = (runWords: (ctx: CommandContext, words: readonly string[]) => CommandResult) =>
+  defineCommand({
+    name: "approve",
+    usage: "approve <request id>",
+    summary: "Approve a change request and apply it (Owners)",
+    toInput: (args) => ({
+      id: args.positionals[0],
+      extra: args.positionals.slice(1),
+      flags: unknownFlags(args, []),
+    }),
+    schema: z.object({ id: requestId, extra: noMore, flags: noFlags }),
+    run: (ctx, { id }) => ({
+      type: "request_approved",
+      outcome: ctx.core.requests.approve(ctx.actor, id, (approver, request) =>
+        runWords({ ...ctx, actor: approver }, request.words),
+      ),
+    }),
+  });

@@ -1,0 +1,69 @@
+import { requestStatusLine } from "../../../commands/lib/requests-view.js";
+import type { ChangeRequest } from "../../core/model.js";
+import type { ApprovalOutcome } from "../../core/requests.js";
+import { humanDate } from "../../html.js";
+import { esc } from "../escape.js";
+import { IDS } from "../ids.js";
+import { type Block, button, context, linesToSections, type SlackMessage, section } from "./kit.js";
+
+const who = (r: ChangeRequest) =>
+  r.requesterSlackUserId ? `<@${r.requesterSlackUserId}>` : esc(r.requesterEmail);
+
+/** The post the Owners see: who asks, the change, what it does, and — while pending — the buttons. */
+export const requestPost = (r: ChangeRequest): SlackMessage => {
+  const blocks: Block[] = [
+    section(`:inbox_tray: *Change request ${r.id}* from ${who(r)} (${esc(r.requesterEmail)})`),
+    section(`*Asks for:* \`${esc(r.summary)}\`\n*What it does:* ${esc(r.effect)}`),
+  ];
+  if (r.status === "pending") {
+    blocks.push(context(`Expires ${humanDate(r.expiresAt)}. Discuss in the thread.`), {
+      type: "actions",
+      block_id: `request_${r.id}`,
+      elements: [
+        button("Approve", IDS.actions.requestApprove, r.id, "primary"),
+        button("Reject", IDS.actions.requestReject, r.id, "danger"),
+      ],
+    });
+  } else {
+    blocks.push(
+      context(
+        `*${r.status === "approved" ? ":white_check_mark:" : ":no_entry_sign:"} ${esc(requestStatusLine(r))}*`,
+      ),
+    );
+  }
+  return { text: `Change request ${r.id} from ${r.requesterEmail}: ${r.summary}`, blocks };
+};
+
+/** The outcome, as replied in the post's thread and sent to the requester. */
+export const requestOutcome = (r: ChangeRequest): string =>
+  `Request ${r.id} (\`${esc(r.summary)}\`): ${esc(requestStatusLine(r))}`;
+
+export const requestFiledMessage = (r: ChangeRequest): SlackMessage => ({
+  text: `Request ${r.id} was sent to the Owners.`,
+  blocks: [
+    section(`:outbox_tray: Your request *${r.id}* was sent to the Owners: \`${esc(r.summary)}\``),
+    context(`${esc(r.effect)} Expires ${humanDate(r.expiresAt)}.`),
+    { type: "actions", elements: [button("Cancel request", IDS.actions.requestCancel, r.id)] },
+  ],
+});
+
+export const requestListMessage = (toDecide: ChangeRequest[], filed: ChangeRequest[]): SlackMessage => {
+  const line = (r: ChangeRequest) => `*${r.id}* ${who(r)}: \`${esc(r.summary)}\` — ${esc(r.effect)}`;
+  const blocks: Block[] = [];
+  if (toDecide.length > 0)
+    blocks.push(section("*For you to decide*"), ...linesToSections(toDecide.map(line), 20).blocks);
+  if (filed.length > 0)
+    blocks.push(section("*Filed by you*"), ...linesToSections(filed.map(line), 20).blocks);
+  if (blocks.length === 0) blocks.push(section("No pending requests."));
+  return { text: "Pending requests", blocks };
+};
+
+export const approvalMessage = (o: ApprovalOutcome): SlackMessage => {
+  const text = requestOutcome(o.request);
+  return { text, blocks: [section(`${o.applied ? ":white_check_mark:" : ":warning:"} ${text}`)] };
+};
+
+export const closedMessage = (r: ChangeRequest): SlackMessage => {
+  const text = requestOutcome(r);
+  return { text, blocks: [section(text)] };
+};

@@ -1,0 +1,126 @@
+import type { ChangeRequest, RequestPost, RequestStatus } from "../core/model.js";
+import type { RequestStore } from "../core/ports.js";
+import type { Db } from "./open.js";
+
+interface RequestRow {
+  id: string;
+  account_id: string;
+  requester_id: string;
+  requester_email: string;
+  requester_slack: string | null;
+  words_json: string;
+  summary: string;
+  effect: string;
+  status: RequestStatus;
+  decided_by: string | null;
+  decided_at: string | null;
+  reason: string | null;
+  outcome: string | null;
+  created_at: string;
+  expires_at: string;
+  posts_json: string;
+  posted: number;
+  announced: number;
+}
+
+const toRequest = (r: RequestRow): ChangeRequest => ({
+  id: r.id,
+  accountId: r.account_id,
+  requesterId: r.requester_id,
+  requesterEmail: r.requester_email,
+  requesterSlackUserId: r.requester_slack,
+  words: JSON.parse(r.words_json) as string[],
+  summary: r.summary,
+  effect: r.effect,
+  status: r.status,
+  decidedBy: r.decided_by,
+  decidedAt: r.decided_at,
+  reason: r.reason,
+  outcome: r.outcome,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  posts: JSON.parse(r.posts_json) as RequestPost[],
+  posted: r.posted === 1,
+  announced: r.announced === 1,
+});
+
+const SELECT = `SELECT r.*, m.email AS requester_email, m.slack_user_id AS requester_slack
+  FROM change_requests r JOIN members m ON m.id = r.requester_id`;
+
+/** The SQL of change requests. */
+export class SqliteRequestStore implements RequestStore {
+  private readonly s;
+
+  constructor(db: Db) {
+    const p = (sql: string) => db.prepare(sql);
+    this.s = {
+      insert:
+        p(`INSERT INTO change_requests (id, account_id, requester_id, words_json, summary, effect, status,
+        created_at, expires_at) VALUES (@id, @accountId, @requesterId, @words, @summary, @effect, 'pending',
+        @createdAt, @expiresAt)`),
+      get: p(`${SELECT} WHERE r.account_id = ? AND r.id = ?`),
+      pending: p(`${SELECT} WHERE r.account_id = ? AND r.status = 'pending' ORDER BY r.created_at`),
+      close: p(`UPDATE change_requests SET status = @status, decided_by = @decidedBy, decided_at = @at,
+        reason = @reason, outcome = @outcome WHERE account_id = @accountId AND id = @id AND status = 'pending'`),
+      toPost: p(`${SELECT} WHERE r.posted = 0 AND r.status = 'pending' ORDER BY r.created_at`),
+      toAnnounce: p(`${SELECT} WHERE r.announced = 0 AND r.status <> 'pending' ORDER BY r.decided_at`),
+      posted: p("UPDATE change_requests SET posted = 1, posts_json = ? WHERE account_id = ? AND id = ?"),
+      announced: p("UPDATE change_requests SET announced = 1, posted = 1 WHERE account_id = ? AND id = ?"),
+      expired: p(`${SELECT} WHERE r.status = 'pending' AND r.expires_at <= ?`),
+    };
+  }
+
+  insertRequest(r: {
+    id: string;
+    accountId: string;
+    requesterId: string;
+    words: string[];
+    summary: string;
+    effect: string;
+    createdAt: string;
+    expiresAt: string;
+  }): void {
+    this.s.insert.run({ ...r, words: JSON.stringify(r.words) });
+  }
+
+  getRequest(accountId: string, id: string): ChangeRequest | null {
+    const row = this.s.get.get(accountId, id) as RequestRow | undefined;
+    return row ? toRequest(row) : null;
+  }
+
+  pendingRequests(accountId: string): ChangeRequest[] {
+    return (this.s.pending.all(accountId) as RequestRow[]).map(toRequest);
+  }
+
+  closeRequest(c: {
+    accountId: string;
+    id: string;
+    status: Exclude<RequestStatus, "pending">;
+    decidedBy: string | null;
+    at: string;
+    reason: string | null;
+    outcome: string | null;
+  }): boolean {
+    return this.s.close.run(c).changes === 1;
+  }
+
+  requestsToPost(): ChangeRequest[] {
+    return (this.s.toPost.all() as RequestRow[]).map(toRequest);
+  }
+
+  requestsToAnnounce(): ChangeRequest[] {
+    return (this.s.toAnnounce.all() as RequestRow[]).map(toRequest);
+  }
+
+  markPosted(accountId: string, id: string, posts: RequestPost[]): void {
+    this.s.posted.run(JSON.stringify(posts), accountId, id);
+  }
+
+  markAnnounced(accountId: string, id: string): void {
+    this.s.announced.run(accountId, id);
+  }
+
+  expiredRequests(now: Date): ChangeRequest[] {
+    return (this.s.expired.all(now.toISOString()) as RequestRow[]).map(toRequest);
+  }
+}
