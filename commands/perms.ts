@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { permissionSchema } from "../src/core/input.js";
 import { noFlags, noMore, roleArg } from "./lib/args.js";
 import { defineCommand, unknownFlags } from "./lib/command.js";
 
 const toggle = z.object({
   verb: z.enum(["grant", "revoke"], { message: 'After "perms", say "grant" or "revoke".' }),
   role: roleArg,
-  permission: z.string({ message: "Name a permission, e.g. export_users." }),
+  permission: z.string({ message: "Name a permission, e.g. export_users." }).pipe(permissionSchema),
   extra: noMore,
   flags: noFlags,
 });

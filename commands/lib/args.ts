@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { roleSchema } from "../../src/core/input.js";
 import { ROLES } from "../../src/core/roles.js";
 import { channelIdOf, memberRefOf } from "./tokens.js";
 
@@ -10,7 +11,8 @@ export const memberArg = z
 
 export const roleArg = z
   .string({ message: `Name a role: ${ROLES.join(", ")}.` })
-  .transform((s) => s.toLowerCase());
+  .transform((s) => s.toLowerCase())
+  .pipe(roleSchema);
 
 export const channelArg = z.string({ message: "Name a channel, e.g. #approvals." }).transform(channelIdOf);
 

@@ -62,8 +62,11 @@ export class SqliteRequestStore implements RequestStore {
       pending: p(`${SELECT} WHERE r.account_id = ? AND r.status = 'pending' ORDER BY r.created_at`),
       close: p(`UPDATE change_requests SET status = @status, decided_by = @decidedBy, decided_at = @at,
         reason = @reason, outcome = @outcome WHERE account_id = @accountId AND id = @id AND status = 'pending'`),
-      toPost: p(`${SELECT} WHERE r.posted = 0 AND r.status = 'pending' ORDER BY r.created_at`),
-      toAnnounce: p(`${SELECT} WHERE r.announced = 0 AND r.status <> 'pending' ORDER BY r.decided_at`),
+      // A request decided before it was ever posted (from the CLI) is still posted, in its final state.
+      toPost: p(`${SELECT} WHERE r.posted = 0 ORDER BY r.created_at`),
+      toAnnounce: p(
+        `${SELECT} WHERE r.announced = 0 AND r.posted = 1 AND r.status <> 'pending' ORDER BY r.decided_at`,
+      ),
       posted: p("UPDATE change_requests SET posted = 1, posts_json = ? WHERE account_id = ? AND id = ?"),
       announced: p("UPDATE change_requests SET announced = 1, posted = 1 WHERE account_id = ? AND id = ?"),
       expired: p(`${SELECT} WHERE r.status = 'pending' AND r.expires_at <= ?`),

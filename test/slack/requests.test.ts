@@ -1,0 +1,317 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { IDS } from "../../src/slack/ids.js";
+import { json, rolecall } from "../helpers/cli.js";
+import type { RecordedCall } from "../helpers/fake-slack.js";
+import { type Harness, messageText, type Person, startHarness } from "../helpers/slack-harness.js";
+import { blockAction, openedView, text, viewSubmission } from "../helpers/slack-payloads.js";
+import { manualClock } from "../helpers/team.js";
+
+let h: Harness;
+afterEach(() => h?.stop());
+
+const start = async (opts: { channel?: boolean; clock?: ReturnType<typeof manualClock> } = {}) => {
+  h = await startHarness({}, opts.clock ? { clock: opts.clock } : {});
+  if (opts.channel !== false) await h.slash("owner", "settings approvals <#C0APPROVE|approvals>");
+  return h;
+};
+
+const reply = async (person: Person, words: string) => {
+  const r = await h.slash(person, words);
+  return r.message ?? (await h.responseTo(r.responseId));
+};
+
+/** Files a request as `person` and waits for Slack to get the post(s). */
+const file = async (person: Person, change: string, posts = 1) => {
+  const before = h.fake.callsTo("chat.postMessage").filter((c) => !c.args.thread_ts).length;
+  const shown = messageText(await reply(person, `request ${change}`));
+  const id = /request \*(R[A-Z0-9]{6})\*/.exec(shown)?.[1] ?? "";
+  expect(id).toMatch(/^R[A-Z0-9]{6}$/);
+  await h.fake.waitFor(
+    () =>
+      h.fake.callsTo("chat.postMessage").filter((c) => !c.args.thread_ts).length >= before + posts
+        ? true
+        : undefined,
+    "the request post",
+  );
+  return id;
+};
+
+const postsOf = (id: string): RecordedCall[] =>
+  h.fake
+    .callsTo("chat.postMessage")
+    .filter((c) => !c.args.thread_ts && messageText(c.args).includes(`Change request ${id}`));
+
+const click = async (person: Person, action: string, value: string) => {
+  const b = blockAction(h.fake, { action_id: action, value });
+  const res = await h.interact(person, b.payload);
+  expect(res.status).toBe(200);
+  return b;
+};
+
+const settle = () => h.running.slack?.syncRequests();
+const members = () =>
+  json<{ members: { email: string; role: string; status: string }[] }>(
+    rolecall(h.db, ["--as", "owner@acme.test", "list", "--json"]),
+  ).members;
+const audit = () =>
+  json<{ action: string; actor: string; source: string; target: string }[]>(
+    rolecall(h.db, ["audit", "--format", "json"]),
+  );
+
+describe("asking the Owners, and an Owner approving in the thread", () => {
+  it("an admin without Team Settings asks to add a member; an owner approves; everything follows", async () => {
+    await start();
+    const refused = await reply("admin", "add new@acme.test teammate Nia New");
+    expect(messageText(refused)).toContain("`FORBIDDEN`");
+    const ask = (refused.blocks as { elements?: { action_id: string; value: string }[] }[])
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.action_id === IDS.actions.requestAsk);
+    expect(JSON.parse(ask?.value ?? "[]")).toEqual(["add", "new@acme.test", "teammate", "Nia", "New"]);
+
+    const asked = await click("admin", IDS.actions.requestAsk, ask?.value ?? "");
+    const filed = messageText(await h.responseTo(asked.responseId));
+    const id = /request \*(R[A-Z0-9]{6})\*/.exec(filed)?.[1] ?? "";
+    expect(filed).toContain("was sent to the Owners");
+    const post = await h.fake.waitFor(() => postsOf(id)[0], "the post in the approvals channel");
+    expect(post.args.channel).toBe("C0APPROVE");
+    const shown = messageText(post.args);
+    expect(shown).toContain("admin@acme.test");
+    expect(shown).toContain("Invites new@acme.test as Teammate.");
+    expect(shown).toContain(IDS.actions.requestApprove);
+    expect(shown).toContain(IDS.actions.requestReject);
+
+    await click("owner", IDS.actions.requestApprove, id);
+    await settle();
+    expect(members().find((m) => m.email === "new@acme.test")).toMatchObject({
+      status: "invited",
+      role: "teammate",
+    });
+    expect(
+      json<{ mail: { to: string }[] }>(rolecall(h.db, ["mail", "list", "--json"])).mail.some(
+        (m) => m.to === "new@acme.test",
+      ),
+    ).toBe(true);
+    const thread = h.fake.callsTo("chat.postMessage").find((c) => c.args.thread_ts);
+    expect(thread?.args).toMatchObject({ channel: "C0APPROVE", thread_ts: expect.any(String) });
+    expect(String(thread?.args.text)).toContain("Approved by owner@acme.test — applied");
+    const update = h.fake.callsTo("chat.update")[0];
+    expect(update?.args).toMatchObject({ channel: "C0APPROVE" });
+    expect(messageText(update?.args)).not.toContain(IDS.actions.requestApprove);
+    expect(messageText(update?.args)).toContain("Approved by owner@acme.test");
+    expect(
+      h.fake
+        .callsTo("chat.postMessage")
+        .some((c) => c.args.channel === "U0ADMIN" && String(c.args.text).includes("applied")),
+    ).toBe(true);
+    const entries = audit();
+    expect(entries.find((e) => e.action === "member.added" && e.target === "new@acme.test")).toMatchObject({
+      actor: "owner@acme.test",
+      source: "approval",
+    });
+    expect(entries.some((e) => e.action === "request.filed" && e.actor === "admin@acme.test")).toBe(true);
+  });
+
+  it("the requester approving their own request: SELF_APPROVAL, nothing applied", async () => {
+    await start();
+    const id = await file("owner2", "role tm@acme.test admin");
+    const clicked = await click("owner2", IDS.actions.requestApprove, id);
+    expect(messageText(await h.responseTo(clicked.responseId))).toContain("`SELF_APPROVAL`");
+    expect(members().find((m) => m.email === "tm@acme.test")?.role).toBe("teammate");
+  });
+
+  it("a teammate clicking Approve is refused, ephemerally", async () => {
+    await start();
+    const id = await file("admin", "role tm@acme.test admin");
+    const clicked = await click("teammate", IDS.actions.requestApprove, id);
+    const answer = await h.responseTo(clicked.responseId);
+    expect(answer).toMatchObject({ response_type: "ephemeral", replace_original: false });
+    expect(messageText(answer)).toContain("Only Owners can approve");
+    expect(members().find((m) => m.email === "tm@acme.test")?.role).toBe("teammate");
+  });
+
+  it("50 rounds of two owners approving the same request at once: applied exactly once", async () => {
+    await start();
+    await reply("owner2", "whoami"); // link the second owner
+    for (let round = 0; round < 50; round++) {
+      const words = ["add", `r${round}@acme.test`];
+      const request = h.running.core.requests.file(h.as("admin"), {
+        words,
+        summary: words.join(" "),
+        effect: "",
+      });
+      await Promise.all([
+        click("owner", IDS.actions.requestApprove, request.id),
+        click("owner2", IDS.actions.requestApprove, request.id),
+      ]);
+    }
+    await settle();
+    const added = audit().filter((e) => e.action === "member.added" && /^r\d+@/.test(e.target));
+    expect(added).toHaveLength(50);
+    expect(new Set(added.map((e) => e.target)).size).toBe(50);
+    const closed = () => h.fake.responses.filter((r) => messageText(r.body).includes("`REQUEST_CLOSED`"));
+    await h.fake.waitFor(() => (closed().length >= 50 ? true : undefined), "50 refusals");
+    expect(closed()).toHaveLength(50);
+  });
+
+  it("Slack redelivering the same click applies the change once", async () => {
+    await start();
+    const id = await file("admin", "perms grant teammate team_settings");
+    await click("owner", IDS.actions.requestApprove, id);
+    const again = await click("owner", IDS.actions.requestApprove, id);
+    expect(messageText(await h.responseTo(again.responseId))).toContain(
+      "already approved by owner@acme.test",
+    );
+    expect(audit().filter((e) => e.action === "permission.granted")).toHaveLength(1);
+  });
+
+  it("a change that became impossible meanwhile: the failure is in the thread, nothing half-applied", async () => {
+    await start();
+    const id = await file("admin", "remove tm@acme.test");
+    expect(rolecall(h.db, ["--as", "owner@acme.test", "remove", "tm@acme.test"]).code).toBe(0);
+    await click("owner", IDS.actions.requestApprove, id);
+    await settle();
+    const thread = h.fake.callsTo("chat.postMessage").find((c) => c.args.thread_ts);
+    expect(String(thread?.args.text)).toContain("could not be applied: tm@acme.test is not a member");
+    expect(audit().filter((e) => e.action === "member.removed")).toHaveLength(2); // the seed's and the CLI's; none by approval
+    expect(
+      json<{ request: { status: string } }[]>(rolecall(h.db, ["audit", "--format", "json"])).length,
+    ).toBeGreaterThan(0);
+  });
+});
+
+describe("rejecting, expiring, cancelling", () => {
+  it("reject with a reason: a modal asks, the thread and the requester hear it", async () => {
+    await start();
+    const id = await file("admin", "role tm@acme.test admin");
+    const clicked = await click("owner", IDS.actions.requestReject, id);
+    const view = await openedView(h.fake, clicked.payload.trigger_id);
+    expect(view.callback_id).toBe(IDS.views.rejectRequest);
+    const submitted = await h.interact("owner", viewSubmission(view, { reason: text("Not this quarter") }));
+    expect(submitted.text).toBe("");
+    await settle();
+    const thread = h.fake.callsTo("chat.postMessage").find((c) => c.args.thread_ts);
+    expect(String(thread?.args.text)).toContain("Rejected by owner@acme.test: Not this quarter");
+    expect(
+      h.fake
+        .callsTo("chat.postMessage")
+        .some((c) => c.args.channel === "U0ADMIN" && String(c.args.text).includes("Rejected")),
+    ).toBe(true);
+    expect(members().find((m) => m.email === "tm@acme.test")?.role).toBe("teammate");
+    const late = await click("owner2", IDS.actions.requestApprove, id);
+    expect(messageText(await h.responseTo(late.responseId))).toContain("`REQUEST_CLOSED`");
+  });
+
+  it("expires after REQUEST_TTL_HOURS (injected clock): the post says so, approving is refused", async () => {
+    const clock = manualClock(new Date().toISOString());
+    await start({ clock });
+    const id = await file("admin", "role tm@acme.test admin");
+    clock.advanceHours(169);
+    await settle();
+    expect(messageText(h.fake.callsTo("chat.update")[0]?.args)).toContain("Expired");
+    const clicked = await click("owner", IDS.actions.requestApprove, id);
+    expect(messageText(await h.responseTo(clicked.responseId))).toContain("`REQUEST_CLOSED`");
+    expect(audit().some((e) => e.action === "request.expired")).toBe(true);
+  });
+
+  it("the requester cancels; the post is updated and nobody can approve it any more", async () => {
+    await start();
+    const id = await file("admin", "role tm@acme.test admin");
+    const cancelled = await click("admin", IDS.actions.requestCancel, id);
+    expect(messageText(await h.responseTo(cancelled.responseId))).toContain("Cancelled by admin@acme.test");
+    await settle();
+    expect(messageText(h.fake.callsTo("chat.update")[0]?.args)).toContain("Cancelled");
+    const clicked = await click("owner", IDS.actions.requestApprove, id);
+    expect(messageText(await h.responseTo(clicked.responseId))).toContain("`REQUEST_CLOSED`");
+  });
+
+  it("only the requester may cancel", async () => {
+    await start();
+    const id = await file("admin", "role tm@acme.test admin");
+    const clicked = await click("owner", IDS.actions.requestCancel, id);
+    expect(messageText(await h.responseTo(clicked.responseId))).toContain("`FORBIDDEN`");
+  });
+});
+
+describe("without an approvals channel", () => {
+  it("each owner linked to Slack gets a DM, and every copy is updated when one decides", async () => {
+    await start({ channel: false });
+    await reply("owner2", "whoami"); // links the second owner
+    const id = await file("admin", "role tm@acme.test admin", 2);
+    expect(
+      postsOf(id)
+        .map((p) => p.args.channel)
+        .sort(),
+    ).toEqual(["U0OWNER", "U0OWNER2"]);
+    await click("owner2", IDS.actions.requestApprove, id);
+    await settle();
+    expect(
+      h.fake
+        .callsTo("chat.update")
+        .map((c) => c.args.channel)
+        .sort(),
+    ).toEqual(["U0OWNER", "U0OWNER2"]);
+    expect(members().find((m) => m.email === "tm@acme.test")?.role).toBe("admin");
+  });
+});
+
+describe("listing, App Home and the CLI", () => {
+  it("/team requests shows what an owner may decide and what a member filed", async () => {
+    await start();
+    const id = await file("admin", "role tm@acme.test admin");
+    expect(messageText(await reply("owner", "requests"))).toContain(id);
+    expect(messageText(await reply("admin", "requests"))).toContain("Filed by you");
+    expect(messageText(await reply("teammate", "requests"))).toContain("No pending requests");
+  });
+
+  it("App Home lists pending requests for owners", async () => {
+    await start();
+    const id = await file("admin", "role tm@acme.test admin");
+    await h.event({ event: { type: "app_home_opened", user: "U0OWNER", channel: "D1", tab: "home" } });
+    const home = await h.fake.waitFor(() => h.fake.callsTo("views.publish")[0], "views.publish");
+    expect(messageText(home.args.view)).toContain(id);
+  });
+
+  it("the CLI files, lists, approves, rejects and cancels under the same rules; Slack catches up", async () => {
+    await start();
+    const cli = (email: string, ...words: string[]) => rolecall(h.db, ["--as", email, ...words, "--json"]);
+    const filed = json<{ request: { id: string; effect: string } }>(
+      cli("admin@acme.test", "request", "role", "tm@acme.test", "admin"),
+    );
+    expect(filed.request.effect).toBe("tm@acme.test: Teammate → Admin.");
+    expect(
+      json<{ toDecide: { id: string }[] }>(cli("owner@acme.test", "requests")).toDecide.map((r) => r.id),
+    ).toContain(filed.request.id);
+    expect(
+      json<{ error: { code: string } }>(cli("admin@acme.test", "approve", filed.request.id)).error.code,
+    ).toBe("FORBIDDEN");
+    expect(json(cli("owner@acme.test", "approve", filed.request.id))).toMatchObject({
+      ok: true,
+      applied: true,
+    });
+    expect(members().find((m) => m.email === "tm@acme.test")?.role).toBe("admin");
+    await settle();
+    expect(postsOf(filed.request.id)).toHaveLength(1);
+    expect(messageText(h.fake.callsTo("chat.update")[0]?.args)).toContain("Approved by owner@acme.test");
+
+    const second = json<{ request: { id: string } }>(
+      cli("admin@acme.test", "request", "remove", "tm@acme.test"),
+    ).request.id;
+    expect(json(cli("owner2@acme.test", "reject", second, "No", "thanks"))).toMatchObject({
+      request: { status: "rejected", reason: "No thanks" },
+    });
+    const third = json<{ request: { id: string } }>(
+      cli("admin@acme.test", "request", "resend", "invited@acme.test"),
+    ).request.id;
+    expect(json<{ error: { code: string } }>(cli("owner@acme.test", "cancel", third)).error.code).toBe(
+      "FORBIDDEN",
+    );
+    expect(json(cli("admin@acme.test", "cancel", third))).toMatchObject({ request: { status: "cancelled" } });
+    expect(json<{ error: { code: string } }>(cli("admin@acme.test", "request", "whoami")).error.code).toBe(
+      "INVALID_INPUT",
+    );
+    expect(
+      json<{ error: { code: string } }>(cli("admin@acme.test", "request", "role", "tm@acme.test", "boss"))
+        .error.code,
+    ).toBe("INVALID_INPUT");
+  });
+});
