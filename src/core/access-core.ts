@@ -235,7 +235,9 @@ export class AccessCore {
   /** The account a Slack team or CLI call means; `slackTeamId` may be left out while there is only one. */
   resolveAccount(slackTeamId?: string): Account {
     if (slackTeamId) {
-      const account = this.store.findAccountBySlackTeam(slackTeamId);
+      const account = this.cache.memo(`team:${slackTeamId}`, () =>
+        this.store.findAccountBySlackTeam(slackTeamId),
+      );
       if (!account)
         throw new CoreError("INVALID_INPUT", `No account is set up for Slack team ${slackTeamId}.`);
       return account;
@@ -255,8 +257,8 @@ export class AccessCore {
   whoami(ctx: ActorContext): WhoAmI {
     return this.store.read(() => {
       const actor = requireActiveActor({ actor: this.findActor(ctx) });
-      const account = this.requireAccount(ctx.accountId);
-      const matrix = this.store.loadMatrix(ctx.accountId);
+      const account = this.cache.memo(`account:${ctx.accountId}`, () => this.requireAccount(ctx.accountId));
+      const matrix = this.cache.matrix(ctx.accountId);
       return {
         email: actor.email,
         name: actor.name,
@@ -270,18 +272,23 @@ export class AccessCore {
 
   listMembers(ctx: ActorContext, filter: MemberFilter = {}, page?: Page): MemberList {
     return this.store.read(() => {
-      const matrix = this.store.loadMatrix(ctx.accountId);
+      const matrix = this.cache.matrix(ctx.accountId);
       const actor = requireActiveActor({ actor: this.findActor(ctx) });
       requirePermission({ matrix }, actor, "team_settings", "see the team");
       const members = this.memberViews(this.store.listMembers(ctx.accountId, filter, page));
-      const total = page ? this.store.countMembers(ctx.accountId, filter) : members.length;
+      const total = page
+        ? this.cache.memo(
+            `count:${ctx.accountId}:${filter.role}:${filter.status}:${filter.includeRemoved}`,
+            () => this.store.countMembers(ctx.accountId, filter),
+          )
+        : members.length;
       return { members, total, offset: page?.offset ?? 0 };
     });
   }
 
   permissions(ctx: ActorContext): PermissionsView {
     return this.store.read(() => {
-      const matrix = this.store.loadMatrix(ctx.accountId);
+      const matrix = this.cache.matrix(ctx.accountId);
       const actor = requireActiveActor({ actor: this.findActor(ctx) });
       const lists = matrixAsLists(matrix);
       if (!roleHolds(matrix, actor.role, "access_permissions")) {
@@ -301,7 +308,7 @@ export class AccessCore {
    */
   prepareMemberForm(ctx: ActorContext, rawRef?: MemberRef): MemberForm {
     return this.store.read(() => {
-      const matrix = this.store.loadMatrix(ctx.accountId);
+      const matrix = this.cache.matrix(ctx.accountId);
       const actor = requireActiveActor({ actor: this.findActor(ctx) });
       requirePermission({ matrix }, actor, "team_settings", "manage members");
       const assignableRoles = ROLES.filter((role) => isWithinHierarchy(actor.role, role));
@@ -323,7 +330,7 @@ export class AccessCore {
 
   auditLog(ctx: ActorContext, last: number): AuditEntry[] {
     return this.store.read(() => {
-      const matrix = this.store.loadMatrix(ctx.accountId);
+      const matrix = this.cache.matrix(ctx.accountId);
       const actor = requireActiveActor({ actor: this.findActor(ctx) });
       requirePermission({ matrix }, actor, "team_settings", "read the audit log");
       return this.store.listAudit(ctx.accountId, last);
@@ -444,7 +451,9 @@ export class AccessCore {
 
   /** The member a Slack user is linked to, if any (removed members do not count). */
   findLinkedMember(accountId: string, slackUserId: string): Member | null {
-    const member = this.store.findMember(accountId, { slackUserId });
+    const member = this.cache.memo(`member:${accountId}:slack:${slackUserId}`, () =>
+      this.store.findMember(accountId, { slackUserId }),
+    );
     return member && member.status !== "removed" ? member : null;
   }
 
@@ -483,7 +492,7 @@ export class AccessCore {
       accountName: account?.name ?? "",
       email: member.email,
       role: member.role,
-      permissions: permissionsOf(this.store.loadMatrix(member.accountId), member.role),
+      permissions: permissionsOf(this.cache.matrix(member.accountId), member.role),
       inviter: inviter
         ? { name: inviter.name, email: inviter.email, slackUserId: inviter.slackUserId }
         : null,
@@ -532,14 +541,14 @@ export class AccessCore {
     if (!member || member.status === "removed")
       throw new CoreError("NO_SUCH_MEMBER", `${email} is not a member of this team.`);
     const permissions =
-      member.status === "active" ? permissionsOf(this.store.loadMatrix(accountId), member.role) : [];
+      member.status === "active" ? permissionsOf(this.cache.matrix(accountId), member.role) : [];
     return { email: member.email, name: member.name, role: member.role, status: member.status, permissions };
   }
 
   /** The key as it may be shown (prefix and age); needs `api_key`. */
   apiKeyInfo(ctx: ActorContext): ApiKeyInfo {
     return this.store.read(() => {
-      const matrix = this.store.loadMatrix(ctx.accountId);
+      const matrix = this.cache.matrix(ctx.accountId);
       const actor = requireActiveActor({ actor: this.findActor(ctx) });
       requirePermission({ matrix }, actor, "api_key", "see the API key");
       return this.requireAccount(ctx.accountId).apiKey;
@@ -578,7 +587,9 @@ export class AccessCore {
     if (!/^rc_[A-Za-z0-9_-]{43}$/.test(key)) return null;
     const hash = sha256Hex(key);
     const now = this.clock.now();
-    for (const candidate of this.store.apiKeyCandidates(key.slice(0, 10))) {
+    const prefix = key.slice(0, 10);
+    // The candidates hold hashes only; they stay valid until the next write, like every cached read.
+    for (const candidate of this.cache.memo(`apikey:${prefix}`, () => this.store.apiKeyCandidates(prefix))) {
       if (sameSecretHash(candidate.hash, hash)) return candidate.accountId;
       const previous = candidate.previous;
       if (previous && new Date(previous.expiresAt) > now && sameSecretHash(previous.hash, hash))
@@ -676,8 +687,11 @@ export class AccessCore {
     return account;
   }
 
+  /** The acting member for a read, from the versioned cache (changes read fresh in `loadState`). */
   private findActor(ctx: ActorContext): Member | null {
-    return this.store.findMember(ctx.accountId, parseInput(memberRefSchema, ctx.actor));
+    const ref = parseInput(memberRefSchema, ctx.actor);
+    const key = "email" in ref ? `email:${ref.email}` : `slack:${ref.slackUserId}`;
+    return this.cache.memo(`member:${ctx.accountId}:${key}`, () => this.store.findMember(ctx.accountId, ref));
   }
 
   private memberViews(members: Member[]): MemberView[] {

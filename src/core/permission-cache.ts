@@ -13,16 +13,32 @@ interface CachedAccount {
 /**
  * `can(member, permission)` from memory. Before trusting what it holds it asks the store whether any
  * connection has committed since (SQLite's data_version), so a change made by another process — the
- * CLI, say — is seen on the very next check. Our own writes call `invalidate()`.
+ * CLI, say — is seen by the next request. It asks once per turn of the event loop: a burst of checks
+ * within one request shares one look, and every new request (a new turn) looks again. Our own writes
+ * call `invalidate()`.
  */
 export class PermissionCache {
   private accounts = new Map<string, CachedAccount>();
+  private last: { id: string; account: CachedAccount } | null = null;
+  private memos = new Map<string, unknown>();
   private seenVersion = Number.NaN;
+  private checkedThisTurn = false;
 
   constructor(private readonly store: StorePort) {}
 
   invalidate(): void {
     this.accounts.clear();
+    this.last = null;
+    this.memos.clear();
+  }
+
+  /** Any other read that stays true until the next write (e.g. how many members match a filter). */
+  memo<T>(key: string, compute: () => T): T {
+    this.freshen();
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = compute();
+    this.memos.set(key, value);
+    return value;
   }
 
   can(accountId: string, email: string, permission: PermissionKey): boolean {
@@ -33,26 +49,45 @@ export class PermissionCache {
     );
   }
 
+  /** An account's matrix as of this turn. */
+  matrix(accountId: string): Matrix {
+    return this.account(accountId).matrix;
+  }
+
   /** The member's role and status as the cache holds them (null when not a current member). */
   member(accountId: string, email: string): CachedMember {
     return this.lookUp(this.account(accountId), accountId, email);
   }
 
-  private account(accountId: string): CachedAccount {
+  private freshen(): void {
+    if (this.checkedThisTurn) return;
+    this.checkedThisTurn = true;
+    setImmediate(() => {
+      this.checkedThisTurn = false;
+    }).unref();
     const version = this.store.dataVersion();
     if (version !== this.seenVersion) {
-      this.accounts.clear();
+      this.invalidate();
       this.seenVersion = version;
     }
+  }
+
+  private account(accountId: string): CachedAccount {
+    this.freshen();
+    if (this.last?.id === accountId) return this.last.account;
     let account = this.accounts.get(accountId);
     if (!account) {
       account = { matrix: this.store.loadMatrix(accountId), members: new Map() };
       this.accounts.set(accountId, account);
     }
+    this.last = { id: accountId, account };
     return account;
   }
 
   private lookUp(account: CachedAccount, accountId: string, email: string): CachedMember {
+    // Callers mostly pass emails as stored (trimmed, lower-case): try that before normalising.
+    const exact = account.members.get(email);
+    if (exact !== undefined) return exact;
     const key = email.trim().toLowerCase();
     let member = account.members.get(key);
     if (member === undefined) {

@@ -10,6 +10,7 @@ import { registerRejectView, registerRequestActions } from "./listeners/requests
 import { registerTeamCommand } from "./listeners/team-command.js";
 import { registerViews } from "./listeners/views.js";
 import { RequestsSync } from "./requests-sync.js";
+import { SlackRouter } from "./router.js";
 
 export type SlackMode = "http" | "socket";
 
@@ -58,7 +59,14 @@ export const createSlackApp = (config: Config, core: AccessCore, logger: Logger)
   let receiver: HTTPReceiver | null = null;
   let app: App;
   if (mode === "socket") {
-    app = new App({ authorize, appToken: config.SLACK_APP_TOKEN, socketMode: true, clientOptions, logger });
+    app = new App({
+      authorize,
+      appToken: config.SLACK_APP_TOKEN,
+      socketMode: true,
+      clientOptions,
+      logger,
+      convoStore: false,
+    });
   } else {
     receiver = new HTTPReceiver({
       signingSecret: config.SLACK_SIGNING_SECRET ?? "",
@@ -66,19 +74,22 @@ export const createSlackApp = (config: Config, core: AccessCore, logger: Logger)
       logger,
       processBeforeResponse: false,
     });
-    app = new App({ receiver, authorize, clientOptions, logger });
+    // No conversation store: Rolecall keeps no per-conversation state, and it costs every request.
+    app = new App({ receiver, authorize, clientOptions, logger, convoStore: false });
   }
   const sync = new RequestsSync(core, app.client, logger);
   const syncNow = () => {
     sync.run().catch((e) => logger.warn("Request sync failed:", e));
   };
   const deps: SlackDeps = { core, actors: new SlackActors(core, logger), logger, requestsChanged: syncNow };
+  const router = new SlackRouter();
   registerTeamCommand(app, deps);
-  registerActions(app, deps);
-  registerViews(app, deps);
-  registerRequestActions(app, deps);
-  registerRejectView(app, deps);
   registerHome(app, deps);
+  registerActions(router.registry, deps);
+  registerViews(router.registry, deps);
+  registerRequestActions(router.registry, deps);
+  registerRejectView(router.registry, deps);
+  router.mount(app);
   let timer: NodeJS.Timeout | null = null;
   app.error(async (error) => {
     logger.error("Slack listener error:", error);

@@ -1,5 +1,7 @@
 /** Every callback_id, action_id and block_id Rolecall uses, in one place. */
 export const IDS = {
+  /** Every action_id and callback_id below starts with this. */
+  prefix: "rolecall_",
   command: "/team",
   views: {
     addMember: "rolecall_add_member",

@@ -24,6 +24,8 @@ import { newId } from "../core/tokens.js";
 import type { OutboxRow, OutboxStore } from "../mail/outbox.js";
 import type { Db } from "./open.js";
 
+type Statement = ReturnType<Db["prepare"]>;
+
 interface AccountRow {
   id: string;
   slack_team_id: string;
@@ -221,6 +223,10 @@ export class SqliteStore implements StorePort, OutboxStore {
       keyCandidates:
         p(`SELECT id, api_key_hash, previous_api_key_hash, previous_api_key_expires_at FROM accounts
         WHERE api_key_prefix = @prefix OR previous_api_key_prefix = @prefix`),
+      allowed: p(`SELECT m.role = 'owner' OR EXISTS (SELECT 1 FROM role_permissions rp
+          WHERE rp.account_id = m.account_id AND rp.role = m.role AND rp.permission = @permission)
+        FROM members m WHERE m.account_id = @accountId AND m.email = @email AND m.status <> 'removed'
+          AND m.status = 'active'`).pluck(),
       dueMail: p(`SELECT * FROM outbox WHERE status = 'queued' AND next_attempt_at <= ?
         ORDER BY next_attempt_at, created_at LIMIT ?`),
       leaseMail: p(`UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?
@@ -237,6 +243,18 @@ export class SqliteStore implements StorePort, OutboxStore {
         p(`INSERT INTO outbox (id, account_id, kind, recipient, payload_json, next_attempt_at, created_at,
         invite_id) VALUES (@id, @accountId, @kind, @recipient, @payload, @at, @at, @inviteId)`),
     };
+  }
+
+  private readonly statements = new Map<string, Statement>();
+
+  /** Statements whose SQL is assembled from a few fixed shapes, prepared once per shape. */
+  private prepared(sql: string, pluck = false): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = pluck ? this.db.prepare(sql).pluck() : this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   read<T>(fn: () => T): T {
@@ -290,7 +308,8 @@ export class SqliteStore implements StorePort, OutboxStore {
     const where = ["account_id = @accountId"];
     if (filter.role) where.push("role = @role");
     if (filter.status) where.push("status = @status");
-    else if (!filter.includeRemoved) where.push("status <> 'removed'");
+    // Stated even beside a status filter, so the partial list-order index applies.
+    if (!filter.includeRemoved) where.push("status <> 'removed'");
     return where.join(" AND ");
   }
 
@@ -299,15 +318,12 @@ export class SqliteStore implements StorePort, OutboxStore {
       ORDER BY CASE role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, email
       ${page ? "LIMIT @limit OFFSET @offset" : ""}`;
     const params = { accountId, role: filter.role, status: filter.status, ...page };
-    return (this.db.prepare(sql).all(params) as MemberRow[]).map(toMember);
+    return (this.prepared(sql).all(params) as MemberRow[]).map(toMember);
   }
 
   countMembers(accountId: string, filter: MemberFilter): number {
     const sql = `SELECT count(*) FROM members WHERE ${this.memberWhere(filter)}`;
-    return this.db
-      .prepare(sql)
-      .pluck()
-      .get({ accountId, role: filter.role, status: filter.status }) as number;
+    return this.prepared(sql, true).get({ accountId, role: filter.role, status: filter.status }) as number;
   }
 
   latestInvites(memberIds: readonly string[]): Map<string, InviteWithMail> {
@@ -387,9 +403,11 @@ export class SqliteStore implements StorePort, OutboxStore {
       case "updateMember": {
         const entries = Object.entries(change.patch) as [keyof typeof MEMBER_COLUMNS, unknown][];
         const sets = entries.map(([key]) => `${MEMBER_COLUMNS[key]} = @${key}`);
-        this.db
-          .prepare(`UPDATE members SET ${sets.join(", ")}, updated_at = @at WHERE id = @id`)
-          .run({ ...change.patch, at, id: change.memberId });
+        this.prepared(`UPDATE members SET ${sets.join(", ")}, updated_at = @at WHERE id = @id`).run({
+          ...change.patch,
+          at,
+          id: change.memberId,
+        });
         return;
       }
       case "insertInvite":
@@ -454,6 +472,11 @@ export class SqliteStore implements StorePort, OutboxStore {
           ? { hash: r.previous_api_key_hash, expiresAt: r.previous_api_key_expires_at }
           : null,
     }));
+  }
+
+  /** The permission check without any cache: one query. */
+  allowedUncached(accountId: string, email: string, permission: string): boolean {
+    return this.s.allowed.get({ accountId, email, permission }) === 1;
   }
 
   claimDueMail(now: Date, leaseMs: number, limit: number): OutboxRow[] {

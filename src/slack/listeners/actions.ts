@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction, StaticSelectAction, webApi } from "@slack/bolt";
+import type { BlockAction, ButtonAction, StaticSelectAction, webApi } from "@slack/bolt";
 import { z } from "zod";
 import { runCommand } from "../../../commands/index.js";
 import { ROLES } from "../../core/roles.js";
@@ -7,7 +7,7 @@ import { errorMessage, resultMessage, rotateConfirmation } from "../blocks/messa
 import { addMemberModal, messageModal, permissionsModal } from "../blocks/modals.js";
 import { LIST_PAGE_SIZE } from "../dispatch.js";
 import { IDS } from "../ids.js";
-import { logIfUnexpected, type SlackDeps } from "./deps.js";
+import { logIfUnexpected, type SlackDeps, type SlackRegistry } from "./deps.js";
 
 const listState = z.object({
   role: z.enum(ROLES).optional(),
@@ -18,7 +18,7 @@ const listState = z.object({
 type Body = BlockAction<ButtonAction | StaticSelectAction>;
 
 /** Buttons and menus on Rolecall's messages and App Home. Each acknowledges first, then works. */
-export const registerActions = (app: App, { core, actors, logger }: SlackDeps): void => {
+export const registerActions = (app: SlackRegistry, { core, actors, logger }: SlackDeps): void => {
   const handle = (
     actionId: string,
     work: (ctx: {

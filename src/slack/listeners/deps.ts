@@ -1,4 +1,4 @@
-import type { Logger } from "@slack/bolt";
+import type { App, Logger } from "@slack/bolt";
 import type { AccessCore } from "../../core/access-core.js";
 import { CoreError } from "../../core/errors.js";
 import type { SlackActors } from "../actor.js";
@@ -17,3 +17,9 @@ export const logIfUnexpected = (logger: Logger, where: string, error: unknown): 
   if (error instanceof CoreError || error instanceof SlackUnavailableError) return;
   logger.error(`${where} failed:`, error);
 };
+
+/** Where listener modules register their buttons and forms (see router.ts). */
+export interface SlackRegistry {
+  action: App["action"];
+  view: App["view"];
+}

@@ -1,11 +1,11 @@
-import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { BlockAction, ButtonAction, webApi } from "@slack/bolt";
 import { z } from "zod";
 import { runCommand } from "../../../commands/index.js";
 import { CoreError } from "../../core/errors.js";
 import { errorMessage, resultMessage } from "../blocks/messages.js";
 import { rejectRequestModal } from "../blocks/modals.js";
 import { IDS } from "../ids.js";
-import { logIfUnexpected, type SlackDeps } from "./deps.js";
+import { logIfUnexpected, type SlackDeps, type SlackRegistry } from "./deps.js";
 
 const askedWords = z.array(z.string().max(500)).min(1).max(40);
 
@@ -15,7 +15,7 @@ const askedWords = z.array(z.string().max(500)).min(1).max(40);
  * so double clicks, two owners at once and Slack's redeliveries apply a change at most once.
  */
 export const registerRequestActions = (
-  app: App,
+  app: SlackRegistry,
   { core, actors, logger, requestsChanged }: SlackDeps,
 ): void => {
   const handle = (
@@ -24,7 +24,7 @@ export const registerRequestActions = (
       body: BlockAction<ButtonAction>;
       value: string;
       actor: Awaited<ReturnType<typeof actors.resolve>>;
-      client: Parameters<Parameters<typeof app.action>[1]>[0]["client"];
+      client: webApi.WebClient;
       say: (m: ReturnType<typeof resultMessage>, replace: boolean) => Promise<void>;
     }) => Promise<void>,
   ) => {
@@ -68,7 +68,10 @@ export const registerRequestActions = (
   });
 };
 
-export const registerRejectView = (app: App, { core, actors, logger, requestsChanged }: SlackDeps): void => {
+export const registerRejectView = (
+  app: SlackRegistry,
+  { core, actors, logger, requestsChanged }: SlackDeps,
+): void => {
   app.view(IDS.views.rejectRequest, async ({ ack, body, view }) => {
     let requestId = "";
     try {

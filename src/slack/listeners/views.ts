@@ -1,4 +1,4 @@
-import type { AckFn, App, RespondArguments, ViewOutput, ViewResponseAction } from "@slack/bolt";
+import type { AckFn, RespondArguments, ViewOutput, ViewResponseAction } from "@slack/bolt";
 import { z } from "zod";
 import type { ActorContext } from "../../core/access-core.js";
 import type { ChangeResult } from "../../core/decide.js";
@@ -7,7 +7,7 @@ import { CHANGEABLE_ROLES } from "../../core/roles.js";
 import { resultMessage } from "../blocks/messages.js";
 import type { ModalMetadata } from "../blocks/modals.js";
 import { IDS } from "../ids.js";
-import { logIfUnexpected, type SlackDeps } from "./deps.js";
+import { logIfUnexpected, type SlackDeps, type SlackRegistry } from "./deps.js";
 
 const metadataSchema = z.object({ responseUrl: z.url().optional(), email: z.string().optional() });
 
@@ -42,7 +42,7 @@ const blockFor = (error: CoreError, fields: readonly string[], fallback: string)
  * Modal submissions. The authority check happens again here, against the state now: a form opened
  * by someone who has since lost the right is refused on submission.
  */
-export const registerViews = (app: App, { core, actors, logger }: SlackDeps): void => {
+export const registerViews = (app: SlackRegistry, { core, actors, logger }: SlackDeps): void => {
   const submit = (
     callbackId: string,
     fields: (view: ViewOutput) => string[],

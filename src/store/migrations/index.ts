@@ -2,6 +2,7 @@ import * as initial from "./001-initial.js";
 import * as outboxInvites from "./002-outbox-invites.js";
 import * as apiKeyGrace from "./003-api-key-grace.js";
 import * as changeRequests from "./004-change-requests.js";
+import * as memberListOrder from "./005-member-list-order.js";
 
 export interface Migration {
   version: number;
@@ -15,6 +16,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: "outbox-invites", up: outboxInvites.up },
   { version: 3, name: "api-key-grace", up: apiKeyGrace.up },
   { version: 4, name: "change-requests", up: changeRequests.up },
+  { version: 5, name: "member-indexes", up: memberListOrder.up },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

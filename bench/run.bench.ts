@@ -1,0 +1,384 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createMongoAbility } from "@casl/ability";
+import { App, HTTPReceiver } from "@slack/bolt";
+import autocannon from "autocannon";
+import Database from "better-sqlite3";
+import { newEnforcer, newModelFromString } from "casbin";
+import { it } from "vitest";
+import { runCommand } from "../commands/index.js";
+import { loadConfig } from "../src/config.js";
+import { PERMISSION_KEYS, type PermissionKey } from "../src/core/permissions.js";
+import { ROLES, type Role } from "../src/core/roles.js";
+import { createLogger } from "../src/log.js";
+import { startRolecall } from "../src/server.js";
+import { resultMessage } from "../src/slack/blocks/messages.js";
+import { FakeSlack } from "../test/helpers/fake-slack.js";
+import { signature, slashCommandBody } from "../test/helpers/slack-requests.js";
+import { openCore } from "../test/helpers/team.js";
+import { compare, compareAsync, opsPerSecond, opsPerSecondSlow } from "./measure.js";
+
+interface Row {
+  metric: string;
+  ours: number;
+  peer: number;
+  unit: string;
+  ratio: number;
+  goal: string;
+  met: boolean;
+}
+
+const rows: Row[] = [];
+const record = (
+  metric: string,
+  ours: number,
+  peer: number,
+  unit: string,
+  goal: string,
+  met: (ratio: number) => boolean,
+  ratio = ours / peer,
+) => rows.push({ metric, ours, peer, unit, ratio, goal, met: met(ratio) });
+
+const agree = (what: string, a: unknown, b: unknown) => {
+  if (JSON.stringify(a) !== JSON.stringify(b))
+    throw new Error(`${what}: ours and the peer disagree (${JSON.stringify(a)} vs ${JSON.stringify(b)})`);
+};
+
+const roleFor = (i: number): Role => (i % 100 === 0 ? "owner" : i % 5 === 0 ? "admin" : "teammate");
+
+/** An in-memory account with `n` active members, seeded with raw SQL (setup, not the thing measured). */
+const seedAccount = (n: number) => {
+  const wired = openCore(":memory:");
+  const { account } = wired.core.createAccount({
+    slackTeamId: "T0BENCH",
+    name: "Bench",
+    ownerEmail: "m0@bench.test",
+  });
+  const insert =
+    wired.db.prepare(`INSERT INTO members (id, account_id, email, name, phone, role, status, slack_user_id,
+    invited_by, created_at, updated_at) VALUES (?, ?, ?, ?, NULL, ?, 'active', NULL, NULL, ?, ?)`);
+  const now = new Date().toISOString();
+  wired.db.transaction(() => {
+    for (let i = 1; i < n; i++)
+      insert.run(`m-${i}`, account.id, `m${i}@bench.test`, `Member ${i}`, roleFor(i), now, now);
+  })();
+  // Something beyond the defaults, so the matrix matters.
+  wired.core.setPermission(
+    { accountId: account.id, actor: { email: "m0@bench.test" }, source: "cli" },
+    { role: "teammate", permission: "billing", allowed: false },
+  );
+  wired.core.setPermission(
+    { accountId: account.id, actor: { email: "m0@bench.test" }, source: "cli" },
+    { role: "admin", permission: "team_settings", allowed: true },
+  );
+  return { wired, accountId: account.id };
+};
+
+const permissionCheck = async () => {
+  const { wired, accountId } = seedAccount(1_000);
+  const { core } = wired;
+  const members = Array.from({ length: 1_000 }, (_, i) => ({
+    email: `m${i}@bench.test`,
+    role: i === 0 ? "owner" : roleFor(i),
+  }));
+  const matrix = core.permissions({ accountId, actor: { email: "m0@bench.test" }, source: "cli" }).matrix;
+  const queries = members.flatMap((m) => PERMISSION_KEYS.map((p) => [m.email, p] as const));
+
+  const roleOf = new Map(members.map((m) => [m.email, m.role as Role]));
+  const abilities = Object.fromEntries(
+    ROLES.map((r) => [
+      r,
+      createMongoAbility((matrix[r] ?? []).map((action) => ({ action, subject: "Account" }))),
+    ]),
+  ) as Record<Role, ReturnType<typeof createMongoAbility>>;
+  const casl = (email: string, p: PermissionKey) => {
+    const role = roleOf.get(email);
+    return role !== undefined && abilities[role].can(p, "Account");
+  };
+
+  const model = newModelFromString(`
+[request_definition]
+r = sub, obj, act
+[policy_definition]
+p = sub, obj, act
+[role_definition]
+g = _, _
+[policy_effect]
+e = some(where (p.eft == allow))
+[matchers]
+m = g(r.sub, p.sub) && r.obj == p.obj && r.act == p.act`);
+  const enforcer = await newEnforcer(model);
+  await enforcer.addPolicies(ROLES.flatMap((r) => (matrix[r] ?? []).map((p) => [r, "account", p])));
+  await enforcer.addGroupingPolicies(members.map((m) => [m.email, m.role]));
+
+  const plain = new Map(members.map((m) => [m.email, new Set(matrix[m.role as Role] ?? [])]));
+
+  const ours = (email: string, p: PermissionKey) => core.can(accountId, email, p);
+  for (const [email, p] of queries) {
+    const mine = ours(email, p);
+    agree(`can(${email}, ${p}) vs CASL`, mine, casl(email, p));
+    agree(`can(${email}, ${p}) vs casbin`, mine, enforcer.enforceSync(email, "account", p));
+    agree(`can(${email}, ${p}) vs Map`, mine, plain.get(email)?.has(p) ?? false);
+  }
+  const q = (i: number) => queries[i % queries.length] as readonly [string, PermissionKey];
+  const oursRate = () => opsPerSecond((i) => ours(...q(i)));
+  const pairCasl = compare(oursRate, () => opsPerSecond((i) => casl(...q(i))));
+  const pairCasbin = compare(
+    oursRate,
+    () => opsPerSecond((i) => enforcer.enforceSync(q(i)[0], "account", q(i)[1])),
+    3,
+  );
+  const pairMap = compare(oursRate, () => opsPerSecond((i) => plain.get(q(i)[0])?.has(q(i)[1]) ?? false));
+  record("permission check vs CASL", pairCasl.ours, pairCasl.peer, "checks/s", "≥ 1.0×", (r) => r >= 1);
+  record(
+    "permission check vs casbin",
+    pairCasbin.ours,
+    pairCasbin.peer,
+    "checks/s",
+    "≥ 100×",
+    (r) => r >= 100,
+  );
+  record("permission check vs Map → Set", pairMap.ours, pairMap.peer, "checks/s", "≥ 0.5×", (r) => r >= 0.5);
+
+  // The uncached path: the store's single query against a raw primary-key get.
+  const raw = wired.db.prepare("SELECT * FROM members WHERE id = ?");
+  for (const [email, p] of queries.slice(0, 800))
+    agree(`uncached ${email} ${p}`, wired.store.allowedUncached(accountId, email, p), ours(email, p));
+  agree("raw get finds the member", (raw.get("m-7") as { email: string }).email, "m7@bench.test");
+  const pairRaw = compare(
+    () => opsPerSecond((i) => wired.store.allowedUncached(accountId, q(i)[0], q(i)[1])),
+    () => opsPerSecond((i) => raw.get(`m-${(i % 999) + 1}`)),
+  );
+  record("uncached check vs raw PK get", pairRaw.ours, pairRaw.peer, "checks/s", "≥ 0.9×", (r) => r >= 0.9);
+  wired.close();
+};
+
+const listen = (server: Server) =>
+  new Promise<number>((done) =>
+    server.listen(0, "127.0.0.1", () => done((server.address() as AddressInfo).port)),
+  );
+
+const load = async (url: string, opts: { method: "POST"; headers: Record<string, string>; body: string }) => {
+  const result = await autocannon({ url, connections: 50, duration: 4, ...opts });
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return result;
+};
+
+const httpPaths = async (dir: string) => {
+  const SECRET = "bench-signing-secret";
+  const fake = new FakeSlack();
+  await fake.start();
+  const db = join(dir, "http.db");
+  const seed = openCore(db);
+  const { account } = seed.core.createAccount({
+    slackTeamId: "T0BENCH",
+    name: "Bench",
+    ownerEmail: "owner@bench.test",
+    ownerSlackUserId: "U0OWNER",
+  });
+  const key = seed.core.rotateApiKey({ accountId: account.id }, 0).apiKey;
+  seed.close();
+  const config = loadConfig({
+    PORT: "0",
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_BOT_TOKEN: "xoxb-bench",
+    SLACK_API_URL: fake.apiUrl,
+    DATABASE_URL: db,
+    LOG_LEVEL: "silent",
+  });
+  const running = await startRolecall(config, createLogger("silent"));
+
+  const receiver = new HTTPReceiver({
+    signingSecret: SECRET,
+    endpoints: "/slack/events",
+    processBeforeResponse: false,
+  });
+  const bare = new App({
+    receiver,
+    authorize: async () => ({ botToken: "xoxb-bench" }),
+    logLevel: undefined,
+  });
+  bare.command("/team", async ({ ack }) => {
+    await ack();
+  });
+  const bareServer = createServer((req, res) => receiver.requestListener(req, res));
+  const barePort = await listen(bareServer);
+
+  const body = slashCommandBody({
+    text: "whoami",
+    userId: "U0OWNER",
+    teamId: "T0BENCH",
+    responseUrl: fake.responseUrl("b"),
+    triggerId: "t",
+  });
+  const ts = Math.floor(Date.now() / 1000);
+  const headers = {
+    "content-type": "application/x-www-form-urlencoded",
+    "x-slack-request-timestamp": String(ts),
+    "x-slack-signature": signature(ts, body, SECRET),
+  };
+  const ourSlack = `http://127.0.0.1:${running.port}/slack/events`;
+  const bareSlack = `http://127.0.0.1:${barePort}/slack/events`;
+  const probe = await fetch(ourSlack, { method: "POST", headers, body });
+  const answer = await probe.text();
+  if (probe.status !== 200 || !answer.includes("You are *Owner*"))
+    throw new Error(`our /team whoami answered ${probe.status}: ${answer}`);
+  if ((await fetch(bareSlack, { method: "POST", headers, body })).status !== 200)
+    throw new Error("the bare Bolt app did not answer 200");
+
+  let p99 = 0;
+  const slack = await compareAsync(
+    async () => {
+      const r = await load(ourSlack, { method: "POST", headers, body });
+      p99 = Math.max(p99, r.latency.p99);
+      return r.requests.average;
+    },
+    async () => (await load(bareSlack, { method: "POST", headers, body })).requests.average,
+  );
+  record("Slack path: signed /team whoami", slack.ours, slack.peer, "req/s", "≥ 0.9×", (r) => r >= 0.9);
+  rows.push({
+    metric: "Slack path p99 latency",
+    ours: p99,
+    peer: 30,
+    unit: "ms",
+    ratio: p99 / 30,
+    goal: "≤ 30 ms",
+    met: p99 <= 30,
+  });
+
+  const apiBody = JSON.stringify({ email: "owner@bench.test", permission: "billing" });
+  const apiHeaders = { "content-type": "application/json", authorization: `Bearer ${key}` };
+  const plain = createServer((req, res) => {
+    let data = "";
+    req.on("data", (c) => {
+      data += c;
+    });
+    req.on("end", () => {
+      const parsed = JSON.parse(data) as { email: string };
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ allowed: true, role: "owner", reason: `${parsed.email}` }));
+    });
+  });
+  const plainPort = await listen(plain);
+  const ourApi = `http://127.0.0.1:${running.port}/api/v1/authorize`;
+  const apiProbe = (await (
+    await fetch(ourApi, { method: "POST", headers: apiHeaders, body: apiBody })
+  ).json()) as { allowed: boolean };
+  agree("authorize answer", apiProbe.allowed, true);
+  const api = await compareAsync(
+    async () => (await load(ourApi, { method: "POST", headers: apiHeaders, body: apiBody })).requests.average,
+    async () =>
+      (await load(`http://127.0.0.1:${plainPort}/`, { method: "POST", headers: apiHeaders, body: apiBody }))
+        .requests.average,
+  );
+  record("authorization API", api.ours, api.peer, "req/s", "≥ 0.5×", (r) => r >= 0.5);
+
+  await running.stop();
+  for (const s of [bareServer, plain]) {
+    s.closeAllConnections();
+    await new Promise((done) => s.close(done));
+  }
+  await fake.stop();
+};
+
+const writes = (dir: string) => {
+  const ours = openCore(join(dir, "writes.db"));
+  const { account } = ours.core.createAccount({
+    slackTeamId: "T0BENCH",
+    name: "Bench",
+    ownerEmail: "owner@bench.test",
+  });
+  const owner = { accountId: account.id, actor: { email: "owner@bench.test" }, source: "cli" as const };
+  const peerDb = new Database(join(dir, "peer.db"));
+  peerDb.pragma("journal_mode = WAL");
+  peerDb.pragma("synchronous = FULL");
+  peerDb.exec("CREATE TABLE members (id TEXT PRIMARY KEY, email TEXT NOT NULL, role TEXT NOT NULL)");
+  const insert = peerDb.prepare("INSERT INTO members (id, email, role) VALUES (?, ?, ?)");
+  let round = 0;
+  const pair = compare(
+    () => {
+      round++;
+      return opsPerSecondSlow(
+        (i) => ours.core.addMember(owner, { email: `w${round}-${i + 1}@bench.test`, role: "teammate" }),
+        700,
+      );
+    },
+    () =>
+      opsPerSecondSlow(
+        (i) => insert.run(`${round}-${i + 1}`, `w${round}-${i + 1}@bench.test`, "teammate"),
+        700,
+      ),
+    3,
+  );
+  const added = ours.db.prepare("SELECT count(*) FROM outbox").pluck().get() as number;
+  agree("every add wrote its outbox row", added > 0, true);
+  record("writes: add member (+ audit + outbox)", pair.ours, pair.peer, "tx/s", "≥ 0.8×", (r) => r >= 0.8);
+  ours.close();
+  peerDb.close();
+};
+
+const bigTeams = () => {
+  const big = seedAccount(10_000);
+  const small = seedAccount(10);
+  const page = (s: ReturnType<typeof seedAccount>) => () =>
+    resultMessage(
+      runCommand(
+        {
+          core: s.wired.core,
+          actor: { accountId: s.accountId, actor: { email: "m0@bench.test" }, source: "slack" },
+          pageSize: 20,
+        },
+        ["list"],
+      ),
+    );
+  agree("a page has 20 members", page(big)().blocks.length > 20, true);
+  const pair = compare(
+    () => opsPerSecond(page(big), 300),
+    () => opsPerSecond(page(small), 300),
+    3,
+  );
+  // Time per page: 10,000 members against 10.
+  record(
+    "big teams: /team list page, 10,000 vs 10 members",
+    1e6 / pair.ours,
+    1e6 / pair.peer,
+    "µs/page",
+    "≤ 2×",
+    (r) => r <= 2,
+  );
+  big.wired.close();
+  small.wired.close();
+};
+
+it("runs every benchmark and writes bench/results.json", { timeout: 180_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "rolecall-bench-"));
+  const started = Date.now();
+  try {
+    await permissionCheck();
+    writes(dir);
+    bigTeams();
+    await httpPaths(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString("en-US") : n.toFixed(2));
+  const lines = [
+    `| metric | ours | peer | unit | ratio | goal | met |`,
+    `|---|---|---|---|---|---|---|`,
+    ...rows.map(
+      (r) =>
+        `| ${r.metric} | ${fmt(r.ours)} | ${fmt(r.peer)} | ${r.unit} | ${r.ratio.toFixed(2)}× | ${r.goal} | ${r.met ? "yes" : "NO"} |`,
+    ),
+  ];
+  console.log(
+    `\n${lines.join("\n")}\n\n(${((Date.now() - started) / 1000).toFixed(0)} s on ${process.version})`,
+  );
+  writeFileSync(
+    resolve(import.meta.dirname, "results.json"),
+    `${JSON.stringify({ at: new Date().toISOString(), node: process.version, rows }, null, 2)}\n`,
+  );
+});
