@@ -1,9 +1,13 @@
 import type { MemberStatus } from "./model.js";
-import { type Matrix, type PermissionKey, roleHolds } from "./permissions.js";
+import { type Matrix, PERMISSION_KEYS, type PermissionKey } from "./permissions.js";
 import type { StorePort } from "./ports.js";
 import type { Role } from "./roles.js";
 
-type CachedMember = { role: Role; status: MemberStatus } | null;
+/** A member as checks need them: role, status, and the permissions they hold right now. */
+type CachedMember = { role: Role; status: MemberStatus; allowed: ReadonlySet<PermissionKey> } | null;
+
+const EVERYTHING: ReadonlySet<PermissionKey> = new Set(PERMISSION_KEYS);
+const NOTHING: ReadonlySet<PermissionKey> = new Set();
 
 interface CachedAccount {
   matrix: Matrix;
@@ -42,11 +46,8 @@ export class PermissionCache {
   }
 
   can(accountId: string, email: string, permission: PermissionKey): boolean {
-    const account = this.account(accountId);
-    const member = this.lookUp(account, accountId, email);
-    return (
-      member !== null && member.status === "active" && roleHolds(account.matrix, member.role, permission)
-    );
+    const member = this.lookUp(this.account(accountId), accountId, email);
+    return member?.allowed.has(permission) ?? false;
   }
 
   /** An account's matrix as of this turn. */
@@ -92,7 +93,20 @@ export class PermissionCache {
     let member = account.members.get(key);
     if (member === undefined) {
       const found = this.store.findMember(accountId, { email: key });
-      member = found && found.status !== "removed" ? { role: found.role, status: found.status } : null;
+      member =
+        found && found.status !== "removed"
+          ? {
+              role: found.role,
+              status: found.status,
+              // The matrix's own column: no copy, and gone with the cache when the matrix changes.
+              allowed:
+                found.status !== "active"
+                  ? NOTHING
+                  : found.role === "owner"
+                    ? EVERYTHING
+                    : account.matrix[found.role],
+            }
+          : null;
       account.members.set(key, member);
     }
     return member;
