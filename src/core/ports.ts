@@ -90,30 +90,34 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+export interface NewRequest {
+  id: string;
+  accountId: string;
+  requesterId: string;
+  words: string[];
+  summary: string;
+  effect: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface RequestClosing {
+  accountId: string;
+  id: string;
+  status: Exclude<RequestStatus, "pending">;
+  decidedBy: string | null;
+  at: string;
+  reason: string | null;
+  outcome: string | null;
+}
+
 /** Change requests: filed, decided once, and what Slack has been told. */
 export interface RequestStore {
-  insertRequest(r: {
-    id: string;
-    accountId: string;
-    requesterId: string;
-    words: string[];
-    summary: string;
-    effect: string;
-    createdAt: string;
-    expiresAt: string;
-  }): void;
+  insertRequest(r: NewRequest): void;
   getRequest(accountId: string, id: string): ChangeRequest | null;
   pendingRequests(accountId: string): ChangeRequest[];
   /** Closes a pending request; false when it was no longer pending (the first decision won). */
-  closeRequest(c: {
-    accountId: string;
-    id: string;
-    status: Exclude<RequestStatus, "pending">;
-    decidedBy: string | null;
-    at: string;
-    reason: string | null;
-    outcome: string | null;
-  }): boolean;
+  closeRequest(c: RequestClosing): boolean;
   requestsToPost(): ChangeRequest[];
   requestsToAnnounce(): ChangeRequest[];
   markPosted(accountId: string, id: string, posts: RequestPost[]): void;

@@ -1,5 +1,5 @@
 import type { ChangeRequest, RequestPost, RequestStatus } from "../core/model.js";
-import type { RequestStore } from "../core/ports.js";
+import type { NewRequest, RequestClosing, RequestStore } from "../core/ports.js";
 import type { Db } from "./open.js";
 
 interface RequestRow {
@@ -73,16 +73,7 @@ export class SqliteRequestStore implements RequestStore {
     };
   }
 
-  insertRequest(r: {
-    id: string;
-    accountId: string;
-    requesterId: string;
-    words: string[];
-    summary: string;
-    effect: string;
-    createdAt: string;
-    expiresAt: string;
-  }): void {
+  insertRequest(r: NewRequest): void {
     this.s.insert.run({ ...r, words: JSON.stringify(r.words) });
   }
 
@@ -95,15 +86,7 @@ export class SqliteRequestStore implements RequestStore {
     return (this.s.pending.all(accountId) as RequestRow[]).map(toRequest);
   }
 
-  closeRequest(c: {
-    accountId: string;
-    id: string;
-    status: Exclude<RequestStatus, "pending">;
-    decidedBy: string | null;
-    at: string;
-    reason: string | null;
-    outcome: string | null;
-  }): boolean {
+  closeRequest(c: RequestClosing): boolean {
     return this.s.close.run(c).changes === 1;
   }
 

@@ -1,10 +1,9 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { resolve } from "node:path";
+import { type ChildProcess, spawnSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
+import { MAIN, spawnApp } from "../helpers/app-process.js";
 import { tempDatabase } from "../helpers/cli.js";
 import { FakeSlack } from "../helpers/fake-slack.js";
 
-const MAIN = resolve(import.meta.dirname, "../../dist/src/main.js");
 const children: ChildProcess[] = [];
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -30,17 +29,7 @@ describe("npm start", () => {
     cleanups.push(() => fake.stop());
     const { db, cleanup } = tempDatabase();
     cleanups.push(cleanup);
-    const child = spawn(process.execPath, [MAIN], {
-      env: {
-        PATH: process.env.PATH,
-        PORT: "0",
-        SLACK_BOT_TOKEN: "xoxb-1",
-        SLACK_SIGNING_SECRET: "secret",
-        SLACK_API_URL: fake.apiUrl,
-        DATABASE_URL: db,
-        LOG_LEVEL: "info",
-      },
-    });
+    const child = spawnApp({ SLACK_API_URL: fake.apiUrl, DATABASE_URL: db, LOG_LEVEL: "info" });
     children.push(child);
     let log = "";
     const port = await new Promise<number>((done, fail) => {

@@ -1,12 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { resolve } from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
+import { spawnApp } from "../helpers/app-process.js";
 import { json, rolecall, tempDatabase } from "../helpers/cli.js";
 import { FakeSlack } from "../helpers/fake-slack.js";
 import { eventually, freePort, TestSmtp } from "../helpers/smtp.js";
 import { openCore, seedTeam } from "../helpers/team.js";
 
-const MAIN = resolve(import.meta.dirname, "../../dist/src/main.js");
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -28,21 +27,16 @@ describe("a restart loses no mail", () => {
     seed.close();
 
     const start = (): ChildProcess => {
-      const child = spawn(process.execPath, [MAIN], {
-        env: {
-          PATH: process.env.PATH,
-          PORT: "0",
-          SLACK_BOT_TOKEN: "xoxb-1",
-          SLACK_SIGNING_SECRET: "secret",
+      const child = spawnApp(
+        {
           SLACK_API_URL: fake.apiUrl,
           DATABASE_URL: db,
           SMTP_URL: smtp.url,
           MAIL_RETRY_SECONDS: "0.05",
           MAIL_LEASE_SECONDS: "1",
-          LOG_LEVEL: "warn",
         },
-        stdio: "ignore",
-      });
+        "ignore",
+      );
       cleanups.push(() => child.kill("SIGKILL"));
       return child;
     };

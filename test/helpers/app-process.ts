@@ -1,0 +1,24 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { resolve } from "node:path";
+
+export const MAIN = resolve(import.meta.dirname, "../../dist/src/main.js");
+
+/**
+ * `npm start` as a real process in HTTP mode against a fake Slack, with a clean environment.
+ * Pass "ignore" when nobody reads its output, so a full pipe can never stall it.
+ */
+export const spawnApp = (
+  env: { SLACK_API_URL: string; DATABASE_URL: string } & Record<string, string>,
+  output: "pipe" | "ignore" = "pipe",
+): ChildProcess =>
+  spawn(process.execPath, [MAIN], {
+    stdio: ["ignore", output, output],
+    env: {
+      PATH: process.env.PATH,
+      PORT: "0",
+      SLACK_BOT_TOKEN: "xoxb-1",
+      SLACK_SIGNING_SECRET: "secret",
+      LOG_LEVEL: "warn",
+      ...env,
+    },
+  });
