@@ -267,7 +267,7 @@ const mailVerb = async (
       });
       const report = await worker.sendDue();
       print(
-        `Sent ${report.sent}, to retry ${report.retried}, failed ${report.failed} (via ${transport.describe}).`,
+        `Sent ${report.sent}, to retry ${report.retried}, failed ${report.failed}, skipped ${report.skipped} (via ${transport.describe}).`,
         report,
       );
       return report.failed > 0 ? 1 : 0;

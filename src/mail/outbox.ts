@@ -26,4 +26,6 @@ export interface OutboxStore {
   markMailRetry(id: string, nextAttemptAt: Date, error: string): void;
   markMailFailed(id: string, error: string): void;
   listMail(): OutboxRow[];
+  /** Whether an invite can still be accepted (not used, revoked, replaced or expired). */
+  invitePending(inviteId: string, now: Date): boolean;
 }

@@ -27,6 +27,8 @@ export interface SendReport {
   sent: number;
   retried: number;
   failed: number;
+  /** Invite mails whose link died before they went out (accepted, revoked, resent): not sent. */
+  skipped: number;
 }
 
 const messageIdDomain = (from: string): string =>
@@ -56,7 +58,7 @@ export class OutboxWorker {
 
   /** Sends everything due now, batch after batch, and reports what happened. */
   async sendDue(): Promise<SendReport> {
-    const report: SendReport = { sent: 0, retried: 0, failed: 0 };
+    const report: SendReport = { sent: 0, retried: 0, failed: 0, skipped: 0 };
     for (;;) {
       const batch = this.o.store.claimDueMail(this.o.clock.now(), this.o.leaseMs, 20);
       if (batch.length === 0) return report;
@@ -69,7 +71,7 @@ export class OutboxWorker {
       this.running ??= this.sendDue()
         .catch((error) => {
           this.o.logger.error("Mail worker failed:", error);
-          return { sent: 0, retried: 0, failed: 0 };
+          return { sent: 0, retried: 0, failed: 0, skipped: 0 };
         })
         .finally(() => {
           this.running = null;
@@ -87,6 +89,14 @@ export class OutboxWorker {
   }
 
   private async sendOne(row: OutboxRow): Promise<keyof SendReport> {
+    if (row.mail.kind === "invite" && !this.o.store.invitePending(row.mail.inviteId, this.o.clock.now())) {
+      // Never mail a dead link: a newer invite, the acceptance or the revocation came first.
+      this.o.store.markMailFailed(
+        row.id,
+        "Not sent: the invite was accepted, revoked or replaced before it went out.",
+      );
+      return "skipped";
+    }
     const rendered = renderMail(row.mail, this.o.baseUrl);
     try {
       await this.o.transport.send({

@@ -238,6 +238,8 @@ export class SqliteStore implements StorePort, OutboxStore {
       ),
       mailFailed: p(`UPDATE outbox SET status = 'failed', last_error = ?,
         payload_json = json_remove(payload_json, '$.token') WHERE id = ?`),
+      invitePending: p(`SELECT 1 FROM invites WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL
+        AND expires_at > ?`).pluck(),
       allMail: p("SELECT * FROM outbox ORDER BY created_at, rowid"),
       insertMail:
         p(`INSERT INTO outbox (id, account_id, kind, recipient, payload_json, next_attempt_at, created_at,
@@ -502,6 +504,10 @@ export class SqliteStore implements StorePort, OutboxStore {
 
   markMailFailed(id: string, error: string): void {
     this.s.mailFailed.run(error.slice(0, 500), id);
+  }
+
+  invitePending(inviteId: string, now: Date): boolean {
+    return this.s.invitePending.get(inviteId, now.toISOString()) === 1;
   }
 
   listMail(): OutboxRow[] {

@@ -216,6 +216,21 @@ describe("links that no longer work", () => {
     expect((await fetch(second, { method: "POST" })).status).toBe(200);
   });
 
+  it("a mail still queued when its link dies is never sent: only the newest link goes out", async () => {
+    const { smtp, h, local } = await setup({ smtpUp: false });
+    await h.slash("owner", "add queued@acme.test");
+    await h.slash("owner", "resend queued@acme.test");
+    await h.slash("owner", "add accepted@acme.test");
+    expect(rolecall(h.db, ["activate", "accepted@acme.test"]).code).toBe(0);
+    await smtp.start();
+    await eventually(() => smtp.to("queued@acme.test").length >= 1, "the newest invite");
+    await new Promise((r) => setTimeout(r, 500)); // time for a stale one to (wrongly) arrive
+    expect(smtp.to("queued@acme.test")).toHaveLength(1);
+    expect(smtp.to("accepted@acme.test")).toHaveLength(0);
+    const link = local(await inviteOf(smtp, "queued@acme.test"));
+    expect((await fetch(link, { method: "POST" })).status).toBe(200);
+  });
+
   it("guessing tokens from one address is rate-limited", async () => {
     const { h } = await setup({ limit: 3 });
     for (let i = 0; i < 3; i++)
