@@ -254,20 +254,18 @@ export class AccessCore {
 
   // ── reads ───────────────────────────────────────────────────────────────
 
+  /** Served from the versioned cache: no transaction needed when nothing is read from disk. */
   whoami(ctx: ActorContext): WhoAmI {
-    return this.store.read(() => {
-      const actor = requireActiveActor({ actor: this.findActor(ctx) });
-      const account = this.cache.memo(`account:${ctx.accountId}`, () => this.requireAccount(ctx.accountId));
-      const matrix = this.cache.matrix(ctx.accountId);
-      return {
-        email: actor.email,
-        name: actor.name,
-        role: actor.role,
-        status: actor.status,
-        permissions: permissionsOf(matrix, actor.role),
-        account: { name: account.name, slackTeamId: account.slackTeamId },
-      };
-    });
+    const actor = requireActiveActor({ actor: this.findActor(ctx) });
+    const account = this.cache.memo(`account:${ctx.accountId}`, () => this.requireAccount(ctx.accountId));
+    return {
+      email: actor.email,
+      name: actor.name,
+      role: actor.role,
+      status: actor.status,
+      permissions: permissionsOf(this.cache.matrix(ctx.accountId), actor.role),
+      account: { name: account.name, slackTeamId: account.slackTeamId },
+    };
   }
 
   listMembers(ctx: ActorContext, filter: MemberFilter = {}, page?: Page): MemberList {
