@@ -51,3 +51,28 @@ describe("configuration (PRODUCT §9)", () => {
     expect(slackMode(loadConfig({ SLACK_APP_TOKEN: "xapp-1" })).missing.join()).toContain("SLACK_BOT_TOKEN");
   });
 });
+
+describe("the Slack app's transport", () => {
+  it("with SLACK_APP_TOKEN builds a Socket Mode app with no HTTP events handler; otherwise mounts /slack/events", async () => {
+    const { createSlackApp } = await import("../src/slack/app.js");
+    const { openCore } = await import("./helpers/team.js");
+    const { createLogger } = await import("../src/log.js");
+    const wired = openCore();
+    const logger = createLogger("silent");
+    const socket = createSlackApp(
+      loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1", LOG_LEVEL: "silent" }),
+      wired.core,
+      logger,
+    );
+    expect(socket.mode).toBe("socket");
+    expect(socket.eventsListener).toBeNull();
+    const http = createSlackApp(
+      loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s", LOG_LEVEL: "silent" }),
+      wired.core,
+      logger,
+    );
+    expect(http.mode).toBe("http");
+    expect(typeof http.eventsListener).toBe("function");
+    wired.close();
+  });
+});
