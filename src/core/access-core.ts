@@ -40,7 +40,9 @@ import {
   type AuditSource,
   type DecisionState,
   describeRef,
+  type InviteState,
   inviteState,
+  inviteTokenState,
   type Member,
   type MemberRef,
   type MemberView,
@@ -95,7 +97,7 @@ export interface PermissionsView {
 export type InvitePreview =
   | { state: "unknown" }
   | {
-      state: "pending" | "expired" | "used" | "revoked";
+      state: InviteState;
       accountId: string;
       accountName: string;
       email: string;
@@ -475,15 +477,7 @@ export class AccessCore {
     const account = this.store.getAccount(member.accountId);
     const inviter = member.invitedBy ? this.store.getMember(member.invitedBy) : null;
     const current = this.store.findMember(member.accountId, { email: member.email });
-    const now = this.clock.now();
-    const state: InvitePreview["state"] =
-      invite.usedAt || (current?.id === member.id && member.status === "active")
-        ? "used"
-        : invite.revokedAt || member.status === "removed" || current?.id !== member.id
-          ? "revoked"
-          : new Date(invite.expiresAt) <= now
-            ? "expired"
-            : "pending";
+    const state = inviteTokenState(invite, current, this.clock.now());
     return {
       state,
       accountId: member.accountId,

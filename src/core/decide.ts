@@ -1,7 +1,7 @@
 import type { AuditDraft, Change, Decision, MailDraft, MemberPatch } from "./decision.js";
 import { nothingToDo } from "./decision.js";
 import { CoreError } from "./errors.js";
-import type { DecisionState, Invite, Member } from "./model.js";
+import { type DecisionState, type Invite, inviteTokenState, type Member } from "./model.js";
 import { diffMatrix, PERMISSIONS, type PermissionKey, permissionsOf } from "./permissions.js";
 import {
   requireActiveActor,
@@ -383,28 +383,27 @@ export const decideSetApprovalsChannel = (
   };
 };
 
+/** An invited member becomes active and their invite is used up: by accepting, or by the operator. */
+const activation = (
+  member: Member,
+  action: "member.activated" | "invite.accepted",
+): Decision<ChangeResult> => ({
+  changes: [
+    { kind: "updateMember", memberId: member.id, patch: { status: "active" } },
+    { kind: "closeInvites", memberId: member.id, how: "used" },
+  ],
+  audit: [{ action, target: member.email, before: { status: "invited" }, after: { status: "active" } }],
+  mails: [],
+  result: { ok: true, changed: true, action, email: member.email, role: member.role },
+});
+
 /** Operator verb: make an invited member active without the mail round trip. */
 export const decideActivate = (state: DecisionState, named: string): Decision<ChangeResult> => {
   const target = requireTarget(state, named);
   if (target.status !== "invited") {
     throw new CoreError("INVALID_INPUT", `${target.email} is already active.`);
   }
-  return {
-    changes: [
-      { kind: "updateMember", memberId: target.id, patch: { status: "active" } },
-      { kind: "closeInvites", memberId: target.id, how: "used" },
-    ],
-    audit: [
-      {
-        action: "member.activated",
-        target: target.email,
-        before: { status: "invited" },
-        after: { status: "active" },
-      },
-    ],
-    mails: [],
-    result: { ok: true, changed: true, action: "member.activated", email: target.email, role: target.role },
-  };
+  return activation(target, "member.activated");
 };
 
 /**
@@ -446,44 +445,21 @@ export const decideLinkSlackUser = (
 
 /** PRODUCT §4: accepting an invite makes the member active; the token works once, until it expires. */
 export const decideAcceptInvite = (state: DecisionState, invite: Invite | null): Decision<ChangeResult> => {
+  if (!invite) throw new CoreError("INVITE_INVALID", "This invite link is not valid.");
   const member = state.target;
-  if (
-    !invite ||
-    !member ||
-    member.id !== invite.memberId ||
-    member.status === "removed" ||
-    invite.revokedAt
-  ) {
-    throw new CoreError(
-      "INVITE_INVALID",
-      invite ? "This invite was revoked or replaced by a newer one." : "This invite link is not valid.",
-    );
+  switch (inviteTokenState(invite, member, state.now)) {
+    case "revoked":
+      throw new CoreError("INVITE_INVALID", "This invite was revoked or replaced by a newer one.");
+    case "accepted":
+      throw new CoreError("INVITE_USED", "This invite has already been accepted.");
+    case "expired":
+      throw new CoreError(
+        "INVITE_EXPIRED",
+        "This invite has expired. Ask whoever invited you to send a new one.",
+      );
   }
-  if (invite.usedAt || member.status !== "invited") {
-    throw new CoreError("INVITE_USED", "This invite has already been accepted.");
-  }
-  if (new Date(invite.expiresAt) <= state.now) {
-    throw new CoreError(
-      "INVITE_EXPIRED",
-      "This invite has expired. Ask whoever invited you to send a new one.",
-    );
-  }
-  return {
-    changes: [
-      { kind: "updateMember", memberId: member.id, patch: { status: "active" } },
-      { kind: "closeInvites", memberId: member.id, how: "used" },
-    ],
-    audit: [
-      {
-        action: "invite.accepted",
-        target: member.email,
-        before: { status: "invited" },
-        after: { status: "active" },
-      },
-    ],
-    mails: [],
-    result: { ok: true, changed: true, action: "invite.accepted", email: member.email, role: member.role },
-  };
+  if (!member) throw new CoreError("INVITE_INVALID", "This invite link is not valid.");
+  return activation(member, "invite.accepted");
 };
 
 /** §8: members holding `api_key` (or the operator) rotate the key; the old one dies now or after a grace period. */

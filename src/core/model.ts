@@ -55,6 +55,20 @@ export const inviteState = (invite: Invite, now: Date): InviteState => {
   return new Date(invite.expiresAt) <= now ? "expired" : "pending";
 };
 
+/**
+ * What an invite token allows now — the one rule the invite page and the acceptance both follow.
+ * `current` is the team's member with the invite's email today (a newer invite or a removal
+ * leaves the token's member behind).
+ */
+export const inviteTokenState = (invite: Invite, current: Member | null, now: Date): InviteState => {
+  if (invite.usedAt) return "accepted";
+  if (invite.revokedAt || !current || current.id !== invite.memberId || current.status === "removed") {
+    return "revoked";
+  }
+  if (current.status !== "invited") return "accepted";
+  return inviteState(invite, now);
+};
+
 /** A member as lists and exports show them. */
 export interface MemberView {
   email: string;

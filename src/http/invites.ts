@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "@slack/bolt";
-import type { AccessCore } from "../core/access-core.js";
+import type { AccessCore, InvitePreview } from "../core/access-core.js";
 import { CoreError } from "../core/errors.js";
 import { acceptedPage, invitePage, problemPage } from "./pages.js";
 import type { RateLimiter } from "./rate-limit.js";
@@ -22,13 +22,15 @@ export interface InviteRouteDeps {
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-const GONE: Record<string, { title: string; message: string }> = {
+type GoneState = Exclude<InvitePreview["state"], "pending">;
+
+const GONE: Record<GoneState, { title: string; message: string }> = {
   unknown: {
     title: "Invite not found",
     message: "This invite link is not valid. It may have been mistyped.",
   },
   expired: { title: "Invite expired", message: "This invite has expired." },
-  used: {
+  accepted: {
     title: "Invite already used",
     message: "This invite has already been accepted. Each link works once.",
   },
@@ -70,10 +72,9 @@ export const handleInvite = (
     );
     return;
   }
-  const gone = (state: string, status = 410) => {
+  const gone = (state: GoneState) => {
     deps.limiter.hit(address);
-    const words = GONE[state] ?? GONE.unknown;
-    send(res, status, problemPage(words?.title ?? "", words?.message ?? ""));
+    send(res, 410, problemPage(GONE[state].title, GONE[state].message));
   };
   if (!TOKEN.test(token)) {
     deps.limiter.hit(address);
@@ -115,6 +116,7 @@ export const handleInvite = (
   } catch (error) {
     // Refused (expired, used, revoked, unknown): the page says which, from the state as it is now.
     if (!(error instanceof CoreError && error.code.startsWith("INVITE_"))) throw error;
-    gone(deps.core.inviteByToken(token).state);
+    const now = deps.core.inviteByToken(token).state;
+    gone(now === "pending" ? "unknown" : now);
   }
 };
