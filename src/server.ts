@@ -55,7 +55,7 @@ export const startRolecall = async (
       logger,
       limiter: options.inviteLimiter ?? new RateLimiter(30, 10 * 60_000),
       onAccepted: (accepted) => {
-        if (slack) void announceAcceptedInvite(slack.app.client, wired.core, logger, accepted);
+        if (slack) void announceAcceptedInvite(slack.clients, wired.core, logger, accepted);
       },
     },
   });

@@ -79,7 +79,8 @@ export const renderText = (result: CommandResult): string => {
       }`;
     case "request_filed":
       return [
-        `Request ${result.request.id} was sent to the Owners: ${result.request.summary}`,
+        `Request ${result.request.id} was filed: ${result.request.summary}`,
+        "The Owners see it in Slack as soon as the Rolecall app posts it, and here with: requests",
         `What it does: ${result.request.effect}`,
         `It expires ${humanDate(result.request.expiresAt)}. Withdraw it with: cancel ${result.request.id}`,
       ].join("\n");

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { App, type Authorize, HTTPReceiver, type Logger } from "@slack/bolt";
+import { App, HTTPReceiver, type Logger } from "@slack/bolt";
 import type { Config } from "../config.js";
 import type { AccessCore } from "../core/access-core.js";
 import { SlackActors } from "./actor.js";
+import { type SlackClients, singleWorkspaceClients, webClientOptions } from "./clients.js";
 import { registerActions } from "./listeners/actions.js";
 import type { SlackDeps } from "./listeners/deps.js";
 import { registerHome } from "./listeners/home.js";
@@ -17,6 +18,8 @@ export type SlackMode = "http" | "socket";
 export interface SlackApp {
   app: App;
   mode: SlackMode;
+  /** The Web API client for an account, with its token: for work outside a request. */
+  clients: SlackClients;
   /** HTTP mode: the handler for POST /slack/events, mounted on Rolecall's own server. */
   eventsListener: ((req: IncomingMessage, res: ServerResponse) => void) | null;
   /** Expire, post and announce change requests now (the app also does it every few seconds). */
@@ -40,22 +43,15 @@ export const slackMode = (config: Config): { mode: SlackMode | null; missing: st
 };
 
 /**
- * The real Bolt app. Authorization is answered from the configured bot token without waiting for
- * `auth.test`, so a slow or failing Slack API never delays an acknowledgement; the bot's identity is
- * looked up once in the background, for the logs.
+ * The real Bolt app. Every Web API call, in a handler or in background work, gets its client from
+ * one resolver (`SlackClients`), so each carries the bot token of the account it is for.
  */
 export const createSlackApp = (config: Config, core: AccessCore, logger: Logger): SlackApp => {
   const { mode, missing } = slackMode(config);
   if (!mode || missing.length > 0) throw new Error(`Slack is not configured: ${missing.join("; ")}`);
-  const botToken = config.SLACK_BOT_TOKEN ?? "";
-  const identity: { botId?: string; botUserId?: string } = {};
-  const authorize: Authorize<boolean> = async () => ({ botToken, ...identity });
-  const clientOptions = {
-    slackApiUrl: config.SLACK_API_URL,
-    timeout: 10_000,
-    // A few quick retries on errors and 429s (honouring Retry-After), never minutes of them.
-    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
-  };
+  const clientOptions = webClientOptions(config.SLACK_API_URL, logger);
+  const clients = singleWorkspaceClients(config.SLACK_BOT_TOKEN ?? "", clientOptions, logger);
+  const { authorize } = clients;
   let receiver: HTTPReceiver | null = null;
   let app: App;
   if (mode === "socket") {
@@ -77,11 +73,17 @@ export const createSlackApp = (config: Config, core: AccessCore, logger: Logger)
     // No conversation store: Rolecall keeps no per-conversation state, and it costs every request.
     app = new App({ receiver, authorize, clientOptions, logger, convoStore: false });
   }
-  const sync = new RequestsSync(core, app.client, logger);
+  const sync = new RequestsSync(core, clients, logger);
   const syncNow = () => {
     sync.run().catch((e) => logger.warn("Request sync failed:", e));
   };
-  const deps: SlackDeps = { core, actors: new SlackActors(core, logger), logger, requestsChanged: syncNow };
+  const deps: SlackDeps = {
+    core,
+    actors: new SlackActors(core, logger),
+    logger,
+    requestsChanged: syncNow,
+    deliverRequest: (request) => sync.deliver(request),
+  };
   const router = new SlackRouter();
   registerTeamCommand(app, deps);
   registerHome(app, deps);
@@ -95,25 +97,14 @@ export const createSlackApp = (config: Config, core: AccessCore, logger: Logger)
     logger.error("Slack listener error:", error);
   });
 
-  const lookUpIdentity = () =>
-    app.client.auth
-      .test({ token: botToken })
-      .then((r) => {
-        identity.botId = r.bot_id;
-        identity.botUserId = r.user_id;
-        logger.info(`Connected to Slack as ${r.user ?? "?"} in ${r.team ?? "?"}`);
-      })
-      .catch((e) =>
-        logger.warn("auth.test failed; check SLACK_BOT_TOKEN:", e instanceof Error ? e.message : e),
-      );
-
   return {
     app,
     mode,
+    clients,
     eventsListener: receiver ? receiver.requestListener : null,
     syncRequests: () => sync.run(),
     start: async () => {
-      void lookUpIdentity();
+      void clients.start();
       // Expiry, and decisions made from the CLI, reach Slack on this beat.
       timer = setInterval(syncNow, REQUEST_SYNC_MS);
       timer.unref();

@@ -2,6 +2,7 @@ import { COMMANDS, runCommand } from "../../commands/index.js";
 import { parseCommandInput } from "../../commands/lib/command.js";
 import type { AccessCore, ActorContext } from "../core/access-core.js";
 import { CoreError } from "../core/errors.js";
+import type { ChangeRequest } from "../core/model.js";
 import type { SlackMessage, View } from "./blocks/kit.js";
 import { removeConfirmation, resultMessage, rotateConfirmation } from "./blocks/messages.js";
 import { addMemberModal, editMemberModal, type ModalMetadata } from "./blocks/modals.js";
@@ -9,7 +10,11 @@ import { addMemberModal, editMemberModal, type ModalMetadata } from "./blocks/mo
 /** Members per page of `/team list` in Slack: well inside 50 blocks a message. */
 export const LIST_PAGE_SIZE = 20;
 
-export type Outcome = { type: "message"; message: SlackMessage } | { type: "modal"; view: View };
+export type Outcome =
+  | { type: "message"; message: SlackMessage }
+  | { type: "modal"; view: View }
+  /** A change request was filed: the adapter posts it to the Owners, then tells the requester. */
+  | { type: "filed"; request: ChangeRequest };
 
 const removeCommand = COMMANDS.find((c) => c.name === "remove");
 
@@ -41,6 +46,7 @@ export const dispatch = (
     return { type: "message", message: rotateConfirmation() };
   }
   const result = runCommand({ core, actor, pageSize: LIST_PAGE_SIZE }, words);
+  if (result.type === "request_filed") return { type: "filed", request: result.request };
   if (result.type !== "form") return { type: "message", message: resultMessage(result) };
   if (result.form === "add") {
     return { type: "modal", view: addMemberModal(core.prepareMemberForm(actor).assignableRoles, meta) };

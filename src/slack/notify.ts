@@ -1,17 +1,19 @@
-import type { Logger, webApi } from "@slack/bolt";
+import type { Logger } from "@slack/bolt";
 import type { AccessCore } from "../core/access-core.js";
 import { CoreError } from "../core/errors.js";
 import { ROLE_LABEL, type Role } from "../core/roles.js";
 import type { AcceptedInvite } from "../http/invites.js";
+import type { SlackClients } from "./clients.js";
 import { esc } from "./escape.js";
 
 /** After an invite is accepted: link the new member's Slack user by email, and tell the inviter. */
 export const announceAcceptedInvite = async (
-  client: webApi.WebClient,
+  clients: SlackClients,
   core: AccessCore,
   logger: Logger,
   accepted: AcceptedInvite,
 ): Promise<void> => {
+  const client = await clients.forAccount(accepted.accountId);
   try {
     const found = await client.users.lookupByEmail({ email: accepted.email });
     if (found.user?.id) core.linkSlackUser(accepted.accountId, accepted.email, found.user.id);

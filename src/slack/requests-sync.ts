@@ -1,7 +1,8 @@
-import type { Logger, webApi } from "@slack/bolt";
+import type { Logger } from "@slack/bolt";
 import type { AccessCore } from "../core/access-core.js";
 import type { ChangeRequest, RequestPost } from "../core/model.js";
 import { requestOutcome, requestPost } from "./blocks/requests.js";
+import type { SlackClients } from "./clients.js";
 
 /**
  * Brings Slack in line with the requests table, whichever door a change came through (Slack, the
@@ -14,7 +15,7 @@ export class RequestsSync {
 
   constructor(
     private readonly core: AccessCore,
-    private readonly client: webApi.WebClient,
+    private readonly clients: SlackClients,
     private readonly logger: Logger,
   ) {}
 
@@ -24,6 +25,17 @@ export class RequestsSync {
       this.running = null;
     });
     return this.running;
+  }
+
+  /**
+   * Posts a just-filed request now, and says whether it reached at least one Owner. A run already
+   * under way may have started before the request existed, so a fresh run follows it.
+   */
+  async deliver(request: ChangeRequest): Promise<boolean> {
+    await this.running?.catch(() => {});
+    await this.run().catch((e) => this.fail("post", request, e));
+    const now = this.core.requests.requests.getRequest(request.accountId, request.id);
+    return (now?.posts.length ?? 0) > 0;
   }
 
   private async once(): Promise<void> {
@@ -36,6 +48,7 @@ export class RequestsSync {
     }
   }
 
+  /** Posts to every place; the copies that landed are kept even when another failed (no duplicates later). */
   private async post(request: ChangeRequest): Promise<void> {
     const account = this.core.store.getAccount(request.accountId);
     const channels = account?.approvalsChannel
@@ -43,22 +56,35 @@ export class RequestsSync {
       : this.core.requests.ownersInSlack(request.accountId).map((o) => o.slackUserId ?? "");
     if (channels.length === 0)
       this.logger.warn(`Request ${request.id}: no approvals channel and no owner linked to Slack`);
+    const client = await this.clients.forAccount(request.accountId);
     const posts: RequestPost[] = [];
+    let failure: unknown = null;
     for (const channel of channels) {
-      const sent = await this.client.chat.postMessage({ channel, ...requestPost(request) });
-      if (sent.channel && sent.ts) posts.push({ channel: sent.channel, ts: sent.ts });
+      try {
+        const sent = await client.chat.postMessage({ channel, ...requestPost(request) });
+        if (sent.channel && sent.ts) posts.push({ channel: sent.channel, ts: sent.ts });
+      } catch (error) {
+        failure = error;
+      }
     }
+    if (failure && posts.length === 0) throw failure;
+    if (failure)
+      this.logger.warn(
+        `Request ${request.id}: one copy could not be posted:`,
+        failure instanceof Error ? failure.message : failure,
+      );
     this.core.requests.requests.markPosted(request.accountId, request.id, posts);
   }
 
   private async announce(request: ChangeRequest): Promise<void> {
     const outcome = requestOutcome(request);
+    const client = await this.clients.forAccount(request.accountId);
     for (const post of request.posts) {
-      await this.client.chat.postMessage({ channel: post.channel, thread_ts: post.ts, text: outcome });
-      await this.client.chat.update({ channel: post.channel, ts: post.ts, ...requestPost(request) });
+      await client.chat.update({ channel: post.channel, ts: post.ts, ...requestPost(request) });
+      await client.chat.postMessage({ channel: post.channel, thread_ts: post.ts, text: outcome });
     }
     if (request.requesterSlackUserId && request.status !== "cancelled") {
-      await this.client.chat.postMessage({ channel: request.requesterSlackUserId, text: outcome });
+      await client.chat.postMessage({ channel: request.requesterSlackUserId, text: outcome });
     }
     this.core.requests.requests.markAnnounced(request.accountId, request.id);
   }

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
+import { BOT_TOKEN } from "./fake-slack.js";
 
 export const MAIN = resolve(import.meta.dirname, "../../dist/src/main.js");
 
@@ -16,7 +17,7 @@ export const spawnApp = (
     env: {
       PATH: process.env.PATH,
       PORT: "0",
-      SLACK_BOT_TOKEN: "xoxb-1",
+      SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_SIGNING_SECRET: "secret",
       LOG_LEVEL: "warn",
       ...env,

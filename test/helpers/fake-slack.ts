@@ -1,11 +1,20 @@
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { blockProblems, viewProblems } from "./block-kit-limits.js";
 
 export interface RecordedCall {
   method: string;
   args: Record<string, unknown>;
+  /** The token the call carried (Authorization header or `token` argument), if any. */
+  token?: string;
   /** Set once the fake has sent its answer. */
   answered: boolean;
+  /** What the fake answered: ok, and Slack's error code when not. */
+  ok?: boolean;
+  error?: string;
+  /** Failures a test asked for (behaviours, expectFailure) are not reported by the after-each check. */
+  expected?: boolean;
 }
 
 export interface RecordedResponse {
@@ -20,6 +29,17 @@ export interface Behaviour {
   retryAfterSeconds?: number;
   hold?: Promise<void>;
 }
+
+/** A workspace's people: Slack user id → email (absent when Slack would not share it). */
+export interface FakeUser {
+  email?: string;
+}
+
+/** The bot token of the test workspace, unless a test names another. */
+export const BOT_TOKEN = "xoxb-test-token";
+
+/** Slack's trigger ids are good for three seconds and one use. */
+export const TRIGGER_TTL_MS = 3_000;
 
 const readBody = (req: IncomingMessage): Promise<string> =>
   new Promise((resolve, reject) => {
@@ -47,21 +67,68 @@ const parseArgs = (raw: string, contentType: string | undefined): Record<string,
   return args;
 };
 
-/** A loopback stand-in for Slack's Web API and response_url endpoints, recording every call. */
+type Answer = Record<string, unknown> & { ok: boolean; error?: string };
+const fail = (error: string, extra: Record<string, unknown> = {}): Answer => ({ ok: false, error, ...extra });
+
+/** Every fake started in this test file, for the shared after-each check (test/helpers/setup.ts). */
+export const liveFakes = new Set<FakeSlack>();
+
+/**
+ * A loopback stand-in for Slack's Web API and response_url endpoints, as strict as Slack where a
+ * kind fake would hide bugs: every call needs the workspace's bot token; channels, users, message
+ * timestamps and trigger ids must exist; Block Kit limits are enforced. Every call is recorded with
+ * its answer, and a test fails when a call it did not expect to fail answered `ok: false`.
+ */
 export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   readonly responses: RecordedResponse[] = [];
-  readonly users = new Map<string, { email?: string }>();
+  readonly users = new Map<string, FakeUser>();
   readonly behaviours = new Map<string, Behaviour>();
+  /** Public and private channels the bot can post in. */
+  readonly channels = new Set<string>(["C0GENERAL", "C0APPROVE"]);
+  /** Bot tokens of the workspaces this Slack knows: token → team id. */
+  readonly tokens = new Map<string, string>();
+  /** Messages posted, by channel, by ts: what chat.update and thread replies refer to. */
+  readonly messages = new Map<string, Map<string, Record<string, unknown>>>();
+  private readonly triggers = new Map<string, { issuedAt: number; used: boolean }>();
+  private readonly expectedFailures: { method: string; error?: string }[] = [];
+  private checked = 0;
   private server: Server | null = null;
+  private clock = 0;
   port = 0;
+
+  constructor(botToken = BOT_TOKEN, teamId = "T0ACME") {
+    this.tokens.set(botToken, teamId);
+  }
 
   get apiUrl(): string {
     return `http://127.0.0.1:${this.port}/api/`;
   }
 
+  /** The origin Slack's response_url values live on (hooks.slack.com for the real Slack). */
+  get hooksUrl(): string {
+    return `http://127.0.0.1:${this.port}/`;
+  }
+
   responseUrl(id: string): string {
     return `http://127.0.0.1:${this.port}/respond/${id}`;
+  }
+
+  /** A trigger id as Slack hands one out with an interaction: valid for 3 seconds, once. */
+  triggerId(issuedAt = Date.now()): string {
+    const id = `${Math.floor(issuedAt / 1000)}.${randomBytes(6).toString("hex")}`;
+    this.triggers.set(id, { issuedAt, used: false });
+    return id;
+  }
+
+  /** The DM channel Slack opens between the bot and a user. */
+  dmOf(userId: string): string {
+    return `D${userId.slice(1)}`;
+  }
+
+  /** Lets the next failure of `method` (with `error`, if given) pass the after-each check. */
+  expectFailure(method: string, error?: string): void {
+    this.expectedFailures.push(error === undefined ? { method } : { method, error });
   }
 
   async start(): Promise<void> {
@@ -69,19 +136,18 @@ export class FakeSlack {
       const raw = await readBody(req);
       const path = new URL(req.url ?? "/", "http://x").pathname;
       const respond = /^\/respond\/(.+)$/.exec(path);
-      if (respond?.[1]) {
-        this.responses.push({ id: respond[1], body: JSON.parse(raw || "{}") as Record<string, unknown> });
-        res.writeHead(200, { "content-type": "text/plain" });
-        res.end("ok");
-        return;
-      }
+      if (respond?.[1]) return this.respondUrl(respond[1], raw, res);
       const method = path.replace(/^\/api\//, "");
       const args = parseArgs(raw, req.headers["content-type"]);
-      const call: RecordedCall = { method, args, answered: false };
+      const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ""))?.[1];
+      const token = bearer ?? (typeof args.token === "string" ? args.token : undefined);
+      const call: RecordedCall = { method, args, answered: false, ...(token ? { token } : {}) };
       this.calls.push(call);
       res.on("finish", () => {
         call.answered = true;
       });
+      // Slack checks a call when it arrives, however long its answer then takes.
+      const receivedAt = Date.now();
       const behaviour = this.behaviours.get(method);
       if (behaviour?.hold) await behaviour.hold;
       if (behaviour?.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
@@ -89,50 +155,189 @@ export class FakeSlack {
         const headers: Record<string, string> = { "content-type": "application/json" };
         if (behaviour.retryAfterSeconds !== undefined)
           headers["retry-after"] = String(behaviour.retryAfterSeconds);
+        const error = behaviour.status === 429 ? "ratelimited" : "internal_error";
+        Object.assign(call, { ok: false, error, expected: true });
         res.writeHead(behaviour.status, headers);
-        res.end(
-          JSON.stringify({ ok: false, error: behaviour.status === 429 ? "ratelimited" : "internal_error" }),
-        );
+        res.end(JSON.stringify({ ok: false, error }));
         return;
       }
+      const answer = this.answer(method, args, token, receivedAt);
+      call.ok = answer.ok;
+      if (!answer.ok) {
+        call.error = answer.error;
+        call.expected = this.consumeExpectation(method, answer.error);
+      }
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify(this.answer(method, args)));
+      res.end(JSON.stringify(answer));
     });
     this.server = server;
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
     this.port = (server.address() as AddressInfo).port;
+    liveFakes.add(this);
   }
 
-  private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+  /** response_url: Slack takes a message (blocks within a message's limits) and answers 200 "ok". */
+  private respondUrl(id: string, raw: string, res: import("node:http").ServerResponse): void {
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(raw || "{}") as Record<string, unknown>;
+    } catch {
+      body = {};
+    }
+    const problems = blockProblems("message", body.blocks);
+    const call: RecordedCall = {
+      method: "response_url",
+      args: body,
+      answered: true,
+      ok: problems.length === 0,
+    };
+    this.calls.push(call);
+    if (problems.length > 0) {
+      call.error = `invalid_blocks: ${problems.join("; ")}`;
+      call.expected = this.consumeExpectation("response_url", "invalid_blocks");
+      res.writeHead(400, { "content-type": "text/plain" });
+      res.end("invalid_blocks");
+      return;
+    }
+    this.responses.push({ id, body });
+    res.writeHead(200, { "content-type": "text/plain" });
+    res.end("ok");
+  }
+
+  private consumeExpectation(method: string, error: string | undefined): boolean {
+    const i = this.expectedFailures.findIndex(
+      (e) => e.method === method && (e.error === undefined || error?.startsWith(e.error)),
+    );
+    if (i < 0) return false;
+    this.expectedFailures.splice(i, 1);
+    return true;
+  }
+
+  /** A user id, or a channel the bot may post in (a public/private channel, or an opened DM). */
+  private resolveChannel(channel: unknown): string | null {
+    const id = String(channel ?? "");
+    if (this.channels.has(id)) return id;
+    if (/^[UW]/.test(id) && this.users.has(id)) return this.dmOf(id);
+    if (/^D/.test(id) && [...this.users.keys()].some((u) => this.dmOf(u) === id)) return id;
+    return null;
+  }
+
+  private nextTs(): string {
+    this.clock = Math.max(this.clock + 1, Date.now() * 1000);
+    return `${Math.floor(this.clock / 1e6)}.${String(this.clock % 1e6).padStart(6, "0")}`;
+  }
+
+  private messageProblems(args: Record<string, unknown>): Answer | null {
+    const problems = blockProblems("message", args.blocks);
+    if (problems.length > 0) return fail("invalid_blocks", { response_metadata: { messages: problems } });
+    const text = typeof args.text === "string" ? args.text : "";
+    if (!text && !Array.isArray(args.blocks)) return fail("no_text");
+    if (text.length > 40_000) return fail("msg_too_long");
+    return null;
+  }
+
+  private answer(
+    method: string,
+    args: Record<string, unknown>,
+    token: string | undefined,
+    receivedAt: number,
+  ): Answer {
+    if (!token) return fail("not_authed");
+    if (!this.tokens.has(token)) return fail("invalid_auth");
     switch (method) {
       case "auth.test":
-        return { ok: true, user_id: "UBOT", bot_id: "BBOT", user: "rolecall", team: "Acme" };
+        return {
+          ok: true,
+          user_id: "UBOT",
+          bot_id: "BBOT",
+          user: "rolecall",
+          team: "Acme",
+          team_id: this.tokens.get(token),
+        };
       case "users.info": {
         const id = String(args.user);
         const user = this.users.get(id);
         return user
           ? { ok: true, user: { id, profile: user.email ? { email: user.email } : {} } }
-          : { ok: false, error: "user_not_found" };
+          : fail("user_not_found");
       }
       case "users.lookupByEmail": {
         const found = [...this.users].find(([, u]) => u.email === args.email);
         return found
           ? { ok: true, user: { id: found[0], profile: { email: args.email } } }
-          : { ok: false, error: "users_not_found" };
+          : fail("users_not_found");
       }
-      case "views.open":
-      case "views.publish":
-      case "views.update":
-        return { ok: true, view: { id: "V123", ...(args.view as object) } };
+      case "conversations.open": {
+        const ids = String(args.users ?? "").split(",");
+        if (ids.length !== 1 || !this.users.has(ids[0] ?? "")) return fail("user_not_found");
+        return { ok: true, channel: { id: this.dmOf(ids[0] ?? "") } };
+      }
       case "chat.postMessage":
-        return { ok: true, channel: args.channel, ts: `${Date.now() / 1000}` };
+        return this.postMessage(args);
+      case "chat.update":
+        return this.update(args);
+      case "views.open":
+        return this.viewsOpen(args, receivedAt);
+      case "views.publish": {
+        if (!this.users.has(String(args.user_id))) return fail("user_not_found");
+        const problems = viewProblems(args.view);
+        if (problems.length > 0)
+          return fail("invalid_arguments", { response_metadata: { messages: problems } });
+        return { ok: true, view: { id: `V${randomBytes(4).toString("hex")}`, ...(args.view as object) } };
+      }
+      case "views.update":
+        return { ok: true, view: { id: String(args.view_id ?? "V123"), ...(args.view as object) } };
       default:
-        return { ok: true };
+        return fail("unknown_method");
     }
+  }
+
+  private postMessage(args: Record<string, unknown>): Answer {
+    const channel = this.resolveChannel(args.channel);
+    if (!channel) return fail("channel_not_found");
+    const problem = this.messageProblems(args);
+    if (problem) return problem;
+    const posted = this.messages.get(channel) ?? new Map<string, Record<string, unknown>>();
+    this.messages.set(channel, posted);
+    if (args.thread_ts !== undefined && !posted.has(String(args.thread_ts))) return fail("thread_not_found");
+    const ts = this.nextTs();
+    posted.set(ts, args);
+    return { ok: true, channel, ts, message: { ...args, ts } };
+  }
+
+  private update(args: Record<string, unknown>): Answer {
+    const channel = String(args.channel ?? "");
+    // chat.update needs the conversation id itself; a user id is not one.
+    if (!this.channels.has(channel) && !/^D/.test(channel)) return fail("channel_not_found");
+    const posted = this.messages.get(channel);
+    const ts = String(args.ts ?? "");
+    if (!posted?.has(ts)) return fail("message_not_found");
+    const problem = this.messageProblems(args);
+    if (problem) return problem;
+    posted.set(ts, args);
+    return { ok: true, channel, ts, text: args.text };
+  }
+
+  private viewsOpen(args: Record<string, unknown>, receivedAt: number): Answer {
+    const trigger = this.triggers.get(String(args.trigger_id ?? ""));
+    if (!trigger) return fail("invalid_trigger_id");
+    if (receivedAt - trigger.issuedAt > TRIGGER_TTL_MS) return fail("expired_trigger_id");
+    if (trigger.used) return fail("exchanged_trigger_id");
+    const problems = viewProblems(args.view);
+    if (problems.length > 0) return fail("invalid_arguments", { response_metadata: { messages: problems } });
+    trigger.used = true;
+    return { ok: true, view: { id: `V${randomBytes(4).toString("hex")}`, ...(args.view as object) } };
   }
 
   callsTo(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Calls answered `ok: false` that no test asked for, since the last check. */
+  takeUnexpectedFailures(): RecordedCall[] {
+    const fresh = this.calls.slice(this.checked);
+    this.checked = this.calls.length;
+    return fresh.filter((c) => c.ok === false && !c.expected);
   }
 
   /** Waits (bounded) until `find` returns something. */

@@ -29,6 +29,9 @@ export const PEOPLE = {
   stranger: { id: "U0STRANGER", email: "stranger@elsewhere.test" },
 } as const;
 export type Person = keyof typeof PEOPLE;
+/** One of the test workspace's people, or any other Slack user id the fake knows. */
+export type SlackUserRef = Person | `U${string}`;
+const userIdOf = (who: SlackUserRef): string => (who in PEOPLE ? PEOPLE[who as Person].id : who);
 
 export interface SlashReply {
   http: HttpReply;
@@ -45,8 +48,8 @@ export interface Harness {
   db: string;
   accountId: string;
   as(person: Person): ActorContext;
-  slash(person: Person, text: string): Promise<SlashReply>;
-  interact(person: Person, payload: Record<string, unknown>): Promise<HttpReply>;
+  slash(person: SlackUserRef, text: string, options?: { triggerId?: string }): Promise<SlashReply>;
+  interact(person: SlackUserRef, payload: Record<string, unknown>): Promise<HttpReply>;
   event(body: Record<string, unknown>): Promise<HttpReply>;
   responseTo(id: string): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
@@ -107,12 +110,16 @@ export const startHarness = async (
   const responseTo = (id: string) =>
     fake.waitFor(() => fake.responses.find((r) => r.id === id)?.body, `a reply on response_url ${id}`);
 
-  const slash = async (person: Person, text: string): Promise<SlashReply> => {
+  const slash = async (
+    person: SlackUserRef,
+    text: string,
+    options: { triggerId?: string } = {},
+  ): Promise<SlashReply> => {
     const responseId = randomUUID();
-    const triggerId = `trigger-${randomUUID()}`;
+    const triggerId = options.triggerId ?? fake.triggerId();
     const body = slashCommandBody({
       text,
-      userId: PEOPLE[person].id,
+      userId: userIdOf(person),
       teamId: TEAM_ID,
       responseUrl: fake.responseUrl(responseId),
       triggerId,
@@ -140,7 +147,7 @@ export const startHarness = async (
         base,
         interactiveBody({
           team: { id: TEAM_ID, domain: "acme" },
-          user: { id: PEOPLE[person].id, team_id: TEAM_ID },
+          user: { id: userIdOf(person), team_id: TEAM_ID },
           api_app_id: "A0ROLECALL",
           token: "deprecated",
           ...payload,

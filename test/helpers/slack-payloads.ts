@@ -68,7 +68,7 @@ export const blockAction = (
 ) => ({
   payload: {
     type: "block_actions",
-    trigger_id: `trigger-${randomUUID()}`,
+    trigger_id: fake.triggerId(),
     response_url: fake.responseUrl(responseId),
     container: { type: "message", message_ts: "1.0", channel_id: "C0GENERAL", is_ephemeral: true },
     channel: { id: "C0GENERAL", name: "general" },

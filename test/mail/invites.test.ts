@@ -45,6 +45,7 @@ const members = (h: Harness) =>
 describe("an invite, from /team add to an active member", () => {
   it("arrives over real SMTP, reads well, and its link joins the team", async () => {
     const { smtp, h, local } = await setup();
+    h.fake.users.set("U0NEW", { email: "new@acme.test" });
     await h.slash("owner", "add new@acme.test admin Nina New");
     await eventually(() => smtp.to("new@acme.test").length === 1, "the invite mail");
     const mail = smtp.to("new@acme.test")[0];
@@ -83,13 +84,19 @@ describe("an invite, from /team add to an active member", () => {
     const audit = json<{ action: string; target: string }[]>(rolecall(h.db, ["audit", "--format", "json"]));
     expect(audit.at(-1)).toMatchObject({ action: "invite.accepted", target: "new@acme.test" });
 
-    // Slack: the new member is looked up by email, and the inviter hears about it.
-    await h.fake.waitFor(() => h.fake.callsTo("chat.postMessage")[0], "the DM to the inviter");
-    expect(h.fake.callsTo("users.lookupByEmail")[0]?.args.email).toBe("new@acme.test");
-    expect(h.fake.callsTo("chat.postMessage")[0]?.args).toMatchObject({
-      channel: "U0OWNER",
-      text: "new@acme.test accepted your invite and joined as Admin.",
+    // Slack: the new member is looked up by email and linked, and the inviter hears about it.
+    const dm = await h.fake.waitFor(() => h.fake.callsTo("chat.postMessage")[0], "the DM to the inviter");
+    const lookup = h.fake.callsTo("users.lookupByEmail")[0];
+    expect(lookup).toMatchObject({ ok: true, token: "xoxb-test-token", args: { email: "new@acme.test" } });
+    expect(dm).toMatchObject({
+      ok: true,
+      token: "xoxb-test-token",
+      args: { channel: "U0OWNER", text: "new@acme.test accepted your invite and joined as Admin." },
     });
+    // Linked: their first /team needs no users.info.
+    const infos = h.fake.callsTo("users.info").length;
+    expect(messageText((await h.slash("U0NEW", "whoami")).message)).toContain("You are *Admin*");
+    expect(h.fake.callsTo("users.info")).toHaveLength(infos);
   });
 
   it("the token is stored only as a hash, wiped from the outbox once sent, and never logged", async () => {
@@ -100,6 +107,7 @@ describe("an invite, from /team add to an active member", () => {
     const link = TestSmtp.inviteLink(smtp.to("secret@acme.test")[0] ?? ({} as never));
     const token = link.split("/").at(-1) ?? "";
     await fetch(local(link));
+    h.fake.expectFailure("users.lookupByEmail", "users_not_found"); // they are not in this Slack workspace
     await fetch(local(link), { method: "POST" });
     const Database = (await import("better-sqlite3")).default;
     const raw = new Database(h.db, { readonly: true });
@@ -187,6 +195,7 @@ describe("links that no longer work", () => {
     const used = local(await inviteOf(smtp, "used@acme.test"));
     const gone = local(await inviteOf(smtp, "gone@acme.test"));
 
+    h.fake.expectFailure("users.lookupByEmail", "users_not_found"); // they are not in this Slack workspace
     expect((await fetch(used, { method: "POST" })).status).toBe(200);
     await h.slash("owner", "revoke gone@acme.test");
     const before = rolecall(h.db, ["audit", "--format", "json"]).stdout;
@@ -213,6 +222,7 @@ describe("links that no longer work", () => {
     expect(smtp.to("again@acme.test")[1]?.subject).toBe("Your new invite to Acme");
     await expectGone(first, "GET", 410, "revoked");
     await expectGone(first, "POST", 410, "revoked");
+    h.fake.expectFailure("users.lookupByEmail", "users_not_found"); // they are not in this Slack workspace
     expect((await fetch(second, { method: "POST" })).status).toBe(200);
   });
 
@@ -228,6 +238,7 @@ describe("links that no longer work", () => {
     expect(smtp.to("queued@acme.test")).toHaveLength(1);
     expect(smtp.to("accepted@acme.test")).toHaveLength(0);
     const link = local(await inviteOf(smtp, "queued@acme.test"));
+    h.fake.expectFailure("users.lookupByEmail", "users_not_found"); // they are not in this Slack workspace
     expect((await fetch(link, { method: "POST" })).status).toBe(200);
   });
 

@@ -233,24 +233,102 @@ describe("rejecting, expiring, cancelling", () => {
 });
 
 describe("without an approvals channel", () => {
-  it("each owner linked to Slack gets a DM, and every copy is updated when one decides", async () => {
+  /** A click on a button of a message the app posted (a DM here), as Slack sends it. */
+  const clickIn = async (
+    person: Person,
+    post: { channel: string; ts: string },
+    action: string,
+    value: string,
+  ) => {
+    const b = blockAction(h.fake, { action_id: action, value });
+    const payload = {
+      ...b.payload,
+      container: { type: "message", message_ts: post.ts, channel_id: post.channel, is_ephemeral: false },
+      channel: { id: post.channel, name: "directmessage" },
+      message: { ts: post.ts, text: "" },
+    };
+    expect((await h.interact(person, payload)).status).toBe(200);
+    return b;
+  };
+  const landed = (id: string) =>
+    h.fake
+      .callsTo("chat.postMessage")
+      .filter((c) => c.ok && !c.args.thread_ts && messageText(c.args).includes(`Change request ${id}`));
+
+  it("each active linked Owner gets the request by DM; one approves in theirs; every copy, thread and the requester follow", async () => {
     await start({ channel: false });
     await reply("owner2", "whoami"); // links the second owner
     const id = await file("admin", "role tm@acme.test admin", 2);
-    expect(
-      postsOf(id)
-        .map((p) => p.args.channel)
-        .sort(),
-    ).toEqual(["U0OWNER", "U0OWNER2"]);
-    await click("owner2", IDS.actions.requestApprove, id);
+    const dms = landed(id);
+    expect(dms.map((c) => c.args.channel).sort()).toEqual(["U0OWNER", "U0OWNER2"]);
+    for (const dm of dms) expect(dm.token).toBe("xoxb-test-token"); // background posts carry the bot token
+    const owner2Dm = h.fake.messages.get(h.fake.dmOf("U0OWNER2"));
+    const post = { channel: h.fake.dmOf("U0OWNER2"), ts: [...(owner2Dm?.keys() ?? [])][0] ?? "" };
+
+    await clickIn("owner2", post, IDS.actions.requestApprove, id);
     await settle();
-    expect(
-      h.fake
-        .callsTo("chat.update")
-        .map((c) => c.args.channel)
-        .sort(),
-    ).toEqual(["U0OWNER", "U0OWNER2"]);
     expect(members().find((m) => m.email === "tm@acme.test")?.role).toBe("admin");
+    const updates = h.fake.callsTo("chat.update");
+    expect(updates.map((c) => c.args.channel).sort()).toEqual([
+      h.fake.dmOf("U0OWNER"),
+      h.fake.dmOf("U0OWNER2"),
+    ]);
+    for (const update of updates) {
+      expect(update).toMatchObject({ ok: true, token: "xoxb-test-token" });
+      expect(messageText(update.args)).not.toContain(IDS.actions.requestApprove);
+      expect(messageText(update.args)).toContain("Approved by owner2@acme.test");
+    }
+    const threads = h.fake.callsTo("chat.postMessage").filter((c) => c.args.thread_ts);
+    expect(threads.map((c) => c.args.channel).sort()).toEqual([
+      h.fake.dmOf("U0OWNER"),
+      h.fake.dmOf("U0OWNER2"),
+    ]);
+    for (const thread of threads) {
+      expect(thread).toMatchObject({ ok: true, token: "xoxb-test-token" });
+      expect(String(thread.args.text)).toContain("Approved by owner2@acme.test — applied");
+    }
+    const toRequester = h.fake
+      .callsTo("chat.postMessage")
+      .find((c) => c.args.channel === "U0ADMIN" && String(c.args.text).includes(id));
+    expect(toRequester).toMatchObject({ ok: true, token: "xoxb-test-token" });
+    expect(String(toRequester?.args.text)).toContain("applied");
+  });
+
+  it("two Owners approving at once, each in their own DM: applied once, the other told it was already decided", async () => {
+    await start({ channel: false });
+    await reply("owner2", "whoami");
+    const id = await file("admin", "perms grant teammate team_settings", 2);
+    const postIn = (user: string) => {
+      const channel = h.fake.dmOf(user);
+      return { channel, ts: [...(h.fake.messages.get(channel)?.keys() ?? [])][0] ?? "" };
+    };
+    const [a, b] = await Promise.all([
+      clickIn("owner", postIn("U0OWNER"), IDS.actions.requestApprove, id),
+      clickIn("owner2", postIn("U0OWNER2"), IDS.actions.requestApprove, id),
+    ]);
+    // The winner's change is applied (its confirmation is the updated post); the other is told.
+    const answer = await h.fake.waitFor(
+      () => h.fake.responses.find((r) => r.id === a.responseId || r.id === b.responseId),
+      "the second owner's answer",
+    );
+    expect(messageText(answer.body)).toContain("`REQUEST_CLOSED`");
+    expect(messageText(answer.body)).toMatch(/already approved by owner2?@acme\.test/);
+    await settle();
+    expect(h.fake.responses.filter((r) => r.id === a.responseId || r.id === b.responseId)).toHaveLength(1);
+    expect(audit().filter((e) => e.action === "permission.granted")).toHaveLength(1);
+    expect(h.fake.callsTo("chat.update").filter((c) => c.ok)).toHaveLength(2);
+  });
+
+  it('the requester hears "sent to the Owners" only once a DM has landed', async () => {
+    await start({ channel: false });
+    h.fake.behaviours.set("chat.postMessage", { status: 500 });
+    const down = await h.slash("admin", "request role tm@acme.test admin");
+    const filed = messageText(await h.responseTo(down.responseId));
+    expect(filed).toContain("was filed; the Owners will see it when Slack answers");
+    expect(filed).not.toContain("was sent to the Owners");
+    h.fake.behaviours.delete("chat.postMessage");
+    const up = await h.slash("admin", "request role tm@acme.test owner");
+    expect(messageText(await h.responseTo(up.responseId))).toContain("was sent to the Owners");
   });
 });
 

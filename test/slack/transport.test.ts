@@ -98,6 +98,14 @@ describe("a slow or failing Slack Web API never costs the acknowledgement", () =
     );
   });
 
+  it("a trigger_id older than Slack's 3 seconds: the user is told to try again, nothing crashes", async () => {
+    h.fake.expectFailure("views.open", "expired_trigger_id");
+    const r = await h.slash("owner", "add", { triggerId: h.fake.triggerId(Date.now() - 4_000) });
+    expect(r.http.status).toBe(200);
+    expect(messageText(await h.responseTo(r.responseId))).toContain("Slack took too long to open the form");
+    expect(h.fake.callsTo("views.open")[0]).toMatchObject({ ok: false, error: "expired_trigger_id" });
+  });
+
   it("views.open failing with 500: the user is told, nothing crashes", async () => {
     h.fake.behaviours.set("views.open", { status: 500 });
     const r = await h.slash("owner", "add");
@@ -187,6 +195,20 @@ describe("App Home", () => {
     const view = await home("U0TEAM");
     expect(view).toContain("Team — 5 members");
     expect(view).not.toContain("rolecall_open_permissions");
+  });
+
+  it("an owner of a big team with many pending requests: the Home tab stays within Slack's 100 blocks", async () => {
+    const seed = (await import("../helpers/team.js")).openCore(h.db);
+    for (let i = 0; i < 80; i++) seed.core.addMember(h.as("owner"), { email: `big${i}@acme.test` });
+    for (let i = 0; i < 30; i++)
+      seed.core.requests.file(h.as("admin"), {
+        words: ["add", `ask${i}@acme.test`],
+        summary: `add ask${i}`,
+        effect: "",
+      });
+    seed.close();
+    await home("U0OWNER");
+    expect(h.fake.callsTo("views.publish").at(-1)).toMatchObject({ ok: true });
   });
 
   it("a stranger is told they are not on the team", async () => {

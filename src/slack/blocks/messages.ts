@@ -213,7 +213,7 @@ export const resultMessage = (result: CommandResult): SlackMessage => {
       };
     }
     case "request_filed":
-      return requestFiledMessage(result.request);
+      return requestFiledMessage(result.request, false);
     case "requests":
       return requestListMessage(result.toDecide, result.filed);
     case "request_approved":

@@ -38,14 +38,21 @@ export const requestPost = (r: ChangeRequest): SlackMessage => {
 export const requestOutcome = (r: ChangeRequest): string =>
   `Request ${r.id} (\`${esc(r.summary)}\`): ${esc(requestStatusLine(r))}`;
 
-export const requestFiledMessage = (r: ChangeRequest): SlackMessage => ({
-  text: `Request ${r.id} was sent to the Owners.`,
-  blocks: [
-    section(`:outbox_tray: Your request *${r.id}* was sent to the Owners: \`${esc(r.summary)}\``),
-    context(`${esc(r.effect)} Expires ${humanDate(r.expiresAt)}.`),
-    { type: "actions", elements: [button("Cancel request", IDS.actions.requestCancel, r.id)] },
-  ],
-});
+/**
+ * What the requester sees once they file: "sent" only when a post or DM has landed with an Owner;
+ * until then it is filed, and the Owners see it as soon as Slack answers.
+ */
+export const requestFiledMessage = (r: ChangeRequest, delivered: boolean): SlackMessage => {
+  const where = delivered ? "was sent to the Owners" : "was filed; the Owners will see it when Slack answers";
+  return {
+    text: `Request ${r.id} ${where}.`,
+    blocks: [
+      section(`:outbox_tray: Your request *${r.id}* ${where}: \`${esc(r.summary)}\``),
+      context(`${esc(r.effect)} Expires ${humanDate(r.expiresAt)}.`),
+      { type: "actions", elements: [button("Cancel request", IDS.actions.requestCancel, r.id)] },
+    ],
+  };
+};
 
 export const requestListMessage = (toDecide: ChangeRequest[], filed: ChangeRequest[]): SlackMessage => {
   const line = (r: ChangeRequest) => `*${r.id}* ${who(r)}: \`${esc(r.summary)}\` — ${esc(r.effect)}`;

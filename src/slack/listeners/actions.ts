@@ -5,6 +5,7 @@ import { ROLES } from "../../core/roles.js";
 import type { SlackMessage } from "../blocks/kit.js";
 import { errorMessage, resultMessage, rotateConfirmation } from "../blocks/messages.js";
 import { addMemberModal, messageModal, permissionsModal } from "../blocks/modals.js";
+import { openView } from "../clients.js";
 import { LIST_PAGE_SIZE } from "../dispatch.js";
 import { IDS } from "../ids.js";
 import { logIfUnexpected, type SlackDeps, type SlackRegistry } from "./deps.js";
@@ -35,7 +36,7 @@ export const registerActions = (app: SlackRegistry, { core, actors, logger }: Sl
       const reply = async (message: SlackMessage, replace = true) => {
         if (body.response_url)
           await respond({ response_type: "ephemeral", replace_original: replace, ...message });
-        else await client.views.open({ trigger_id: body.trigger_id, view: messageModal(message) });
+        else await openView(client, body.trigger_id, messageModal(message));
       };
       try {
         const value =
@@ -70,19 +71,13 @@ export const registerActions = (app: SlackRegistry, { core, actors, logger }: Sl
       await reply(resultMessage({ type: "perms", view }), false);
       return;
     }
-    await client.views.open({
-      trigger_id: body.trigger_id,
-      view: permissionsModal(
-        view.matrix,
-        view.editableRoles,
-        body.response_url ? { responseUrl: body.response_url } : {},
-      ),
-    });
+    const meta = body.response_url ? { responseUrl: body.response_url } : {};
+    await openView(client, body.trigger_id, permissionsModal(view.matrix, view.editableRoles, meta));
   });
 
   handle(IDS.actions.openAdd, async ({ body, client, actor }) => {
     const form = core.prepareMemberForm(actor);
-    await client.views.open({ trigger_id: body.trigger_id, view: addMemberModal(form.assignableRoles, {}) });
+    await openView(client, body.trigger_id, addMemberModal(form.assignableRoles, {}));
   });
 
   handle(IDS.actions.confirmRemove, async ({ value, actor, reply }) => {

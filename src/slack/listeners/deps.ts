@@ -1,6 +1,7 @@
 import type { App, Logger } from "@slack/bolt";
 import type { AccessCore } from "../../core/access-core.js";
 import { CoreError } from "../../core/errors.js";
+import type { ChangeRequest } from "../../core/model.js";
 import type { SlackActors } from "../actor.js";
 import { SlackUnavailableError } from "../actor.js";
 
@@ -10,6 +11,8 @@ export interface SlackDeps {
   logger: Logger;
   /** Tell Slack about filed or decided requests now (posts, threads, DMs), without waiting for the timer. */
   requestsChanged: () => void;
+  /** Posts a just-filed request now; true once a post or DM has landed with at least one Owner. */
+  deliverRequest: (request: ChangeRequest) => Promise<boolean>;
 }
 
 /** Refusals are expected; anything else is logged with where it happened. */

@@ -4,6 +4,8 @@ import { runCommand } from "../../../commands/index.js";
 import { CoreError } from "../../core/errors.js";
 import { errorMessage, resultMessage } from "../blocks/messages.js";
 import { rejectRequestModal } from "../blocks/modals.js";
+import { requestFiledMessage } from "../blocks/requests.js";
+import { openView } from "../clients.js";
 import { IDS } from "../ids.js";
 import { logIfUnexpected, type SlackDeps, type SlackRegistry } from "./deps.js";
 
@@ -16,7 +18,7 @@ const askedWords = z.array(z.string().max(500)).min(1).max(40);
  */
 export const registerRequestActions = (
   app: SlackRegistry,
-  { core, actors, logger, requestsChanged }: SlackDeps,
+  { core, actors, logger, requestsChanged, deliverRequest }: SlackDeps,
 ): void => {
   const handle = (
     actionId: string,
@@ -51,7 +53,7 @@ export const registerRequestActions = (
 
   handle(IDS.actions.requestReject, async ({ body, value, actor, client }) => {
     core.requests.assertMayDecide(actor, value);
-    await client.views.open({ trigger_id: body.trigger_id, view: rejectRequestModal(value) });
+    await openView(client, body.trigger_id, rejectRequestModal(value));
   });
 
   handle(IDS.actions.requestCancel, async ({ value, actor, say }) => {
@@ -63,8 +65,9 @@ export const registerRequestActions = (
     const parsed = askedWords.safeParse(JSON.parse(value));
     if (!parsed.success)
       throw new CoreError("INVALID_INPUT", "That request could not be read; type it with /team request.");
-    await say(resultMessage(runCommand({ core, actor }, ["request", ...parsed.data])), true);
-    requestsChanged();
+    const filed = runCommand({ core, actor }, ["request", ...parsed.data]);
+    if (filed.type !== "request_filed") return say(resultMessage(filed), true);
+    await say(requestFiledMessage(filed.request, await deliverRequest(filed.request)), true);
   });
 };
 

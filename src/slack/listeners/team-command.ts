@@ -3,6 +3,8 @@ import { helpResult } from "../../../commands/index.js";
 import { tokenize } from "../../../commands/lib/tokens.js";
 import type { SlackMessage } from "../blocks/kit.js";
 import { errorMessage, resultMessage } from "../blocks/messages.js";
+import { requestFiledMessage } from "../blocks/requests.js";
+import { openView } from "../clients.js";
 import { dispatch } from "../dispatch.js";
 import { IDS } from "../ids.js";
 import { logIfUnexpected, type SlackDeps } from "./deps.js";
@@ -12,7 +14,7 @@ import { logIfUnexpected, type SlackDeps } from "./deps.js";
  * rides on the acknowledgement itself. Otherwise — and before any Web API call — it acknowledges
  * first and replies through the response_url, so a slow Slack never costs the 3-second deadline.
  */
-export const registerTeamCommand = (app: App, { core, actors, logger, requestsChanged }: SlackDeps): void => {
+export const registerTeamCommand = (app: App, { core, actors, logger, deliverRequest }: SlackDeps): void => {
   app.command(IDS.command, async ({ command, ack, respond, client }) => {
     let acked = false;
     const ackFirst = async () => {
@@ -50,11 +52,15 @@ export const registerTeamCommand = (app: App, { core, actors, logger, requestsCh
       const outcome = dispatch(core, actor, words, { responseUrl: command.response_url });
       if (outcome.type === "message") {
         await send(outcome.message);
-        if (words[0]?.toLowerCase() === "request") requestsChanged();
+        return;
+      }
+      if (outcome.type === "filed") {
+        await ackFirst();
+        await send(requestFiledMessage(outcome.request, await deliverRequest(outcome.request)));
         return;
       }
       await ackFirst();
-      await client.views.open({ trigger_id: command.trigger_id, view: outcome.view });
+      await openView(client, command.trigger_id, outcome.view);
     } catch (error) {
       logIfUnexpected(logger, "/team", error);
       await send(errorMessage(error, words)).catch((e) => logger.warn("could not reply to /team:", e));

@@ -1,0 +1,75 @@
+import { type Authorize, type Logger, webApi } from "@slack/bolt";
+import { SlackUnavailableError } from "./actor.js";
+
+/** The Web API client options every Rolecall client shares. */
+export const webClientOptions = (slackApiUrl: string, logger: Logger): webApi.WebClientOptions => ({
+  slackApiUrl,
+  logger,
+  timeout: 10_000,
+  // A few quick retries on errors and 429s (honouring Retry-After), never minutes of them.
+  retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
+});
+
+/**
+ * The one place that knows which bot token speaks for which account. Bolt's `authorize` asks it for
+ * requests (so a handler's `client` carries the token), and background work — request posts, thread
+ * replies, DMs after an invite is accepted — asks `forAccount`. Nothing calls Slack with a bare client.
+ */
+export interface SlackClients {
+  authorize: Authorize<boolean>;
+  forAccount(accountId: string): Promise<webApi.WebClient>;
+  /** Looks the bot up once (auth.test), for the logs and Bolt's self-event filtering. */
+  start(): Promise<void>;
+}
+
+/** Single-workspace mode: one configured bot token (`SLACK_BOT_TOKEN`) serves the one workspace. */
+export const singleWorkspaceClients = (
+  botToken: string,
+  options: webApi.WebClientOptions,
+  logger: Logger,
+): SlackClients => {
+  const client = new webApi.WebClient(botToken, options);
+  const identity: { botId?: string; botUserId?: string } = {};
+  return {
+    // Answered without waiting for auth.test, so a slow or failing Slack never delays an ack.
+    authorize: async () => ({ botToken, ...identity }),
+    forAccount: async () => client,
+    start: () =>
+      client.auth
+        .test()
+        .then((r) => {
+          identity.botId = r.bot_id;
+          identity.botUserId = r.user_id;
+          logger.info(`Connected to Slack as ${r.user ?? "?"} in ${r.team ?? "?"}`);
+        })
+        .catch((e) =>
+          logger.warn("auth.test failed; check SLACK_BOT_TOKEN:", e instanceof Error ? e.message : e),
+        ),
+  };
+};
+
+const TRIGGER_ERRORS = new Set(["expired_trigger_id", "exchanged_trigger_id", "invalid_trigger_id"]);
+
+/** Slack's error code of a failed Web API call (`not_authed`, `channel_not_found`, …), if it was one. */
+export const slackErrorCode = (error: unknown): string | undefined =>
+  (error as { data?: { error?: unknown } } | null)?.data?.error?.toString();
+
+/**
+ * Opens a modal. A trigger id lives three seconds: when Slack (or we) took longer, the person is told
+ * to try again instead of getting a generic failure.
+ */
+export const openView = async (
+  client: webApi.WebClient,
+  triggerId: string,
+  view: webApi.ViewsOpenArguments["view"],
+): Promise<void> => {
+  try {
+    await client.views.open({ trigger_id: triggerId, view });
+  } catch (error) {
+    if (TRIGGER_ERRORS.has(slackErrorCode(error) ?? ""))
+      throw new SlackUnavailableError(
+        "Slack took too long to open the form, so nothing was changed. Please try again.",
+      );
+    throw error;
+  }
+};
