@@ -16,7 +16,7 @@ export const describeChange = (change: ChangeResult, fmt: Formatter = plainForma
   const detail = fmt.text(change.detail ?? "");
   switch (change.action) {
     case "member.added":
-      return `Invited ${who} as ${role}. The invite is queued for email.`;
+      return `Invited ${who} as ${role}${change.name ? `, named ${fmt.text(change.name)}` : ""}. The invite is queued for email.`;
     case "member.edited":
       return `Updated ${who}.`;
     case "member.role_changed":

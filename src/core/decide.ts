@@ -26,6 +26,8 @@ export interface ChangeResult {
   changed: boolean;
   action: string;
   email?: string;
+  /** The member's full name, where a confirmation shows it (an invite). */
+  name?: string | null;
   role?: Role;
   detail?: string;
 }
@@ -123,7 +125,14 @@ export const decideAddMember = (
       { action: "invite.sent", target: member.email, before: null, after: { expiresAt: fresh.expiresAt } },
     ],
     mails: [inviteMail(state, member, fresh, actor, false)],
-    result: { ok: true, changed: true, action: "member.added", email: member.email, role: member.role },
+    result: {
+      ok: true,
+      changed: true,
+      action: "member.added",
+      email: member.email,
+      name: member.name,
+      role: member.role,
+    },
   };
 };
 

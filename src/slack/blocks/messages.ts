@@ -7,7 +7,7 @@ import { PERMISSION_KEYS, PERMISSIONS, type PermissionKey } from "../../core/per
 import { ROLE_LABEL, ROLES, type Role } from "../../core/roles.js";
 import { humanDate } from "../../html.js";
 import { SlackUnavailableError } from "../actor.js";
-import { esc } from "../escape.js";
+import { code, entities, esc } from "../escape.js";
 import { IDS } from "../ids.js";
 import {
   type Block,
@@ -119,8 +119,8 @@ const listMessage = (result: Extract<CommandResult, { type: "list" }>): SlackMes
 };
 
 export const auditEntryLine = (e: AuditEntry): string => {
-  const change = (v: unknown) => (v === null || v === undefined ? "–" : esc(JSON.stringify(v)));
-  return `\`${e.at.slice(0, 16).replace("T", " ")}\` *${esc(e.action)}* ${esc(e.target)} by ${esc(e.actor)} (${e.source}) ${change(e.before)} → ${change(e.after)}`;
+  const change = (v: unknown) => (v === null || v === undefined ? "–" : code(JSON.stringify(v)));
+  return `\`${e.at.slice(0, 16).replace("T", " ")}\` *${code(e.action)}* ${code(e.target)} by ${esc(e.actor)} (${e.source}) ${change(e.before)} → ${change(e.after)}`;
 };
 
 const auditMessage = (entries: AuditEntry[]): SlackMessage => {
@@ -140,7 +140,7 @@ const auditMessage = (entries: AuditEntry[]): SlackMessage => {
 export const resultMessage = (result: CommandResult): SlackMessage => {
   switch (result.type) {
     case "help": {
-      const lines = result.commands.map((c) => `\`/team ${c.usage}\`\n${c.summary}`);
+      const lines = result.commands.map((c) => `${code(`/team ${c.usage}`)}\n${entities(c.summary)}`);
       return {
         text: "Rolecall commands",
         blocks: [header("/team commands"), ...linesToSections(lines, 40).blocks],
@@ -149,7 +149,7 @@ export const resultMessage = (result: CommandResult): SlackMessage => {
     case "whoami": {
       const w = result.whoami;
       return {
-        text: `You are ${ROLE_LABEL[w.role]} on ${w.account.name}.`,
+        text: `You are ${ROLE_LABEL[w.role]} on ${esc(w.account.name)}.`,
         blocks: [
           section(`You are *${ROLE_LABEL[w.role]}* on *${esc(w.account.name)}* (${esc(w.email)}).`),
           section(`*Your permissions*\n${permissionLines(w.permissions)}`),
@@ -281,10 +281,10 @@ export const errorMessage = (error: unknown, words: readonly string[] = []): Sla
         elements: [button("Ask an Owner", IDS.actions.requestAsk, value, "primary")],
       });
     }
-    return { text: error.message, blocks };
+    return { text: esc(error.message), blocks };
   }
   if (error instanceof SlackUnavailableError) {
-    return { text: error.message, blocks: [section(`:hourglass: ${esc(error.message)}`)] };
+    return { text: esc(error.message), blocks: [section(`:hourglass: ${esc(error.message)}`)] };
   }
   return {
     text: "Something went wrong on our side; nothing was changed.",
@@ -293,7 +293,7 @@ export const errorMessage = (error: unknown, words: readonly string[] = []): Sla
 };
 
 export const removeConfirmation = (memberToken: string, named: string): SlackMessage => ({
-  text: `Remove ${named}?`,
+  text: `Remove ${esc(named)}?`,
   blocks: [
     section(
       `Remove *${esc(named)}* from the team? They lose access at once; the audit trail keeps their history.`,

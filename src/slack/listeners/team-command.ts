@@ -1,6 +1,6 @@
 import type { App, RespondArguments } from "@slack/bolt";
 import { helpResult } from "../../../commands/index.js";
-import { tokenize } from "../../../commands/lib/tokens.js";
+import { slackCommandWords } from "../../../commands/lib/tokens.js";
 import type { SlackMessage } from "../blocks/kit.js";
 import { errorMessage, resultMessage } from "../blocks/messages.js";
 import { dispatch } from "../dispatch.js";
@@ -30,7 +30,7 @@ export const registerTeamCommand = (app: App, { core, actors, logger, requestsCh
     };
     let words: string[] = [];
     try {
-      words = tokenize(command.text);
+      words = slackCommandWords(command.text);
       // Usage is for everyone, members or not.
       if (words.length === 0 || words[0]?.toLowerCase() === "help") {
         await send(resultMessage(helpResult()));
