@@ -314,4 +314,36 @@ describe("listing, App Home and the CLI", () => {
         .error.code,
     ).toBe("INVALID_INPUT");
   });
+
+  it("request ids are taken in any letter case, from the CLI and from Slack; nothing ends as INTERNAL", async () => {
+    await start();
+    const cli = (email: string, ...words: string[]) => rolecall(h.db, ["--as", email, ...words, "--json"]);
+    const fileFromCli = (...change: string[]) =>
+      json<{ request: { id: string } }>(cli("admin@acme.test", "request", ...change)).request.id;
+
+    const approved = fileFromCli("role", "tm@acme.test", "admin");
+    expect(json(cli("owner@acme.test", "approve", approved.toLowerCase()))).toMatchObject({
+      applied: true,
+      request: { id: approved, status: "approved" },
+    });
+    const rejected = fileFromCli("resend", "invited@acme.test");
+    expect(json(cli("owner@acme.test", "reject", ` ${rejected.toLowerCase()}`, "No"))).toMatchObject({
+      request: { id: rejected, status: "rejected" },
+    });
+    const cancelled = fileFromCli("revoke", "invited@acme.test");
+    expect(json(cli("admin@acme.test", "cancel", cancelled.toLowerCase()))).toMatchObject({
+      request: { id: cancelled, status: "cancelled" },
+    });
+    const trail = audit().filter((e) => e.target.startsWith("request:"));
+    expect(trail.map((e) => e.target)).not.toContainEqual(expect.stringMatching(/^request:R.*[a-z]/));
+
+    const fromSlack = await file("admin", "role tm@acme.test teammate");
+    const shown = messageText(await reply("owner", `approve ${fromSlack.toLowerCase()}`));
+    expect(shown).toContain(`Request ${fromSlack}`);
+    expect(shown).toContain("applied");
+    expect(shown).not.toContain("Something went wrong");
+    expect(members().find((m) => m.email === "tm@acme.test")?.role).toBe("teammate");
+    const again = messageText(await reply("owner2", `reject ${fromSlack.toLowerCase()}`));
+    expect(again).toContain("`REQUEST_CLOSED`");
+  });
 });
