@@ -68,6 +68,11 @@ export interface ActorContext {
   actor: MemberRef;
   source: AuditSource;
   requestId?: string | null;
+  /**
+   * Decide as if the (active) actor were another Owner, on the state now, and write nothing: what a
+   * change request would do if an Owner approved it.
+   */
+  preview?: boolean;
 }
 
 export interface CoreOptions {
@@ -156,7 +161,14 @@ interface Who {
   source: AuditSource;
   requestId: string | null;
   actor: MemberRef | null;
+  preview?: boolean;
 }
+
+/** The state as another active Owner would see it: the actor, checked active, stands in as one. */
+const asAnotherOwner = (state: DecisionState): DecisionState => ({
+  ...state,
+  actor: { ...requireActiveActor(state), id: "another-owner", role: "owner" },
+});
 
 /**
  * The access core's use-cases. Every one authorises inside, so Slack, the CLI and HTTP are all covered.
@@ -622,6 +634,7 @@ export class AccessCore {
       source: ctx.source,
       requestId: ctx.requestId ?? null,
       actor: ctx.actor,
+      preview: ctx.preview ?? false,
     };
     return this.run(by, target, decide);
   }
@@ -635,8 +648,8 @@ export class AccessCore {
     const { accountId, source, requestId } = by;
     for (let attempt = 1; ; attempt++) {
       const state = this.store.read(() => this.loadState(accountId, by.actor, target, inviteTokenHash));
-      const decision = decide(state);
-      if (decision.changes.length === 0) return decision.result;
+      const decision = decide(by.preview ? asAnotherOwner(state) : state);
+      if (by.preview || decision.changes.length === 0) return decision.result;
       const actor = by.label ?? state.actor?.email ?? "unknown";
       if (
         this.store.apply(

@@ -30,6 +30,8 @@ export interface ChangeResult {
   name?: string | null;
   role?: Role;
   detail?: string;
+  /** For a permission of a role: whether the role may use it after the change. */
+  allowed?: boolean;
 }
 
 export interface FreshInvite {
@@ -172,6 +174,8 @@ export const decideEditMember = (
       action: "member.unchanged",
       email: target.email,
       role: target.role,
+      // The fields asked about, which already hold what was asked.
+      detail: Object.keys(input).join(","),
     });
   }
   const audit: AuditDraft[] = [];
@@ -334,7 +338,8 @@ export const decideSetPermission = (
       changed: false,
       action: "permission.unchanged",
       role,
-      detail: permission,
+      detail: PERMISSIONS[permission].label,
+      allowed,
     });
   }
   const action = allowed ? "permission.granted" : "permission.revoked";
@@ -376,7 +381,9 @@ export const decideSetApprovalsChannel = (
   const actor = requireActiveActor(state);
   requireOwner(actor, "change settings");
   const before = state.account.approvalsChannel;
-  if (before === channel) return nothingToDo({ ok: true, changed: false, action: "setting.unchanged" });
+  if (before === channel) {
+    return nothingToDo({ ok: true, changed: false, action: "setting.unchanged", detail: channel ?? "none" });
+  }
   return {
     changes: [{ kind: "setApprovalsChannel", channel }],
     audit: [

@@ -317,3 +317,86 @@ describe("operator verbs", () => {
     expect(run.stderr).toContain("--as");
   });
 });
+
+describe("a request for a change that would change nothing is refused, and nothing is filed", () => {
+  const ADMIN = "ada@acme.test";
+  const team = () =>
+    seedFile([
+      { email: ADMIN, role: "admin" },
+      { email: "tm@acme.test", role: "teammate" },
+      { email: "gone@acme.test", role: "teammate", status: "removed" },
+    ]);
+  const filedCount = () => {
+    const raw = new Database(db, { readonly: true });
+    const count = raw.prepare("SELECT count(*) FROM change_requests").pluck().get();
+    raw.close();
+    return count;
+  };
+
+  it.each([
+    [
+      "a permission the role already has",
+      ["perms", "grant", "admin", "export_users"],
+      "INVALID_INPUT",
+      "Nothing to ask for: Admins already have Export Users.",
+    ],
+    [
+      "a permission the role already lacks",
+      ["perms", "revoke", "teammate", "team_settings"],
+      "INVALID_INPUT",
+      "Nothing to ask for: Teammates already lack Team Settings.",
+    ],
+    [
+      "the role they already have",
+      ["role", "tm@acme.test", "teammate"],
+      "INVALID_INPUT",
+      "Nothing to ask for: tm@acme.test is already Teammate.",
+    ],
+    [
+      "an edit to what is already so",
+      ["edit", "tm@acme.test", "--role", "teammate"],
+      "INVALID_INPUT",
+      "tm@acme.test is already Teammate",
+    ],
+    [
+      "the approvals setting as it is",
+      ["settings", "approvals", "none"],
+      "INVALID_INPUT",
+      "change requests already go to the Owners by direct message",
+    ],
+    [
+      "removing a removed member",
+      ["remove", "gone@acme.test"],
+      "NO_SUCH_MEMBER",
+      "gone@acme.test is not a member",
+    ],
+    ["resending to someone who joined", ["resend", "tm@acme.test"], "INVALID_INPUT", "already joined"],
+    ["inviting a member", ["add", "tm@acme.test"], "ALREADY_MEMBER", "already a member"],
+  ])("%s", (_label, change, code, message) => {
+    team();
+    const run = as(ADMIN, "request", ...change);
+    expect(errorOf(run).code).toBe(code);
+    expect(errorOf(run).message).toContain(message);
+    expect(filedCount()).toBe(0);
+  });
+
+  it("a change that does something is still filed; a direct no-op by someone allowed still answers unchanged", () => {
+    team();
+    expect(json(as(ADMIN, "request", "perms", "grant", "admin", "team_settings"))).toMatchObject({
+      ok: true,
+    });
+    expect(filedCount()).toBe(1);
+    const direct = as(OWNER, "perms", "grant", "admin", "export_users");
+    expect(json(direct)).toMatchObject({ ok: true, changed: false });
+    expect(rolecall(db, ["--as", OWNER, "role", "tm@acme.test", "teammate"]).stdout).toContain(
+      "Nothing to change: tm@acme.test is already Teammate.",
+    );
+  });
+
+  it("someone who is not an active member learns that first, not what the team looks like", () => {
+    team();
+    expect(errorOf(as("stranger@acme.test", "request", "remove", "gone@acme.test")).code).toBe(
+      "NOT_A_MEMBER",
+    );
+  });
+});

@@ -346,4 +346,34 @@ describe("listing, App Home and the CLI", () => {
     const again = messageText(await reply("owner2", `reject ${fromSlack.toLowerCase()}`));
     expect(again).toContain("`REQUEST_CLOSED`");
   });
+
+  it("a refusal offers Ask an Owner only for a change that would do something, and a no-op request is refused", async () => {
+    await start();
+    const askButton = (message: unknown) =>
+      ((message as { blocks?: { elements?: { action_id: string }[] }[] }).blocks ?? [])
+        .flatMap((b) => b.elements ?? [])
+        .some((e) => e.action_id === IDS.actions.requestAsk);
+
+    const worthAsking = await reply("admin", "perms grant admin team_settings");
+    expect(messageText(worthAsking)).toContain("`FORBIDDEN`");
+    expect(askButton(worthAsking)).toBe(true);
+    for (const alreadySo of [
+      "perms grant admin export_users",
+      "role tm@acme.test teammate",
+      "remove removed@acme.test",
+      "resend tm@acme.test",
+    ]) {
+      const refused = await reply("admin", alreadySo);
+      expect(messageText(refused)).toContain("`FORBIDDEN`");
+      expect(askButton(refused)).toBe(false);
+    }
+
+    const posts = h.fake.callsTo("chat.postMessage").length;
+    const noOp = messageText(await reply("admin", "request perms grant admin export_users"));
+    expect(noOp).toContain("Nothing to ask for: Admins already have Export Users.");
+    expect(noOp).toContain("`INVALID_INPUT`");
+    await settle();
+    expect(h.fake.callsTo("chat.postMessage")).toHaveLength(posts);
+    expect(audit().map((e) => e.action)).not.toContain("request.filed");
+  });
 });

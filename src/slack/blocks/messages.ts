@@ -1,6 +1,5 @@
 import type { CommandResult } from "../../../commands/index.js";
 import { describeChange, type Formatter } from "../../../commands/lib/describe.js";
-import { REQUESTABLE } from "../../../commands/request.js";
 import { CoreError, type ErrorCode } from "../../core/errors.js";
 import type { ApiKeyInfo, AuditEntry, MemberView } from "../../core/model.js";
 import { PERMISSION_KEYS, PERMISSIONS, type PermissionKey } from "../../core/permissions.js";
@@ -260,22 +259,17 @@ export const rotateConfirmation = (): SlackMessage => ({
 
 const ICON: Partial<Record<ErrorCode, string>> = { INVALID_INPUT: ":warning:" };
 
-/** Refusals that an Owner could overrule by approving the same change. */
-const ASKABLE: readonly ErrorCode[] = ["FORBIDDEN", "RANK_TOO_LOW"];
-
 /**
  * A refusal or failure as an ephemeral message; anything but a CoreError is our fault and says so.
- * A refused change (`words`) also offers "Ask an Owner", which files it as a change request.
+ * With `askFor` (the words of a refused change an Owner could grant), it also offers "Ask an Owner",
+ * which files them as a change request.
  */
-export const errorMessage = (error: unknown, words: readonly string[] = []): SlackMessage => {
+export const errorMessage = (error: unknown, askFor: readonly string[] = []): SlackMessage => {
   if (error instanceof CoreError) {
     const icon = ICON[error.code] ?? ":no_entry_sign:";
     const blocks: Block[] = [section(`${icon} ${esc(error.message)}`), context(`\`${error.code}\``)];
-    const name = words[0]?.toLowerCase() ?? "";
-    const askable =
-      ASKABLE.includes(error.code) && (REQUESTABLE as readonly string[]).includes(name) && words.length > 1;
-    const value = JSON.stringify(words);
-    if (askable && value.length <= 2000) {
+    const value = JSON.stringify(askFor);
+    if (askFor.length > 0 && value.length <= 2000) {
       blocks.push({
         type: "actions",
         elements: [button("Ask an Owner", IDS.actions.requestAsk, value, "primary")],

@@ -1,6 +1,7 @@
 import type { App, RespondArguments } from "@slack/bolt";
-import { helpResult } from "../../../commands/index.js";
+import { helpResult, offersChangeRequest } from "../../../commands/index.js";
 import { slackCommandWords } from "../../../commands/lib/tokens.js";
+import type { ActorContext } from "../../core/access-core.js";
 import type { SlackMessage } from "../blocks/kit.js";
 import { errorMessage, resultMessage } from "../blocks/messages.js";
 import { dispatch } from "../dispatch.js";
@@ -29,6 +30,7 @@ export const registerTeamCommand = (app: App, { core, actors, logger, requestsCh
       }
     };
     let words: string[] = [];
+    let actor: ActorContext | null = null;
     try {
       words = slackCommandWords(command.text);
       // Usage is for everyone, members or not.
@@ -37,7 +39,7 @@ export const registerTeamCommand = (app: App, { core, actors, logger, requestsCh
         return;
       }
       const user = { teamId: command.team_id, userId: command.user_id };
-      let actor = actors.local(user);
+      actor = actors.local(user);
       if (!actor) {
         await ackFirst();
         actor = await actors.resolve(user, client);
@@ -57,7 +59,8 @@ export const registerTeamCommand = (app: App, { core, actors, logger, requestsCh
       await client.views.open({ trigger_id: command.trigger_id, view: outcome.view });
     } catch (error) {
       logIfUnexpected(logger, "/team", error);
-      await send(errorMessage(error, words)).catch((e) => logger.warn("could not reply to /team:", e));
+      const askFor = actor && offersChangeRequest({ core, actor }, words, error) ? words : [];
+      await send(errorMessage(error, askFor)).catch((e) => logger.warn("could not reply to /team:", e));
     }
   });
 };
