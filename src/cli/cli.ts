@@ -245,7 +245,7 @@ const mailVerb = async (
         : rows
             .map(
               (r) =>
-                `${r.status.padEnd(6)}  ${r.kind.padEnd(12)}  ${r.to}  attempts ${r.attempts}${r.lastError ? `  (${r.lastError})` : ""}`,
+                `${r.status.padEnd(7)}  ${r.kind.padEnd(12)}  ${r.to}  attempts ${r.attempts}${r.lastError ? `  (${r.lastError})` : ""}`,
             )
             .join("\n");
     print(text, { mail: rows });

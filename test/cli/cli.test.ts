@@ -400,3 +400,30 @@ describe("a request for a change that would change nothing is refused, and nothi
     );
   });
 });
+
+describe("rolecall mail", () => {
+  it("mail whose invite died before it went out is listed as skipped, not failed", () => {
+    init();
+    as(OWNER, "add", "replaced@acme.test");
+    as(OWNER, "resend", "replaced@acme.test");
+    as(OWNER, "add", "joined@acme.test");
+    rolecall(db, ["activate", "joined@acme.test"]);
+    as(OWNER, "add", "revoked@acme.test");
+    as(OWNER, "revoke", "revoked@acme.test");
+    const sent = rolecall(db, ["mail", "send", "--json"]);
+    expect(json(sent)).toMatchObject({ sent: 1, failed: 0, skipped: 3 });
+    expect(sent.code).toBe(0);
+    const rows = json<{ mail: { to: string; status: string; lastError: string | null }[] }>(
+      rolecall(db, ["mail", "list", "--json"]),
+    ).mail;
+    expect(rows.map((r) => [r.to, r.status])).toEqual([
+      ["replaced@acme.test", "skipped"],
+      ["replaced@acme.test", "sent"],
+      ["joined@acme.test", "skipped"],
+      ["revoked@acme.test", "skipped"],
+    ]);
+    const text = rolecall(db, ["mail", "list"]).stdout;
+    expect(text).toMatch(/^skipped +invite +joined@acme\.test/m);
+    expect(text).not.toMatch(/^failed/m);
+  });
+});
