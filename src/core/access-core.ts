@@ -258,11 +258,18 @@ export class AccessCore {
     }
     const accounts = this.store.listAccounts();
     if (accounts.length === 1 && accounts[0]) return accounts[0];
+    if (accounts.length === 0) {
+      throw new CoreError(
+        "INVALID_INPUT",
+        "No account exists yet. Create one with: rolecall init --slack-team <TEAM_ID> --account <name> --owner <email>",
+      );
+    }
+    const named = accounts.slice(0, 10).map((a) => `${a.slackTeamId} (${a.name})`);
+    if (accounts.length > named.length) named.push(`and ${accounts.length - named.length} more`);
     throw new CoreError(
       "INVALID_INPUT",
-      accounts.length === 0
-        ? "No account exists yet. Create one with: rolecall init --slack-team <TEAM_ID> --account <name> --owner <email>"
-        : "This database holds several accounts: name one with --team <TEAM_ID>.",
+      `This database holds ${accounts.length} accounts: ${named.join(", ")}. ` +
+        `Name the one you mean with --team, e.g. rolecall --team ${accounts[0]?.slackTeamId} --as <email> whoami`,
     );
   }
 
