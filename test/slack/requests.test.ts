@@ -179,6 +179,21 @@ describe("asking the Owners, and an Owner approving in the thread", () => {
   });
 });
 
+describe("a request already made true meanwhile", () => {
+  it("is not reported as applied: the thread says nothing changed", async () => {
+    await start();
+    const id = await file("admin", "role tm@acme.test admin");
+    expect(rolecall(h.db, ["--as", "owner@acme.test", "role", "tm@acme.test", "admin"]).code).toBe(0);
+    await click("owner", IDS.actions.requestApprove, id);
+    await settle();
+    const thread = h.fake.callsTo("chat.postMessage").find((c) => c.args.thread_ts);
+    expect(String(thread?.args.text)).toContain(
+      "could not be applied: Nothing to change: tm@acme.test is already Admin.",
+    );
+    expect(String(thread?.args.text)).not.toContain("— applied");
+  });
+});
+
 describe("rejecting, expiring, cancelling", () => {
   it("reject with a reason: a modal asks, the thread and the requester hear it", async () => {
     await start();
