@@ -64,6 +64,7 @@ export const offersRequest = (
   refusal: unknown,
 ): boolean => {
   if (!(refusal instanceof CoreError) || !OVERRULABLE.includes(refusal.code)) return false;
+  // Whatever would stop the request from being filed means no button; the refusal itself still shows.
   try {
     checkRequest(find, ctx, words);
     return true;

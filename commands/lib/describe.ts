@@ -58,7 +58,8 @@ const alreadySo = (change: ChangeResult, fmt: Formatter): string => {
       const who = fmt.text(change.email ?? "");
       const fields = (change.detail ?? "").split(",").filter(Boolean);
       if (fields.length === 1 && fields[0] === "role") return `${who} is already ${role}`;
-      return `${who} already has that ${fields.join(" and ") || "name, phone and role"}`;
+      const asked = fields.length > 0 ? fields : ["name", "phone", "role"];
+      return `${who} already has that ${asked.slice(0, -1).join(", ")}${asked.length > 1 ? " and " : ""}${asked.at(-1)}`;
     }
     case "permission.unchanged":
       return change.role

@@ -359,6 +359,12 @@ describe("a request for a change that would change nothing is refused, and nothi
       "tm@acme.test is already Teammate",
     ],
     [
+      "clearing a name and phone that are not set",
+      ["edit", "tm@acme.test", "--name", "none", "--phone", "none"],
+      "INVALID_INPUT",
+      "Nothing to ask for: tm@acme.test already has that name and phone.",
+    ],
+    [
       "the approvals setting as it is",
       ["settings", "approvals", "none"],
       "INVALID_INPUT",
