@@ -1,6 +1,8 @@
 import { z } from "zod";
+import { CoreError } from "../src/core/errors.js";
 import { noFlags, noMore } from "./lib/args.js";
 import { type CommandContext, type CommandResult, defineCommand, unknownFlags } from "./lib/command.js";
+import { describeChange } from "./lib/describe.js";
 
 const requestId = z.string({ message: "Name the request, e.g. RK3M9QX." }).min(1, "Name the request.");
 
@@ -53,8 +55,12 @@ export const approveCommand = (runWords: (ctx: CommandContext, words: readonly s
     schema: z.object({ id: requestId, extra: noMore, flags: noFlags }),
     run: (ctx, { id }) => ({
       type: "request_approved",
-      outcome: ctx.core.requests.approve(ctx.actor, id, (approver, request) =>
-        runWords({ ...ctx, actor: approver }, request.words),
-      ),
+      outcome: ctx.core.requests.approve(ctx.actor, id, (approver, request) => {
+        const result = runWords({ ...ctx, actor: approver }, request.words);
+        // Already so by now (someone made the change meanwhile): not "applied", which would be untrue.
+        if (result.type === "change" && !result.change.changed)
+          throw new CoreError("INVALID_INPUT", describeChange(result.change));
+        return result;
+      }),
     }),
   });

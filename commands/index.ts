@@ -9,7 +9,7 @@ import { type Command, type CommandContext, type CommandResult, parseCommandInpu
 import list from "./list.js";
 import perms from "./perms.js";
 import remove from "./remove.js";
-import { requestCommand } from "./request.js";
+import { offersRequest, requestCommand } from "./request.js";
 import requests from "./requests.js";
 import resend from "./resend.js";
 import revoke from "./revoke.js";
@@ -57,5 +57,9 @@ export const runCommand = (ctx: CommandContext, words: readonly string[]): Comma
   }
   return command.run(ctx, parseCommandInput(command, rest));
 };
+
+/** Whether a refusal of `/team <words…>` should offer to file them as a change request instead. */
+export const offersChangeRequest = (ctx: CommandContext, words: readonly string[], refusal: unknown) =>
+  offersRequest(findCommand, ctx, words, refusal);
 
 export type { CommandContext, CommandResult };

@@ -16,7 +16,7 @@ export const describeChange = (change: ChangeResult, fmt: Formatter = plainForma
   const detail = fmt.text(change.detail ?? "");
   switch (change.action) {
     case "member.added":
-      return `Invited ${who} as ${role}. The invite is queued for email.`;
+      return `Invited ${who} as ${role}${change.name ? `, named ${fmt.text(change.name)}` : ""}. The invite is queued for email.`;
     case "member.edited":
       return `Updated ${who}.`;
     case "member.role_changed":
@@ -42,12 +42,38 @@ export const describeChange = (change: ChangeResult, fmt: Formatter = plainForma
         ? "Change requests will go to the Owners by direct message."
         : `Change requests will be posted in ${fmt.channel(change.detail ?? "")}.`;
     case "member.unchanged":
-      return `Nothing to change: ${who} is already like that.`;
     case "permission.unchanged":
-      return "Nothing to change: the roles already have those permissions.";
     case "setting.unchanged":
-      return "Nothing to change: that is already the setting.";
+      return `Nothing to change: ${alreadySo(change, fmt)}.`;
     default:
       return "Done.";
   }
 };
+
+/** What already holds, for a change that would change nothing: "Admins already have Team Settings". */
+const alreadySo = (change: ChangeResult, fmt: Formatter): string => {
+  const role = change.role ? ROLE_LABEL[change.role] : "";
+  switch (change.action) {
+    case "member.unchanged": {
+      const who = fmt.text(change.email ?? "");
+      const fields = (change.detail ?? "").split(",").filter(Boolean);
+      if (fields.length === 1 && fields[0] === "role") return `${who} is already ${role}`;
+      const asked = fields.length > 0 ? fields : ["name", "phone", "role"];
+      return `${who} already has that ${asked.slice(0, -1).join(", ")}${asked.length > 1 ? " and " : ""}${asked.at(-1)}`;
+    }
+    case "permission.unchanged":
+      return change.role
+        ? `${role}s already ${change.allowed ? "have" : "lack"} ${fmt.text(change.detail ?? "")}`
+        : "the roles already have those permissions";
+    case "setting.unchanged":
+      return change.detail === "none"
+        ? "change requests already go to the Owners by direct message"
+        : `change requests are already posted in ${fmt.channel(change.detail ?? "")}`;
+    default:
+      return "that is already so";
+  }
+};
+
+/** Why a change request for a change that would change nothing is refused. */
+export const nothingToAskFor = (change: ChangeResult): string =>
+  `Nothing to ask for: ${alreadySo(change, plainFormatter)}.`;

@@ -11,6 +11,16 @@ export const tokenize = (text: string): string[] => {
   return tokens;
 };
 
+const SLACK_ESCAPES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">" };
+
+/**
+ * The words of a `/team` command as Slack sends them: what the user typed arrives with `&`, `<`, `>`
+ * escaped (`&amp;`, `&lt;`, `&gt;`), Slack's own syntax (`<@U…>`, `<mailto:…>`) as it is. Decoding
+ * those three gives back what was typed, once. The CLI's words arrive as typed and are never decoded.
+ */
+export const slackCommandWords = (text: string): string[] =>
+  tokenize(text.replace(/&(?:amp|lt|gt);/g, (entity) => SLACK_ESCAPES[entity] ?? entity));
+
 /** `<mailto:a@b.com|a@b.com>` → `a@b.com`; anything else unchanged. */
 export const unescapeEmail = (token: string): string => {
   const mailto = /^<mailto:([^|>]+)(?:\|[^>]*)?>$/.exec(token);

@@ -107,9 +107,15 @@ export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io
           ownerEmail: requireOption(options, "owner"),
           ownerSlackUserId: options.get("owner-slack-user") ?? null,
         });
+        const team = created.account.slackTeamId;
+        const others = core.store.listAccounts().length - 1;
         print(
-          `Created account ${created.account.name} (${created.account.slackTeamId}) with Owner ${created.owner.email}.\n` +
-            `Organisation API key — shown only now, keep it somewhere safe:\n  ${created.apiKey}`,
+          `Created account ${created.account.name} (${team}) with Owner ${created.owner.email}.\n` +
+            `Organisation API key — shown only now, keep it somewhere safe:\n  ${created.apiKey}\n` +
+            (others > 0
+              ? `This database holds ${others} other account${others === 1 ? "" : "s"} too, so name yours with --team ${team}, e.g.:\n` +
+                `  npx rolecall --team ${team} --as ${created.owner.email} whoami`
+              : `Next, try:\n  npx rolecall --as ${created.owner.email} whoami`),
           {
             ok: true,
             account: { name: created.account.name, slackTeamId: created.account.slackTeamId },
@@ -245,7 +251,7 @@ const mailVerb = async (
         : rows
             .map(
               (r) =>
-                `${r.status.padEnd(6)}  ${r.kind.padEnd(12)}  ${r.to}  attempts ${r.attempts}${r.lastError ? `  (${r.lastError})` : ""}`,
+                `${r.status.padEnd(7)}  ${r.kind.padEnd(12)}  ${r.to}  attempts ${r.attempts}${r.lastError ? `  (${r.lastError})` : ""}`,
             )
             .join("\n");
     print(text, { mail: rows });

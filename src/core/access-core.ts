@@ -68,6 +68,11 @@ export interface ActorContext {
   actor: MemberRef;
   source: AuditSource;
   requestId?: string | null;
+  /**
+   * Decide as if the (active) actor were another Owner, on the state now, and write nothing: what a
+   * change request would do if an Owner approved it.
+   */
+  preview?: boolean;
 }
 
 export interface CoreOptions {
@@ -156,7 +161,14 @@ interface Who {
   source: AuditSource;
   requestId: string | null;
   actor: MemberRef | null;
+  preview?: boolean;
 }
+
+/** The state as another active Owner would see it: the actor, checked active, stands in as one. */
+const asAnotherOwner = (state: DecisionState): DecisionState => ({
+  ...state,
+  actor: { ...requireActiveActor(state), id: "another-owner", role: "owner" },
+});
 
 /**
  * The access core's use-cases. Every one authorises inside, so Slack, the CLI and HTTP are all covered.
@@ -246,11 +258,18 @@ export class AccessCore {
     }
     const accounts = this.store.listAccounts();
     if (accounts.length === 1 && accounts[0]) return accounts[0];
+    if (accounts.length === 0) {
+      throw new CoreError(
+        "INVALID_INPUT",
+        "No account exists yet. Create one with: rolecall init --slack-team <TEAM_ID> --account <name> --owner <email>",
+      );
+    }
+    const named = accounts.slice(0, 10).map((a) => `${a.slackTeamId} (${a.name})`);
+    if (accounts.length > named.length) named.push(`and ${accounts.length - named.length} more`);
     throw new CoreError(
       "INVALID_INPUT",
-      accounts.length === 0
-        ? "No account exists yet. Create one with: rolecall init --slack-team <TEAM_ID> --account <name> --owner <email>"
-        : "This database holds several accounts: name one with --team <TEAM_ID>.",
+      `This database holds ${accounts.length} accounts: ${named.join(", ")}. ` +
+        `Name the one you mean with --team, e.g. rolecall --team ${accounts[0]?.slackTeamId} --as <email> whoami`,
     );
   }
 
@@ -622,6 +641,7 @@ export class AccessCore {
       source: ctx.source,
       requestId: ctx.requestId ?? null,
       actor: ctx.actor,
+      preview: ctx.preview ?? false,
     };
     return this.run(by, target, decide);
   }
@@ -635,8 +655,8 @@ export class AccessCore {
     const { accountId, source, requestId } = by;
     for (let attempt = 1; ; attempt++) {
       const state = this.store.read(() => this.loadState(accountId, by.actor, target, inviteTokenHash));
-      const decision = decide(state);
-      if (decision.changes.length === 0) return decision.result;
+      const decision = decide(by.preview ? asAnotherOwner(state) : state);
+      if (by.preview || decision.changes.length === 0) return decision.result;
       const actor = by.label ?? state.actor?.email ?? "unknown";
       if (
         this.store.apply(

@@ -26,8 +26,12 @@ export interface ChangeResult {
   changed: boolean;
   action: string;
   email?: string;
+  /** The member's full name, where a confirmation shows it (an invite). */
+  name?: string | null;
   role?: Role;
   detail?: string;
+  /** For a permission of a role: whether the role may use it after the change. */
+  allowed?: boolean;
 }
 
 export interface FreshInvite {
@@ -123,7 +127,14 @@ export const decideAddMember = (
       { action: "invite.sent", target: member.email, before: null, after: { expiresAt: fresh.expiresAt } },
     ],
     mails: [inviteMail(state, member, fresh, actor, false)],
-    result: { ok: true, changed: true, action: "member.added", email: member.email, role: member.role },
+    result: {
+      ok: true,
+      changed: true,
+      action: "member.added",
+      email: member.email,
+      name: member.name,
+      role: member.role,
+    },
   };
 };
 
@@ -163,6 +174,8 @@ export const decideEditMember = (
       action: "member.unchanged",
       email: target.email,
       role: target.role,
+      // The fields asked about, which already hold what was asked.
+      detail: Object.keys(input).join(","),
     });
   }
   const audit: AuditDraft[] = [];
@@ -325,7 +338,8 @@ export const decideSetPermission = (
       changed: false,
       action: "permission.unchanged",
       role,
-      detail: permission,
+      detail: PERMISSIONS[permission].label,
+      allowed,
     });
   }
   const action = allowed ? "permission.granted" : "permission.revoked";
@@ -367,7 +381,9 @@ export const decideSetApprovalsChannel = (
   const actor = requireActiveActor(state);
   requireOwner(actor, "change settings");
   const before = state.account.approvalsChannel;
-  if (before === channel) return nothingToDo({ ok: true, changed: false, action: "setting.unchanged" });
+  if (before === channel) {
+    return nothingToDo({ ok: true, changed: false, action: "setting.unchanged", detail: channel ?? "none" });
+  }
   return {
     changes: [{ kind: "setApprovalsChannel", channel }],
     audit: [

@@ -6,6 +6,9 @@ import { ROLES } from "./roles.js";
 // Control characters (C0, DEL, C1) and the Unicode line/paragraph separators.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+// Bidi controls make a name display as something it is not ("Bob" + U+202E + "nimda"), and
+// zero-width characters make two different names look the same.
+const INVISIBLE = /[\u202a-\u202e\u2066-\u2069\u200b-\u200d\u2060\ufeff]/;
 
 export const emailSchema = z
   .string()
@@ -19,7 +22,11 @@ export const nameSchema = z
   .trim()
   .min(1, "A name cannot be empty.")
   .max(100, "A name has at most 100 characters.")
-  .refine((s) => !CONTROL.test(s), "A name cannot contain control characters.");
+  .refine((s) => !CONTROL.test(s), "A name cannot contain control characters.")
+  .refine(
+    (s) => !INVISIBLE.test(s),
+    "A name cannot contain invisible characters (text-direction controls or zero-width characters).",
+  );
 
 export const phoneSchema = z
   .string()

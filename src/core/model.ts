@@ -80,7 +80,8 @@ export interface MemberView {
   invite: { state: InviteState; expiresAt: string; mail: MailStatus | null } | null;
 }
 
-export const MAIL_STATUSES = ["queued", "sent", "failed"] as const;
+/** `skipped`: an invite mail whose link died before it went out, so it was never sent. */
+export const MAIL_STATUSES = ["queued", "sent", "failed", "skipped"] as const;
 export type MailStatus = (typeof MAIL_STATUSES)[number];
 
 /** An invite with the state of the mail that carries it. */

@@ -68,12 +68,13 @@ export class RequestsCore {
    */
   approve(
     ctx: ActorContext,
-    id: string,
+    rawId: string,
     execute: (approver: ActorContext, request: ChangeRequest) => unknown,
   ): ApprovalOutcome {
     const outcome = this.store.transaction((): ApprovalOutcome | CoreError => {
-      const { actor, request, closed } = this.decidable(ctx, id);
+      const { actor, request, closed } = this.decidable(ctx, rawId);
       if (closed) return closed;
+      const id = request.id;
       const approver: ActorContext = {
         accountId: ctx.accountId,
         actor: ctx.actor,
@@ -103,28 +104,28 @@ export class RequestsCore {
     return outcome;
   }
 
-  reject(ctx: ActorContext, id: string, reason: string | null): ChangeRequest {
+  reject(ctx: ActorContext, rawId: string, reason: string | null): ChangeRequest {
     const outcome = this.store.transaction((): ChangeRequest | CoreError => {
-      const { actor, request, closed } = this.decidable(ctx, id);
+      const { actor, request, closed } = this.decidable(ctx, rawId);
       if (closed) return closed;
       this.close(request, "rejected", actor.email, reason, null);
-      this.audit(ctx.accountId, actor.email, ctx.source, id, "request.rejected", null, { reason });
-      return this.mustGet(ctx.accountId, id);
+      this.audit(ctx.accountId, actor.email, ctx.source, request.id, "request.rejected", null, { reason });
+      return this.mustGet(ctx.accountId, request.id);
     });
     if (outcome instanceof CoreError) throw outcome;
     return outcome;
   }
 
-  cancel(ctx: ActorContext, id: string): ChangeRequest {
+  cancel(ctx: ActorContext, rawId: string): ChangeRequest {
     return this.store.transaction(() => {
       const actor = this.actor(ctx);
-      const request = this.find(ctx.accountId, id);
+      const request = this.find(ctx.accountId, rawId);
       if (request.requesterId !== actor.id)
         throw new CoreError("FORBIDDEN", "Only whoever filed a request can cancel it.");
       if (request.status !== "pending") throw closedError(request);
       this.close(request, "cancelled", actor.email, null, null);
-      this.audit(ctx.accountId, actor.email, ctx.source, id, "request.cancelled", null, null);
-      return this.mustGet(ctx.accountId, id);
+      this.audit(ctx.accountId, actor.email, ctx.source, request.id, "request.cancelled", null, null);
+      return this.mustGet(ctx.accountId, request.id);
     });
   }
 
@@ -154,13 +155,13 @@ export class RequestsCore {
 
   private decidable(
     ctx: ActorContext,
-    id: string,
+    rawId: string,
   ): { actor: Member; request: ChangeRequest; closed?: CoreError } {
     const actor = this.actor(ctx);
-    const request = this.find(ctx.accountId, id);
+    const request = this.find(ctx.accountId, rawId);
     if (request.status === "pending" && this.isPastExpiry(request)) {
       this.close(request, "expired", null, null, null);
-      this.audit(ctx.accountId, "system", "system", id, "request.expired", null, null);
+      this.audit(ctx.accountId, "system", "system", request.id, "request.expired", null, null);
       return { actor, request, closed: new CoreError("REQUEST_CLOSED", "This request has expired.") };
     }
     const refusal = this.refusal(actor, request);
@@ -190,6 +191,7 @@ export class RequestsCore {
     });
   }
 
+  /** A request named as typed: ids are accepted in any letter case; use `request.id` after this. */
   private find(accountId: string, rawId: string): ChangeRequest {
     const id = rawId.trim().toUpperCase();
     const request = /^R[A-Z0-9]{6}$/.test(id) ? this.requests.getRequest(accountId, id) : null;

@@ -25,6 +25,8 @@ export interface OutboxStore {
   markMailSent(id: string, now: Date): void;
   markMailRetry(id: string, nextAttemptAt: Date, error: string): void;
   markMailFailed(id: string, error: string): void;
+  /** Marks a row that no longer needs sending (its invite died first); not a failure. */
+  markMailSkipped(id: string, reason: string): void;
   listMail(): OutboxRow[];
   /** Whether an invite can still be accepted (not used, revoked, replaced or expired). */
   invitePending(inviteId: string, now: Date): boolean;

@@ -91,7 +91,7 @@ export class OutboxWorker {
   private async sendOne(row: OutboxRow): Promise<keyof SendReport> {
     if (row.mail.kind === "invite" && !this.o.store.invitePending(row.mail.inviteId, this.o.clock.now())) {
       // Never mail a dead link: a newer invite, the acceptance or the revocation came first.
-      this.o.store.markMailFailed(
+      this.o.store.markMailSkipped(
         row.id,
         "Not sent: the invite was accepted, revoked or replaced before it went out.",
       );

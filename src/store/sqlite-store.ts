@@ -236,7 +236,7 @@ export class SqliteStore implements StorePort, OutboxStore {
       mailRetry: p(
         "UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'queued'",
       ),
-      mailFailed: p(`UPDATE outbox SET status = 'failed', last_error = ?,
+      mailUnsent: p(`UPDATE outbox SET status = ?, last_error = ?,
         payload_json = json_remove(payload_json, '$.token') WHERE id = ?`),
       invitePending: p(`SELECT 1 FROM invites WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL
         AND expires_at > ?`).pluck(),
@@ -503,7 +503,11 @@ export class SqliteStore implements StorePort, OutboxStore {
   }
 
   markMailFailed(id: string, error: string): void {
-    this.s.mailFailed.run(error.slice(0, 500), id);
+    this.s.mailUnsent.run("failed", error.slice(0, 500), id);
+  }
+
+  markMailSkipped(id: string, reason: string): void {
+    this.s.mailUnsent.run("skipped", reason.slice(0, 500), id);
   }
 
   invitePending(inviteId: string, now: Date): boolean {

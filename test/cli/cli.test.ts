@@ -229,6 +229,12 @@ describe("bad input is INVALID_INPUT, exits non-zero and writes nothing", () => 
     ["a 10 KB name", ["add", "bob@acme.test", "teammate", TEN_KB]],
     ["a name with control characters", ["add", "bob@acme.test", "teammate", "Bob\u0007\u001b[31mRed"]],
     ["a name with a newline", ["edit", OWNER, "--name", "Line\nBreak"]],
+    ["a name with a bidi override", ["add", "bob@acme.test", "teammate", "Bob\u202enimda"]],
+    ["a name with a bidi isolate", ["edit", OWNER, "--name", "Olivia\u2066Owner\u2069"]],
+    ["a name with a zero-width space", ["add", "bob@acme.test", "teammate", "Bo\u200bb"]],
+    ["a name with a zero-width joiner", ["edit", OWNER, "--name", "Oli\u200dvia"]],
+    ["a name with a word joiner", ["add", "bob@acme.test", "teammate", "Bob\u2060Stone"]],
+    ["a name with a byte-order mark inside", ["add", "bob@acme.test", "teammate", "Bob\ufeffStone"]],
     ["a bad phone number", ["edit", OWNER, "--phone", "0123"]],
     ["an unknown subcommand", ["launch"]],
     ["extra words", ["whoami", "please"]],
@@ -309,5 +315,121 @@ describe("operator verbs", () => {
     const run = rolecall(db, ["list"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("--as");
+  });
+});
+
+describe("a request for a change that would change nothing is refused, and nothing is filed", () => {
+  const ADMIN = "ada@acme.test";
+  const team = () =>
+    seedFile([
+      { email: ADMIN, role: "admin" },
+      { email: "tm@acme.test", role: "teammate" },
+      { email: "gone@acme.test", role: "teammate", status: "removed" },
+    ]);
+  const filedCount = () => {
+    const raw = new Database(db, { readonly: true });
+    const count = raw.prepare("SELECT count(*) FROM change_requests").pluck().get();
+    raw.close();
+    return count;
+  };
+
+  it.each([
+    [
+      "a permission the role already has",
+      ["perms", "grant", "admin", "export_users"],
+      "INVALID_INPUT",
+      "Nothing to ask for: Admins already have Export Users.",
+    ],
+    [
+      "a permission the role already lacks",
+      ["perms", "revoke", "teammate", "team_settings"],
+      "INVALID_INPUT",
+      "Nothing to ask for: Teammates already lack Team Settings.",
+    ],
+    [
+      "the role they already have",
+      ["role", "tm@acme.test", "teammate"],
+      "INVALID_INPUT",
+      "Nothing to ask for: tm@acme.test is already Teammate.",
+    ],
+    [
+      "an edit to what is already so",
+      ["edit", "tm@acme.test", "--role", "teammate"],
+      "INVALID_INPUT",
+      "tm@acme.test is already Teammate",
+    ],
+    [
+      "clearing a name and phone that are not set",
+      ["edit", "tm@acme.test", "--name", "none", "--phone", "none"],
+      "INVALID_INPUT",
+      "Nothing to ask for: tm@acme.test already has that name and phone.",
+    ],
+    [
+      "the approvals setting as it is",
+      ["settings", "approvals", "none"],
+      "INVALID_INPUT",
+      "change requests already go to the Owners by direct message",
+    ],
+    [
+      "removing a removed member",
+      ["remove", "gone@acme.test"],
+      "NO_SUCH_MEMBER",
+      "gone@acme.test is not a member",
+    ],
+    ["resending to someone who joined", ["resend", "tm@acme.test"], "INVALID_INPUT", "already joined"],
+    ["inviting a member", ["add", "tm@acme.test"], "ALREADY_MEMBER", "already a member"],
+  ])("%s", (_label, change, code, message) => {
+    team();
+    const run = as(ADMIN, "request", ...change);
+    expect(errorOf(run).code).toBe(code);
+    expect(errorOf(run).message).toContain(message);
+    expect(filedCount()).toBe(0);
+  });
+
+  it("a change that does something is still filed; a direct no-op by someone allowed still answers unchanged", () => {
+    team();
+    expect(json(as(ADMIN, "request", "perms", "grant", "admin", "team_settings"))).toMatchObject({
+      ok: true,
+    });
+    expect(filedCount()).toBe(1);
+    const direct = as(OWNER, "perms", "grant", "admin", "export_users");
+    expect(json(direct)).toMatchObject({ ok: true, changed: false });
+    expect(rolecall(db, ["--as", OWNER, "role", "tm@acme.test", "teammate"]).stdout).toContain(
+      "Nothing to change: tm@acme.test is already Teammate.",
+    );
+  });
+
+  it("someone who is not an active member learns that first, not what the team looks like", () => {
+    team();
+    expect(errorOf(as("stranger@acme.test", "request", "remove", "gone@acme.test")).code).toBe(
+      "NOT_A_MEMBER",
+    );
+  });
+});
+
+describe("rolecall mail", () => {
+  it("mail whose invite died before it went out is listed as skipped, not failed", () => {
+    init();
+    as(OWNER, "add", "replaced@acme.test");
+    as(OWNER, "resend", "replaced@acme.test");
+    as(OWNER, "add", "joined@acme.test");
+    rolecall(db, ["activate", "joined@acme.test"]);
+    as(OWNER, "add", "revoked@acme.test");
+    as(OWNER, "revoke", "revoked@acme.test");
+    const sent = rolecall(db, ["mail", "send", "--json"]);
+    expect(json(sent)).toMatchObject({ sent: 1, failed: 0, skipped: 3 });
+    expect(sent.code).toBe(0);
+    const rows = json<{ mail: { to: string; status: string; lastError: string | null }[] }>(
+      rolecall(db, ["mail", "list", "--json"]),
+    ).mail;
+    expect(rows.map((r) => [r.to, r.status])).toEqual([
+      ["replaced@acme.test", "skipped"],
+      ["replaced@acme.test", "sent"],
+      ["joined@acme.test", "skipped"],
+      ["revoked@acme.test", "skipped"],
+    ]);
+    const text = rolecall(db, ["mail", "list"]).stdout;
+    expect(text).toMatch(/^skipped +invite +joined@acme\.test/m);
+    expect(text).not.toMatch(/^failed/m);
   });
 });

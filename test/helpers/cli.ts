@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-const BIN = resolve(import.meta.dirname, "../../bin/rolecall.js");
+export const BIN = resolve(import.meta.dirname, "../../bin/rolecall.js");
 
 export interface CliRun {
   code: number;

@@ -54,6 +54,18 @@ describe("the Add member modal", () => {
       "name",
       "control",
     ],
+    [
+      "a name with a bidi override",
+      { email: text("x@acme.test"), name: text("Bob\u202enimda") },
+      "name",
+      "invisible characters",
+    ],
+    [
+      "a name with a zero-width space",
+      { email: text("x@acme.test"), name: text("Bo\u200bb") },
+      "name",
+      "invisible characters",
+    ],
   ])(
     "%s comes back inline on the right field, and nothing is written",
     async (_label, values, block, words) => {
@@ -137,6 +149,16 @@ describe("the Edit member modal", () => {
     );
     expect(JSON.parse(submitted.text)).toMatchObject({ errors: { phone: expect.stringContaining("E.164") } });
     expect(cliMember("tm@acme.test")).toMatchObject({ name: null, role: "teammate" });
+  });
+
+  it("a name with a text-direction override comes back inline on the name; nothing changes", async () => {
+    const r = await h.slash("owner", "edit tm@acme.test");
+    const view = await openedView(h.fake, r.triggerId);
+    const submitted = await h.interact("owner", viewSubmission(view, { name: text("Tom\u2067moT") }));
+    expect(JSON.parse(submitted.text)).toMatchObject({
+      errors: { name: expect.stringContaining("invisible characters") },
+    });
+    expect(cliMember("tm@acme.test")).toMatchObject({ name: null });
   });
 
   it("editing yourself offers no role to change", async () => {

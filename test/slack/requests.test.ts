@@ -179,6 +179,21 @@ describe("asking the Owners, and an Owner approving in the thread", () => {
   });
 });
 
+describe("a request already made true meanwhile", () => {
+  it("is not reported as applied: the thread says nothing changed", async () => {
+    await start();
+    const id = await file("admin", "role tm@acme.test admin");
+    expect(rolecall(h.db, ["--as", "owner@acme.test", "role", "tm@acme.test", "admin"]).code).toBe(0);
+    await click("owner", IDS.actions.requestApprove, id);
+    await settle();
+    const thread = h.fake.callsTo("chat.postMessage").find((c) => c.args.thread_ts);
+    expect(String(thread?.args.text)).toContain(
+      "could not be applied: Nothing to change: tm@acme.test is already Admin.",
+    );
+    expect(String(thread?.args.text)).not.toContain("— applied");
+  });
+});
+
 describe("rejecting, expiring, cancelling", () => {
   it("reject with a reason: a modal asks, the thread and the requester hear it", async () => {
     await start();
@@ -391,5 +406,67 @@ describe("listing, App Home and the CLI", () => {
       json<{ error: { code: string } }>(cli("admin@acme.test", "request", "role", "tm@acme.test", "boss"))
         .error.code,
     ).toBe("INVALID_INPUT");
+  });
+
+  it("request ids are taken in any letter case, from the CLI and from Slack; nothing ends as INTERNAL", async () => {
+    await start();
+    const cli = (email: string, ...words: string[]) => rolecall(h.db, ["--as", email, ...words, "--json"]);
+    const fileFromCli = (...change: string[]) =>
+      json<{ request: { id: string } }>(cli("admin@acme.test", "request", ...change)).request.id;
+
+    const approved = fileFromCli("role", "tm@acme.test", "admin");
+    expect(json(cli("owner@acme.test", "approve", approved.toLowerCase()))).toMatchObject({
+      applied: true,
+      request: { id: approved, status: "approved" },
+    });
+    const rejected = fileFromCli("resend", "invited@acme.test");
+    expect(json(cli("owner@acme.test", "reject", ` ${rejected.toLowerCase()}`, "No"))).toMatchObject({
+      request: { id: rejected, status: "rejected" },
+    });
+    const cancelled = fileFromCli("revoke", "invited@acme.test");
+    expect(json(cli("admin@acme.test", "cancel", cancelled.toLowerCase()))).toMatchObject({
+      request: { id: cancelled, status: "cancelled" },
+    });
+    const trail = audit().filter((e) => e.target.startsWith("request:"));
+    expect(trail.map((e) => e.target)).not.toContainEqual(expect.stringMatching(/^request:R.*[a-z]/));
+
+    const fromSlack = await file("admin", "role tm@acme.test teammate");
+    const shown = messageText(await reply("owner", `approve ${fromSlack.toLowerCase()}`));
+    expect(shown).toContain(`Request ${fromSlack}`);
+    expect(shown).toContain("applied");
+    expect(shown).not.toContain("Something went wrong");
+    expect(members().find((m) => m.email === "tm@acme.test")?.role).toBe("teammate");
+    const again = messageText(await reply("owner2", `reject ${fromSlack.toLowerCase()}`));
+    expect(again).toContain("`REQUEST_CLOSED`");
+  });
+
+  it("a refusal offers Ask an Owner only for a change that would do something, and a no-op request is refused", async () => {
+    await start();
+    const askButton = (message: unknown) =>
+      ((message as { blocks?: { elements?: { action_id: string }[] }[] }).blocks ?? [])
+        .flatMap((b) => b.elements ?? [])
+        .some((e) => e.action_id === IDS.actions.requestAsk);
+
+    const worthAsking = await reply("admin", "perms grant admin team_settings");
+    expect(messageText(worthAsking)).toContain("`FORBIDDEN`");
+    expect(askButton(worthAsking)).toBe(true);
+    for (const alreadySo of [
+      "perms grant admin export_users",
+      "role tm@acme.test teammate",
+      "remove removed@acme.test",
+      "resend tm@acme.test",
+    ]) {
+      const refused = await reply("admin", alreadySo);
+      expect(messageText(refused)).toContain("`FORBIDDEN`");
+      expect(askButton(refused)).toBe(false);
+    }
+
+    const posts = h.fake.callsTo("chat.postMessage").length;
+    const noOp = messageText(await reply("admin", "request perms grant admin export_users"));
+    expect(noOp).toContain("Nothing to ask for: Admins already have Export Users.");
+    expect(noOp).toContain("`INVALID_INPUT`");
+    await settle();
+    expect(h.fake.callsTo("chat.postMessage")).toHaveLength(posts);
+    expect(audit().map((e) => e.action)).not.toContain("request.filed");
   });
 });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { DatabaseTooNewError, LATEST_SCHEMA_VERSION, migrate } from "../../src/store/migrate.js";
+import { MIGRATIONS } from "../../src/store/migrations/index.js";
 import { openDatabase } from "../../src/store/open.js";
 
 const dirs: string[] = [];
@@ -94,5 +95,32 @@ describe("migrations", () => {
       INSERT INTO audit_log VALUES ('a', 1, 'now', 'x', 'cli', 'test', 't', 'null', 'null', NULL, 'p', 'h');`);
     expect(() => db.exec("UPDATE audit_log SET actor = 'y'")).toThrow(/append-only/);
     expect(() => db.exec("DELETE FROM audit_log")).toThrow(/append-only/);
+  });
+
+  it("move invite mails skipped before 'skipped' existed out of 'failed'; real failures stay failed", () => {
+    const db = new Database(":memory:");
+    migrate(
+      db,
+      MIGRATIONS.filter((m) => m.version <= 5),
+    );
+    const mail = db.prepare(`INSERT INTO outbox (id, account_id, kind, recipient, payload_json, status,
+        next_attempt_at, last_error, created_at) VALUES (?, 'a', 'invite', 'x@acme.test', '{}', ?, 'now', ?, 'now')`);
+    db.exec(`INSERT INTO accounts (id, slack_team_id, name, api_key_hash, api_key_prefix, api_key_created_at, created_at)
+        VALUES ('a', 'T1', 'X', 'h', 'p', 'now', 'now')`);
+    mail.run("m1", "failed", "Not sent: the invite was accepted, revoked or replaced before it went out.");
+    mail.run("m2", "failed", "550 mailbox unavailable");
+    mail.run("m3", "sent", null);
+    expect(migrate(db)).toBe(LATEST_SCHEMA_VERSION);
+    expect(db.prepare("SELECT id, status FROM outbox ORDER BY id").all()).toEqual([
+      { id: "m1", status: "skipped" },
+      { id: "m2", status: "failed" },
+      { id: "m3", status: "sent" },
+    ]);
+    expect(
+      db
+        .prepare("SELECT name FROM sqlite_master WHERE tbl_name = 'outbox' AND type = 'index' ORDER BY name")
+        .pluck()
+        .all(),
+    ).toContain("outbox_due");
   });
 });

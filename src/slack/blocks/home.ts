@@ -1,7 +1,7 @@
 import type { MemberList, PermissionsView, WhoAmI } from "../../core/access-core.js";
 import type { ChangeRequest } from "../../core/model.js";
 import { ROLE_LABEL } from "../../core/roles.js";
-import { esc } from "../escape.js";
+import { code, esc } from "../escape.js";
 import { IDS } from "../ids.js";
 import { type Block, button, context, divider, header, section, VIEW_BLOCK_LIMIT, type View } from "./kit.js";
 import { matrixTable, memberLine, permissionLines } from "./messages.js";
@@ -45,12 +45,10 @@ export const homeView = ({ me, team, permissions, requests }: HomeContent): View
     blocks.push(divider(), header(`Pending requests — ${requests.length}`));
     if (requests.length === 0) blocks.push(section("_Nothing waits for you._"));
     for (const r of requests.slice(0, 15)) {
-      blocks.push(
-        section(`*${r.id}* from ${esc(r.requesterEmail)}: \`${esc(r.summary)}\`\n${esc(r.effect)}`),
-      );
+      blocks.push(section(`*${r.id}* from ${esc(r.requesterEmail)}: ${code(r.summary)}\n${esc(r.effect)}`));
     }
     if (requests.length > 0)
-      blocks.push(context("Approve or reject in the request's post, or `/team approve <id>`."));
+      blocks.push(context(`Approve or reject in the request's post, or ${code("/team approve <id>")}.`));
   }
   blocks.push(context("Type `/team help` anywhere for every command."));
   return { type: "home", blocks: blocks.slice(0, VIEW_BLOCK_LIMIT) };

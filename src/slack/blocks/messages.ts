@@ -1,13 +1,12 @@
 import type { CommandResult } from "../../../commands/index.js";
 import { describeChange, type Formatter } from "../../../commands/lib/describe.js";
-import { REQUESTABLE } from "../../../commands/request.js";
 import { CoreError, type ErrorCode } from "../../core/errors.js";
 import type { ApiKeyInfo, AuditEntry, MemberView } from "../../core/model.js";
 import { PERMISSION_KEYS, PERMISSIONS, type PermissionKey } from "../../core/permissions.js";
 import { ROLE_LABEL, ROLES, type Role } from "../../core/roles.js";
 import { humanDate } from "../../html.js";
 import { SlackUnavailableError } from "../actor.js";
-import { esc } from "../escape.js";
+import { code, entities, esc } from "../escape.js";
 import { IDS } from "../ids.js";
 import {
   type Block,
@@ -119,8 +118,8 @@ const listMessage = (result: Extract<CommandResult, { type: "list" }>): SlackMes
 };
 
 export const auditEntryLine = (e: AuditEntry): string => {
-  const change = (v: unknown) => (v === null || v === undefined ? "–" : esc(JSON.stringify(v)));
-  return `\`${e.at.slice(0, 16).replace("T", " ")}\` *${esc(e.action)}* ${esc(e.target)} by ${esc(e.actor)} (${e.source}) ${change(e.before)} → ${change(e.after)}`;
+  const change = (v: unknown) => (v === null || v === undefined ? "–" : code(JSON.stringify(v)));
+  return `\`${e.at.slice(0, 16).replace("T", " ")}\` *${code(e.action)}* ${code(e.target)} by ${esc(e.actor)} (${e.source}) ${change(e.before)} → ${change(e.after)}`;
 };
 
 const auditMessage = (entries: AuditEntry[]): SlackMessage => {
@@ -140,7 +139,7 @@ const auditMessage = (entries: AuditEntry[]): SlackMessage => {
 export const resultMessage = (result: CommandResult): SlackMessage => {
   switch (result.type) {
     case "help": {
-      const lines = result.commands.map((c) => `\`/team ${c.usage}\`\n${c.summary}`);
+      const lines = result.commands.map((c) => `${code(`/team ${c.usage}`)}\n${entities(c.summary)}`);
       return {
         text: "Rolecall commands",
         blocks: [header("/team commands"), ...linesToSections(lines, 40).blocks],
@@ -149,7 +148,7 @@ export const resultMessage = (result: CommandResult): SlackMessage => {
     case "whoami": {
       const w = result.whoami;
       return {
-        text: `You are ${ROLE_LABEL[w.role]} on ${w.account.name}.`,
+        text: `You are ${ROLE_LABEL[w.role]} on ${esc(w.account.name)}.`,
         blocks: [
           section(`You are *${ROLE_LABEL[w.role]}* on *${esc(w.account.name)}* (${esc(w.email)}).`),
           section(`*Your permissions*\n${permissionLines(w.permissions)}`),
@@ -260,31 +259,26 @@ export const rotateConfirmation = (): SlackMessage => ({
 
 const ICON: Partial<Record<ErrorCode, string>> = { INVALID_INPUT: ":warning:" };
 
-/** Refusals that an Owner could overrule by approving the same change. */
-const ASKABLE: readonly ErrorCode[] = ["FORBIDDEN", "RANK_TOO_LOW"];
-
 /**
  * A refusal or failure as an ephemeral message; anything but a CoreError is our fault and says so.
- * A refused change (`words`) also offers "Ask an Owner", which files it as a change request.
+ * With `askFor` (the words of a refused change an Owner could grant), it also offers "Ask an Owner",
+ * which files them as a change request.
  */
-export const errorMessage = (error: unknown, words: readonly string[] = []): SlackMessage => {
+export const errorMessage = (error: unknown, askFor: readonly string[] = []): SlackMessage => {
   if (error instanceof CoreError) {
     const icon = ICON[error.code] ?? ":no_entry_sign:";
     const blocks: Block[] = [section(`${icon} ${esc(error.message)}`), context(`\`${error.code}\``)];
-    const name = words[0]?.toLowerCase() ?? "";
-    const askable =
-      ASKABLE.includes(error.code) && (REQUESTABLE as readonly string[]).includes(name) && words.length > 1;
-    const value = JSON.stringify(words);
-    if (askable && value.length <= 2000) {
+    const value = JSON.stringify(askFor);
+    if (askFor.length > 0 && value.length <= 2000) {
       blocks.push({
         type: "actions",
         elements: [button("Ask an Owner", IDS.actions.requestAsk, value, "primary")],
       });
     }
-    return { text: error.message, blocks };
+    return { text: esc(error.message), blocks };
   }
   if (error instanceof SlackUnavailableError) {
-    return { text: error.message, blocks: [section(`:hourglass: ${esc(error.message)}`)] };
+    return { text: esc(error.message), blocks: [section(`:hourglass: ${esc(error.message)}`)] };
   }
   return {
     text: "Something went wrong on our side; nothing was changed.",
@@ -293,7 +287,7 @@ export const errorMessage = (error: unknown, words: readonly string[] = []): Sla
 };
 
 export const removeConfirmation = (memberToken: string, named: string): SlackMessage => ({
-  text: `Remove ${named}?`,
+  text: `Remove ${esc(named)}?`,
   blocks: [
     section(
       `Remove *${esc(named)}* from the team? They lose access at once; the audit trail keeps their history.`,

@@ -2,7 +2,7 @@ import { requestStatusLine } from "../../../commands/lib/requests-view.js";
 import type { ChangeRequest } from "../../core/model.js";
 import type { ApprovalOutcome } from "../../core/requests.js";
 import { humanDate } from "../../html.js";
-import { esc } from "../escape.js";
+import { code, esc } from "../escape.js";
 import { IDS } from "../ids.js";
 import { type Block, button, context, linesToSections, type SlackMessage, section } from "./kit.js";
 
@@ -13,7 +13,7 @@ const who = (r: ChangeRequest) =>
 export const requestPost = (r: ChangeRequest): SlackMessage => {
   const blocks: Block[] = [
     section(`:inbox_tray: *Change request ${r.id}* from ${who(r)} (${esc(r.requesterEmail)})`),
-    section(`*Asks for:* \`${esc(r.summary)}\`\n*What it does:* ${esc(r.effect)}`),
+    section(`*Asks for:* ${code(r.summary)}\n*What it does:* ${esc(r.effect)}`),
   ];
   if (r.status === "pending") {
     blocks.push(context(`Expires ${humanDate(r.expiresAt)}. Discuss in the thread.`), {
@@ -31,12 +31,12 @@ export const requestPost = (r: ChangeRequest): SlackMessage => {
       ),
     );
   }
-  return { text: `Change request ${r.id} from ${r.requesterEmail}: ${r.summary}`, blocks };
+  return { text: `Change request ${r.id} from ${esc(r.requesterEmail)}: ${code(r.summary)}`, blocks };
 };
 
 /** The outcome, as replied in the post's thread and sent to the requester. */
 export const requestOutcome = (r: ChangeRequest): string =>
-  `Request ${r.id} (\`${esc(r.summary)}\`): ${esc(requestStatusLine(r))}`;
+  `Request ${r.id} (${code(r.summary)}): ${esc(requestStatusLine(r))}`;
 
 /**
  * What the requester sees once they file: "sent" only when a post or DM has landed with an Owner;
@@ -55,7 +55,7 @@ export const requestFiledMessage = (r: ChangeRequest, delivered: boolean): Slack
 };
 
 export const requestListMessage = (toDecide: ChangeRequest[], filed: ChangeRequest[]): SlackMessage => {
-  const line = (r: ChangeRequest) => `*${r.id}* ${who(r)}: \`${esc(r.summary)}\` — ${esc(r.effect)}`;
+  const line = (r: ChangeRequest) => `*${r.id}* ${who(r)}: ${code(r.summary)} — ${esc(r.effect)}`;
   const blocks: Block[] = [];
   if (toDecide.length > 0)
     blocks.push(section("*For you to decide*"), ...linesToSections(toDecide.map(line), 20).blocks);

@@ -1,6 +1,7 @@
 import type { App, RespondArguments } from "@slack/bolt";
-import { helpResult } from "../../../commands/index.js";
-import { tokenize } from "../../../commands/lib/tokens.js";
+import { helpResult, offersChangeRequest } from "../../../commands/index.js";
+import { slackCommandWords } from "../../../commands/lib/tokens.js";
+import type { ActorContext } from "../../core/access-core.js";
 import type { SlackMessage } from "../blocks/kit.js";
 import { errorMessage, resultMessage } from "../blocks/messages.js";
 import { requestFiledMessage } from "../blocks/requests.js";
@@ -31,15 +32,16 @@ export const registerTeamCommand = (app: App, { core, actors, logger, deliverReq
       }
     };
     let words: string[] = [];
+    let actor: ActorContext | null = null;
     try {
-      words = tokenize(command.text);
+      words = slackCommandWords(command.text);
       // Usage is for everyone, members or not.
       if (words.length === 0 || words[0]?.toLowerCase() === "help") {
         await send(resultMessage(helpResult()));
         return;
       }
       const user = { teamId: command.team_id, userId: command.user_id };
-      let actor = actors.local(user);
+      actor = actors.local(user);
       if (!actor) {
         await ackFirst();
         actor = await actors.resolve(user, client);
@@ -63,7 +65,8 @@ export const registerTeamCommand = (app: App, { core, actors, logger, deliverReq
       await openView(client, command.trigger_id, outcome.view);
     } catch (error) {
       logIfUnexpected(logger, "/team", error);
-      await send(errorMessage(error, words)).catch((e) => logger.warn("could not reply to /team:", e));
+      const askFor = actor && offersChangeRequest({ core, actor }, words, error) ? words : [];
+      await send(errorMessage(error, askFor)).catch((e) => logger.warn("could not reply to /team:", e));
     }
   });
 };
