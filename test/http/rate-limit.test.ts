@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { LruMap } from "../../src/core/lru.js";
+import { RateLimiter } from "../../src/http/rate-limit.js";
+
+describe("the invite rate limiter", () => {
+  it("remembers a bounded number of addresses, however many guess within one window", () => {
+    const limiter = new RateLimiter(3, 60 * 60_000, () => 0, 1_000);
+    for (let i = 0; i < 50_000; i++) limiter.hit(`10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`);
+    expect(limiter.size).toBe(1_000);
+  });
+
+  it("still limits the address that keeps guessing while others flood it", () => {
+    const limiter = new RateLimiter(3, 60 * 60_000, () => 0, 100);
+    for (let i = 0; i < 3; i++) limiter.hit("203.0.113.7");
+    for (let i = 0; i < 500; i++) {
+      limiter.hit(`10.0.${i >> 8}.${i & 255}`);
+      expect(limiter.retryAfter("203.0.113.7")).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe("LruMap", () => {
+  it("drops the least recently used entry first; reading an entry makes it recent", () => {
+    const lru = new LruMap<string, number>(2);
+    lru.set("a", 1).set("b", 2);
+    expect(lru.get("a")).toBe(1);
+    lru.set("c", 3);
+    expect([lru.has("a"), lru.has("b"), lru.has("c")]).toEqual([true, false, true]);
+    expect(lru.size).toBe(2);
+  });
+});
