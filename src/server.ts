@@ -54,6 +54,7 @@ export const startRolecall = async (
       core: wired.core,
       logger,
       limiter: options.inviteLimiter ?? new RateLimiter(30, 10 * 60_000),
+      trustedProxies: new Set(config.TRUSTED_PROXIES),
       onAccepted: (accepted) => {
         if (slack) void announceAcceptedInvite(slack.app.client, wired.core, logger, accepted);
       },

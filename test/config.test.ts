@@ -35,6 +35,19 @@ describe("configuration (PRODUCT §9)", () => {
     }
   });
 
+  it("TRUSTED_PROXIES: comma-separated IP addresses, IPv4-mapped ones compared as IPv4", () => {
+    expect(loadConfig({}).TRUSTED_PROXIES).toEqual([]);
+    expect(loadConfig({ TRUSTED_PROXIES: " 10.0.0.5, ::1,::FFFF:192.0.2.1 ," }).TRUSTED_PROXIES).toEqual([
+      "10.0.0.5",
+      "::1",
+      "192.0.2.1",
+    ]);
+    expect(() => loadConfig({ TRUSTED_PROXIES: "10.0.0.5,proxy.internal" })).toThrow(
+      /TRUSTED_PROXIES must be comma-separated IP addresses.*"proxy\.internal"/,
+    );
+    expect(() => loadConfig({ TRUSTED_PROXIES: "10.0.0.0/8" })).toThrow(/TRUSTED_PROXIES/);
+  });
+
   it("picks the Slack transport and names what it is missing", () => {
     expect(slackMode(loadConfig({}))).toEqual({ mode: null, missing: [] });
     expect(slackMode(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" }))).toEqual({
