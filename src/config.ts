@@ -56,6 +56,8 @@ const schema = z
       "must start with xapp-",
     ),
     SLACK_API_URL: z.url({ message: "must be a URL" }).default("https://slack.com/api/"),
+    // Where Slack's response_urls live; a response_url anywhere else is refused (proxies, tests).
+    SLACK_HOOKS_URL: z.url({ message: "must be a URL" }).default("https://hooks.slack.com/"),
     DATABASE_URL: z.string().trim().min(1, "must not be empty").default("data/rolecall.db"),
     SMTP_URL: optionalText.refine(
       (v) => v === undefined || /^smtps?:\/\//.test(v),

@@ -8,6 +8,7 @@ describe("configuration (PRODUCT §9)", () => {
     expect(config).toMatchObject({
       PORT: 3000,
       SLACK_API_URL: "https://slack.com/api/",
+      SLACK_HOOKS_URL: "https://hooks.slack.com/",
       DATABASE_URL: "data/rolecall.db",
       MAIL_FROM: "Rolecall <no-reply@localhost>",
       APP_BASE_URL: "http://localhost:3000",
@@ -25,12 +26,13 @@ describe("configuration (PRODUCT §9)", () => {
         SLACK_BOT_TOKEN: "xoxp-user",
         SMTP_URL: "mail.example.com",
         INVITE_TTL_HOURS: "-1",
+        SLACK_HOOKS_URL: "hooks.slack.com",
       });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       const text = (error as ConfigError).message;
-      for (const name of ["PORT", "SLACK_BOT_TOKEN", "SMTP_URL", "INVITE_TTL_HOURS"])
+      for (const name of ["PORT", "SLACK_BOT_TOKEN", "SMTP_URL", "INVITE_TTL_HOURS", "SLACK_HOOKS_URL"])
         expect(text).toContain(name);
     }
   });
