@@ -3,6 +3,7 @@ import * as outboxInvites from "./002-outbox-invites.js";
 import * as apiKeyGrace from "./003-api-key-grace.js";
 import * as changeRequests from "./004-change-requests.js";
 import * as memberListOrder from "./005-member-list-order.js";
+import * as apiKeysInGrace from "./006-api-keys-in-grace.js";
 
 export interface Migration {
   version: number;
@@ -17,6 +18,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: "api-key-grace", up: apiKeyGrace.up },
   { version: 4, name: "change-requests", up: changeRequests.up },
   { version: 5, name: "member-indexes", up: memberListOrder.up },
+  { version: 6, name: "api-keys-in-grace", up: apiKeysInGrace.up },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
