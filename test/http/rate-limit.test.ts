@@ -6,7 +6,7 @@ describe("the invite rate limiter", () => {
   it("remembers a bounded number of addresses, however many guess within one window", () => {
     const limiter = new RateLimiter(3, 60 * 60_000, () => 0, 1_000);
     for (let i = 0; i < 50_000; i++) limiter.hit(`10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`);
-    expect(limiter.size).toBe(1_000);
+    expect(limiter.size).toBeLessThanOrEqual(1_000);
   });
 
   it("still limits the address that keeps guessing while others flood it", () => {
@@ -20,12 +20,15 @@ describe("the invite rate limiter", () => {
 });
 
 describe("LruMap", () => {
-  it("drops the least recently used entry first; reading an entry makes it recent", () => {
-    const lru = new LruMap<string, number>(2);
-    lru.set("a", 1).set("b", 2);
-    expect(lru.get("a")).toBe(1);
-    lru.set("c", 3);
-    expect([lru.has("a"), lru.has("b"), lru.has("c")]).toEqual([true, false, true]);
-    expect(lru.size).toBe(2);
+  it("never holds more than its maximum; what was used since the last turnover outlives what was not", () => {
+    const lru = new LruMap<string, number>(10);
+    lru.set("hot", 0).set("cold", 0);
+    for (let i = 0; i < 1_000; i++) {
+      lru.set(`k${i}`, i);
+      expect(lru.get("hot")).toBe(0);
+      expect(lru.size).toBeLessThanOrEqual(10);
+    }
+    expect(lru.has("cold")).toBe(false);
+    expect(lru.get("k999")).toBe(999);
   });
 });
