@@ -59,6 +59,12 @@ const schema = z
     // Where Slack's response_urls live; a response_url anywhere else is refused (proxies, tests).
     SLACK_HOOKS_URL: z.url({ message: "must be a URL" }).default("https://hooks.slack.com/"),
     DATABASE_URL: z.string().trim().min(1, "must not be empty").default("data/rolecall.db"),
+    CACHE_MAX_ACCOUNTS: z.coerce
+      .number({ message: "must be a number of accounts" })
+      .int("must be a whole number of accounts")
+      .min(1, "must be at least 1")
+      .max(10_000_000, "must be at most 10,000,000")
+      .default(10_000),
     SMTP_URL: optionalText.refine(
       (v) => v === undefined || /^smtps?:\/\//.test(v),
       "must start with smtp:// or smtps://",

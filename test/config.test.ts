@@ -10,6 +10,7 @@ describe("configuration (PRODUCT §9)", () => {
       SLACK_API_URL: "https://slack.com/api/",
       SLACK_HOOKS_URL: "https://hooks.slack.com/",
       DATABASE_URL: "data/rolecall.db",
+      CACHE_MAX_ACCOUNTS: 10_000,
       MAIL_FROM: "Rolecall <no-reply@localhost>",
       APP_BASE_URL: "http://localhost:3000",
       INVITE_TTL_HOURS: 168,
@@ -27,12 +28,20 @@ describe("configuration (PRODUCT §9)", () => {
         SMTP_URL: "mail.example.com",
         INVITE_TTL_HOURS: "-1",
         SLACK_HOOKS_URL: "hooks.slack.com",
+        CACHE_MAX_ACCOUNTS: "0",
       });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       const text = (error as ConfigError).message;
-      for (const name of ["PORT", "SLACK_BOT_TOKEN", "SMTP_URL", "INVITE_TTL_HOURS", "SLACK_HOOKS_URL"])
+      for (const name of [
+        "PORT",
+        "SLACK_BOT_TOKEN",
+        "SMTP_URL",
+        "INVITE_TTL_HOURS",
+        "SLACK_HOOKS_URL",
+        "CACHE_MAX_ACCOUNTS",
+      ])
         expect(text).toContain(name);
     }
   });

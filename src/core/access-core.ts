@@ -47,7 +47,7 @@ import {
   type MemberRef,
   type MemberView,
 } from "./model.js";
-import { PermissionCache } from "./permission-cache.js";
+import { DEFAULT_CACHE_LIMITS, PermissionCache } from "./permission-cache.js";
 import { matrixAsLists, PERMISSIONS, type PermissionKey, permissionsOf, roleHolds } from "./permissions.js";
 import {
   mayStopApiKeyAtOnce,
@@ -82,6 +82,8 @@ export interface CoreOptions {
   inviteTtlHours: number;
   requestStore: RequestStore;
   requestTtlHours: number;
+  /** CACHE_MAX_ACCOUNTS: accounts kept in the permission cache. */
+  cacheMaxAccounts?: number;
 }
 
 export interface WhoAmI {
@@ -188,7 +190,10 @@ export class AccessCore {
     this.store = options.store;
     this.clock = options.clock;
     this.inviteTtlHours = options.inviteTtlHours;
-    this.cache = new PermissionCache(options.store);
+    this.cache = new PermissionCache(options.store, {
+      ...DEFAULT_CACHE_LIMITS,
+      accounts: options.cacheMaxAccounts ?? DEFAULT_CACHE_LIMITS.accounts,
+    });
     this.requests = new RequestsCore(
       options.store,
       options.requestStore,
