@@ -124,7 +124,8 @@ export const guardSlackRequests = (
     try {
       raw = await readBody(req, defaultBodyLimit);
     } catch (error) {
-      if (error instanceof BodyError) return refuse(res, error.status, error.message);
+      // Not signed yet (the signature covers the body): answered, not logged.
+      if (error instanceof BodyError) return sendJson(res, error.status, { error: error.message });
       throw error;
     }
     const signed = isValidSlackRequest({
