@@ -187,6 +187,7 @@ const httpPaths = async (dir: string) => {
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_BOT_TOKEN: "xoxb-bench",
     SLACK_API_URL: fake.apiUrl,
+    SLACK_HOOKS_URL: fake.responseUrl(""),
     DATABASE_URL: db,
     LOG_LEVEL: "silent",
   });

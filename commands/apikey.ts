@@ -33,5 +33,5 @@ export default defineCommand({
   run: ({ core, actor }, input) =>
     input.verb === undefined
       ? { type: "apikey", key: core.apiKeyInfo(actor) }
-      : { type: "apikey_rotated", rotated: core.rotateApiKey(actor, input.grace ?? 0) },
+      : { type: "apikey_rotated", rotated: core.rotateApiKey(actor, input.grace) },
 });

@@ -1,4 +1,6 @@
+import { isIP } from "node:net";
 import { z } from "zod";
+import { normalizeAddress } from "./http/client-address.js";
 
 const hours = (fallback: number) =>
   z.coerce
@@ -21,6 +23,26 @@ const optionalText = z
   .transform((s) => (s === "" ? undefined : s))
   .optional();
 
+/** Comma-separated IP addresses of the proxies whose X-Forwarded-For is believed. */
+const trustedProxies = z
+  .string()
+  .default("")
+  .transform((raw, ctx) => {
+    const listed = raw
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const bad = listed.filter((a) => isIP(a) === 0);
+    if (bad.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be comma-separated IP addresses (e.g. 10.0.0.5,10.0.0.6); not an address: ${bad.map((b) => JSON.stringify(b)).join(", ")}`,
+      });
+      return z.NEVER;
+    }
+    return listed.map(normalizeAddress);
+  });
+
 const schema = z
   .object({
     PORT: z.coerce.number({ message: "must be a port number" }).int().min(0).max(65535).default(3000),
@@ -34,12 +56,21 @@ const schema = z
       "must start with xapp-",
     ),
     SLACK_API_URL: z.url({ message: "must be a URL" }).default("https://slack.com/api/"),
+    // Where Slack's response_urls live; a response_url anywhere else is refused (proxies, tests).
+    SLACK_HOOKS_URL: z.url({ message: "must be a URL" }).default("https://hooks.slack.com/"),
     DATABASE_URL: z.string().trim().min(1, "must not be empty").default("data/rolecall.db"),
+    CACHE_MAX_ACCOUNTS: z.coerce
+      .number({ message: "must be a number of accounts" })
+      .int("must be a whole number of accounts")
+      .min(1, "must be at least 1")
+      .max(10_000_000, "must be at most 10,000,000")
+      .default(10_000),
     SMTP_URL: optionalText.refine(
       (v) => v === undefined || /^smtps?:\/\//.test(v),
       "must start with smtp:// or smtps://",
     ),
     MAIL_FROM: z.string().trim().min(3).default("Rolecall <no-reply@localhost>"),
+    TRUSTED_PROXIES: trustedProxies,
     APP_BASE_URL: optionalText.refine((v) => v === undefined || URL.canParse(v), "must be a URL"),
     INVITE_TTL_HOURS: hours(168),
     REQUEST_TTL_HOURS: hours(168),

@@ -5,6 +5,7 @@ import type { AccessCore } from "./core/access-core.js";
 import { type Clock, systemClock } from "./core/ports.js";
 import { RateLimiter } from "./http/rate-limit.js";
 import { createHttpServer } from "./http/server.js";
+import { guardSlackRequests } from "./http/slack-guard.js";
 import { createMailTransport } from "./mail/transport.js";
 import { OutboxWorker, type WorkerOptions } from "./mail/worker.js";
 import { createSlackApp, type SlackApp, slackMode } from "./slack/app.js";
@@ -49,11 +50,17 @@ export const startRolecall = async (
   const server = createHttpServer({
     core: wired.core,
     logger,
-    slackEvents: slack?.eventsListener ?? null,
+    slackEvents: slack?.eventsListener
+      ? guardSlackRequests(
+          { signingSecret: config.SLACK_SIGNING_SECRET ?? "", hooksUrl: config.SLACK_HOOKS_URL, logger },
+          slack.eventsListener,
+        )
+      : null,
     invites: {
       core: wired.core,
       logger,
       limiter: options.inviteLimiter ?? new RateLimiter(30, 10 * 60_000),
+      trustedProxies: new Set(config.TRUSTED_PROXIES),
       onAccepted: (accepted) => {
         if (slack) void announceAcceptedInvite(slack.clients, wired.core, logger, accepted);
       },

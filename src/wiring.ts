@@ -14,7 +14,8 @@ export interface Wired {
 
 /** Opens the database and builds the access core on it. */
 export const wireCore = (
-  config: Pick<Config, "DATABASE_URL" | "INVITE_TTL_HOURS"> & Partial<Pick<Config, "REQUEST_TTL_HOURS">>,
+  config: Pick<Config, "DATABASE_URL" | "INVITE_TTL_HOURS"> &
+    Partial<Pick<Config, "REQUEST_TTL_HOURS" | "CACHE_MAX_ACCOUNTS">>,
   clock: Clock = systemClock,
 ): Wired => {
   const db = openDatabase(config.DATABASE_URL);
@@ -25,6 +26,7 @@ export const wireCore = (
     inviteTtlHours: config.INVITE_TTL_HOURS,
     requestStore: new SqliteRequestStore(db),
     requestTtlHours: config.REQUEST_TTL_HOURS ?? 168,
+    ...(config.CACHE_MAX_ACCOUNTS ? { cacheMaxAccounts: config.CACHE_MAX_ACCOUNTS } : {}),
   });
   return { db, store, core, close: () => db.close() };
 };

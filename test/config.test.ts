@@ -8,7 +8,9 @@ describe("configuration (PRODUCT §9)", () => {
     expect(config).toMatchObject({
       PORT: 3000,
       SLACK_API_URL: "https://slack.com/api/",
+      SLACK_HOOKS_URL: "https://hooks.slack.com/",
       DATABASE_URL: "data/rolecall.db",
+      CACHE_MAX_ACCOUNTS: 10_000,
       MAIL_FROM: "Rolecall <no-reply@localhost>",
       APP_BASE_URL: "http://localhost:3000",
       INVITE_TTL_HOURS: 168,
@@ -25,14 +27,36 @@ describe("configuration (PRODUCT §9)", () => {
         SLACK_BOT_TOKEN: "xoxp-user",
         SMTP_URL: "mail.example.com",
         INVITE_TTL_HOURS: "-1",
+        SLACK_HOOKS_URL: "hooks.slack.com",
+        CACHE_MAX_ACCOUNTS: "0",
       });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       const text = (error as ConfigError).message;
-      for (const name of ["PORT", "SLACK_BOT_TOKEN", "SMTP_URL", "INVITE_TTL_HOURS"])
+      for (const name of [
+        "PORT",
+        "SLACK_BOT_TOKEN",
+        "SMTP_URL",
+        "INVITE_TTL_HOURS",
+        "SLACK_HOOKS_URL",
+        "CACHE_MAX_ACCOUNTS",
+      ])
         expect(text).toContain(name);
     }
+  });
+
+  it("TRUSTED_PROXIES: comma-separated IP addresses, IPv4-mapped ones compared as IPv4", () => {
+    expect(loadConfig({}).TRUSTED_PROXIES).toEqual([]);
+    expect(loadConfig({ TRUSTED_PROXIES: " 10.0.0.5, ::1,::FFFF:192.0.2.1 ," }).TRUSTED_PROXIES).toEqual([
+      "10.0.0.5",
+      "::1",
+      "192.0.2.1",
+    ]);
+    expect(() => loadConfig({ TRUSTED_PROXIES: "10.0.0.5,proxy.internal" })).toThrow(
+      /TRUSTED_PROXIES must be comma-separated IP addresses.*"proxy\.internal"/,
+    );
+    expect(() => loadConfig({ TRUSTED_PROXIES: "10.0.0.0/8" })).toThrow(/TRUSTED_PROXIES/);
   });
 
   it("picks the Slack transport and names what it is missing", () => {

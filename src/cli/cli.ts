@@ -161,7 +161,8 @@ export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io
         if (words.length !== 1 || words[0] !== "rotate") {
           throw new CoreError("INVALID_INPUT", "Usage: rolecall apikey rotate [--grace 24h]");
         }
-        const hours = parseInput(graceHours, options.get("grace") ?? "none", "grace");
+        const grace = options.get("grace");
+        const hours = grace === undefined ? undefined : parseInput(graceHours, grace, "grace");
         const result = { type: "apikey_rotated" as const, rotated: core.rotateApiKey({ accountId }, hours) };
         print(renderText(result), renderJson(result));
         return 0;

@@ -66,11 +66,10 @@ export const renderText = (result: CommandResult): string => {
     case "settings":
       return `Approvals channel: ${result.approvalsChannel ?? "none (requests go to the Owners by direct message)"}`;
     case "apikey":
-      return `Organisation API key: ${result.key.prefix}… created ${result.key.createdAt}${
-        result.key.previous
-          ? ` (the previous key ${result.key.previous.prefix}… works until ${result.key.previous.expiresAt})`
-          : ""
-      }`;
+      return [
+        `Organisation API key: ${result.key.prefix}… created ${result.key.createdAt}`,
+        ...result.key.previous.map((p) => `  the previous key ${p.prefix}… works until ${p.expiresAt}`),
+      ].join("\n");
     case "apikey_rotated":
       return `New organisation API key — shown only now, keep it somewhere safe:\n  ${result.rotated.apiKey}\n${
         result.rotated.oldKeyWorksUntil === "now"

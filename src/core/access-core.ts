@@ -47,9 +47,15 @@ import {
   type MemberRef,
   type MemberView,
 } from "./model.js";
-import { PermissionCache } from "./permission-cache.js";
+import { DEFAULT_CACHE_LIMITS, PermissionCache } from "./permission-cache.js";
 import { matrixAsLists, PERMISSIONS, type PermissionKey, permissionsOf, roleHolds } from "./permissions.js";
-import { requireActiveActor, requireMayActOn, requirePermission, requireTarget } from "./policy.js";
+import {
+  mayStopApiKeyAtOnce,
+  requireActiveActor,
+  requireMayActOn,
+  requirePermission,
+  requireTarget,
+} from "./policy.js";
 import type { Clock, MemberFilter, Page, RequestStore, StorePort } from "./ports.js";
 import { RequestsCore } from "./requests.js";
 import {
@@ -81,6 +87,8 @@ export interface CoreOptions {
   inviteTtlHours: number;
   requestStore: RequestStore;
   requestTtlHours: number;
+  /** CACHE_MAX_ACCOUNTS: accounts kept in the permission cache. */
+  cacheMaxAccounts?: number;
 }
 
 export interface WhoAmI {
@@ -118,6 +126,14 @@ export interface RotatedKey extends ChangeResult {
   prefix: string;
   /** When the old key stops working: an ISO time, or "now". */
   oldKeyWorksUntil: string;
+}
+
+/** A rotation asked for from a key no longer in use: somebody already rotated it (`prefix` is in use). */
+export interface AlreadyRotated {
+  ok: true;
+  changed: false;
+  alreadyRotated: true;
+  prefix: string;
 }
 
 export interface ApiMember {
@@ -186,7 +202,10 @@ export class AccessCore {
     this.store = options.store;
     this.clock = options.clock;
     this.inviteTtlHours = options.inviteTtlHours;
-    this.cache = new PermissionCache(options.store);
+    this.cache = new PermissionCache(options.store, {
+      ...DEFAULT_CACHE_LIMITS,
+      accounts: options.cacheMaxAccounts ?? DEFAULT_CACHE_LIMITS.accounts,
+    });
     this.requests = new RequestsCore(
       options.store,
       options.requestStore,
@@ -240,7 +259,7 @@ export class AccessCore {
     );
     this.cache.invalidate();
     return {
-      account: { ...account, version: 1, apiKey: { prefix: apiKey.prefix, createdAt: at, previous: null } },
+      account: { ...account, version: 1, apiKey: { prefix: apiKey.prefix, createdAt: at, previous: [] } },
       owner: { email: ownerEmail },
       apiKey: apiKey.key,
     };
@@ -556,22 +575,43 @@ export class AccessCore {
     return { email: member.email, name: member.name, role: member.role, status: member.status, permissions };
   }
 
-  /** The key as it may be shown (prefix and age); needs `api_key`. */
+  /** The key as it may be shown (prefix, age, keys still in grace); needs `api_key`. */
   apiKeyInfo(ctx: ActorContext): ApiKeyInfo {
     return this.store.read(() => {
       const matrix = this.cache.matrix(ctx.accountId);
       const actor = requireActiveActor({ actor: this.findActor(ctx) });
       requirePermission({ matrix }, actor, "api_key", "see the API key");
-      return this.requireAccount(ctx.accountId).apiKey;
+      const key = this.requireAccount(ctx.accountId).apiKey;
+      const now = this.clock.now();
+      return { ...key, previous: key.previous.filter((p) => new Date(p.expiresAt) > now) };
     });
   }
 
+  /** What a Rotate button may offer this member: the key it replaces, and whether it may stop at once. */
+  apiKeyRotationChoices(ctx: ActorContext): { from: string; mayStopAtOnce: boolean } {
+    const key = this.apiKeyInfo(ctx);
+    const actor = requireActiveActor({ actor: this.findActor(ctx) });
+    return { from: key.prefix, mayStopAtOnce: mayStopApiKeyAtOnce(actor) };
+  }
+
   /**
-   * A new organisation key, returned in full this once. The old key stops at once, or after
-   * `graceHours`. A member needs `api_key`; without `ctx` the operator rotates (CLI recovery).
+   * A new organisation key, returned in full this once. The old key stops at once (Owners and the
+   * operator only), or after `graceHours` (default: none for Owners and the operator, 24 for the
+   * rest). A member needs `api_key`; without `actor` the operator rotates (CLI recovery). With
+   * `from`, it rotates only while that key (prefix) is in use, so a repeated click rotates once.
    */
-  rotateApiKey(target: ActorContext | { accountId: string }, graceHours: number): RotatedKey {
-    if (!Number.isInteger(graceHours) || graceHours < 0 || graceHours > 168) {
+  rotateApiKey(target: ActorContext | { accountId: string }, graceHours?: number): RotatedKey;
+  rotateApiKey(
+    target: ActorContext,
+    graceHours: number | undefined,
+    from: string,
+  ): RotatedKey | AlreadyRotated;
+  rotateApiKey(
+    target: ActorContext | { accountId: string },
+    graceHours?: number,
+    from?: string,
+  ): RotatedKey | AlreadyRotated {
+    if (graceHours !== undefined && (!Number.isInteger(graceHours) || graceHours < 0 || graceHours > 168)) {
       throw new CoreError(
         "INVALID_INPUT",
         "The grace period is a whole number of hours, at most 168.",
@@ -589,7 +629,16 @@ export class AccessCore {
           requestId: null,
           actor: target.actor,
         };
-    const result = this.run(by, null, (state) => decideRotateApiKey(state, fresh, graceHours, operator));
+    const result = this.run(by, null, (state) =>
+      decideRotateApiKey(state, {
+        fresh,
+        operator,
+        ...(graceHours === undefined ? {} : { graceHours }),
+        ...(from === undefined ? {} : { from }),
+      }),
+    );
+    if (!result.changed)
+      return { ok: true, changed: false, alreadyRotated: true, prefix: result.detail ?? "" };
     return { ...result, apiKey: fresh.key, prefix: fresh.prefix, oldKeyWorksUntil: result.detail ?? "now" };
   }
 
@@ -601,10 +650,8 @@ export class AccessCore {
     const prefix = key.slice(0, 10);
     // The candidates hold hashes only; they stay valid until the next write, like every cached read.
     for (const candidate of this.cache.memo(`apikey:${prefix}`, () => this.store.apiKeyCandidates(prefix))) {
-      if (sameSecretHash(candidate.hash, hash)) return candidate.accountId;
-      const previous = candidate.previous;
-      if (previous && new Date(previous.expiresAt) > now && sameSecretHash(previous.hash, hash))
-        return candidate.accountId;
+      const inForce = candidate.expiresAt === null || new Date(candidate.expiresAt) > now;
+      if (inForce && sameSecretHash(candidate.hash, hash)) return candidate.accountId;
     }
     return null;
   }

@@ -4,10 +4,12 @@ import { CoreError } from "./errors.js";
 import { type DecisionState, type Invite, inviteTokenState, type Member } from "./model.js";
 import { diffMatrix, PERMISSIONS, type PermissionKey, permissionsOf } from "./permissions.js";
 import {
+  mayStopApiKeyAtOnce,
   requireActiveActor,
   requireMayActOn,
   requireMayAssign,
   requireMayChangeColumn,
+  requireMayStopApiKeyAtOnce,
   requireNotSelf,
   requireOwner,
   requireOwnerLeft,
@@ -478,19 +480,43 @@ export const decideAcceptInvite = (state: DecisionState, invite: Invite | null):
   return activation(member, "invite.accepted");
 };
 
-/** §8: members holding `api_key` (or the operator) rotate the key; the old one dies now or after a grace period. */
+/** The old key's grace period when a member other than an Owner does not choose one (§8). */
+export const DEFAULT_GRACE_HOURS = 24;
+
+export interface RotateApiKeyInput {
+  fresh: { hash: string; prefix: string };
+  /** Hours the old key keeps working; left out: none for Owners and the operator, 24 for the rest. */
+  graceHours?: number;
+  /** The key (prefix) this rotation means to replace; when another is in use, it was already done. */
+  from?: string;
+  operator?: boolean;
+}
+
+/**
+ * §8: members holding `api_key` (or the operator) rotate the key; the old one dies now (Owners
+ * only) or after a grace period. Keys already in their grace period are left as they are.
+ */
 export const decideRotateApiKey = (
   state: DecisionState,
-  fresh: { hash: string; prefix: string },
-  graceHours: number,
-  operator = false,
+  { fresh, graceHours, from, operator = false }: RotateApiKeyInput,
 ): Decision<ChangeResult> => {
+  let grace = graceHours ?? 0;
   if (!operator) {
     const actor = requireActiveActor(state);
     requirePermission(state, actor, "api_key", "rotate the API key");
+    grace = graceHours ?? (mayStopApiKeyAtOnce(actor) ? 0 : DEFAULT_GRACE_HOURS);
+    if (grace === 0) requireMayStopApiKeyAtOnce(actor);
   }
-  const graceUntil =
-    graceHours > 0 ? new Date(state.now.getTime() + graceHours * 3_600_000).toISOString() : null;
+  // One click, one rotation: a second click (or a redelivery) of the same button finds its key gone.
+  if (from !== undefined && from !== state.account.apiKey.prefix) {
+    return nothingToDo({
+      ok: true,
+      changed: false,
+      action: "apikey.rotated",
+      detail: state.account.apiKey.prefix,
+    });
+  }
+  const graceUntil = grace > 0 ? new Date(state.now.getTime() + grace * 3_600_000).toISOString() : null;
   return {
     changes: [{ kind: "rotateApiKey", hash: fresh.hash, prefix: fresh.prefix, graceUntil }],
     audit: [

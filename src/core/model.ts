@@ -19,8 +19,8 @@ export interface Account {
 export interface ApiKeyInfo {
   prefix: string;
   createdAt: string;
-  /** A rotated-out key that still works until `expiresAt` (the grace period). */
-  previous: { prefix: string; expiresAt: string } | null;
+  /** Rotated-out keys that still work, each until its own `expiresAt` (its grace period). */
+  previous: { prefix: string; expiresAt: string }[];
 }
 
 export interface Member {

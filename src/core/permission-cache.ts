@@ -1,3 +1,4 @@
+import { LruMap } from "./lru.js";
 import type { MemberStatus } from "./model.js";
 import { type Matrix, PERMISSION_KEYS, type PermissionKey } from "./permissions.js";
 import type { StorePort } from "./ports.js";
@@ -11,8 +12,26 @@ const NOTHING: ReadonlySet<PermissionKey> = new Set();
 
 interface CachedAccount {
   matrix: Matrix;
-  members: Map<string, CachedMember>;
+  members: LruMap<string, CachedMember>;
 }
+
+/**
+ * How much the cache holds. Its keys come from requests (API keys, emails, Slack ids), so each map
+ * is bounded and drops the least recently used entry: a flood of made-up keys costs lookups, never
+ * memory.
+ */
+export interface CacheLimits {
+  /** CACHE_MAX_ACCOUNTS. */
+  accounts: number;
+  membersPerAccount: number;
+  memos: number;
+}
+
+export const DEFAULT_CACHE_LIMITS: CacheLimits = {
+  accounts: 10_000,
+  membersPerAccount: 10_000,
+  memos: 10_000,
+};
 
 /**
  * `can(member, permission)` from memory. Before trusting what it holds it asks the store whether any
@@ -22,13 +41,19 @@ interface CachedAccount {
  * call `invalidate()`.
  */
 export class PermissionCache {
-  private accounts = new Map<string, CachedAccount>();
+  private readonly accounts: LruMap<string, CachedAccount>;
   private last: { id: string; account: CachedAccount } | null = null;
-  private memos = new Map<string, unknown>();
+  private readonly memos: LruMap<string, unknown>;
   private seenVersion = Number.NaN;
   private checkedThisTurn = false;
 
-  constructor(private readonly store: StorePort) {}
+  constructor(
+    private readonly store: StorePort,
+    private readonly limits: CacheLimits = DEFAULT_CACHE_LIMITS,
+  ) {
+    this.accounts = new LruMap(limits.accounts);
+    this.memos = new LruMap(limits.memos);
+  }
 
   invalidate(): void {
     this.accounts.clear();
@@ -78,7 +103,10 @@ export class PermissionCache {
     if (this.last?.id === accountId) return this.last.account;
     let account = this.accounts.get(accountId);
     if (!account) {
-      account = { matrix: this.store.loadMatrix(accountId), members: new Map() };
+      account = {
+        matrix: this.store.loadMatrix(accountId),
+        members: new LruMap(this.limits.membersPerAccount),
+      };
       this.accounts.set(accountId, account);
     }
     this.last = { id: accountId, account };

@@ -37,6 +37,18 @@ export const requireOwner = (actor: Member, doing: string): void => {
   if (actor.role !== "owner") throw new CoreError("FORBIDDEN", `Only Owners can ${doing}.`);
 };
 
+/** §8: only an Owner may stop the API key in use at once; everyone else leaves it a grace period. */
+export const mayStopApiKeyAtOnce = (actor: Member): boolean => actor.role === "owner";
+
+export const requireMayStopApiKeyAtOnce = (actor: Member): void => {
+  if (!mayStopApiKeyAtOnce(actor)) {
+    throw new CoreError(
+      "FORBIDDEN",
+      "Only Owners can stop the key in use at once; rotate with a grace period (24 hours unless you choose) so services using it have time to switch.",
+    );
+  }
+};
+
 export const requireTarget = (state: Pick<DecisionState, "target">, named: string): Member => {
   const { target } = state;
   if (!target || target.status === "removed") {

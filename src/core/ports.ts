@@ -30,10 +30,11 @@ export interface MemberFilter {
   includeRemoved?: boolean;
 }
 
+/** A key that may open an account: the one in use (`expiresAt` null), or one in its grace period. */
 export interface ApiKeyCandidate {
   accountId: string;
   hash: string;
-  previous: { hash: string; expiresAt: string } | null;
+  expiresAt: string | null;
 }
 
 export interface Page {
@@ -76,7 +77,7 @@ export interface StorePort {
   /** The invite a token's hash names, with its member. */
   findInviteByTokenHash(tokenHash: string): { invite: Invite; member: Member } | null;
   getMember(memberId: string): Member | null;
-  /** Accounts whose current or previous API key starts with `prefix`, with the keys' hashes. */
+  /** Keys (in use, or rotated out and maybe still in grace) that start with `prefix`, hashed. */
   apiKeyCandidates(prefix: string): ApiKeyCandidate[];
   /** Audit entries, oldest first; with `last`, only the newest `last` of them. */
   listAudit(accountId: string, last?: number): AuditEntry[];

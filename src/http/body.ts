@@ -11,8 +11,8 @@ export class BodyError extends Error {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-/** Reads a JSON body of at most `limit` bytes; bad UTF-8, bad JSON or too many bytes is a BodyError. */
-export const readJson = (req: IncomingMessage, limit: number): Promise<unknown> =>
+/** Reads a body of at most `limit` bytes; too many bytes, or a broken stream, is a BodyError. */
+export const readBody = (req: IncomingMessage, limit: number): Promise<Buffer> =>
   new Promise((resolve, reject) => {
     const declared = Number(req.headers["content-length"] ?? 0);
     if (declared > limit) {
@@ -34,22 +34,26 @@ export const readJson = (req: IncomingMessage, limit: number): Promise<unknown> 
       chunks.push(chunk);
     });
     req.on("end", () => {
-      if (failed) return;
-      let text: string;
-      try {
-        text = utf8.decode(Buffer.concat(chunks));
-      } catch {
-        reject(new BodyError(400, "The body is not valid UTF-8."));
-        return;
-      }
-      try {
-        resolve(JSON.parse(text));
-      } catch {
-        reject(new BodyError(400, "The body is not valid JSON."));
-      }
+      if (!failed) resolve(Buffer.concat(chunks));
     });
     req.on("error", () => {
       if (!failed) reject(new BodyError(400, "The body could not be read."));
       failed = true;
     });
   });
+
+/** Reads a JSON body of at most `limit` bytes; bad UTF-8, bad JSON or too many bytes is a BodyError. */
+export const readJson = async (req: IncomingMessage, limit: number): Promise<unknown> => {
+  let text: string;
+  try {
+    text = utf8.decode(await readBody(req, limit));
+  } catch (error) {
+    if (error instanceof BodyError) throw error;
+    throw new BodyError(400, "The body is not valid UTF-8.");
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new BodyError(400, "The body is not valid JSON.");
+  }
+};

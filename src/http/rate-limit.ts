@@ -1,12 +1,21 @@
-/** Counts events per key in fixed windows; used to slow down invite-token guessing per address. */
+import { LruMap } from "../core/lru.js";
+
+/**
+ * Counts events per key in fixed windows; used to slow down invite-token guessing per address.
+ * It remembers at most `maxKeys` keys (least recently seen dropped), so a flood from many addresses
+ * costs a bounded amount of memory; an address dropped that way simply starts a fresh window.
+ */
 export class RateLimiter {
-  private readonly windows = new Map<string, { start: number; count: number }>();
+  private readonly windows: LruMap<string, { start: number; count: number }>;
 
   constructor(
     private readonly limit: number,
     private readonly windowMs: number,
     private readonly now: () => number = Date.now,
-  ) {}
+    maxKeys = 10_000,
+  ) {
+    this.windows = new LruMap(maxKeys);
+  }
 
   /** Seconds until `key` may try again, or 0 when it may now. */
   retryAfter(key: string): number {
@@ -20,10 +29,10 @@ export class RateLimiter {
     const w = this.windows.get(key);
     if (!w || now - w.start >= this.windowMs) this.windows.set(key, { start: now, count: 1 });
     else w.count++;
-    if (this.windows.size > 10_000) this.prune(now);
   }
 
-  private prune(now: number): void {
-    for (const [key, w] of this.windows) if (now - w.start >= this.windowMs) this.windows.delete(key);
+  /** How many keys it holds now. */
+  get size(): number {
+    return this.windows.size;
   }
 }

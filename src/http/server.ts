@@ -4,15 +4,12 @@ import type { AccessCore } from "../core/access-core.js";
 import { handleApi } from "./api.js";
 import { handleInvite, type InviteRouteDeps } from "./invites.js";
 
-/** Slack signs requests for five minutes either side; Bolt checks the past, this checks both. */
-export const SLACK_TIMESTAMP_WINDOW_SECONDS = 300;
-
 export interface HttpDeps {
   core: AccessCore;
   logger: Logger;
+  /** POST /slack/events in HTTP mode: Bolt's receiver behind the Slack guard (slack-guard.ts). */
   slackEvents: ((req: IncomingMessage, res: ServerResponse) => void) | null;
   invites: InviteRouteDeps;
-  now?: () => number;
 }
 
 export const sendJson = (res: ServerResponse, status: number, body: unknown): void => {
@@ -20,14 +17,8 @@ export const sendJson = (res: ServerResponse, status: number, body: unknown): vo
   res.end(JSON.stringify(body));
 };
 
-const freshTimestamp = (req: IncomingMessage, nowMs: number): boolean => {
-  const raw = req.headers["x-slack-request-timestamp"];
-  if (typeof raw !== "string" || !/^\d{1,12}$/.test(raw)) return false;
-  return Math.abs(nowMs / 1000 - Number(raw)) <= SLACK_TIMESTAMP_WINDOW_SECONDS;
-};
-
 /** One HTTP server for everything Rolecall serves: Slack events (HTTP mode), invites and health. */
-export const createHttpServer = ({ core, logger, slackEvents, invites, now = Date.now }: HttpDeps): Server =>
+export const createHttpServer = ({ core, logger, slackEvents, invites }: HttpDeps): Server =>
   createServer((req, res) => {
     try {
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
@@ -38,10 +29,6 @@ export const createHttpServer = ({ core, logger, slackEvents, invites, now = Dat
       }
       if (path === "/slack/events" && slackEvents) {
         if (req.method !== "POST") return sendJson(res, 405, { error: "POST only" });
-        if (!freshTimestamp(req, now())) {
-          req.resume();
-          return sendJson(res, 401, { error: "The request timestamp is missing or too far from now." });
-        }
         slackEvents(req, res);
         return;
       }

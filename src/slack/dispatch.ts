@@ -4,8 +4,9 @@ import type { AccessCore, ActorContext } from "../core/access-core.js";
 import { CoreError } from "../core/errors.js";
 import type { ChangeRequest } from "../core/model.js";
 import type { SlackMessage, View } from "./blocks/kit.js";
-import { removeConfirmation, resultMessage, rotateConfirmation } from "./blocks/messages.js";
+import { removeConfirmation, resultMessage } from "./blocks/messages.js";
 import { addMemberModal, editMemberModal, type ModalMetadata } from "./blocks/modals.js";
+import { rotateConfirmation } from "./blocks/rotate.js";
 
 /** Members per page of `/team list` in Slack: well inside 50 blocks a message. */
 export const LIST_PAGE_SIZE = 20;
@@ -36,14 +37,14 @@ export const dispatch = (
     const preview = core.removeMember(actor, member, { dryRun: true });
     return { type: "message", message: removeConfirmation(rest[0] ?? "", preview.email ?? "") };
   }
-  // Rotating from Slack first asks whether the old key stops now or in 24 hours.
+  // Rotating from Slack first asks whether the old key stops now or in 24 hours (the buttons name
+  // the key they replace, so a repeated click rotates once).
   if (
     name.toLowerCase() === "apikey" &&
     rest[0]?.toLowerCase() === "rotate" &&
     !rest.some((w) => w.startsWith("--grace"))
   ) {
-    core.apiKeyInfo(actor);
-    return { type: "message", message: rotateConfirmation() };
+    return { type: "message", message: rotateConfirmation(core.apiKeyRotationChoices(actor)) };
   }
   const result = runCommand({ core, actor, pageSize: LIST_PAGE_SIZE }, words);
   if (result.type === "request_filed") return { type: "filed", request: result.request };

@@ -2,6 +2,7 @@ import { auditHash, GENESIS_HASH } from "../core/audit.js";
 import type { Change, Decision, MailDraft } from "../core/decision.js";
 import type {
   Account,
+  ApiKeyInfo,
   AuditEntry,
   AuditSource,
   Invite,
@@ -36,9 +37,6 @@ interface AccountRow {
   api_key_hash: string;
   api_key_prefix: string;
   api_key_created_at: string;
-  previous_api_key_hash: string | null;
-  previous_api_key_prefix: string | null;
-  previous_api_key_expires_at: string | null;
 }
 interface MemberRow {
   id: string;
@@ -76,7 +74,7 @@ interface AuditRow {
   hash: string;
 }
 
-const toAccount = (r: AccountRow): Account => ({
+const toAccount = (r: AccountRow, inGrace: ApiKeyInfo["previous"]): Account => ({
   id: r.id,
   slackTeamId: r.slack_team_id,
   name: r.name,
@@ -86,10 +84,7 @@ const toAccount = (r: AccountRow): Account => ({
   apiKey: {
     prefix: r.api_key_prefix,
     createdAt: r.api_key_created_at,
-    previous:
-      r.previous_api_key_prefix && r.previous_api_key_expires_at
-        ? { prefix: r.previous_api_key_prefix, expiresAt: r.previous_api_key_expires_at }
-        : null,
+    previous: inGrace,
   },
 });
 const toMember = (r: MemberRow): Member => ({
@@ -214,15 +209,17 @@ export class SqliteStore implements StorePort, OutboxStore {
       auditLast: p(
         "SELECT * FROM (SELECT * FROM audit_log WHERE account_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq",
       ),
-      rotateApiKey: p(`UPDATE accounts SET
-        previous_api_key_hash = CASE WHEN @graceUntil IS NULL THEN NULL ELSE api_key_hash END,
-        previous_api_key_prefix = CASE WHEN @graceUntil IS NULL THEN NULL ELSE api_key_prefix END,
-        previous_api_key_expires_at = @graceUntil,
-        api_key_hash = @hash, api_key_prefix = @prefix, api_key_created_at = @at
-        WHERE id = @accountId`),
-      keyCandidates:
-        p(`SELECT id, api_key_hash, previous_api_key_hash, previous_api_key_expires_at FROM accounts
-        WHERE api_key_prefix = @prefix OR previous_api_key_prefix = @prefix`),
+      keysInGrace: p(
+        "SELECT prefix, expires_at AS expiresAt FROM api_keys_in_grace WHERE account_id = ? ORDER BY expires_at",
+      ),
+      keepKeyInGrace: p(`INSERT INTO api_keys_in_grace (account_id, hash, prefix, expires_at)
+        SELECT id, api_key_hash, api_key_prefix, @graceUntil FROM accounts WHERE id = @accountId`),
+      dropEndedKeys: p("DELETE FROM api_keys_in_grace WHERE account_id = ? AND expires_at <= ?"),
+      rotateApiKey: p(`UPDATE accounts SET api_key_hash = @hash, api_key_prefix = @prefix,
+        api_key_created_at = @at WHERE id = @accountId`),
+      keyCandidates: p(`SELECT id AS accountId, api_key_hash AS hash, NULL AS expiresAt FROM accounts
+        WHERE api_key_prefix = @prefix
+        UNION ALL SELECT account_id, hash, expires_at FROM api_keys_in_grace WHERE prefix = @prefix`),
       allowed: p(`SELECT m.role = 'owner' OR EXISTS (SELECT 1 FROM role_permissions rp
           WHERE rp.account_id = m.account_id AND rp.role = m.role AND rp.permission = @permission)
         FROM members m WHERE m.account_id = @accountId AND m.email = @email AND m.status <> 'removed'
@@ -271,18 +268,20 @@ export class SqliteStore implements StorePort, OutboxStore {
     return this.s.dataVersion.get() as number;
   }
 
+  private account(row: AccountRow | undefined): Account | null {
+    return row ? toAccount(row, this.s.keysInGrace.all(row.id) as ApiKeyInfo["previous"]) : null;
+  }
+
   listAccounts(): Account[] {
-    return (this.s.accounts.all() as AccountRow[]).map(toAccount);
+    return (this.s.accounts.all() as AccountRow[]).map((row) => this.account(row) as Account);
   }
 
   getAccount(accountId: string): Account | null {
-    const row = this.s.accountById.get(accountId) as AccountRow | undefined;
-    return row ? toAccount(row) : null;
+    return this.account(this.s.accountById.get(accountId) as AccountRow | undefined);
   }
 
   findAccountBySlackTeam(slackTeamId: string): Account | null {
-    const row = this.s.accountByTeam.get(slackTeamId) as AccountRow | undefined;
-    return row ? toAccount(row) : null;
+    return this.account(this.s.accountByTeam.get(slackTeamId) as AccountRow | undefined);
   }
 
   findMember(accountId: string, ref: MemberRef): Member | null {
@@ -424,9 +423,14 @@ export class SqliteStore implements StorePort, OutboxStore {
       case "setApprovalsChannel":
         this.s.setApprovals.run(change.channel, ctx.accountId);
         return;
-      case "rotateApiKey":
-        this.s.rotateApiKey.run({ ...change, at, accountId: ctx.accountId });
+      case "rotateApiKey": {
+        const params = { ...change, at, accountId: ctx.accountId };
+        // Keys still in their grace period stay; only ended ones are swept.
+        this.s.dropEndedKeys.run(ctx.accountId, at);
+        if (change.graceUntil) this.s.keepKeyInGrace.run(params);
+        this.s.rotateApiKey.run(params);
         return;
+      }
     }
   }
 
@@ -459,21 +463,7 @@ export class SqliteStore implements StorePort, OutboxStore {
   }
 
   apiKeyCandidates(prefix: string): ApiKeyCandidate[] {
-    return (
-      this.s.keyCandidates.all({ prefix }) as {
-        id: string;
-        api_key_hash: string;
-        previous_api_key_hash: string | null;
-        previous_api_key_expires_at: string | null;
-      }[]
-    ).map((r) => ({
-      accountId: r.id,
-      hash: r.api_key_hash,
-      previous:
-        r.previous_api_key_hash && r.previous_api_key_expires_at
-          ? { hash: r.previous_api_key_hash, expiresAt: r.previous_api_key_expires_at }
-          : null,
-    }));
+    return this.s.keyCandidates.all({ prefix }) as ApiKeyCandidate[];
   }
 
   /** The permission check without any cache: one query. */

@@ -221,6 +221,48 @@ describe("the organisation API key", () => {
     expect((await call("/api/v1/members", { key: rotated.apiKey })).status).toBe(200);
   });
 
+  it("rolecall apikey rotate: a key in grace keeps working through a later rotation without grace", async () => {
+    const { h, call, key } = await setup();
+    const rotate = (...args: string[]) =>
+      json<{ apiKey: string; oldKeyWorksUntil: string }>(
+        rolecall(h.db, ["--as", "owner@acme.test", "apikey", "rotate", ...args, "--json"]),
+      );
+    const second = rotate("--grace", "24h").apiKey;
+    const third = rotate("--grace", "none").apiKey;
+    expect((await call("/api/v1/members", { key })).status).toBe(200); // still inside its 24 h
+    expect((await call("/api/v1/members", { key: second })).status).toBe(401); // stopped at once
+    expect((await call("/api/v1/members", { key: third })).status).toBe(200);
+    const shown = rolecall(h.db, ["--as", "owner@acme.test", "apikey"]).stdout;
+    expect(shown).toContain(`the previous key ${key.slice(0, 10)}… works until`);
+    expect(shown).not.toContain(second.slice(0, 10));
+  });
+
+  it("rolecall apikey rotate by an Admin: 24 h of grace by default; none is refused with the reason", async () => {
+    const { h, call, key } = await setup();
+    const refused = rolecall(h.db, [
+      "--as",
+      "admin@acme.test",
+      "apikey",
+      "rotate",
+      "--grace",
+      "none",
+      "--json",
+    ]);
+    expect(refused.code).toBe(1);
+    expect(json<{ error: { code: string; message: string } }>(refused).error).toMatchObject({
+      code: "FORBIDDEN",
+      message: expect.stringMatching(/^Only Owners can stop the key in use at once/),
+    });
+    expect((await call("/api/v1/members", { key })).status).toBe(200);
+    const rotated = json<{ apiKey: string; oldKeyWorksUntil: string }>(
+      rolecall(h.db, ["--as", "admin@acme.test", "apikey", "rotate", "--json"]),
+    );
+    const hours = (new Date(rotated.oldKeyWorksUntil).getTime() - Date.now()) / 3_600_000;
+    expect(Math.round(hours)).toBe(24);
+    expect((await call("/api/v1/members", { key })).status).toBe(200);
+    expect((await call("/api/v1/members", { key: rotated.apiKey })).status).toBe(200);
+  });
+
   it("only members holding api_key may see or rotate it", async () => {
     const { h } = await setup();
     const seed = openCore(h.db);

@@ -25,7 +25,7 @@ export const fixtureState = (over: Partial<DecisionState> = {}): DecisionState =
     approvalsChannel: null,
     version: 1,
     createdAt: "",
-    apiKey: { prefix: "rc_abcdefg", createdAt: "", previous: null },
+    apiKey: { prefix: "rc_abcdefg", createdAt: "", previous: [] },
   },
   actor: fixtureMember("m-o1", "o1@x.test", "owner"),
   target: fixtureMember("m-o2", "o2@x.test", "owner", "Second Owner"),

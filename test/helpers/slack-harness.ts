@@ -97,6 +97,7 @@ export const startHarness = async (
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_BOT_TOKEN: "xoxb-test-token",
     SLACK_API_URL: fake.apiUrl,
+    SLACK_HOOKS_URL: fake.responseUrl(""),
     DATABASE_URL: db,
     LOG_LEVEL: "silent",
     ...env,

@@ -13,7 +13,13 @@ afterEach(async () => {
 
 /** The real app with SMTP_URL at a loopback SMTP server (started unless `smtpUp` is false). */
 const setup = async (
-  opts: { smtpUp?: boolean; clock?: ReturnType<typeof manualClock>; limit?: number; logs?: string[] } = {},
+  opts: {
+    smtpUp?: boolean;
+    clock?: ReturnType<typeof manualClock>;
+    limit?: number;
+    logs?: string[];
+    env?: Record<string, string>;
+  } = {},
 ) => {
   const smtp = new TestSmtp(await freePort());
   if (opts.smtpUp !== false) await smtp.start();
@@ -24,6 +30,7 @@ const setup = async (
       MAIL_RETRY_SECONDS: "0.05",
       MAIL_LEASE_SECONDS: "5",
       APP_BASE_URL: "http://127.0.0.1:1",
+      ...opts.env,
     },
     {
       ...(opts.clock ? { clock: opts.clock } : {}),
@@ -241,13 +248,68 @@ describe("links that no longer work", () => {
     h.fake.expectFailure("users.lookupByEmail", "users_not_found"); // they are not in this Slack workspace
     expect((await fetch(link, { method: "POST" })).status).toBe(200);
   });
+});
+
+describe("guessing invite tokens (PRODUCT §4)", () => {
+  const guess = (h: Harness, i: number, headers: Record<string, string> = {}) =>
+    fetch(`${h.base}/invites/${String(i % 10).repeat(43)}`, { headers });
 
   it("guessing tokens from one address is rate-limited", async () => {
     const { h } = await setup({ limit: 3 });
-    for (let i = 0; i < 3; i++)
-      expect((await fetch(`${h.base}/invites/${String(i).repeat(43)}`)).status).toBe(410);
+    for (let i = 0; i < 3; i++) expect((await guess(h, i)).status).toBe(410);
     const blocked = await fetch(`${h.base}/invites/${"9".repeat(43)}`);
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await fetch(`${h.base}/invites/short`)).status).toBe(429); // malformed ones count too
+  });
+
+  it("a flood of wrong tokens from the invitee's own address cannot lock them out", async () => {
+    const { smtp, h, local } = await setup({ limit: 3 });
+    await h.slash("owner", "add real@acme.test admin");
+    await eventually(() => smtp.to("real@acme.test").length === 1, "the invite mail");
+    const link = local(TestSmtp.inviteLink(smtp.to("real@acme.test")[0] ?? ({} as never)));
+    for (let i = 0; i < 20; i++) await guess(h, i);
+    expect((await guess(h, 0)).status).toBe(429);
+
+    const page = await fetch(link);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Accept invite");
+    h.fake.expectFailure("users.lookupByEmail", "users_not_found"); // not in this Slack workspace
+    const accepted = await fetch(link, { method: "POST" });
+    expect(accepted.status).toBe(200);
+    expect(await accepted.text()).toContain("joined as <strong>Admin</strong>");
+    expect(members(h).find((m) => m.email === "real@acme.test")?.status).toBe("active");
+    // A known link that no longer works says why (it is no guess), and still counts for nothing.
+    for (let i = 0; i < 5; i++) expect((await fetch(link)).status).toBe(410);
+    expect((await guess(h, 1)).status).toBe(429);
+  });
+
+  it("a used link is not a failed lookup: it never counts toward the limit", async () => {
+    const { smtp, h, local } = await setup({ limit: 3 });
+    await h.slash("owner", "add used@acme.test");
+    await eventually(() => smtp.to("used@acme.test").length === 1, "the invite mail");
+    const link = local(TestSmtp.inviteLink(smtp.to("used@acme.test")[0] ?? ({} as never)));
+    h.fake.expectFailure("users.lookupByEmail", "users_not_found"); // not in this Slack workspace
+    expect((await fetch(link, { method: "POST" })).status).toBe(200);
+    for (let i = 0; i < 10; i++) expect((await fetch(link)).status).toBe(410);
+    expect((await guess(h, 0)).status).toBe(410);
+  });
+
+  it("a spoofed X-Forwarded-For from an untrusted peer does not dodge the limit", async () => {
+    const { h } = await setup({ limit: 3 });
+    for (let i = 0; i < 3; i++)
+      expect((await guess(h, i, { "x-forwarded-for": `203.0.113.${i + 1}` })).status).toBe(410);
+    expect((await guess(h, 4, { "x-forwarded-for": "198.51.100.9" })).status).toBe(429);
+  });
+
+  it("behind a trusted proxy, the forwarded address is the one limited", async () => {
+    const { h } = await setup({ limit: 3, env: { TRUSTED_PROXIES: "10.9.9.9, 127.0.0.1" } });
+    for (let i = 0; i < 3; i++)
+      expect((await guess(h, i, { "x-forwarded-for": "203.0.113.7" })).status).toBe(410);
+    // The right-most address that is not a trusted proxy is the client; what it put further left is not.
+    for (const forwarded of ["203.0.113.7", "198.51.100.1, 203.0.113.7", "203.0.113.7, 10.9.9.9"])
+      expect((await guess(h, 5, { "x-forwarded-for": forwarded })).status).toBe(429);
+    expect((await guess(h, 5, { "x-forwarded-for": "198.51.100.2" })).status).toBe(410);
+    expect((await guess(h, 5, { "x-forwarded-for": "203.0.113.7, 198.51.100.2" })).status).toBe(410);
   });
 });

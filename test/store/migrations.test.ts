@@ -1,11 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { DatabaseTooNewError, LATEST_SCHEMA_VERSION, migrate } from "../../src/store/migrate.js";
 import { MIGRATIONS } from "../../src/store/migrations/index.js";
 import { openDatabase } from "../../src/store/open.js";
+import { SqliteStore } from "../../src/store/sqlite-store.js";
 
 const dirs: string[] = [];
 const tempFile = () => {
@@ -27,6 +28,7 @@ describe("migrations", () => {
       .all();
     expect(tables).toEqual([
       "accounts",
+      "api_keys_in_grace",
       "audit_log",
       "change_requests",
       "invites",
@@ -86,6 +88,27 @@ describe("migrations", () => {
     const check = new Database(file);
     expect(check.pragma("user_version", { simple: true })).toBe(LATEST_SCHEMA_VERSION + 5);
     check.close();
+  });
+
+  it("keep a key that was in its grace period before version 7 working, now among the keys in grace", () => {
+    const file = tempFile();
+    mkdirSync(dirname(file), { recursive: true });
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.slice(0, 5));
+    old.exec(`INSERT INTO accounts (id, slack_team_id, name, api_key_hash, api_key_prefix, api_key_created_at,
+        created_at, previous_api_key_hash, previous_api_key_prefix, previous_api_key_expires_at)
+      VALUES ('a', 'T1', 'X', 'new-hash', 'rc_newnewn', 'now', 'now', 'old-hash', 'rc_oldoldo', '2999-01-01T00:00:00.000Z'),
+             ('b', 'T2', 'Y', 'h', 'rc_bbbbbbb', 'now', 'now', NULL, NULL, NULL);`);
+    old.close();
+    const store = new SqliteStore(openDatabase(file));
+    expect(store.getAccount("a")?.apiKey.previous).toEqual([
+      { prefix: "rc_oldoldo", expiresAt: "2999-01-01T00:00:00.000Z" },
+    ]);
+    expect(store.getAccount("b")?.apiKey.previous).toEqual([]);
+    expect(store.apiKeyCandidates("rc_oldoldo")).toEqual([
+      { accountId: "a", hash: "old-hash", expiresAt: "2999-01-01T00:00:00.000Z" },
+    ]);
+    store.db.close();
   });
 
   it("keep the audit log append-only", () => {

@@ -228,8 +228,8 @@ const apiKeyMessage = (key: ApiKeyInfo): SlackMessage => {
   const days = Math.floor((Date.now() - new Date(key.createdAt).getTime()) / 86_400_000);
   const age = days <= 0 ? "today" : days === 1 ? "1 day ago" : `${days} days ago`;
   const previous = key.previous
-    ? `\nThe previous key \`${key.previous.prefix}…\` works until ${humanDate(key.previous.expiresAt)}.`
-    : "";
+    .map((p) => `\nThe previous key \`${p.prefix}…\` works until ${humanDate(p.expiresAt)}.`)
+    .join("");
   return {
     text: `Organisation API key ${key.prefix}…`,
     blocks: [
@@ -238,24 +238,6 @@ const apiKeyMessage = (key: ApiKeyInfo): SlackMessage => {
     ],
   };
 };
-
-/** Before rotating: does the old key stop now, or in 24 hours? */
-export const rotateConfirmation = (): SlackMessage => ({
-  text: "Rotate the organisation API key?",
-  blocks: [
-    section(
-      "*Rotate the organisation API key?* The new key is shown once, here. Services still using the old key need the new one.",
-    ),
-    {
-      type: "actions",
-      elements: [
-        button("Rotate; old key stops now", IDS.actions.apiKeyRotate, "0", "danger"),
-        button("Rotate; old key works 24 hours", IDS.actions.apiKeyRotate, "24", "primary"),
-        button("Cancel", IDS.actions.cancel, "cancel"),
-      ],
-    },
-  ],
-});
 
 const ICON: Partial<Record<ErrorCode, string>> = { INVALID_INPUT: ":warning:" };
 

@@ -1,10 +1,12 @@
 import type { BlockAction, ButtonAction, StaticSelectAction, webApi } from "@slack/bolt";
 import { z } from "zod";
 import { runCommand } from "../../../commands/index.js";
+import { CoreError } from "../../core/errors.js";
 import { ROLES } from "../../core/roles.js";
 import type { SlackMessage } from "../blocks/kit.js";
-import { errorMessage, resultMessage, rotateConfirmation } from "../blocks/messages.js";
+import { errorMessage, resultMessage } from "../blocks/messages.js";
 import { addMemberModal, messageModal, permissionsModal } from "../blocks/modals.js";
+import { alreadyRotated, rotateButton, rotateConfirmation } from "../blocks/rotate.js";
 import { openView } from "../clients.js";
 import { LIST_PAGE_SIZE } from "../dispatch.js";
 import { IDS } from "../ids.js";
@@ -17,6 +19,14 @@ const listState = z.object({
 });
 
 type Body = BlockAction<ButtonAction | StaticSelectAction>;
+
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
 
 /** Buttons and menus on Rolecall's messages and App Home. Each acknowledges first, then works. */
 export const registerActions = (app: SlackRegistry, { core, actors, logger }: SlackDeps): void => {
@@ -85,13 +95,20 @@ export const registerActions = (app: SlackRegistry, { core, actors, logger }: Sl
   });
 
   handle(IDS.actions.apiKeyAsk, async ({ actor, reply }) => {
-    core.apiKeyInfo(actor); // refuse at once those who may not rotate
-    await reply(rotateConfirmation());
+    await reply(rotateConfirmation(core.apiKeyRotationChoices(actor))); // refuses who may not rotate
   });
 
   handle(IDS.actions.apiKeyRotate, async ({ value, actor, reply }) => {
-    const hours = value === "24" ? "24h" : "none";
-    await reply(resultMessage(runCommand({ core, actor }, ["apikey", "rotate", "--grace", hours])));
+    const click = rotateButton.safeParse(parseJson(value));
+    if (!click.success)
+      throw new CoreError(
+        "INVALID_INPUT",
+        "That button is out of date; type /team apikey to rotate the key.",
+      );
+    const rotated = core.rotateApiKey(actor, click.data.grace, click.data.from);
+    // A repeated click answers beside the first one's message, which shows the new key.
+    if ("alreadyRotated" in rotated) await reply(alreadyRotated(rotated.prefix), false);
+    else await reply(resultMessage({ type: "apikey_rotated", rotated }));
   });
 
   app.action<Body>(IDS.actions.cancel, async ({ ack, respond, body }) => {

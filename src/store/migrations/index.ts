@@ -4,6 +4,7 @@ import * as apiKeyGrace from "./003-api-key-grace.js";
 import * as changeRequests from "./004-change-requests.js";
 import * as memberListOrder from "./005-member-list-order.js";
 import * as outboxSkipped from "./006-outbox-skipped.js";
+import * as apiKeysInGrace from "./007-api-keys-in-grace.js";
 
 export interface Migration {
   version: number;
@@ -19,6 +20,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: "change-requests", up: changeRequests.up },
   { version: 5, name: "member-indexes", up: memberListOrder.up },
   { version: 6, name: "outbox-skipped", up: outboxSkipped.up },
+  { version: 7, name: "api-keys-in-grace", up: apiKeysInGrace.up },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,169 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { defaultBodyLimit, HTTPModuleFunctions, isValidSlackRequest, type Logger } from "@slack/bolt";
+import { z } from "zod";
+import { BodyError, readBody } from "./body.js";
+import { sendJson } from "./server.js";
+
+/** Slack signs requests for five minutes either side; Bolt checks only the past, this checks both. */
+export const SLACK_TIMESTAMP_WINDOW_SECONDS = 300;
+
+export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+export interface SlackGuardOptions {
+  signingSecret: string;
+  /** SLACK_HOOKS_URL: the only origin a response_url may point at. */
+  hooksUrl: string;
+  logger: Logger;
+  now?: () => number;
+}
+
+const originOf = (url: string): string | null => (URL.canParse(url) ? new URL(url).origin : null);
+
+/** What Rolecall's listeners read from each kind of request, so none of them meets a hole. */
+const shapes = (hooksOrigin: string | null) => {
+  const hook = z
+    .string()
+    .refine((url) => originOf(url) === hooksOrigin, "is not on Slack's hooks host (SLACK_HOOKS_URL)");
+  const id = z.string().min(1);
+  return {
+    command: z.looseObject({
+      command: z.string(),
+      text: z.string(),
+      team_id: id,
+      user_id: id,
+      trigger_id: z.string(),
+      response_url: hook,
+    }),
+    event: z.looseObject({
+      type: z.literal("event_callback"),
+      event: z.looseObject({ type: id }),
+    }),
+    interaction: z.looseObject({
+      type: id,
+      user: z.looseObject({ id }),
+      response_url: hook.optional(),
+      response_urls: z.array(z.looseObject({ response_url: hook })).optional(),
+      actions: z
+        .array(z.looseObject({ action_id: z.string(), type: z.string() }))
+        .min(1)
+        .optional(),
+      view: z
+        .looseObject({
+          callback_id: z.string(),
+          private_metadata: z.string().optional(),
+          state: z.looseObject({ values: z.record(z.string(), z.unknown()) }).optional(),
+        })
+        .optional(),
+    }),
+    /** Slack's own checks (SSL, URL verification, rate-limit notices): Bolt answers these itself. */
+    notice: z.union([
+      z.looseObject({ ssl_check: z.string() }),
+      z.looseObject({ type: z.literal("url_verification"), challenge: z.string() }),
+      z.looseObject({ type: z.literal("app_rate_limited") }),
+    ]),
+  };
+};
+
+type Shapes = ReturnType<typeof shapes>;
+
+const kindOf = (body: Record<string, unknown>): keyof Shapes => {
+  if ("command" in body) return "command";
+  if ("ssl_check" in body || body.type === "url_verification" || body.type === "app_rate_limited")
+    return "notice";
+  if ("event" in body || body.type === "event_callback") return "event";
+  return "interaction";
+};
+
+/** What each interaction's listener cannot do without. */
+const NEEDS: Partial<Record<string, "actions" | "view">> = {
+  block_actions: "actions",
+  view_submission: "view",
+  view_closed: "view",
+};
+
+/** Why a parsed body is not one Rolecall can handle, or null when it is. */
+const problemWith = (body: unknown, schemas: Shapes): string | null => {
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    return "The body (or its payload) must be a JSON object.";
+  const record = body as Record<string, unknown>;
+  const kind = kindOf(record);
+  const parsed = schemas[kind].safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return `A Slack ${kind} whose ${issue?.path.join(".") || "body"} ${issue?.message ?? "is malformed"}.`;
+  }
+  const needed = kind === "interaction" ? NEEDS[String(record.type)] : undefined;
+  return needed && !(needed in record) ? `A Slack ${String(record.type)} without ${needed}.` : null;
+};
+
+const header = (req: IncomingMessage, name: string): string | null => {
+  const value = req.headers[name];
+  return typeof value === "string" ? value : null;
+};
+
+/**
+ * In front of Bolt's receiver. A request must be signed by Slack with a timestamp within five
+ * minutes either side of now (401), and its body must have the shape Rolecall's listeners read
+ * (400): Bolt hangs on a `null` body and answers 500 for an action without a user. A response_url
+ * that is not on Slack's hooks host is refused too, since Bolt's `respond()` posts to whatever URL a
+ * payload names. Bolt then gets the body already read, and checks the signature again.
+ */
+export const guardSlackRequests = (
+  options: SlackGuardOptions,
+  listener: RequestListener,
+): RequestListener => {
+  const { signingSecret, logger, now = Date.now } = options;
+  const schemas = shapes(originOf(options.hooksUrl));
+  const refuse = (res: ServerResponse, status: number, error: string) => {
+    logger.warn(`Slack request refused (${status}): ${error}`);
+    sendJson(res, status, { error });
+  };
+
+  const check = async (req: IncomingMessage, res: ServerResponse, timestamp: number) => {
+    let raw: Buffer;
+    try {
+      raw = await readBody(req, defaultBodyLimit);
+    } catch (error) {
+      // Not signed yet (the signature covers the body): answered, not logged.
+      if (error instanceof BodyError) return sendJson(res, error.status, { error: error.message });
+      throw error;
+    }
+    const signed = isValidSlackRequest({
+      signingSecret,
+      body: raw.toString(),
+      headers: {
+        "x-slack-signature": header(req, "x-slack-signature") ?? "",
+        "x-slack-request-timestamp": timestamp,
+      },
+      nowMilliseconds: now(),
+    });
+    if (!signed) return sendJson(res, 401, { error: "The request signature is not valid." });
+    // Bolt takes a body already buffered on `rawBody` instead of reading the (drained) stream.
+    const buffered = Object.assign(req, { rawBody: raw });
+    let body: unknown;
+    try {
+      body = HTTPModuleFunctions.parseHTTPRequestBody(buffered);
+    } catch {
+      return refuse(res, 400, "The body is not valid JSON or form data.");
+    }
+    const problem = problemWith(body, schemas);
+    if (problem) return refuse(res, 400, problem);
+    listener(buffered, res);
+  };
+
+  return (req, res) => {
+    const timestamp = header(req, "x-slack-request-timestamp") ?? "";
+    if (
+      !/^\d{1,12}$/.test(timestamp) ||
+      Math.abs(now() / 1000 - Number(timestamp)) > SLACK_TIMESTAMP_WINDOW_SECONDS
+    ) {
+      req.resume();
+      sendJson(res, 401, { error: "The request timestamp is missing or too far from now." });
+      return;
+    }
+    check(req, res, Number(timestamp)).catch((error: unknown) => {
+      logger.error("Handling a Slack request failed:", error);
+      if (!res.headersSent) sendJson(res, 500, { error: "Internal error" });
+    });
+  };
+};

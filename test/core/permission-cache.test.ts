@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import type { Member } from "../../src/core/model.js";
+import { PermissionCache } from "../../src/core/permission-cache.js";
+import { defaultMatrix } from "../../src/core/permissions.js";
+import type { StorePort } from "../../src/core/ports.js";
+
+/** Just what the cache reads, counting how often it had to ask for each account and email. */
+const countingStore = () => {
+  const asked = new Map<string, number>();
+  const ask = (key: string) => asked.set(key, (asked.get(key) ?? 0) + 1);
+  const store = {
+    dataVersion: () => 1,
+    loadMatrix: (accountId: string) => {
+      ask(accountId);
+      return defaultMatrix();
+    },
+    findMember: (_accountId: string, ref: { email: string }): Member | null => {
+      ask(ref.email);
+      return ref.email === "a@x.test"
+        ? ({ email: "a@x.test", role: "admin", status: "active" } as Member)
+        : null;
+    },
+  };
+  return { asked: (key: string) => asked.get(key) ?? 0, store: store as unknown as StorePort };
+};
+
+describe("the permission cache is bounded: its keys come from requests", () => {
+  const limits = { accounts: 4, membersPerAccount: 10, memos: 10 };
+
+  it("emails: a member checked all along stays cached; one not checked for a while is dropped", () => {
+    const { asked, store } = countingStore();
+    const cache = new PermissionCache(store, limits);
+    for (let n = 0; n < 1_000; n++) {
+      cache.can("acc", `made-up-${n}@x.test`, "billing");
+      expect(cache.can("acc", "a@x.test", "billing")).toBe(true);
+    }
+    expect(asked("a@x.test")).toBe(1);
+    for (let n = 1_000; n < 1_020; n++) cache.can("acc", `made-up-${n}@x.test`, "billing");
+    cache.can("acc", "a@x.test", "billing");
+    expect(asked("a@x.test")).toBe(2);
+    cache.can("acc", "made-up-0@x.test", "billing");
+    expect(asked("made-up-0@x.test")).toBe(2);
+  });
+
+  it("accounts and other reads (API key prefixes, Slack teams, …) are bounded the same way", () => {
+    const { asked, store } = countingStore();
+    const cache = new PermissionCache(store, limits);
+    for (let n = 0; n < 100; n++) cache.matrix(`acc-${n}`);
+    cache.matrix("acc-0");
+    expect(asked("acc-0")).toBe(2);
+    const computed = new Map<string, number>();
+    const memo = (key: string) =>
+      cache.memo(key, () => computed.set(key, (computed.get(key) ?? 0) + 1).get(key));
+    for (let n = 0; n < 100; n++) memo(`apikey:rc_${n}`);
+    memo("apikey:rc_0");
+    expect(computed.get("apikey:rc_0")).toBe(2);
+  });
+});
