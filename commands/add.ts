@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { isRole } from "../src/core/roles.js";
 import { noFlags } from "./lib/args.js";
-import { defineCommand, unknownFlags } from "./lib/command.js";
+import { defineChangeCommand, unknownFlags } from "./lib/command.js";
 import { unescapeEmail } from "./lib/tokens.js";
 
-export default defineCommand({
+export default defineChangeCommand({
   name: "add",
   usage: "add <email> [owner|admin|teammate] [full name…] [--phone +447700900123]",
   summary: "Invite a member by email (role defaults to teammate); with no email, opens a form",
@@ -28,14 +28,15 @@ export default defineCommand({
     phone: z.string().optional(),
     flags: noFlags,
   }),
-  run: ({ core, actor }, input) => {
-    if (input.email === undefined) return { type: "form", form: "add" };
-    const change = core.addMember(actor, {
-      email: input.email,
-      role: input.role,
-      name: input.flagName ?? input.name,
-      phone: input.phone,
-    });
-    return { type: "change", change };
-  },
+  intent: (input) =>
+    input.email === undefined
+      ? null
+      : {
+          kind: "member.add",
+          email: input.email,
+          ...(input.role === undefined ? {} : { role: input.role as never }),
+          name: input.flagName ?? input.name ?? null,
+          phone: input.phone ?? null,
+        },
+  otherwise: () => ({ type: "form", form: "add" }),
 });

@@ -30,8 +30,11 @@ export default defineCommand({
       flags: noFlags,
     }),
   ]),
-  run: ({ core, actor }, input) =>
-    input.verb === undefined
-      ? { type: "apikey", key: core.apiKeyInfo(actor) }
-      : { type: "apikey_rotated", rotated: core.rotateApiKey(actor, input.grace) },
+  run: ({ core, actor, confirmFirst }, input) => {
+    if (input.verb === undefined) return { type: "apikey", key: core.apiKeyInfo(actor) };
+    // Without a grace named, Slack first asks whether the old key stops now or later.
+    if (confirmFirst && input.grace === undefined)
+      return { type: "confirm", confirm: { kind: "rotate", choices: core.apiKeyRotationChoices(actor) } };
+    return { type: "apikey_rotated", rotated: core.rotateApiKey(actor, input.grace) };
+  },
 });

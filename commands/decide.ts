@@ -1,8 +1,6 @@
 import { z } from "zod";
-import { CoreError } from "../src/core/errors.js";
 import { noFlags, noMore } from "./lib/args.js";
-import { type CommandContext, type CommandResult, defineCommand, unknownFlags } from "./lib/command.js";
-import { describeChange } from "./lib/describe.js";
+import { defineCommand, unknownFlags } from "./lib/command.js";
 
 const requestId = z.string({ message: "Name the request, e.g. RK3M9QX." }).min(1, "Name the request.");
 
@@ -42,25 +40,15 @@ export const rejectCommand = defineCommand({
 });
 
 /** `approve <id>`: an Owner other than the requester approves; the change applies at once, as them. */
-export const approveCommand = (runWords: (ctx: CommandContext, words: readonly string[]) => CommandResult) =>
-  defineCommand({
-    name: "approve",
-    usage: "approve <request id>",
-    summary: "Approve a change request and apply it (Owners)",
-    toInput: (args) => ({
-      id: args.positionals[0],
-      extra: args.positionals.slice(1),
-      flags: unknownFlags(args, []),
-    }),
-    schema: z.object({ id: requestId, extra: noMore, flags: noFlags }),
-    run: (ctx, { id }) => ({
-      type: "request_approved",
-      outcome: ctx.core.requests.approve(ctx.actor, id, (approver, request) => {
-        const result = runWords({ ...ctx, actor: approver }, request.words);
-        // Already so by now (someone made the change meanwhile): not "applied", which would be untrue.
-        if (result.type === "change" && !result.change.changed)
-          throw new CoreError("INVALID_INPUT", describeChange(result.change));
-        return result;
-      }),
-    }),
-  });
+export const approveCommand = defineCommand({
+  name: "approve",
+  usage: "approve <request id>",
+  summary: "Approve a change request and apply it (Owners)",
+  toInput: (args) => ({
+    id: args.positionals[0],
+    extra: args.positionals.slice(1),
+    flags: unknownFlags(args, []),
+  }),
+  schema: z.object({ id: requestId, extra: noMore, flags: noFlags }),
+  run: ({ core, actor }, { id }) => ({ type: "request_approved", outcome: core.requests.approve(actor, id) }),
+});

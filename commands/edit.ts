@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { memberArg, noFlags, noMore } from "./lib/args.js";
-import { defineCommand, unknownFlags } from "./lib/command.js";
+import { defineChangeCommand, unknownFlags } from "./lib/command.js";
 
 const FIELDS = ["name", "phone", "role"] as const;
 
-export default defineCommand({
+export default defineChangeCommand({
   name: "edit",
   usage: "edit <member> [--name <full name>] [--phone <+E.164>|--phone none] [--role <role>]",
   summary: "Edit a member's name, phone and role (with no options, opens a form)",
@@ -24,11 +24,16 @@ export default defineCommand({
     role: z.string().optional(),
     flags: noFlags,
   }),
-  run: ({ core, actor }, { member, name, phone, role }) => {
-    if (name === undefined && phone === undefined && role === undefined)
-      return { type: "form", form: "edit", member };
+  intent: ({ member, name, phone, role }) => {
+    if (name === undefined && phone === undefined && role === undefined) return null;
     const clear = (value: string | undefined) => (value === "none" || value === "" ? null : value);
-    const change = core.editMember(actor, member, { name: clear(name), phone: clear(phone), role });
-    return { type: "change", change };
+    return {
+      kind: "member.edit",
+      member,
+      ...(name === undefined ? {} : { name: clear(name) }),
+      ...(phone === undefined ? {} : { phone: clear(phone) }),
+      ...(role === undefined ? {} : { role: role as never }),
+    };
   },
+  otherwise: (_ctx, { member }) => ({ type: "form", form: "edit", member }),
 });

@@ -9,7 +9,7 @@ import { type Command, type CommandContext, type CommandResult, parseCommandInpu
 import list from "./list.js";
 import perms from "./perms.js";
 import remove from "./remove.js";
-import { offersRequest, requestCommand } from "./request.js";
+import { intentOfWords, requestableIntent, requestCommand } from "./request.js";
 import requests from "./requests.js";
 import resend from "./resend.js";
 import revoke from "./revoke.js";
@@ -38,9 +38,9 @@ export const COMMANDS: readonly Command[] = [
   audit,
   settings,
   apikey,
-  requestCommand((name) => findCommand(name)),
+  requestCommand(() => COMMANDS),
   requests,
-  approveCommand((ctx, words) => runCommand(ctx, words)),
+  approveCommand,
   rejectCommand,
   cancelCommand,
 ];
@@ -58,8 +58,11 @@ export const runCommand = (ctx: CommandContext, words: readonly string[]): Comma
   return command.run(ctx, parseCommandInput(command, rest));
 };
 
-/** Whether a refusal of `/team <words…>` should offer to file them as a change request instead. */
-export const offersChangeRequest = (ctx: CommandContext, words: readonly string[], refusal: unknown) =>
-  offersRequest(findCommand, ctx, words, refusal);
+/** The change a refusal of `/team <words…>` could ask the Owners for instead, if any. */
+export const changeToAskFor = (ctx: CommandContext, words: readonly string[], refusal: unknown) =>
+  requestableIntent(() => COMMANDS, ctx, words, refusal);
+
+/** The typed change `/team <words…>` asks for (a change subcommand's words). */
+export const intentOf = (words: readonly string[]) => intentOfWords(() => COMMANDS, words);
 
 export type { CommandContext, CommandResult };

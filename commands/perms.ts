@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { permissionSchema } from "../src/core/input.js";
 import { noFlags, noMore, roleArg } from "./lib/args.js";
-import { defineCommand, unknownFlags } from "./lib/command.js";
+import { defineChangeCommand, unknownFlags } from "./lib/command.js";
 
 const toggle = z.object({
   verb: z.enum(["grant", "revoke"], { message: 'After "perms", say "grant" or "revoke".' }),
@@ -12,7 +12,7 @@ const toggle = z.object({
 });
 const show = z.object({ verb: z.undefined(), flags: noFlags });
 
-export default defineCommand({
+export default defineChangeCommand({
   name: "perms",
   usage: "perms | perms grant|revoke <admin|teammate> <permission>",
   summary: "The permission matrix, or turn one permission on or off for a role",
@@ -24,13 +24,14 @@ export default defineCommand({
     flags: unknownFlags(args, []),
   }),
   schema: z.union([show, toggle]),
-  run: ({ core, actor }, input) => {
-    if (input.verb === undefined) return { type: "perms", view: core.permissions(actor) };
-    const change = core.setPermission(actor, {
-      role: input.role,
-      permission: input.permission,
-      allowed: input.verb === "grant",
-    });
-    return { type: "change", change };
-  },
+  intent: (input) =>
+    input.verb === undefined
+      ? null
+      : {
+          kind: "permission.set",
+          role: input.role,
+          permission: input.permission,
+          allowed: input.verb === "grant",
+        },
+  otherwise: ({ core, actor }) => ({ type: "perms", view: core.permissions(actor) }),
 });

@@ -3,5 +3,6 @@ import { defineMemberCommand } from "./lib/command.js";
 export default defineMemberCommand({
   name: "remove",
   summary: "Remove a member from the team (kept in the audit trail)",
-  act: (core, actor, member) => core.removeMember(actor, member),
+  kind: "member.remove",
+  confirm: true,
 });

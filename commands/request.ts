@@ -1,80 +1,56 @@
 import { z } from "zod";
 import { CoreError, type ErrorCode } from "../src/core/errors.js";
+import type { RawChangeIntent } from "../src/core/intents.js";
 import { type Command, type CommandContext, defineCommand, parseCommandInput } from "./lib/command.js";
-import { nothingToAskFor } from "./lib/describe.js";
-import { describeEffect } from "./lib/effect.js";
-
-/** Subcommands that change something, and so can be asked for. */
-export const REQUESTABLE = [
-  "add",
-  "edit",
-  "role",
-  "remove",
-  "resend",
-  "revoke",
-  "perms",
-  "settings",
-] as const;
 
 /** Refusals that an Owner could overrule by approving the same change. */
 const OVERRULABLE: readonly ErrorCode[] = ["FORBIDDEN", "RANK_TOO_LOW"];
 
-type Find = (name: string) => Command | undefined;
+type Commands = () => readonly Command[];
 
-/** Checks that `words` are a change someone could make, exactly as if they ran it; returns it parsed. */
-const requestedChange = (find: Find, words: readonly string[]) => {
+/**
+ * The typed change that `words` ask for, exactly as if the asker ran them. Only commands that
+ * change something have an intent (that is what makes them requestable).
+ */
+export const intentOfWords = (commands: Commands, words: readonly string[]): RawChangeIntent => {
   const [name = "", ...rest] = words;
-  const command = find(name);
-  if (!command || !(REQUESTABLE as readonly string[]).includes(command.name)) {
+  const requestable = commands().filter((c) => c.intent);
+  const command = requestable.find((c) => c.name === name.toLowerCase());
+  if (!command?.intent) {
     throw new CoreError(
       "INVALID_INPUT",
-      `Ask for a change: ${REQUESTABLE.join(", ")}. For example: request role bob@acme.test admin`,
+      `Ask for a change: ${requestable.map((c) => c.name).join(", ")}. For example: request role bob@acme.test admin`,
     );
   }
-  const input = parseCommandInput(command, rest) as Record<string, unknown>;
-  const showsOnly =
-    (command.name === "add" && input.email === undefined) ||
-    (command.name === "edit" &&
-      input.name === undefined &&
-      input.phone === undefined &&
-      input.role === undefined) ||
-    ((command.name === "perms" || command.name === "settings") && rest.length === 0);
-  if (showsOnly)
+  const intent = command.intent(parseCommandInput(command, rest));
+  if (!intent)
     throw new CoreError("INVALID_INPUT", `Say exactly what to change. Usage: request ${command.usage}`);
-  return { command, input };
+  return intent;
 };
 
 /**
- * Refuses a request no Owner could grant as things stand: the change as an Owner would make it
- * now (written nowhere) must do something. A change that is already so is refused in plain words,
- * and anything an Owner would be refused too (no such member, an invite already accepted…) as that.
+ * The change a refusal of `words` could ask the Owners for instead ("Ask an Owner" in Slack): only a
+ * change an Owner could overrule, and that filing would accept now. Null when there is none.
  */
-const checkRequest = (find: Find, ctx: CommandContext, words: readonly string[]): void => {
-  const { command, input } = requestedChange(find, words);
-  const preview = command.run({ ...ctx, actor: { ...ctx.actor, preview: true } }, input);
-  if (preview.type === "change" && !preview.change.changed)
-    throw new CoreError("INVALID_INPUT", nothingToAskFor(preview.change));
-};
-
-/** Whether a refusal of `words` should offer to ask the Owners instead ("Ask an Owner" in Slack). */
-export const offersRequest = (
-  find: Find,
+export const requestableIntent = (
+  commands: Commands,
   ctx: CommandContext,
   words: readonly string[],
   refusal: unknown,
-): boolean => {
-  if (!(refusal instanceof CoreError) || !OVERRULABLE.includes(refusal.code)) return false;
-  // Whatever would stop the request from being filed means no button; the refusal itself still shows.
+): RawChangeIntent | null => {
+  if (!(refusal instanceof CoreError) || !OVERRULABLE.includes(refusal.code)) return null;
   try {
-    checkRequest(find, ctx, words);
-    return true;
-  } catch {
-    return false;
+    const intent = intentOfWords(commands, words);
+    return ctx.core.requests.wouldFile(ctx.actor, intent) ? intent : null;
+  } catch (error) {
+    // Words that do not make a change cannot be asked for; the refusal itself still shows.
+    if (error instanceof CoreError) return null;
+    throw error;
   }
 };
 
 /** Built by the registry, which knows every command. */
-export const requestCommand = (find: Find) =>
+export const requestCommand = (commands: Commands) =>
   defineCommand({
     name: "request",
     usage: "request <change…>  (e.g. request role bob@acme.test admin)",
@@ -83,14 +59,8 @@ export const requestCommand = (find: Find) =>
       words: [...args.positionals, ...[...args.flags].flatMap(([k, v]) => [`--${k}`, v])],
     }),
     schema: z.object({ words: z.array(z.string()).min(1, "Say which change to ask for.") }),
-    run: (ctx, { words }) => {
-      checkRequest(find, ctx, words);
-      const { core, actor } = ctx;
-      const request = core.requests.file(actor, {
-        words,
-        summary: words.join(" "),
-        effect: describeEffect(core, actor.accountId, words),
-      });
-      return { type: "request_filed", request };
-    },
+    run: ({ core, actor }, { words }) => ({
+      type: "request_filed",
+      request: core.requests.file(actor, intentOfWords(commands, words)),
+    }),
   });

@@ -3,5 +3,5 @@ import { defineMemberCommand } from "./lib/command.js";
 export default defineMemberCommand({
   name: "resend",
   summary: "Send a pending invite again with a new link (the old link stops working)",
-  act: (core, actor, member) => core.resendInvite(actor, member),
+  kind: "invite.resend",
 });

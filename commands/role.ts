@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { memberArg, noFlags, noMore, roleArg } from "./lib/args.js";
-import { defineCommand, unknownFlags } from "./lib/command.js";
+import { defineChangeCommand, unknownFlags } from "./lib/command.js";
 
-export default defineCommand({
+export default defineChangeCommand({
   name: "role",
   usage: "role <member> <owner|admin|teammate>",
   summary: "Change a member's role",
@@ -13,8 +13,6 @@ export default defineCommand({
     flags: unknownFlags(args, []),
   }),
   schema: z.object({ member: memberArg, role: roleArg, extra: noMore, flags: noFlags }),
-  run: ({ core, actor }, { member, role }) => ({
-    type: "change",
-    change: core.changeRole(actor, member, role),
-  }),
+  intent: ({ member, role }) => ({ kind: "member.edit", member, role }),
+  otherwise: (_ctx, { member }) => ({ type: "form", form: "edit", member }),
 });

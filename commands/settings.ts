@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { channelArg, noFlags, noMore } from "./lib/args.js";
-import { defineCommand, unknownFlags } from "./lib/command.js";
+import { defineChangeCommand, unknownFlags } from "./lib/command.js";
 
 const CLEAR = ["none", "off", "clear"];
 
-export default defineCommand({
+export default defineChangeCommand({
   name: "settings",
   usage: "settings | settings approvals <#channel>|none",
   summary: "Show the settings, or set the channel where change requests are posted (Owners only)",
@@ -23,9 +23,12 @@ export default defineCommand({
       flags: noFlags,
     }),
   ]),
-  run: ({ core, actor }, input) => {
-    if (input.setting === undefined) return { type: "settings", ...core.settings(actor) };
-    const channel = CLEAR.includes(input.value.toLowerCase()) ? null : channelArg.parse(input.value);
-    return { type: "change", change: core.setApprovalsChannel(actor, channel) };
-  },
+  intent: (input) =>
+    input.setting === undefined
+      ? null
+      : {
+          kind: "settings.approvals",
+          channel: CLEAR.includes(input.value.toLowerCase()) ? null : channelArg.parse(input.value),
+        },
+  otherwise: ({ core, actor }) => ({ type: "settings", ...core.settings(actor) }),
 });

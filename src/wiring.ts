@@ -1,8 +1,11 @@
+import { intentOf } from "../commands/index.js";
 import type { Config } from "./config.js";
 import { AccessCore } from "./core/access-core.js";
+import { CoreError } from "./core/errors.js";
+import { parseIntent } from "./core/intents.js";
 import { type Clock, systemClock } from "./core/ports.js";
 import { type Db, openDatabase } from "./store/open.js";
-import { SqliteRequestStore } from "./store/requests.js";
+import type { SqliteRequestStore } from "./store/requests.js";
 import { SqliteStore } from "./store/sqlite-store.js";
 
 export interface Wired {
@@ -24,9 +27,30 @@ export const wireCore = (
     store,
     clock,
     inviteTtlHours: config.INVITE_TTL_HOURS,
-    requestStore: new SqliteRequestStore(db),
+    requestStore: store.requests,
     requestTtlHours: config.REQUEST_TTL_HOURS ?? 168,
     ...(config.CACHE_MAX_ACCOUNTS ? { cacheMaxAccounts: config.CACHE_MAX_ACCOUNTS } : {}),
   });
+  carryOverWordRequests(store.requests, core);
   return { db, store, core, close: () => db.close() };
+};
+
+/**
+ * Requests filed before they stored their typed change (schema version 8) hold the `/team` words
+ * they were filed with. Each pending one is read once with the grammar of that time — the same as
+ * today's for these words — and keeps its change from then on; one that no longer reads is closed,
+ * and its requester is told why in Slack.
+ */
+const carryOverWordRequests = (requests: SqliteRequestStore, core: AccessCore): void => {
+  for (const { request, words } of requests.legacyRequests()) {
+    try {
+      requests.setIntent(request.accountId, request.id, parseIntent(intentOf(words)));
+    } catch (error) {
+      if (!(error instanceof CoreError)) throw error;
+      core.requests.close(
+        request,
+        `Rolecall could not carry this request over to its new version (${error.message}). Please file it again.`,
+      );
+    }
+  }
 };

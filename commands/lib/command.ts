@@ -8,6 +8,7 @@ import type {
 } from "../../src/core/access-core.js";
 import type { ChangeResult } from "../../src/core/decide.js";
 import { CoreError } from "../../src/core/errors.js";
+import type { RawChangeIntent } from "../../src/core/intents.js";
 import type {
   ApiKeyInfo,
   AuditEntry,
@@ -26,7 +27,17 @@ export interface CommandContext {
   actor: ActorContext;
   /** Members per page of `list`; Slack always pages, the CLI only when asked (`--page`). */
   pageSize?: number;
+  /**
+   * The surface asks "are you sure?" before a change that cannot be undone (Slack's buttons); the
+   * commands that need it answer with a `confirm` result instead of acting. The CLI acts at once.
+   */
+  confirmFirst?: boolean;
 }
+
+/** What a command asks the person to confirm before it acts. */
+export type Confirmation =
+  | { kind: "remove"; email: string }
+  | { kind: "rotate"; choices: { from: string; mayStopAtOnce: boolean } };
 
 /** What a command returns; Slack and the CLI each render it their own way. */
 export type CommandResult =
@@ -50,6 +61,7 @@ export type CommandResult =
   | { type: "request_approved"; outcome: ApprovalOutcome }
   | { type: "request_closed"; request: ChangeRequest }
   | { type: "apikey_rotated"; rotated: RotatedKey }
+  | { type: "confirm"; confirm: Confirmation }
   /** The command needs a form (Slack opens a modal; the CLI asks for the arguments). */
   | { type: "form"; form: "add" }
   | { type: "form"; form: "edit"; member: MemberRef };
@@ -61,6 +73,11 @@ export interface Command<S extends z.ZodType = z.ZodType> {
   /** Turns the words after the subcommand into the raw input its schema checks. */
   toInput(args: SplitArgs): unknown;
   schema: S;
+  /**
+   * For commands that change something: the typed change the words ask for (null when they only
+   * show or open a form). Having one is what makes a command requestable (`/team request …`).
+   */
+  intent?(input: z.infer<S>): RawChangeIntent | null;
   run(ctx: CommandContext, input: z.infer<S>): CommandResult;
 }
 
@@ -84,13 +101,42 @@ export const parseCommandInput = <S extends z.ZodType>(
 export const unknownFlags = (args: Pick<SplitArgs, "flags">, allowed: readonly string[]): string[] =>
   [...args.flags.keys()].filter((flag) => !allowed.includes(flag));
 
+/** Runs a command's change: its intent, applied as the actor. */
+export const runChange = (ctx: CommandContext, intent: RawChangeIntent): CommandResult => ({
+  type: "change",
+  change: ctx.core.change(ctx.actor, intent),
+});
+
+/**
+ * A command that changes something when its words say what (`intent`), and otherwise shows
+ * something or opens a form (`otherwise`).
+ */
+export const defineChangeCommand = <S extends z.ZodType>(
+  spec: Omit<Command<S>, "run" | "intent"> & {
+    intent(input: z.infer<S>): RawChangeIntent | null;
+    otherwise(ctx: CommandContext, input: z.infer<S>): CommandResult;
+  },
+): Command<S> => {
+  const { otherwise, ...command } = spec;
+  return {
+    ...command,
+    run: (ctx, input) => {
+      const intent = spec.intent(input);
+      return intent ? runChange(ctx, intent) : otherwise(ctx, input);
+    },
+  };
+};
+
 /** The shape shared by commands that take exactly one member: remove, resend, revoke. */
 export const defineMemberCommand = (spec: {
   name: string;
   summary: string;
-  act: (core: AccessCore, actor: ActorContext, member: MemberRef) => ChangeResult;
-}) =>
-  defineCommand({
+  kind: "member.remove" | "invite.resend" | "invite.revoke";
+  /** Asks first, where the surface confirms (a removal cannot be undone). */
+  confirm?: boolean;
+}) => {
+  const intent = ({ member }: { member: MemberRef }): RawChangeIntent => ({ kind: spec.kind, member });
+  return defineCommand({
     name: spec.name,
     usage: `${spec.name} <member>`,
     summary: spec.summary,
@@ -100,5 +146,12 @@ export const defineMemberCommand = (spec: {
       flags: unknownFlags(args, []),
     }),
     schema: z.object({ member: memberArg, extra: noMore, flags: noFlags }),
-    run: ({ core, actor }, { member }) => ({ type: "change", change: spec.act(core, actor, member) }),
+    intent,
+    run: (ctx, input) => {
+      if (!(spec.confirm && ctx.confirmFirst)) return runChange(ctx, intent(input));
+      // Only what would be allowed is offered: the dry run refuses everything else now.
+      const would = ctx.core.change(ctx.actor, intent(input), { dryRun: true });
+      return { type: "confirm", confirm: { kind: "remove", email: would.email ?? "" } };
+    },
   });
+};

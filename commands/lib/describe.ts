@@ -1,13 +1,9 @@
 import type { ChangeResult } from "../../src/core/decide.js";
+import { alreadySo, type Formatter, plainFormatter } from "../../src/core/results.js";
 import { ROLE_LABEL } from "../../src/core/roles.js";
 
-export interface Formatter {
-  /** Makes user-typed text safe for the surface (Slack escapes it; a terminal prints it as it is). */
-  text(value: string): string;
-  channel(id: string): string;
-}
-
-export const plainFormatter: Formatter = { text: (v) => v, channel: (id) => id };
+export type { Formatter };
+export { plainFormatter };
 
 /** One sentence for a change, shared by every surface. */
 export const describeChange = (change: ChangeResult, fmt: Formatter = plainFormatter): string => {
@@ -47,30 +43,6 @@ export const describeChange = (change: ChangeResult, fmt: Formatter = plainForma
       return `Nothing to change: ${alreadySo(change, fmt)}.`;
     default:
       return "Done.";
-  }
-};
-
-/** What already holds, for a change that would change nothing: "Admins already have Team Settings". */
-const alreadySo = (change: ChangeResult, fmt: Formatter): string => {
-  const role = change.role ? ROLE_LABEL[change.role] : "";
-  switch (change.action) {
-    case "member.unchanged": {
-      const who = fmt.text(change.email ?? "");
-      const fields = (change.detail ?? "").split(",").filter(Boolean);
-      if (fields.length === 1 && fields[0] === "role") return `${who} is already ${role}`;
-      const asked = fields.length > 0 ? fields : ["name", "phone", "role"];
-      return `${who} already has that ${asked.slice(0, -1).join(", ")}${asked.length > 1 ? " and " : ""}${asked.at(-1)}`;
-    }
-    case "permission.unchanged":
-      return change.role
-        ? `${role}s already ${change.allowed ? "have" : "lack"} ${fmt.text(change.detail ?? "")}`
-        : "the roles already have those permissions";
-    case "setting.unchanged":
-      return change.detail === "none"
-        ? "change requests already go to the Owners by direct message"
-        : `change requests are already posted in ${fmt.channel(change.detail ?? "")}`;
-    default:
-      return "that is already so";
   }
 };
 

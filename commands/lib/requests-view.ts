@@ -28,7 +28,8 @@ export const requestStatusLine = (r: ChangeRequest): string => {
     case "rejected":
       return `Rejected by ${r.decidedBy}${r.reason ? `: ${r.reason}` : "."}`;
     case "expired":
-      return "Expired: no Owner decided in time.";
+      // An outcome says why it closed early (a request that could not be carried over to a new version).
+      return r.outcome ? `Closed: ${r.outcome}` : "Expired: no Owner decided in time.";
     case "cancelled":
       return `Cancelled by ${r.requesterEmail}.`;
   }

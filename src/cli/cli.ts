@@ -108,7 +108,7 @@ export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io
           ownerSlackUserId: options.get("owner-slack-user") ?? null,
         });
         const team = created.account.slackTeamId;
-        const others = core.store.listAccounts().length - 1;
+        const others = core.operator.listAccounts().length - 1;
         print(
           `Created account ${created.account.name} (${team}) with Owner ${created.owner.email}.\n` +
             `Organisation API key — shown only now, keep it somewhere safe:\n  ${created.apiKey}\n` +

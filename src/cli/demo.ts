@@ -36,7 +36,7 @@ const tourLines = (team: string | null): string[] => {
  * someone's own accounts is left alone: the try-out would make every command there need --team.
  */
 export const runDemo = (core: AccessCore, databaseUrl: string): string => {
-  const accounts = core.store.listAccounts();
+  const accounts = core.operator.listAccounts();
   if (accounts.length > 0 && !accounts.some((a) => a.slackTeamId === DEMO_TEAM)) {
     return [
       `${databaseUrl} holds other accounts (${accounts.map((a) => a.slackTeamId).join(", ")}), so no try-out account was added to it.`,

@@ -95,6 +95,7 @@ export const renderText = (result: CommandResult): string => {
     case "request_closed":
       return `Request ${result.request.id}: ${requestStatusLine(result.request)}`;
     case "form":
+    case "confirm": // the CLI acts at once; it never asks first
       return "";
   }
 };
@@ -139,6 +140,7 @@ export const renderJson = (result: CommandResult): unknown => {
     case "request_closed":
       return { ok: true, request: requestJson(result.request) };
     case "form":
+    case "confirm":
       return {};
   }
 };

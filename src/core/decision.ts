@@ -1,4 +1,5 @@
-import type { Invite, Member } from "./model.js";
+import type { ChangeIntent } from "./intents.js";
+import type { Invite, Member, RequestStatus } from "./model.js";
 import type { PermissionKey } from "./permissions.js";
 import type { ChangeableRole, Role } from "./roles.js";
 
@@ -13,7 +14,10 @@ export type Change =
   | { kind: "setPermission"; role: ChangeableRole; permission: PermissionKey; allowed: boolean }
   | { kind: "setApprovalsChannel"; channel: string | null }
   /** The new key's hash and prefix; with `graceUntil`, the old key keeps working until then. */
-  | { kind: "rotateApiKey"; hash: string; prefix: string; graceUntil: string | null };
+  | { kind: "rotateApiKey"; hash: string; prefix: string; graceUntil: string | null }
+  | { kind: "insertRequest"; request: NewRequest }
+  /** Closes a request that is still pending (the version guard makes the first decision win). */
+  | { kind: "closeRequest"; closing: RequestClosing };
 
 /** An audit entry before the store gives it a place in the chain. */
 export interface AuditDraft {
@@ -54,3 +58,24 @@ export interface Decision<R> {
 }
 
 export const nothingToDo = <R>(result: R): Decision<R> => ({ changes: [], audit: [], mails: [], result });
+
+export interface NewRequest {
+  id: string;
+  accountId: string;
+  requesterId: string;
+  intent: ChangeIntent;
+  summary: string;
+  effect: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface RequestClosing {
+  accountId: string;
+  id: string;
+  status: Exclude<RequestStatus, "pending">;
+  decidedBy: string | null;
+  at: string;
+  reason: string | null;
+  outcome: string | null;
+}

@@ -1,3 +1,4 @@
+import type { ChangeIntent } from "./intents.js";
 import type { Matrix } from "./permissions.js";
 import type { Role } from "./roles.js";
 
@@ -122,6 +123,8 @@ export interface DecisionState {
   now: Date;
   /** Loaded only for decisions about an invite token. */
   invite?: Invite | null;
+  /** Loaded only for decisions about a change request. */
+  request?: ChangeRequest | null;
 }
 
 export const REQUEST_STATUSES = [
@@ -147,8 +150,8 @@ export interface ChangeRequest {
   requesterId: string;
   requesterEmail: string;
   requesterSlackUserId: string | null;
-  /** The change subcommand's words, exactly as the requester gave them. */
-  words: string[];
+  /** The typed change asked for; null only for an old request that could not be read. */
+  intent: ChangeIntent | null;
   summary: string;
   effect: string;
   status: RequestStatus;

@@ -71,12 +71,13 @@ export const defaultMatrix = (): Matrix => {
   return { admin: column("admin"), teammate: column("teammate") };
 };
 
-export const roleHolds = (matrix: Matrix, role: Role, permission: PermissionKey): boolean =>
+/** The one `can()` rule: Owners hold everything; other roles what their column of the matrix says. */
+export const holds = (matrix: Matrix, role: Role, permission: PermissionKey): boolean =>
   role === "owner" || matrix[role].has(permission);
 
 /** A role's permissions in catalog order. */
 export const permissionsOf = (matrix: Matrix, role: Role): PermissionKey[] =>
-  PERMISSION_KEYS.filter((key) => roleHolds(matrix, role, key));
+  PERMISSION_KEYS.filter((key) => holds(matrix, role, key));
 
 export const matrixAsLists = (matrix: Matrix): Record<Role, PermissionKey[]> => ({
   owner: [...PERMISSION_KEYS],

@@ -1,4 +1,4 @@
-import type { Decision } from "./decision.js";
+import type { Decision, NewRequest, RequestClosing } from "./decision.js";
 import type {
   Account,
   AuditEntry,
@@ -10,7 +10,6 @@ import type {
   MemberRef,
   MemberStatus,
   RequestPost,
-  RequestStatus,
 } from "./model.js";
 import type { Matrix } from "./permissions.js";
 import type { Role } from "./roles.js";
@@ -81,6 +80,7 @@ export interface StorePort {
   apiKeyCandidates(prefix: string): ApiKeyCandidate[];
   /** Audit entries, oldest first; with `last`, only the newest `last` of them. */
   listAudit(accountId: string, last?: number): AuditEntry[];
+  getRequest(accountId: string, id: string): ChangeRequest | null;
   /** Changes whenever another connection commits: the permission cache's freshness check. */
   dataVersion(): number;
 }
@@ -90,27 +90,6 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
-
-export interface NewRequest {
-  id: string;
-  accountId: string;
-  requesterId: string;
-  words: string[];
-  summary: string;
-  effect: string;
-  createdAt: string;
-  expiresAt: string;
-}
-
-export interface RequestClosing {
-  accountId: string;
-  id: string;
-  status: Exclude<RequestStatus, "pending">;
-  decidedBy: string | null;
-  at: string;
-  reason: string | null;
-  outcome: string | null;
-}
 
 /** Change requests: filed, decided once, and what Slack has been told. */
 export interface RequestStore {
@@ -125,3 +104,5 @@ export interface RequestStore {
   markAnnounced(accountId: string, id: string): void;
   expiredRequests(now: Date): ChangeRequest[];
 }
+
+export type { NewRequest, RequestClosing };

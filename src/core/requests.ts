@@ -1,257 +1,214 @@
 import { randomInt } from "node:crypto";
-import type { ActorContext } from "./access-core.js";
+import type { Changes } from "./changes.js";
+import {
+  type ApprovalOutcome,
+  decideApprove,
+  decideCancel,
+  decideExpire,
+  decideFile,
+  decideReject,
+  type RequestState,
+  requireMayDecide,
+} from "./decide/requests.js";
+import { type Actor, type ActorContext, type Engine, memberActor } from "./engine.js";
 import { CoreError } from "./errors.js";
-import { memberRefSchema, parseInput } from "./input.js";
-import type { ChangeRequest, Member } from "./model.js";
-import { requireActiveActor } from "./policy.js";
-import type { Clock, RequestStore, StorePort } from "./ports.js";
+import { type ChangeIntent, describeEffect, intentTarget, parseIntent } from "./intents.js";
+import type { ChangeRequest, DecisionState, Member, RequestPost } from "./model.js";
+import type { RequestStore } from "./ports.js";
 
-export type ApprovalOutcome =
-  | { request: ChangeRequest; applied: true; result: unknown }
-  | { request: ChangeRequest; applied: false; error: CoreError };
+export type { ApprovalOutcome };
 
 const ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 const newRequestId = () =>
   `R${Array.from({ length: 6 }, () => ID_ALPHABET[randomInt(ID_ALPHABET.length)]).join("")}`;
 
+/** Request ids are shown upper-case; people type them any way (`approve rk3m9qx`). */
+const normalId = (raw: string) => raw.trim().toUpperCase();
+
+/** The state as another active Owner would see it: the actor, checked active, stands in as one. */
+const asAnotherOwner = (state: DecisionState): DecisionState =>
+  state.actor ? { ...state, actor: { ...state.actor, id: "another-owner", role: "owner" } } : state;
+
 /**
- * PRODUCT §3: members ask the Owners for changes they may not make. Every decision is taken holding
- * the write lock and re-read there, so the first decision wins and a change applies at most once.
+ * PRODUCT §3: members ask the Owners for changes they may not make. Each verb is a pure decision
+ * (decide/requests.ts) applied by the engine like any change, so the audit chain and the version
+ * guard cover requests too; approving applies the stored intent in the same transaction.
  */
-export class RequestsCore {
+export class Requests {
   constructor(
-    private readonly store: StorePort,
-    readonly requests: RequestStore,
-    private readonly clock: Clock,
+    private readonly engine: Engine,
+    private readonly changes: Changes,
+    private readonly store: RequestStore,
     private readonly ttlHours: number,
   ) {}
 
-  /** Files a request for a change subcommand (already validated by the caller). */
-  file(ctx: ActorContext, change: { words: string[]; summary: string; effect: string }): ChangeRequest {
-    return this.store.transaction(() => {
-      const actor = this.actor(ctx);
-      const now = this.clock.now();
-      const id = newRequestId();
-      this.requests.insertRequest({
-        id,
-        accountId: ctx.accountId,
-        requesterId: actor.id,
-        words: change.words,
-        summary: change.summary,
-        effect: change.effect,
-        createdAt: now.toISOString(),
-        expiresAt: new Date(now.getTime() + this.ttlHours * 3_600_000).toISOString(),
-      });
-      this.audit(ctx.accountId, actor.email, ctx.source, id, "request.filed", null, {
-        change: change.summary,
-      });
-      return this.mustGet(ctx.accountId, id);
+  /** Files a request for a typed change. Refused when an Owner could not make it, or it is already so. */
+  file(ctx: ActorContext, raw: unknown): ChangeRequest {
+    const intent = parseIntent(raw);
+    const id = newRequestId();
+    const effect = this.effect(ctx.accountId, intent);
+    const expiresAt = new Date(this.engine.clock.now().getTime() + this.ttlHours * 3_600_000).toISOString();
+    const decide = this.changes.decider(intent);
+    this.engine.change(memberActor(ctx), {
+      target: intentTarget(intent),
+      decide: (state) =>
+        decideFile(state, intent, () => decide(asAnotherOwner(state)).result, { id, effect, expiresAt }),
     });
+    return this.get(ctx.accountId, id);
+  }
+
+  /** Whether filing this change would be accepted now (for an "Ask an Owner" button); writes nothing. */
+  wouldFile(ctx: ActorContext, raw: unknown): boolean {
+    try {
+      const intent = parseIntent(raw);
+      const decide = this.changes.decider(intent);
+      this.engine.change(memberActor(ctx), {
+        target: intentTarget(intent),
+        dryRun: true,
+        decide: (state) =>
+          decideFile(state, intent, () => decide(asAnotherOwner(state)).result, {
+            id: "R000000",
+            effect: "",
+            expiresAt: "",
+          }),
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof CoreError) return false;
+      throw error;
+    }
   }
 
   /** Pending requests this member may decide (owners) and those they filed. */
   list(ctx: ActorContext): { toDecide: ChangeRequest[]; filed: ChangeRequest[] } {
-    const actor = this.actor(ctx);
-    const pending = this.requests
-      .pendingRequests(ctx.accountId)
-      .filter((r) => new Date(r.expiresAt) > this.clock.now());
+    const { actor } = this.engine.reader(ctx);
+    const now = this.engine.clock.now();
+    const pending = this.store.pendingRequests(ctx.accountId).filter((r) => new Date(r.expiresAt) > now);
     return {
       toDecide: actor.role === "owner" ? pending.filter((r) => r.requesterId !== actor.id) : [],
       filed: pending.filter((r) => r.requesterId === actor.id),
     };
   }
 
-  /**
-   * Approves and applies in one transaction: `execute` makes the change as the approving owner
-   * (source `approval`, with the request id). If the change is refused now, nothing of it is applied
-   * and the request is closed as failed, with the reason.
-   */
-  approve(
-    ctx: ActorContext,
-    rawId: string,
-    execute: (approver: ActorContext, request: ChangeRequest) => unknown,
-  ): ApprovalOutcome {
-    const outcome = this.store.transaction((): ApprovalOutcome | CoreError => {
-      const { actor, request, closed } = this.decidable(ctx, rawId);
-      if (closed) return closed;
-      const id = request.id;
-      const approver: ActorContext = {
-        accountId: ctx.accountId,
-        actor: ctx.actor,
-        source: "approval",
-        requestId: id,
-      };
-      let result: unknown;
-      try {
-        result = execute(approver, request);
-      } catch (error) {
-        if (!(error instanceof CoreError)) throw error;
-        this.close(request, "failed", actor.email, null, error.message);
-        this.audit(ctx.accountId, actor.email, "approval", id, "request.approved", null, {
-          applied: false,
-          why: error.message,
-        });
-        return { request: this.mustGet(ctx.accountId, id), applied: false, error };
-      }
-      this.close(request, "approved", actor.email, null, "applied");
-      this.audit(ctx.accountId, actor.email, "approval", id, "request.approved", null, {
-        applied: true,
-        requester: request.requesterEmail,
-      });
-      return { request: this.mustGet(ctx.accountId, id), applied: true, result };
+  /** Approves and applies the stored change as the approving Owner, in one transaction. */
+  approve(ctx: ActorContext, rawId: string): ApprovalOutcome {
+    const id = normalId(rawId);
+    const request = this.find(ctx.accountId, rawId);
+    const approver: Actor = { kind: "member", ...ctx, source: "approval", requestId: request.id };
+    const intent = request.intent;
+    const outcome = this.engine.change(approver, {
+      requestId: id,
+      target: intent ? intentTarget(intent) : null,
+      decide: (state) =>
+        decideApprove(state as RequestState, rawId, (s) => {
+          if (!intent) throw new CoreError("INVALID_INPUT", "This request could not be read; file it again.");
+          return this.changes.decider(intent)(s);
+        }),
     });
-    if (outcome instanceof CoreError) throw outcome;
-    return outcome;
+    const closed = this.get(ctx.accountId, id);
+    return outcome.status === "approved" && outcome.result
+      ? { request: closed, applied: true, result: outcome.result }
+      : {
+          request: closed,
+          applied: false,
+          error: outcome.error ?? new CoreError("INVALID_INPUT", "Not applied."),
+        };
   }
 
   reject(ctx: ActorContext, rawId: string, reason: string | null): ChangeRequest {
-    const outcome = this.store.transaction((): ChangeRequest | CoreError => {
-      const { actor, request, closed } = this.decidable(ctx, rawId);
-      if (closed) return closed;
-      this.close(request, "rejected", actor.email, reason, null);
-      this.audit(ctx.accountId, actor.email, ctx.source, request.id, "request.rejected", null, { reason });
-      return this.mustGet(ctx.accountId, request.id);
+    const id = this.find(ctx.accountId, rawId).id;
+    this.engine.change(memberActor(ctx), {
+      requestId: id,
+      decide: (state) => decideReject(state as RequestState, rawId, reason),
     });
-    if (outcome instanceof CoreError) throw outcome;
-    return outcome;
+    return this.get(ctx.accountId, id);
   }
 
   cancel(ctx: ActorContext, rawId: string): ChangeRequest {
-    return this.store.transaction(() => {
-      const actor = this.actor(ctx);
-      const request = this.find(ctx.accountId, rawId);
-      if (request.requesterId !== actor.id)
-        throw new CoreError("FORBIDDEN", "Only whoever filed a request can cancel it.");
-      if (request.status !== "pending") throw closedError(request);
-      this.close(request, "cancelled", actor.email, null, null);
-      this.audit(ctx.accountId, actor.email, ctx.source, request.id, "request.cancelled", null, null);
-      return this.mustGet(ctx.accountId, request.id);
+    const id = this.find(ctx.accountId, rawId).id;
+    this.engine.change(memberActor(ctx), {
+      requestId: id,
+      decide: (state) => decideCancel(state as RequestState, rawId),
     });
+    return this.get(ctx.accountId, id);
   }
 
   /** Closes every request past its time; returns them so their posts can be updated. */
   expire(): ChangeRequest[] {
-    return this.store.transaction(() =>
-      this.requests.expiredRequests(this.clock.now()).map((request) => {
-        this.close(request, "expired", null, null, null);
-        this.audit(request.accountId, "system", "system", request.id, "request.expired", null, null);
-        return this.mustGet(request.accountId, request.id);
-      }),
-    );
+    return this.store.expiredRequests(this.engine.clock.now()).map((r) => this.close(r, null));
+  }
+
+  /** The system closes a request as expired; with `why`, one that can no longer be carried out. */
+  close(request: ChangeRequest, why: string | null): ChangeRequest {
+    const system: Actor = {
+      kind: "system",
+      accountId: request.accountId,
+      label: "system",
+      source: "system",
+      requestId: request.id,
+    };
+    this.engine.change(system, {
+      requestId: request.id,
+      decide: (state) => decideExpire(state as RequestState, why),
+    });
+    return this.get(request.accountId, request.id);
+  }
+
+  /** Whether this member may decide this request now (for a prompt; deciding checks again). */
+  assertMayDecide(ctx: ActorContext, rawId: string): void {
+    const id = this.find(ctx.accountId, rawId).id;
+    const state = this.engine.store.read(() => ({
+      ...this.engine.load(ctx.accountId, ctx.actor, null),
+      request: this.store.getRequest(ctx.accountId, id),
+    }));
+    requireMayDecide(state, rawId);
   }
 
   /** Active owners linked to Slack, who get requests by DM when there is no approvals channel. */
   ownersInSlack(accountId: string): Member[] {
-    return this.store
+    return this.engine.store
       .listMembers(accountId, { role: "owner", status: "active" })
       .filter((m) => m.slackUserId);
   }
 
-  /** Whether this member may decide this request now (for a prompt; deciding checks again). */
-  assertMayDecide(ctx: ActorContext, id: string): void {
-    const refusal = this.refusal(this.actor(ctx), this.find(ctx.accountId, id));
-    if (refusal) throw refusal;
+  /** Where a request is posted: the approvals channel, else each active owner linked to Slack (DM). */
+  destinations(accountId: string): string[] {
+    const channel = this.engine.store.getAccount(accountId)?.approvalsChannel;
+    return channel ? [channel] : this.ownersInSlack(accountId).map((o) => o.slackUserId ?? "");
   }
 
-  private decidable(
-    ctx: ActorContext,
-    rawId: string,
-  ): { actor: Member; request: ChangeRequest; closed?: CoreError } {
-    const actor = this.actor(ctx);
-    const request = this.find(ctx.accountId, rawId);
-    if (request.status === "pending" && this.isPastExpiry(request)) {
-      this.close(request, "expired", null, null, null);
-      this.audit(ctx.accountId, "system", "system", request.id, "request.expired", null, null);
-      return { actor, request, closed: new CoreError("REQUEST_CLOSED", "This request has expired.") };
-    }
-    const refusal = this.refusal(actor, request);
-    if (refusal) throw refusal;
-    return { actor, request };
+  // What Slack has been told (RequestsSync): new requests to post, decided ones to announce.
+  toPost = (): ChangeRequest[] => this.store.requestsToPost();
+  toAnnounce = (): ChangeRequest[] => this.store.requestsToAnnounce();
+  markPosted = (accountId: string, id: string, posts: RequestPost[]): void =>
+    this.store.markPosted(accountId, id, posts);
+  markAnnounced = (accountId: string, id: string): void => this.store.markAnnounced(accountId, id);
+
+  get(accountId: string, id: string): ChangeRequest {
+    const request = this.store.getRequest(accountId, id);
+    if (!request) throw new Error(`request ${id} vanished`);
+    return request;
   }
 
-  private isPastExpiry(request: ChangeRequest): boolean {
-    return new Date(request.expiresAt) <= this.clock.now();
-  }
-
-  /** The rules of §3 for deciding: still open, an Owner, not the requester. */
-  private refusal(actor: Member, request: ChangeRequest): CoreError | null {
-    if (request.status !== "pending") return closedError(request);
-    if (this.isPastExpiry(request)) return new CoreError("REQUEST_CLOSED", "This request has expired.");
-    if (actor.role !== "owner")
-      return new CoreError("FORBIDDEN", "Only Owners can approve or reject change requests.");
-    if (actor.id === request.requesterId) {
-      return new CoreError("SELF_APPROVAL", "You cannot decide your own request; another Owner must.");
-    }
-    return null;
-  }
-
-  private actor(ctx: ActorContext): Member {
-    return requireActiveActor({
-      actor: this.store.findMember(ctx.accountId, parseInput(memberRefSchema, ctx.actor)),
-    });
-  }
-
-  /** A request named as typed: ids are accepted in any letter case; use `request.id` after this. */
   private find(accountId: string, rawId: string): ChangeRequest {
-    const id = rawId.trim().toUpperCase();
-    const request = /^R[A-Z0-9]{6}$/.test(id) ? this.requests.getRequest(accountId, id) : null;
+    const id = normalId(rawId);
+    const request = /^R[A-Z0-9]{6}$/.test(id) ? this.store.getRequest(accountId, id) : null;
     if (!request)
       throw new CoreError("INVALID_INPUT", `There is no request ${rawId.slice(0, 20)} on this team.`);
     return request;
   }
 
-  private mustGet(accountId: string, id: string): ChangeRequest {
-    const request = this.requests.getRequest(accountId, id);
-    if (!request) throw new Error(`request ${id} vanished`);
-    return request;
-  }
-
-  private close(
-    request: ChangeRequest,
-    status: "approved" | "failed" | "rejected" | "expired" | "cancelled",
-    decidedBy: string | null,
-    reason: string | null,
-    outcome: string | null,
-  ): void {
-    const closed = this.requests.closeRequest({
-      accountId: request.accountId,
-      id: request.id,
-      status,
-      decidedBy,
-      at: this.clock.now().toISOString(),
-      reason,
-      outcome,
+  /** What a change would do, in the words the Owners read: before → after, and who is affected. */
+  private effect(accountId: string, intent: ChangeIntent): string {
+    return this.engine.store.read(() => {
+      const ref = intentTarget(intent);
+      const member = ref ? this.engine.store.findMember(accountId, ref) : null;
+      const target = member && member.status !== "removed" ? member : null;
+      const activeWithRole =
+        intent.kind === "permission.set"
+          ? this.engine.store.countMembers(accountId, { role: intent.role, status: "active" })
+          : 0;
+      return describeEffect(intent, { target, activeWithRole });
     });
-    if (!closed) throw closedError(this.mustGet(request.accountId, request.id));
-  }
-
-  private audit(
-    accountId: string,
-    actor: string,
-    source: ActorContext["source"],
-    requestId: string,
-    action: string,
-    before: unknown,
-    after: unknown,
-  ): void {
-    const account = this.store.getAccount(accountId);
-    if (!account) throw new CoreError("INVALID_INPUT", "That account does not exist.");
-    const decision = {
-      changes: [],
-      audit: [{ action, target: `request:${requestId}`, before, after }],
-      mails: [],
-      result: null,
-    };
-    this.store.apply(
-      { accountId, actor, source, requestId, now: this.clock.now() },
-      account.version,
-      decision,
-    );
   }
 }
-
-const closedError = (request: ChangeRequest): CoreError => {
-  const by = request.decidedBy ? ` by ${request.decidedBy}` : "";
-  const what = request.status === "failed" ? "approved, but could not be applied," : request.status;
-  return new CoreError("REQUEST_CLOSED", `This request was already ${what}${by}.`);
-};

@@ -34,26 +34,22 @@ export class RequestsSync {
   async deliver(request: ChangeRequest): Promise<boolean> {
     await this.running?.catch(() => {});
     await this.run().catch((e) => this.fail("post", request, e));
-    const now = this.core.requests.requests.getRequest(request.accountId, request.id);
-    return (now?.posts.length ?? 0) > 0;
+    return this.core.requests.get(request.accountId, request.id).posts.length > 0;
   }
 
   private async once(): Promise<void> {
     const { requests } = this.core;
     requests.expire();
-    for (const request of requests.requests.requestsToPost())
+    for (const request of requests.toPost())
       await this.post(request).catch((e) => this.fail("post", request, e));
-    for (const request of requests.requests.requestsToAnnounce()) {
+    for (const request of requests.toAnnounce()) {
       await this.announce(request).catch((e) => this.fail("announce", request, e));
     }
   }
 
   /** Posts to every place; the copies that landed are kept even when another failed (no duplicates later). */
   private async post(request: ChangeRequest): Promise<void> {
-    const account = this.core.store.getAccount(request.accountId);
-    const channels = account?.approvalsChannel
-      ? [account.approvalsChannel]
-      : this.core.requests.ownersInSlack(request.accountId).map((o) => o.slackUserId ?? "");
+    const channels = this.core.requests.destinations(request.accountId);
     if (channels.length === 0)
       this.logger.warn(`Request ${request.id}: no approvals channel and no owner linked to Slack`);
     const client = await this.clients.forAccount(request.accountId);
@@ -73,7 +69,7 @@ export class RequestsSync {
         `Request ${request.id}: one copy could not be posted:`,
         failure instanceof Error ? failure.message : failure,
       );
-    this.core.requests.requests.markPosted(request.accountId, request.id, posts);
+    this.core.requests.markPosted(request.accountId, request.id, posts);
   }
 
   private async announce(request: ChangeRequest): Promise<void> {
@@ -86,7 +82,7 @@ export class RequestsSync {
     if (request.requesterSlackUserId && request.status !== "cancelled") {
       await client.chat.postMessage({ channel: request.requesterSlackUserId, text: outcome });
     }
-    this.core.requests.requests.markAnnounced(request.accountId, request.id);
+    this.core.requests.markAnnounced(request.accountId, request.id);
   }
 
   private fail(step: string, request: ChangeRequest, error: unknown): void {

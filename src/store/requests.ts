@@ -1,3 +1,4 @@
+import { type ChangeIntent, intentFromJson, intentToJson } from "../core/intents.js";
 import type { ChangeRequest, RequestPost, RequestStatus } from "../core/model.js";
 import type { NewRequest, RequestClosing, RequestStore } from "../core/ports.js";
 import type { Db } from "./open.js";
@@ -9,6 +10,7 @@ interface RequestRow {
   requester_email: string;
   requester_slack: string | null;
   words_json: string;
+  intent_json: string | null;
   summary: string;
   effect: string;
   status: RequestStatus;
@@ -29,7 +31,8 @@ const toRequest = (r: RequestRow): ChangeRequest => ({
   requesterId: r.requester_id,
   requesterEmail: r.requester_email,
   requesterSlackUserId: r.requester_slack,
-  words: JSON.parse(r.words_json) as string[],
+  // Null for a request filed before intents were stored, until it is converted (legacy-requests.ts).
+  intent: r.intent_json === null ? null : intentFromJson(r.intent_json),
   summary: r.summary,
   effect: r.effect,
   status: r.status,
@@ -55,9 +58,11 @@ export class SqliteRequestStore implements RequestStore {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       insert:
-        p(`INSERT INTO change_requests (id, account_id, requester_id, words_json, summary, effect, status,
-        created_at, expires_at) VALUES (@id, @accountId, @requesterId, @words, @summary, @effect, 'pending',
-        @createdAt, @expiresAt)`),
+        p(`INSERT INTO change_requests (id, account_id, requester_id, words_json, intent_json, summary, effect,
+        status, created_at, expires_at) VALUES (@id, @accountId, @requesterId, '[]', @intent, @summary, @effect,
+        'pending', @createdAt, @expiresAt)`),
+      legacy: p(`${SELECT} WHERE r.intent_json IS NULL AND r.status = 'pending'`),
+      setIntent: p("UPDATE change_requests SET intent_json = ? WHERE account_id = ? AND id = ?"),
       get: p(`${SELECT} WHERE r.account_id = ? AND r.id = ?`),
       pending: p(`${SELECT} WHERE r.account_id = ? AND r.status = 'pending' ORDER BY r.created_at`),
       close: p(`UPDATE change_requests SET status = @status, decided_by = @decidedBy, decided_at = @at,
@@ -74,7 +79,7 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   insertRequest(r: NewRequest): void {
-    this.s.insert.run({ ...r, words: JSON.stringify(r.words) });
+    this.s.insert.run({ ...r, intent: intentToJson(r.intent) });
   }
 
   getRequest(accountId: string, id: string): ChangeRequest | null {
@@ -104,6 +109,18 @@ export class SqliteRequestStore implements RequestStore {
 
   markAnnounced(accountId: string, id: string): void {
     this.s.announced.run(accountId, id);
+  }
+
+  /** Pending requests filed before intents were stored, with the words they were filed with. */
+  legacyRequests(): { request: ChangeRequest; words: string[] }[] {
+    return (this.s.legacy.all() as RequestRow[]).map((row) => ({
+      request: toRequest(row),
+      words: JSON.parse(row.words_json) as string[],
+    }));
+  }
+
+  setIntent(accountId: string, id: string, intent: ChangeIntent): void {
+    this.s.setIntent.run(intentToJson(intent), accountId, id);
   }
 
   expiredRequests(now: Date): ChangeRequest[] {

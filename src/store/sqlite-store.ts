@@ -5,6 +5,7 @@ import type {
   ApiKeyInfo,
   AuditEntry,
   AuditSource,
+  ChangeRequest,
   Invite,
   InviteWithMail,
   MailStatus,
@@ -24,6 +25,7 @@ import { CHANGEABLE_ROLES, type ChangeableRole } from "../core/roles.js";
 import { newId } from "../core/tokens.js";
 import type { OutboxRow, OutboxStore } from "../mail/outbox.js";
 import type { Db } from "./open.js";
+import { SqliteRequestStore } from "./requests.js";
 
 type Statement = ReturnType<Db["prepare"]>;
 
@@ -160,7 +162,11 @@ const toOutbox = (r: OutboxDbRow): OutboxRow => ({
 export class SqliteStore implements StorePort, OutboxStore {
   private readonly s;
 
+  /** Change requests live in the same database, so a decision and its change commit together. */
+  readonly requests: SqliteRequestStore;
+
   constructor(readonly db: Db) {
+    this.requests = new SqliteRequestStore(db);
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       dataVersion: p("PRAGMA data_version").pluck(),
@@ -395,6 +401,10 @@ export class SqliteStore implements StorePort, OutboxStore {
       .immediate();
   }
 
+  getRequest(accountId: string, id: string): ChangeRequest | null {
+    return this.requests.getRequest(accountId, id);
+  }
+
   private applyChange(ctx: ApplyContext, change: Change): void {
     const at = ctx.now.toISOString();
     switch (change.kind) {
@@ -431,6 +441,13 @@ export class SqliteStore implements StorePort, OutboxStore {
         this.s.rotateApiKey.run(params);
         return;
       }
+      case "insertRequest":
+        this.requests.insertRequest(change.request);
+        return;
+      case "closeRequest":
+        // The version guard already makes the first decision win; this is the belt to its braces.
+        if (!this.requests.closeRequest(change.closing)) throw new Error("request was no longer pending");
+        return;
     }
   }
 

@@ -66,7 +66,14 @@ describe("asking the Owners, and an Owner approving in the thread", () => {
     const ask = (refused.blocks as { elements?: { action_id: string; value: string }[] }[])
       .flatMap((b) => b.elements ?? [])
       .find((e) => e.action_id === IDS.actions.requestAsk);
-    expect(JSON.parse(ask?.value ?? "[]")).toEqual(["add", "new@acme.test", "teammate", "Nia", "New"]);
+    // The button carries the typed change itself, not the words.
+    expect(JSON.parse(ask?.value ?? "{}")).toEqual({
+      kind: "member.add",
+      email: "new@acme.test",
+      role: "teammate",
+      name: "Nia New",
+      phone: null,
+    });
 
     const asked = await click("admin", IDS.actions.requestAsk, ask?.value ?? "");
     const filed = messageText(await h.responseTo(asked.responseId));
@@ -133,11 +140,9 @@ describe("asking the Owners, and an Owner approving in the thread", () => {
     await start();
     await reply("owner2", "whoami"); // link the second owner
     for (let round = 0; round < 50; round++) {
-      const words = ["add", `r${round}@acme.test`];
       const request = h.running.core.requests.file(h.as("admin"), {
-        words,
-        summary: words.join(" "),
-        effect: "",
+        kind: "member.add",
+        email: `r${round}@acme.test`,
       });
       await Promise.all([
         click("owner", IDS.actions.requestApprove, request.id),

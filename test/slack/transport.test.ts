@@ -201,11 +201,7 @@ describe("App Home", () => {
     const seed = (await import("../helpers/team.js")).openCore(h.db);
     for (let i = 0; i < 80; i++) seed.core.addMember(h.as("owner"), { email: `big${i}@acme.test` });
     for (let i = 0; i < 30; i++)
-      seed.core.requests.file(h.as("admin"), {
-        words: ["add", `ask${i}@acme.test`],
-        summary: `add ask${i}`,
-        effect: "",
-      });
+      seed.core.requests.file(h.as("admin"), { kind: "member.add", email: `ask${i}@acme.test` });
     seed.close();
     await home("U0OWNER");
     expect(h.fake.callsTo("views.publish").at(-1)).toMatchObject({ ok: true });

@@ -7,6 +7,7 @@ import { DatabaseTooNewError, LATEST_SCHEMA_VERSION, migrate } from "../../src/s
 import { MIGRATIONS } from "../../src/store/migrations/index.js";
 import { openDatabase } from "../../src/store/open.js";
 import { SqliteStore } from "../../src/store/sqlite-store.js";
+import { openCore, seedTeam } from "../helpers/team.js";
 
 const dirs: string[] = [];
 const tempFile = () => {
@@ -145,5 +146,40 @@ describe("migrations", () => {
         .pluck()
         .all(),
     ).toContain("outbox_due");
+  });
+});
+
+describe("change requests filed as words, before they stored their typed change (version 8)", () => {
+  it("are carried over: approved after the upgrade, one does what it said; one that no longer reads is closed, saying why", () => {
+    const file = tempFile();
+    mkdirSync(dirname(file), { recursive: true });
+    const before = openCore(file);
+    const team = seedTeam(before.core, [
+      { email: "tm@acme.test", role: "teammate" },
+      { email: "ada@acme.test", role: "admin" },
+    ]);
+    before.close();
+    // The database as version 7 left it: requests hold only the words they were filed with.
+    const raw = new Database(file);
+    const ada = raw.prepare("SELECT id FROM members WHERE email = 'ada@acme.test'").pluck().get();
+    raw.exec("ALTER TABLE change_requests DROP COLUMN intent_json");
+    raw.pragma("user_version = 7");
+    const insert =
+      raw.prepare(`INSERT INTO change_requests (id, account_id, requester_id, words_json, summary,
+      effect, status, created_at, expires_at) VALUES (?, ?, ?, ?, ?, '', 'pending', '2026-01-01', '2999-01-01')`);
+    insert.run("RLEGAC1", team.accountId, ada, JSON.stringify(["role", "tm@acme.test", "admin"]), "role tm");
+    insert.run("RLEGAC2", team.accountId, ada, JSON.stringify(["frobnicate", "tm@acme.test"]), "frobnicate");
+    raw.close();
+
+    const after = openCore(file);
+    const owner = team.as("owner@acme.test");
+    const outcome = after.core.requests.approve(owner, "rlegac1");
+    expect(outcome.applied).toBe(true);
+    expect(after.core.listMembers(owner).members.find((m) => m.email === "tm@acme.test")?.role).toBe("admin");
+    const gone = after.core.requests.get(team.accountId, "RLEGAC2");
+    expect(gone).toMatchObject({ status: "expired", intent: null });
+    expect(gone.outcome).toContain("could not carry this request over");
+    expect(() => after.core.requests.approve(owner, "RLEGAC2")).toThrow(/already expired/);
+    after.close();
   });
 });

@@ -1,6 +1,7 @@
 import type { CommandResult } from "../../../commands/index.js";
 import { describeChange, type Formatter } from "../../../commands/lib/describe.js";
 import { CoreError, type ErrorCode } from "../../core/errors.js";
+import type { RawChangeIntent } from "../../core/intents.js";
 import type { ApiKeyInfo, AuditEntry, MemberView } from "../../core/model.js";
 import { PERMISSION_KEYS, PERMISSIONS, type PermissionKey } from "../../core/permissions.js";
 import { ROLE_LABEL, ROLES, type Role } from "../../core/roles.js";
@@ -20,6 +21,7 @@ import {
   section,
 } from "./kit.js";
 import { approvalMessage, closedMessage, requestFiledMessage, requestListMessage } from "./requests.js";
+import { rotateConfirmation } from "./rotate.js";
 
 export const slackFormatter: Formatter = { text: esc, channel: (id) => `<#${id}>` };
 
@@ -219,6 +221,10 @@ export const resultMessage = (result: CommandResult): SlackMessage => {
       return approvalMessage(result.outcome);
     case "request_closed":
       return closedMessage(result.request);
+    case "confirm":
+      return result.confirm.kind === "remove"
+        ? removeConfirmation(result.confirm.email)
+        : rotateConfirmation(result.confirm.choices);
     case "form":
       return { text: "", blocks: [] };
   }
@@ -246,12 +252,13 @@ const ICON: Partial<Record<ErrorCode, string>> = { INVALID_INPUT: ":warning:" };
  * With `askFor` (the words of a refused change an Owner could grant), it also offers "Ask an Owner",
  * which files them as a change request.
  */
-export const errorMessage = (error: unknown, askFor: readonly string[] = []): SlackMessage => {
+export const errorMessage = (error: unknown, askFor: RawChangeIntent | null = null): SlackMessage => {
   if (error instanceof CoreError) {
     const icon = ICON[error.code] ?? ":no_entry_sign:";
     const blocks: Block[] = [section(`${icon} ${esc(error.message)}`), context(`\`${error.code}\``)];
+    // The button carries the typed change itself, so the request filed is exactly what was refused.
     const value = JSON.stringify(askFor);
-    if (askFor.length > 0 && value.length <= 2000) {
+    if (askFor && value.length <= 2000) {
       blocks.push({
         type: "actions",
         elements: [button("Ask an Owner", IDS.actions.requestAsk, value, "primary")],
@@ -268,7 +275,7 @@ export const errorMessage = (error: unknown, askFor: readonly string[] = []): Sl
   };
 };
 
-export const removeConfirmation = (memberToken: string, named: string): SlackMessage => ({
+export const removeConfirmation = (named: string): SlackMessage => ({
   text: `Remove ${esc(named)}?`,
   blocks: [
     section(
@@ -277,7 +284,7 @@ export const removeConfirmation = (memberToken: string, named: string): SlackMes
     {
       type: "actions",
       elements: [
-        button("Remove", IDS.actions.confirmRemove, memberToken, "danger"),
+        button("Remove", IDS.actions.confirmRemove, named, "danger"),
         button("Cancel", IDS.actions.cancel, "cancel"),
       ],
     },

@@ -91,7 +91,10 @@ export const registerActions = (app: SlackRegistry, { core, actors, logger }: Sl
   });
 
   handle(IDS.actions.confirmRemove, async ({ value, actor, reply }) => {
-    await reply(resultMessage(runCommand({ core, actor }, ["remove", value])));
+    const member = { email: value };
+    await reply(
+      resultMessage({ type: "change", change: core.change(actor, { kind: "member.remove", member }) }),
+    );
   });
 
   handle(IDS.actions.apiKeyAsk, async ({ actor, reply }) => {

@@ -9,8 +9,6 @@ import { openView } from "../clients.js";
 import { IDS } from "../ids.js";
 import { logIfUnexpected, type SlackDeps, type SlackRegistry } from "./deps.js";
 
-const askedWords = z.array(z.string().max(500)).min(1).max(40);
-
 /**
  * Approve / Reject on request posts, Cancel for the requester, and Ask an Owner on refusals.
  * Every handler acknowledges first; the decision itself is taken in one transaction in the core,
@@ -47,7 +45,7 @@ export const registerRequestActions = (
   };
 
   handle(IDS.actions.requestApprove, async ({ value, actor }) => {
-    runCommand({ core, actor }, ["approve", value]);
+    core.requests.approve(actor, value);
     requestsChanged();
   });
 
@@ -62,12 +60,15 @@ export const registerRequestActions = (
   });
 
   handle(IDS.actions.requestAsk, async ({ value, actor, say }) => {
-    const parsed = askedWords.safeParse(JSON.parse(value));
-    if (!parsed.success)
+    let intent: unknown;
+    try {
+      intent = JSON.parse(value);
+    } catch {
       throw new CoreError("INVALID_INPUT", "That request could not be read; type it with /team request.");
-    const filed = runCommand({ core, actor }, ["request", ...parsed.data]);
-    if (filed.type !== "request_filed") return say(resultMessage(filed), true);
-    await say(requestFiledMessage(filed.request, await deliverRequest(filed.request)), true);
+    }
+    // The core checks the change in full (parseIntent), as for any other door.
+    const request = core.requests.file(actor, intent);
+    await say(requestFiledMessage(request, await deliverRequest(request)), true);
   });
 };
 

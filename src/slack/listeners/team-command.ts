@@ -1,5 +1,5 @@
 import type { App, RespondArguments } from "@slack/bolt";
-import { helpResult, offersChangeRequest } from "../../../commands/index.js";
+import { changeToAskFor, helpResult } from "../../../commands/index.js";
 import { slackCommandWords } from "../../../commands/lib/tokens.js";
 import type { ActorContext } from "../../core/access-core.js";
 import type { SlackMessage } from "../blocks/kit.js";
@@ -65,7 +65,7 @@ export const registerTeamCommand = (app: App, { core, actors, logger, deliverReq
       await openView(client, command.trigger_id, outcome.view);
     } catch (error) {
       logIfUnexpected(logger, "/team", error);
-      const askFor = actor && offersChangeRequest({ core, actor }, words, error) ? words : [];
+      const askFor = actor ? changeToAskFor({ core, actor }, words, error) : null;
       await send(errorMessage(error, askFor)).catch((e) => logger.warn("could not reply to /team:", e));
     }
   });

@@ -5,6 +5,7 @@ import * as changeRequests from "./004-change-requests.js";
 import * as memberListOrder from "./005-member-list-order.js";
 import * as outboxSkipped from "./006-outbox-skipped.js";
 import * as apiKeysInGrace from "./007-api-keys-in-grace.js";
+import * as requestIntents from "./008-request-intents.js";
 
 export interface Migration {
   version: number;
@@ -21,6 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: "member-indexes", up: memberListOrder.up },
   { version: 6, name: "outbox-skipped", up: outboxSkipped.up },
   { version: 7, name: "api-keys-in-grace", up: apiKeysInGrace.up },
+  { version: 8, name: "request-intents", up: requestIntents.up },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

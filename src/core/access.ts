@@ -1,0 +1,61 @@
+import { permits } from "./authz.js";
+import type { ActorContext, Engine } from "./engine.js";
+import { matrixAsLists, PERMISSIONS, type PermissionKey } from "./permissions.js";
+import { CHANGEABLE_ROLES, type ChangeableRole, ROLE_LABEL, type Role } from "./roles.js";
+
+export interface PermissionsView {
+  /** The whole matrix for holders of access_permissions; otherwise only the asker's own role. */
+  matrix: Partial<Record<Role, PermissionKey[]>>;
+  full: boolean;
+  editableRoles: ChangeableRole[];
+}
+
+export interface Explanation {
+  allowed: boolean;
+  role: Role | null;
+  reason: string;
+}
+
+/** What roles may do: the matrix as a member may see it, and the hot `can()` check with its reasons. */
+export class Access {
+  constructor(private readonly e: Engine) {}
+
+  permissions(ctx: ActorContext): PermissionsView {
+    return this.e.store.read(() => {
+      const { actor, matrix } = this.e.reader(ctx);
+      const lists = matrixAsLists(matrix);
+      if (!permits("matrix.view_all", actor, {}, matrix))
+        return { matrix: { [actor.role]: lists[actor.role] }, full: false, editableRoles: [] };
+      return {
+        matrix: lists,
+        full: true,
+        editableRoles: CHANGEABLE_ROLES.filter((role) =>
+          permits("permission.change", actor, { role }, matrix),
+        ),
+      };
+    });
+  }
+
+  /** The hot permission check: answered from memory, refreshed when any connection has written. */
+  can(accountId: string, email: string, permission: PermissionKey): boolean {
+    return this.e.cache.can(accountId, email, permission);
+  }
+
+  /** `can()` with its reasons, for the authorization API: answered from the same cache. */
+  explain(accountId: string, email: string, permission: PermissionKey): Explanation {
+    const member = this.e.cache.member(accountId, email);
+    const allowed = this.e.cache.can(accountId, email, permission);
+    const label = PERMISSIONS[permission].label;
+    if (!member) return { allowed, role: null, reason: `${email} is not a member of this team.` };
+    if (member.status !== "active")
+      return { allowed, role: member.role, reason: `${email} is ${member.status}, not active.` };
+    if (member.role === "owner")
+      return { allowed, role: member.role, reason: "Owners hold every permission." };
+    const role = ROLE_LABEL[member.role];
+    return {
+      allowed,
+      role: member.role,
+      reason: allowed ? `${role}s may use ${label}.` : `${role}s may not use ${label}.`,
+    };
+  }
+}

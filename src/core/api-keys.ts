@@ -1,0 +1,116 @@
+import { authorize, permits } from "./authz.js";
+import { type ChangeResult, decideRotateApiKey } from "./decide.js";
+import type { Actor, ActorContext, Engine } from "./engine.js";
+import { CoreError } from "./errors.js";
+import { emailSchema, parseInput } from "./input.js";
+import type { ApiKeyInfo, Member } from "./model.js";
+import { type PermissionKey, permissionsOf } from "./permissions.js";
+import type { Role } from "./roles.js";
+import { newApiKey, sameSecretHash, sha256Hex } from "./tokens.js";
+
+export interface RotatedKey extends ChangeResult {
+  /** The new key, in full: shown this once and never stored. */
+  apiKey: string;
+  prefix: string;
+  /** When the old key stops working: an ISO time, or "now". */
+  oldKeyWorksUntil: string;
+}
+
+/** A rotation asked for from a key no longer in use: somebody already rotated it (`prefix` is in use). */
+export interface AlreadyRotated {
+  ok: true;
+  changed: false;
+  alreadyRotated: true;
+  prefix: string;
+}
+
+export interface ApiMember {
+  email: string;
+  name: string | null;
+  role: Role;
+  status: Member["status"];
+}
+
+/** The organisation API key (§8): seeing, rotating, authenticating, and what the key may read. */
+export class ApiKeys {
+  constructor(private readonly e: Engine) {}
+
+  /** The key as it may be shown (prefix, age, keys still in grace); needs `api_key`. */
+  info(ctx: ActorContext): ApiKeyInfo {
+    return this.e.store.read(() => {
+      const { actor, matrix } = this.e.reader(ctx);
+      authorize("apikey.view", actor, {}, matrix);
+      const key = this.e.requireAccount(ctx.accountId).apiKey;
+      const now = this.e.clock.now();
+      return { ...key, previous: key.previous.filter((p) => new Date(p.expiresAt) > now) };
+    });
+  }
+
+  /** What a Rotate button may offer this member: the key it replaces, and whether it may stop at once. */
+  rotationChoices(ctx: ActorContext): { from: string; mayStopAtOnce: boolean } {
+    const key = this.info(ctx);
+    const { actor, matrix } = this.e.reader(ctx);
+    return { from: key.prefix, mayStopAtOnce: permits("apikey.rotate", actor, { graceHours: 0 }, matrix) };
+  }
+
+  /**
+   * A new organisation key, returned in full this once. The old key stops at once (Owners and the
+   * operator only), or after `graceHours` (default: none for Owners and the operator, 24 for the
+   * rest). With `from`, it rotates only while that key (prefix) is in use, so a repeated click rotates once.
+   */
+  rotate(by: Actor, graceHours?: number, from?: string): RotatedKey | AlreadyRotated {
+    if (graceHours !== undefined && (!Number.isInteger(graceHours) || graceHours < 0 || graceHours > 168)) {
+      throw new CoreError(
+        "INVALID_INPUT",
+        "The grace period is a whole number of hours, at most 168.",
+        "grace",
+      );
+    }
+    const fresh = newApiKey();
+    const result = this.e.change(by, {
+      decide: (state) =>
+        decideRotateApiKey(state, {
+          fresh,
+          operator: by.kind === "operator",
+          ...(graceHours === undefined ? {} : { graceHours }),
+          ...(from === undefined ? {} : { from }),
+        }),
+    });
+    if (!result.changed)
+      return { ok: true, changed: false, alreadyRotated: true, prefix: result.detail ?? "" };
+    return { ...result, apiKey: fresh.key, prefix: fresh.prefix, oldKeyWorksUntil: result.detail ?? "now" };
+  }
+
+  /** The account an API key opens, or null. Hashes are compared in constant time. */
+  authenticate(key: string): string | null {
+    if (!/^rc_[A-Za-z0-9_-]{43}$/.test(key)) return null;
+    const hash = sha256Hex(key);
+    const now = this.e.clock.now();
+    const prefix = key.slice(0, 10);
+    // The candidates hold hashes only; they stay valid until the next write, like every cached read.
+    for (const candidate of this.e.cache.memo(`apikey:${prefix}`, () =>
+      this.e.store.apiKeyCandidates(prefix),
+    )) {
+      const inForce = candidate.expiresAt === null || new Date(candidate.expiresAt) > now;
+      if (inForce && sameSecretHash(candidate.hash, hash)) return candidate.accountId;
+    }
+    return null;
+  }
+
+  /** For the API (the caller holds the organisation key): every current member with role and status. */
+  members(accountId: string): { members: ApiMember[] } {
+    const members = this.e.store.listMembers(accountId, {});
+    return { members: members.map(({ email, name, role, status }) => ({ email, name, role, status })) };
+  }
+
+  /** For the API: one member with their effective permissions (none unless active). */
+  member(accountId: string, rawEmail: unknown): ApiMember & { permissions: PermissionKey[] } {
+    const email = parseInput(emailSchema, rawEmail, "email");
+    const member = this.e.store.findMember(accountId, { email });
+    if (!member || member.status === "removed")
+      throw new CoreError("NO_SUCH_MEMBER", `${email} is not a member of this team.`);
+    const permissions =
+      member.status === "active" ? permissionsOf(this.e.cache.matrix(accountId), member.role) : [];
+    return { email: member.email, name: member.name, role: member.role, status: member.status, permissions };
+  }
+}

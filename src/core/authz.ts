@@ -1,0 +1,182 @@
+import { CoreError } from "./errors.js";
+import type { Member } from "./model.js";
+import { holds, type Matrix, PERMISSIONS, type PermissionKey } from "./permissions.js";
+import { isWithinHierarchy, ROLE_LABEL, type Role } from "./roles.js";
+
+/**
+ * Every question of authority Rolecall asks, by name. Reads, changes, request decisions and the
+ * "why can't I?" of a refusal all go through `RULES`, so adding an action without a rule fails to
+ * compile, and the rule tests walk the whole table.
+ */
+export const ACTIONS = [
+  "team.view",
+  "member.form",
+  "audit.view",
+  "member.add",
+  "member.edit",
+  "member.change_role",
+  "member.remove",
+  "invite.resend",
+  "invite.revoke",
+  "permission.change",
+  "matrix.view_all",
+  "settings.change",
+  "apikey.view",
+  "apikey.rotate",
+  "request.decide",
+  "request.cancel",
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** What an action is about: the member acted on, the role handed out or changed, the request decided. */
+export interface Subject {
+  target?: Pick<Member, "id" | "role">;
+  role?: Role;
+  requesterId?: string;
+  /** Rotations: how long the old key keeps working (0 stops it at once). */
+  graceHours?: number;
+}
+
+/** A rule answers with the refusal, or null when the actor may. */
+export type Rule = (actor: Member, subject: Subject, matrix: Matrix) => CoreError | null;
+
+const all =
+  (...rules: Rule[]): Rule =>
+  (actor, subject, matrix) => {
+    for (const rule of rules) {
+      const refusal = rule(actor, subject, matrix);
+      if (refusal) return refusal;
+    }
+    return null;
+  };
+
+/** Rules 1–3: the feature gate. */
+const needs =
+  (permission: PermissionKey, doing: string): Rule =>
+  (actor, _subject, matrix) =>
+    holds(matrix, actor.role, permission)
+      ? null
+      : new CoreError(
+          "FORBIDDEN",
+          `You need the ${PERMISSIONS[permission].label} permission to ${doing}. Your role (${ROLE_LABEL[actor.role]}) does not have it.`,
+        );
+
+const ownersOnly =
+  (refusal: string): Rule =>
+  (actor) =>
+    actor.role === "owner" ? null : new CoreError("FORBIDDEN", refusal);
+
+/** Rule 2: a non-owner acts only on members ranked below them. */
+const onLowerRank =
+  (what: string): Rule =>
+  (actor, { target }) => {
+    if (!target || isWithinHierarchy(actor.role, target.role)) return null;
+    return target.role === "owner"
+      ? new CoreError("RANK_TOO_LOW", `Only Owners can ${what} an Owner.`)
+      : new CoreError(
+          "RANK_TOO_LOW",
+          `${ROLE_LABEL[actor.role]}s can only ${what} members ranked below them; ${ROLE_LABEL[target.role]} is not.`,
+        );
+  };
+
+/** Editing your own name or phone is always fine; anybody else's follows the hierarchy. */
+const selfOrLowerRank =
+  (what: string): Rule =>
+  (actor, subject, matrix) =>
+    subject.target?.id === actor.id ? null : onLowerRank(what)(actor, subject, matrix);
+
+/** Rule 2: a non-owner hands out only roles ranked below their own. */
+const assignsLowerRank: Rule = (actor, { role }) => {
+  if (!role || isWithinHierarchy(actor.role, role)) return null;
+  return new CoreError(
+    "RANK_TOO_LOW",
+    role === "owner"
+      ? "Only Owners can make someone an Owner."
+      : `${ROLE_LABEL[actor.role]}s can only assign roles ranked below their own; ${ROLE_LABEL[role]} is not.`,
+  );
+};
+
+/** Rule 4. */
+const notSelf =
+  (refusal: string): Rule =>
+  (actor, { target }) =>
+    target?.id === actor.id ? new CoreError("OWN_ROLE", refusal) : null;
+
+/** Rule 3: nobody changes the owner column; a non-owner changes only roles ranked below their own. */
+const changeableColumn: Rule = (actor, { role }) => {
+  if (!role) return null;
+  if (role === "owner")
+    return new CoreError(
+      "FORBIDDEN",
+      "Owners always hold every permission; nobody can change the Owner column.",
+    );
+  if (isWithinHierarchy(actor.role, role)) return null;
+  return new CoreError(
+    "RANK_TOO_LOW",
+    `${ROLE_LABEL[actor.role]}s can only change what roles ranked below them may do; ${ROLE_LABEL[role]} is not.`,
+  );
+};
+
+/** §8: only an Owner may stop the key in use at once; everyone else leaves it a grace period. */
+const graceUnlessOwner: Rule = (actor, { graceHours }) =>
+  graceHours === 0 && actor.role !== "owner"
+    ? new CoreError(
+        "FORBIDDEN",
+        "Only Owners can stop the key in use at once; rotate with a grace period (24 hours unless you choose) so services using it have time to switch.",
+      )
+    : null;
+
+/** §3: another Owner than the requester decides. */
+const notRequester: Rule = (actor, { requesterId }) =>
+  requesterId === actor.id
+    ? new CoreError("SELF_APPROVAL", "You cannot decide your own request; another Owner must.")
+    : null;
+
+const requesterOnly: Rule = (actor, { requesterId }) =>
+  requesterId === actor.id ? null : new CoreError("FORBIDDEN", "Only whoever filed a request can cancel it.");
+
+export const RULES = {
+  "team.view": needs("team_settings", "see the team"),
+  "member.form": all(needs("team_settings", "manage members"), selfOrLowerRank("edit")),
+  "audit.view": needs("team_settings", "read the audit log"),
+  "member.add": all(needs("team_settings", "invite members"), assignsLowerRank),
+  "member.edit": all(needs("team_settings", "change members"), selfOrLowerRank("edit")),
+  "member.change_role": all(
+    needs("team_settings", "change members"),
+    notSelf("Nobody can change their own role. Ask another Owner."),
+    onLowerRank("change the role of"),
+    assignsLowerRank,
+  ),
+  "member.remove": all(
+    needs("team_settings", "remove members"),
+    notSelf("Nobody can remove themselves. Ask another Owner."),
+    onLowerRank("remove"),
+  ),
+  "invite.resend": all(needs("team_settings", "resend invites"), onLowerRank("resend")),
+  "invite.revoke": all(needs("team_settings", "revoke invites"), onLowerRank("revoke")),
+  "permission.change": all(needs("access_permissions", "change what roles may do"), changeableColumn),
+  "matrix.view_all": needs("access_permissions", "see the whole permission matrix"),
+  "settings.change": ownersOnly("Only Owners can change settings."),
+  "apikey.view": needs("api_key", "see the API key"),
+  "apikey.rotate": all(needs("api_key", "rotate the API key"), graceUnlessOwner),
+  "request.decide": all(ownersOnly("Only Owners can approve or reject change requests."), notRequester),
+  "request.cancel": requesterOnly,
+} as const satisfies Record<Action, Rule>;
+
+/** Why `actor` may not take `action` (null when they may). Rule 6 — only active members act — comes first. */
+export const refusalOf = (
+  action: Action,
+  actor: Member,
+  subject: Subject,
+  matrix: Matrix,
+): CoreError | null => RULES[action](actor, subject, matrix);
+
+/** Throws the refusal when the actor may not. */
+export const authorize = (action: Action, actor: Member, subject: Subject, matrix: Matrix): void => {
+  const refusal = refusalOf(action, actor, subject, matrix);
+  if (refusal) throw refusal;
+};
+
+/** Whether the actor may, for views that show more or less (the matrix, the forms' role lists). */
+export const permits = (action: Action, actor: Member, subject: Subject, matrix: Matrix): boolean =>
+  refusalOf(action, actor, subject, matrix) === null;

@@ -1,0 +1,86 @@
+import type { Change, Decision } from "../decision.js";
+import { CoreError } from "../errors.js";
+import { type DecisionState, type Invite, inviteTokenState, type Member } from "../model.js";
+import { requireTarget } from "../policy.js";
+import { activation } from "./members.js";
+import {
+  allowed,
+  at,
+  type ChangeResult,
+  type FreshInvite,
+  inviteMail,
+  memberSnapshot,
+  newInvite,
+} from "./shared.js";
+
+const requirePendingInvite = (
+  state: DecisionState,
+  named: string,
+  action: "invite.resend" | "invite.revoke",
+): { actor: Member; target: Member } => {
+  allowed(state, action);
+  const target = requireTarget(state, named);
+  if (target.status !== "invited") {
+    throw new CoreError("INVALID_INPUT", `${target.email} has already joined; there is no pending invite.`);
+  }
+  return { actor: allowed(state, action, { target }), target };
+};
+
+export const decideResendInvite = (
+  state: DecisionState,
+  named: string,
+  fresh: FreshInvite,
+): Decision<ChangeResult> => {
+  const { actor, target } = requirePendingInvite(state, named, "invite.resend");
+  const changes: Change[] = [
+    { kind: "closeInvites", memberId: target.id, how: "revoked" },
+    { kind: "insertInvite", invite: newInvite(target.id, fresh, at(state)) },
+  ];
+  return {
+    changes,
+    audit: [
+      { action: "invite.resent", target: target.email, before: null, after: { expiresAt: fresh.expiresAt } },
+    ],
+    mails: [inviteMail(state, target, fresh, actor, true)],
+    result: { ok: true, changed: true, action: "invite.resent", email: target.email, role: target.role },
+  };
+};
+
+export const decideRevokeInvite = (state: DecisionState, named: string): Decision<ChangeResult> => {
+  const { target } = requirePendingInvite(state, named, "invite.revoke");
+  return {
+    changes: [
+      { kind: "closeInvites", memberId: target.id, how: "revoked" },
+      { kind: "updateMember", memberId: target.id, patch: { status: "removed" } },
+    ],
+    audit: [
+      {
+        action: "invite.revoked",
+        target: target.email,
+        before: memberSnapshot(target),
+        after: { status: "removed" },
+      },
+    ],
+    mails: [],
+    result: { ok: true, changed: true, action: "invite.revoked", email: target.email, role: target.role },
+  };
+};
+
+/** PRODUCT §4: accepting an invite makes the member active; the token works once, until it expires. */
+export const decideAcceptInvite = (state: DecisionState, invite: Invite | null): Decision<ChangeResult> => {
+  if (!invite) throw new CoreError("INVITE_INVALID", "This invite link is not valid.");
+  const member = state.target;
+  switch (inviteTokenState(invite, member, state.now)) {
+    case "revoked":
+      throw new CoreError("INVITE_INVALID", "This invite was revoked or replaced by a newer one.");
+    case "accepted":
+      throw new CoreError("INVITE_USED", "This invite has already been accepted.");
+    case "expired":
+      throw new CoreError(
+        "INVITE_EXPIRED",
+        "This invite has expired. Ask whoever invited you to send a new one.",
+      );
+  }
+  if (!member) throw new CoreError("INVITE_INVALID", "This invite link is not valid.");
+  return activation(member, "invite.accepted");
+};

@@ -1,0 +1,235 @@
+import type { AuditDraft, Decision, MemberPatch } from "../decision.js";
+import { nothingToDo } from "../decision.js";
+import { CoreError } from "../errors.js";
+import type { DecisionState, Member } from "../model.js";
+import { permissionsOf } from "../permissions.js";
+import { requireOwnerLeft, requireTarget } from "../policy.js";
+import type { Role } from "../roles.js";
+import {
+  allowed,
+  at,
+  type ChangeResult,
+  type FreshInvite,
+  inviteMail,
+  memberSnapshot,
+  newInvite,
+} from "./shared.js";
+
+export interface AddMemberInput {
+  email: string;
+  role: Role;
+  name: string | null;
+  phone: string | null;
+}
+
+export const decideAddMember = (
+  state: DecisionState,
+  input: AddMemberInput,
+  fresh: FreshInvite & { memberId: string },
+): Decision<ChangeResult> => {
+  const actor = allowed(state, "member.add", { role: input.role });
+  if (state.target && state.target.status !== "removed") {
+    const how =
+      state.target.status === "invited"
+        ? "already invited (use resend to send a new link)"
+        : "already a member";
+    throw new CoreError("ALREADY_MEMBER", `${state.target.email} is ${how}.`);
+  }
+  const now = at(state);
+  const member: Member = {
+    id: fresh.memberId,
+    accountId: state.account.id,
+    email: input.email,
+    name: input.name,
+    phone: input.phone,
+    role: input.role,
+    status: "invited",
+    slackUserId: null,
+    invitedBy: actor.id,
+    createdAt: now,
+    updatedAt: now,
+  };
+  return {
+    changes: [
+      { kind: "insertMember", member },
+      { kind: "insertInvite", invite: newInvite(member.id, fresh, now) },
+    ],
+    audit: [
+      { action: "member.added", target: member.email, before: null, after: memberSnapshot(member) },
+      { action: "invite.sent", target: member.email, before: null, after: { expiresAt: fresh.expiresAt } },
+    ],
+    mails: [inviteMail(state, member, fresh, actor, false)],
+    result: {
+      ok: true,
+      changed: true,
+      action: "member.added",
+      email: member.email,
+      name: member.name,
+      role: member.role,
+    },
+  };
+};
+
+export interface EditMemberInput {
+  name?: string | null;
+  phone?: string | null;
+  role?: Role;
+}
+
+/** Edits name, phone and role; `/team role` is an edit of the role alone. */
+export const decideEditMember = (
+  state: DecisionState,
+  named: string,
+  input: EditMemberInput,
+): Decision<ChangeResult> => {
+  // The feature gate first: who lacks Team Settings learns nothing about who is on the team.
+  allowed(state, "member.edit");
+  const target = requireTarget(state, named);
+  const patch: MemberPatch = {};
+  if (input.name !== undefined && input.name !== target.name) patch.name = input.name;
+  if (input.phone !== undefined && input.phone !== target.phone) patch.phone = input.phone;
+  const roleChanges = input.role !== undefined && input.role !== target.role;
+  if (roleChanges && input.role) {
+    allowed(state, "member.change_role", { target, role: input.role });
+    if (input.role !== "owner") requireOwnerLeft(state, target);
+    patch.role = input.role;
+  } else {
+    allowed(state, "member.edit", { target });
+  }
+  if (Object.keys(patch).length === 0) {
+    return nothingToDo({
+      ok: true,
+      changed: false,
+      action: "member.unchanged",
+      email: target.email,
+      role: target.role,
+      // The fields asked about, which already hold what was asked.
+      detail: Object.keys(input).join(","),
+    });
+  }
+  const audit: AuditDraft[] = [];
+  const { role, ...details } = patch;
+  if (Object.keys(details).length > 0) {
+    const before = Object.fromEntries(
+      Object.keys(details).map((k) => [k, target[k as keyof typeof details]]),
+    );
+    audit.push({ action: "member.edited", target: target.email, before, after: details });
+  }
+  if (role)
+    audit.push({
+      action: "member.role_changed",
+      target: target.email,
+      before: { role: target.role },
+      after: { role },
+    });
+  return {
+    changes: [{ kind: "updateMember", memberId: target.id, patch }],
+    audit,
+    // Active members hear about a new role by mail; the invited learn it from their invite page.
+    mails:
+      role && target.status === "active"
+        ? [
+            {
+              kind: "role_changed",
+              to: target.email,
+              accountName: state.account.name,
+              role,
+              permissions: permissionsOf(state.matrix, role),
+            },
+          ]
+        : [],
+    result: {
+      ok: true,
+      changed: true,
+      action: role ? "member.role_changed" : "member.edited",
+      email: target.email,
+      role: role ?? target.role,
+    },
+  };
+};
+
+export const decideRemoveMember = (state: DecisionState, named: string): Decision<ChangeResult> => {
+  allowed(state, "member.remove");
+  const target = requireTarget(state, named);
+  allowed(state, "member.remove", { target });
+  requireOwnerLeft(state, target);
+  return {
+    changes: [
+      { kind: "updateMember", memberId: target.id, patch: { status: "removed" } },
+      { kind: "closeInvites", memberId: target.id, how: "revoked" },
+    ],
+    audit: [
+      {
+        action: "member.removed",
+        target: target.email,
+        before: memberSnapshot(target),
+        after: { status: "removed" },
+      },
+    ],
+    mails:
+      target.status === "active"
+        ? [{ kind: "removed", to: target.email, accountName: state.account.name }]
+        : [],
+    result: { ok: true, changed: true, action: "member.removed", email: target.email, role: target.role },
+  };
+};
+
+/** An invited member becomes active and their invite is used up: by accepting, or by the operator. */
+export const activation = (
+  member: Member,
+  action: "member.activated" | "invite.accepted",
+): Decision<ChangeResult> => ({
+  changes: [
+    { kind: "updateMember", memberId: member.id, patch: { status: "active" } },
+    { kind: "closeInvites", memberId: member.id, how: "used" },
+  ],
+  audit: [{ action, target: member.email, before: { status: "invited" }, after: { status: "active" } }],
+  mails: [],
+  result: { ok: true, changed: true, action, email: member.email, role: member.role },
+});
+
+/** Operator verb: make an invited member active without the mail round trip. */
+export const decideActivate = (state: DecisionState, named: string): Decision<ChangeResult> => {
+  const target = requireTarget(state, named);
+  if (target.status !== "invited") {
+    throw new CoreError("INVALID_INPUT", `${target.email} is already active.`);
+  }
+  return activation(target, "member.activated");
+};
+
+/**
+ * PRODUCT §6: a Slack user not yet linked is matched by the email Slack reports for them.
+ * A member already linked to another Slack user is not taken over.
+ */
+export const decideLinkSlackUser = (
+  state: DecisionState,
+  email: string,
+  slackUserId: string,
+): Decision<ChangeResult> => {
+  const target = state.target;
+  if (!target || target.status === "removed") {
+    throw new CoreError("NOT_A_MEMBER", `${email} is not a member of this team. Ask an Owner to invite you.`);
+  }
+  const result: ChangeResult = {
+    ok: true,
+    changed: false,
+    action: "member.slack_linked",
+    email,
+    role: target.role,
+  };
+  if (target.slackUserId === slackUserId) return nothingToDo(result);
+  if (target.slackUserId) {
+    throw new CoreError(
+      "NOT_A_MEMBER",
+      `${email} is linked to another Slack user. Ask an Owner to check the team list.`,
+    );
+  }
+  return {
+    changes: [{ kind: "updateMember", memberId: target.id, patch: { slackUserId } }],
+    audit: [
+      { action: "member.slack_linked", target: email, before: { slackUserId: null }, after: { slackUserId } },
+    ],
+    mails: [],
+    result: { ...result, changed: true },
+  };
+};

@@ -1,0 +1,81 @@
+import { type Action, authorize, type Subject } from "../authz.js";
+import type { Decision, MailDraft } from "../decision.js";
+import type { DecisionState, Invite, Member } from "../model.js";
+import { permissionsOf } from "../permissions.js";
+import { requireActiveActor } from "../policy.js";
+import type { Role } from "../roles.js";
+
+/**
+ * Pure decisions: state + actor + input in, the changes, audit entries and mails out — or a CoreError.
+ * They never touch a database, so every rule is tested without one. Who may do what is asked of the
+ * one authorization table (authz.ts); what must stay true of the account (an active Owner left) here.
+ */
+
+export interface ChangeResult {
+  ok: true;
+  changed: boolean;
+  action: string;
+  email?: string;
+  /** The member's full name, where a confirmation shows it (an invite). */
+  name?: string | null;
+  role?: Role;
+  detail?: string;
+  /** For a permission of a role: whether the role may use it after the change. */
+  allowed?: boolean;
+}
+
+export interface FreshInvite {
+  inviteId: string;
+  token: string;
+  tokenHash: string;
+  expiresAt: string;
+}
+
+export const at = (state: DecisionState) => state.now.toISOString();
+
+export const memberSnapshot = (m: Member) => ({
+  email: m.email,
+  name: m.name,
+  phone: m.phone,
+  role: m.role,
+  status: m.status,
+});
+
+export const newInvite = (memberId: string, fresh: FreshInvite, now: string): Invite => ({
+  id: fresh.inviteId,
+  memberId,
+  tokenHash: fresh.tokenHash,
+  expiresAt: fresh.expiresAt,
+  createdAt: now,
+  usedAt: null,
+  revokedAt: null,
+});
+
+export const inviteMail = (
+  state: DecisionState,
+  member: Member,
+  fresh: FreshInvite,
+  inviter: Member,
+  resent: boolean,
+): MailDraft => ({
+  kind: "invite",
+  to: member.email,
+  memberId: member.id,
+  inviteId: fresh.inviteId,
+  token: fresh.token,
+  accountName: state.account.name,
+  inviter: { name: inviter.name, email: inviter.email },
+  role: member.role,
+  permissions: permissionsOf(state.matrix, member.role),
+  expiresAt: fresh.expiresAt,
+  resent,
+});
+
+/** Rule 6, then the action's rule from the table: the acting member, allowed. */
+export const allowed = (state: DecisionState, action: Action, subject: Subject = {}): Member => {
+  const actor = requireActiveActor(state);
+  authorize(action, actor, subject, state.matrix);
+  return actor;
+};
+
+export type { Decision, Role };

@@ -1,0 +1,152 @@
+import type { Decision } from "./decision.js";
+import { CoreError } from "./errors.js";
+import { memberRefSchema, parseInput } from "./input.js";
+import {
+  type Account,
+  type AuditSource,
+  type DecisionState,
+  inviteState,
+  type Member,
+  type MemberRef,
+  type MemberView,
+} from "./model.js";
+import type { PermissionCache } from "./permission-cache.js";
+import type { Matrix } from "./permissions.js";
+import { requireActiveActor } from "./policy.js";
+import type { Clock, StorePort } from "./ports.js";
+
+/** A member acting on their account, through one door (Slack, the CLI, an approval…). */
+export interface ActorContext {
+  accountId: string;
+  actor: MemberRef;
+  source: AuditSource;
+  requestId?: string | null;
+}
+
+/**
+ * Who makes a change: a member, the operator (the CLI without `--as`: init, activate, recovery) or
+ * the system (Slack linking, invite acceptance, expiry). Only members are checked against the rules.
+ */
+export type Actor =
+  | ({ kind: "member" } & ActorContext)
+  | { kind: "operator"; accountId: string }
+  | { kind: "system"; accountId: string; label: string; source: AuditSource; requestId?: string | null };
+
+export const memberActor = (ctx: ActorContext): Actor => ({ kind: "member", ...ctx });
+
+const MAX_ATTEMPTS = 20;
+
+/** A decision to run: what to load besides the actor and the account, and the pure function. */
+export interface Run<R> {
+  target?: MemberRef | null;
+  inviteTokenHash?: string;
+  /** A change request's id: its decision reads the request as it is now. */
+  requestId?: string;
+  decide: (state: DecisionState) => Decision<R>;
+  /** Decide only: nothing is written (confirmation prompts, "would this change anything?"). */
+  dryRun?: boolean;
+}
+
+/**
+ * The one shape of every change: load a consistent snapshot → decide (pure) → apply everything in one
+ * transaction, only if the account's version is still the one read; otherwise read and decide again.
+ * Reads go through the versioned cache; decisions always read fresh.
+ */
+export class Engine {
+  constructor(
+    readonly store: StorePort,
+    readonly clock: Clock,
+    readonly cache: PermissionCache,
+  ) {}
+
+  change<R>(by: Actor, run: Run<R>): R {
+    const { accountId } = by;
+    const actorRef = by.kind === "member" ? by.actor : null;
+    for (let attempt = 1; ; attempt++) {
+      const state = this.store.read(() => ({
+        ...this.load(accountId, actorRef, run.target ?? null, run.inviteTokenHash),
+        ...(run.requestId === undefined ? {} : { request: this.store.getRequest(accountId, run.requestId) }),
+      }));
+      const decision = run.decide(state);
+      if (run.dryRun || decision.changes.length === 0) return decision.result;
+      const actor =
+        by.kind === "member"
+          ? (state.actor?.email ?? "unknown")
+          : by.kind === "operator"
+            ? "operator"
+            : by.label;
+      const source = by.kind === "operator" ? "cli" : by.source;
+      const requestId = by.kind === "operator" ? null : (by.requestId ?? null);
+      if (
+        this.store.apply(
+          { accountId, actor, source, requestId, now: state.now },
+          state.account.version,
+          decision,
+        )
+      ) {
+        this.cache.invalidate();
+        return decision.result;
+      }
+      // Someone else changed the account between our read and our write: decide again on fresh state.
+      if (attempt >= MAX_ATTEMPTS) throw new Error("The account is too busy to change right now; try again.");
+    }
+  }
+
+  load(
+    accountId: string,
+    actorRef: MemberRef | null,
+    target: MemberRef | null,
+    inviteTokenHash?: string,
+  ): DecisionState {
+    const account = this.requireAccount(accountId);
+    return {
+      account,
+      ...(inviteTokenHash
+        ? { invite: this.store.findInviteByTokenHash(inviteTokenHash)?.invite ?? null }
+        : {}),
+      actor: actorRef ? this.store.findMember(accountId, parseInput(memberRefSchema, actorRef)) : null,
+      target: target ? this.store.findMember(accountId, target) : null,
+      activeOwnerCount: this.store.activeOwnerCount(accountId),
+      matrix: this.store.loadMatrix(accountId),
+      now: this.clock.now(),
+    };
+  }
+
+  /** For a read: the acting member (active, rule 6) and the matrix, from the versioned cache. */
+  reader(ctx: ActorContext): { actor: Member; matrix: Matrix } {
+    const matrix = this.cache.matrix(ctx.accountId);
+    return { actor: requireActiveActor({ actor: this.findActor(ctx) }), matrix };
+  }
+
+  requireAccount(accountId: string): Account {
+    const account = this.store.getAccount(accountId);
+    if (!account) throw new CoreError("INVALID_INPUT", "That account does not exist.");
+    return account;
+  }
+
+  /** The acting member for a read, from the versioned cache (changes read fresh in `load`). */
+  findActor(ctx: ActorContext): Member | null {
+    const ref = parseInput(memberRefSchema, ctx.actor);
+    const key = "email" in ref ? `email:${ref.email}` : `slack:${ref.slackUserId}`;
+    return this.cache.memo(`member:${ctx.accountId}:${key}`, () => this.store.findMember(ctx.accountId, ref));
+  }
+
+  memberViews(members: Member[]): MemberView[] {
+    const invites = this.store.latestInvites(members.filter((m) => m.status === "invited").map((m) => m.id));
+    const now = this.clock.now();
+    return members.map((m) => {
+      const invite = m.status === "invited" ? invites.get(m.id) : undefined;
+      return {
+        email: m.email,
+        name: m.name,
+        phone: m.phone,
+        role: m.role,
+        status: m.status,
+        slackUserId: m.slackUserId,
+        invite: invite
+          ? { state: inviteState(invite.invite, now), expiresAt: invite.invite.expiresAt, mail: invite.mail }
+          : null,
+      };
+    });
+  }
+}

@@ -1,0 +1,201 @@
+import { z } from "zod";
+import { CoreError } from "./errors.js";
+import {
+  emailSchema,
+  memberRefSchema,
+  nameSchema,
+  permissionSchema,
+  phoneSchema,
+  roleSchema,
+  slackChannelIdSchema,
+} from "./input.js";
+import { PERMISSIONS } from "./permissions.js";
+import { ROLE_LABEL, type Role } from "./roles.js";
+
+/** `null` (or an empty string) clears an optional field; a value is checked with `schema`. */
+const clearable = <S extends z.ZodType>(schema: S) =>
+  z.union([z.literal("").transform(() => null), z.null(), schema]);
+
+const member = memberRefSchema;
+type MemberRef = z.infer<typeof memberRefSchema>;
+
+/**
+ * Every change a person can make, typed. `/team` words, modals and buttons all become one of these;
+ * a change request stores one (versioned JSON), never the words, so the grammar can change without
+ * changing what a pending request does.
+ */
+export const changeIntentSchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("member.add"),
+    email: emailSchema,
+    role: roleSchema.default("teammate"),
+    name: clearable(nameSchema).default(null),
+    phone: clearable(phoneSchema).default(null),
+  }),
+  z.object({
+    kind: z.literal("member.edit"),
+    member,
+    name: clearable(nameSchema).optional(),
+    phone: clearable(phoneSchema).optional(),
+    role: roleSchema.optional(),
+  }),
+  z.object({ kind: z.literal("member.remove"), member }),
+  z.object({ kind: z.literal("invite.resend"), member }),
+  z.object({ kind: z.literal("invite.revoke"), member }),
+  z.object({
+    kind: z.literal("permission.set"),
+    role: roleSchema,
+    permission: permissionSchema,
+    allowed: z.boolean(),
+  }),
+  /** The Permissions form: whole columns at once, saved as one diff. */
+  z.object({
+    kind: z.literal("permission.save"),
+    columns: z.partialRecord(roleSchema, z.array(permissionSchema)),
+  }),
+  z.object({ kind: z.literal("settings.approvals"), channel: z.union([z.null(), slackChannelIdSchema]) }),
+]);
+
+export type ChangeIntent = z.infer<typeof changeIntentSchema>;
+/** What callers hand in: the same shapes before checking (emails not yet lower-cased, roles as typed…). */
+export type RawChangeIntent = z.input<typeof changeIntentSchema>;
+export type IntentKind = ChangeIntent["kind"];
+
+/** The version of the JSON a change request stores; a reader refuses versions it does not know. */
+export const INTENT_VERSION = 1;
+
+/** Checks a change; any problem is INVALID_INPUT naming the field. */
+export const parseIntent = (raw: unknown): ChangeIntent => {
+  const result = changeIntentSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw new CoreError(
+    "INVALID_INPUT",
+    issue?.message ?? "That change could not be read.",
+    issue?.path.map(String).join(".") || undefined,
+  );
+};
+
+export const intentToJson = (intent: ChangeIntent): string => JSON.stringify({ v: INTENT_VERSION, intent });
+
+/** A stored intent, or null when it cannot be read (a newer version, or damaged). */
+export const intentFromJson = (json: string): ChangeIntent | null => {
+  try {
+    const stored = z.object({ v: z.literal(INTENT_VERSION), intent: z.unknown() }).parse(JSON.parse(json));
+    return changeIntentSchema.parse(stored.intent);
+  } catch {
+    return null;
+  }
+};
+
+/** The member an intent acts on (loaded with the state its decision reads). */
+export const intentTarget = (intent: ChangeIntent): MemberRef | null => {
+  switch (intent.kind) {
+    case "member.add":
+      return { email: intent.email };
+    case "member.edit":
+    case "member.remove":
+    case "invite.resend":
+    case "invite.revoke":
+      return intent.member;
+    case "permission.set":
+    case "permission.save":
+    case "settings.approvals":
+      return null;
+  }
+};
+
+const refWords = (ref: MemberRef) => ("email" in ref ? ref.email : `<@${ref.slackUserId}>`);
+
+/**
+ * The change in the words of the `/team` grammar (`role tom@acme.test admin`): what a request says
+ * it asks for, the same in Slack, the CLI and the post the Owners read.
+ */
+export const describeIntent = (intent: ChangeIntent): string => {
+  switch (intent.kind) {
+    case "member.add":
+      return [
+        "add",
+        intent.email,
+        intent.role,
+        intent.name ?? "",
+        intent.phone ? `--phone ${intent.phone}` : "",
+      ]
+        .filter(Boolean)
+        .join(" ");
+    case "member.edit": {
+      const { name, phone, role } = intent;
+      if (role !== undefined && name === undefined && phone === undefined)
+        return `role ${refWords(intent.member)} ${role}`;
+      const fields = [
+        name === undefined ? "" : `--name ${name ?? "none"}`,
+        phone === undefined ? "" : `--phone ${phone ?? "none"}`,
+        role === undefined ? "" : `--role ${role}`,
+      ];
+      return ["edit", refWords(intent.member), ...fields].filter(Boolean).join(" ");
+    }
+    case "member.remove":
+      return `remove ${refWords(intent.member)}`;
+    case "invite.resend":
+      return `resend ${refWords(intent.member)}`;
+    case "invite.revoke":
+      return `revoke ${refWords(intent.member)}`;
+    case "permission.set":
+      return `perms ${intent.allowed ? "grant" : "revoke"} ${intent.role} ${intent.permission}`;
+    case "permission.save":
+      return `perms save ${Object.entries(intent.columns)
+        .map(([role, keys]) => `${role}=${(keys ?? []).join(",") || "none"}`)
+        .join(" ")}`;
+    case "settings.approvals":
+      return `settings approvals ${intent.channel ?? "none"}`;
+  }
+};
+
+/** What the Owners need to know to decide: the member as they are now, and how many a toggle affects. */
+export interface EffectFacts {
+  target: { email: string; role: Role; status: string; name: string | null; phone: string | null } | null;
+  activeWithRole: number;
+}
+
+const roleLabel = (role: Role | undefined) => (role ? ROLE_LABEL[role] : "?");
+
+/** What a change would do, in the words the Owners read before deciding: before → after, and who. */
+export const describeEffect = (intent: ChangeIntent, facts: EffectFacts): string => {
+  const target = facts.target;
+  const label = target?.email ?? ("member" in intent ? refWords(intent.member) : "");
+  switch (intent.kind) {
+    case "member.add":
+      return `Invites ${intent.email} as ${roleLabel(intent.role)}.`;
+    case "member.edit": {
+      const parts: string[] = [];
+      if (intent.role !== undefined && intent.name === undefined && intent.phone === undefined)
+        return `${label}: ${roleLabel(target?.role)} → ${roleLabel(intent.role)}.`;
+      if (intent.name !== undefined) parts.push(`name ${target?.name ?? "none"} → ${intent.name ?? "none"}`);
+      if (intent.phone !== undefined)
+        parts.push(`phone ${target?.phone ?? "none"} → ${intent.phone ?? "none"}`);
+      if (intent.role !== undefined)
+        parts.push(`role ${roleLabel(target?.role)} → ${roleLabel(intent.role)}`);
+      return `${label}: ${parts.join(", ")}.`;
+    }
+    case "member.remove":
+      return `Removes ${label}${target ? ` (${roleLabel(target.role)}, ${target.status})` : ""} from the team.`;
+    case "invite.resend":
+      return `Sends ${label} a new invite link; the old one stops working.`;
+    case "invite.revoke":
+      return `Revokes the invite for ${label}.`;
+    case "permission.set": {
+      const n = facts.activeWithRole;
+      const change = intent.allowed ? "off → on" : "on → off";
+      return `${roleLabel(intent.role)}s: ${PERMISSIONS[intent.permission].label} ${change}. Affects ${n} active member${n === 1 ? "" : "s"}.`;
+    }
+    case "permission.save":
+      return Object.entries(intent.columns)
+        .map(
+          ([role, keys]) =>
+            `${roleLabel(role as Role)}s: ${(keys ?? []).map((k) => PERMISSIONS[k].label).join(", ") || "nothing"}.`,
+        )
+        .join(" ");
+    case "settings.approvals":
+      return `Approvals channel → ${intent.channel ? `channel ${intent.channel}` : "none (DMs to Owners)"}.`;
+  }
+};

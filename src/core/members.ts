@@ -1,0 +1,104 @@
+import { authorize, permits } from "./authz.js";
+import { type ChangeResult, decideLinkSlackUser } from "./decide.js";
+import type { ActorContext, Engine } from "./engine.js";
+import { emailSchema, memberRefSchema, parseInput, slackUserIdSchema } from "./input.js";
+import { describeRef, type Member, type MemberRef, type MemberView } from "./model.js";
+import { type PermissionKey, permissionsOf } from "./permissions.js";
+import { requireTarget } from "./policy.js";
+import type { MemberFilter, Page } from "./ports.js";
+import { ROLES, type Role } from "./roles.js";
+
+export interface WhoAmI {
+  email: string;
+  name: string | null;
+  role: Role;
+  status: Member["status"];
+  permissions: PermissionKey[];
+  account: { name: string; slackTeamId: string };
+}
+
+export interface MemberForm {
+  assignableRoles: Role[];
+  member: MemberView | null;
+  self: boolean;
+}
+
+export interface MemberList {
+  members: MemberView[];
+  /** How many members match the filter, across all pages. */
+  total: number;
+  offset: number;
+}
+
+/** Members: who you are, the team list, what the member forms may offer, and linking Slack users. */
+export class Members {
+  constructor(private readonly e: Engine) {}
+
+  /** Served from the versioned cache: no transaction needed when nothing is read from disk. */
+  whoami(ctx: ActorContext): WhoAmI {
+    const { actor, matrix } = this.e.reader(ctx);
+    const account = this.e.cache.memo(`account:${ctx.accountId}`, () => this.e.requireAccount(ctx.accountId));
+    return {
+      email: actor.email,
+      name: actor.name,
+      role: actor.role,
+      status: actor.status,
+      permissions: permissionsOf(matrix, actor.role),
+      account: { name: account.name, slackTeamId: account.slackTeamId },
+    };
+  }
+
+  list(ctx: ActorContext, filter: MemberFilter = {}, page?: Page): MemberList {
+    return this.e.store.read(() => {
+      const { actor, matrix } = this.e.reader(ctx);
+      authorize("team.view", actor, {}, matrix);
+      const members = this.e.memberViews(this.e.store.listMembers(ctx.accountId, filter, page));
+      const total = page
+        ? this.e.cache.memo(
+            `count:${ctx.accountId}:${filter.role}:${filter.status}:${filter.includeRemoved}`,
+            () => this.e.store.countMembers(ctx.accountId, filter),
+          )
+        : members.length;
+      return { members, total, offset: page?.offset ?? 0 };
+    });
+  }
+
+  /**
+   * What the Add and Edit forms may offer: the roles this actor may hand out, and the member being
+   * edited. Checked again, in full, when the form is submitted.
+   */
+  form(ctx: ActorContext, rawRef?: MemberRef): MemberForm {
+    return this.e.store.read(() => {
+      const { actor, matrix } = this.e.reader(ctx);
+      authorize("member.form", actor, {}, matrix);
+      const assignableRoles = ROLES.filter((role) => permits("member.add", actor, { role }, matrix));
+      if (!rawRef) return { assignableRoles, member: null, self: false };
+      const ref = parseInput(memberRefSchema, rawRef);
+      const target = requireTarget({ target: this.e.store.findMember(ctx.accountId, ref) }, describeRef(ref));
+      authorize("member.form", actor, { target }, matrix);
+      return {
+        assignableRoles,
+        member: this.e.memberViews([target])[0] ?? null,
+        self: target.id === actor.id,
+      };
+    });
+  }
+
+  /** Links a Slack user to the member with the email Slack reports for them. */
+  linkSlackUser(accountId: string, rawEmail: unknown, rawSlackUserId: unknown): ChangeResult {
+    const email = parseInput(emailSchema, rawEmail, "email");
+    const slackUserId = parseInput(slackUserIdSchema, rawSlackUserId);
+    return this.e.change(
+      { kind: "system", accountId, label: "system", source: "slack" },
+      { target: { email }, decide: (state) => decideLinkSlackUser(state, email, slackUserId) },
+    );
+  }
+
+  /** The member a Slack user is linked to, if any (removed members do not count). */
+  findLinked(accountId: string, slackUserId: string): Member | null {
+    const member = this.e.cache.memo(`member:${accountId}:slack:${slackUserId}`, () =>
+      this.e.store.findMember(accountId, { slackUserId }),
+    );
+    return member && member.status !== "removed" ? member : null;
+  }
+}

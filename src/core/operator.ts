@@ -1,0 +1,90 @@
+import type { ChangeResult } from "./decide.js";
+import { decideActivate } from "./decide.js";
+import type { Engine } from "./engine.js";
+import { CoreError } from "./errors.js";
+import { accountNameSchema, emailSchema, parseInput, slackTeamIdSchema, slackUserIdSchema } from "./input.js";
+import type { Account, AuditEntry, Member } from "./model.js";
+import { newApiKey, newId } from "./tokens.js";
+
+export interface CreatedAccount {
+  account: Account;
+  owner: { email: string };
+  apiKey: string;
+}
+
+/**
+ * Trusted operator verbs — whoever runs the rolecall binary on the database, without --as: create an
+ * account, activate an invited member, read the whole log. No member's rules apply; each is audited
+ * as the operator (source cli). Kept apart so nothing else reaches them by accident.
+ */
+export class Operator {
+  constructor(private readonly e: Engine) {}
+
+  createAccount(input: {
+    slackTeamId: string;
+    name: string;
+    ownerEmail: string;
+    ownerSlackUserId?: string | null;
+  }): CreatedAccount {
+    const slackTeamId = parseInput(slackTeamIdSchema, input.slackTeamId);
+    const name = parseInput(accountNameSchema, input.name);
+    const ownerEmail = parseInput(emailSchema, input.ownerEmail, "email");
+    const ownerSlackUserId =
+      input.ownerSlackUserId == null ? null : parseInput(slackUserIdSchema, input.ownerSlackUserId);
+    if (this.e.store.findAccountBySlackTeam(slackTeamId)) {
+      throw new CoreError("INVALID_INPUT", `An account for Slack team ${slackTeamId} already exists.`);
+    }
+    const now = this.e.clock.now();
+    const at = now.toISOString();
+    const account: Omit<Account, "version" | "apiKey"> = {
+      id: newId(),
+      slackTeamId,
+      name,
+      approvalsChannel: null,
+      createdAt: at,
+    };
+    const owner: Member = {
+      id: newId(),
+      accountId: account.id,
+      email: ownerEmail,
+      name: null,
+      phone: null,
+      role: "owner",
+      status: "active",
+      slackUserId: ownerSlackUserId,
+      invitedBy: null,
+      createdAt: at,
+      updatedAt: at,
+    };
+    const apiKey = newApiKey();
+    this.e.store.createAccount(
+      { account, owner, apiKeyHash: apiKey.hash, apiKeyPrefix: apiKey.prefix },
+      { actor: "operator", source: "cli", requestId: null, now },
+    );
+    this.e.cache.invalidate();
+    return {
+      account: { ...account, version: 1, apiKey: { prefix: apiKey.prefix, createdAt: at, previous: [] } },
+      owner: { email: ownerEmail },
+      apiKey: apiKey.key,
+    };
+  }
+
+  /** Marks an invited member active without the mail round trip (imports, recovery). */
+  activate(accountId: string, email: unknown): ChangeResult {
+    const ref = { email: parseInput(emailSchema, email, "email") };
+    return this.e.change(
+      { kind: "operator", accountId },
+      { target: ref, decide: (s) => decideActivate(s, ref.email) },
+    );
+  }
+
+  /** Every account in the database (init and the try-out say what else is there). */
+  listAccounts(): Account[] {
+    return this.e.store.listAccounts();
+  }
+
+  /** The whole log (the CLI without --as). */
+  fullAuditLog(accountId: string): AuditEntry[] {
+    return this.e.store.listAudit(accountId);
+  }
+}

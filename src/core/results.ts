@@ -1,0 +1,34 @@
+import type { ChangeResult } from "./decide.js";
+import { ROLE_LABEL } from "./roles.js";
+
+/** How a surface shows user-typed text and channels (Slack escapes and links; a terminal prints). */
+export interface Formatter {
+  text(value: string): string;
+  channel(id: string): string;
+}
+
+export const plainFormatter: Formatter = { text: (v) => v, channel: (id) => id };
+
+/** What already holds, for a change that would change nothing: "Admins already have Team Settings". */
+export const alreadySo = (change: ChangeResult, fmt: Formatter = plainFormatter): string => {
+  const role = change.role ? ROLE_LABEL[change.role] : "";
+  switch (change.action) {
+    case "member.unchanged": {
+      const who = fmt.text(change.email ?? "");
+      const fields = (change.detail ?? "").split(",").filter(Boolean);
+      if (fields.length === 1 && fields[0] === "role") return `${who} is already ${role}`;
+      const asked = fields.length > 0 ? fields : ["name", "phone", "role"];
+      return `${who} already has that ${asked.slice(0, -1).join(", ")}${asked.length > 1 ? " and " : ""}${asked.at(-1)}`;
+    }
+    case "permission.unchanged":
+      return change.role
+        ? `${role}s already ${change.allowed ? "have" : "lack"} ${fmt.text(change.detail ?? "")}`
+        : "the roles already have those permissions";
+    case "setting.unchanged":
+      return change.detail === "none"
+        ? "change requests already go to the Owners by direct message"
+        : `change requests are already posted in ${fmt.channel(change.detail ?? "")}`;
+    default:
+      return "that is already so";
+  }
+};
