@@ -239,7 +239,32 @@ const apiKeyMessage = (key: ApiKeyInfo): SlackMessage => {
   };
 };
 
-const ICON: Partial<Record<ErrorCode, string>> = { INVALID_INPUT: ":warning:" };
+const BAD_INPUT = ":warning:";
+const REFUSED = ":no_entry_sign:";
+const NOT_FOUND = ":mag:";
+const CLOSED = ":lock:";
+
+/** The icon a refusal leads with; exhaustive, so a new code must be classified to compile. */
+export const ERROR_ICON = {
+  INVALID_INPUT: BAD_INPUT,
+  GRANT_TOO_LONG: BAD_INPUT,
+  NOT_A_MEMBER: REFUSED,
+  NOT_ACTIVE: REFUSED,
+  FORBIDDEN: REFUSED,
+  RANK_TOO_LOW: REFUSED,
+  OWN_ROLE: REFUSED,
+  LAST_OWNER: REFUSED,
+  SELF_APPROVAL: REFUSED,
+  ALREADY_MEMBER: REFUSED,
+  SECOND_OWNER_NEEDED: ":busts_in_silhouette:",
+  NO_SUCH_MEMBER: NOT_FOUND,
+  NO_SUCH_GRANT: NOT_FOUND,
+  REQUEST_CLOSED: CLOSED,
+  INVITE_INVALID: CLOSED,
+  INVITE_EXPIRED: CLOSED,
+  INVITE_USED: CLOSED,
+  NOT_INSTALLED: ":electric_plug:",
+} as const satisfies Record<ErrorCode, string>;
 
 /**
  * A refusal or failure as an ephemeral message; anything but a CoreError is our fault and says so.
@@ -248,8 +273,10 @@ const ICON: Partial<Record<ErrorCode, string>> = { INVALID_INPUT: ":warning:" };
  */
 export const errorMessage = (error: unknown, askFor: readonly string[] = []): SlackMessage => {
   if (error instanceof CoreError) {
-    const icon = ICON[error.code] ?? ":no_entry_sign:";
-    const blocks: Block[] = [section(`${icon} ${esc(error.message)}`), context(`\`${error.code}\``)];
+    const blocks: Block[] = [
+      section(`${ERROR_ICON[error.code]} ${esc(error.message)}`),
+      context(`\`${error.code}\``),
+    ];
     const value = JSON.stringify(askFor);
     if (askFor.length > 0 && value.length <= 2000) {
       blocks.push({
