@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Logger } from "@slack/bolt";
 import type { AccessCore, InvitePreview } from "../core/access-core.js";
 import { CoreError, type ErrorCode } from "../core/errors.js";
+import type { Logger } from "../log.js";
 import { clientAddress } from "./client-address.js";
 import { HTTP_STATUS } from "./error-status.js";
 import { acceptedPage, invitePage, problemPage } from "./pages.js";
