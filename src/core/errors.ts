@@ -39,5 +39,3 @@ export class CoreError extends Error {
       : { code: this.code, message: this.message };
   }
 }
-
-export const isCoreError = (e: unknown): e is CoreError => e instanceof CoreError;
