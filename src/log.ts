@@ -1,44 +1,48 @@
-import { type Logger, LogLevel } from "@slack/bolt";
 import type { Config } from "./config.js";
 
-const ORDER = [LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN, LogLevel.ERROR];
+const LEVELS = ["debug", "info", "warn", "error"] as const;
+type Level = (typeof LEVELS)[number];
 
-const LEVEL_OF: Record<Config["LOG_LEVEL"], LogLevel | null> = {
-  trace: LogLevel.DEBUG,
-  debug: LogLevel.DEBUG,
-  info: LogLevel.INFO,
-  warn: LogLevel.WARN,
-  error: LogLevel.ERROR,
-  fatal: LogLevel.ERROR,
-  silent: null,
+/** The level a logger writes at and above; `silent` writes nothing. */
+export type LoggerLevel = Level | "silent";
+
+/**
+ * Rolecall's own logger, so the HTTP server, the mail worker and the core depend on no Slack package.
+ * Bolt gets an adapter over it (src/slack/bolt-logger.ts).
+ */
+export interface Logger {
+  readonly level: LoggerLevel;
+  debug(...msg: unknown[]): void;
+  info(...msg: unknown[]): void;
+  warn(...msg: unknown[]): void;
+  error(...msg: unknown[]): void;
+}
+
+const LEVEL_OF: Record<Config["LOG_LEVEL"], LoggerLevel> = {
+  trace: "debug",
+  debug: "debug",
+  info: "info",
+  warn: "warn",
+  error: "error",
+  fatal: "error",
+  silent: "silent",
 };
 
-/** A small logger in Bolt's shape: one line per entry on stderr, at or above LOG_LEVEL. */
+/** A small logger: one line per entry on stderr, at or above LOG_LEVEL. */
 export const createLogger = (
-  level: Config["LOG_LEVEL"],
+  configured: Config["LOG_LEVEL"],
   write: (line: string) => unknown = (line) => process.stderr.write(line),
 ): Logger => {
-  const current: LogLevel | null = LEVEL_OF[level];
-  let name = "rolecall";
+  const level = LEVEL_OF[configured];
+  const lowest = level === "silent" ? LEVELS.length : LEVELS.indexOf(level);
   const at =
-    (lvl: LogLevel) =>
+    (lvl: Level) =>
     (...msg: unknown[]) => {
-      if (current === null || ORDER.indexOf(lvl) < ORDER.indexOf(current)) return;
+      if (LEVELS.indexOf(lvl) < lowest) return;
       const text = msg.map((m) =>
         m instanceof Error ? (m.stack ?? m.message) : typeof m === "string" ? m : JSON.stringify(m),
       );
-      write(`${new Date().toISOString()} ${lvl.toUpperCase()} [${name}] ${text.join(" ")}\n`);
+      write(`${new Date().toISOString()} ${lvl.toUpperCase()} [rolecall] ${text.join(" ")}\n`);
     };
-  return {
-    debug: at(LogLevel.DEBUG),
-    info: at(LogLevel.INFO),
-    warn: at(LogLevel.WARN),
-    error: at(LogLevel.ERROR),
-    // LOG_LEVEL decides; Bolt's own setLevel calls at start-up are not allowed to override it.
-    setLevel: () => {},
-    getLevel: () => current ?? LogLevel.ERROR,
-    setName: (n: string) => {
-      name = n;
-    },
-  };
+  return { level, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 };

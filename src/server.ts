@@ -1,11 +1,11 @@
 import type { AddressInfo } from "node:net";
-import type { Logger } from "@slack/bolt";
 import type { Config } from "./config.js";
 import type { AccessCore } from "./core/access-core.js";
 import { type Clock, systemClock } from "./core/ports.js";
 import { RateLimiter } from "./http/rate-limit.js";
 import { createHttpServer } from "./http/server.js";
 import { guardSlackRequests } from "./http/slack-guard.js";
+import type { Logger } from "./log.js";
 import { createMailTransport } from "./mail/transport.js";
 import { OutboxWorker, type WorkerOptions } from "./mail/worker.js";
 import { createSlackApp, type SlackApp, slackMode } from "./slack/app.js";

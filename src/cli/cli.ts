@@ -12,6 +12,7 @@ import { OutboxWorker } from "../mail/worker.js";
 import { DatabaseTooNewError } from "../store/migrate.js";
 import { type Wired, wireCore } from "../wiring.js";
 import { runDemo } from "./demo.js";
+import { EXIT_BAD_INPUT, EXIT_CODE, EXIT_REFUSED } from "./exit-codes.js";
 import { auditCsv, auditJson, auditLine, renderJson, renderText } from "./render.js";
 
 export interface Io {
@@ -291,17 +292,17 @@ const reportError = (error: unknown, json: boolean, io: Io): number => {
   let exit = 70;
   if (error instanceof CoreError) {
     code = error.code;
-    exit = error.code === "INVALID_INPUT" ? 2 : 1;
+    exit = EXIT_CODE[error.code];
   } else if (error instanceof ConfigError) {
     code = "INVALID_INPUT";
-    exit = 2;
+    exit = EXIT_BAD_INPUT;
   } else if (error instanceof DatabaseTooNewError) {
     code = "DATABASE_TOO_NEW";
-    exit = 1;
+    exit = EXIT_REFUSED;
   } else if (error instanceof Error && "code" in error && String(error.code).startsWith("SQLITE_")) {
     code = String(error.code);
     message = `The database could not be used: ${message}`;
-    exit = 1;
+    exit = EXIT_REFUSED;
   }
   if (json) io.out(JSON.stringify({ error: { code, message } }, null, 2));
   else io.err(`${code === "INTERNAL" ? "Unexpected error" : code}: ${message}`);

@@ -1,6 +1,7 @@
 import { CoreError } from "./errors.js";
 import type { Member } from "./model.js";
 import { holds, type Matrix, PERMISSIONS, type PermissionKey } from "./permissions.js";
+import { requireActiveActor } from "./policy.js";
 import { isWithinHierarchy, ROLE_LABEL, type Role } from "./roles.js";
 
 /**
@@ -169,7 +170,15 @@ export const refusalOf = (
   actor: Member,
   subject: Subject,
   matrix: Matrix,
-): CoreError | null => RULES[action](actor, subject, matrix);
+): CoreError | null => {
+  try {
+    requireActiveActor({ actor });
+  } catch (refusal) {
+    if (refusal instanceof CoreError) return refusal;
+    throw refusal;
+  }
+  return RULES[action](actor, subject, matrix);
+};
 
 /** Throws the refusal when the actor may not. */
 export const authorize = (action: Action, actor: Member, subject: Subject, matrix: Matrix): void => {

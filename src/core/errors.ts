@@ -1,3 +1,4 @@
+/** PRODUCT §2's stable codes. Every rendering (HTTP status, CLI exit, Slack icon) is a table over them. */
 export const ERROR_CODES = [
   "NOT_A_MEMBER",
   "NOT_ACTIVE",
@@ -13,6 +14,10 @@ export const ERROR_CODES = [
   "INVITE_USED",
   "REQUEST_CLOSED",
   "SELF_APPROVAL",
+  "SECOND_OWNER_NEEDED",
+  "GRANT_TOO_LONG",
+  "NO_SUCH_GRANT",
+  "NOT_INSTALLED",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -34,5 +39,3 @@ export class CoreError extends Error {
       : { code: this.code, message: this.message };
   }
 }
-
-export const isCoreError = (e: unknown): e is CoreError => e instanceof CoreError;

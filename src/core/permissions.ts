@@ -59,9 +59,6 @@ export const PERMISSIONS = {
   },
 } as const satisfies Record<PermissionKey, PermissionInfo>;
 
-export const isPermissionKey = (value: string): value is PermissionKey =>
-  (PERMISSION_KEYS as readonly string[]).includes(value);
-
 /** What the changeable roles may do on one account. Owners are not in it: they hold everything. */
 export type Matrix = Record<ChangeableRole, ReadonlySet<PermissionKey>>;
 

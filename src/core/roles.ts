@@ -1,20 +1,43 @@
-export const ROLES = ["owner", "admin", "teammate"] as const;
-export type Role = (typeof ROLES)[number];
+interface RoleInfo {
+  /** Higher ranks may act on lower ones (PRODUCT §2 rule 2). */
+  rank: number;
+  label: string;
+  /** The role's column of the matrix is fixed: it holds every permission and nobody can change it. */
+  permissionsFixed: boolean;
+}
 
-/** Roles whose permissions can be changed; the owner column is fixed. */
-export const CHANGEABLE_ROLES = ["admin", "teammate"] as const satisfies readonly Role[];
-export type ChangeableRole = (typeof CHANGEABLE_ROLES)[number];
+/** The roles, as data: a new role is a row here (and a migration widening the store's CHECK). */
+export const ROLE_TABLE = {
+  owner: { rank: 3, label: "Owner", permissionsFixed: true },
+  admin: { rank: 2, label: "Admin", permissionsFixed: false },
+  teammate: { rank: 1, label: "Teammate", permissionsFixed: false },
+} as const satisfies Record<string, RoleInfo>;
 
-export const ROLE_RANK = { owner: 3, admin: 2, teammate: 1 } as const satisfies Record<Role, number>;
+type RoleTable = typeof ROLE_TABLE;
+export type Role = keyof RoleTable;
 
-export const ROLE_LABEL = { owner: "Owner", admin: "Admin", teammate: "Teammate" } as const satisfies Record<
-  Role,
-  string
->;
+/** Every role, highest rank first (the order lists and tables show them in); a tuple, for `z.enum`. */
+export const ROLES = (Object.keys(ROLE_TABLE) as Role[]).sort(
+  (a, b) => ROLE_TABLE[b].rank - ROLE_TABLE[a].rank,
+) as [Role, ...Role[]];
 
-export const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
+/** Roles whose permissions can be changed: those whose column is not fixed. */
+export type ChangeableRole = {
+  [R in Role]: RoleTable[R]["permissionsFixed"] extends false ? R : never;
+}[Role];
+export const CHANGEABLE_ROLES = ROLES.filter(
+  (role): role is ChangeableRole => !ROLE_TABLE[role].permissionsFixed,
+) as readonly ChangeableRole[];
 
-export const isChangeableRole = (role: Role): role is ChangeableRole => role !== "owner";
+const column = <K extends keyof RoleInfo>(key: K) =>
+  Object.fromEntries(ROLES.map((role) => [role, ROLE_TABLE[role][key]])) as {
+    readonly [R in Role]: RoleTable[R][K];
+  };
+
+export const ROLE_RANK = column("rank");
+export const ROLE_LABEL = column("label");
+
+export const isRole = (value: string): value is Role => Object.hasOwn(ROLE_TABLE, value);
 
 /**
  * The one hierarchy rule: may a member of `actorRole` act on (or hand out) `subjectRole`?

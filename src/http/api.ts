@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import type { AccessCore } from "../core/access-core.js";
-import { CoreError } from "../core/errors.js";
+import { CoreError, type ErrorCode } from "../core/errors.js";
 import { permissionSchema } from "../core/input.js";
 import { BodyError, readJson } from "./body.js";
+import { HTTP_STATUS } from "./error-status.js";
 
 export const API_BODY_LIMIT = 16 * 1024;
 
@@ -24,23 +25,23 @@ const apiError = (
   res.end(JSON.stringify({ error: { code, message } }));
 };
 
+/** A refusal with a stable code: its status comes from the one table. */
+const refuse = (res: ServerResponse, code: ErrorCode, message: string) =>
+  apiError(res, HTTP_STATUS[code], code, message);
+
 const ok = (res: ServerResponse, body: unknown) => {
   res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
   res.end(JSON.stringify(body));
 };
 
-const STATUS_OF: Partial<Record<string, number>> = { INVALID_INPUT: 400, NO_SUCH_MEMBER: 404 };
+/** What the API asks of the core. */
+export type ApiCore = Pick<AccessCore, "authenticateApiKey" | "apiMembers" | "apiMember" | "explain">;
 
 /**
  * §8: the rest of the product asks here, with the organisation key, who is on the team and whether a
  * member may use a feature. Answers come from the same cache as the core's `can()`.
  */
-export const handleApi = async (
-  core: AccessCore,
-  req: IncomingMessage,
-  res: ServerResponse,
-  path: string,
-) => {
+export const handleApi = async (core: ApiCore, req: IncomingMessage, res: ServerResponse, path: string) => {
   const bearer = /^Bearer ([^\s]+)$/.exec(req.headers.authorization ?? "")?.[1];
   const accountId = bearer ? core.authenticateApiKey(bearer) : null;
   if (!accountId) {
@@ -70,7 +71,7 @@ export const handleApi = async (
       try {
         email = decodeURIComponent(one[1]);
       } catch {
-        return apiError(res, 400, "INVALID_INPUT", "The email in the path is not valid URL encoding.");
+        return refuse(res, "INVALID_INPUT", "The email in the path is not valid URL encoding.");
       }
       return ok(res, core.apiMember(accountId, email));
     }
@@ -81,25 +82,17 @@ export const handleApi = async (
       }
       const parsed = authorizeBody.safeParse(await readJson(req, API_BODY_LIMIT));
       if (!parsed.success) {
-        return apiError(
-          res,
-          400,
-          "INVALID_INPUT",
-          'Send JSON: { "email": "…", "permission": "export_users" }.',
-        );
+        return refuse(res, "INVALID_INPUT", 'Send JSON: { "email": "…", "permission": "export_users" }.');
       }
       const permission = permissionSchema.safeParse(parsed.data.permission);
-      if (!permission.success)
-        return apiError(res, 400, "INVALID_INPUT", permission.error.issues[0]?.message ?? "");
+      if (!permission.success) return refuse(res, "INVALID_INPUT", permission.error.issues[0]?.message ?? "");
       return ok(res, core.explain(accountId, parsed.data.email, permission.data));
     }
     req.resume();
     return apiError(res, 404, "NOT_FOUND", "No such endpoint.");
   } catch (error) {
     if (error instanceof BodyError) return apiError(res, error.status, "INVALID_INPUT", error.message);
-    if (error instanceof CoreError && STATUS_OF[error.code]) {
-      return apiError(res, STATUS_OF[error.code] ?? 400, error.code, error.message);
-    }
+    if (error instanceof CoreError) return refuse(res, error.code, error.message);
     throw error;
   }
 };

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Logger } from "@slack/bolt";
 import type { AccessCore, InvitePreview } from "../core/access-core.js";
-import { CoreError } from "../core/errors.js";
+import { CoreError, type ErrorCode } from "../core/errors.js";
+import type { Logger } from "../log.js";
 import { clientAddress } from "./client-address.js";
+import { HTTP_STATUS } from "./error-status.js";
 import { acceptedPage, invitePage, problemPage } from "./pages.js";
 import type { RateLimiter } from "./rate-limit.js";
 
@@ -14,7 +15,7 @@ export interface AcceptedInvite {
 }
 
 export interface InviteRouteDeps {
-  core: AccessCore;
+  core: Pick<AccessCore, "inviteByToken" | "acceptInvite">;
   logger: Logger;
   limiter: RateLimiter;
   /** Proxies whose X-Forwarded-For names the client (TRUSTED_PROXIES). */
@@ -27,17 +28,35 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 type GoneState = Exclude<InvitePreview["state"], "pending">;
 
-const GONE: Record<GoneState, { title: string; message: string }> = {
+interface Problem {
+  code: ErrorCode;
+  title: string;
+  message: string;
+}
+
+const GONE: Record<GoneState, Problem> = {
   unknown: {
+    code: "INVITE_INVALID",
     title: "Invite not found",
     message: "This invite link is not valid. It may have been mistyped.",
   },
-  expired: { title: "Invite expired", message: "This invite has expired." },
+  expired: { code: "INVITE_EXPIRED", title: "Invite expired", message: "This invite has expired." },
   accepted: {
+    code: "INVITE_USED",
     title: "Invite already used",
     message: "This invite has already been accepted. Each link works once.",
   },
-  revoked: { title: "Invite revoked", message: "This invite was revoked, or replaced by a newer one." },
+  revoked: {
+    code: "INVITE_INVALID",
+    title: "Invite revoked",
+    message: "This invite was revoked, or replaced by a newer one.",
+  },
+};
+
+const BROKEN: Problem = {
+  code: "INVALID_INPUT",
+  title: "Broken invite link",
+  message: "This link is incomplete. Copy the whole link from your invite mail.",
 };
 
 const send = (res: ServerResponse, status: number, html: string, extra: Record<string, string> = {}) => {
@@ -66,7 +85,9 @@ export const handleInvite = (
   token: string,
 ): void => {
   req.resume(); // the acceptance needs no body; drain whatever came
-  const failedLookup = (status: 400 | 410, title: string, message: string) => {
+  const problem = ({ code, title, message }: Problem) =>
+    send(res, HTTP_STATUS[code], problemPage(title, message));
+  const failedLookup = (lookup: Problem) => {
     const address = clientAddress(req, deps.trustedProxies);
     const wait = deps.limiter.retryAfter(address);
     if (wait > 0) {
@@ -79,14 +100,10 @@ export const handleInvite = (
       return;
     }
     deps.limiter.hit(address);
-    send(res, status, problemPage(title, message));
+    problem(lookup);
   };
   if (!TOKEN.test(token)) {
-    failedLookup(
-      400,
-      "Broken invite link",
-      "This link is incomplete. Copy the whole link from your invite mail.",
-    );
+    failedLookup(BROKEN);
     return;
   }
   const isGet = req.method === "GET" || req.method === "HEAD";
@@ -98,13 +115,12 @@ export const handleInvite = (
   }
   const before = deps.core.inviteByToken(token);
   if (before.state === "unknown") {
-    failedLookup(410, GONE.unknown.title, GONE.unknown.message);
+    failedLookup(GONE.unknown);
     return;
   }
-  const gone = (state: GoneState) => send(res, 410, problemPage(GONE[state].title, GONE[state].message));
   if (isGet) {
     if (before.state === "pending") send(res, 200, invitePage(before, `/invites/${token}`));
-    else gone(before.state);
+    else problem(GONE[before.state]);
     return;
   }
   try {
@@ -117,9 +133,13 @@ export const handleInvite = (
       inviterSlackUserId: before.inviter?.slackUserId ?? null,
     });
   } catch (error) {
+    if (!(error instanceof CoreError)) throw error;
+    if (!error.code.startsWith("INVITE_")) {
+      problem({ code: error.code, title: "Invite not accepted", message: error.message });
+      return;
+    }
     // Refused (expired, used, revoked): the page says which, from the state as it is now.
-    if (!(error instanceof CoreError && error.code.startsWith("INVITE_"))) throw error;
     const now = deps.core.inviteByToken(token).state;
-    gone(now === "pending" ? "unknown" : now);
+    problem(GONE[now === "pending" ? "unknown" : now]);
   }
 };

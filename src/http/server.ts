@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { Logger } from "@slack/bolt";
 import type { AccessCore } from "../core/access-core.js";
+import type { Logger } from "../log.js";
 import { handleApi } from "./api.js";
 import { handleInvite, type InviteRouteDeps } from "./invites.js";
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { defaultBodyLimit, HTTPModuleFunctions, isValidSlackRequest, type Logger } from "@slack/bolt";
+import { defaultBodyLimit, HTTPModuleFunctions, isValidSlackRequest } from "@slack/bolt";
 import { z } from "zod";
+import type { Logger } from "../log.js";
 import { BodyError, readBody } from "./body.js";
 import { sendJson } from "./server.js";
 

@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { Logger } from "@slack/bolt";
 import nodemailer from "nodemailer";
 import type Mail from "nodemailer/lib/mailer/index.js";
 import type { Config } from "../config.js";
+import type { Logger } from "../log.js";
 
 export interface MailTransport {
   /** Sends one message; rejects with nodemailer's error (with `responseCode` for SMTP replies). */

@@ -1,5 +1,5 @@
-import type { Logger } from "@slack/bolt";
 import type { Clock } from "../core/ports.js";
+import type { Logger } from "../log.js";
 import type { OutboxRow, OutboxStore } from "./outbox.js";
 import { renderMail } from "./render.js";
 import { isPermanentFailure, type MailTransport } from "./transport.js";

@@ -1,6 +1,7 @@
-import type { Logger, webApi } from "@slack/bolt";
+import type { webApi } from "@slack/bolt";
 import type { AccessCore, ActorContext } from "../core/access-core.js";
 import { CoreError } from "../core/errors.js";
+import type { Logger } from "../log.js";
 
 /** Not the user's fault: Slack could not be asked. Nothing was changed. */
 export class SlackUnavailableError extends Error {

@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { App, HTTPReceiver, type Logger } from "@slack/bolt";
+import { App, HTTPReceiver } from "@slack/bolt";
 import type { Config } from "../config.js";
 import type { AccessCore } from "../core/access-core.js";
+import type { Logger } from "../log.js";
 import { SlackActors } from "./actor.js";
+import { boltLogger } from "./bolt-logger.js";
 import { type SlackClients, singleWorkspaceClients, webClientOptions } from "./clients.js";
 import { registerActions } from "./listeners/actions.js";
 import type { SlackDeps } from "./listeners/deps.js";
@@ -49,7 +51,8 @@ export const slackMode = (config: Config): { mode: SlackMode | null; missing: st
 export const createSlackApp = (config: Config, core: AccessCore, logger: Logger): SlackApp => {
   const { mode, missing } = slackMode(config);
   if (!mode || missing.length > 0) throw new Error(`Slack is not configured: ${missing.join("; ")}`);
-  const clientOptions = webClientOptions(config.SLACK_API_URL, logger);
+  const bolt = boltLogger(logger);
+  const clientOptions = webClientOptions(config.SLACK_API_URL, bolt);
   const clients = singleWorkspaceClients(config.SLACK_BOT_TOKEN ?? "", clientOptions, logger);
   const { authorize } = clients;
   let receiver: HTTPReceiver | null = null;
@@ -60,18 +63,18 @@ export const createSlackApp = (config: Config, core: AccessCore, logger: Logger)
       appToken: config.SLACK_APP_TOKEN,
       socketMode: true,
       clientOptions,
-      logger,
+      logger: bolt,
       convoStore: false,
     });
   } else {
     receiver = new HTTPReceiver({
       signingSecret: config.SLACK_SIGNING_SECRET ?? "",
       endpoints: "/slack/events",
-      logger,
+      logger: bolt,
       processBeforeResponse: false,
     });
     // No conversation store: Rolecall keeps no per-conversation state, and it costs every request.
-    app = new App({ receiver, authorize, clientOptions, logger, convoStore: false });
+    app = new App({ receiver, authorize, clientOptions, logger: bolt, convoStore: false });
   }
   const sync = new RequestsSync(core, clients, logger);
   const syncNow = () => {

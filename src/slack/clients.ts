@@ -1,8 +1,9 @@
-import { type Authorize, type Logger, webApi } from "@slack/bolt";
+import { type Authorize, type Logger as BoltLogger, webApi } from "@slack/bolt";
+import type { Logger } from "../log.js";
 import { SlackUnavailableError } from "./actor.js";
 
 /** The Web API client options every Rolecall client shares. */
-export const webClientOptions = (slackApiUrl: string, logger: Logger): webApi.WebClientOptions => ({
+export const webClientOptions = (slackApiUrl: string, logger: BoltLogger): webApi.WebClientOptions => ({
   slackApiUrl,
   logger,
   timeout: 10_000,

@@ -1,6 +1,6 @@
-import type { Logger } from "@slack/bolt";
 import type { AccessCore } from "../core/access-core.js";
 import type { ChangeRequest, RequestPost } from "../core/model.js";
+import type { Logger } from "../log.js";
 import { requestOutcome, requestPost } from "./blocks/requests.js";
 import type { SlackClients } from "./clients.js";
 

@@ -21,13 +21,22 @@ import type {
   Page,
   StorePort,
 } from "../core/ports.js";
-import { CHANGEABLE_ROLES, type ChangeableRole } from "../core/roles.js";
+import { CHANGEABLE_ROLES, type ChangeableRole, ROLES } from "../core/roles.js";
 import { newId } from "../core/tokens.js";
 import type { OutboxRow, OutboxStore } from "../mail/outbox.js";
 import type { Db } from "./open.js";
 import { SqliteRequestStore } from "./requests.js";
 
 type Statement = ReturnType<Db["prepare"]>;
+
+/**
+ * Members in display order: highest rank first (from the role table), then email. It must stay the
+ * expression of migration 005's `members_list_order` index, so lists are walked, not sorted: a new
+ * role needs a migration that rebuilds that index.
+ */
+export const MEMBER_LIST_ORDER = `CASE role ${ROLES.slice(0, -1)
+  .map((role, i) => `WHEN '${role}' THEN ${i}`)
+  .join(" ")} ELSE ${ROLES.length - 1} END, email`;
 
 interface AccountRow {
   id: string;
@@ -322,7 +331,7 @@ export class SqliteStore implements StorePort, OutboxStore {
 
   listMembers(accountId: string, filter: MemberFilter, page?: Page): Member[] {
     const sql = `SELECT * FROM members WHERE ${this.memberWhere(filter)}
-      ORDER BY CASE role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, email
+      ORDER BY ${MEMBER_LIST_ORDER}
       ${page ? "LIMIT @limit OFFSET @offset" : ""}`;
     const params = { accountId, role: filter.role, status: filter.status, ...page };
     return (this.prepared(sql).all(params) as MemberRow[]).map(toMember);

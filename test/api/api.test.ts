@@ -63,7 +63,11 @@ describe("the authorization API (PRODUCT §8)", () => {
       permissions: [],
     });
     expect((await call("/api/v1/members/removed%40acme.test")).status).toBe(404);
-    expect((await call("/api/v1/members/nobody%40acme.test")).status).toBe(404);
+    const nobody = await call("/api/v1/members/nobody%40acme.test");
+    expect(nobody.status).toBe(404);
+    expect(await nobody.json()).toEqual({
+      error: { code: "NO_SUCH_MEMBER", message: "nobody@acme.test is not a member of this team." },
+    });
     expect((await call("/api/v1/members/%E0%A4%A")).status).toBe(400);
     expect((await fetch(`${(await setup()).h.base}/healthz`)).status).toBe(200);
   });

@@ -2,6 +2,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { EXIT_CODE } from "../../src/cli/exit-codes.js";
+import type { ErrorCode } from "../../src/core/errors.js";
 import type { PermissionKey } from "../../src/core/permissions.js";
 import { json, rolecall, tempDatabase } from "../helpers/cli.js";
 import { openCore, seedTeam } from "../helpers/team.js";
@@ -195,7 +197,7 @@ describe("every rule through the CLI", () => {
   ])("%s → %s", (_label, [email, ...words], code, message) => {
     const before = auditCount();
     const run = as(email as string, ...(words as string[]));
-    expect(run.code).not.toBe(0);
+    expect(run.code).toBe(EXIT_CODE[code as ErrorCode]);
     expect(errorOf(run).code).toBe(code);
     expect(errorOf(run).message).toMatch(message);
     expect(auditCount()).toBe(before);

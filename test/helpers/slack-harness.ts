@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { Logger } from "@slack/bolt";
 import { loadConfig } from "../../src/config.js";
 import type { ActorContext } from "../../src/core/access-core.js";
-import { createLogger } from "../../src/log.js";
+import { createLogger, type Logger } from "../../src/log.js";
 import { type Running, type StartOptions, startRolecall } from "../../src/server.js";
 import { tempDatabase } from "./cli.js";
 import { FakeSlack } from "./fake-slack.js";

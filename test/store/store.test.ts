@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { MEMBER_LIST_ORDER } from "../../src/store/sqlite-store.js";
 import { openCore, seedTeam } from "../helpers/team.js";
 
 const dirs: string[] = [];
@@ -101,6 +102,33 @@ describe("the store", () => {
       expect(core.can(seeded.accountId, email, "export_users")).toBe(false);
     }
     expect(core.can(seeded.accountId, "owner@acme.test", "team_settings")).toBe(true);
+  });
+});
+
+describe("the member list order", () => {
+  it("lists owners, admins, then teammates, each by email, walking the list-order index instead of sorting", () => {
+    const { core, db, store } = openCore();
+    const seeded = seedTeam(core, [
+      { email: "b-tm@acme.test", role: "teammate" },
+      { email: "a-tm@acme.test", role: "teammate" },
+      { email: "z-admin@acme.test", role: "admin" },
+      { email: "a-admin@acme.test", role: "admin" },
+    ]);
+    expect(store.listMembers(seeded.accountId, {}).map((m) => `${m.role}:${m.email}`)).toEqual([
+      "owner:owner@acme.test",
+      "admin:a-admin@acme.test",
+      "admin:z-admin@acme.test",
+      "teammate:a-tm@acme.test",
+      "teammate:b-tm@acme.test",
+    ]);
+    const plan = db
+      .prepare(`EXPLAIN QUERY PLAN SELECT * FROM members WHERE account_id = ? AND status <> 'removed'
+        ORDER BY ${MEMBER_LIST_ORDER}`)
+      .all("a")
+      .map((row) => (row as { detail: string }).detail)
+      .join("\n");
+    expect(plan).toContain("members_list_order");
+    expect(plan).not.toContain("TEMP B-TREE");
   });
 });
 

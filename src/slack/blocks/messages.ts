@@ -245,17 +245,44 @@ const apiKeyMessage = (key: ApiKeyInfo): SlackMessage => {
   };
 };
 
-const ICON: Partial<Record<ErrorCode, string>> = { INVALID_INPUT: ":warning:" };
+const BAD_INPUT = ":warning:";
+const REFUSED = ":no_entry_sign:";
+const NOT_FOUND = ":mag:";
+const CLOSED = ":lock:";
+
+/** The icon a refusal leads with; exhaustive, so a new code must be classified to compile. */
+export const ERROR_ICON = {
+  INVALID_INPUT: BAD_INPUT,
+  GRANT_TOO_LONG: BAD_INPUT,
+  NOT_A_MEMBER: REFUSED,
+  NOT_ACTIVE: REFUSED,
+  FORBIDDEN: REFUSED,
+  RANK_TOO_LOW: REFUSED,
+  OWN_ROLE: REFUSED,
+  LAST_OWNER: REFUSED,
+  SELF_APPROVAL: REFUSED,
+  ALREADY_MEMBER: REFUSED,
+  SECOND_OWNER_NEEDED: ":busts_in_silhouette:",
+  NO_SUCH_MEMBER: NOT_FOUND,
+  NO_SUCH_GRANT: NOT_FOUND,
+  REQUEST_CLOSED: CLOSED,
+  INVITE_INVALID: CLOSED,
+  INVITE_EXPIRED: CLOSED,
+  INVITE_USED: CLOSED,
+  NOT_INSTALLED: ":electric_plug:",
+} as const satisfies Record<ErrorCode, string>;
 
 /**
  * A refusal or failure as an ephemeral message; anything but a CoreError is our fault and says so.
- * With `askFor` (the words of a refused change an Owner could grant), it also offers "Ask an Owner",
- * which files them as a change request.
+ * With `askFor` (the typed change that was refused, when an Owner could grant it), it also offers
+ * "Ask an Owner", which files it as a change request.
  */
 export const errorMessage = (error: unknown, askFor: RawChangeIntent | null = null): SlackMessage => {
   if (error instanceof CoreError) {
-    const icon = ICON[error.code] ?? ":no_entry_sign:";
-    const blocks: Block[] = [section(`${icon} ${esc(error.message)}`), context(`\`${error.code}\``)];
+    const blocks: Block[] = [
+      section(`${ERROR_ICON[error.code]} ${esc(error.message)}`),
+      context(`\`${error.code}\``),
+    ];
     // The button carries the typed change itself, so the request filed is exactly what was refused.
     const value = JSON.stringify(askFor);
     if (askFor && value.length <= 2000) {

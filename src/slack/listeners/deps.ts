@@ -1,7 +1,8 @@
-import type { App, Logger } from "@slack/bolt";
+import type { App } from "@slack/bolt";
 import type { AccessCore } from "../../core/access-core.js";
 import { CoreError } from "../../core/errors.js";
 import type { ChangeRequest } from "../../core/model.js";
+import type { Logger } from "../../log.js";
 import type { SlackActors } from "../actor.js";
 import { SlackUnavailableError } from "../actor.js";
 

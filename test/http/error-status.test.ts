@@ -1,0 +1,111 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { InvitePreview } from "../../src/core/access-core.js";
+import { CoreError, ERROR_CODES, type ErrorCode } from "../../src/core/errors.js";
+import { type ApiCore, handleApi } from "../../src/http/api.js";
+import { HTTP_STATUS } from "../../src/http/error-status.js";
+import { handleInvite, type InviteRouteDeps } from "../../src/http/invites.js";
+import { RateLimiter } from "../../src/http/rate-limit.js";
+import { createLogger } from "../../src/log.js";
+
+describe("every error code has an HTTP status", () => {
+  it.each(ERROR_CODES)("%s is a 4xx, never a 500", (code) => {
+    expect(HTTP_STATUS[code]).toBeGreaterThanOrEqual(400);
+    expect(HTTP_STATUS[code]).toBeLessThan(500);
+  });
+
+  it("bad input is 400, refusals 403, unknown things 404, conflicts 409, dead invites 410", () => {
+    expect(HTTP_STATUS).toMatchObject({
+      INVALID_INPUT: 400,
+      FORBIDDEN: 403,
+      RANK_TOO_LOW: 403,
+      SECOND_OWNER_NEEDED: 403,
+      NO_SUCH_MEMBER: 404,
+      NOT_INSTALLED: 404,
+      LAST_OWNER: 409,
+      REQUEST_CLOSED: 409,
+      INVITE_EXPIRED: 410,
+    });
+  });
+});
+
+/**
+ * The real API and invite handlers on a real HTTP server, in front of a core that refuses with
+ * whichever code a test picks: the real core can raise only a few codes on these routes today, and
+ * every code must still get its status rather than a 500.
+ */
+let refusal: ErrorCode = "INVALID_INPUT";
+const refuse = (): never => {
+  throw new CoreError(refusal, `Refused with ${refusal}.`);
+};
+const core: ApiCore & InviteRouteDeps["core"] = {
+  authenticateApiKey: () => "account-1",
+  apiMembers: refuse,
+  apiMember: refuse,
+  explain: refuse,
+  inviteByToken: (): InvitePreview => ({
+    state: "pending",
+    accountId: "account-1",
+    accountName: "Acme",
+    email: "bob@acme.test",
+    role: "teammate",
+    permissions: [],
+    inviter: null,
+    expiresAt: "2099-01-01T00:00:00.000Z",
+  }),
+  acceptInvite: refuse,
+};
+const TOKEN = "a".repeat(43);
+
+let server: Server;
+let base = "";
+beforeAll(async () => {
+  const invites: InviteRouteDeps = {
+    core,
+    logger: createLogger("silent"),
+    limiter: new RateLimiter(100, 60_000),
+    trustedProxies: new Set(),
+  };
+  const failed = (res: ServerResponse) => {
+    res.writeHead(500);
+    res.end();
+  };
+  server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = req.url ?? "/";
+    if (path.startsWith("/api/")) handleApi(core, req, res, path).catch(() => failed(res));
+    else {
+      try {
+        handleInvite(invites, req, res, TOKEN);
+      } catch {
+        failed(res);
+      }
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe("a refusal over HTTP gets its mapped status, never a 500", () => {
+  it.each(ERROR_CODES)(
+    "the API answers %s with its status and { error: { code, message } }",
+    async (code) => {
+      refusal = code;
+      const res = await fetch(`${base}/api/v1/members`, { headers: { authorization: "Bearer key" } });
+      expect(res.status).toBe(HTTP_STATUS[code]);
+      expect(res.headers.get("content-type")).toContain("application/json");
+      expect(await res.json()).toEqual({ error: { code, message: `Refused with ${code}.` } });
+    },
+  );
+
+  it.each(ERROR_CODES.filter((code) => !code.startsWith("INVITE_")))(
+    "accepting an invite refused with %s shows a page with its status and the reason",
+    async (code) => {
+      refusal = code;
+      const res = await fetch(`${base}/invites/${TOKEN}`, { method: "POST" });
+      expect(res.status).toBe(HTTP_STATUS[code]);
+      expect(await res.text()).toContain(`Refused with ${code}.`);
+    },
+  );
+});
