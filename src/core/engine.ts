@@ -42,6 +42,8 @@ export interface Run<R> {
   inviteTokenHash?: string;
   /** A change request's id: its decision reads the request as it is now. */
   requestId?: string;
+  /** Filing a request: the decision reads the pending ones (one request per change and person). */
+  pending?: boolean;
   decide: (state: DecisionState) => Decision<R>;
   /** Decide only: nothing is written (confirmation prompts, "would this change anything?"). */
   dryRun?: boolean;
@@ -66,6 +68,7 @@ export class Engine {
       const state = this.store.read(() => ({
         ...this.load(accountId, actorRef, run.target ?? null, run.inviteTokenHash),
         ...(run.requestId === undefined ? {} : { request: this.store.getRequest(accountId, run.requestId) }),
+        ...(run.pending ? { pending: this.store.pendingRequests(accountId) } : {}),
       }));
       const decision = run.decide(state);
       if (run.dryRun || decision.changes.length === 0) return decision.result;

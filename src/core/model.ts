@@ -125,6 +125,8 @@ export interface DecisionState {
   invite?: Invite | null;
   /** Loaded only for decisions about a change request. */
   request?: ChangeRequest | null;
+  /** Loaded only when filing one: the account's pending requests. */
+  pending?: ChangeRequest[];
 }
 
 export const REQUEST_STATUSES = [
@@ -138,9 +140,16 @@ export const REQUEST_STATUSES = [
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 /** Where a request was posted in Slack: the approvals channel, or each owner's DM. */
+/** One copy of a request in Slack, by where it was sent (`to`: the channel or the Owner's user id). */
 export interface RequestPost {
+  to?: string;
+  /** The conversation and message Slack answered with; absent when Slack refused this place for good. */
   channel: string;
   ts: string;
+  /** Slack's error for a place that will never take the post (a user who left, an archived channel). */
+  error?: string;
+  /** Its thread has the outcome and the post shows it. */
+  announced?: boolean;
 }
 
 /** A change a member asked the Owners for (PRODUCT §3). */

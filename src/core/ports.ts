@@ -81,6 +81,7 @@ export interface StorePort {
   /** Audit entries, oldest first; with `last`, only the newest `last` of them. */
   listAudit(accountId: string, last?: number): AuditEntry[];
   getRequest(accountId: string, id: string): ChangeRequest | null;
+  pendingRequests(accountId: string): ChangeRequest[];
   /** Changes whenever another connection commits: the permission cache's freshness check. */
   dataVersion(): number;
 }
@@ -100,7 +101,8 @@ export interface RequestStore {
   closeRequest(c: RequestClosing): boolean;
   requestsToPost(): ChangeRequest[];
   requestsToAnnounce(): ChangeRequest[];
-  markPosted(accountId: string, id: string, posts: RequestPost[]): void;
+  /** Records the copies so far; `done` once every place has it (or refused it for good). */
+  markPosted(accountId: string, id: string, posts: RequestPost[], done?: boolean): void;
   markAnnounced(accountId: string, id: string): void;
   expiredRequests(now: Date): ChangeRequest[];
 }

@@ -49,12 +49,13 @@ export class Requests {
     const effect = this.effect(ctx.accountId, intent);
     const expiresAt = new Date(this.engine.clock.now().getTime() + this.ttlHours * 3_600_000).toISOString();
     const decide = this.changes.decider(intent);
-    this.engine.change(memberActor(ctx), {
+    const filed = this.engine.change(memberActor(ctx), {
       target: intentTarget(intent),
+      pending: true,
       decide: (state) =>
         decideFile(state, intent, () => decide(asAnotherOwner(state)).result, { id, effect, expiresAt }),
     });
-    return this.get(ctx.accountId, id);
+    return this.get(ctx.accountId, filed.id);
   }
 
   /** Whether filing this change would be accepted now (for an "Ask an Owner" button); writes nothing. */
@@ -180,8 +181,8 @@ export class Requests {
   // What Slack has been told (RequestsSync): new requests to post, decided ones to announce.
   toPost = (): ChangeRequest[] => this.store.requestsToPost();
   toAnnounce = (): ChangeRequest[] => this.store.requestsToAnnounce();
-  markPosted = (accountId: string, id: string, posts: RequestPost[]): void =>
-    this.store.markPosted(accountId, id, posts);
+  markPosted = (accountId: string, id: string, posts: RequestPost[], done = true): void =>
+    this.store.markPosted(accountId, id, posts, done);
   markAnnounced = (accountId: string, id: string): void => this.store.markAnnounced(accountId, id);
 
   get(accountId: string, id: string): ChangeRequest {

@@ -1,8 +1,8 @@
 import type { AccessCore } from "../core/access-core.js";
-import type { ChangeRequest, RequestPost } from "../core/model.js";
+import type { ChangeRequest } from "../core/model.js";
 import type { Logger } from "../log.js";
-import { requestOutcome, requestPost } from "./blocks/requests.js";
-import type { SlackClients } from "./clients.js";
+import { type Delivery, requestOutcome, requestPost } from "./blocks/requests.js";
+import { type SlackClients, slackErrorCode } from "./clients.js";
 
 /**
  * Brings Slack in line with the requests table, whichever door a change came through (Slack, the
@@ -28,13 +28,16 @@ export class RequestsSync {
   }
 
   /**
-   * Posts a just-filed request now, and says whether it reached at least one Owner. A run already
-   * under way may have started before the request existed, so a fresh run follows it.
+   * Posts a just-filed request now, and says where it stands: sent (a post or DM landed with an
+   * Owner), waiting for Slack (it will be retried), or nobody to send it to (no approvals channel and
+   * no Owner linked to Slack yet). A run under way may predate the request, so a fresh run follows it.
    */
-  async deliver(request: ChangeRequest): Promise<boolean> {
+  async deliver(request: ChangeRequest): Promise<Delivery> {
     await this.running?.catch(() => {});
     await this.run().catch((e) => this.fail("post", request, e));
-    return this.core.requests.get(request.accountId, request.id).posts.length > 0;
+    const now = this.core.requests.get(request.accountId, request.id);
+    if (now.posts.some((p) => !p.error)) return "sent";
+    return this.core.requests.destinations(request.accountId).length === 0 ? "unreachable" : "waiting";
   }
 
   private async once(): Promise<void> {
@@ -47,47 +50,63 @@ export class RequestsSync {
     }
   }
 
-  /** Posts to every place; the copies that landed are kept even when another failed (no duplicates later). */
+  /**
+   * Posts to every place that does not have it yet. A place Slack refuses for good (a user who left,
+   * an archived channel) is recorded and not tried again; one that failed for now is tried on the next
+   * beat; nobody gets a second copy. With nobody to send to, it waits for an Owner to link or a channel.
+   */
   private async post(request: ChangeRequest): Promise<void> {
-    const channels = this.core.requests.destinations(request.accountId);
-    if (channels.length === 0)
-      this.logger.warn(`Request ${request.id}: no approvals channel and no owner linked to Slack`);
+    const destinations = this.core.requests.destinations(request.accountId);
+    const posts = [...request.posts];
+    const tried = new Set(posts.map((p) => p.to ?? p.channel));
     const client = await this.clients.forAccount(request.accountId);
-    const posts: RequestPost[] = [];
-    let failure: unknown = null;
-    for (const channel of channels) {
+    let retry = destinations.length === 0 && request.status === "pending";
+    for (const to of destinations.filter((d) => !tried.has(d))) {
       try {
-        const sent = await client.chat.postMessage({ channel, ...requestPost(request) });
-        if (sent.channel && sent.ts) posts.push({ channel: sent.channel, ts: sent.ts });
+        const sent = await client.chat.postMessage({ channel: to, ...requestPost(request) });
+        posts.push({ to, channel: sent.channel ?? to, ts: sent.ts ?? "" });
       } catch (error) {
-        failure = error;
+        const refused = slackErrorCode(error);
+        if (refused) posts.push({ to, channel: to, ts: "", error: refused });
+        else retry = true;
+        this.fail(`post to ${to}`, request, error);
       }
     }
-    if (failure && posts.length === 0) throw failure;
-    if (failure)
-      this.logger.warn(
-        `Request ${request.id}: one copy could not be posted:`,
-        failure instanceof Error ? failure.message : failure,
-      );
-    this.core.requests.markPosted(request.accountId, request.id, posts);
+    this.core.requests.markPosted(request.accountId, request.id, posts, !retry);
   }
 
+  /**
+   * Shows the outcome on every copy (post updated, reply in its thread), one copy at a time so a
+   * failure never repeats what already landed; then tells the requester, once, as best it can.
+   */
   private async announce(request: ChangeRequest): Promise<void> {
     const outcome = requestOutcome(request);
     const client = await this.clients.forAccount(request.accountId);
-    for (const post of request.posts) {
-      await client.chat.update({ channel: post.channel, ts: post.ts, ...requestPost(request) });
-      await client.chat.postMessage({ channel: post.channel, thread_ts: post.ts, text: outcome });
+    const posts = [...request.posts];
+    for (const [i, post] of posts.entries()) {
+      if (post.announced || post.error) continue;
+      try {
+        await client.chat.update({ channel: post.channel, ts: post.ts, ...requestPost(request) });
+        await client.chat.postMessage({ channel: post.channel, thread_ts: post.ts, text: outcome });
+      } catch (error) {
+        // Slack refusing for good (the message or channel is gone) will not change on a retry.
+        if (!slackErrorCode(error)) throw error;
+        this.fail(`update the copy in ${post.channel}`, request, error);
+      }
+      posts[i] = { ...post, announced: true };
+      this.core.requests.markPosted(request.accountId, request.id, posts);
     }
     if (request.requesterSlackUserId && request.status !== "cancelled") {
-      await client.chat.postMessage({ channel: request.requesterSlackUserId, text: outcome });
+      await client.chat
+        .postMessage({ channel: request.requesterSlackUserId, text: outcome })
+        .catch((e) => this.fail("tell the requester", request, e));
     }
     this.core.requests.markAnnounced(request.accountId, request.id);
   }
 
   private fail(step: string, request: ChangeRequest, error: unknown): void {
     this.logger.warn(
-      `Request ${request.id}: could not ${step} in Slack (will retry):`,
+      `Request ${request.id}: could not ${step} in Slack:`,
       error instanceof Error ? error.message : error,
     );
   }

@@ -72,7 +72,7 @@ export class SqliteRequestStore implements RequestStore {
       toAnnounce: p(
         `${SELECT} WHERE r.announced = 0 AND r.posted = 1 AND r.status <> 'pending' ORDER BY r.decided_at`,
       ),
-      posted: p("UPDATE change_requests SET posted = 1, posts_json = ? WHERE account_id = ? AND id = ?"),
+      posted: p("UPDATE change_requests SET posted = ?, posts_json = ? WHERE account_id = ? AND id = ?"),
       announced: p("UPDATE change_requests SET announced = 1, posted = 1 WHERE account_id = ? AND id = ?"),
       expired: p(`${SELECT} WHERE r.status = 'pending' AND r.expires_at <= ?`),
     };
@@ -103,8 +103,8 @@ export class SqliteRequestStore implements RequestStore {
     return (this.s.toAnnounce.all() as RequestRow[]).map(toRequest);
   }
 
-  markPosted(accountId: string, id: string, posts: RequestPost[]): void {
-    this.s.posted.run(JSON.stringify(posts), accountId, id);
+  markPosted(accountId: string, id: string, posts: RequestPost[], done = true): void {
+    this.s.posted.run(done ? 1 : 0, JSON.stringify(posts), accountId, id);
   }
 
   markAnnounced(accountId: string, id: string): void {

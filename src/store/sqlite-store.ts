@@ -414,6 +414,10 @@ export class SqliteStore implements StorePort, OutboxStore {
     return this.requests.getRequest(accountId, id);
   }
 
+  pendingRequests(accountId: string): ChangeRequest[] {
+    return this.requests.pendingRequests(accountId);
+  }
+
   private applyChange(ctx: ApplyContext, change: Change): void {
     const at = ctx.now.toISOString();
     switch (change.kind) {

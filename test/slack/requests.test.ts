@@ -475,3 +475,89 @@ describe("listing, App Home and the CLI", () => {
     expect(audit().map((e) => e.action)).not.toContain("request.filed");
   });
 });
+
+describe("Slack failing part of the way: nothing lost, nothing twice", () => {
+  const threadReplies = () => h.fake.callsTo("chat.postMessage").filter((c) => c.ok && c.args.thread_ts);
+
+  it("a requester who left Slack: the outcome is replied and the post updated once, however many syncs follow", async () => {
+    await start();
+    const id = await file("admin", "role tm@acme.test admin");
+    h.fake.users.delete("U0ADMIN"); // the requester's DM will be refused for good
+    h.fake.expectFailure("chat.postMessage", "channel_not_found");
+    await click("owner", IDS.actions.requestApprove, id);
+    for (let i = 0; i < 4; i++) await settle();
+    expect(threadReplies()).toHaveLength(1);
+    expect(h.fake.callsTo("chat.update").filter((c) => c.ok)).toHaveLength(1);
+    expect(h.fake.callsTo("chat.postMessage").filter((c) => c.args.channel === "U0ADMIN")).toHaveLength(1);
+  });
+
+  it("Slack down while a request is filed: the requester is told it waits; once Slack is back each Owner gets one DM", async () => {
+    await start({ channel: false });
+    await reply("owner2", "whoami"); // links the second owner
+    h.fake.behaviours.set("chat.postMessage", { status: 500 });
+    const down = await h.slash("admin", "request role tm@acme.test admin");
+    expect(messageText(await h.responseTo(down.responseId))).toContain(
+      "the Owners will see it when Slack answers",
+    );
+    h.fake.behaviours.delete("chat.postMessage");
+    for (let i = 0; i < 3; i++) await settle();
+    const dms = h.fake.callsTo("chat.postMessage").filter((c) => c.ok && !c.args.thread_ts);
+    expect(dms.map((c) => c.args.channel).sort()).toEqual(["U0OWNER", "U0OWNER2"]);
+  });
+
+  it("an Owner who left Slack is not tried again, and the other Owner gets one copy", async () => {
+    await start({ channel: false });
+    await reply("owner2", "whoami");
+    h.fake.users.delete("U0OWNER2");
+    h.fake.expectFailure("chat.postMessage", "channel_not_found");
+    const id = await file("admin", "role tm@acme.test admin");
+    for (let i = 0; i < 3; i++) await settle();
+    expect(
+      postsOf(id)
+        .map((c) => [c.args.channel, c.ok])
+        .sort(),
+    ).toEqual([
+      ["U0OWNER", true],
+      ["U0OWNER2", false],
+    ]);
+  });
+
+  it("nobody to send it to: the requester is told so; the request reaches the first Owner who links", async () => {
+    await start({ channel: false });
+    // The only linked Owner is removed; the remaining Owner has never used Rolecall in Slack.
+    expect(rolecall(h.db, ["--as", "owner2@acme.test", "remove", "owner@acme.test"]).code).toBe(0);
+    const asked = await h.slash("admin", "request role tm@acme.test admin");
+    const told = messageText(await h.responseTo(asked.responseId));
+    expect(told).toContain("no Owner can be reached in Slack yet");
+    const id = /request \*(R[A-Z0-9]{6})\*/.exec(told)?.[1] ?? "";
+    await reply("owner2", "whoami"); // owner2 links
+    await settle();
+    expect(postsOf(id).map((c) => c.args.channel)).toEqual(["U0OWNER2"]);
+  });
+
+  it("Ask an Owner clicked twice at once and redelivered: one request, one post", async () => {
+    await start();
+    const refused = await reply("admin", "add twice@acme.test");
+    const ask = (refused.blocks as { elements?: { action_id: string; value: string }[] }[])
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.action_id === IDS.actions.requestAsk);
+    const value = ask?.value ?? "";
+    const [a, b] = await Promise.all([
+      click("admin", IDS.actions.requestAsk, value),
+      click("admin", IDS.actions.requestAsk, value),
+    ]);
+    const again = await click("admin", IDS.actions.requestAsk, value);
+    const ids = await Promise.all(
+      [a, b, again].map(
+        async (c) => /request \*(R[A-Z0-9]{6})\*/.exec(messageText(await h.responseTo(c.responseId)))?.[1],
+      ),
+    );
+    expect(new Set(ids).size).toBe(1);
+    await settle();
+    expect(postsOf(ids[0] ?? "")).toHaveLength(1);
+    const pending = json<{ toDecide: { id: string }[] }>(
+      rolecall(h.db, ["--as", "owner@acme.test", "requests", "--json"]),
+    );
+    expect(pending.toDecide).toHaveLength(1);
+  });
+});

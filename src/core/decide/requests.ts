@@ -61,8 +61,12 @@ export const decideFile = (
   intent: ChangeIntent,
   preview: () => ChangeResult,
   fresh: { id: string; effect: string; expiresAt: string },
-): Decision<NewRequest> => {
+): Decision<{ id: string }> => {
   const actor = requireActiveActor(state);
+  // A double click, a redelivery or the same words twice: the request already asked stands.
+  const same = JSON.stringify(intent);
+  const asked = state.pending?.find((r) => r.requesterId === actor.id && JSON.stringify(r.intent) === same);
+  if (asked) return nothingToDo({ id: asked.id });
   const would = preview();
   if (!would.changed) throw new CoreError("INVALID_INPUT", `Nothing to ask for: ${alreadySo(would)}.`);
   const summary = describeIntent(intent);
@@ -80,7 +84,7 @@ export const decideFile = (
     changes: [{ kind: "insertRequest", request }],
     audit: [{ action: "request.filed", target: target(fresh.id), before: null, after: { change: summary } }],
     mails: [],
-    result: request,
+    result: { id: request.id },
   };
 };
 

@@ -214,7 +214,7 @@ export const resultMessage = (result: CommandResult): SlackMessage => {
       };
     }
     case "request_filed":
-      return requestFiledMessage(result.request, false);
+      return requestFiledMessage(result.request, "waiting");
     case "requests":
       return requestListMessage(result.toDecide, result.filed);
     case "request_approved":

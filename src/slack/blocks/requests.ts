@@ -38,21 +38,25 @@ export const requestPost = (r: ChangeRequest): SlackMessage => {
 export const requestOutcome = (r: ChangeRequest): string =>
   `Request ${r.id} (${code(r.summary)}): ${esc(requestStatusLine(r))}`;
 
-/**
- * What the requester sees once they file: "sent" only when a post or DM has landed with an Owner;
- * until then it is filed, and the Owners see it as soon as Slack answers.
- */
-export const requestFiledMessage = (r: ChangeRequest, delivered: boolean): SlackMessage => {
-  const where = delivered ? "was sent to the Owners" : "was filed; the Owners will see it when Slack answers";
-  return {
-    text: `Request ${r.id} ${where}.`,
-    blocks: [
-      section(`:outbox_tray: Your request *${r.id}* ${where}: \`${esc(r.summary)}\``),
-      context(`${esc(r.effect)} Expires ${humanDate(r.expiresAt)}.`),
-      { type: "actions", elements: [button("Cancel request", IDS.actions.requestCancel, r.id)] },
-    ],
-  };
+/** Where a just-filed request stands in Slack, as the requester is told. */
+export type Delivery = "sent" | "waiting" | "unreachable";
+
+const WHERE: Record<Delivery, string> = {
+  sent: "was sent to the Owners",
+  waiting: "was filed; the Owners will see it when Slack answers",
+  unreachable:
+    "was filed, but no Owner can be reached in Slack yet (no approvals channel, and no Owner has used Rolecall here); they see it with `/team requests`",
 };
+
+/** What the requester sees once they file: "sent" only when a post or DM has landed with an Owner. */
+export const requestFiledMessage = (r: ChangeRequest, delivery: Delivery): SlackMessage => ({
+  text: `Request ${r.id} ${WHERE[delivery]}.`,
+  blocks: [
+    section(`:outbox_tray: Your request *${r.id}* ${WHERE[delivery]}: ${code(r.summary)}`),
+    context(`${esc(r.effect)} Expires ${humanDate(r.expiresAt)}.`),
+    { type: "actions", elements: [button("Cancel request", IDS.actions.requestCancel, r.id)] },
+  ],
+});
 
 export const requestListMessage = (toDecide: ChangeRequest[], filed: ChangeRequest[]): SlackMessage => {
   const line = (r: ChangeRequest) => `*${r.id}* ${who(r)}: ${code(r.summary)} — ${esc(r.effect)}`;

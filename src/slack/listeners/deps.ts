@@ -5,6 +5,7 @@ import type { ChangeRequest } from "../../core/model.js";
 import type { Logger } from "../../log.js";
 import type { SlackActors } from "../actor.js";
 import { SlackUnavailableError } from "../actor.js";
+import type { Delivery } from "../blocks/requests.js";
 
 export interface SlackDeps {
   core: AccessCore;
@@ -12,8 +13,8 @@ export interface SlackDeps {
   logger: Logger;
   /** Tell Slack about filed or decided requests now (posts, threads, DMs), without waiting for the timer. */
   requestsChanged: () => void;
-  /** Posts a just-filed request now; true once a post or DM has landed with at least one Owner. */
-  deliverRequest: (request: ChangeRequest) => Promise<boolean>;
+  /** Posts a just-filed request now, and says where it stands (sent, waiting for Slack, nobody to send to). */
+  deliverRequest: (request: ChangeRequest) => Promise<Delivery>;
 }
 
 /** Refusals are expected; anything else is logged with where it happened. */
