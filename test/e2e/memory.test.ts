@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { resolve } from "node:path";
 import { afterEach, expect, it } from "vitest";
-import { spawnApp } from "../helpers/app-process.js";
+import { listeningPort, spawnApp } from "../helpers/app-process.js";
 import { rolecall, tempDatabase } from "../helpers/cli.js";
 import { FakeSlack } from "../helpers/fake-slack.js";
 
@@ -46,17 +46,10 @@ const startApp = async (): Promise<{ port: number; settledRssMb: () => Promise<n
   cleanups.push(() => {
     child.kill("SIGKILL");
   });
-  let log = "";
-  const port = await new Promise<number>((done, fail) => {
-    child.stderr?.on("data", (chunk) => {
-      log += chunk;
-      const match = /listening on port (\d+)/.exec(log);
-      if (match?.[1]) done(Number(match[1]));
-    });
-    child.on("exit", (code) => fail(new Error(`exited ${code}: ${log}`)));
-  });
+  const started = listeningPort(child);
+  const port = await started.port;
   child.stdout?.resume();
-  const collections = () => log.split("gc-probe: collected").length;
+  const collections = () => started.log().split("gc-probe: collected").length;
   const settledRssMb = () =>
     new Promise<number>((done) => {
       const before = collections();

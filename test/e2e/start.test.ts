@@ -1,6 +1,6 @@
 import { type ChildProcess, spawnSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
-import { MAIN, spawnApp } from "../helpers/app-process.js";
+import { listeningPort, MAIN, spawnApp } from "../helpers/app-process.js";
 import { tempDatabase } from "../helpers/cli.js";
 import { FakeSlack } from "../helpers/fake-slack.js";
 
@@ -31,15 +31,8 @@ describe("npm start", () => {
     cleanups.push(cleanup);
     const child = spawnApp({ SLACK_API_URL: fake.apiUrl, DATABASE_URL: db, LOG_LEVEL: "info" });
     children.push(child);
-    let log = "";
-    const port = await new Promise<number>((done, fail) => {
-      child.stderr?.on("data", (chunk) => {
-        log += chunk;
-        const match = /listening on port (\d+)/.exec(log);
-        if (match?.[1]) done(Number(match[1]));
-      });
-      child.on("exit", (code) => fail(new Error(`exited ${code}: ${log}`)));
-    });
+    const started = listeningPort(child);
+    const port = await started.port;
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${port}/slack/events`, { method: "POST", body: "x" })).status).toBe(
       401,

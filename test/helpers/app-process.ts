@@ -23,3 +23,17 @@ export const spawnApp = (
       ...env,
     },
   });
+
+/** The port a spawned app listens on, from its log; `log()` is everything it wrote to stderr so far. */
+export const listeningPort = (child: ChildProcess): { port: Promise<number>; log: () => string } => {
+  let log = "";
+  const port = new Promise<number>((done, fail) => {
+    child.stderr?.on("data", (chunk) => {
+      log += chunk;
+      const match = /listening on port (\d+)/.exec(log);
+      if (match?.[1]) done(Number(match[1]));
+    });
+    child.on("exit", (code) => fail(new Error(`exited ${code}: ${log}`)));
+  });
+  return { port, log: () => log };
+};
