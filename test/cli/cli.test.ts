@@ -278,6 +278,11 @@ describe("operator verbs", () => {
     expect(errorOf(rolecall(db, ["--team", "T0OTHER", "--as", OWNER, "whoami", "--json"])).code).toBe(
       "NOT_A_MEMBER",
     );
+    // A --team with no account is the same fact Slack reports for an unknown workspace.
+    expect(errorOf(rolecall(db, ["--team", "T0NOWHERE", "--as", OWNER, "whoami", "--json"]))).toMatchObject({
+      code: "NOT_INSTALLED",
+      message: expect.stringContaining("rolecall init --slack-team T0NOWHERE"),
+    });
   });
 
   it("audit --verify exits non-zero and names the entry edited behind its back", () => {

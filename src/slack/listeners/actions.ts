@@ -51,7 +51,7 @@ export const registerActions = (app: SlackRegistry, { core, actors, logger }: Sl
       try {
         const value =
           action.type === "static_select" ? (action.selected_option?.value ?? "") : (action.value ?? "");
-        const actor = await actors.resolve({ teamId: body.team?.id ?? "", userId: body.user.id }, client);
+        const actor = await actors.resolve({ teamId: body.team?.id, userId: body.user.id }, client);
         await work({ body, value, client, actor, reply });
       } catch (error) {
         logIfUnexpected(logger, actionId, error);

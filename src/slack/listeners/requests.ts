@@ -34,7 +34,7 @@ export const registerRequestActions = (
         await respond({ response_type: "ephemeral", replace_original: replace, ...message });
       };
       try {
-        const actor = await actors.resolve({ teamId: body.team?.id ?? "", userId: body.user.id }, client);
+        const actor = await actors.resolve({ teamId: body.team?.id, userId: body.user.id }, client);
         await work({ body, value: action.value ?? "", actor, client, say });
       } catch (error) {
         logIfUnexpected(logger, actionId, error);
