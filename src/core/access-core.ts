@@ -115,6 +115,7 @@ export class AccessCore {
 
   // Reads, each authorised inside its module.
   resolveAccount = (slackTeamId?: string): Account => this.accounts.resolve(slackTeamId);
+  slackAccount = (slackTeamId: string | undefined): Account => this.accounts.forSlackTeam(slackTeamId);
   whoami = (ctx: ActorContext): WhoAmI => this.members.whoami(ctx);
   listMembers = (ctx: ActorContext, filter: MemberFilter = {}, page?: Page): MemberList =>
     this.members.list(ctx, filter, page);

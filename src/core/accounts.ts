@@ -8,14 +8,30 @@ import type { Account, AuditEntry } from "./model.js";
 export class Accounts {
   constructor(private readonly e: Engine) {}
 
-  /** The account a Slack team or CLI call means; `slackTeamId` may be left out while there is only one. */
+  private bySlackTeam(slackTeamId: string): Account | null {
+    return this.e.cache.memo(`team:${slackTeamId}`, () => this.e.store.findAccountBySlackTeam(slackTeamId));
+  }
+
+  /**
+   * The account installed for the Slack workspace a request came from. Slack requests never fall
+   * back to "the only account": one without a team id, or from a team with no account, is refused.
+   */
+  forSlackTeam(slackTeamId: string | undefined): Account {
+    const account = slackTeamId ? this.bySlackTeam(slackTeamId) : null;
+    if (!account) throw new CoreError("NOT_INSTALLED", "Rolecall is not set up for this Slack workspace.");
+    return account;
+  }
+
+  /** The account a CLI call means; `slackTeamId` (--team) may be left out while there is only one. */
   resolve(slackTeamId?: string): Account {
     if (slackTeamId) {
-      const account = this.e.cache.memo(`team:${slackTeamId}`, () =>
-        this.e.store.findAccountBySlackTeam(slackTeamId),
-      );
-      if (!account)
-        throw new CoreError("INVALID_INPUT", `No account is set up for Slack team ${slackTeamId}.`);
+      const account = this.bySlackTeam(slackTeamId);
+      if (!account) {
+        throw new CoreError(
+          "NOT_INSTALLED",
+          `No account is set up for Slack team ${slackTeamId}. Create one with: rolecall init --slack-team ${slackTeamId} --account <name> --owner <email>`,
+        );
+      }
       return account;
     }
     const accounts = this.e.store.listAccounts();

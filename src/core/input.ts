@@ -6,9 +6,14 @@ import { ROLES } from "./roles.js";
 // Control characters (C0, DEL, C1) and the Unicode line/paragraph separators.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-// Bidi controls make a name display as something it is not ("Bob" + U+202E + "nimda"), and
-// zero-width characters make two different names look the same.
-const INVISIBLE = /[\u202a-\u202e\u2066-\u2069\u200b-\u200d\u2060\ufeff]/;
+// Bidi controls make a name display as something it is not ("Bob" + U+202E + "nimda"); zero-width
+// and blank-looking characters make two different names look the same, or a name look empty.
+// U+034F combining grapheme joiner (outside the class, where it would combine); U+00AD soft
+// hyphen; U+061C Arabic letter mark; U+115F, U+1160, U+3164, U+FFA0 Hangul fillers; U+180E
+// Mongolian vowel separator; U+200B–F zero-width space, joiners, LRM and RLM; U+202A–E embeddings
+// and overrides; U+2060–4 word joiner and invisible operators; U+2066–9 isolates; U+FEFF BOM.
+const INVISIBLE =
+  /\u034f|[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufeff\uffa0]/;
 
 export const emailSchema = z
   .string()

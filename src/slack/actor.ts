@@ -9,7 +9,8 @@ export class SlackUnavailableError extends Error {
 }
 
 export interface SlackUser {
-  teamId: string;
+  /** The workspace the request came from; a request without one is refused (NOT_INSTALLED). */
+  teamId: string | undefined;
   userId: string;
 }
 
@@ -25,7 +26,7 @@ export class SlackActors {
 
   /** The actor without any Web API call, when the user is already linked; null when Slack must be asked. */
   local(user: SlackUser): ActorContext | null {
-    const account = this.core.resolveAccount(user.teamId);
+    const account = this.core.slackAccount(user.teamId);
     const member = this.core.findLinkedMember(account.id, user.userId);
     return member ? { accountId: account.id, actor: { slackUserId: user.userId }, source: "slack" } : null;
   }
@@ -70,7 +71,7 @@ export class SlackActors {
   async resolve(user: SlackUser, client: webApi.WebClient): Promise<ActorContext> {
     const linked = this.local(user);
     if (linked) return linked;
-    const account = this.core.resolveAccount(user.teamId);
+    const account = this.core.slackAccount(user.teamId);
     const email = await this.emailOf(user.userId, client);
     if (!email) {
       throw new CoreError(

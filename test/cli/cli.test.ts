@@ -237,6 +237,10 @@ describe("bad input is INVALID_INPUT, exits non-zero and writes nothing", () => 
     ["a name with a zero-width joiner", ["edit", OWNER, "--name", "Oli\u200dvia"]],
     ["a name with a word joiner", ["add", "bob@acme.test", "teammate", "Bob\u2060Stone"]],
     ["a name with a byte-order mark inside", ["add", "bob@acme.test", "teammate", "Bob\ufeffStone"]],
+    ["a name with a right-to-left mark", ["add", "bob@acme.test", "teammate", "Bob\u200fStone"]],
+    ["a name with an Arabic letter mark", ["edit", OWNER, "--name", "Oli\u061cvia"]],
+    ["a name that is a Hangul filler (looks blank)", ["add", "bob@acme.test", "teammate", "\u3164"]],
+    ["a name with a soft hyphen", ["edit", OWNER, "--name", "Oli\u00advia"]],
     ["a bad phone number", ["edit", OWNER, "--phone", "0123"]],
     ["an unknown subcommand", ["launch"]],
     ["extra words", ["whoami", "please"]],
@@ -278,6 +282,11 @@ describe("operator verbs", () => {
     expect(errorOf(rolecall(db, ["--team", "T0OTHER", "--as", OWNER, "whoami", "--json"])).code).toBe(
       "NOT_A_MEMBER",
     );
+    // A --team with no account is the same fact Slack reports for an unknown workspace.
+    expect(errorOf(rolecall(db, ["--team", "T0NOWHERE", "--as", OWNER, "whoami", "--json"]))).toMatchObject({
+      code: "NOT_INSTALLED",
+      message: expect.stringContaining("rolecall init --slack-team T0NOWHERE"),
+    });
   });
 
   it("audit --verify exits non-zero and names the entry edited behind its back", () => {

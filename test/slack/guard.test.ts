@@ -118,3 +118,54 @@ describe("response_url is only ever called on Slack's hooks host (SLACK_HOOKS_UR
     expect(received).toEqual([]);
   });
 });
+
+describe("a request from no workspace, or from one with no account, is NOT_INSTALLED", () => {
+  const NOT_INSTALLED = "Rolecall is not set up for this Slack workspace.";
+  const teammateStatus = () =>
+    h.running.core.listMembers(h.as("owner")).members.find((m) => m.email === PEOPLE.teammate.email)?.status;
+
+  it.each([
+    ["without a team", { team: undefined, user: { id: PEOPLE.owner.id } }],
+    [
+      "from an unknown team",
+      { team: { id: "T0NOWHERE" }, user: { id: PEOPLE.owner.id, team_id: "T0NOWHERE" } },
+    ],
+  ])("a signed button %s is refused and changes nothing", async (_label, who) => {
+    const click = blockAction(h.fake, { action_id: IDS.actions.confirmRemove, value: PEOPLE.teammate.email });
+    expect((await h.interact("owner", { ...click.payload, ...who })).status).toBe(200);
+    const answer = messageText(await h.responseTo(click.responseId));
+    expect(answer).toContain(NOT_INSTALLED);
+    expect(teammateStatus()).toBe("active");
+    expect(h.fake.callsTo("users.info")).toHaveLength(0);
+  });
+
+  it("/team whoami from an unknown team is refused, for a linked and an unlinked user alike", async () => {
+    for (const userId of [PEOPLE.owner.id, PEOPLE.admin.id]) {
+      const responseId = randomUUID();
+      const body = slashCommandBody({
+        text: "whoami",
+        userId,
+        teamId: "T0NOWHERE",
+        responseUrl: h.fake.responseUrl(responseId),
+        triggerId: `trigger-${randomUUID()}`,
+      });
+      const reply = await postSigned(h.base, body, FORM);
+      expect(reply.status).toBe(200);
+      expect(messageText(reply.text ? JSON.parse(reply.text) : await h.responseTo(responseId))).toContain(
+        NOT_INSTALLED,
+      );
+    }
+    expect(h.fake.callsTo("users.info")).toHaveLength(0);
+  });
+
+  it("App Home opened from an unknown team says so", async () => {
+    const reply = await h.event({
+      team_id: "T0NOWHERE",
+      authorizations: [{ team_id: "T0NOWHERE", user_id: "UBOT", is_bot: true }],
+      event: { type: "app_home_opened", user: PEOPLE.owner.id, channel: "D0HOME", tab: "home" },
+    });
+    expect(reply.status).toBe(200);
+    const call = await h.fake.waitFor(() => h.fake.callsTo("views.publish")[0], "views.publish");
+    expect(messageText(call.args.view)).toContain(NOT_INSTALLED);
+  });
+});

@@ -1,7 +1,6 @@
 import type { BlockAction, ButtonAction, StaticSelectAction, webApi } from "@slack/bolt";
 import { z } from "zod";
 import { runCommand } from "../../../commands/index.js";
-import { CoreError } from "../../core/errors.js";
 import { ROLES } from "../../core/roles.js";
 import type { SlackMessage } from "../blocks/kit.js";
 import { errorMessage, resultMessage } from "../blocks/messages.js";
@@ -10,6 +9,7 @@ import { alreadyRotated, rotateButton, rotateConfirmation } from "../blocks/rota
 import { openView } from "../clients.js";
 import { LIST_PAGE_SIZE } from "../dispatch.js";
 import { IDS } from "../ids.js";
+import { parsePayload } from "../payload.js";
 import { logIfUnexpected, type SlackDeps, type SlackRegistry } from "./deps.js";
 
 const listState = z.object({
@@ -19,14 +19,6 @@ const listState = z.object({
 });
 
 type Body = BlockAction<ButtonAction | StaticSelectAction>;
-
-const parseJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};
 
 /** Buttons and menus on Rolecall's messages and App Home. Each acknowledges first, then works. */
 export const registerActions = (app: SlackRegistry, { core, actors, logger }: SlackDeps): void => {
@@ -51,7 +43,7 @@ export const registerActions = (app: SlackRegistry, { core, actors, logger }: Sl
       try {
         const value =
           action.type === "static_select" ? (action.selected_option?.value ?? "") : (action.value ?? "");
-        const actor = await actors.resolve({ teamId: body.team?.id ?? "", userId: body.user.id }, client);
+        const actor = await actors.resolve({ teamId: body.team?.id, userId: body.user.id }, client);
         await work({ body, value, client, actor, reply });
       } catch (error) {
         logIfUnexpected(logger, actionId, error);
@@ -62,7 +54,7 @@ export const registerActions = (app: SlackRegistry, { core, actors, logger }: Sl
 
   const showPage = (name: string) =>
     handle(name, async ({ value, actor, reply }) => {
-      const state = listState.parse(JSON.parse(value));
+      const state = parsePayload(listState, value, "That button is out of date; run /team list again.");
       const words = ["list", ...(state.role ? [state.role] : []), ...(state.status ? [state.status] : [])];
       const result = runCommand({ core, actor, pageSize: LIST_PAGE_SIZE }, [
         ...words,
@@ -102,13 +94,12 @@ export const registerActions = (app: SlackRegistry, { core, actors, logger }: Sl
   });
 
   handle(IDS.actions.apiKeyRotate, async ({ value, actor, reply }) => {
-    const click = rotateButton.safeParse(parseJson(value));
-    if (!click.success)
-      throw new CoreError(
-        "INVALID_INPUT",
-        "That button is out of date; type /team apikey to rotate the key.",
-      );
-    const rotated = core.rotateApiKey(actor, click.data.grace, click.data.from);
+    const click = parsePayload(
+      rotateButton,
+      value,
+      "That button is out of date; type /team apikey to rotate the key.",
+    );
+    const rotated = core.rotateApiKey(actor, click.grace, click.from);
     // A repeated click answers beside the first one's message, which shows the new key.
     if ("alreadyRotated" in rotated) await reply(alreadyRotated(rotated.prefix), false);
     else await reply(resultMessage({ type: "apikey_rotated", rotated }));

@@ -9,10 +9,9 @@ export const HOME_TEAM_SIZE = 30;
 export const registerHome = (app: App, { core, actors, logger }: SlackDeps): void => {
   app.event("app_home_opened", async ({ event, body, client }) => {
     if (event.tab !== "home") return;
-    const teamId = body.team_id ?? "";
     let view: ReturnType<typeof homeView>;
     try {
-      const actor = await actors.resolve({ teamId, userId: event.user }, client);
+      const actor = await actors.resolve({ teamId: body.team_id, userId: event.user }, client);
       const me = core.whoami(actor);
       const holds = (p: "team_settings" | "access_permissions") => me.permissions.includes(p);
       view = homeView({

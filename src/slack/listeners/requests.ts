@@ -7,6 +7,7 @@ import { rejectRequestModal } from "../blocks/modals.js";
 import { requestFiledMessage } from "../blocks/requests.js";
 import { openView } from "../clients.js";
 import { IDS } from "../ids.js";
+import { parsePayload } from "../payload.js";
 import { logIfUnexpected, type SlackDeps, type SlackRegistry } from "./deps.js";
 
 /**
@@ -34,7 +35,7 @@ export const registerRequestActions = (
         await respond({ response_type: "ephemeral", replace_original: replace, ...message });
       };
       try {
-        const actor = await actors.resolve({ teamId: body.team?.id ?? "", userId: body.user.id }, client);
+        const actor = await actors.resolve({ teamId: body.team?.id, userId: body.user.id }, client);
         await work({ body, value: action.value ?? "", actor, client, say });
       } catch (error) {
         logIfUnexpected(logger, actionId, error);
@@ -60,17 +61,18 @@ export const registerRequestActions = (
   });
 
   handle(IDS.actions.requestAsk, async ({ value, actor, say }) => {
-    let intent: unknown;
-    try {
-      intent = JSON.parse(value);
-    } catch {
-      throw new CoreError("INVALID_INPUT", "That request could not be read; type it with /team request.");
-    }
+    const intent = parsePayload(
+      z.unknown(),
+      value,
+      "That request could not be read; type it with /team request.",
+    );
     // The core checks the change in full (parseIntent), as for any other door.
     const request = core.requests.file(actor, intent);
     await say(requestFiledMessage(request, await deliverRequest(request)), true);
   });
 };
+
+const rejectMetadata = z.object({ requestId: z.string().min(1) });
 
 export const registerRejectView = (
   app: SlackRegistry,
@@ -79,9 +81,11 @@ export const registerRejectView = (
   app.view(IDS.views.rejectRequest, async ({ ack, body, view }) => {
     let requestId = "";
     try {
-      requestId = z
-        .object({ requestId: z.string() })
-        .parse(JSON.parse(view.private_metadata || "{}")).requestId;
+      requestId = parsePayload(
+        rejectMetadata,
+        view.private_metadata,
+        "This form is out of date; click Reject on the request again.",
+      ).requestId;
       const actor = actors.local({ teamId: body.team?.id ?? view.team_id, userId: body.user.id });
       if (!actor) throw new CoreError("NOT_A_MEMBER", "Rolecall does not know you on this team.");
       const reason = view.state.values[IDS.blocks.reason]?.[IDS.inputs.reason]?.value?.trim() || null;

@@ -7,17 +7,13 @@ import { CHANGEABLE_ROLES } from "../../core/roles.js";
 import { resultMessage } from "../blocks/messages.js";
 import type { ModalMetadata } from "../blocks/modals.js";
 import { IDS } from "../ids.js";
+import { parsePayload } from "../payload.js";
 import { logIfUnexpected, type SlackDeps, type SlackRegistry } from "./deps.js";
 
 const metadataSchema = z.object({ responseUrl: z.url().optional(), email: z.string().optional() });
 
-const readMetadata = (view: ViewOutput): ModalMetadata => {
-  try {
-    return metadataSchema.parse(JSON.parse(view.private_metadata || "{}"));
-  } catch {
-    return {};
-  }
-};
+const readMetadata = (view: ViewOutput): ModalMetadata =>
+  parsePayload(metadataSchema, view.private_metadata || "{}", "This form is out of date; open it again.");
 
 const text = (view: ViewOutput, block: string, input: string): string =>
   view.state.values[block]?.[input]?.value?.trim() ?? "";
@@ -52,9 +48,10 @@ export const registerViews = (app: SlackRegistry, { core, actors, logger }: Slac
       const answer = ack as AckFn<ViewResponseAction | undefined>;
       const present = fields(view);
       const fallback = present[0] ?? IDS.blocks.email;
-      const meta = readMetadata(view);
+      let meta: ModalMetadata = {};
       let change: ChangeResult;
       try {
+        meta = readMetadata(view);
         // The user was resolved (and linked) when the form opened, so this needs no Web API call.
         const actor = actors.local({ teamId: body.team?.id ?? view.team_id, userId: body.user.id });
         if (!actor) throw new CoreError("NOT_A_MEMBER", "Rolecall does not know you on this team.");
