@@ -28,7 +28,7 @@ const setup = async (
     {
       SMTP_URL: smtp.url,
       MAIL_RETRY_SECONDS: "0.05",
-      MAIL_LEASE_SECONDS: "5",
+      MAIL_LEASE_SECONDS: "60", // longer than any send on a loaded machine: no lease runs out mid-send
       APP_BASE_URL: "http://127.0.0.1:1",
       ...opts.env,
     },
