@@ -407,6 +407,31 @@ describe("§8 the organisation API key", () => {
   });
 });
 
+describe("§8 a key in its grace period", () => {
+  it("stops at the end of its grace exactly, and is no longer shown then", () => {
+    const { core, owner, clock, seeded } = team();
+    const old = core.rotateApiKey({ accountId: seeded.accountId }).apiKey;
+    core.rotateApiKey(owner, 2);
+    clock.advanceHours(1.99);
+    expect(core.authenticateApiKey(old)).toBe(seeded.accountId);
+    expect(core.apiKeyInfo(owner).previous).toEqual([
+      { prefix: old.slice(0, 10), expiresAt: "2026-01-01T02:00:00.000Z" },
+    ]);
+    clock.advanceHours(0.01);
+    expect(core.authenticateApiKey(old)).toBeNull();
+    expect(core.apiKeyInfo(owner).previous).toEqual([]);
+  });
+});
+
+describe("/healthz: the core says whether the database answers", () => {
+  it("is healthy while the database is open, and not once it is closed", () => {
+    const wired = openCore();
+    expect(wired.core.healthy()).toBe(true);
+    wired.close();
+    expect(wired.core.healthy()).toBe(false);
+  });
+});
+
 describe("settings: the approvals channel (Owners only)", () => {
   it("is set, cleared and audited; setting it to what it is changes nothing", () => {
     const { core, owner, seeded } = team();

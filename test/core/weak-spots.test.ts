@@ -789,4 +789,60 @@ describe("§3 change requests", () => {
     expect(codeOf(() => run(OWNER, "approve", "RZZZZZZ"))).toBe("INVALID_INPUT");
     expect(codeOf(() => run(OWNER, "approve", "not-an-id"))).toBe("INVALID_INPUT");
   });
+  it("filing a request changes nothing until an Owner approves it", () => {
+    const { core, seeded, run } = team([
+      { email: "admin@acme.test", role: "admin" },
+      { email: "tm@acme.test", role: "teammate" },
+    ]);
+    const entries = core.fullAuditLog(seeded.accountId).length;
+    run("admin@acme.test", "request", "role", "tm@acme.test", "admin");
+    expect(roleOf(core, seeded.accountId, "tm@acme.test")).toBe("teammate");
+    expect(
+      core
+        .fullAuditLog(seeded.accountId)
+        .slice(entries)
+        .map((e) => e.action),
+    ).toEqual(["request.filed"]);
+  });
+
+  it("a request for what is already so is refused before it is filed", () => {
+    const { run } = withRequest();
+    expect(codeOf(() => run("admin@acme.test", "request", "role", "tm@acme.test", "teammate"))).toBe(
+      "INVALID_INPUT",
+    );
+  });
+
+  it("once swept, a decision on an expired request hears that it expired", () => {
+    const { core, clock, run, id } = withRequest();
+    clock.advanceHours(168);
+    core.requests.expire();
+    expect(errorOf(() => run(OWNER, "approve", id)).message).toBe("This request was already expired.");
+  });
+
+  it("the Approve button is offered to Owners other than the requester, while the request is open", () => {
+    const { core, seeded, clock, id } = withRequest();
+    const may = (email: string) => codeOf(() => core.requests.assertMayDecide(seeded.as(email), id));
+    expect(may(OWNER)).toBe("ok");
+    expect(may("admin@acme.test")).toBe("FORBIDDEN");
+    clock.advanceHours(168);
+    expect(may(OWNER)).toBe("REQUEST_CLOSED");
+  });
+
+  it("without an approvals channel, requests go to the active Owners linked to Slack", () => {
+    const { core, seeded } = team([
+      { email: "o2@acme.test", role: "owner" },
+      { email: "o3@acme.test", role: "owner" },
+      { email: "io@acme.test", role: "owner", status: "invited" },
+      { email: "admin@acme.test", role: "admin" },
+    ]);
+    for (const [email, slack] of [
+      [OWNER, "U0OWNER"],
+      ["o3@acme.test", "U0O3"],
+      ["io@acme.test", "U0IO"],
+      ["admin@acme.test", "U0ADMIN"],
+    ] as const)
+      core.linkSlackUser(seeded.accountId, email, slack);
+    const linked = core.requests.ownersInSlack(seeded.accountId).map((m) => m.slackUserId);
+    expect(linked.sort()).toEqual(["U0O3", "U0OWNER"]);
+  });
 });
