@@ -127,6 +127,25 @@ describe("a bounded map (LruMap)", () => {
     expect(map.has("k999")).toBe(true);
   });
 
+  it("never holds more than its bound, even with nothing read", () => {
+    for (const max of [2, 3, 4, 7, 10]) {
+      const map = new LruMap<number, number>(max);
+      for (let n = 0; n < 50; n++) {
+        map.set(n, n);
+        expect(map.size).toBeLessThanOrEqual(max);
+      }
+      expect(map.has(49)).toBe(true);
+    }
+  });
+
+  it("looking up an absent key does not add it", () => {
+    const map = new LruMap<string, number>(10);
+    map.set("a", 1).set("b", 2).set("c", 3).set("d", 4).set("e", 5);
+    expect(map.get("nothing")).toBeUndefined();
+    expect(map.has("nothing")).toBe(false);
+    expect(map.size).toBe(5);
+  });
+
   it("keeps stored falsy values and tells them from absent keys", () => {
     const map = new LruMap<string, number | null | undefined>(10);
     map.set("zero", 0).set("null", null).set("undef", undefined);

@@ -38,7 +38,7 @@ const refusal = (fn: () => unknown): { code: string; message: string; field?: st
 
 describe("§7 rolecall init: creating an account", () => {
   it("creates the account with an active first Owner, linked to Slack when named, and a working key", () => {
-    const wired = openCore();
+    const wired = openCore(":memory:", manualClock());
     closers.push(wired.close);
     const created = wired.core.createAccount({
       slackTeamId: "T0ACME",
@@ -53,7 +53,11 @@ describe("§7 rolecall init: creating an account", () => {
       approvalsChannel: null,
     });
     expect(wired.core.authenticateApiKey(created.apiKey)).toBe(created.account.id);
-    expect(created.account.apiKey.prefix).toBe(created.apiKey.slice(0, 10));
+    expect(created.account.apiKey).toEqual({
+      prefix: created.apiKey.slice(0, 10),
+      createdAt: "2026-01-01T00:00:00.000Z",
+      previous: [],
+    });
     const me = wired.core.whoami({
       accountId: created.account.id,
       actor: { slackUserId: "U0YOU" },
@@ -140,6 +144,7 @@ describe("§7 --team: which account a command means", () => {
     expect(message).toContain(`${TEAM} (Acme)`);
     expect(message).toContain("T0SECOND (Second)");
     expect(message).toContain("--team");
+    expect(message).not.toContain("more");
     expect(core.resolveAccount("T0SECOND").name).toBe("Second");
   });
 
@@ -494,6 +499,12 @@ describe("§2 input is checked before anything changes", () => {
     expect(outcome(() => core.editMember(owner, { email: "new@acme.test" }, { name: "y".repeat(100) }))).toBe(
       "ok",
     );
+    // An Add form whose optional fields were left empty.
+    core.addMember(owner, { email: "blank@acme.test", name: "", phone: "" });
+    expect(core.listMembers(owner).members.find((m) => m.email === "blank@acme.test")).toMatchObject({
+      name: null,
+      phone: null,
+    });
     expect(outcome(() => core.editMember(owner, { email: "new@acme.test" }, { name: "", phone: "" }))).toBe(
       "ok",
     );
@@ -552,8 +563,8 @@ describe("§2 input is checked before anything changes", () => {
     expect(
       refusal(() =>
         core.whoami({ accountId: seeded.accountId, actor: { slackUserId: "bad" }, source: "slack" }),
-      ).code,
-    ).toBe("INVALID_INPUT");
+      ),
+    ).toMatchObject({ code: "INVALID_INPUT", field: "slackUserId" });
   });
 
   it("an account that does not exist is refused", () => {

@@ -258,6 +258,11 @@ describe("rule 4 and rule 2: editing your own name and phone", () => {
     expect(core.editMember(owner, { email: "tm@acme.test" }, { name: null, role: "teammate" })).toMatchObject(
       { changed: false, action: "member.unchanged", detail: "name,role", role: "teammate" },
     );
+    core.editMember(owner, { email: "tm@acme.test" }, { phone: "+447700900123" });
+    expect(core.editMember(owner, { email: "tm@acme.test" }, { phone: "+447700900123" })).toMatchObject({
+      changed: false,
+      detail: "phone",
+    });
   });
 });
 
@@ -638,9 +643,13 @@ describe("§3 change requests", () => {
   });
 
   it("rejecting an expired, unswept request is REQUEST_CLOSED too", () => {
-    const { clock, run, id } = withRequest();
+    const { core, seeded, clock, run, id } = withRequest();
     clock.advanceHours(200);
-    expect(codeOf(() => run(OWNER, "reject", id, "too", "late"))).toBe("REQUEST_CLOSED");
+    expect(errorOf(() => run(OWNER, "reject", id, "too", "late"))).toMatchObject({
+      code: "REQUEST_CLOSED",
+      message: "This request has expired.",
+    });
+    expect(core.fullAuditLog(seeded.accountId).at(-1)).toMatchObject({ action: "request.expired" });
   });
 
   it("an approval applies the change as the approving Owner and audits both names", () => {
@@ -824,6 +833,11 @@ describe("§3 change requests", () => {
     const may = (email: string) => codeOf(() => core.requests.assertMayDecide(seeded.as(email), id));
     expect(may(OWNER)).toBe("ok");
     expect(may("admin@acme.test")).toBe("FORBIDDEN");
+    const other = withRequest();
+    other.run(OWNER, "reject", other.id);
+    expect(codeOf(() => other.core.requests.assertMayDecide(other.seeded.as("o2@acme.test"), other.id))).toBe(
+      "REQUEST_CLOSED",
+    );
     clock.advanceHours(168);
     expect(may(OWNER)).toBe("REQUEST_CLOSED");
   });
