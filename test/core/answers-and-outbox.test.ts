@@ -156,7 +156,9 @@ describe("§4 a link that was used says used, even after its member left", () =>
   it("accepted, then removed: the link says accepted (INVITE_USED), not revoked", () => {
     const wired = team();
     wired.core.addMember(wired.owner, { email: "new@acme.test" });
-    const { token } = wired.store.listMail().at(-1)?.mail as { token: string };
+    const mail = wired.store.listMail().at(-1)?.mail as { token: string } | undefined;
+    if (!mail) throw new Error("no invite mailed");
+    const { token } = mail;
     wired.core.acceptInvite(token);
     wired.core.removeMember(wired.owner, { email: "new@acme.test" });
     expect(wired.core.inviteByToken(token).state).toBe("accepted");
