@@ -94,7 +94,7 @@ export class Requests {
   /** Approves and applies the stored change as the approving Owner, in one transaction. */
   approve(ctx: ActorContext, rawId: string): ApprovalOutcome {
     const id = normalId(rawId);
-    const request = this.find(ctx.accountId, rawId);
+    const request = this.sweptIfDue(this.find(ctx.accountId, rawId));
     const approver: Actor = { kind: "member", ...ctx, source: "approval", requestId: request.id };
     const intent = request.intent;
     const outcome = this.engine.change(approver, {
@@ -117,7 +117,7 @@ export class Requests {
   }
 
   reject(ctx: ActorContext, rawId: string, reason: string | null): ChangeRequest {
-    const id = this.find(ctx.accountId, rawId).id;
+    const id = this.sweptIfDue(this.find(ctx.accountId, rawId)).id;
     this.engine.change(memberActor(ctx), {
       requestId: id,
       decide: (state) => decideReject(state as RequestState, rawId, reason),
@@ -153,6 +153,13 @@ export class Requests {
       decide: (state) => decideExpire(state as RequestState, why),
     });
     return this.get(request.accountId, request.id);
+  }
+
+  /** A request past its time that the sweep has not reached yet is closed now, and the decision refused. */
+  private sweptIfDue(request: ChangeRequest): ChangeRequest {
+    if (request.status !== "pending" || new Date(request.expiresAt) > this.engine.clock.now()) return request;
+    this.close(request, null);
+    throw new CoreError("REQUEST_CLOSED", "This request has expired.");
   }
 
   /** Whether this member may decide this request now (for a prompt; deciding checks again). */
