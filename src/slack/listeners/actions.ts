@@ -1,16 +1,15 @@
-import type { BlockAction, ButtonAction, StaticSelectAction, webApi } from "@slack/bolt";
 import { z } from "zod";
 import { runCommand } from "../../../commands/index.js";
 import { ROLES } from "../../core/roles.js";
-import type { SlackMessage } from "../blocks/kit.js";
-import { errorMessage, resultMessage } from "../blocks/messages.js";
-import { addMemberModal, messageModal, permissionsModal } from "../blocks/modals.js";
+import { resultMessage } from "../blocks/messages.js";
+import { addMemberModal, permissionsModal } from "../blocks/modals.js";
 import { alreadyRotated, rotateButton, rotateConfirmation } from "../blocks/rotate.js";
 import { openView } from "../clients.js";
 import { LIST_PAGE_SIZE } from "../dispatch.js";
 import { IDS } from "../ids.js";
 import { parsePayload } from "../payload.js";
-import { logIfUnexpected, type SlackDeps, type SlackRegistry } from "./deps.js";
+import type { SlackDeps, SlackRegistry } from "./deps.js";
+import { type ActionBody, type ActionContext, onAction } from "./handlers.js";
 
 const listState = z.object({
   role: z.enum(ROLES).optional(),
@@ -18,39 +17,11 @@ const listState = z.object({
   page: z.number().int().min(1).max(100_000),
 });
 
-type Body = BlockAction<ButtonAction | StaticSelectAction>;
-
 /** Buttons and menus on Rolecall's messages and App Home. Each acknowledges first, then works. */
-export const registerActions = (app: SlackRegistry, { core, actors, logger }: SlackDeps): void => {
-  const handle = (
-    actionId: string,
-    work: (ctx: {
-      body: Body;
-      value: string;
-      client: webApi.WebClient;
-      actor: Awaited<ReturnType<typeof actors.resolve>>;
-      reply: (m: SlackMessage, replace?: boolean) => Promise<void>;
-    }) => Promise<void>,
-  ) => {
-    app.action<Body>(actionId, async ({ ack, body, action, respond, client }) => {
-      await ack();
-      // A message action can answer in place; an App Home action answers in a small modal.
-      const reply = async (message: SlackMessage, replace = true) => {
-        if (body.response_url)
-          await respond({ response_type: "ephemeral", replace_original: replace, ...message });
-        else await openView(client, body.trigger_id, messageModal(message));
-      };
-      try {
-        const value =
-          action.type === "static_select" ? (action.selected_option?.value ?? "") : (action.value ?? "");
-        const actor = await actors.resolve({ teamId: body.team?.id, userId: body.user.id }, client);
-        await work({ body, value, client, actor, reply });
-      } catch (error) {
-        logIfUnexpected(logger, actionId, error);
-        await reply(errorMessage(error), false).catch((e) => logger.warn(`could not answer ${actionId}:`, e));
-      }
-    });
-  };
+export const registerActions = (app: SlackRegistry, deps: SlackDeps): void => {
+  const { core, logger } = deps;
+  const handle = (actionId: string, work: (ctx: ActionContext) => Promise<void>) =>
+    onAction(app, deps, actionId, work);
 
   const showPage = (name: string) =>
     handle(name, async ({ value, actor, reply }) => {
@@ -105,7 +76,7 @@ export const registerActions = (app: SlackRegistry, { core, actors, logger }: Sl
     else await reply(resultMessage({ type: "apikey_rotated", rotated }));
   });
 
-  app.action<Body>(IDS.actions.cancel, async ({ ack, respond, body }) => {
+  app.action<ActionBody>(IDS.actions.cancel, async ({ ack, respond, body }) => {
     await ack();
     if (body.response_url) await respond({ delete_original: true }).catch((e) => logger.warn("cancel:", e));
   });

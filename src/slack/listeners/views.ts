@@ -9,6 +9,7 @@ import type { ModalMetadata } from "../blocks/modals.js";
 import { IDS } from "../ids.js";
 import { parsePayload } from "../payload.js";
 import { logIfUnexpected, type SlackDeps, type SlackRegistry } from "./deps.js";
+import { refuseForm } from "./handlers.js";
 
 const metadataSchema = z.object({ responseUrl: z.url().optional(), email: z.string().optional() });
 
@@ -58,12 +59,11 @@ export const registerViews = (app: SlackRegistry, { core, actors, logger }: Slac
         change = apply(actor, view, meta);
       } catch (error) {
         logIfUnexpected(logger, callbackId, error);
-        const message =
-          error instanceof CoreError
-            ? error.message
-            : "Something went wrong on our side; nothing was changed.";
-        const block = error instanceof CoreError ? blockFor(error, present, fallback) : fallback;
-        await answer({ response_action: "errors", errors: { [block]: message.slice(0, 1000) } });
+        await refuseForm(
+          answer,
+          error,
+          error instanceof CoreError ? blockFor(error, present, fallback) : fallback,
+        );
         return;
       }
       await answer();

@@ -1,0 +1,67 @@
+import type {
+  AckFn,
+  BlockAction,
+  ButtonAction,
+  StaticSelectAction,
+  ViewResponseAction,
+  webApi,
+} from "@slack/bolt";
+import type { ActorContext } from "../../core/access-core.js";
+import { CoreError } from "../../core/errors.js";
+import type { SlackMessage } from "../blocks/kit.js";
+import { errorMessage } from "../blocks/messages.js";
+import { messageModal } from "../blocks/modals.js";
+import { openView } from "../clients.js";
+import { logIfUnexpected, type SlackDeps, type SlackRegistry } from "./deps.js";
+
+export type ActionBody = BlockAction<ButtonAction | StaticSelectAction>;
+
+export interface ActionContext {
+  body: ActionBody;
+  /** The button's value, or the menu's selected option. */
+  value: string;
+  client: webApi.WebClient;
+  actor: ActorContext;
+  /** Answers whoever clicked, in place (`replace`) or beside; from App Home, in a small modal. */
+  reply: (message: SlackMessage, replace?: boolean) => Promise<void>;
+}
+
+/**
+ * The one wrapper every button and menu runs in: acknowledge first, resolve the clicker, do the
+ * work; a refusal goes only to whoever clicked (the message stays as it is for everyone else).
+ */
+export const onAction = (
+  app: SlackRegistry,
+  { actors, logger }: Pick<SlackDeps, "actors" | "logger">,
+  actionId: string,
+  work: (ctx: ActionContext) => Promise<void>,
+): void => {
+  app.action<ActionBody>(actionId, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const reply = async (message: SlackMessage, replace = true) => {
+      if (body.response_url)
+        await respond({ response_type: "ephemeral", replace_original: replace, ...message });
+      else await openView(client, body.trigger_id, messageModal(message));
+    };
+    try {
+      const value =
+        action.type === "static_select" ? (action.selected_option?.value ?? "") : (action.value ?? "");
+      const actor = await actors.resolve({ teamId: body.team?.id, userId: body.user.id }, client);
+      await work({ body, value, client, actor, reply });
+    } catch (error) {
+      logIfUnexpected(logger, actionId, error);
+      await reply(errorMessage(error), false).catch((e) => logger.warn(`could not answer ${actionId}:`, e));
+    }
+  });
+};
+
+/** The one way a form submission is refused: inline, on the field it concerns. */
+export const refuseForm = async (
+  ack: AckFn<ViewResponseAction | undefined>,
+  error: unknown,
+  block: string,
+): Promise<void> => {
+  const message =
+    error instanceof CoreError ? error.message : "Something went wrong on our side; nothing was changed.";
+  await ack({ response_action: "errors", errors: { [block]: message.slice(0, 1000) } });
+};
