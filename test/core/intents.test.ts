@@ -1,0 +1,258 @@
+import { describe, expect, it } from "vitest";
+import type { ChangeResult } from "../../src/core/decide.js";
+import {
+  type ChangeIntent,
+  describeEffect,
+  describeIntent,
+  type EffectFacts,
+  intentFromJson,
+  intentTarget,
+  intentToJson,
+  parseIntent,
+} from "../../src/core/intents.js";
+import { alreadySo } from "../../src/core/results.js";
+
+/**
+ * What a change request says it asks for, and what it does, is what the Owners decide on: these
+ * sentences are the contract of a request post (§3), and a stored intent must read back the same.
+ */
+const intent = (raw: unknown): ChangeIntent => parseIntent(raw);
+const tom = { email: "tom@acme.test", role: "teammate" as const, status: "active", name: "Tom", phone: null };
+const facts = (f: Partial<EffectFacts> = {}): EffectFacts => ({ target: tom, activeWithRole: 0, ...f });
+
+describe("a change as the /team grammar writes it (describeIntent)", () => {
+  it.each([
+    [{ kind: "member.add", email: "Bob@Acme.test" }, "add bob@acme.test teammate"],
+    [
+      {
+        kind: "member.add",
+        email: "bob@acme.test",
+        role: "admin",
+        name: "Bob Stone",
+        phone: "+447700900123",
+      },
+      "add bob@acme.test admin Bob Stone --phone +447700900123",
+    ],
+    [{ kind: "member.edit", member: { email: "tom@acme.test" }, role: "admin" }, "role tom@acme.test admin"],
+    [{ kind: "member.edit", member: { slackUserId: "U0TOM" }, role: "owner" }, "role <@U0TOM> owner"],
+    [
+      { kind: "member.edit", member: { email: "tom@acme.test" }, name: "Thomas", phone: null, role: "admin" },
+      "edit tom@acme.test --name Thomas --phone none --role admin",
+    ],
+    [{ kind: "member.edit", member: { email: "tom@acme.test" }, name: "" }, "edit tom@acme.test --name none"],
+    [{ kind: "member.remove", member: { email: "tom@acme.test" } }, "remove tom@acme.test"],
+    [{ kind: "invite.resend", member: { email: "new@acme.test" } }, "resend new@acme.test"],
+    [{ kind: "invite.revoke", member: { slackUserId: "U0NEW" } }, "revoke <@U0NEW>"],
+    [
+      { kind: "permission.set", role: "admin", permission: "Team-Settings", allowed: true },
+      "perms grant admin team_settings",
+    ],
+    [
+      { kind: "permission.set", role: "teammate", permission: "billing", allowed: false },
+      "perms revoke teammate billing",
+    ],
+    [
+      { kind: "permission.save", columns: { admin: ["billing", "api_key"], teammate: [] } },
+      "perms save admin=billing,api_key teammate=none",
+    ],
+    [{ kind: "settings.approvals", channel: "C0APPROVE" }, "settings approvals C0APPROVE"],
+    [{ kind: "settings.approvals", channel: null }, "settings approvals none"],
+  ])("%j → %s", (raw, words) => {
+    expect(describeIntent(intent(raw))).toBe(words);
+  });
+});
+
+describe("what a change would do, as the Owners read it (describeEffect)", () => {
+  it.each([
+    [
+      { kind: "member.add", email: "bob@acme.test", role: "admin" },
+      facts({ target: null }),
+      "Invites bob@acme.test as Admin.",
+    ],
+    [
+      { kind: "member.edit", member: { email: "tom@acme.test" }, role: "admin" },
+      facts(),
+      "tom@acme.test: Teammate → Admin.",
+    ],
+    [
+      { kind: "member.edit", member: { email: "ghost@acme.test" }, role: "admin" },
+      facts({ target: null }),
+      "ghost@acme.test: ? → Admin.",
+    ],
+    [
+      { kind: "member.edit", member: { email: "tom@acme.test" }, name: "Thomas", phone: "+447700900123" },
+      facts(),
+      "tom@acme.test: name Tom → Thomas, phone none → +447700900123.",
+    ],
+    [
+      { kind: "member.edit", member: { email: "tom@acme.test" }, name: null, role: "admin" },
+      facts(),
+      "tom@acme.test: name Tom → none, role Teammate → Admin.",
+    ],
+    [
+      { kind: "member.remove", member: { email: "tom@acme.test" } },
+      facts(),
+      "Removes tom@acme.test (Teammate, active) from the team.",
+    ],
+    [
+      { kind: "member.remove", member: { slackUserId: "U0X" } },
+      facts({ target: null }),
+      "Removes <@U0X> from the team.",
+    ],
+    [
+      { kind: "invite.resend", member: { email: "tom@acme.test" } },
+      facts(),
+      "Sends tom@acme.test a new invite link; the old one stops working.",
+    ],
+    [
+      { kind: "invite.revoke", member: { email: "tom@acme.test" } },
+      facts(),
+      "Revokes the invite for tom@acme.test.",
+    ],
+    [
+      { kind: "permission.set", role: "admin", permission: "billing", allowed: true },
+      facts({ activeWithRole: 1 }),
+      "Admins: Billing off → on. Affects 1 active member.",
+    ],
+    [
+      { kind: "permission.set", role: "teammate", permission: "billing", allowed: false },
+      facts({ activeWithRole: 3 }),
+      "Teammates: Billing on → off. Affects 3 active members.",
+    ],
+    [
+      { kind: "permission.save", columns: { admin: ["billing"], teammate: [] } },
+      facts(),
+      "Admins: Billing. Teammates: nothing.",
+    ],
+    [{ kind: "settings.approvals", channel: "C0APPROVE" }, facts(), "Approvals channel → channel C0APPROVE."],
+    [{ kind: "settings.approvals", channel: null }, facts(), "Approvals channel → none (DMs to Owners)."],
+  ])("%j → %s", (raw, f, sentence) => {
+    expect(describeEffect(intent(raw), f)).toBe(sentence);
+  });
+});
+
+describe("a stored change reads back exactly, or not at all", () => {
+  it("round-trips every kind through its versioned JSON", () => {
+    const all = [
+      intent({ kind: "member.add", email: "bob@acme.test", name: "Bob" }),
+      intent({ kind: "member.edit", member: { slackUserId: "U0TOM" }, phone: null }),
+      intent({ kind: "permission.save", columns: { teammate: ["billing"] } }),
+      intent({ kind: "settings.approvals", channel: null }),
+    ];
+    for (const i of all) {
+      expect(JSON.parse(intentToJson(i))).toEqual({ v: 1, intent: i });
+      expect(intentFromJson(intentToJson(i))).toEqual(i);
+    }
+  });
+
+  it.each([
+    [
+      "a newer version",
+      JSON.stringify({ v: 2, intent: { kind: "member.remove", member: { email: "a@b.co" } } }),
+    ],
+    ["an unknown kind", JSON.stringify({ v: 1, intent: { kind: "member.teleport" } })],
+    [
+      "a damaged email",
+      JSON.stringify({ v: 1, intent: { kind: "member.remove", member: { email: "nope" } } }),
+    ],
+    ["not JSON", "{"],
+  ])("%s reads as nothing (null), never as some other change", (_what, json) => {
+    expect(intentFromJson(json)).toBeNull();
+  });
+
+  it("a bad change is INVALID_INPUT naming the field", () => {
+    expect(() => parseIntent({ kind: "member.add", email: "not an email" })).toThrow(
+      expect.objectContaining({ code: "INVALID_INPUT", field: "email" }),
+    );
+    expect(() => parseIntent({ kind: "member.edit", member: { email: "a@b.co" }, role: "god" })).toThrow(
+      expect.objectContaining({ code: "INVALID_INPUT", field: "role" }),
+    );
+    expect(() => parseIntent(null)).toThrow(expect.objectContaining({ code: "INVALID_INPUT" }));
+  });
+
+  it("names the member a change acts on, and none for account-wide changes", () => {
+    expect(intentTarget(intent({ kind: "member.add", email: "B@acme.test" }))).toEqual({
+      email: "b@acme.test",
+    });
+    for (const kind of ["member.remove", "invite.resend", "invite.revoke"] as const)
+      expect(intentTarget(intent({ kind, member: { slackUserId: "U0TOM" } }))).toEqual({
+        slackUserId: "U0TOM",
+      });
+    expect(intentTarget(intent({ kind: "member.edit", member: { email: "t@a.co" }, role: "admin" }))).toEqual(
+      {
+        email: "t@a.co",
+      },
+    );
+    expect(
+      intentTarget(intent({ kind: "permission.set", role: "admin", permission: "billing", allowed: true })),
+    ).toBeNull();
+    expect(intentTarget(intent({ kind: "permission.save", columns: {} }))).toBeNull();
+    expect(intentTarget(intent({ kind: "settings.approvals", channel: null }))).toBeNull();
+  });
+});
+
+describe("what already holds, for a change that would change nothing", () => {
+  const unchanged = (r: Partial<ChangeResult>): ChangeResult => ({
+    ok: true,
+    changed: false,
+    action: "x",
+    ...r,
+  });
+  const slack = { text: (v: string) => `«${v}»`, channel: (id: string) => `<#${id}>` };
+  it.each([
+    [
+      unchanged({ action: "member.unchanged", email: "tom@acme.test", role: "admin", detail: "role" }),
+      "tom@acme.test is already Admin",
+    ],
+    [
+      unchanged({ action: "member.unchanged", email: "tom@acme.test", detail: "name" }),
+      "tom@acme.test already has that name",
+    ],
+    [
+      unchanged({ action: "member.unchanged", email: "tom@acme.test", detail: "name,phone" }),
+      "tom@acme.test already has that name and phone",
+    ],
+    [
+      unchanged({ action: "member.unchanged", email: "tom@acme.test" }),
+      "tom@acme.test already has that name, phone and role",
+    ],
+    [
+      unchanged({ action: "permission.unchanged", role: "admin", detail: "Billing", allowed: true }),
+      "Admins already have Billing",
+    ],
+    [
+      unchanged({ action: "permission.unchanged", role: "teammate", detail: "Billing", allowed: false }),
+      "Teammates already lack Billing",
+    ],
+    [unchanged({ action: "permission.unchanged" }), "the roles already have those permissions"],
+    [
+      unchanged({ action: "setting.unchanged", detail: "none" }),
+      "change requests already go to the Owners by direct message",
+    ],
+    [
+      unchanged({ action: "setting.unchanged", detail: "C0APPROVE" }),
+      "change requests are already posted in C0APPROVE",
+    ],
+    [unchanged({ action: "something.else" }), "that is already so"],
+  ])("%j → %s", (change, sentence) => {
+    expect(alreadySo(change)).toBe(sentence);
+  });
+
+  it("shows typed text and channels the way the surface does", () => {
+    expect(
+      alreadySo(
+        unchanged({ action: "member.unchanged", email: "a@b.co", role: "admin", detail: "role" }),
+        slack,
+      ),
+    ).toBe("«a@b.co» is already Admin");
+    expect(alreadySo(unchanged({ action: "setting.unchanged", detail: "C0APPROVE" }), slack)).toBe(
+      "change requests are already posted in <#C0APPROVE>",
+    );
+    expect(
+      alreadySo(
+        unchanged({ action: "permission.unchanged", role: "admin", detail: "Billing", allowed: true }),
+        slack,
+      ),
+    ).toBe("Admins already have «Billing»");
+  });
+});
