@@ -37,7 +37,10 @@ export class RequestsSync {
     await this.run().catch((e) => this.fail("post", request, e));
     const now = this.core.requests.get(request.accountId, request.id);
     if (now.posts.some((p) => !p.error)) return "sent";
-    return this.core.requests.destinations(request.accountId).length === 0 ? "unreachable" : "waiting";
+    // Places Slack refused for good (everyone left) are as good as none.
+    const refused = new Set(now.posts.filter((p) => p.error).map((p) => p.to ?? p.channel));
+    const open = this.core.requests.destinations(request.accountId).filter((d) => !refused.has(d));
+    return open.length === 0 ? "unreachable" : "waiting";
   }
 
   private async once(): Promise<void> {
