@@ -3,7 +3,6 @@ import { alreadySo, type Formatter, plainFormatter } from "../../src/core/result
 import { ROLE_LABEL } from "../../src/core/roles.js";
 
 export type { Formatter };
-export { plainFormatter };
 
 /** One sentence for a change, shared by every surface. */
 export const describeChange = (change: ChangeResult, fmt: Formatter = plainFormatter): string => {
@@ -45,7 +44,3 @@ export const describeChange = (change: ChangeResult, fmt: Formatter = plainForma
       return "Done.";
   }
 };
-
-/** Why a change request for a change that would change nothing is refused. */
-export const nothingToAskFor = (change: ChangeResult): string =>
-  `Nothing to ask for: ${alreadySo(change, plainFormatter)}.`;

@@ -1,26 +1,12 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCommand } from "../../commands/index.js";
 import type { Member } from "../../src/core/model.js";
 import { PermissionCache } from "../../src/core/permission-cache.js";
 import { defaultMatrix } from "../../src/core/permissions.js";
 import type { StorePort } from "../../src/core/ports.js";
-import { manualClock, openCore, seedTeam } from "../helpers/team.js";
+import { testTeam } from "../helpers/team.js";
 
-const OWNER = "owner@acme.test";
-const closers: (() => void)[] = [];
-afterEach(() => {
-  for (const close of closers.splice(0)) close();
-});
-
-const team = (
-  members: { email: string; role: "owner" | "admin" | "teammate"; status?: "active" | "invited" }[] = [],
-) => {
-  const clock = manualClock();
-  const wired = openCore(":memory:", clock);
-  closers.push(wired.close);
-  const seeded = seedTeam(wired.core, members);
-  return { ...wired, clock, seeded, owner: seeded.as(OWNER) };
-};
+const team = testTeam;
 
 describe("§7 --json: every change answers { ok: true, changed, … }, applied or already so", () => {
   it("members, invites, permissions, settings, keys: each answer says ok", () => {

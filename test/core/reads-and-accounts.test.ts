@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { manualClock, openCore, outcome, seedTeam, TEAM } from "../helpers/team.js";
+import { manualClock, openCore, outcome, TEAM, testTeam } from "../helpers/team.js";
 
 /**
  * What members, the operator and the rest of the product read from the core, and how accounts,
@@ -13,19 +13,7 @@ afterEach(() => {
   for (const close of closers.splice(0)) close();
 });
 
-const team = (
-  members: {
-    email: string;
-    role: "owner" | "admin" | "teammate";
-    status?: "active" | "invited" | "removed";
-  }[] = [],
-) => {
-  const clock = manualClock();
-  const wired = openCore(":memory:", clock);
-  closers.push(wired.close);
-  const seeded = seedTeam(wired.core, members);
-  return { ...wired, clock, seeded, owner: seeded.as(OWNER) };
-};
+const team = testTeam;
 
 const refusal = (fn: () => unknown): { code: string; message: string; field?: string } => {
   try {

@@ -1,3 +1,4 @@
+import { onTestFinished } from "vitest";
 import type { AccessCore, ActorContext } from "../../src/core/access-core.js";
 import type { PermissionKey } from "../../src/core/permissions.js";
 import { type Clock, systemClock } from "../../src/core/ports.js";
@@ -61,4 +62,13 @@ export const outcome = (fn: () => { changed: boolean }): string => {
     if (error && typeof error === "object" && "code" in error) return String(error.code);
     throw error;
   }
+};
+
+/** A fresh in-memory team for one test, on a clock the test moves; closed when the test finishes. */
+export const testTeam = (members: Parameters<typeof seedTeam>[1] = []) => {
+  const clock = manualClock();
+  const wired = openCore(":memory:", clock);
+  onTestFinished(wired.close);
+  const seeded = seedTeam(wired.core, members);
+  return { ...wired, clock, seeded, owner: seeded.as("owner@acme.test") };
 };
