@@ -1,13 +1,31 @@
+import { humanDate } from "../html.js";
 import type { ChangeResult } from "./decide.js";
 import { ROLE_LABEL } from "./roles.js";
 
-/** How a surface shows user-typed text and channels (Slack escapes and links; a terminal prints). */
+/** A person as a sentence names them: by Slack mention where linked, else by name or email. */
+export interface PersonRef {
+  email: string;
+  name?: string | null;
+  slackUserId?: string | null;
+}
+
+/**
+ * How a surface shows user-typed text, channels, people and times (Slack escapes, links, mentions
+ * and shows a time in the reader's own zone; a terminal prints them plainly, in UTC).
+ */
 export interface Formatter {
   text(value: string): string;
   channel(id: string): string;
+  person(who: PersonRef): string;
+  date(iso: string): string;
 }
 
-export const plainFormatter: Formatter = { text: (v) => v, channel: (id) => id };
+export const plainFormatter: Formatter = {
+  text: (v) => v,
+  channel: (id) => id,
+  person: (who) => who.email,
+  date: humanDate,
+};
 
 /** What already holds, for a change that would change nothing: "Admins already have Team Settings". */
 export const alreadySo = (change: ChangeResult, fmt: Formatter = plainFormatter): string => {

@@ -10,7 +10,7 @@ import {
   intentToJson,
   parseIntent,
 } from "../../src/core/intents.js";
-import { alreadySo } from "../../src/core/results.js";
+import { alreadySo, plainFormatter } from "../../src/core/results.js";
 
 /**
  * What a change request says it asks for, and what it does, is what the Owners decide on: these
@@ -198,7 +198,7 @@ describe("what already holds, for a change that would change nothing", () => {
     action: "x",
     ...r,
   });
-  const slack = { text: (v: string) => `«${v}»`, channel: (id: string) => `<#${id}>` };
+  const slack = { ...plainFormatter, text: (v: string) => `«${v}»`, channel: (id: string) => `<#${id}>` };
   it.each([
     [
       unchanged({ action: "member.unchanged", email: "tom@acme.test", role: "admin", detail: "role" }),

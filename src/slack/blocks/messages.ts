@@ -1,5 +1,5 @@
 import type { CommandResult } from "../../../commands/index.js";
-import { describeChange, type Formatter } from "../../../commands/lib/describe.js";
+import { describeChange } from "../../../commands/lib/describe.js";
 import { CoreError, type ErrorCode } from "../../core/errors.js";
 import type { RawChangeIntent } from "../../core/intents.js";
 import type { ApiKeyInfo, AuditEntry, MemberView } from "../../core/model.js";
@@ -8,6 +8,7 @@ import { ROLE_LABEL, ROLES, type Role } from "../../core/roles.js";
 import { humanDate } from "../../html.js";
 import { SlackUnavailableError } from "../actor.js";
 import { code, entities, esc } from "../escape.js";
+import { slackFormatter } from "../format.js";
 import { IDS } from "../ids.js";
 import {
   type Block,
@@ -22,8 +23,6 @@ import {
 } from "./kit.js";
 import { approvalMessage, closedMessage, requestFiledMessage, requestListMessage } from "./requests.js";
 import { rotateConfirmation } from "./rotate.js";
-
-export const slackFormatter: Formatter = { text: esc, channel: (id) => `<#${id}>` };
 
 export const memberLine = (m: MemberView): string => {
   const who = m.name ? `*${esc(m.name)}* — ${esc(m.email)}` : `*${esc(m.email)}*`;

@@ -1,0 +1,22 @@
+import type { Formatter } from "../core/results.js";
+import { humanDate } from "../html.js";
+import { esc } from "./escape.js";
+
+/**
+ * A time as Slack shows it in the reader's own zone and locale (`<!date^…>`), with the UTC form as
+ * the fallback for clients and notifications that cannot render it.
+ * Tokens: https://api.slack.com/reference/surfaces/formatting#date-formatting
+ */
+export const slackDate = (iso: string, tokens = "{date_short_pretty} at {time}"): string => {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return esc(iso);
+  return `<!date^${Math.floor(ms / 1000)}^${tokens}|${humanDate(iso)}>`;
+};
+
+/** Slack's way of writing what a sentence names: escaped text, linked channels, mentions, local times. */
+export const slackFormatter: Formatter = {
+  text: esc,
+  channel: (id) => `<#${id}>`,
+  person: (who) => (who.slackUserId ? `<@${who.slackUserId}>` : esc(who.name || who.email)),
+  date: (iso) => slackDate(iso),
+};
