@@ -44,11 +44,11 @@ export default defineCommand({
   }),
   run: ({ core, actor, pageSize }, { filter, page }) => {
     const size = pageSize ?? (page ? CLI_PAGE_SIZE : null);
-    const list = core.listMembers(
+    const team = core.dashboard.teamPage(
       actor,
       filter,
       size ? { offset: ((page ?? 1) - 1) * size, limit: size } : undefined,
     );
-    return { type: "list", filter, pageSize: size, ...list };
+    return { type: "list", filter, pageSize: size, ...team };
   },
 });

@@ -6,6 +6,7 @@ import type {
   RotatedKey,
   WhoAmI,
 } from "../../src/core/access-core.js";
+import type { TeamPage } from "../../src/core/dashboard.js";
 import type { ChangeResult } from "../../src/core/decide.js";
 import { CoreError } from "../../src/core/errors.js";
 import type { RawChangeIntent } from "../../src/core/intents.js";
@@ -43,14 +44,11 @@ export type Confirmation =
 export type CommandResult =
   | { type: "help"; commands: { usage: string; summary: string }[] }
   | { type: "whoami"; whoami: WhoAmI }
-  | {
+  | ({
       type: "list";
-      members: MemberView[];
-      total: number;
-      offset: number;
       pageSize: number | null;
       filter: { role?: Role; status?: MemberStatus };
-    }
+    } & TeamPage)
   | { type: "perms"; view: PermissionsView }
   | { type: "change"; change: ChangeResult }
   | { type: "audit"; entries: AuditEntry[] }

@@ -39,14 +39,20 @@ export const renderText = (result: CommandResult): string => {
       return `${w.name ? `${w.name} <${w.email}>` : w.email} — ${ROLE_LABEL[w.role]} (${w.status}) on ${w.account.name}\nPermissions: ${labels.join(", ") || "none"}`;
     }
     case "list":
-      if (result.members.length === 0) return "No members match.";
+      if (result.rows.length === 0) return "No members match.";
       return (
         table(
           ["NAME", "EMAIL", "ROLE", "STATUS", "INVITE"],
-          result.members.map((m) => [m.name ?? "", m.email, ROLE_LABEL[m.role], m.status, inviteLabel(m)]),
+          result.rows.map(({ member: m }) => [
+            m.name ?? "",
+            m.email,
+            ROLE_LABEL[m.role],
+            m.status,
+            inviteLabel(m),
+          ]),
         ) +
         (result.pageSize
-          ? `\n(${result.offset + 1}–${result.offset + result.members.length} of ${result.total})`
+          ? `\n(${result.offset + 1}–${result.offset + result.rows.length} of ${result.matching})`
           : "")
       );
     case "perms": {
@@ -108,7 +114,7 @@ export const renderJson = (result: CommandResult): unknown => {
     case "whoami":
       return result.whoami;
     case "list":
-      return { members: result.members, total: result.total };
+      return { members: result.rows.map((row) => row.member), total: result.matching };
     case "perms":
       return result.view;
     case "change":

@@ -2,17 +2,25 @@ import { Access, type Explanation, type PermissionsView } from "./access.js";
 import { Accounts } from "./accounts.js";
 import { type AlreadyRotated, ApiKeys, type ApiMember, type RotatedKey } from "./api-keys.js";
 import { Changes } from "./changes.js";
+import { Dashboard } from "./dashboard.js";
 import type { ChangeResult } from "./decide.js";
 import { type ActorContext, Engine, memberActor } from "./engine.js";
 import type { RawChangeIntent } from "./intents.js";
 import { type InvitePreview, Invites } from "./invites.js";
-import { type MemberForm, type MemberList, Members, type WhoAmI } from "./members.js";
-import type { Account, ApiKeyInfo, AuditEntry, Member, MemberRef } from "./model.js";
+import { type MemberForm, Members, type WhoAmI } from "./members.js";
+import type { Account, ApiKeyInfo, AuditEntry, Member, MemberRef, MemberView } from "./model.js";
 import { type CreatedAccount, Operator } from "./operator.js";
 import { DEFAULT_CACHE_LIMITS, PermissionCache } from "./permission-cache.js";
 import type { PermissionKey } from "./permissions.js";
 import type { Clock, MemberFilter, Page, RequestStore, StorePort } from "./ports.js";
 import { Requests } from "./requests.js";
+
+export interface MemberList {
+  members: MemberView[];
+  /** How many members match the filter, across all pages. */
+  total: number;
+  offset: number;
+}
 
 export type {
   ActorContext,
@@ -22,7 +30,6 @@ export type {
   Explanation,
   InvitePreview,
   MemberForm,
-  MemberList,
   PermissionsView,
   RotatedKey,
   WhoAmI,
@@ -60,6 +67,8 @@ export class AccessCore {
   readonly operator: Operator;
   /** Change requests that Owners approve or reject (§3). */
   readonly requests: Requests;
+  /** The team dashboard's reads: rows with what the viewer may do, an invited person's invite. */
+  readonly dashboard: Dashboard;
 
   constructor(options: CoreOptions) {
     const cache = new PermissionCache(options.store, {
@@ -74,6 +83,7 @@ export class AccessCore {
     this.apiKeys = new ApiKeys(this.engine);
     this.accounts = new Accounts(this.engine);
     this.operator = new Operator(this.engine);
+    this.dashboard = new Dashboard(this.engine);
     this.requests = new Requests(this.engine, this.changes, options.requestStore, options.requestTtlHours);
   }
 
@@ -113,12 +123,17 @@ export class AccessCore {
     return this.change(ctx, { kind: "settings.approvals", channel } as RawChangeIntent);
   }
 
+  /** Tells `listener` of every change this process commits, by account id. */
+  onCommit = (listener: (accountId: string) => void): (() => void) => this.engine.onCommit(listener);
+
   // Reads, each authorised inside its module.
   resolveAccount = (slackTeamId?: string): Account => this.accounts.resolve(slackTeamId);
   slackAccount = (slackTeamId: string | undefined): Account => this.accounts.forSlackTeam(slackTeamId);
   whoami = (ctx: ActorContext): WhoAmI => this.members.whoami(ctx);
-  listMembers = (ctx: ActorContext, filter: MemberFilter = {}, page?: Page): MemberList =>
-    this.members.list(ctx, filter, page);
+  listMembers = (ctx: ActorContext, filter: MemberFilter = {}, page?: Page): MemberList => {
+    const { rows, matching, offset } = this.dashboard.teamPage(ctx, filter, page);
+    return { members: rows.map((row) => row.member), total: matching, offset };
+  };
   prepareMemberForm = (ctx: ActorContext, ref?: MemberRef): MemberForm => this.members.form(ctx, ref);
   permissions = (ctx: ActorContext): PermissionsView => this.access.permissions(ctx);
   settings = (ctx: ActorContext) => this.accounts.settings(ctx);

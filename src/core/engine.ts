@@ -55,11 +55,19 @@ export interface Run<R> {
  * Reads go through the versioned cache; decisions always read fresh.
  */
 export class Engine {
+  private readonly committed = new Set<(accountId: string) => void>();
+
   constructor(
     readonly store: StorePort,
     readonly clock: Clock,
     readonly cache: PermissionCache,
   ) {}
+
+  /** Tells `listener` of every change this process commits, by account (to refresh what people see). */
+  onCommit(listener: (accountId: string) => void): () => void {
+    this.committed.add(listener);
+    return () => this.committed.delete(listener);
+  }
 
   change<R>(by: Actor, run: Run<R>): R {
     const { accountId } = by;
@@ -88,6 +96,12 @@ export class Engine {
         )
       ) {
         this.cache.invalidate();
+        // A listener's trouble is its own: the change is committed either way.
+        for (const listener of this.committed) {
+          try {
+            listener(accountId);
+          } catch {}
+        }
         return decision.result;
       }
       // Someone else changed the account between our read and our write: decide again on fresh state.

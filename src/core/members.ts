@@ -5,7 +5,6 @@ import { emailSchema, memberRefSchema, parseInput, slackUserIdSchema } from "./i
 import { describeRef, type Member, type MemberRef, type MemberView } from "./model.js";
 import { type PermissionKey, permissionsOf } from "./permissions.js";
 import { requireTarget } from "./policy.js";
-import type { MemberFilter, Page } from "./ports.js";
 import { ROLES, type Role } from "./roles.js";
 
 export interface WhoAmI {
@@ -21,13 +20,6 @@ export interface MemberForm {
   assignableRoles: Role[];
   member: MemberView | null;
   self: boolean;
-}
-
-export interface MemberList {
-  members: MemberView[];
-  /** How many members match the filter, across all pages. */
-  total: number;
-  offset: number;
 }
 
 /** Members: who you are, the team list, what the member forms may offer, and linking Slack users. */
@@ -46,21 +38,6 @@ export class Members {
       permissions: permissionsOf(matrix, actor.role),
       account: { name: account.name, slackTeamId: account.slackTeamId },
     };
-  }
-
-  list(ctx: ActorContext, filter: MemberFilter = {}, page?: Page): MemberList {
-    return this.e.store.read(() => {
-      const { actor, matrix } = this.e.reader(ctx);
-      authorize("team.view", actor, {}, matrix);
-      const members = this.e.memberViews(this.e.store.listMembers(ctx.accountId, filter, page));
-      const total = page
-        ? this.e.cache.memo(
-            `count:${ctx.accountId}:${filter.role}:${filter.status}:${filter.includeRemoved}`,
-            () => this.e.store.countMembers(ctx.accountId, filter),
-          )
-        : members.length;
-      return { members, total, offset: page?.offset ?? 0 };
-    });
   }
 
   /**

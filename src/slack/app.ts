@@ -6,6 +6,7 @@ import type { Logger } from "../log.js";
 import { SlackActors } from "./actor.js";
 import { boltLogger } from "./bolt-logger.js";
 import { type SlackClients, singleWorkspaceClients, webClientOptions } from "./clients.js";
+import { HomeTabs } from "./home.js";
 import { registerActions } from "./listeners/actions.js";
 import type { SlackDeps } from "./listeners/deps.js";
 import { registerHome } from "./listeners/home.js";
@@ -26,6 +27,8 @@ export interface SlackApp {
   eventsListener: ((req: IncomingMessage, res: ServerResponse) => void) | null;
   /** Expire, post and announce change requests now (the app also does it every few seconds). */
   syncRequests(): Promise<void>;
+  /** Publish now the App Homes that changes have made stale (the app also does it moments after). */
+  refreshHomes(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -80,10 +83,13 @@ export const createSlackApp = (config: Config, core: AccessCore, logger: Logger)
   const syncNow = () => {
     sync.run().catch((e) => logger.warn("Request sync failed:", e));
   };
+  const actors = new SlackActors(core, logger);
+  const homes = new HomeTabs(core, actors, clients, logger);
   const deps: SlackDeps = {
     core,
-    actors: new SlackActors(core, logger),
+    actors,
     logger,
+    homes,
     requestsChanged: syncNow,
     deliverRequest: (request) => sync.deliver(request),
   };
@@ -106,6 +112,7 @@ export const createSlackApp = (config: Config, core: AccessCore, logger: Logger)
     clients,
     eventsListener: receiver ? receiver.requestListener : null,
     syncRequests: () => sync.run(),
+    refreshHomes: () => homes.refresh(),
     start: async () => {
       void clients.start();
       // Expiry, and decisions made from the CLI, reach Slack on this beat.

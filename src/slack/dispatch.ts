@@ -1,7 +1,7 @@
 import { runCommand } from "../../commands/index.js";
 import type { AccessCore, ActorContext } from "../core/access-core.js";
 import { CoreError } from "../core/errors.js";
-import type { ChangeRequest } from "../core/model.js";
+import type { ChangeRequest, MemberRef } from "../core/model.js";
 import type { SlackMessage, View } from "./blocks/kit.js";
 import { resultMessage } from "./blocks/messages.js";
 import { addMemberModal, editMemberModal, type ModalMetadata } from "./blocks/modals.js";
@@ -31,13 +31,17 @@ export const dispatch = (
   if (result.form === "add") {
     return { type: "modal", view: addMemberModal(core.prepareMemberForm(actor).assignableRoles, meta) };
   }
-  const form = core.prepareMemberForm(actor, result.member);
+  return { type: "modal", view: editForm(core, actor, result.member, meta) };
+};
+
+/** The Edit form for one member, as the rules let this actor fill it (refused if they may not). */
+export const editForm = (
+  core: AccessCore,
+  actor: ActorContext,
+  member: MemberRef,
+  meta: ModalMetadata,
+): View => {
+  const form = core.prepareMemberForm(actor, member);
   if (!form.member) throw new CoreError("NO_SUCH_MEMBER", "That member is not on this team.");
-  return {
-    type: "modal",
-    view: editMemberModal(form.member, form.assignableRoles, form.self, {
-      ...meta,
-      email: form.member.email,
-    }),
-  };
+  return editMemberModal(form.member, form.assignableRoles, form.self, { ...meta, email: form.member.email });
 };

@@ -8,6 +8,8 @@ export const IDS = {
     editMember: "rolecall_edit_member",
     permissions: "rolecall_permissions",
     rejectRequest: "rolecall_reject_request",
+    changeRole: "rolecall_change_role",
+    removeMember: "rolecall_remove_member",
   },
   actions: {
     listPage: "rolecall_list_page",
@@ -23,6 +25,8 @@ export const IDS = {
     requestReject: "rolecall_request_reject",
     requestCancel: "rolecall_request_cancel",
     requestAsk: "rolecall_request_ask",
+    /** A team row's menu (or its one button): the row's block_id is the member's email. */
+    memberAction: "rolecall_member_action",
   },
   blocks: {
     email: "email",

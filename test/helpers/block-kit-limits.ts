@@ -26,6 +26,14 @@ const checkElement = (el: Json, where: string, problems: string[]): void => {
   const options = [...list(el.options), ...list(el.option_groups).flatMap((g) => list(obj(g)?.options))];
   if (options.length > (el.type === "checkboxes" || el.type === "radio_buttons" ? 10 : 100))
     problems.push(`${where}: ${options.length} options`);
+  if (el.type === "overflow" && (options.length < 2 || options.length > 5))
+    problems.push(`${where}: an overflow menu has ${options.length} options (2 to 5)`);
+  if (
+    el.type === "email_text_input" &&
+    typeof el.initial_value === "string" &&
+    !el.initial_value.includes("@")
+  )
+    problems.push(`${where}: email_text_input initial_value is not an email`);
   for (const option of options) {
     max("option text", textOf(obj(option)?.text), 75);
     max("option value", String(obj(option)?.value ?? ""), 150);

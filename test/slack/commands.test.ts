@@ -45,7 +45,7 @@ const TABLE: [string, Record<"owner" | "admin" | "teammate" | "stranger", Expect
   [
     "list",
     {
-      owner: OK("Team — 5 members"),
+      owner: OK("5 members"),
       admin: REFUSED("FORBIDDEN"),
       teammate: REFUSED("FORBIDDEN"),
       stranger: REFUSED("NOT_A_MEMBER"),
@@ -54,7 +54,7 @@ const TABLE: [string, Record<"owner" | "admin" | "teammate" | "stranger", Expect
   [
     "list admin active",
     {
-      owner: OK("Team — 1 member"),
+      owner: OK("1 of 5 members (Admins, active)"),
       admin: REFUSED("FORBIDDEN"),
       teammate: REFUSED("FORBIDDEN"),
       stranger: REFUSED("NOT_A_MEMBER"),

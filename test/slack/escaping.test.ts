@@ -38,7 +38,7 @@ describe("the top-level text of every message is escaped like its blocks", () =>
     await h.event({ event: { type: "app_home_opened", user: "U0OWNER", channel: "D1", tab: "home" } });
     const home = await h.fake.waitFor(() => h.fake.callsTo("views.publish")[0], "views.publish");
     expectInert(messageText(home.args.view));
-    expect(messageText(home.args.view)).toContain("/team approve &lt;id&gt;");
+    expect(messageText(home.args.view)).toContain("&lt;!channel&gt;");
   });
 
   it("a refusal that repeats what was typed escapes it in text and blocks", async () => {

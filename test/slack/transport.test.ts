@@ -129,8 +129,7 @@ describe("long teams page within Slack's limits", () => {
       blocks: { type: string; elements?: { action_id: string; value: string }[] }[];
     };
     expect(first.blocks.length).toBeLessThanOrEqual(50);
-    expect(messageText(first)).toContain("Team — 50 members");
-    expect(messageText(first)).toContain("Page 1 of 3");
+    expect(messageText(first)).toContain("50 members · page 1 of 3");
     const next = first.blocks
       .flatMap((b) => b.elements ?? [])
       .find((e) => e.action_id === "rolecall_list_page");
@@ -141,7 +140,7 @@ describe("long teams page within Slack's limits", () => {
     await h.interact("owner", click.payload);
     const second = await h.responseTo(click.responseId);
     expect(second).toMatchObject({ replace_original: true });
-    expect(messageText(second)).toContain("Page 2 of 3");
+    expect(messageText(second)).toContain("page 2 of 3");
     expect(messageText(second)).toContain("Previous");
 
     const filter = blockAction(h.fake, {
@@ -150,8 +149,8 @@ describe("long teams page within Slack's limits", () => {
     });
     await h.interact("owner", filter.payload);
     const owners = await h.responseTo(filter.responseId);
-    expect(messageText(owners)).toContain("Team — 2 members");
-    expect(messageText(owners)).not.toContain("Page 1");
+    expect(messageText(owners)).toContain("2 of 50 members (Owners)");
+    expect(messageText(owners)).not.toContain("page 1");
   });
 
   it("a tampered page value is refused without a crash", async () => {
@@ -179,23 +178,23 @@ describe("App Home", () => {
 
   it("an owner sees themselves, the team, and the matrix", async () => {
     const view = await home("U0OWNER");
-    expect(view).toContain("You are *Owner*");
-    expect(view).toContain("Team — 5 members");
+    expect(view).toContain("*Owner* — all 8 permissions");
+    expect(view).toContain('"5 members"');
     expect(view).toContain("Access permissions");
     expect(view).toContain("rolecall_open_permissions");
   });
 
   it("an admin sees only their own role and permissions by default", async () => {
     const view = await home("U0ADMIN");
-    expect(view).toContain("You are *Admin*");
-    expect(view).not.toContain("Team —");
+    expect(view).toContain("*Admin* — Export Users, Add Users");
+    expect(view).not.toContain("team_controls");
     expect(view).not.toContain("rolecall_open_permissions");
   });
 
   it("a teammate granted Team Settings also sees the team", async () => {
     await h.slash("owner", "perms grant teammate team_settings");
     const view = await home("U0TEAM");
-    expect(view).toContain("Team — 5 members");
+    expect(view).toContain('"5 members"');
     expect(view).not.toContain("rolecall_open_permissions");
   });
 

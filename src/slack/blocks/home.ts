@@ -1,64 +1,134 @@
-import type { MemberList, PermissionsView, WhoAmI } from "../../core/access-core.js";
+import type { PermissionsView, WhoAmI } from "../../core/access-core.js";
+import type { Invitation, TeamPage } from "../../core/dashboard.js";
 import type { ChangeRequest } from "../../core/model.js";
 import { ROLE_LABEL } from "../../core/roles.js";
 import { code, esc } from "../escape.js";
+import { slackDate, slackFormatter } from "../format.js";
 import { IDS } from "../ids.js";
 import { type Block, button, context, divider, header, section, VIEW_BLOCK_LIMIT, type View } from "./kit.js";
-import { matrixTable, memberLine, permissionLines } from "./messages.js";
+import { matrixBlocks, ownPermissionsLine } from "./matrix.js";
+import { type TeamState, teamBlocks } from "./team.js";
+
+/** Members on one page of App Home's team. */
+export const HOME_PAGE_SIZE = 20;
+/** Requests shown on App Home before "…and N more". */
+export const HOME_REQUESTS = 5;
 
 export interface HomeContent {
   me: WhoAmI;
-  team: MemberList | null;
+  /** Pending requests the viewer may decide (Owners), and those they filed. */
+  requests: { toDecide: ChangeRequest[]; filed: ChangeRequest[] };
+  /** The team, for holders of Team Settings. */
+  team: { page: TeamPage; state: TeamState; canAdd: boolean } | null;
+  /** The whole matrix, for holders of Access Permissions. */
   permissions: PermissionsView | null;
-  /** Pending change requests this owner may decide. */
-  requests: ChangeRequest[] | null;
 }
 
-/** App Home, per PRODUCT §6: you; the team for Team Settings holders; the matrix for Access Permissions holders. */
-export const homeView = ({ me, team, permissions, requests }: HomeContent): View => {
-  const blocks: Block[] = [
-    header(`Rolecall — ${me.account.name}`),
-    section(
-      `You are *${ROLE_LABEL[me.role]}* (${esc(me.email)}).\n*Your permissions*\n${permissionLines(me.permissions)}`,
-    ),
-  ];
-  if (team) {
-    blocks.push(divider(), header(`Team — ${team.total} member${team.total === 1 ? "" : "s"}`));
-    for (const m of team.members) blocks.push(section(memberLine(m)));
-    if (team.total > team.members.length) {
+const requester = (r: ChangeRequest) =>
+  slackFormatter.person({ email: r.requesterEmail, slackUserId: r.requesterSlackUserId });
+
+const more = (shown: number, all: number, where: string): Block[] =>
+  all > shown ? [context(`…and ${all - shown} more: ${where}.`)] : [];
+
+/** What needs the viewer: requests to decide, with their buttons, and their own with Cancel. */
+const needsYou = ({ toDecide, filed }: HomeContent["requests"]): Block[] => {
+  if (toDecide.length === 0 && filed.length === 0) return [section("_Nothing needs you right now._")];
+  const blocks: Block[] = [];
+  if (toDecide.length > 0) {
+    blocks.push(section(`*Waiting for your decision* (${toDecide.length})`));
+    for (const r of toDecide.slice(0, HOME_REQUESTS)) {
       blocks.push(
-        context(`…and ${team.total - team.members.length} more: \`/team list\` pages through them all.`),
+        section(
+          `${requester(r)} asks: ${code(r.summary)}\n${esc(r.effect)}\n_${r.id} · expires ${slackDate(r.expiresAt)}_`,
+        ),
+        {
+          type: "actions",
+          block_id: `home_request_${r.id}`,
+          elements: [
+            button("Approve", IDS.actions.requestApprove, r.id, "primary"),
+            button("Reject", IDS.actions.requestReject, r.id),
+          ],
+        },
       );
     }
-    blocks.push({ type: "actions", elements: [button("Add member", IDS.actions.openAdd, "add", "primary")] });
+    blocks.push(...more(HOME_REQUESTS, toDecide.length, "`/team requests` lists them all"));
+  }
+  if (filed.length > 0) {
+    blocks.push(section(`*Your requests* (${filed.length})`));
+    for (const r of filed.slice(0, HOME_REQUESTS)) {
+      blocks.push({
+        type: "section",
+        block_id: `home_filed_${r.id}`,
+        text: {
+          type: "mrkdwn",
+          text: `${code(r.summary)}\n_Waiting for an Owner · ${r.id} · expires ${slackDate(r.expiresAt)}_`,
+        },
+        accessory: button("Cancel request", IDS.actions.requestCancel, r.id),
+      });
+    }
+    blocks.push(...more(HOME_REQUESTS, filed.length, "`/team requests` lists them all"));
+  }
+  return blocks;
+};
+
+/**
+ * App Home as the team dashboard, showing only what the viewer may do: first what needs them, then
+ * who they are, then the team (Team Settings) and what roles may do (Access Permissions).
+ */
+export const homeView = (content: HomeContent): View => {
+  const { me, team, permissions } = content;
+  const blocks: Block[] = [
+    header(`Rolecall · ${me.account.name}`),
+    ...needsYou(content.requests),
+    divider(),
+    section(`*You* (${esc(me.email)})\n${ownPermissionsLine(me.role, me.permissions)}`),
+  ];
+  if (team) {
+    blocks.push(
+      divider(),
+      header("Team"),
+      ...teamBlocks(team.page, team.state, HOME_PAGE_SIZE, { canAdd: team.canAdd }),
+    );
   }
   if (permissions?.full) {
-    blocks.push(divider(), header("Access permissions"), section(matrixTable(permissions.matrix)));
-    if (permissions.editableRoles.length > 0) {
+    blocks.push(divider(), header("Access permissions"), ...matrixBlocks(permissions.matrix));
+    if (permissions.editableRoles.length > 0)
       blocks.push({
         type: "actions",
         elements: [button("Edit permissions", IDS.actions.openPermissions, "edit")],
       });
-    }
   }
-  if (requests) {
-    blocks.push(divider(), header(`Pending requests — ${requests.length}`));
-    if (requests.length === 0) blocks.push(section("_Nothing waits for you._"));
-    for (const r of requests.slice(0, 15)) {
-      blocks.push(section(`*${r.id}* from ${esc(r.requesterEmail)}: ${code(r.summary)}\n${esc(r.effect)}`));
-    }
-    if (requests.length > 0)
-      blocks.push(context(`Approve or reject in the request's post, or ${code("/team approve <id>")}.`));
-  }
-  blocks.push(context("Type `/team help` anywhere for every command."));
-  return { type: "home", blocks: blocks.slice(0, VIEW_BLOCK_LIMIT) };
+  blocks.push(context("Type `/team help` for the commands you can use."));
+  return {
+    type: "home",
+    // The page and filters the viewer chose, so a refresh after a change keeps them.
+    private_metadata: JSON.stringify(team?.state ?? {}),
+    blocks: blocks.slice(0, VIEW_BLOCK_LIMIT),
+  };
 };
 
+/** An invited person's Home: their invite, and whom to ask for a new one. Nothing else. */
+export const invitedHome = (invite: Invitation): View => {
+  const from = invite.inviter ? slackFormatter.person(invite.inviter) : "an Owner";
+  const asked = invite.inviter ? from : "an Owner";
+  const where =
+    invite.state === "expired"
+      ? `Your invite from ${from} to join *${esc(invite.accountName)}* as ${ROLE_LABEL[invite.role]} expired ${slackDate(invite.expiresAt)}. Ask ${asked} for a new one.`
+      : invite.mail === "failed"
+        ? `${from} invited you to join *${esc(invite.accountName)}* as ${ROLE_LABEL[invite.role]}, but the email could not be delivered. Ask ${asked} to send it again.`
+        : `Your invite from ${from} to join *${esc(invite.accountName)}* as ${ROLE_LABEL[invite.role]} is in your inbox (sent ${slackDate(invite.sentAt)}). Open the link in it to join — or ask ${asked} for a new one.`;
+  return {
+    type: "home",
+    blocks: [
+      header("Rolecall"),
+      section(`:envelope: ${where}`),
+      context(`It expires ${slackDate(invite.expiresAt)}.`),
+    ],
+  };
+};
+
+/** Someone Rolecall does not know on this workspace: why, and what to do. */
 export const notMemberHome = (reason: string): View => ({
   type: "home",
-  blocks: [
-    header("Rolecall"),
-    section(`:no_entry_sign: ${esc(reason)}`),
-    context("Ask an Owner of your team to invite you."),
-  ],
+  blocks: [header("Rolecall"), section(`:wave: ${esc(reason)}`)],
 });

@@ -2,9 +2,8 @@ import type { CommandResult } from "../../../commands/index.js";
 import { describeChange } from "../../../commands/lib/describe.js";
 import { CoreError, type ErrorCode } from "../../core/errors.js";
 import type { RawChangeIntent } from "../../core/intents.js";
-import type { ApiKeyInfo, AuditEntry, MemberView } from "../../core/model.js";
-import { PERMISSION_KEYS, PERMISSIONS, type PermissionKey } from "../../core/permissions.js";
-import { ROLE_LABEL, ROLES, type Role } from "../../core/roles.js";
+import type { ApiKeyInfo, AuditEntry } from "../../core/model.js";
+import { ROLE_LABEL, type Role } from "../../core/roles.js";
 import { humanDate } from "../../html.js";
 import { SlackUnavailableError } from "../actor.js";
 import { code, entities, esc } from "../escape.js";
@@ -21,101 +20,22 @@ import {
   type SlackMessage,
   section,
 } from "./kit.js";
+import { matrixBlocks, matrixSummary, ownPermissionsLine, permissionsPhrase } from "./matrix.js";
 import { approvalMessage, closedMessage, requestFiledMessage, requestListMessage } from "./requests.js";
 import { rotateConfirmation } from "./rotate.js";
-
-export const memberLine = (m: MemberView): string => {
-  const who = m.name ? `*${esc(m.name)}* — ${esc(m.email)}` : `*${esc(m.email)}*`;
-  const mail = m.invite?.mail === "failed" ? ":warning: mail failed" : `mail ${m.invite?.mail ?? "none"}`;
-  const invite = m.invite
-    ? ` · invite ${m.invite.state} (${mail}), until ${m.invite.expiresAt.slice(0, 10)}`
-    : "";
-  const slack = m.slackUserId ? ` · <@${m.slackUserId}>` : "";
-  return `${who}\n${ROLE_LABEL[m.role]} · ${m.status}${invite}${slack}`;
-};
-
-export const permissionLines = (keys: readonly PermissionKey[]): string =>
-  keys.length === 0 ? "_none_" : keys.map((k) => `• ${PERMISSIONS[k].label}`).join("\n");
-
-/** The matrix as a fixed-width table: rows are permissions, columns roles. */
-export const matrixTable = (matrix: Partial<Record<Role, PermissionKey[]>>): string => {
-  const roles = ROLES.filter((r) => matrix[r]);
-  const width = Math.max(...PERMISSION_KEYS.map((k) => PERMISSIONS[k].label.length));
-  const head = `${"".padEnd(width)}  ${roles.map((r) => ROLE_LABEL[r].padEnd(8)).join(" ")}`;
-  const rows = PERMISSION_KEYS.map(
-    (k) =>
-      `${PERMISSIONS[k].label.padEnd(width)}  ${roles.map((r) => (matrix[r]?.includes(k) ? "✓" : "·").padEnd(8)).join(" ")}`,
-  );
-  return `\`\`\`${[head, ...rows].join("\n")}\`\`\``;
-};
-
-export interface ListPageState {
-  role?: Role;
-  status?: "invited" | "active";
-  page: number;
-}
-
-const listFilters = (state: ListPageState): Block => {
-  const keep = (patch: Partial<ListPageState>) => JSON.stringify({ ...state, ...patch, page: 1 });
-  const roleOptions = [
-    option("Any role", keep({ role: undefined })),
-    ...ROLES.map((r) => option(ROLE_LABEL[r], keep({ role: r }))),
-  ];
-  const statusOptions = [
-    option("Any status", keep({ status: undefined })),
-    option("Active", keep({ status: "active" })),
-    option("Invited", keep({ status: "invited" })),
-  ];
-  return {
-    type: "actions",
-    block_id: "list_filters",
-    elements: [
-      {
-        type: "static_select",
-        action_id: IDS.actions.listFilterRole,
-        placeholder: { type: "plain_text", text: "Role" },
-        options: roleOptions,
-        initial_option: roleOptions[state.role ? ROLES.indexOf(state.role) + 1 : 0],
-      },
-      {
-        type: "static_select",
-        action_id: IDS.actions.listFilterStatus,
-        placeholder: { type: "plain_text", text: "Status" },
-        options: statusOptions,
-        initial_option: statusOptions[state.status === "active" ? 1 : state.status === "invited" ? 2 : 0],
-      },
-    ],
-  };
-};
+import { type TeamState, teamBlocks, teamCount } from "./team.js";
 
 const listMessage = (result: Extract<CommandResult, { type: "list" }>): SlackMessage => {
-  const size = result.pageSize ?? (result.members.length || 1);
-  const state: ListPageState = {
-    ...result.filter,
-    page: Math.floor(result.offset / size) + 1,
-  } as ListPageState;
-  const pages = Math.max(1, Math.ceil(result.total / size));
-  const blocks: Block[] = [
-    header(`Team — ${result.total} member${result.total === 1 ? "" : "s"}`),
-    listFilters(state),
-  ];
-  if (result.members.length === 0) blocks.push(section("_No members match._"));
-  for (const m of result.members) blocks.push(section(memberLine(m)));
-  if (pages > 1) {
-    const nav = [];
-    if (state.page > 1)
-      nav.push(
-        button("◀ Previous", IDS.actions.listPage, JSON.stringify({ ...state, page: state.page - 1 })),
-      );
-    if (state.page < pages)
-      nav.push(button("Next ▶", IDS.actions.listPage, JSON.stringify({ ...state, page: state.page + 1 })));
-    blocks.push(context(`Page ${state.page} of ${pages}`), {
-      type: "actions",
-      block_id: "list_pages",
-      elements: nav,
-    });
-  }
-  return { text: `Team: ${result.total} members`, blocks: blocks.slice(0, MESSAGE_BLOCK_LIMIT) };
+  const size = result.pageSize ?? (result.rows.length || 1);
+  const state: TeamState = { ...result.filter, page: Math.floor(result.offset / size) + 1 } as TeamState;
+  const count = teamCount(result, state);
+  return {
+    text: `Team: ${count}`,
+    blocks: [header("Team"), ...teamBlocks(result, state, size, { canAdd: false })].slice(
+      0,
+      MESSAGE_BLOCK_LIMIT,
+    ),
+  };
 };
 
 export const auditEntryLine = (e: AuditEntry): string => {
@@ -151,8 +71,9 @@ export const resultMessage = (result: CommandResult): SlackMessage => {
       return {
         text: `You are ${ROLE_LABEL[w.role]} on ${esc(w.account.name)}.`,
         blocks: [
-          section(`You are *${ROLE_LABEL[w.role]}* on *${esc(w.account.name)}* (${esc(w.email)}).`),
-          section(`*Your permissions*\n${permissionLines(w.permissions)}`),
+          section(
+            `You are *${ROLE_LABEL[w.role]}* on *${esc(w.account.name)}* (${esc(w.email)}).\n*Your permissions:* ${permissionsPhrase(w.permissions)}`,
+          ),
         ],
       };
     }
@@ -160,19 +81,20 @@ export const resultMessage = (result: CommandResult): SlackMessage => {
       return listMessage(result);
     case "perms": {
       const { view } = result;
-      const blocks: Block[] = [
-        header(view.full ? "Access permissions" : "Your permissions"),
-        section(matrixTable(view.matrix)),
-      ];
-      if (view.full)
-        blocks.push(context("Owners always hold every permission; their column cannot be changed."));
+      const own = Object.entries(view.matrix)[0];
+      const blocks: Block[] = view.full
+        ? [header("Access permissions"), ...matrixBlocks(view.matrix)]
+        : [section(own ? ownPermissionsLine(own[0] as Role, own[1]) : "_No permissions._")];
       if (view.editableRoles.length > 0) {
         blocks.push({
           type: "actions",
           elements: [button("Edit permissions", IDS.actions.openPermissions, "edit", "primary")],
         });
       }
-      return { text: "Access permissions", blocks };
+      return {
+        text: view.full ? matrixSummary(view.matrix) : `Your permissions: ${own?.[1].length ?? 0}`,
+        blocks,
+      };
     }
     case "change": {
       const sentence = describeChange(result.change, slackFormatter);

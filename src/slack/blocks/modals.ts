@@ -4,7 +4,7 @@ import { PERMISSION_KEYS, PERMISSIONS, type PermissionKey } from "../../core/per
 import { type ChangeableRole, ROLE_LABEL, type Role } from "../../core/roles.js";
 import { clip, esc } from "../escape.js";
 import { IDS } from "../ids.js";
-import { type Block, context, option, type View } from "./kit.js";
+import { type Block, context, option, section, type View } from "./kit.js";
 
 /** What a modal remembers between opening and submission. */
 export interface ModalMetadata {
@@ -14,6 +14,10 @@ export interface ModalMetadata {
   email?: string;
   /** The request a Reject modal is about. */
   requestId?: string;
+  /** The one role a form could offer, so it shows no menu with a single choice. */
+  role?: Role;
+  /** What a confirmation form does to the member: remove them, or cancel their invite. */
+  memberAction?: "remove" | "revoke";
 }
 
 const plainInput = (
@@ -63,45 +67,80 @@ const modal = (
   submit: string,
   blocks: Block[],
   meta: ModalMetadata,
+  close = "Cancel",
 ): View => ({
   type: "modal",
   callback_id: callbackId,
   title: { type: "plain_text", text: clip(title, 24) },
-  submit: { type: "plain_text", text: submit },
-  close: { type: "plain_text", text: "Cancel" },
+  submit: { type: "plain_text", text: clip(submit, 24) },
+  close: { type: "plain_text", text: close },
   private_metadata: JSON.stringify(meta),
   blocks,
 });
 
-export const addMemberModal = (assignable: readonly Role[], meta: ModalMetadata): View =>
-  modal(
+/**
+ * The role part of a form: a menu when there is a choice; with one role, a line saying which (and
+ * the form remembers it) — never a menu with one choice.
+ */
+const rolePart = (
+  roles: readonly Role[],
+  initial: Role,
+  meta: ModalMetadata,
+  only: (role: Role) => string,
+): { blocks: Block[]; meta: ModalMetadata } => {
+  if (roles.length > 1) return { blocks: [roleSelect(roles, initial)], meta };
+  const role = roles[0] ?? initial;
+  return { blocks: [context(only(role))], meta: { ...meta, role } };
+};
+
+export const addMemberModal = (assignable: readonly Role[], meta: ModalMetadata): View => {
+  const role = rolePart(
+    assignable,
+    assignable.includes("teammate") ? "teammate" : (assignable[0] ?? "teammate"),
+    meta,
+    (r) => `They join as *${ROLE_LABEL[r]}*.`,
+  );
+  return modal(
     IDS.views.addMember,
     "Add member",
     "Send invite",
     [
-      plainInput(IDS.blocks.email, IDS.inputs.email, "Email", {
-        placeholder: "name@company.com",
-        maxLength: 254,
-      }),
+      {
+        type: "input",
+        block_id: IDS.blocks.email,
+        label: { type: "plain_text", text: "Email" },
+        element: {
+          type: "email_text_input",
+          action_id: IDS.inputs.email,
+          placeholder: { type: "plain_text", text: "name@company.com" },
+        },
+      },
       plainInput(IDS.blocks.name, IDS.inputs.name, "Full name", { optional: true, maxLength: 100 }),
       plainInput(IDS.blocks.phone, IDS.inputs.phone, "Phone", {
         optional: true,
         placeholder: "+447700900123",
         hint: "International (E.164) form, starting with +",
       }),
-      roleSelect(assignable, assignable.includes("teammate") ? "teammate" : (assignable[0] ?? "teammate")),
+      ...role.blocks,
       context("They get an email with a link to join. The invite expires after a week."),
     ],
-    meta,
+    role.meta,
   );
+};
 
 export const editMemberModal = (
   member: MemberView,
   assignable: readonly Role[],
   self: boolean,
   meta: ModalMetadata,
-): View =>
-  modal(
+): View => {
+  const roles = assignable.includes(member.role) ? assignable : [member.role, ...assignable];
+  const role: Block[] = self
+    ? [context("You cannot change your own role.")]
+    : roles.length > 1
+      ? [roleSelect(roles, member.role)]
+      : [context(`Role: *${ROLE_LABEL[member.role]}*. Only an Owner can give another role.`)];
+  return modal(
     IDS.views.editMember,
     "Edit member",
     "Save",
@@ -118,17 +157,64 @@ export const editMemberModal = (
         placeholder: "+447700900123",
         hint: "International (E.164) form, starting with +; empty to clear",
       }),
-      ...(self
-        ? [context("You cannot change your own role.")]
-        : [
-            roleSelect(
-              assignable.includes(member.role) ? assignable : [member.role, ...assignable],
-              member.role,
-            ),
-          ]),
+      ...role,
     ],
     meta,
   );
+};
+
+/** Change role, from a team row: the roles the viewer may give, or the one, said in words. */
+export const changeRoleModal = (member: MemberView, roles: readonly Role[], meta: ModalMetadata): View => {
+  const named = esc(member.name || member.email);
+  const choice: Block[] =
+    roles.length > 1
+      ? [
+          {
+            type: "input",
+            block_id: IDS.blocks.role,
+            label: { type: "plain_text", text: "New role" },
+            element: {
+              type: "radio_buttons",
+              action_id: IDS.inputs.role,
+              options: roles.map((r) => option(ROLE_LABEL[r], r)),
+            },
+          },
+        ]
+      : [
+          section(
+            `Make *${named}* ${article(roles[0] ?? member.role)} *${ROLE_LABEL[roles[0] ?? member.role]}*?`,
+          ),
+        ];
+  return modal(
+    IDS.views.changeRole,
+    "Change role",
+    roles.length > 1 ? "Change role" : `Make ${ROLE_LABEL[roles[0] ?? member.role]}`,
+    [context(`*${named}* is ${article(member.role)} ${ROLE_LABEL[member.role]} now.`), ...choice],
+    { ...meta, email: member.email, ...(roles.length === 1 ? { role: roles[0] } : {}) },
+  );
+};
+
+const article = (role: Role) => (role === "owner" || role === "admin" ? "an" : "a");
+
+/** Remove, or cancel an invite, from a team row: says what happens, and asks once. */
+export const removeMemberModal = (member: MemberView, meta: ModalMetadata): View => {
+  const named = esc(member.name ? `${member.name} (${member.email})` : member.email);
+  const invited = member.status === "invited";
+  return modal(
+    IDS.views.removeMember,
+    invited ? "Cancel invite" : "Remove member",
+    invited ? "Cancel invite" : "Remove",
+    [
+      section(
+        invited
+          ? `Cancel the invite for *${named}*? The link in their email stops working. You can invite them again later.`
+          : `Remove *${named}* from the team? They lose access at once; the audit trail keeps their history.`,
+      ),
+    ],
+    { ...meta, email: member.email, memberAction: invited ? "revoke" : "remove" },
+    "Go back",
+  );
+};
 
 const permissionOption = (key: PermissionKey): types.Option => ({
   text: { type: "plain_text", text: PERMISSIONS[key].label },

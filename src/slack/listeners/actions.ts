@@ -1,21 +1,17 @@
 import { z } from "zod";
 import { runCommand } from "../../../commands/index.js";
-import { ROLES } from "../../core/roles.js";
+import { MEMBER_ACTIONS } from "../../core/dashboard.js";
+import { CoreError } from "../../core/errors.js";
 import { resultMessage } from "../blocks/messages.js";
-import { addMemberModal, permissionsModal } from "../blocks/modals.js";
+import { addMemberModal, changeRoleModal, permissionsModal, removeMemberModal } from "../blocks/modals.js";
 import { alreadyRotated, rotateButton, rotateConfirmation } from "../blocks/rotate.js";
+import { teamState } from "../blocks/team.js";
 import { openView } from "../clients.js";
-import { LIST_PAGE_SIZE } from "../dispatch.js";
+import { editForm, LIST_PAGE_SIZE } from "../dispatch.js";
 import { IDS } from "../ids.js";
 import { parsePayload } from "../payload.js";
 import type { SlackDeps, SlackRegistry } from "./deps.js";
 import { type ActionBody, type ActionContext, onAction } from "./handlers.js";
-
-const listState = z.object({
-  role: z.enum(ROLES).optional(),
-  status: z.enum(["invited", "active"]).optional(),
-  page: z.number().int().min(1).max(100_000),
-});
 
 /** Buttons and menus on Rolecall's messages and App Home. Each acknowledges first, then works. */
 export const registerActions = (app: SlackRegistry, deps: SlackDeps): void => {
@@ -23,9 +19,14 @@ export const registerActions = (app: SlackRegistry, deps: SlackDeps): void => {
   const handle = (actionId: string, work: (ctx: ActionContext) => Promise<void>) =>
     onAction(app, deps, actionId, work);
 
+  // The same filters and pages serve `/team list` (answered in place) and App Home (published again).
   const showPage = (name: string) =>
-    handle(name, async ({ value, actor, reply }) => {
-      const state = parsePayload(listState, value, "That button is out of date; run /team list again.");
+    handle(name, async ({ body, value, actor, client, reply }) => {
+      const state = parsePayload(teamState, value, "That button is out of date; run /team list again.");
+      if (body.view?.type === "home") {
+        await deps.homes.show({ teamId: body.team?.id, userId: body.user.id }, state, client);
+        return;
+      }
       const words = ["list", ...(state.role ? [state.role] : []), ...(state.status ? [state.status] : [])];
       const result = runCommand({ core, actor, pageSize: LIST_PAGE_SIZE }, [
         ...words,
@@ -51,6 +52,38 @@ export const registerActions = (app: SlackRegistry, deps: SlackDeps): void => {
   handle(IDS.actions.openAdd, async ({ body, client, actor }) => {
     const form = core.prepareMemberForm(actor);
     await openView(client, body.trigger_id, addMemberModal(form.assignableRoles, {}));
+  });
+
+  handle(IDS.actions.memberAction, async ({ body, value, blockId, client, actor, reply }) => {
+    const action = parsePayload(z.enum(MEMBER_ACTIONS), JSON.stringify(value), "That menu is out of date.");
+    const member = { email: blockId };
+    const choice = core.dashboard.memberChoice(actor, member);
+    if (!choice) throw new CoreError("NO_SUCH_MEMBER", `${blockId} is not on the team any more.`);
+    const meta = body.response_url ? { responseUrl: body.response_url } : {};
+    switch (action) {
+      case "edit":
+        await openView(client, body.trigger_id, editForm(core, actor, member, meta));
+        return;
+      case "role":
+        // A menu drawn before the team changed: say so rather than open an empty form.
+        if (choice.roles.length === 0)
+          throw new CoreError("FORBIDDEN", `There is no other role you can give ${blockId} now.`);
+        await openView(client, body.trigger_id, changeRoleModal(choice.member, choice.roles, meta));
+        return;
+      case "resend":
+        await reply(resultMessage({ type: "change", change: core.resendInvite(actor, member) }), false);
+        return;
+      case "revoke":
+      case "remove":
+        // Refused now, before asking, if the rules do not allow it.
+        core.change(
+          actor,
+          { kind: action === "revoke" ? "invite.revoke" : "member.remove", member },
+          { dryRun: true },
+        );
+        await openView(client, body.trigger_id, removeMemberModal(choice.member, meta));
+        return;
+    }
   });
 
   handle(IDS.actions.confirmRemove, async ({ value, actor, reply }) => {

@@ -6,11 +6,14 @@ import type { Logger } from "../../log.js";
 import type { SlackActors } from "../actor.js";
 import { SlackUnavailableError } from "../actor.js";
 import type { Delivery } from "../blocks/requests.js";
+import type { HomeTabs } from "../home.js";
 
 export interface SlackDeps {
   core: AccessCore;
   actors: SlackActors;
   logger: Logger;
+  /** App Home: shows a viewer's dashboard and keeps it current after changes. */
+  homes: HomeTabs;
   /** Tell Slack about filed or decided requests now (posts, threads, DMs), without waiting for the timer. */
   requestsChanged: () => void;
   /** Posts a just-filed request now, and says where it stands (sent, waiting for Slack, nobody to send to). */

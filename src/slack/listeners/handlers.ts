@@ -2,6 +2,7 @@ import type {
   AckFn,
   BlockAction,
   ButtonAction,
+  OverflowAction,
   StaticSelectAction,
   ViewResponseAction,
   webApi,
@@ -14,12 +15,14 @@ import { messageModal } from "../blocks/modals.js";
 import { openView } from "../clients.js";
 import { logIfUnexpected, type SlackDeps, type SlackRegistry } from "./deps.js";
 
-export type ActionBody = BlockAction<ButtonAction | StaticSelectAction>;
+export type ActionBody = BlockAction<ButtonAction | StaticSelectAction | OverflowAction>;
 
 export interface ActionContext {
   body: ActionBody;
   /** The button's value, or the menu's selected option. */
   value: string;
+  /** The block the button or menu sits in (a team row's is the member's email). */
+  blockId: string;
   client: webApi.WebClient;
   actor: ActorContext;
   /** Answers whoever clicked, in place (`replace`) or beside; from App Home, in a small modal. */
@@ -44,10 +47,9 @@ export const onAction = (
       else await openView(client, body.trigger_id, messageModal(message));
     };
     try {
-      const value =
-        action.type === "static_select" ? (action.selected_option?.value ?? "") : (action.value ?? "");
+      const value = action.type === "button" ? (action.value ?? "") : (action.selected_option?.value ?? "");
       const actor = await actors.resolve({ teamId: body.team?.id, userId: body.user.id }, client);
-      await work({ body, value, client, actor, reply });
+      await work({ body, value, blockId: action.block_id, client, actor, reply });
     } catch (error) {
       logIfUnexpected(logger, actionId, error);
       await reply(errorMessage(error), false).catch((e) => logger.warn(`could not answer ${actionId}:`, e));

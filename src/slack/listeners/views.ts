@@ -3,15 +3,20 @@ import { z } from "zod";
 import type { ActorContext } from "../../core/access-core.js";
 import type { ChangeResult } from "../../core/decide.js";
 import { CoreError, type ErrorCode } from "../../core/errors.js";
-import { CHANGEABLE_ROLES } from "../../core/roles.js";
-import { resultMessage } from "../blocks/messages.js";
-import type { ModalMetadata } from "../blocks/modals.js";
+import { CHANGEABLE_ROLES, ROLES } from "../../core/roles.js";
+import { errorMessage, resultMessage } from "../blocks/messages.js";
+import { type ModalMetadata, messageModal } from "../blocks/modals.js";
 import { IDS } from "../ids.js";
 import { parsePayload } from "../payload.js";
 import { logIfUnexpected, type SlackDeps, type SlackRegistry } from "./deps.js";
 import { refuseForm } from "./handlers.js";
 
-const metadataSchema = z.object({ responseUrl: z.url().optional(), email: z.string().optional() });
+const metadataSchema = z.object({
+  responseUrl: z.url().optional(),
+  email: z.string().optional(),
+  role: z.enum(ROLES).optional(),
+  memberAction: z.enum(["remove", "revoke"]).optional(),
+});
 
 const readMetadata = (view: ViewOutput): ModalMetadata =>
   parsePayload(metadataSchema, view.private_metadata || "{}", "This form is out of date; open it again.");
@@ -39,6 +44,8 @@ const blockFor = (error: CoreError, fields: readonly string[], fallback: string)
  * Modal submissions. The authority check happens again here, against the state now: a form opened
  * by someone who has since lost the right is refused on submission.
  */
+const none = (): string[] => [];
+
 export const registerViews = (app: SlackRegistry, { core, actors, logger }: SlackDeps): void => {
   const submit = (
     callbackId: string,
@@ -59,6 +66,11 @@ export const registerViews = (app: SlackRegistry, { core, actors, logger }: Slac
         change = apply(actor, view, meta);
       } catch (error) {
         logIfUnexpected(logger, callbackId, error);
+        // A confirmation has no field to show an error on: the form turns into the refusal.
+        if (fields === none) {
+          await answer({ response_action: "update", view: messageModal(errorMessage(error)) });
+          return;
+        }
         await refuseForm(
           answer,
           error,
@@ -66,20 +78,26 @@ export const registerViews = (app: SlackRegistry, { core, actors, logger }: Slac
         );
         return;
       }
-      await answer();
-      if (meta.responseUrl) {
-        // The confirmation goes where the command was typed, through the command's response_url.
-        const reply: RespondArguments = {
-          response_type: "ephemeral",
-          ...resultMessage({ type: "change", change }),
-        };
-        await fetch(meta.responseUrl, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify(reply),
-          signal: AbortSignal.timeout(10_000),
-        }).catch((e) => logger.warn(`could not confirm ${callbackId}:`, e));
+      if (!meta.responseUrl) {
+        // Opened from App Home: the form itself turns into the outcome.
+        await answer({
+          response_action: "update",
+          view: messageModal(resultMessage({ type: "change", change })),
+        });
+        return;
       }
+      await answer();
+      // The confirmation goes where the command was typed, through the command's response_url.
+      const reply: RespondArguments = {
+        response_type: "ephemeral",
+        ...resultMessage({ type: "change", change }),
+      };
+      await fetch(meta.responseUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(reply),
+        signal: AbortSignal.timeout(10_000),
+      }).catch((e) => logger.warn(`could not confirm ${callbackId}:`, e));
     });
   };
 
@@ -88,29 +106,41 @@ export const registerViews = (app: SlackRegistry, { core, actors, logger }: Slac
       (b) => b in view.state.values,
     );
 
-  submit(IDS.views.addMember, memberFields, (actor, view) =>
+  submit(IDS.views.addMember, memberFields, (actor, view, meta) =>
     core.addMember(actor, {
       email: text(view, IDS.blocks.email, IDS.inputs.email),
       name: text(view, IDS.blocks.name, IDS.inputs.name) || null,
       phone: text(view, IDS.blocks.phone, IDS.inputs.phone) || null,
-      role: selected(view, IDS.blocks.role, IDS.inputs.role) ?? "teammate",
+      role: selected(view, IDS.blocks.role, IDS.inputs.role) ?? meta.role ?? "teammate",
     }),
   );
 
-  submit(IDS.views.editMember, memberFields, (actor, view, meta) => {
+  const memberOf = (meta: ModalMetadata) => {
     if (!meta.email)
       throw new CoreError("INVALID_INPUT", "This form lost track of the member; open it again.");
+    return { email: meta.email };
+  };
+
+  submit(IDS.views.editMember, memberFields, (actor, view, meta) => {
+    const member = memberOf(meta);
     const role = selected(view, IDS.blocks.role, IDS.inputs.role);
-    return core.editMember(
-      actor,
-      { email: meta.email },
-      {
-        name: text(view, IDS.blocks.name, IDS.inputs.name) || null,
-        phone: text(view, IDS.blocks.phone, IDS.inputs.phone) || null,
-        ...(role ? { role } : {}),
-      },
-    );
+    return core.editMember(actor, member, {
+      name: text(view, IDS.blocks.name, IDS.inputs.name) || null,
+      phone: text(view, IDS.blocks.phone, IDS.inputs.phone) || null,
+      ...(role ? { role } : {}),
+    });
   });
+
+  submit(IDS.views.changeRole, memberFields, (actor, view, meta) =>
+    core.changeRole(actor, memberOf(meta), selected(view, IDS.blocks.role, IDS.inputs.role) ?? meta.role),
+  );
+
+  submit(IDS.views.removeMember, none, (actor, _view, meta) =>
+    core.change(actor, {
+      kind: meta.memberAction === "revoke" ? "invite.revoke" : "member.remove",
+      member: memberOf(meta),
+    }),
+  );
 
   const permsBlocks = (view: ViewOutput) =>
     CHANGEABLE_ROLES.map((role) => `${IDS.blocks.permsPrefix}${role}`).filter((b) => b in view.state.values);

@@ -1,0 +1,176 @@
+import { createHash } from "node:crypto";
+import type { webApi } from "@slack/bolt";
+import type { AccessCore, ActorContext } from "../core/access-core.js";
+import { CoreError } from "../core/errors.js";
+import type { Logger } from "../log.js";
+import type { SlackActors, SlackUser } from "./actor.js";
+import { HOME_PAGE_SIZE, homeView, invitedHome, notMemberHome } from "./blocks/home.js";
+import type { View } from "./blocks/kit.js";
+import { FIRST_PAGE, type TeamState, teamState } from "./blocks/team.js";
+import type { SlackClients } from "./clients.js";
+
+/** Homes kept fresh per account: the people who opened theirs most recently. */
+export const HOME_VIEWERS_PER_ACCOUNT = 200;
+/** Changes within this window refresh each Home once. */
+const REFRESH_DELAY_MS = 250;
+
+interface Viewer {
+  user: SlackUser;
+  state: TeamState;
+  /** What was last published, so a change that does not touch this Home publishes nothing. */
+  published: string;
+}
+
+const digest = (view: View) => createHash("sha256").update(JSON.stringify(view)).digest("base64url");
+
+/** The team state a Home view carries in its private_metadata, or the first page. */
+export const stateOfHome = (metadata: string | undefined): TeamState => {
+  try {
+    return teamState.parse(JSON.parse(metadata || "{}"));
+  } catch {
+    return FIRST_PAGE;
+  }
+};
+
+/**
+ * App Home: builds each viewer's dashboard and keeps it current. Every change this process commits
+ * re-renders the Homes of the account's recent viewers and publishes only those that changed — so the
+ * people a change affects (the member changed, the requester, the Owners deciding) see it at once.
+ */
+export class HomeTabs {
+  private readonly viewers = new Map<string, Map<string, Viewer>>();
+  private readonly due = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly core: AccessCore,
+    private readonly actors: SlackActors,
+    private readonly clients: SlackClients,
+    private readonly logger: Logger,
+  ) {
+    core.onCommit((accountId) => {
+      if (!this.viewers.has(accountId)) return;
+      this.due.add(accountId);
+      this.timer ??= setTimeout(() => void this.refresh(), REFRESH_DELAY_MS);
+      this.timer.unref?.();
+    });
+  }
+
+  /** The Home this Slack user should see now (resolving and linking them by email when needed). */
+  async view(user: SlackUser, state: TeamState, client: webApi.WebClient): Promise<View> {
+    let actor: ActorContext;
+    try {
+      actor = await this.actors.resolve(user, client);
+    } catch (error) {
+      if (!(error instanceof CoreError)) throw error;
+      return notMemberHome(error.message);
+    }
+    return this.renderOrNotice(actor, state);
+  }
+
+  /** Publishes a viewer's Home and remembers them, so later changes keep it fresh. */
+  async show(user: SlackUser, state: TeamState, client: webApi.WebClient): Promise<void> {
+    const view = await this.view(user, state, client);
+    await client.views.publish({ user_id: user.userId, view });
+    const linked = this.linkedAccount(user);
+    if (linked) this.remember(linked, { user, state, published: digest(view) });
+  }
+
+  /** The account of a Slack user Rolecall has linked to a member (whatever their status), if any. */
+  private linkedAccount(user: SlackUser): string | null {
+    try {
+      return this.actors.local(user)?.accountId ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Re-renders and publishes the changed Homes of every account that changed since the last run. */
+  refresh(): Promise<void> {
+    this.timer = null;
+    const accounts = [...this.due];
+    this.due.clear();
+    this.running = this.running.then(async () => {
+      for (const accountId of accounts) await this.refreshAccount(accountId);
+    });
+    return this.running;
+  }
+
+  private async refreshAccount(accountId: string): Promise<void> {
+    const viewers = this.viewers.get(accountId);
+    if (!viewers) return;
+    const client = await this.clients.forAccount(accountId);
+    for (const viewer of [...viewers.values()]) {
+      let view: View;
+      try {
+        // Refreshes never call Slack: a viewer is the member linked to them (removed ones are told so).
+        const actor: ActorContext = {
+          accountId,
+          actor: { slackUserId: viewer.user.userId },
+          source: "slack",
+        };
+        view = this.renderOrNotice(actor, viewer.state);
+      } catch (error) {
+        this.logger.warn("Could not render App Home:", error);
+        continue;
+      }
+      const published = digest(view);
+      if (published === viewer.published) continue;
+      try {
+        await client.views.publish({ user_id: viewer.user.userId, view });
+        viewer.published = published;
+      } catch (error) {
+        this.logger.warn(`views.publish failed for ${viewer.user.userId}:`, error);
+      }
+    }
+  }
+
+  private renderOrNotice(actor: ActorContext, state: TeamState): View {
+    try {
+      return this.render(actor, state);
+    } catch (error) {
+      if (!(error instanceof CoreError)) throw error;
+      const invite = this.core.dashboard.invitation(actor);
+      return invite ? invitedHome(invite) : notMemberHome(error.message);
+    }
+  }
+
+  private render(actor: ActorContext, wanted: TeamState): View {
+    const { core } = this;
+    const me = core.whoami(actor);
+    const allowed = new Set(core.dashboard.allowed(actor));
+    const requests = core.requests.list(actor);
+    const permissions = allowed.has("matrix.view_all") ? core.permissions(actor) : null;
+    if (!allowed.has("team.view")) return homeView({ me, requests, team: null, permissions });
+    const filter = { role: wanted.role, status: wanted.status };
+    const pageOf = (state: TeamState) =>
+      core.dashboard.teamPage(actor, filter, {
+        offset: (state.page - 1) * HOME_PAGE_SIZE,
+        limit: HOME_PAGE_SIZE,
+      });
+    let state = wanted;
+    let page = pageOf(state);
+    // A page that no longer exists (members were removed) shows the last one there is.
+    if (page.rows.length === 0 && state.page > 1) {
+      state = { ...state, page: Math.max(1, Math.ceil(page.matching / HOME_PAGE_SIZE)) };
+      page = pageOf(state);
+    }
+    const canAdd = core.prepareMemberForm(actor).assignableRoles.length > 0;
+    return homeView({ me, requests, permissions, team: { page, state, canAdd } });
+  }
+
+  private remember(accountId: string, viewer: Viewer): void {
+    let viewers = this.viewers.get(accountId);
+    if (!viewers) {
+      viewers = new Map();
+      this.viewers.set(accountId, viewers);
+    }
+    viewers.delete(viewer.user.userId);
+    viewers.set(viewer.user.userId, viewer);
+    if (viewers.size > HOME_VIEWERS_PER_ACCOUNT) {
+      const oldest = viewers.keys().next().value;
+      if (oldest !== undefined) viewers.delete(oldest);
+    }
+  }
+}
