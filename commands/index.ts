@@ -1,11 +1,18 @@
+import type { Action } from "../src/core/authz.js";
 import { CoreError } from "../src/core/errors.js";
 import add from "./add.js";
 import apikey from "./apikey.js";
 import audit from "./audit.js";
 import { approveCommand, cancelCommand, rejectCommand } from "./decide.js";
 import edit from "./edit.js";
-import { helpCommand } from "./help.js";
-import { type Command, type CommandContext, type CommandResult, parseCommandInput } from "./lib/command.js";
+import { HELP_PLACES, helpCommand } from "./help.js";
+import {
+  type Command,
+  type CommandContext,
+  type CommandResult,
+  type HelpEntry,
+  parseCommandInput,
+} from "./lib/command.js";
 import list from "./list.js";
 import perms from "./perms.js";
 import remove from "./remove.js";
@@ -17,11 +24,31 @@ import role from "./role.js";
 import settings from "./settings.js";
 import whoami from "./whoami.js";
 
-const usages = () => COMMANDS.map(({ usage, summary }) => ({ usage, summary }));
-const help = helpCommand(usages);
+/** Every command's help entry, or only those a reader may run (`may`: member? which actions?). */
+const usages = (may?: { member: boolean; allowed: ReadonlySet<Action> }): HelpEntry[] =>
+  COMMANDS.flatMap(({ name, usage, summary }) => {
+    const place = HELP_PLACES[name];
+    if (!place) throw new Error(`The command ${name} has no place in help.`);
+    const listed =
+      !may ||
+      place.needs === undefined ||
+      (place.needs === "member" ? may.member : may.allowed.has(place.needs));
+    return listed ? [{ usage, summary, group: place.group }] : [];
+  });
+const help = helpCommand(() => usages());
 
-/** Usage needs no actor: anyone may read it, member or not. */
-export const helpResult = (): CommandResult => ({ type: "help", commands: usages() });
+/**
+ * Usage needs no actor: anyone may read it. With what the reader may do (null: not a member), it
+ * lists only the commands they can run.
+ */
+export const helpResult = (allowed?: ReadonlySet<Action> | null): CommandResult =>
+  allowed === undefined
+    ? { type: "help", commands: usages(), forReader: false }
+    : {
+        type: "help",
+        commands: usages({ member: allowed !== null, allowed: allowed ?? new Set() }),
+        forReader: true,
+      };
 
 /** Every `/team` subcommand, in the order help lists them. */
 export const COMMANDS: readonly Command[] = [

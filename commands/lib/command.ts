@@ -35,6 +35,16 @@ export interface CommandContext {
   confirmFirst?: boolean;
 }
 
+export const HELP_GROUPS = ["everyday", "team", "requests"] as const;
+export type HelpGroup = (typeof HELP_GROUPS)[number];
+
+/** One command as help lists it. */
+export interface HelpEntry {
+  usage: string;
+  summary: string;
+  group: HelpGroup;
+}
+
 /** What a command asks the person to confirm before it acts. */
 export type Confirmation =
   | { kind: "remove"; email: string }
@@ -42,7 +52,8 @@ export type Confirmation =
 
 /** What a command returns; Slack and the CLI each render it their own way. */
 export type CommandResult =
-  | { type: "help"; commands: { usage: string; summary: string }[] }
+  /** `forReader`: only the commands this reader can run (else every command). */
+  | { type: "help"; commands: HelpEntry[]; forReader: boolean }
   | { type: "whoami"; whoami: WhoAmI }
   | ({
       type: "list";

@@ -1,4 +1,6 @@
+import { HELP_GROUP_TITLE } from "../../../commands/help.js";
 import type { CommandResult } from "../../../commands/index.js";
+import { HELP_GROUPS, type HelpEntry } from "../../../commands/lib/command.js";
 import { describeChange } from "../../../commands/lib/describe.js";
 import { CoreError, type ErrorCode } from "../../core/errors.js";
 import type { RawChangeIntent } from "../../core/intents.js";
@@ -24,6 +26,22 @@ import { matrixBlocks, matrixSummary, ownPermissionsLine, permissionsPhrase } fr
 import { approvalMessage, closedMessage, requestFiledMessage, requestListMessage } from "./requests.js";
 import { rotateConfirmation } from "./rotate.js";
 import { type TeamState, teamBlocks, teamCount } from "./team.js";
+
+/** Help, grouped (Everyday · Managing the team · Requests); for a reader, only what they can run. */
+const helpMessage = (commands: readonly HelpEntry[], forReader: boolean): SlackMessage => {
+  const blocks: Block[] = [header("/team commands")];
+  for (const group of HELP_GROUPS) {
+    const lines = commands
+      .filter((c) => c.group === group)
+      .map((c) => `${code(`/team ${c.usage}`)}\n${esc(c.summary)}`);
+    if (lines.length > 0)
+      blocks.push(section(`*${HELP_GROUP_TITLE[group]}*`), ...linesToSections(lines, 10).blocks);
+  }
+  if (forReader && !commands.some((c) => c.group !== "everyday" || c.usage !== "help"))
+    blocks.push(context("You are not on this team yet: ask an Owner to invite you."));
+  else if (forReader) blocks.push(context("Only the commands you can use are listed."));
+  return { text: "Rolecall commands", blocks };
+};
 
 const listMessage = (result: Extract<CommandResult, { type: "list" }>): SlackMessage => {
   const size = result.pageSize ?? (result.rows.length || 1);
@@ -59,13 +77,8 @@ const auditMessage = (entries: AuditEntry[]): SlackMessage => {
 /** A command result as an ephemeral Slack message. */
 export const resultMessage = (result: CommandResult): SlackMessage => {
   switch (result.type) {
-    case "help": {
-      const lines = result.commands.map((c) => `${code(`/team ${c.usage}`)}\n${entities(c.summary)}`);
-      return {
-        text: "Rolecall commands",
-        blocks: [header("/team commands"), ...linesToSections(lines, 40).blocks],
-      };
-    }
+    case "help":
+      return helpMessage(result.commands, result.forReader);
     case "whoami": {
       const w = result.whoami;
       return {

@@ -1,7 +1,10 @@
-import type { App, RespondArguments } from "@slack/bolt";
+import type { App, RespondArguments, webApi } from "@slack/bolt";
 import { changeToAskFor, helpResult } from "../../../commands/index.js";
 import { slackCommandWords } from "../../../commands/lib/tokens.js";
 import type { ActorContext } from "../../core/access-core.js";
+import type { Action } from "../../core/authz.js";
+import { CoreError } from "../../core/errors.js";
+import { SlackUnavailableError, type SlackUser } from "../actor.js";
 import type { SlackMessage } from "../blocks/kit.js";
 import { errorMessage, resultMessage } from "../blocks/messages.js";
 import { requestFiledMessage } from "../blocks/requests.js";
@@ -16,6 +19,27 @@ import { logIfUnexpected, type SlackDeps } from "./deps.js";
  * first and replies through the response_url, so a slow Slack never costs the 3-second deadline.
  */
 export const registerTeamCommand = (app: App, { core, actors, logger, deliverRequest }: SlackDeps): void => {
+  /** What a reader may do, for help: null when they are not an active member of this team. */
+  const readersActions = async (
+    user: SlackUser,
+    client: webApi.WebClient,
+    ackFirst: () => Promise<void>,
+  ): Promise<ReadonlySet<Action> | null | undefined> => {
+    try {
+      let actor = actors.local(user);
+      if (!actor) {
+        await ackFirst();
+        actor = await actors.resolve(user, client);
+      }
+      return new Set(core.dashboard.allowed(actor));
+    } catch (error) {
+      if (error instanceof CoreError) return null;
+      // Slack could not say who this is: every command, rather than a wrong "you are not on the team".
+      if (error instanceof SlackUnavailableError) return undefined;
+      throw error;
+    }
+  };
+
   app.command(IDS.command, async ({ command, ack, respond, client }) => {
     let acked = false;
     const ackFirst = async () => {
@@ -35,12 +59,12 @@ export const registerTeamCommand = (app: App, { core, actors, logger, deliverReq
     let actor: ActorContext | null = null;
     try {
       words = slackCommandWords(command.text);
-      // Usage is for everyone, members or not.
+      const user = { teamId: command.team_id, userId: command.user_id };
+      // Usage is for everyone, members or not; each sees the commands they can run.
       if (words.length === 0 || words[0]?.toLowerCase() === "help") {
-        await send(resultMessage(helpResult()));
+        await send(resultMessage(helpResult(await readersActions(user, client, ackFirst))));
         return;
       }
-      const user = { teamId: command.team_id, userId: command.user_id };
       actor = actors.local(user);
       if (!actor) {
         await ackFirst();
