@@ -92,3 +92,45 @@ export const blockAction = (
   },
   responseId,
 });
+
+/**
+ * A block_actions payload from App Home: no response_url (Slack sends none for views), the Home view
+ * with its private_metadata. `block_id` is the block the element sits in (a team row's is the email).
+ */
+export const homeAction = (
+  fake: FakeSlack,
+  action:
+    | { type: "button"; action_id: string; value: string; block_id?: string }
+    | { type: "overflow" | "static_select"; action_id: string; selected: string; block_id?: string },
+  privateMetadata = "{}",
+) => ({
+  type: "block_actions",
+  trigger_id: fake.triggerId(),
+  container: { type: "view", view_id: "VHOME" },
+  view: {
+    id: "VHOME",
+    type: "home",
+    callback_id: "",
+    private_metadata: privateMetadata,
+    blocks: [],
+    state: { values: {} },
+  },
+  actions: [
+    action.type === "button"
+      ? { ...action, block_id: action.block_id ?? "b", action_ts: "1.0" }
+      : {
+          type: action.type,
+          action_id: action.action_id,
+          block_id: action.block_id ?? "b",
+          selected_option: { value: action.selected, text: { type: "plain_text", text: "x" } },
+          action_ts: "1.0",
+        },
+  ],
+});
+
+/** The radio buttons' state in a view submission. */
+export const radio = (value: string) =>
+  ({
+    type: "radio_buttons",
+    selected_option: { value, text: { type: "plain_text", text: value } },
+  }) as unknown as ReturnType<typeof text>;
