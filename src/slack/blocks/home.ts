@@ -61,7 +61,7 @@ const needsYou = ({ toDecide, filed }: HomeContent["requests"]): Block[] => {
         block_id: `home_filed_${r.id}`,
         text: {
           type: "mrkdwn",
-          text: `${code(r.summary)}\n_Waiting for an Owner · ${r.id} · expires ${slackDate(r.expiresAt)}_`,
+          text: `${esc(r.effect)}\n_You asked: ${code(r.summary)} · waiting for an Owner · expires ${slackDate(r.expiresAt)}_`,
         },
         accessory: button("Cancel request", IDS.actions.requestCancel, r.id),
       });

@@ -38,7 +38,7 @@ const helpMessage = (commands: readonly HelpEntry[], forReader: boolean): SlackM
       blocks.push(section(`*${HELP_GROUP_TITLE[group]}*`), ...linesToSections(lines, 10).blocks);
   }
   if (forReader && !commands.some((c) => c.group !== "everyday" || c.usage !== "help"))
-    blocks.push(context("You are not on this team yet: ask an Owner to invite you."));
+    blocks.push(context("More commands appear here once you have joined this team."));
   else if (forReader) blocks.push(context("Only the commands you can use are listed."));
   return { text: "Rolecall commands", blocks };
 };
@@ -105,7 +105,9 @@ export const resultMessage = (result: CommandResult): SlackMessage => {
         });
       }
       return {
-        text: view.full ? matrixSummary(view.matrix) : `Your permissions: ${own?.[1].length ?? 0}`,
+        text: view.full
+          ? matrixSummary(view.matrix)
+          : `Your permissions: ${own ? permissionsPhrase(own[1]) : "none"}`,
         blocks,
       };
     }
