@@ -122,6 +122,7 @@ export const createSlackApp = (config: Config, core: AccessCore, logger: Logger)
     },
     stop: async () => {
       if (timer) clearInterval(timer);
+      await homes.stop();
       await sync.run().catch(() => {});
       if (mode === "socket") await app.stop();
     },

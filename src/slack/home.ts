@@ -42,6 +42,7 @@ export class HomeTabs {
   private readonly due = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> = Promise.resolve();
+  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly core: AccessCore,
@@ -49,7 +50,7 @@ export class HomeTabs {
     private readonly clients: SlackClients,
     private readonly logger: Logger,
   ) {
-    core.onCommit((accountId) => {
+    this.unsubscribe = core.onCommit((accountId) => {
       if (!this.viewers.has(accountId)) return;
       this.due.add(accountId);
       this.timer ??= setTimeout(() => void this.refresh(), REFRESH_DELAY_MS);
@@ -84,6 +85,15 @@ export class HomeTabs {
     } catch {
       return null;
     }
+  }
+
+  /** Stops refreshing (the process is shutting down); a refresh under way finishes. */
+  async stop(): Promise<void> {
+    this.unsubscribe();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.due.clear();
+    await this.running;
   }
 
   /** Re-renders and publishes the changed Homes of every account that changed since the last run. */

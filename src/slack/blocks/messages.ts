@@ -6,10 +6,9 @@ import { CoreError, type ErrorCode } from "../../core/errors.js";
 import type { RawChangeIntent } from "../../core/intents.js";
 import type { ApiKeyInfo, AuditEntry } from "../../core/model.js";
 import { ROLE_LABEL, type Role } from "../../core/roles.js";
-import { humanDate } from "../../html.js";
 import { SlackUnavailableError } from "../actor.js";
 import { code, entities, esc } from "../escape.js";
-import { slackFormatter } from "../format.js";
+import { slackDate, slackFormatter } from "../format.js";
 import { IDS } from "../ids.js";
 import {
   type Block,
@@ -138,7 +137,7 @@ export const resultMessage = (result: CommandResult): SlackMessage => {
       const old =
         rotated.oldKeyWorksUntil === "now"
           ? "The old key stopped working."
-          : `The old key keeps working until ${humanDate(rotated.oldKeyWorksUntil)}.`;
+          : `The old key keeps working until ${slackDate(rotated.oldKeyWorksUntil)}.`;
       return {
         text: "New organisation API key",
         blocks: [
@@ -170,7 +169,7 @@ const apiKeyMessage = (key: ApiKeyInfo): SlackMessage => {
   const days = Math.floor((Date.now() - new Date(key.createdAt).getTime()) / 86_400_000);
   const age = days <= 0 ? "today" : days === 1 ? "1 day ago" : `${days} days ago`;
   const previous = key.previous
-    .map((p) => `\nThe previous key \`${p.prefix}…\` works until ${humanDate(p.expiresAt)}.`)
+    .map((p) => `\nThe previous key \`${p.prefix}…\` works until ${slackDate(p.expiresAt)}.`)
     .join("");
   return {
     text: `Organisation API key ${key.prefix}…`,
