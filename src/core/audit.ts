@@ -15,8 +15,14 @@ export const canonicalJson = (value: unknown): string =>
 
 export type AuditContent = Omit<AuditEntry, "hash" | "prevHash">;
 
-/** Each entry's hash covers the previous entry's hash and its own content. */
-export const auditHash = (prevHash: string, content: AuditContent): string =>
+/**
+ * Each entry's hash covers the previous entry's hash and its own content. The change marker
+ * (`batch`) came later: it is covered when present, so entries written before it verify as they were.
+ */
+export const auditHash = (
+  prevHash: string,
+  content: Omit<AuditContent, "batch"> & { batch?: number | null },
+): string =>
   createHash("sha256")
     .update(prevHash)
     .update(
@@ -30,6 +36,7 @@ export const auditHash = (prevHash: string, content: AuditContent): string =>
         before: content.before,
         after: content.after,
         requestId: content.requestId,
+        ...(content.batch === null || content.batch === undefined ? {} : { batch: content.batch }),
       }),
     )
     .digest("hex");
