@@ -60,9 +60,10 @@ export const renderText = (result: CommandResult): string => {
     case "change":
       return describeChange(result.change);
     case "audit":
-      return result.entries.length === 0
-        ? "The audit log is empty."
-        : result.entries.map(auditLine).join("\n");
+    case "audit_changes": {
+      const entries = result.type === "audit" ? result.entries : result.page.entries;
+      return entries.length === 0 ? "The audit log is empty." : entries.map(auditLine).join("\n");
+    }
     case "settings":
       return `Approvals channel: ${result.approvalsChannel ?? "none (requests go to the Owners by direct message)"}`;
     case "apikey":
@@ -115,6 +116,8 @@ export const renderJson = (result: CommandResult): unknown => {
       return result.change;
     case "audit":
       return result.entries.map(auditJson);
+    case "audit_changes":
+      return result.page.entries.map(auditJson);
     case "settings":
       return { approvalsChannel: result.approvalsChannel };
     case "apikey":

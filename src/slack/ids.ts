@@ -23,6 +23,7 @@ export const IDS = {
     requestReject: "rolecall_request_reject",
     requestCancel: "rolecall_request_cancel",
     requestAsk: "rolecall_request_ask",
+    auditOlder: "rolecall_audit_older",
   },
   blocks: {
     email: "email",

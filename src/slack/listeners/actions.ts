@@ -1,6 +1,8 @@
 import { z } from "zod";
+import { AUDIT_MAX } from "../../../commands/audit.js";
 import { runCommand } from "../../../commands/index.js";
 import { ROLES } from "../../core/roles.js";
+import { auditMessage, type OlderPage } from "../blocks/audit.js";
 import { resultMessage } from "../blocks/messages.js";
 import { addMemberModal, permissionsModal } from "../blocks/modals.js";
 import { alreadyRotated, rotateButton, rotateConfirmation } from "../blocks/rotate.js";
@@ -16,6 +18,11 @@ const listState = z.object({
   status: z.enum(["invited", "active"]).optional(),
   page: z.number().int().min(1).max(100_000),
 });
+
+const olderPage = z.strictObject({
+  before: z.number().int().min(2).max(Number.MAX_SAFE_INTEGER),
+  last: z.number().int().min(1).max(AUDIT_MAX),
+}) satisfies z.ZodType<OlderPage>;
 
 /** Buttons and menus on Rolecall's messages and App Home. Each acknowledges first, then works. */
 export const registerActions = (app: SlackRegistry, deps: SlackDeps): void => {
@@ -37,6 +44,16 @@ export const registerActions = (app: SlackRegistry, deps: SlackDeps): void => {
   showPage(IDS.actions.listPage);
   showPage(IDS.actions.listFilterRole);
   showPage(IDS.actions.listFilterStatus);
+
+  // The next older page of /team audit, in place; the core checks Team Settings again.
+  handle(IDS.actions.auditOlder, async ({ value, actor, reply }) => {
+    const { before, last } = parsePayload(
+      olderPage,
+      value,
+      "That Older button could not be read; run /team audit again.",
+    );
+    await reply(auditMessage(core.auditChanges(actor, { last, before }), last));
+  });
 
   handle(IDS.actions.openPermissions, async ({ body, client, actor, reply }) => {
     const view = core.permissions(actor);
