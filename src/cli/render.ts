@@ -3,6 +3,7 @@ import { describeChange } from "../../commands/lib/describe.js";
 import { approvalLine, requestJson, requestStatusLine } from "../../commands/lib/requests-view.js";
 import type { AuditEntry, ChangeRequest, MemberView } from "../core/model.js";
 import { PERMISSION_KEYS, PERMISSIONS } from "../core/permissions.js";
+import { plainFormatter } from "../core/results.js";
 import { ROLE_LABEL, ROLES } from "../core/roles.js";
 import { humanDate } from "../html.js";
 
@@ -94,7 +95,7 @@ export const renderText = (result: CommandResult): string => {
     case "request_approved":
       return approvalLine(result.outcome);
     case "request_closed":
-      return `Request ${result.request.id}: ${requestStatusLine(result.request)}`;
+      return `Request ${result.request.id}: ${requestStatusLine(result.request, plainFormatter)}`;
     case "form":
     case "confirm": // the CLI acts at once; it never asks first
       return "";

@@ -201,6 +201,8 @@ export interface ChangeRequest {
   effect: string;
   status: RequestStatus;
   decidedBy: string | null;
+  /** The Slack user of the member who decided, where they are linked (outcomes mention them). */
+  deciderSlackUserId: string | null;
   decidedAt: string | null;
   reason: string | null;
   outcome: string | null;
