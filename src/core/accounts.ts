@@ -1,4 +1,4 @@
-import { verifyChain } from "./audit.js";
+import { auditRequestId, verifyChain } from "./audit.js";
 import { authorize } from "./authz.js";
 import type { ActorContext, Engine } from "./engine.js";
 import { CoreError } from "./errors.js";
@@ -18,8 +18,6 @@ export interface AuditPage {
   /** The cursor of the next older page; null when this page reaches the first entry. */
   older: number | null;
 }
-
-const REQUEST_TARGET = /^request:(R[A-Z0-9]{6})$/;
 
 /** The account as a whole: which one a call means, its settings, its audit log, its health. */
 export class Accounts {
@@ -92,7 +90,7 @@ export class Accounts {
       const entries = this.e.store.listAuditChanges(ctx.accountId, last, before);
       const requesters: Record<string, string> = {};
       for (const e of entries) {
-        const id = e.requestId ?? REQUEST_TARGET.exec(e.target)?.[1];
+        const id = auditRequestId(e);
         const request = id && !(id in requesters) ? this.e.store.getRequest(ctx.accountId, id) : null;
         if (id && request) requesters[id] = request.requesterEmail;
       }

@@ -15,6 +15,10 @@ export const canonicalJson = (value: unknown): string =>
 
 export type AuditContent = Omit<AuditEntry, "hash" | "prevHash">;
 
+/** The change request an entry is about: its target (`request:R…`), or the request an approval applied. */
+export const auditRequestId = (e: Pick<AuditEntry, "target" | "requestId">): string | null =>
+  /^request:(R[A-Z0-9]{6})$/.exec(e.target)?.[1] ?? e.requestId;
+
 /**
  * Each entry's hash covers the previous entry's hash and its own content. The change marker
  * (`batch`) came later: it is covered when present, so entries written before it verify as they were.

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { IDS } from "../../src/slack/ids.js";
+import { blockProblems } from "../helpers/block-kit-limits.js";
 import { type Harness, type Person, startHarness } from "../helpers/slack-harness.js";
 import { blockAction, checked, openedView, viewSubmission } from "../helpers/slack-payloads.js";
 
@@ -144,6 +145,35 @@ describe("Older pages through the log", () => {
     const log = core.fullAuditLog(h.accountId);
     const changes = new Set(log.map((e) => e.batch ?? e.seq));
     expect(seen).toHaveLength(changes.size);
+  });
+
+  it("500 changes asked for: as many as fit in one message, and Older goes on from the oldest shown", async () => {
+    const core = h.running.core;
+    // Saves that toggle many cells make long sentences: 500 of them cannot fit in one message.
+    const some = ["team_settings", "access_permissions", "export_users", "add_users", "bulk_tag_users"];
+    for (let i = 0; i < 500; i++) {
+      const column = i % 2 === 0 ? some : [];
+      core.setPermissions(h.as("owner"), { admin: column, teammate: column });
+    }
+    const audit = await reply("owner", "audit 500");
+    expect(blockProblems("message", audit.blocks)).toEqual([]);
+    const shownFirst = lines(audit).length;
+    expect(shownFirst).toBeGreaterThan(100);
+    expect(shownFirst).toBeLessThan(500);
+    expect(headerOf(audit)).toBe(`Audit log — the latest ${shownFirst} changes`);
+    const next = await clickOlder("owner", olderButton(audit)?.value ?? "");
+    expect(next.replace_original).toBe(true); // the fake took it: within Slack's limits
+    const log = core.fullAuditLog(h.accountId);
+    // The next page starts right below the oldest change the first one showed.
+    const changes = [...new Set(log.map((e) => e.batch ?? e.seq))];
+    const newestOfNext = log.find((e) => e.seq === changes.at(-1 - shownFirst));
+    expect(lines(next)[0]).toContain(
+      newestOfNext?.action === "permission.granted" ? "— Admins can now use" : "— Admins can no longer use",
+    );
+    let seen = shownFirst + lines(next).length;
+    for (let page = next; olderButton(page); seen += lines(page).length)
+      page = await clickOlder("owner", olderButton(page)?.value ?? "");
+    expect(seen).toBe(changes.length);
   });
 
   it("a tampered or forged Older button is refused in words; Team Settings is checked again", async () => {

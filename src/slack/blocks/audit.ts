@@ -1,5 +1,6 @@
 import type { AuditPage } from "../../core/accounts.js";
-import type { AuditAction, AuditEntry } from "../../core/model.js";
+import { auditRequestId } from "../../core/audit.js";
+import type { AuditAction, AuditEntry, AuditSource } from "../../core/model.js";
 import { PERMISSION_KEYS, PERMISSIONS, type PermissionKey } from "../../core/permissions.js";
 import type { PersonRef } from "../../core/results.js";
 import { isRole, ROLE_LABEL, ROLES, type Role } from "../../core/roles.js";
@@ -48,12 +49,11 @@ const roles = (role: Role) => `${ROLE_LABEL[role]}s`;
 const listed = (items: string[]) =>
   items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 
-const REQUEST_TARGET = /^request:(R[A-Z0-9]{6})$/;
 const ROLE_TARGET = /^role:([a-z]+)$/;
 const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
 const SLACK_CHANNEL = /^[CG][A-Z0-9]{2,}$/;
 
-const requestOf = (e: AuditEntry): string | null => REQUEST_TARGET.exec(e.target)?.[1] ?? e.requestId;
+const requestOf = auditRequestId;
 const requestWords = (e: AuditEntry) => `request ${requestOf(e) ?? fmt.text(e.target)}`;
 
 /** A target in words: a member, a role's people, a request, a setting, the account. */
@@ -61,7 +61,7 @@ const targetWords = (target: string, r: Reader): string => {
   if (target.includes("@")) return r.who(target);
   const role = ROLE_TARGET.exec(target)?.[1];
   if (role && isRole(role)) return roles(role);
-  const request = REQUEST_TARGET.exec(target)?.[1];
+  const request = auditRequestId({ target, requestId: null });
   if (request) return `request ${request}`;
   if (target === "account:api_key") return "the organisation API key";
   if (target.startsWith("setting:")) return `the ${fmt.text(target.slice(8).replaceAll("_", " "))} setting`;
@@ -88,7 +88,7 @@ const cellOf = (e: AuditEntry): Cell | null => {
 };
 
 /** "Admins can now use Billing and Export Users; Teammates can no longer use Billing". */
-export const permissionChanges = (cells: Cell[]): string =>
+const permissionChanges = (cells: Cell[]): string =>
   ROLES.flatMap((role) => {
     const labels = (allowed: boolean) =>
       PERMISSION_KEYS.filter((k) =>
@@ -194,11 +194,20 @@ const otherAction: Sentence = (e, r) =>
 const sentenceOf = (e: AuditEntry, r: Reader): string =>
   (Object.hasOwn(SENTENCES, e.action) ? SENTENCES[e.action as AuditAction] : otherAction)(e, r);
 
-/** Where a change came from, where it helps: Slack is where the reader is, so it goes unsaid. */
-const SOURCE_NOTE: Record<string, string> = { cli: "from the CLI", api: "via the API" };
+/**
+ * Where a change came from, where it helps: Slack is where the reader is; an approval and the
+ * system's own work are said by their sentences.
+ */
+const SOURCE_NOTE = {
+  slack: null,
+  cli: "from the CLI",
+  api: "via the API",
+  approval: null,
+  system: null,
+} as const satisfies Record<AuditSource, string | null>;
 
 /** The entries of a page grouped by change (entries before changes were marked stand alone). */
-export const changesOf = (entries: readonly AuditEntry[]): AuditEntry[][] => {
+const changesOf = (entries: readonly AuditEntry[]): AuditEntry[][] => {
   const changes: AuditEntry[][] = [];
   for (const e of entries) {
     const last = changes.at(-1);
@@ -213,7 +222,7 @@ export const changesOf = (entries: readonly AuditEntry[]): AuditEntry[][] => {
  * One change as one sentence: the permission cells of a Save merged, an invite that comes with
  * adding a member left unsaid, an approval said once ("… (approving request R12 from @admin)").
  */
-export const changeSentence = (entries: readonly AuditEntry[], r: Reader): string => {
+const changeSentence = (entries: readonly AuditEntry[], r: Reader): string => {
   const first = entries[0];
   if (!first) return "";
   const cells = entries.map(cellOf);
@@ -246,7 +255,7 @@ export const changeSentence = (entries: readonly AuditEntry[], r: Reader): strin
     notes.push(
       `approving ${requestWords(approval)}${r.from(requestOf(approval), fields(approval.after).requester)}`,
     );
-  const source = first.actor === "operator" ? undefined : SOURCE_NOTE[first.source];
+  const source = first.actor === "operator" ? null : SOURCE_NOTE[first.source];
   if (source) notes.push(source);
   const sentence = clauses.join("; ");
   const line = notes.length > 0 ? `${sentence} (${notes.join(", ")})` : sentence;
