@@ -23,5 +23,8 @@ export default defineCommand({
     extra: noMore,
     flags: noFlags,
   }),
-  run: ({ core, actor }, { last }) => ({ type: "audit", entries: core.auditLog(actor, last) }),
+  run: ({ core, actor, auditByChange }, { last }) =>
+    auditByChange
+      ? { type: "audit_changes", page: core.auditChanges(actor, { last, before: null }), last }
+      : { type: "audit", entries: core.auditLog(actor, last) },
 });

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type {
   AccessCore,
   ActorContext,
+  AuditPage,
   PermissionsView,
   RotatedKey,
   WhoAmI,
@@ -33,6 +34,11 @@ export interface CommandContext {
    * commands that need it answer with a `confirm` result instead of acting. The CLI acts at once.
    */
   confirmFirst?: boolean;
+  /**
+   * The surface reads the audit log a change at a time (Slack: one Save of the permissions form is
+   * one entry, with an Older button); the CLI lists the entries as written.
+   */
+  auditByChange?: boolean;
 }
 
 export const HELP_GROUPS = ["everyday", "team", "requests"] as const;
@@ -63,6 +69,8 @@ export type CommandResult =
   | { type: "perms"; view: PermissionsView }
   | { type: "change"; change: ChangeResult }
   | { type: "audit"; entries: AuditEntry[] }
+  /** The newest `last` changes, whole (see `auditByChange`). */
+  | { type: "audit_changes"; page: AuditPage; last: number }
   | { type: "settings"; approvalsChannel: string | null }
   | { type: "apikey"; key: ApiKeyInfo }
   | { type: "request_filed"; request: ChangeRequest }

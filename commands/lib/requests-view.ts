@@ -1,6 +1,6 @@
 import type { ChangeRequest } from "../../src/core/model.js";
 import type { ApprovalOutcome } from "../../src/core/requests.js";
-import { humanDate } from "../../src/html.js";
+import { type Formatter, plainFormatter } from "../../src/core/results.js";
 
 /** A request as the CLI's --json and the API show it. */
 export const requestJson = (r: ChangeRequest) => ({
@@ -16,24 +16,30 @@ export const requestJson = (r: ChangeRequest) => ({
   expiresAt: r.expiresAt,
 });
 
-/** The status line shown on a decided request, wherever it appears. */
-export const requestStatusLine = (r: ChangeRequest): string => {
+/**
+ * The status line shown on a request, wherever it appears: people and times as the surface writes
+ * them (`plainFormatter` for the CLI, `slackFormatter` for Slack — mentions, the reader's time zone).
+ */
+export const requestStatusLine = (r: ChangeRequest, fmt: Formatter): string => {
+  const decider = r.decidedBy
+    ? fmt.person({ email: r.decidedBy, slackUserId: r.deciderSlackUserId })
+    : "an Owner";
   switch (r.status) {
     case "pending":
-      return `Waiting for an Owner; expires ${humanDate(r.expiresAt)}.`;
+      return `Waiting for an Owner; expires ${fmt.date(r.expiresAt)}.`;
     case "approved":
-      return `Approved by ${r.decidedBy} — applied.`;
+      return `Approved by ${decider} — applied.`;
     case "failed":
-      return `Approved by ${r.decidedBy}, but it could not be applied: ${r.outcome}`;
+      return `Approved by ${decider}, but it could not be applied: ${fmt.text(r.outcome ?? "")}`;
     case "rejected":
-      return `Rejected by ${r.decidedBy}${r.reason ? `: ${r.reason}` : "."}`;
+      return `Rejected by ${decider}${r.reason ? `: ${fmt.text(r.reason)}` : "."}`;
     case "expired":
       // An outcome says why it closed early (a request that could not be carried over to a new version).
-      return r.outcome ? `Closed: ${r.outcome}` : "Expired: no Owner decided in time.";
+      return r.outcome ? `Closed: ${fmt.text(r.outcome)}` : "Expired: no Owner decided in time.";
     case "cancelled":
-      return `Cancelled by ${r.requesterEmail}.`;
+      return `Cancelled by ${fmt.person({ email: r.requesterEmail, slackUserId: r.requesterSlackUserId })}.`;
   }
 };
 
 export const approvalLine = (o: ApprovalOutcome): string =>
-  `Request ${o.request.id}: ${requestStatusLine(o.request)}`;
+  `Request ${o.request.id}: ${requestStatusLine(o.request, plainFormatter)}`;

@@ -3,6 +3,7 @@ import { describeChange } from "../../commands/lib/describe.js";
 import { approvalLine, requestJson, requestStatusLine } from "../../commands/lib/requests-view.js";
 import type { AuditEntry, ChangeRequest, MemberView } from "../core/model.js";
 import { PERMISSION_KEYS, PERMISSIONS } from "../core/permissions.js";
+import { plainFormatter } from "../core/results.js";
 import { ROLE_LABEL, ROLES } from "../core/roles.js";
 import { humanDate } from "../html.js";
 
@@ -66,9 +67,10 @@ export const renderText = (result: CommandResult): string => {
     case "change":
       return describeChange(result.change);
     case "audit":
-      return result.entries.length === 0
-        ? "The audit log is empty."
-        : result.entries.map(auditLine).join("\n");
+    case "audit_changes": {
+      const entries = result.type === "audit" ? result.entries : result.page.entries;
+      return entries.length === 0 ? "The audit log is empty." : entries.map(auditLine).join("\n");
+    }
     case "settings":
       return `Approvals channel: ${result.approvalsChannel ?? "none (requests go to the Owners by direct message)"}`;
     case "apikey":
@@ -99,7 +101,7 @@ export const renderText = (result: CommandResult): string => {
     case "request_approved":
       return approvalLine(result.outcome);
     case "request_closed":
-      return `Request ${result.request.id}: ${requestStatusLine(result.request)}`;
+      return `Request ${result.request.id}: ${requestStatusLine(result.request, plainFormatter)}`;
     case "form":
     case "confirm": // the CLI acts at once; it never asks first
       return "";
@@ -121,6 +123,8 @@ export const renderJson = (result: CommandResult): unknown => {
       return result.change;
     case "audit":
       return result.entries.map(auditJson);
+    case "audit_changes":
+      return result.page.entries.map(auditJson);
     case "settings":
       return { approvalsChannel: result.approvalsChannel };
     case "apikey":

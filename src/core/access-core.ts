@@ -1,5 +1,5 @@
 import { Access, type Explanation, type PermissionsView } from "./access.js";
-import { Accounts } from "./accounts.js";
+import { Accounts, type AuditPage } from "./accounts.js";
 import { type AlreadyRotated, ApiKeys, type ApiMember, type RotatedKey } from "./api-keys.js";
 import { Changes } from "./changes.js";
 import { Dashboard } from "./dashboard.js";
@@ -26,6 +26,7 @@ export type {
   ActorContext,
   AlreadyRotated,
   ApiMember,
+  AuditPage,
   CreatedAccount,
   Explanation,
   InvitePreview,
@@ -138,6 +139,9 @@ export class AccessCore {
   permissions = (ctx: ActorContext): PermissionsView => this.access.permissions(ctx);
   settings = (ctx: ActorContext) => this.accounts.settings(ctx);
   auditLog = (ctx: ActorContext, last: number): AuditEntry[] => this.accounts.auditLog(ctx, last);
+  /** The log a change at a time (one Save of the permissions form is one), paged by a cursor. */
+  auditChanges = (ctx: ActorContext, query: { last: number; before: number | null }): AuditPage =>
+    this.accounts.auditChanges(ctx, query);
   verifyAudit = (accountId: string) => this.accounts.verifyAudit(accountId);
   healthy = (): boolean => this.accounts.healthy();
   can = (accountId: string, email: string, permission: PermissionKey): boolean =>

@@ -1,8 +1,23 @@
-import { verifyChain } from "./audit.js";
+import { auditRequestId, verifyChain } from "./audit.js";
 import { authorize } from "./authz.js";
 import type { ActorContext, Engine } from "./engine.js";
 import { CoreError } from "./errors.js";
 import type { Account, AuditEntry } from "./model.js";
+import type { PersonRef } from "./results.js";
+
+/** One page of the audit log read a change at a time, with who its entries name. */
+export interface AuditPage {
+  /** Every entry of the page's changes, oldest first. */
+  entries: AuditEntry[];
+  /** The members its entries name (who acted, who was acted on, who asked), as sentences name them. */
+  people: PersonRef[];
+  /** Who filed each change request its entries mention, by request id. */
+  requesters: Record<string, string>;
+  /** The cursor it was read before (null: the newest page). */
+  before: number | null;
+  /** The cursor of the next older page; null when this page reaches the first entry. */
+  older: number | null;
+}
 
 /** The account as a whole: which one a call means, its settings, its audit log, its health. */
 export class Accounts {
@@ -60,10 +75,42 @@ export class Accounts {
 
   auditLog(ctx: ActorContext, last: number): AuditEntry[] {
     return this.e.store.read(() => {
-      const { actor, matrix } = this.e.reader(ctx);
-      authorize("audit.view", actor, {}, matrix);
+      this.mayReadAudit(ctx);
       return this.e.store.listAudit(ctx.accountId, last);
     });
+  }
+
+  /**
+   * The newest `last` changes before entry `before` (a cursor from a previous page), whole: the
+   * entries one change wrote stay together. Needs what the log itself needs (Team Settings).
+   */
+  auditChanges(ctx: ActorContext, { last, before }: { last: number; before: number | null }): AuditPage {
+    return this.e.store.read(() => {
+      this.mayReadAudit(ctx);
+      const entries = this.e.store.listAuditChanges(ctx.accountId, last, before);
+      const requesters: Record<string, string> = {};
+      for (const e of entries) {
+        const id = auditRequestId(e);
+        const request = id && !(id in requesters) ? this.e.store.getRequest(ctx.accountId, id) : null;
+        if (id && request) requesters[id] = request.requesterEmail;
+      }
+      const emails = new Set(
+        [...entries.flatMap((e) => [e.actor, e.target]), ...Object.values(requesters)].filter((s) =>
+          s.includes("@"),
+        ),
+      );
+      const people = [...emails].flatMap((email) => {
+        const m = this.e.store.findMember(ctx.accountId, { email });
+        return m ? [{ email: m.email, name: m.name, slackUserId: m.slackUserId }] : [];
+      });
+      const first = entries[0]?.seq ?? before ?? 1;
+      return { entries, people, requesters, before, older: first > 1 ? first : null };
+    });
+  }
+
+  private mayReadAudit(ctx: ActorContext): void {
+    const { actor, matrix } = this.e.reader(ctx);
+    authorize("audit.view", actor, {}, matrix);
   }
 
   verifyAudit(accountId: string) {

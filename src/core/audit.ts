@@ -15,8 +15,18 @@ export const canonicalJson = (value: unknown): string =>
 
 export type AuditContent = Omit<AuditEntry, "hash" | "prevHash">;
 
-/** Each entry's hash covers the previous entry's hash and its own content. */
-export const auditHash = (prevHash: string, content: AuditContent): string =>
+/** The change request an entry is about: its target (`request:R…`), or the request an approval applied. */
+export const auditRequestId = (e: Pick<AuditEntry, "target" | "requestId">): string | null =>
+  /^request:(R[A-Z0-9]{6})$/.exec(e.target)?.[1] ?? e.requestId;
+
+/**
+ * Each entry's hash covers the previous entry's hash and its own content. The change marker
+ * (`batch`) came later: it is covered when present, so entries written before it verify as they were.
+ */
+export const auditHash = (
+  prevHash: string,
+  content: Omit<AuditContent, "batch"> & { batch?: number | null },
+): string =>
   createHash("sha256")
     .update(prevHash)
     .update(
@@ -30,6 +40,7 @@ export const auditHash = (prevHash: string, content: AuditContent): string =>
         before: content.before,
         after: content.after,
         requestId: content.requestId,
+        ...(content.batch === null || content.batch === undefined ? {} : { batch: content.batch }),
       }),
     )
     .digest("hex");

@@ -1,5 +1,5 @@
 import type { ChangeIntent } from "./intents.js";
-import type { Invite, Member, RequestStatus } from "./model.js";
+import type { AuditAction, Invite, Member, RequestStatus } from "./model.js";
 import type { PermissionKey } from "./permissions.js";
 import type { ChangeableRole, Role } from "./roles.js";
 
@@ -21,7 +21,7 @@ export type Change =
 
 /** An audit entry before the store gives it a place in the chain. */
 export interface AuditDraft {
-  action: string;
+  action: AuditAction;
   target: string;
   before: unknown;
   after: unknown;

@@ -9,8 +9,8 @@ import {
   roleSchema,
   slackChannelIdSchema,
 } from "./input.js";
-import { PERMISSIONS } from "./permissions.js";
-import { ROLE_LABEL, type Role } from "./roles.js";
+import { diffMatrix, type Matrix, PERMISSIONS, type PermissionKey } from "./permissions.js";
+import { CHANGEABLE_ROLES, ROLE_LABEL, type Role } from "./roles.js";
 
 /** `null` (or an empty string) clears an optional field; a value is checked with `schema`. */
 const clearable = <S extends z.ZodType>(schema: S) =>
@@ -197,5 +197,59 @@ export const describeEffect = (intent: ChangeIntent, facts: EffectFacts): string
         .join(" ");
     case "settings.approvals":
       return `Approvals channel → ${intent.channel ? `channel ${intent.channel}` : "none (DMs to Owners)"}.`;
+  }
+};
+
+/**
+ * Who holds these runs the team (Team Settings), its rules (Access Permissions) and its API key:
+ * a change to who holds them is sensitive. Keyed by every permission, so a new one is classified.
+ */
+const SENSITIVE_PERMISSION = {
+  team_settings: true,
+  access_permissions: true,
+  api_key: true,
+  export_users: false,
+  add_users: false,
+  bulk_tag_users: false,
+  billing: false,
+  whatsapp_setup: false,
+} as const satisfies Record<PermissionKey, boolean>;
+
+/** What sensitivity depends on besides the change: the member it acts on and the matrix, as now. */
+export interface SensitivityFacts {
+  /** The role of the member the change acts on (null: nobody yet, or nobody current). */
+  targetRole: Role | null;
+  matrix: Matrix;
+}
+
+/**
+ * Whether approving a change deserves a second look before it applies: it makes or unmakes an
+ * Owner (inviting one, a role to or from Owner, removing one, a new invite link for one or
+ * cancelling theirs), changes who holds Team Settings, Access Permissions or the organisation API
+ * key, or moves where change requests are posted. Editing an Owner's name or phone is not.
+ */
+export const isSensitive = (intent: ChangeIntent, { targetRole, matrix }: SensitivityFacts): boolean => {
+  switch (intent.kind) {
+    case "member.add":
+      return intent.role === "owner";
+    case "member.edit":
+      return (
+        intent.role !== undefined &&
+        intent.role !== targetRole &&
+        (intent.role === "owner" || targetRole === "owner")
+      );
+    case "member.remove":
+    case "invite.resend":
+    case "invite.revoke":
+      return targetRole === "owner";
+    case "permission.set":
+      return SENSITIVE_PERMISSION[intent.permission];
+    case "permission.save": {
+      const columns = Object.fromEntries(CHANGEABLE_ROLES.map((role) => [role, intent.columns[role]]));
+      const { toAdd, toRemove } = diffMatrix(matrix, columns);
+      return [...toAdd, ...toRemove].some((cell) => SENSITIVE_PERMISSION[cell.permission]);
+    }
+    case "settings.approvals":
+      return true;
   }
 };

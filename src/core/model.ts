@@ -94,16 +94,52 @@ export interface InviteWithMail {
 export const AUDIT_SOURCES = ["slack", "cli", "api", "approval", "system"] as const;
 export type AuditSource = (typeof AUDIT_SOURCES)[number];
 
+/**
+ * Every action the core writes to the audit log (PRODUCT §5). A decision can only write one of
+ * these, and every surface that words the log keys a table by them, so a new action is worded
+ * everywhere before it compiles.
+ */
+export const AUDIT_ACTIONS = [
+  "account.created",
+  "member.added",
+  "member.edited",
+  "member.role_changed",
+  "member.removed",
+  "member.activated",
+  "member.slack_linked",
+  "invite.sent",
+  "invite.resent",
+  "invite.revoked",
+  "invite.accepted",
+  "permission.granted",
+  "permission.revoked",
+  "setting.changed",
+  "apikey.rotated",
+  "request.filed",
+  "request.approved",
+  "request.rejected",
+  "request.cancelled",
+  "request.expired",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 export interface AuditEntry {
   seq: number;
   at: string;
   actor: string;
   source: AuditSource;
+  /** An `AuditAction` when this version wrote it; a log may hold actions a newer version wrote. */
   action: string;
   target: string;
   before: unknown;
   after: unknown;
   requestId: string | null;
+  /**
+   * The `seq` of the first entry its change wrote: every entry one change writes (one Save of the
+   * permissions form, an approval with what it applied) shares it. Null on entries written before
+   * changes were marked.
+   */
+  batch: number | null;
   prevHash: string;
   hash: string;
 }
@@ -165,6 +201,8 @@ export interface ChangeRequest {
   effect: string;
   status: RequestStatus;
   decidedBy: string | null;
+  /** The Slack user of the member who decided, where they are linked (outcomes mention them). */
+  deciderSlackUserId: string | null;
   decidedAt: string | null;
   reason: string | null;
   outcome: string | null;

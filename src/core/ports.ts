@@ -80,6 +80,11 @@ export interface StorePort {
   apiKeyCandidates(prefix: string): ApiKeyCandidate[];
   /** Audit entries, oldest first; with `last`, only the newest `last` of them. */
   listAudit(accountId: string, last?: number): AuditEntry[];
+  /**
+   * The entries of the newest `changes` changes before entry `before` (null: the newest of all),
+   * oldest first; a change's entries are never split (see `AuditEntry.batch`).
+   */
+  listAuditChanges(accountId: string, changes: number, before: number | null): AuditEntry[];
   getRequest(accountId: string, id: string): ChangeRequest | null;
   pendingRequests(accountId: string): ChangeRequest[];
   /** Changes whenever another connection commits: the permission cache's freshness check. */

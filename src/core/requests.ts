@@ -12,7 +12,7 @@ import {
 } from "./decide/requests.js";
 import { type Actor, type ActorContext, type Engine, memberActor } from "./engine.js";
 import { CoreError } from "./errors.js";
-import { type ChangeIntent, describeEffect, intentTarget, parseIntent } from "./intents.js";
+import { type ChangeIntent, describeEffect, intentTarget, isSensitive, parseIntent } from "./intents.js";
 import type { ChangeRequest, DecisionState, Member, RequestPost } from "./model.js";
 import type { RequestStore } from "./ports.js";
 
@@ -170,6 +170,23 @@ export class Requests {
       request: this.store.getRequest(ctx.accountId, id),
     }));
     requireMayDecide(state, rawId);
+  }
+
+  /**
+   * Whether approving this request asks for a confirmation first (`isSensitive`), judged on the
+   * member and matrix as they are now; a request that can no longer be read asks for none.
+   */
+  isSensitive(request: ChangeRequest): boolean {
+    const { intent, accountId } = request;
+    if (!intent) return false;
+    return this.engine.store.read(() => {
+      const ref = intentTarget(intent);
+      const target = ref ? this.engine.store.findMember(accountId, ref) : null;
+      return isSensitive(intent, {
+        targetRole: target && target.status !== "removed" ? target.role : null,
+        matrix: this.engine.store.loadMatrix(accountId),
+      });
+    });
   }
 
   /** Active owners linked to Slack, who get requests by DM when there is no approvals channel. */

@@ -25,7 +25,10 @@ export const dispatch = (
   words: string[],
   meta: ModalMetadata,
 ): Outcome => {
-  const result = runCommand({ core, actor, pageSize: LIST_PAGE_SIZE, confirmFirst: true }, words);
+  const result = runCommand(
+    { core, actor, pageSize: LIST_PAGE_SIZE, confirmFirst: true, auditByChange: true },
+    words,
+  );
   if (result.type === "request_filed") return { type: "filed", request: result.request };
   if (result.type !== "form") return { type: "message", message: resultMessage(result) };
   if (result.form === "add") {

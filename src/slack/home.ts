@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { webApi } from "@slack/bolt";
 import type { AccessCore, ActorContext } from "../core/access-core.js";
 import { CoreError } from "../core/errors.js";
+import type { ChangeRequest } from "../core/model.js";
 import type { Logger } from "../log.js";
 import type { SlackActors, SlackUser } from "./actor.js";
 import { HOME_PAGE_SIZE, homeView, invitedHome, notMemberHome } from "./blocks/home.js";
@@ -152,7 +153,8 @@ export class HomeTabs {
     const allowed = new Set(core.dashboard.allowed(actor));
     const requests = core.requests.list(actor);
     const permissions = allowed.has("matrix.view_all") ? core.permissions(actor) : null;
-    if (!allowed.has("team.view")) return homeView({ me, requests, team: null, permissions });
+    const sensitive = (r: ChangeRequest) => core.requests.isSensitive(r);
+    if (!allowed.has("team.view")) return homeView({ me, requests, sensitive, team: null, permissions });
     const filter = { role: wanted.role, status: wanted.status };
     const pageOf = (state: TeamState) =>
       core.dashboard.teamPage(actor, filter, {
@@ -167,7 +169,7 @@ export class HomeTabs {
       page = pageOf(state);
     }
     const canAdd = core.prepareMemberForm(actor).assignableRoles.length > 0;
-    return homeView({ me, requests, permissions, team: { page, state, canAdd } });
+    return homeView({ me, requests, sensitive, permissions, team: { page, state, canAdd } });
   }
 
   private remember(accountId: string, viewer: Viewer): void {

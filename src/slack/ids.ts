@@ -27,6 +27,7 @@ export const IDS = {
     requestAsk: "rolecall_request_ask",
     /** A team row's menu (or its one button): the row's block_id is the member's email. */
     memberAction: "rolecall_member_action",
+    auditOlder: "rolecall_audit_older",
   },
   blocks: {
     email: "email",

@@ -64,9 +64,10 @@ export class RequestsSync {
     const tried = new Set(posts.map((p) => p.to ?? p.channel));
     const client = await this.clients.forAccount(request.accountId);
     let retry = destinations.length === 0 && request.status === "pending";
+    const sensitive = this.core.requests.isSensitive(request);
     for (const to of destinations.filter((d) => !tried.has(d))) {
       try {
-        const sent = await client.chat.postMessage({ channel: to, ...requestPost(request) });
+        const sent = await client.chat.postMessage({ channel: to, ...requestPost(request, { sensitive }) });
         posts.push({ to, channel: sent.channel ?? to, ts: sent.ts ?? "" });
       } catch (error) {
         const refused = slackErrorCode(error);
@@ -89,7 +90,9 @@ export class RequestsSync {
     for (const [i, post] of posts.entries()) {
       if (post.announced || post.error) continue;
       try {
-        await client.chat.update({ channel: post.channel, ts: post.ts, ...requestPost(request) });
+        // Decided: the buttons go, so whether Approve would ask first no longer matters.
+        const decided = requestPost(request, { sensitive: false });
+        await client.chat.update({ channel: post.channel, ts: post.ts, ...decided });
         await client.chat.postMessage({ channel: post.channel, thread_ts: post.ts, text: outcome });
       } catch (error) {
         // Slack refusing for good (the message or channel is gone) will not change on a retry.

@@ -15,6 +15,7 @@ interface RequestRow {
   effect: string;
   status: RequestStatus;
   decided_by: string | null;
+  decider_slack: string | null;
   decided_at: string | null;
   reason: string | null;
   outcome: string | null;
@@ -37,6 +38,7 @@ const toRequest = (r: RequestRow): ChangeRequest => ({
   effect: r.effect,
   status: r.status,
   decidedBy: r.decided_by,
+  deciderSlackUserId: r.decider_slack,
   decidedAt: r.decided_at,
   reason: r.reason,
   outcome: r.outcome,
@@ -47,7 +49,11 @@ const toRequest = (r: RequestRow): ChangeRequest => ({
   announced: r.announced === 1,
 });
 
-const SELECT = `SELECT r.*, m.email AS requester_email, m.slack_user_id AS requester_slack
+// The decider is stored by email (as the audit names them); their Slack user is the member's with
+// that email, current before removed, as findMember picks them.
+const SELECT = `SELECT r.*, m.email AS requester_email, m.slack_user_id AS requester_slack,
+    (SELECT d.slack_user_id FROM members d WHERE d.account_id = r.account_id AND d.email = r.decided_by
+      ORDER BY d.status <> 'removed' DESC, d.created_at DESC LIMIT 1) AS decider_slack
   FROM change_requests r JOIN members m ON m.id = r.requester_id`;
 
 /** The SQL of change requests. */

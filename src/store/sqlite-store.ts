@@ -1,5 +1,5 @@
 import { auditHash, GENESIS_HASH } from "../core/audit.js";
-import type { Change, Decision, MailDraft } from "../core/decision.js";
+import type { AuditDraft, Change, Decision, MailDraft } from "../core/decision.js";
 import type {
   Account,
   ApiKeyInfo,
@@ -81,6 +81,7 @@ interface AuditRow {
   before_json: string;
   after_json: string;
   request_id: string | null;
+  batch_seq: number | null;
   prev_hash: string;
   hash: string;
 }
@@ -130,6 +131,7 @@ const toAudit = (r: AuditRow): AuditEntry => ({
   before: JSON.parse(r.before_json),
   after: JSON.parse(r.after_json),
   requestId: r.request_id,
+  batch: r.batch_seq,
   prevHash: r.prev_hash,
   hash: r.hash,
 });
@@ -218,12 +220,17 @@ export class SqliteStore implements StorePort, OutboxStore {
       memberById: p("SELECT * FROM members WHERE id = ?"),
       lastAudit: p("SELECT seq, hash FROM audit_log WHERE account_id = ? ORDER BY seq DESC LIMIT 1"),
       insertAudit: p(`INSERT INTO audit_log (account_id, seq, at, actor, source, action, target, before_json,
-        after_json, request_id, prev_hash, hash) VALUES (@accountId, @seq, @at, @actor, @source, @action, @target,
-        @before, @after, @requestId, @prevHash, @hash)`),
+        after_json, request_id, batch_seq, prev_hash, hash) VALUES (@accountId, @seq, @at, @actor, @source, @action,
+        @target, @before, @after, @requestId, @batch, @prevHash, @hash)`),
       audit: p("SELECT * FROM audit_log WHERE account_id = ? ORDER BY seq"),
       auditLast: p(
         "SELECT * FROM (SELECT * FROM audit_log WHERE account_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq",
       ),
+      // The first entry of the Nth newest change before a cursor: a change starts where its marker
+      // points at itself (unmarked entries are changes of their own). Walks the key backwards.
+      auditChangeStart: p(`SELECT seq FROM audit_log WHERE account_id = ? AND seq < ?
+        AND (batch_seq IS NULL OR batch_seq = seq) ORDER BY seq DESC LIMIT 1 OFFSET ?`).pluck(),
+      auditRange: p("SELECT * FROM audit_log WHERE account_id = ? AND seq >= ? AND seq < ? ORDER BY seq"),
       keysInGrace: p(
         "SELECT prefix, expires_at AS expiresAt FROM api_keys_in_grace WHERE account_id = ? ORDER BY expires_at",
       ),
@@ -368,6 +375,12 @@ export class SqliteStore implements StorePort, OutboxStore {
     return (rows as AuditRow[]).map(toAudit);
   }
 
+  listAuditChanges(accountId: string, changes: number, before: number | null): AuditEntry[] {
+    const end = before ?? Number.MAX_SAFE_INTEGER;
+    const start = (this.s.auditChangeStart.get(accountId, end, changes - 1) as number | undefined) ?? 1;
+    return (this.s.auditRange.all(accountId, start, end) as AuditRow[]).map(toAudit);
+  }
+
   createAccount(input: NewAccount, ctx: Omit<ApplyContext, "accountId">): void {
     this.db
       .transaction(() => {
@@ -382,13 +395,13 @@ export class SqliteStore implements StorePort, OutboxStore {
         for (const role of CHANGEABLE_ROLES)
           for (const permission of matrix[role]) this.s.grant.run(account.id, role, permission);
         const full = { ...ctx, accountId: account.id };
-        this.appendAudit(full, {
+        const batch = this.appendAudit(full, null, {
           action: "account.created",
           target: `account:${account.slackTeamId}`,
           before: null,
           after: { name: account.name },
         });
-        this.appendAudit(full, {
+        this.appendAudit(full, batch, {
           action: "member.added",
           target: owner.email,
           before: null,
@@ -403,7 +416,12 @@ export class SqliteStore implements StorePort, OutboxStore {
       .transaction(() => {
         if (this.s.bumpVersion.run(ctx.accountId, expectedVersion).changes === 0) return false;
         for (const change of decision.changes) this.applyChange(ctx, change);
-        for (const entry of decision.audit) this.appendAudit(ctx, entry);
+        // Every entry of one decision carries the seq of its first: the log reads them as one change.
+        let batch: number | null = null;
+        for (const entry of decision.audit) {
+          const seq = this.appendAudit(ctx, batch, entry);
+          batch ??= seq;
+        }
         for (const mail of decision.mails) this.queueMail(ctx, mail);
         return true;
       })
@@ -464,15 +482,14 @@ export class SqliteStore implements StorePort, OutboxStore {
     }
   }
 
-  private appendAudit(
-    ctx: ApplyContext,
-    draft: { action: string; target: string; before: unknown; after: unknown },
-  ): void {
+  /** Appends one entry to the chain, marked with its change's first seq (its own when `batch` is null). */
+  private appendAudit(ctx: ApplyContext, batch: number | null, draft: AuditDraft): number {
     const last = this.s.lastAudit.get(ctx.accountId) as { seq: number; hash: string } | undefined;
     const prevHash = last?.hash ?? GENESIS_HASH;
+    const seq = (last?.seq ?? 0) + 1;
     // Round-trip through JSON so what is hashed is exactly what is stored and read back.
     const content = {
-      seq: (last?.seq ?? 0) + 1,
+      seq,
       at: ctx.now.toISOString(),
       actor: ctx.actor,
       source: ctx.source,
@@ -481,6 +498,7 @@ export class SqliteStore implements StorePort, OutboxStore {
       before: JSON.parse(JSON.stringify(draft.before ?? null)),
       after: JSON.parse(JSON.stringify(draft.after ?? null)),
       requestId: ctx.requestId,
+      batch: batch ?? seq,
     };
     this.s.insertAudit.run({
       ...content,
@@ -490,6 +508,7 @@ export class SqliteStore implements StorePort, OutboxStore {
       prevHash,
       hash: auditHash(prevHash, content),
     });
+    return seq;
   }
 
   apiKeyCandidates(prefix: string): ApiKeyCandidate[] {

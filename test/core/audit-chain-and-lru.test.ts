@@ -71,6 +71,7 @@ describe("§5 the audit chain", () => {
       { before: { x: 1 } },
       { after: null },
       { requestId: "RABCDEF" },
+      { batch: 7 },
     ];
     for (const change of changes) {
       expect(auditHash(GENESIS_HASH, { ...first, ...change })).not.toBe(first.hash);

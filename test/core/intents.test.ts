@@ -8,9 +8,12 @@ import {
   intentFromJson,
   intentTarget,
   intentToJson,
+  isSensitive,
   parseIntent,
 } from "../../src/core/intents.js";
+import { defaultMatrix } from "../../src/core/permissions.js";
 import { alreadySo, plainFormatter } from "../../src/core/results.js";
+import type { Role } from "../../src/core/roles.js";
 
 /**
  * What a change request says it asks for, and what it does, is what the Owners decide on: these
@@ -254,5 +257,124 @@ describe("what already holds, for a change that would change nothing", () => {
         slack,
       ),
     ).toBe("Admins already have «Billing»");
+  });
+});
+
+describe("which approvals ask for a confirmation first (isSensitive)", () => {
+  // The default matrix: Admins and Teammates hold everything but Team Settings and Access Permissions.
+  const matrix = defaultMatrix();
+  const tomIs = (role: Role | null) => ({ targetRole: role, matrix });
+  it.each([
+    ["inviting an Owner", { kind: "member.add", email: "o@acme.test", role: "owner" }, null, true],
+    ["inviting an Admin", { kind: "member.add", email: "a@acme.test", role: "admin" }, null, false],
+    [
+      "making a Teammate an Owner",
+      { kind: "member.edit", member: { email: "t@x.test" }, role: "owner" },
+      "teammate",
+      true,
+    ],
+    [
+      "making an Owner an Admin",
+      { kind: "member.edit", member: { email: "t@x.test" }, role: "admin" },
+      "owner",
+      true,
+    ],
+    [
+      "making a Teammate an Admin",
+      { kind: "member.edit", member: { email: "t@x.test" }, role: "admin" },
+      "teammate",
+      false,
+    ],
+    [
+      "an Owner's phone",
+      { kind: "member.edit", member: { email: "t@x.test" }, phone: "+447700900123" },
+      "owner",
+      false,
+    ],
+    [
+      "an Owner's name, their role asked as it is",
+      { kind: "member.edit", member: { email: "t@x.test" }, name: "O", role: "owner" },
+      "owner",
+      false,
+    ],
+    ["removing an Owner", { kind: "member.remove", member: { email: "t@x.test" } }, "owner", true],
+    ["removing an Admin", { kind: "member.remove", member: { email: "t@x.test" } }, "admin", false],
+    [
+      "a new invite link for an Owner",
+      { kind: "invite.resend", member: { email: "t@x.test" } },
+      "owner",
+      true,
+    ],
+    ["cancelling an Owner's invite", { kind: "invite.revoke", member: { email: "t@x.test" } }, "owner", true],
+    [
+      "a new invite link for a Teammate",
+      { kind: "invite.resend", member: { email: "t@x.test" } },
+      "teammate",
+      false,
+    ],
+    [
+      "Team Settings for Admins",
+      { kind: "permission.set", role: "admin", permission: "team_settings", allowed: true },
+      null,
+      true,
+    ],
+    [
+      "Access Permissions off for Teammates",
+      { kind: "permission.set", role: "teammate", permission: "access_permissions", allowed: false },
+      null,
+      true,
+    ],
+    [
+      "the API key for Teammates",
+      { kind: "permission.set", role: "teammate", permission: "api_key", allowed: false },
+      null,
+      true,
+    ],
+    [
+      "Billing for Admins",
+      { kind: "permission.set", role: "admin", permission: "billing", allowed: false },
+      null,
+      false,
+    ],
+    [
+      "a Save that changes only everyday permissions",
+      {
+        kind: "permission.save",
+        columns: { admin: ["export_users", "add_users", "bulk_tag_users", "api_key", "whatsapp_setup"] },
+      },
+      null,
+      false,
+    ],
+    [
+      "a Save that takes the API key from Admins",
+      {
+        kind: "permission.save",
+        columns: { admin: ["export_users", "add_users", "bulk_tag_users", "billing", "whatsapp_setup"] },
+      },
+      null,
+      true,
+    ],
+    [
+      "a Save that gives Teammates Team Settings",
+      {
+        kind: "permission.save",
+        columns: {
+          teammate: [
+            "team_settings",
+            "export_users",
+            "add_users",
+            "bulk_tag_users",
+            "billing",
+            "api_key",
+            "whatsapp_setup",
+          ],
+        },
+      },
+      null,
+      true,
+    ],
+    ["moving where requests are posted", { kind: "settings.approvals", channel: "C0NEW" }, null, true],
+  ] as const)("%s", (_label, raw, role, sensitive) => {
+    expect(isSensitive(intent(raw), tomIs(role))).toBe(sensitive);
   });
 });

@@ -20,6 +20,8 @@ const checkElement = (el: Json, where: string, problems: string[]): void => {
   if (typeof el.action_id === "string") max("action_id", el.action_id, 255);
   if (el.type === "button") {
     max("button text", textOf(el.text), 75);
+    if (el.style !== undefined && el.style !== "primary" && el.style !== "danger")
+      problems.push(`${where}: button style ${String(el.style)} (primary or danger)`);
     if (typeof el.value === "string") max("button value", el.value, 2000);
     if (typeof el.url === "string") max("button url", el.url, 3000);
   }
@@ -40,7 +42,18 @@ const checkElement = (el: Json, where: string, problems: string[]): void => {
   }
   if (el.placeholder) max("placeholder", textOf(el.placeholder), 150);
   const confirm = obj(el.confirm);
+  if (el.confirm !== undefined && !confirm) problems.push(`${where}: confirm is not an object`);
   if (confirm) {
+    // A confirmation dialog needs all four texts; its title and buttons are plain text.
+    for (const part of ["title", "text", "confirm", "deny"]) {
+      const t = obj(confirm[part]);
+      if (!t || typeof t.text !== "string" || t.text === "")
+        problems.push(`${where}: confirm ${part} is missing`);
+      else if (part !== "text" && t.type !== "plain_text")
+        problems.push(`${where}: confirm ${part} is not plain_text`);
+    }
+    if (confirm.style !== undefined && confirm.style !== "primary" && confirm.style !== "danger")
+      problems.push(`${where}: confirm style ${String(confirm.style)}`);
     max("confirm title", textOf(confirm.title), 100);
     max("confirm text", textOf(confirm.text), 300);
     max("confirm button", textOf(confirm.confirm), 30);

@@ -41,6 +41,9 @@ export const BOT_TOKEN = "xoxb-test-token";
 /** Slack's trigger ids are good for three seconds and one use. */
 export const TRIGGER_TTL_MS = 3_000;
 
+/** A response_url takes at most five messages (within 30 minutes of its interaction). */
+export const RESPONSE_URL_USES = 5;
+
 const readBody = (req: IncomingMessage): Promise<string> =>
   new Promise((resolve, reject) => {
     let data = "";
@@ -91,6 +94,7 @@ export class FakeSlack {
   /** Messages posted, by channel, by ts: what chat.update and thread replies refer to. */
   readonly messages = new Map<string, Map<string, Record<string, unknown>>>();
   private readonly triggers = new Map<string, { issuedAt: number; used: boolean }>();
+  private readonly responseUrlUses = new Map<string, number>();
   private readonly expectedFailures: { method: string; error?: string }[] = [];
   private checked = 0;
   private server: Server | null = null;
@@ -176,7 +180,10 @@ export class FakeSlack {
     liveFakes.add(this);
   }
 
-  /** response_url: Slack takes a message (blocks within a message's limits) and answers 200 "ok". */
+  /**
+   * response_url: Slack takes a message (blocks within a message's limits, some text unless it only
+   * deletes the original, `ephemeral` or `in_channel`) up to five times, and answers 200 "ok".
+   */
   private respondUrl(id: string, raw: string, res: import("node:http").ServerResponse): void {
     let body: Record<string, unknown>;
     try {
@@ -184,19 +191,28 @@ export class FakeSlack {
     } catch {
       body = {};
     }
+    const uses = (this.responseUrlUses.get(id) ?? 0) + 1;
+    this.responseUrlUses.set(id, uses);
     const problems = blockProblems("message", body.blocks);
-    const call: RecordedCall = {
-      method: "response_url",
-      args: body,
-      answered: true,
-      ok: problems.length === 0,
-    };
+    const empty = !body.text && !(Array.isArray(body.blocks) && body.blocks.length > 0);
+    const type = body.response_type;
+    const error =
+      uses > RESPONSE_URL_USES
+        ? { status: 404, code: "used_url" }
+        : problems.length > 0
+          ? { status: 400, code: "invalid_blocks", detail: problems.join("; ") }
+          : empty && body.delete_original !== true
+            ? { status: 400, code: "no_text" }
+            : type !== undefined && type !== "ephemeral" && type !== "in_channel"
+              ? { status: 400, code: "invalid_response_type" }
+              : null;
+    const call: RecordedCall = { method: "response_url", args: body, answered: true, ok: error === null };
     this.calls.push(call);
-    if (problems.length > 0) {
-      call.error = `invalid_blocks: ${problems.join("; ")}`;
-      call.expected = this.consumeExpectation("response_url", "invalid_blocks");
-      res.writeHead(400, { "content-type": "text/plain" });
-      res.end("invalid_blocks");
+    if (error) {
+      call.error = error.detail ? `${error.code}: ${error.detail}` : error.code;
+      call.expected = this.consumeExpectation("response_url", error.code);
+      res.writeHead(error.status, { "content-type": "text/plain" });
+      res.end(error.code);
       return;
     }
     this.responses.push({ id, body });

@@ -76,12 +76,14 @@ describe("escaping never alters what a user copies", () => {
     }
   });
 
-  it("identifiers in the audit log (actions, targets) come out exact", async () => {
-    await reply("owner", "role tm@acme.test admin");
+  it("emails and channels in the audit log come out exact", async () => {
+    await reply("owner", "add first_last@acme.test teammate");
+    await reply("owner", "role first_last@acme.test admin");
     await reply("owner", "settings approvals <#C0APPROVE|approvals>");
-    const shown = messageText(await reply("owner", "audit 2"));
-    expect(shown).toContain("member.role_changed");
-    expect(shown).toContain("setting:approvals_channel");
+    const shown = messageText(await reply("owner", "audit 3"));
+    expect(shown).toContain("made first_last@acme.test an Admin");
+    expect(shown).toContain("invited first_last@acme.test as Teammate");
+    expect(shown).toContain("set the approvals channel to <#C0APPROVE>");
   });
 
   it("a name that would format still does not: *bold* keeps its zero-width guard", async () => {
@@ -93,7 +95,7 @@ describe("escaping never alters what a user copies", () => {
 
 describe("help and usage lines show their <placeholders>", () => {
   it("`/team help` escapes < and > so Slack does not read them as links", async () => {
-    const help = (await reply("stranger", "help")) as { text?: string; blocks?: unknown[] };
+    const help = (await reply("owner", "help")) as { text?: string; blocks?: unknown[] };
     const shown = messageText(help);
     expect(shown).toContain("&lt;owner|admin|teammate&gt;");
     expect(shown).toContain("add &lt;email&gt;");

@@ -85,6 +85,58 @@ describe("the fake Slack is as strict as Slack", () => {
       ],
     ],
     ["a block_id of 256 characters", [{ type: "divider", block_id: "x".repeat(256) }]],
+    [
+      "a button styled other than primary or danger",
+      [
+        {
+          type: "actions",
+          elements: [
+            { type: "button", action_id: "a", style: "default", text: { type: "plain_text", text: "Go" } },
+          ],
+        },
+      ],
+    ],
+    [
+      "a confirmation dialog without its deny button",
+      [
+        {
+          type: "actions",
+          elements: [
+            {
+              type: "button",
+              action_id: "a",
+              text: { type: "plain_text", text: "Go" },
+              confirm: {
+                title: { type: "plain_text", text: "Sure?" },
+                text: { type: "plain_text", text: "It happens at once." },
+                confirm: { type: "plain_text", text: "Go" },
+              },
+            },
+          ],
+        },
+      ],
+    ],
+    [
+      "a confirmation dialog whose title is mrkdwn",
+      [
+        {
+          type: "actions",
+          elements: [
+            {
+              type: "button",
+              action_id: "a",
+              text: { type: "plain_text", text: "Go" },
+              confirm: {
+                title: { type: "mrkdwn", text: "*Sure?*" },
+                text: { type: "plain_text", text: "It happens at once." },
+                confirm: { type: "plain_text", text: "Go" },
+                deny: { type: "plain_text", text: "Cancel" },
+              },
+            },
+          ],
+        },
+      ],
+    ],
   ])("a message with %s: invalid_blocks", async (_what, blocks) => {
     const sent = client(BOT_TOKEN).chat.postMessage({
       channel: "C0GENERAL",
@@ -128,6 +180,35 @@ describe("the fake Slack is as strict as Slack", () => {
     expect(await errorOf(slack.views.open({ trigger_id: fresh, view }))).toBe("exchanged_trigger_id");
     expect(await errorOf(slack.views.open({ trigger_id: "made-up", view }))).toBe("invalid_trigger_id");
     expect(fake.takeUnexpectedFailures()).toHaveLength(3);
+  });
+
+  it("a response_url takes five messages, each with text (unless it deletes the original), ephemeral or in_channel", async () => {
+    const post = (id: string, body: unknown) =>
+      fetch(fake.responseUrl(id), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }).then(async (r) => `${r.status} ${await r.text()}`);
+    for (let i = 0; i < 5; i++)
+      expect(await post("five", { response_type: "ephemeral", replace_original: false, text: `#${i}` })).toBe(
+        "200 ok",
+      );
+    expect(await post("five", { text: "sixth" })).toBe("404 used_url");
+    expect(await post("empty", { response_type: "ephemeral" })).toBe("400 no_text");
+    expect(await post("empty", { delete_original: true })).toBe("200 ok");
+    expect(await post("odd", { response_type: "public", text: "hi" })).toBe("400 invalid_response_type");
+    expect(fake.takeUnexpectedFailures().map((c) => c.error)).toEqual([
+      "used_url",
+      "no_text",
+      "invalid_response_type",
+    ]);
+    expect(fake.responses.filter((r) => r.id === "five").map((r) => r.body.text)).toEqual([
+      "#0",
+      "#1",
+      "#2",
+      "#3",
+      "#4",
+    ]);
   });
 
   it("a failure a test announced with expectFailure is not reported; one it did not announce is", async () => {

@@ -117,7 +117,7 @@ describe("what needs you comes first", () => {
     const owners = await openHome(PEOPLE.owner.id);
     // The request is the first thing after the title.
     expect(owners.blocks[1]?.text?.text).toContain("Waiting for your decision");
-    const buttons = owners.blocks.find((b) => b.block_id?.startsWith("home_request_"))?.elements ?? [];
+    const buttons = owners.blocks.find((b) => b.block_id?.startsWith("request_"))?.elements ?? [];
     expect(buttons.map((e) => e.action_id)).toEqual([IDS.actions.requestApprove, IDS.actions.requestReject]);
 
     const id = String(buttons[0]?.value);

@@ -49,6 +49,10 @@ const click = async (person: Person, action: string, value: string) => {
 };
 
 const settle = () => h.running.slack?.syncRequests();
+const buttonsOf = (message: unknown) =>
+  ((message as { blocks?: { elements?: Record<string, unknown>[] }[] }).blocks ?? [])
+    .flatMap((b) => b.elements ?? [])
+    .filter((e) => e.type === "button");
 const members = () =>
   json<{ members: { email: string; role: string; status: string }[] }>(
     rolecall(h.db, ["--as", "owner@acme.test", "list", "--json"]),
@@ -84,10 +88,19 @@ describe("asking the Owners, and an Owner approving in the thread", () => {
     const shown = messageText(post.args);
     expect(shown).toContain("admin@acme.test");
     expect(shown).toContain("Invites new@acme.test as Teammate.");
-    expect(shown).toContain(IDS.actions.requestApprove);
-    expect(shown).toContain(IDS.actions.requestReject);
+    const [approve, reject] = buttonsOf(post.args);
+    expect(approve).toMatchObject({ action_id: IDS.actions.requestApprove, style: "primary" });
+    expect(approve).not.toHaveProperty("confirm"); // inviting a Teammate is not sensitive
+    expect(reject).toMatchObject({ action_id: IDS.actions.requestReject });
+    expect(reject).not.toHaveProperty("style");
 
-    await click("owner", IDS.actions.requestApprove, id);
+    const approved = await click("owner", IDS.actions.requestApprove, id);
+    // Only the Owner who clicked hears it, beside the post (which stays for everyone).
+    const confirmation = await h.responseTo(approved.responseId);
+    expect(confirmation).toMatchObject({ response_type: "ephemeral", replace_original: false });
+    expect(messageText(confirmation)).toContain(
+      `You approved request ${id} — Invited new@acme.test as Teammate`,
+    );
     await settle();
     expect(members().find((m) => m.email === "new@acme.test")).toMatchObject({
       status: "invited",
@@ -100,16 +113,15 @@ describe("asking the Owners, and an Owner approving in the thread", () => {
     ).toBe(true);
     const thread = h.fake.callsTo("chat.postMessage").find((c) => c.args.thread_ts);
     expect(thread?.args).toMatchObject({ channel: "C0APPROVE", thread_ts: expect.any(String) });
-    expect(String(thread?.args.text)).toContain("Approved by owner@acme.test — applied");
+    expect(String(thread?.args.text)).toContain(`Request ${id} from <@U0ADMIN>`);
+    expect(String(thread?.args.text)).toContain("Approved by <@U0OWNER> — applied");
     const update = h.fake.callsTo("chat.update")[0];
     expect(update?.args).toMatchObject({ channel: "C0APPROVE" });
     expect(messageText(update?.args)).not.toContain(IDS.actions.requestApprove);
-    expect(messageText(update?.args)).toContain("Approved by owner@acme.test");
-    expect(
-      h.fake
-        .callsTo("chat.postMessage")
-        .some((c) => c.args.channel === "U0ADMIN" && String(c.args.text).includes("applied")),
-    ).toBe(true);
+    expect(messageText(update?.args)).toContain("Approved by <@U0OWNER> — applied");
+    const toRequester = h.fake.callsTo("chat.postMessage").find((c) => c.args.channel === "U0ADMIN");
+    expect(String(toRequester?.args.text)).toContain("from <@U0ADMIN>");
+    expect(String(toRequester?.args.text)).toContain("Approved by <@U0OWNER> — applied");
     const entries = audit();
     expect(entries.find((e) => e.action === "member.added" && e.target === "new@acme.test")).toMatchObject({
       actor: "owner@acme.test",
@@ -173,7 +185,10 @@ describe("asking the Owners, and an Owner approving in the thread", () => {
     await start();
     const id = await file("admin", "remove tm@acme.test");
     expect(rolecall(h.db, ["--as", "owner@acme.test", "remove", "tm@acme.test"]).code).toBe(0);
-    await click("owner", IDS.actions.requestApprove, id);
+    const clicked = await click("owner", IDS.actions.requestApprove, id);
+    expect(messageText(await h.responseTo(clicked.responseId))).toContain(
+      `You approved request ${id}, but it could not be applied: tm@acme.test is not a member`,
+    );
     await settle();
     const thread = h.fake.callsTo("chat.postMessage").find((c) => c.args.thread_ts);
     expect(String(thread?.args.text)).toContain("could not be applied: tm@acme.test is not a member");
@@ -181,6 +196,72 @@ describe("asking the Owners, and an Owner approving in the thread", () => {
     expect(
       json<{ request: { status: string } }[]>(rolecall(h.db, ["audit", "--format", "json"])).length,
     ).toBeGreaterThan(0);
+  });
+});
+
+describe("Approve and Reject on a request post", () => {
+  const approveOf = async (id: string) => {
+    const post = await h.fake.waitFor(() => postsOf(id)[0], "the post");
+    return buttonsOf(post.args).find((b) => b.action_id === IDS.actions.requestApprove);
+  };
+
+  it.each([
+    ["making a Teammate an Owner", "role tm@acme.test owner", "tm@acme.test: Teammate → Owner."],
+    ["giving Admins Team Settings", "perms grant admin team_settings", "Admins: Team Settings off → on."],
+    [
+      "removing an Owner",
+      "remove owner2@acme.test",
+      "Removes owner2@acme.test (Owner, active) from the team.",
+    ],
+    ["moving the approvals channel", "settings approvals <#C0GENERAL|general>", "Approvals channel →"],
+  ])("%s: Approve asks first, saying what approving does", async (_what, change, effect) => {
+    await start();
+    const id = await file("admin", change);
+    const approve = await approveOf(id);
+    expect(approve).toMatchObject({
+      style: "primary",
+      confirm: {
+        title: { type: "plain_text", text: `Approve request ${id}?` },
+        text: { type: "plain_text", text: expect.stringContaining(effect) },
+        confirm: { type: "plain_text", text: "Approve" },
+        deny: { type: "plain_text", text: "Cancel" },
+      },
+    });
+    expect(JSON.stringify(approve?.confirm)).toContain('"text":"Approving applies this change at once. ');
+  });
+
+  it.each([
+    ["making a Teammate an Admin", "role tm@acme.test admin"],
+    ["taking Billing from Teammates", "perms revoke teammate billing"],
+    ["removing a Teammate", "remove tm@acme.test"],
+  ])("%s: Approve applies at once, no dialog", async (_what, change) => {
+    await start();
+    const approve = await approveOf(await file("admin", change));
+    expect(approve).toMatchObject({ style: "primary" });
+    expect(approve).not.toHaveProperty("confirm");
+  });
+
+  it("Reject clicked where there is no message to answer beside (App Home): the form itself confirms", async () => {
+    await start();
+    const id = await file("admin", "role tm@acme.test admin");
+    const {
+      response_url: _none,
+      container: _message,
+      ...fromHome
+    } = blockAction(h.fake, {
+      action_id: IDS.actions.requestReject,
+      value: id,
+    }).payload;
+    const clicked = { ...fromHome, container: { type: "view", view_id: "VHOME" } };
+    expect((await h.interact("owner", clicked)).status).toBe(200);
+    const view = await openedView(h.fake, clicked.trigger_id);
+    const submitted = await h.interact("owner", viewSubmission(view, { reason: text("") }));
+    const answer = JSON.parse(submitted.text) as { response_action: string; view: unknown };
+    expect(answer.response_action).toBe("update");
+    expect(messageText(answer.view)).toContain(`You rejected request ${id} from <@U0ADMIN>`);
+    await settle();
+    const thread = h.fake.callsTo("chat.postMessage").find((c) => c.args.thread_ts);
+    expect(String(thread?.args.text)).toContain("Rejected by <@U0OWNER>.");
   });
 });
 
@@ -208,9 +289,14 @@ describe("rejecting, expiring, cancelling", () => {
     expect(view.callback_id).toBe(IDS.views.rejectRequest);
     const submitted = await h.interact("owner", viewSubmission(view, { reason: text("Not this quarter") }));
     expect(submitted.text).toBe("");
+    // The Owner who rejected hears it privately, where they clicked Reject.
+    const confirmation = await h.responseTo(clicked.responseId);
+    expect(confirmation).toMatchObject({ response_type: "ephemeral", replace_original: false });
+    expect(messageText(confirmation)).toContain(`You rejected request ${id} from <@U0ADMIN>`);
+    expect(messageText(confirmation)).toContain("Not this quarter");
     await settle();
     const thread = h.fake.callsTo("chat.postMessage").find((c) => c.args.thread_ts);
-    expect(String(thread?.args.text)).toContain("Rejected by owner@acme.test: Not this quarter");
+    expect(String(thread?.args.text)).toContain("Rejected by <@U0OWNER>: Not this quarter");
     expect(
       h.fake
         .callsTo("chat.postMessage")
@@ -237,7 +323,7 @@ describe("rejecting, expiring, cancelling", () => {
     await start();
     const id = await file("admin", "role tm@acme.test admin");
     const cancelled = await click("admin", IDS.actions.requestCancel, id);
-    expect(messageText(await h.responseTo(cancelled.responseId))).toContain("Cancelled by admin@acme.test");
+    expect(messageText(await h.responseTo(cancelled.responseId))).toContain("Cancelled by <@U0ADMIN>");
     await settle();
     expect(messageText(h.fake.callsTo("chat.update")[0]?.args)).toContain("Cancelled");
     const clicked = await click("owner", IDS.actions.requestApprove, id);
@@ -296,7 +382,7 @@ describe("without an approvals channel", () => {
     for (const update of updates) {
       expect(update).toMatchObject({ ok: true, token: "xoxb-test-token" });
       expect(messageText(update.args)).not.toContain(IDS.actions.requestApprove);
-      expect(messageText(update.args)).toContain("Approved by owner2@acme.test");
+      expect(messageText(update.args)).toContain("Approved by <@U0OWNER2>");
     }
     const threads = h.fake.callsTo("chat.postMessage").filter((c) => c.args.thread_ts);
     expect(threads.map((c) => c.args.channel).sort()).toEqual([
@@ -305,7 +391,7 @@ describe("without an approvals channel", () => {
     ]);
     for (const thread of threads) {
       expect(thread).toMatchObject({ ok: true, token: "xoxb-test-token" });
-      expect(String(thread.args.text)).toContain("Approved by owner2@acme.test — applied");
+      expect(String(thread.args.text)).toContain("Approved by <@U0OWNER2> — applied");
     }
     const toRequester = h.fake
       .callsTo("chat.postMessage")
@@ -326,15 +412,15 @@ describe("without an approvals channel", () => {
       clickIn("owner", postIn("U0OWNER"), IDS.actions.requestApprove, id),
       clickIn("owner2", postIn("U0OWNER2"), IDS.actions.requestApprove, id),
     ]);
-    // The winner's change is applied (its confirmation is the updated post); the other is told.
-    const answer = await h.fake.waitFor(
-      () => h.fake.responses.find((r) => r.id === a.responseId || r.id === b.responseId),
-      "the second owner's answer",
-    );
-    expect(messageText(answer.body)).toContain("`REQUEST_CLOSED`");
-    expect(messageText(answer.body)).toMatch(/already approved by owner2?@acme\.test/);
+    // The winner hears it was applied; the other is told it was already decided.
+    const answers = () => h.fake.responses.filter((r) => r.id === a.responseId || r.id === b.responseId);
+    await h.fake.waitFor(() => (answers().length === 2 ? true : undefined), "both owners' answers");
+    const said = answers().map((r) => messageText(r.body));
+    expect(said.filter((t) => t.includes(`You approved request ${id}`))).toHaveLength(1);
+    const refused = said.find((t) => t.includes("`REQUEST_CLOSED`"));
+    expect(refused).toMatch(/already approved by owner2?@acme\.test/);
     await settle();
-    expect(h.fake.responses.filter((r) => r.id === a.responseId || r.id === b.responseId)).toHaveLength(1);
+    expect(answers()).toHaveLength(2);
     expect(audit().filter((e) => e.action === "permission.granted")).toHaveLength(1);
     expect(h.fake.callsTo("chat.update").filter((c) => c.ok)).toHaveLength(2);
   });
@@ -389,7 +475,7 @@ describe("listing, App Home and the CLI", () => {
     expect(members().find((m) => m.email === "tm@acme.test")?.role).toBe("admin");
     await settle();
     expect(postsOf(filed.request.id)).toHaveLength(1);
-    expect(messageText(h.fake.callsTo("chat.update")[0]?.args)).toContain("Approved by owner@acme.test");
+    expect(messageText(h.fake.callsTo("chat.update")[0]?.args)).toContain("Approved by <@U0OWNER>");
 
     const second = json<{ request: { id: string } }>(
       cli("admin@acme.test", "request", "remove", "tm@acme.test"),
@@ -437,8 +523,7 @@ describe("listing, App Home and the CLI", () => {
 
     const fromSlack = await file("admin", "role tm@acme.test teammate");
     const shown = messageText(await reply("owner", `approve ${fromSlack.toLowerCase()}`));
-    expect(shown).toContain(`Request ${fromSlack}`);
-    expect(shown).toContain("applied");
+    expect(shown).toContain(`You approved request ${fromSlack} — tm@acme.test is now Teammate.`);
     expect(shown).not.toContain("Something went wrong");
     expect(members().find((m) => m.email === "tm@acme.test")?.role).toBe("teammate");
     const again = messageText(await reply("owner2", `reject ${fromSlack.toLowerCase()}`));

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
+import { auditHash, GENESIS_HASH } from "../../src/core/audit.js";
 import { DatabaseTooNewError, LATEST_SCHEMA_VERSION, migrate } from "../../src/store/migrate.js";
 import { MIGRATIONS } from "../../src/store/migrations/index.js";
 import { openDatabase } from "../../src/store/open.js";
@@ -116,7 +117,7 @@ describe("migrations", () => {
     const db = openDatabase(":memory:");
     db.exec(`INSERT INTO accounts (id, slack_team_id, name, api_key_hash, api_key_prefix, api_key_created_at, created_at)
         VALUES ('a', 'T1', 'X', 'h', 'p', 'now', 'now');
-      INSERT INTO audit_log VALUES ('a', 1, 'now', 'x', 'cli', 'test', 't', 'null', 'null', NULL, 'p', 'h');`);
+      INSERT INTO audit_log VALUES ('a', 1, 'now', 'x', 'cli', 'test', 't', 'null', 'null', NULL, 'p', 'h', NULL);`);
     expect(() => db.exec("UPDATE audit_log SET actor = 'y'")).toThrow(/append-only/);
     expect(() => db.exec("DELETE FROM audit_log")).toThrow(/append-only/);
   });
@@ -163,6 +164,7 @@ describe("change requests filed as words, before they stored their typed change 
     const raw = new Database(file);
     const ada = raw.prepare("SELECT id FROM members WHERE email = 'ada@acme.test'").pluck().get();
     raw.exec("ALTER TABLE change_requests DROP COLUMN intent_json");
+    raw.exec("ALTER TABLE audit_log DROP COLUMN batch_seq");
     raw.pragma("user_version = 7");
     const insert =
       raw.prepare(`INSERT INTO change_requests (id, account_id, requester_id, words_json, summary,
@@ -181,5 +183,57 @@ describe("change requests filed as words, before they stored their typed change 
     expect(gone.outcome).toContain("could not carry this request over");
     expect(() => after.core.requests.approve(owner, "RLEGAC2")).toThrow(/already expired/);
     after.close();
+  });
+});
+
+describe("an audit log written before changes were marked (version 9)", () => {
+  it("still verifies; each old entry reads as a change of its own, new ones are marked by change", () => {
+    const file = tempFile();
+    mkdirSync(dirname(file), { recursive: true });
+    const raw = new Database(file);
+    migrate(
+      raw,
+      MIGRATIONS.filter((m) => m.version <= 8),
+    );
+    raw.exec(`INSERT INTO accounts (id, slack_team_id, name, api_key_hash, api_key_prefix, api_key_created_at,
+      created_at) VALUES ('a1', 'T0OLD', 'Old', 'h', 'p', '2026-01-01', '2026-01-01')`);
+    raw.exec(`INSERT INTO members (id, account_id, email, role, status, created_at, updated_at)
+      VALUES ('m1', 'a1', 'owner@acme.test', 'owner', 'active', '2026-01-01', '2026-01-01')`);
+    const insert = raw.prepare(`INSERT INTO audit_log (account_id, seq, at, actor, source, action, target,
+      before_json, after_json, request_id, prev_hash, hash) VALUES ('a1', @seq, @at, @actor, @source, @action,
+      @target, 'null', @after, NULL, @prevHash, @hash)`);
+    let prevHash = GENESIS_HASH;
+    for (const [seq, permission] of [
+      [1, "billing"],
+      [2, "export_users"],
+    ] as const) {
+      const content = {
+        seq,
+        at: "2026-01-01T00:00:00.000Z",
+        actor: "owner@acme.test",
+        source: "cli" as const,
+        action: "permission.revoked",
+        target: "role:admin",
+        before: null,
+        after: { [permission]: false },
+        requestId: null,
+      };
+      const hash = auditHash(prevHash, content);
+      insert.run({ ...content, after: JSON.stringify(content.after), prevHash, hash });
+      prevHash = hash;
+    }
+    raw.close();
+
+    const { core, close } = openCore(file);
+    const owner = { accountId: "a1", actor: { email: "owner@acme.test" }, source: "cli" as const };
+    expect(core.verifyAudit("a1")).toEqual({ ok: true, entries: 2 });
+    core.setPermissions(owner, { admin: ["billing"], teammate: ["team_settings", "billing"] });
+    const log = core.fullAuditLog("a1");
+    expect(log.map((e) => e.batch)).toEqual([null, null, 3, 3, 3]);
+    expect(core.verifyAudit("a1")).toEqual({ ok: true, entries: log.length });
+    const page = core.auditChanges(owner, { last: 2, before: null });
+    expect(page.entries.map((e) => e.seq)).toEqual([2, 3, 4, 5]);
+    expect(page.older).toBe(2);
+    close();
   });
 });

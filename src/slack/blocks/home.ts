@@ -7,6 +7,7 @@ import { slackDate, slackFormatter } from "../format.js";
 import { IDS } from "../ids.js";
 import { type Block, button, context, divider, header, section, VIEW_BLOCK_LIMIT, type View } from "./kit.js";
 import { matrixBlocks, ownPermissionsLine } from "./matrix.js";
+import { decisionButtons } from "./requests.js";
 import { type TeamState, teamBlocks } from "./team.js";
 
 /** Members on one page of App Home's team. */
@@ -18,6 +19,8 @@ export interface HomeContent {
   me: WhoAmI;
   /** Pending requests the viewer may decide (Owners), and those they filed. */
   requests: { toDecide: ChangeRequest[]; filed: ChangeRequest[] };
+  /** Whether approving a request asks for a confirmation first (a sensitive change). */
+  sensitive: (request: ChangeRequest) => boolean;
   /** The team, for holders of Team Settings. */
   team: { page: TeamPage; state: TeamState; canAdd: boolean } | null;
   /** The whole matrix, for holders of Access Permissions. */
@@ -31,7 +34,10 @@ const more = (shown: number, all: number, where: string): Block[] =>
   all > shown ? [context(`…and ${all - shown} more: ${where}.`)] : [];
 
 /** What needs the viewer: requests to decide, with their buttons, and their own with Cancel. */
-const needsYou = ({ toDecide, filed }: HomeContent["requests"]): Block[] => {
+const needsYou = (
+  { toDecide, filed }: HomeContent["requests"],
+  sensitive: HomeContent["sensitive"],
+): Block[] => {
   if (toDecide.length === 0 && filed.length === 0) return [section("_Nothing needs you right now._")];
   const blocks: Block[] = [];
   if (toDecide.length > 0) {
@@ -41,14 +47,7 @@ const needsYou = ({ toDecide, filed }: HomeContent["requests"]): Block[] => {
         section(
           `${requester(r)} asks: ${code(r.summary)}\n${esc(r.effect)}\n_${r.id} · expires ${slackDate(r.expiresAt)}_`,
         ),
-        {
-          type: "actions",
-          block_id: `home_request_${r.id}`,
-          elements: [
-            button("Approve", IDS.actions.requestApprove, r.id, "primary"),
-            button("Reject", IDS.actions.requestReject, r.id),
-          ],
-        },
+        decisionButtons(r, sensitive(r)),
       );
     }
     blocks.push(...more(HOME_REQUESTS, toDecide.length, "`/team requests` lists them all"));
@@ -79,7 +78,7 @@ export const homeView = (content: HomeContent): View => {
   const { me, team, permissions } = content;
   const blocks: Block[] = [
     header(`Rolecall · ${me.account.name}`),
-    ...needsYou(content.requests),
+    ...needsYou(content.requests, content.sensitive),
     divider(),
     section(`*You* (${esc(me.email)})\n${ownPermissionsLine(me.role, me.permissions)}`),
   ];

@@ -4,12 +4,13 @@ import { HELP_GROUPS, type HelpEntry } from "../../../commands/lib/command.js";
 import { describeChange } from "../../../commands/lib/describe.js";
 import { CoreError, type ErrorCode } from "../../core/errors.js";
 import type { RawChangeIntent } from "../../core/intents.js";
-import type { ApiKeyInfo, AuditEntry } from "../../core/model.js";
+import type { ApiKeyInfo } from "../../core/model.js";
 import { ROLE_LABEL, type Role } from "../../core/roles.js";
 import { SlackUnavailableError } from "../actor.js";
 import { code, entities, esc } from "../escape.js";
 import { slackDate, slackFormatter } from "../format.js";
 import { IDS } from "../ids.js";
+import { auditMessage, auditRowsMessage } from "./audit.js";
 import {
   type Block,
   button,
@@ -52,24 +53,6 @@ const listMessage = (result: Extract<CommandResult, { type: "list" }>): SlackMes
       0,
       MESSAGE_BLOCK_LIMIT,
     ),
-  };
-};
-
-export const auditEntryLine = (e: AuditEntry): string => {
-  const change = (v: unknown) => (v === null || v === undefined ? "–" : code(JSON.stringify(v)));
-  return `\`${e.at.slice(0, 16).replace("T", " ")}\` *${code(e.action)}* ${code(e.target)} by ${esc(e.actor)} (${e.source}) ${change(e.before)} → ${change(e.after)}`;
-};
-
-const auditMessage = (entries: AuditEntry[]): SlackMessage => {
-  if (entries.length === 0)
-    return { text: "The audit log is empty.", blocks: [section("The audit log is empty.")] };
-  const newestFirst = [...entries].reverse();
-  const { blocks, shown } = linesToSections(newestFirst.map(auditEntryLine), MESSAGE_BLOCK_LIMIT - 2);
-  const more =
-    shown < entries.length ? ` (showing the newest ${shown}; \`rolecall audit\` has them all)` : "";
-  return {
-    text: `The last ${entries.length} audit entries`,
-    blocks: [header("Audit log"), ...blocks, context(`Newest first${more}.`)],
   };
 };
 
@@ -120,7 +103,9 @@ export const resultMessage = (result: CommandResult): SlackMessage => {
       };
     }
     case "audit":
-      return auditMessage(result.entries);
+      return auditRowsMessage(result.entries);
+    case "audit_changes":
+      return auditMessage(result.page, result.last);
     case "settings":
       return {
         text: "Settings",

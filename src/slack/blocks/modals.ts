@@ -261,7 +261,7 @@ export const messageModal = (message: { text: string; blocks: Block[] }): View =
 });
 
 /** Rejecting a request asks for an optional reason, shown in the thread and to the requester. */
-export const rejectRequestModal = (requestId: string): View =>
+export const rejectRequestModal = (requestId: string, responseUrl?: string): View =>
   modal(
     IDS.views.rejectRequest,
     `Reject ${requestId}`,
@@ -273,5 +273,6 @@ export const rejectRequestModal = (requestId: string): View =>
         placeholder: "Shown to the requester and in the thread",
       }),
     ],
-    { requestId },
+    // The click's response_url, for the deciding Owner's confirmation after submit.
+    responseUrl ? { requestId, responseUrl } : { requestId },
   );

@@ -1,42 +1,73 @@
+import { describeChange } from "../../../commands/lib/describe.js";
 import { requestStatusLine } from "../../../commands/lib/requests-view.js";
 import type { ChangeRequest } from "../../core/model.js";
 import type { ApprovalOutcome } from "../../core/requests.js";
-import { humanDate } from "../../html.js";
-import { code, esc } from "../escape.js";
+import { clip, code, esc } from "../escape.js";
+import { slackFormatter as fmt } from "../format.js";
 import { IDS } from "../ids.js";
 import { type Block, button, context, linesToSections, type SlackMessage, section } from "./kit.js";
 
+/** The requester as outcomes name them: a mention where they are linked, else their email. */
 const who = (r: ChangeRequest) =>
-  r.requesterSlackUserId ? `<@${r.requesterSlackUserId}>` : esc(r.requesterEmail);
+  fmt.person({ email: r.requesterEmail, slackUserId: r.requesterSlackUserId });
 
-/** The post the Owners see: who asks, the change, what it does, and — while pending — the buttons. */
-export const requestPost = (r: ChangeRequest): SlackMessage => {
+const plain = (text: string) => ({ type: "plain_text" as const, text });
+
+/**
+ * Approve and Reject. Reject is plain (declining changes nothing); Approve on a sensitive change
+ * (`isSensitive`) first shows a dialog saying what approving does.
+ */
+export const decisionButtons = (r: ChangeRequest, sensitive: boolean): Block => {
+  const approve = button("Approve", IDS.actions.requestApprove, r.id, "primary");
+  return {
+    type: "actions",
+    block_id: `request_${r.id}`,
+    elements: [
+      sensitive
+        ? {
+            ...approve,
+            confirm: {
+              title: plain(`Approve request ${r.id}?`),
+              text: plain(clip(`Approving applies this change at once. ${r.effect}`, 300)),
+              confirm: plain("Approve"),
+              deny: plain("Cancel"),
+              style: "primary",
+            },
+          }
+        : approve,
+      button("Reject", IDS.actions.requestReject, r.id),
+    ],
+  };
+};
+
+/**
+ * The post the Owners see: who asks, the change, what it does, and — while pending — the buttons
+ * (`sensitive`: Approve asks for a confirmation first).
+ */
+export const requestPost = (r: ChangeRequest, { sensitive }: { sensitive: boolean }): SlackMessage => {
+  const email = r.requesterSlackUserId ? ` (${esc(r.requesterEmail)})` : "";
   const blocks: Block[] = [
-    section(`:inbox_tray: *Change request ${r.id}* from ${who(r)} (${esc(r.requesterEmail)})`),
+    section(`:inbox_tray: *Change request ${r.id}* from ${who(r)}${email}`),
     section(`*Asks for:* ${code(r.summary)}\n*What it does:* ${esc(r.effect)}`),
   ];
   if (r.status === "pending") {
-    blocks.push(context(`Expires ${humanDate(r.expiresAt)}. Discuss in the thread.`), {
-      type: "actions",
-      block_id: `request_${r.id}`,
-      elements: [
-        button("Approve", IDS.actions.requestApprove, r.id, "primary"),
-        button("Reject", IDS.actions.requestReject, r.id, "danger"),
-      ],
-    });
+    blocks.push(
+      context(`Expires ${fmt.date(r.expiresAt)}. Discuss in the thread.`),
+      decisionButtons(r, sensitive),
+    );
   } else {
     blocks.push(
       context(
-        `*${r.status === "approved" ? ":white_check_mark:" : ":no_entry_sign:"} ${esc(requestStatusLine(r))}*`,
+        `*${r.status === "approved" ? ":white_check_mark:" : ":no_entry_sign:"} ${requestStatusLine(r, fmt)}*`,
       ),
     );
   }
   return { text: `Change request ${r.id} from ${esc(r.requesterEmail)}: ${code(r.summary)}`, blocks };
 };
 
-/** The outcome, as replied in the post's thread and sent to the requester. */
+/** The outcome, as replied in the post's thread and sent to the requester: people by mention. */
 export const requestOutcome = (r: ChangeRequest): string =>
-  `Request ${r.id} (${code(r.summary)}): ${esc(requestStatusLine(r))}`;
+  `Request ${r.id} from ${who(r)} (${code(r.summary)}): ${requestStatusLine(r, fmt)}`;
 
 /** Where a just-filed request stands in Slack, as the requester is told. */
 export type Delivery = "sent" | "waiting" | "unreachable";
@@ -53,7 +84,7 @@ export const requestFiledMessage = (r: ChangeRequest, delivery: Delivery): Slack
   text: `Request ${r.id} ${WHERE[delivery]}.`,
   blocks: [
     section(`:outbox_tray: Your request *${r.id}* ${WHERE[delivery]}: ${code(r.summary)}`),
-    context(`${esc(r.effect)} Expires ${humanDate(r.expiresAt)}.`),
+    context(`${esc(r.effect)} Expires ${fmt.date(r.expiresAt)}.`),
     { type: "actions", elements: [button("Cancel request", IDS.actions.requestCancel, r.id)] },
   ],
 });
@@ -69,12 +100,19 @@ export const requestListMessage = (toDecide: ChangeRequest[], filed: ChangeReque
   return { text: "Pending requests", blocks };
 };
 
+/** What the Owner who approved sees, and only they: "You approved R… — tm@acme.test is now Admin." */
 export const approvalMessage = (o: ApprovalOutcome): SlackMessage => {
-  const text = requestOutcome(o.request);
+  const text = o.applied
+    ? `You approved request ${o.request.id} — ${describeChange(o.result, fmt)}`
+    : `You approved request ${o.request.id}, but it could not be applied: ${esc(o.error.message)}`;
   return { text, blocks: [section(`${o.applied ? ":white_check_mark:" : ":warning:"} ${text}`)] };
 };
 
+/** What whoever closed a request sees: the Owner who rejected it, or the requester who cancelled. */
 export const closedMessage = (r: ChangeRequest): SlackMessage => {
-  const text = requestOutcome(r);
+  const text =
+    r.status === "rejected"
+      ? `You rejected request ${r.id} from ${who(r)} (${code(r.summary)})${r.reason ? `: ${esc(r.reason)}` : "."}`
+      : requestOutcome(r);
   return { text, blocks: [section(text)] };
 };

@@ -1,7 +1,9 @@
 import { z } from "zod";
+import { AUDIT_MAX } from "../../../commands/audit.js";
 import { runCommand } from "../../../commands/index.js";
 import { MEMBER_ACTIONS } from "../../core/dashboard.js";
 import { CoreError } from "../../core/errors.js";
+import { auditMessage, type OlderPage } from "../blocks/audit.js";
 import { resultMessage } from "../blocks/messages.js";
 import { addMemberModal, changeRoleModal, permissionsModal, removeMemberModal } from "../blocks/modals.js";
 import { alreadyRotated, rotateButton, rotateConfirmation } from "../blocks/rotate.js";
@@ -12,6 +14,11 @@ import { IDS } from "../ids.js";
 import { parsePayload } from "../payload.js";
 import type { SlackDeps, SlackRegistry } from "./deps.js";
 import { type ActionBody, type ActionContext, onAction } from "./handlers.js";
+
+const olderPage = z.strictObject({
+  before: z.number().int().min(2).max(Number.MAX_SAFE_INTEGER),
+  last: z.number().int().min(1).max(AUDIT_MAX),
+}) satisfies z.ZodType<OlderPage>;
 
 /** Buttons and menus on Rolecall's messages and App Home. Each acknowledges first, then works. */
 export const registerActions = (app: SlackRegistry, deps: SlackDeps): void => {
@@ -38,6 +45,16 @@ export const registerActions = (app: SlackRegistry, deps: SlackDeps): void => {
   showPage(IDS.actions.listPage);
   showPage(IDS.actions.listFilterRole);
   showPage(IDS.actions.listFilterStatus);
+
+  // The next older page of /team audit, in place; the core checks Team Settings again.
+  handle(IDS.actions.auditOlder, async ({ value, actor, reply }) => {
+    const { before, last } = parsePayload(
+      olderPage,
+      value,
+      "That Older button could not be read; run /team audit again.",
+    );
+    await reply(auditMessage(core.auditChanges(actor, { last, before }), last));
+  });
 
   handle(IDS.actions.openPermissions, async ({ body, client, actor, reply }) => {
     const view = core.permissions(actor);

@@ -1,12 +1,14 @@
 import type { AckFn, ViewResponseAction } from "@slack/bolt";
 import { z } from "zod";
 import { CoreError } from "../../core/errors.js";
+import type { ChangeRequest } from "../../core/model.js";
 import { resultMessage } from "../blocks/messages.js";
-import { rejectRequestModal } from "../blocks/modals.js";
-import { requestFiledMessage } from "../blocks/requests.js";
+import { messageModal, rejectRequestModal } from "../blocks/modals.js";
+import { approvalMessage, closedMessage, requestFiledMessage } from "../blocks/requests.js";
 import { openView } from "../clients.js";
 import { IDS } from "../ids.js";
 import { parsePayload } from "../payload.js";
+import { respondLater } from "../respond.js";
 import { logIfUnexpected, type SlackDeps, type SlackRegistry } from "./deps.js";
 import { type ActionContext, onAction, refuseForm } from "./handlers.js";
 
@@ -20,14 +22,16 @@ export const registerRequestActions = (app: SlackRegistry, deps: SlackDeps): voi
   const handle = (actionId: string, work: (ctx: ActionContext) => Promise<void>) =>
     onAction(app, deps, actionId, work);
 
-  handle(IDS.actions.requestApprove, async ({ value, actor }) => {
-    core.requests.approve(actor, value);
+  // The post itself shows the outcome once Slack is told; the Owner who clicked hears it privately now.
+  handle(IDS.actions.requestApprove, async ({ value, actor, reply }) => {
+    const outcome = core.requests.approve(actor, value);
     requestsChanged();
+    await reply(approvalMessage(outcome), false);
   });
 
   handle(IDS.actions.requestReject, async ({ body, value, actor, client }) => {
     core.requests.assertMayDecide(actor, value);
-    await openView(client, body.trigger_id, rejectRequestModal(value));
+    await openView(client, body.trigger_id, rejectRequestModal(value, body.response_url));
   });
 
   handle(IDS.actions.requestCancel, async ({ value, actor, reply }) => {
@@ -47,32 +51,42 @@ export const registerRequestActions = (app: SlackRegistry, deps: SlackDeps): voi
   });
 };
 
-const rejectMetadata = z.object({ requestId: z.string().min(1) });
+const rejectMetadata = z.object({ requestId: z.string().min(1), responseUrl: z.url().optional() });
 
 export const registerRejectView = (
   app: SlackRegistry,
   { core, actors, logger, requestsChanged }: SlackDeps,
 ): void => {
   app.view(IDS.views.rejectRequest, async ({ ack, body, view }) => {
-    let requestId = "";
+    let meta: z.infer<typeof rejectMetadata>;
+    let rejected: ChangeRequest;
     try {
-      requestId = parsePayload(
+      meta = parsePayload(
         rejectMetadata,
         view.private_metadata,
         "This form is out of date; click Reject on the request again.",
-      ).requestId;
+      );
       const actor = actors.local({ teamId: body.team?.id ?? view.team_id, userId: body.user.id });
       if (!actor) throw new CoreError("NOT_A_MEMBER", "Rolecall does not know you on this team.");
       const reason = view.state.values[IDS.blocks.reason]?.[IDS.inputs.reason]?.value?.trim() || null;
       if (reason && reason.length > 500)
         throw new CoreError("INVALID_INPUT", "A reason has at most 500 characters.");
-      core.requests.reject(actor, requestId, reason);
+      rejected = core.requests.reject(actor, meta.requestId, reason);
     } catch (error) {
       logIfUnexpected(logger, "reject request", error);
       await refuseForm(ack as AckFn<ViewResponseAction | undefined>, error, IDS.blocks.reason);
       return;
     }
-    await ack();
+    // The Owner who rejected hears it privately: where they clicked, or (from App Home) in the form.
+    const confirmation = closedMessage(rejected);
+    if (meta.responseUrl) await ack();
+    else await ack({ response_action: "update", view: messageModal(confirmation) });
     requestsChanged();
+    if (meta.responseUrl)
+      await respondLater(meta.responseUrl, {
+        response_type: "ephemeral",
+        replace_original: false,
+        ...confirmation,
+      }).catch((e) => logger.warn("could not confirm the rejection:", e));
   });
 };

@@ -8,6 +8,7 @@ import { errorMessage, resultMessage } from "../blocks/messages.js";
 import { type ModalMetadata, messageModal } from "../blocks/modals.js";
 import { IDS } from "../ids.js";
 import { parsePayload } from "../payload.js";
+import { respondLater } from "../respond.js";
 import { logIfUnexpected, type SlackDeps, type SlackRegistry } from "./deps.js";
 import { refuseForm } from "./handlers.js";
 
@@ -92,12 +93,9 @@ export const registerViews = (app: SlackRegistry, { core, actors, logger }: Slac
         response_type: "ephemeral",
         ...resultMessage({ type: "change", change }),
       };
-      await fetch(meta.responseUrl, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(reply),
-        signal: AbortSignal.timeout(10_000),
-      }).catch((e) => logger.warn(`could not confirm ${callbackId}:`, e));
+      await respondLater(meta.responseUrl, reply).catch((e) =>
+        logger.warn(`could not confirm ${callbackId}:`, e),
+      );
     });
   };
 

@@ -6,6 +6,7 @@ import * as memberListOrder from "./005-member-list-order.js";
 import * as outboxSkipped from "./006-outbox-skipped.js";
 import * as apiKeysInGrace from "./007-api-keys-in-grace.js";
 import * as requestIntents from "./008-request-intents.js";
+import * as auditBatches from "./009-audit-batches.js";
 
 export interface Migration {
   version: number;
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: "outbox-skipped", up: outboxSkipped.up },
   { version: 7, name: "api-keys-in-grace", up: apiKeysInGrace.up },
   { version: 8, name: "request-intents", up: requestIntents.up },
+  { version: 9, name: "audit-batches", up: auditBatches.up },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
