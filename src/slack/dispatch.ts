@@ -1,7 +1,7 @@
 import { runCommand } from "../../commands/index.js";
 import type { AccessCore, ActorContext } from "../core/access-core.js";
-import { CoreError } from "../core/errors.js";
-import type { ChangeRequest } from "../core/model.js";
+import { type ChangeRequest, describeRef } from "../core/model.js";
+import { noSuchMember } from "../core/policy.js";
 import type { SlackMessage, View } from "./blocks/kit.js";
 import { resultMessage } from "./blocks/messages.js";
 import { addMemberModal, editMemberModal, type ModalMetadata } from "./blocks/modals.js";
@@ -32,7 +32,7 @@ export const dispatch = (
     return { type: "modal", view: addMemberModal(core.prepareMemberForm(actor).assignableRoles, meta) };
   }
   const form = core.prepareMemberForm(actor, result.member);
-  if (!form.member) throw new CoreError("NO_SUCH_MEMBER", "That member is not on this team.");
+  if (!form.member) throw noSuchMember(describeRef(result.member));
   return {
     type: "modal",
     view: editMemberModal(form.member, form.assignableRoles, form.self, {

@@ -647,7 +647,7 @@ describe("§3 change requests", () => {
     clock.advanceHours(200);
     expect(errorOf(() => run(OWNER, "reject", id, "too", "late"))).toMatchObject({
       code: "REQUEST_CLOSED",
-      message: "This request has expired.",
+      message: "This request has expired. Ask again if the change is still needed.",
     });
     expect(core.fullAuditLog(seeded.accountId).at(-1)).toMatchObject({ action: "request.expired" });
   });

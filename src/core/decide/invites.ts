@@ -21,7 +21,10 @@ const requirePendingInvite = (
   allowed(state, action);
   const target = requireTarget(state, named);
   if (target.status !== "invited") {
-    throw new CoreError("INVALID_INPUT", `${target.email} has already joined; there is no pending invite.`);
+    throw new CoreError(
+      "INVALID_INPUT",
+      `${target.email} has already joined the team, so there is no invite to ${action === "invite.resend" ? "resend" : "cancel"}.`,
+    );
   }
   return { actor: allowed(state, action, { target }), target };
 };

@@ -29,11 +29,13 @@ export const decideAddMember = (
 ): Decision<ChangeResult> => {
   const actor = allowed(state, "member.add", { role: input.role });
   if (state.target && state.target.status !== "removed") {
-    const how =
+    const { email } = state.target;
+    throw new CoreError(
+      "ALREADY_MEMBER",
       state.target.status === "invited"
-        ? "already invited (use resend to send a new link)"
-        : "already a member";
-    throw new CoreError("ALREADY_MEMBER", `${state.target.email} is ${how}.`);
+        ? `${email} is already invited; to send them a new link, resend the invite.`
+        : `${email} is already a member of this team. Change their role or details instead.`,
+    );
   }
   const now = at(state);
   const member: Member = {

@@ -29,15 +29,25 @@ export const closedError = (request: ChangeRequest): CoreError => {
   return new CoreError("REQUEST_CLOSED", `This request was already ${what}${by}.`);
 };
 
+/** A request id nobody on this team filed (or mistyped). */
+export const noSuchRequest = (rawId: string): CoreError =>
+  new CoreError(
+    "INVALID_INPUT",
+    `There is no request ${rawId.slice(0, 20)} on this team. Check its id in the list of requests.`,
+  );
+
+/** A request past its time: nobody can decide it any more, but it can be asked again. */
+export const expiredError = (): CoreError =>
+  new CoreError("REQUEST_CLOSED", "This request has expired. Ask again if the change is still needed.");
+
 const isPastExpiry = (request: ChangeRequest, now: Date) => new Date(request.expiresAt) <= now;
 
 /** The request, still open: not decided, not past its time (swept or not). */
 export const requireOpen = (state: RequestState, rawId: string): ChangeRequest => {
   const { request } = state;
-  if (!request)
-    throw new CoreError("INVALID_INPUT", `There is no request ${rawId.slice(0, 20)} on this team.`);
+  if (!request) throw noSuchRequest(rawId);
   if (request.status !== "pending") throw closedError(request);
-  if (isPastExpiry(request, state.now)) throw new CoreError("REQUEST_CLOSED", "This request has expired.");
+  if (isPastExpiry(request, state.now)) throw expiredError();
   return request;
 };
 
@@ -171,8 +181,7 @@ export const decideReject = (state: RequestState, rawId: string, reason: string 
 export const decideCancel = (state: RequestState, rawId: string): Decision<null> => {
   const actor = requireActiveActor(state);
   const { request } = state;
-  if (!request)
-    throw new CoreError("INVALID_INPUT", `There is no request ${rawId.slice(0, 20)} on this team.`);
+  if (!request) throw noSuchRequest(rawId);
   authorize("request.cancel", actor, { requesterId: request.requesterId }, state.matrix);
   const open = requireOpen(state, rawId);
   return {
