@@ -189,7 +189,7 @@ const requesterOnly: Rule = (actor, { requesterId }) =>
 
 export const RULES = {
   "team.view": needs("team_settings", "see the team", "see"),
-  "member.form": all(needs("team_settings", "change members"), selfOrLowerRank(doing("change"))),
+  "member.form": all(needs("team_settings", "manage members"), selfOrLowerRank(doing("change"))),
   "audit.view": needs("team_settings", "read the audit log", "see"),
   "member.add": all(needs("team_settings", "invite members"), assignsLowerRank),
   "member.edit": all(needs("team_settings", "change members"), selfOrLowerRank(doing("change"))),

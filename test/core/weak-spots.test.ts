@@ -825,7 +825,9 @@ describe("§3 change requests", () => {
     const { core, clock, run, id } = withRequest();
     clock.advanceHours(168);
     core.requests.expire();
-    expect(errorOf(() => run(OWNER, "approve", id)).message).toBe("This request was already expired.");
+    expect(errorOf(() => run(OWNER, "approve", id)).message).toBe(
+      "This request has expired. Ask again if the change is still needed.",
+    );
   });
 
   it("the Approve button is offered to Owners other than the requester, while the request is open", () => {

@@ -3,7 +3,7 @@ import { nothingToDo } from "../decision.js";
 import type { DecisionState } from "../model.js";
 import { diffMatrix, PERMISSIONS, type PermissionKey } from "../permissions.js";
 import type { ChangeableRole, Role } from "../roles.js";
-import { allowed, type ChangeResult } from "./shared.js";
+import { allowed, type ChangeResult, type PermissionCell } from "./shared.js";
 
 export interface SetPermissionInput {
   role: Role;
@@ -11,11 +11,7 @@ export interface SetPermissionInput {
   allowed: boolean;
 }
 
-interface Toggle {
-  role: ChangeableRole;
-  permission: PermissionKey;
-  allowed: boolean;
-}
+type Toggle = PermissionCell;
 
 const toggleChanges = (toggles: Toggle[]): Pick<Decision<unknown>, "changes" | "audit"> => ({
   changes: toggles.map((t) => ({ kind: "setPermission" as const, ...t })),
@@ -49,7 +45,14 @@ export const decideSetPermission = (
   return {
     ...toggleChanges([{ role, permission, allowed: on }]),
     mails: [],
-    result: { ok: true, changed: true, action, role, detail: PERMISSIONS[permission].label },
+    result: {
+      ok: true,
+      changed: true,
+      action,
+      role,
+      detail: PERMISSIONS[permission].label,
+      cells: [{ role, permission, allowed: on }],
+    },
   };
 };
 
@@ -73,6 +76,12 @@ export const decideSetMatrix = (
   return {
     ...toggleChanges(toggles),
     mails: [],
-    result: { ok: true, changed: true, action: "permissions.changed", detail: String(toggles.length) },
+    result: {
+      ok: true,
+      changed: true,
+      action: "permissions.changed",
+      detail: String(toggles.length),
+      cells: toggles,
+    },
   };
 };

@@ -23,12 +23,6 @@ export type RequestState = DecisionState & { request: ChangeRequest | null };
 
 const target = (id: string) => `request:${id}`;
 
-export const closedError = (request: ChangeRequest): CoreError => {
-  const by = request.decidedBy ? ` by ${request.decidedBy}` : "";
-  const what = request.status === "failed" ? "approved, but could not be applied," : request.status;
-  return new CoreError("REQUEST_CLOSED", `This request was already ${what}${by}.`);
-};
-
 /** A request id nobody on this team filed (or mistyped). */
 export const noSuchRequest = (rawId: string): CoreError =>
   new CoreError(
@@ -39,6 +33,18 @@ export const noSuchRequest = (rawId: string): CoreError =>
 /** A request past its time: nobody can decide it any more, but it can be asked again. */
 export const expiredError = (): CoreError =>
   new CoreError("REQUEST_CLOSED", "This request has expired. Ask again if the change is still needed.");
+
+/** A request somebody (or its time) already closed: who did, so nobody wonders. */
+export const closedError = (request: ChangeRequest): CoreError => {
+  if (request.status === "expired") return expiredError();
+  const by = request.decidedBy ? ` by ${request.decidedBy}` : "";
+  return new CoreError(
+    "REQUEST_CLOSED",
+    request.status === "failed"
+      ? `This request was already approved${by}, but it could not be applied.`
+      : `This request was already ${request.status}${by}.`,
+  );
+};
 
 const isPastExpiry = (request: ChangeRequest, now: Date) => new Date(request.expiresAt) <= now;
 
