@@ -144,6 +144,44 @@ describe("the README tour", () => {
   });
 });
 
+describe("a change says what changed, in the same words Slack uses", () => {
+  it("an edit names each field before → after, a toggle its cell, a removal of the invited a cancelled invite", () => {
+    seedFile([
+      { email: "tm@acme.test", role: "teammate" },
+      { email: "inv@acme.test", role: "teammate", status: "invited" },
+    ]);
+    const say = (...words: string[]) => {
+      const run = rolecall(db, ["--as", OWNER, ...words]);
+      expect(run.code).toBe(0);
+      return run.stdout.trim();
+    };
+    expect(say("edit", "tm@acme.test", "--phone", "+447700900123")).toBe(
+      "tm@acme.test's phone is now +447700900123.",
+    );
+    expect(say("edit", "tm@acme.test", "--name", "Tom", "--phone", "none")).toBe(
+      "tm@acme.test's name is now Tom; phone cleared (was +447700900123).",
+    );
+    expect(say("role", "tm@acme.test", "admin")).toBe("tm@acme.test is now an Admin (was a Teammate).");
+    expect(say("perms", "revoke", "teammate", "billing")).toBe("Teammates can no longer use Billing.");
+    expect(say("remove", "inv@acme.test")).toBe(
+      "Cancelled the invite for inv@acme.test; the link in their email no longer works.",
+    );
+    expect(say("remove", "tm@acme.test")).toBe("Removed tm@acme.test from the team.");
+  });
+
+  it("--json carries the same facts, typed", () => {
+    seedFile([{ email: "tm@acme.test", role: "teammate" }]);
+    expect(json(as(OWNER, "edit", "tm@acme.test", "--name", "Tom", "--role", "admin"))).toMatchObject({
+      ok: true,
+      action: "member.role_changed",
+      fields: { name: { before: null, after: "Tom" }, role: { before: "teammate", after: "admin" } },
+    });
+    expect(json(as(OWNER, "perms", "grant", "teammate", "team_settings"))).toMatchObject({
+      cells: [{ role: "teammate", permission: "team_settings", allowed: true }],
+    });
+  });
+});
+
 describe("every rule through the CLI", () => {
   beforeEach(() => {
     seedFile(
