@@ -399,13 +399,13 @@ describe("a request for a change that would change nothing is refused, and nothi
       "the role they already have",
       ["role", "tm@acme.test", "teammate"],
       "INVALID_INPUT",
-      "Nothing to ask for: tm@acme.test is already Teammate.",
+      "Nothing to ask for: tm@acme.test is already a Teammate.",
     ],
     [
       "an edit to what is already so",
       ["edit", "tm@acme.test", "--role", "teammate"],
       "INVALID_INPUT",
-      "tm@acme.test is already Teammate",
+      "tm@acme.test is already a Teammate",
     ],
     [
       "clearing a name and phone that are not set",
@@ -444,7 +444,7 @@ describe("a request for a change that would change nothing is refused, and nothi
     const direct = as(OWNER, "perms", "grant", "admin", "export_users");
     expect(json(direct)).toMatchObject({ ok: true, changed: false });
     expect(rolecall(db, ["--as", OWNER, "role", "tm@acme.test", "teammate"]).stdout).toContain(
-      "Nothing to change: tm@acme.test is already Teammate.",
+      "Nothing to change: tm@acme.test is already a Teammate.",
     );
   });
 

@@ -204,7 +204,7 @@ describe("a request already made true meanwhile", () => {
     await settle();
     const thread = h.fake.callsTo("chat.postMessage").find((c) => c.args.thread_ts);
     expect(String(thread?.args.text)).toContain(
-      "could not be applied: Nothing to change: tm@acme.test is already Admin.",
+      "could not be applied: Nothing to change: tm@acme.test is already an Admin.",
     );
     expect(String(thread?.args.text)).not.toContain("— applied");
   });
