@@ -71,7 +71,7 @@ export const describeChange = (change: ChangeResult, fmt: Formatter = plainForma
     case "invite.revoked":
       return cancelled;
     case "member.activated":
-      return `${who} is now active as ${change.role ? aRole(change.role) : role}.`;
+      return `${who} is now active${change.role ? ` as ${aRole(change.role)}` : ""}.`;
     case "member.slack_linked":
       return `Linked ${email} to their Slack user.`;
     case "permission.granted":

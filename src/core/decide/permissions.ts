@@ -11,9 +11,7 @@ export interface SetPermissionInput {
   allowed: boolean;
 }
 
-type Toggle = PermissionCell;
-
-const toggleChanges = (toggles: Toggle[]): Pick<Decision<unknown>, "changes" | "audit"> => ({
+const toggleChanges = (toggles: PermissionCell[]): Pick<Decision<unknown>, "changes" | "audit"> => ({
   changes: toggles.map((t) => ({ kind: "setPermission" as const, ...t })),
   audit: toggles.map(({ role, permission, allowed }) => ({
     action: allowed ? "permission.granted" : "permission.revoked",
@@ -68,7 +66,7 @@ export const decideSetMatrix = (
     columns[role as ChangeableRole] = keys; // the rule above refused the owner column
   }
   const diff = diffMatrix(state.matrix, columns);
-  const toggles: Toggle[] = [
+  const toggles: PermissionCell[] = [
     ...diff.toAdd.map((t) => ({ ...t, allowed: true })),
     ...diff.toRemove.map((t) => ({ ...t, allowed: false })),
   ];

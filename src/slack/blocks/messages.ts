@@ -318,7 +318,7 @@ export const errorMessage = (error: unknown, askFor: RawChangeIntent | null = nu
  * "Are you sure?" before a removal. Removing someone who has not joined yet cancels their invite,
  * and says so in those words — no red button, since nobody loses access they had.
  */
-export const removeConfirmation = (named: string, invited = false): SlackMessage =>
+export const removeConfirmation = (named: string, invited: boolean): SlackMessage =>
   invited ? cancelInviteConfirmation(named) : removeMemberConfirmation(named);
 
 const cancelInviteConfirmation = (named: string): SlackMessage => ({
