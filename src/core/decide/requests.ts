@@ -36,7 +36,11 @@ export const expiredError = (): CoreError =>
 
 /** A request somebody (or its time) already closed: who did, so nobody wonders. */
 export const closedError = (request: ChangeRequest): CoreError => {
-  if (request.status === "expired") return expiredError();
+  if (request.status === "expired")
+    // Closed early, not by time (a request that could not be carried over): say why, as the post does.
+    return request.outcome
+      ? new CoreError("REQUEST_CLOSED", `This request was closed: ${request.outcome}`)
+      : expiredError();
   const by = request.decidedBy ? ` by ${request.decidedBy}` : "";
   return new CoreError(
     "REQUEST_CLOSED",
