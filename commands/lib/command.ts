@@ -53,7 +53,8 @@ export interface HelpEntry {
 
 /** What a command asks the person to confirm before it acts. */
 export type Confirmation =
-  | { kind: "remove"; email: string }
+  /** `invited`: the member has not joined yet, so removing them cancels their invite. */
+  | { kind: "remove"; email: string; invited: boolean }
   | { kind: "rotate"; choices: { from: string; mayStopAtOnce: boolean } };
 
 /** What a command returns; Slack and the CLI each render it their own way. */
@@ -168,7 +169,10 @@ export const defineMemberCommand = (spec: {
       if (!(spec.confirm && ctx.confirmFirst)) return runChange(ctx, intent(input));
       // Only what would be allowed is offered: the dry run refuses everything else now.
       const would = ctx.core.change(ctx.actor, intent(input), { dryRun: true });
-      return { type: "confirm", confirm: { kind: "remove", email: would.email ?? "" } };
+      return {
+        type: "confirm",
+        confirm: { kind: "remove", email: would.email ?? "", invited: would.status === "invited" },
+      };
     },
   });
 };

@@ -33,7 +33,11 @@ export class Accounts {
    */
   forSlackTeam(slackTeamId: string | undefined): Account {
     const account = slackTeamId ? this.bySlackTeam(slackTeamId) : null;
-    if (!account) throw new CoreError("NOT_INSTALLED", "Rolecall is not set up for this Slack workspace.");
+    if (!account)
+      throw new CoreError(
+        "NOT_INSTALLED",
+        "Rolecall is not set up for this Slack workspace. Ask a workspace admin to install it.",
+      );
     return account;
   }
 

@@ -2,7 +2,8 @@ import { CoreError } from "./errors.js";
 import type { Member } from "./model.js";
 import { holds, type Matrix, PERMISSIONS, type PermissionKey } from "./permissions.js";
 import { requireActiveActor } from "./policy.js";
-import { isWithinHierarchy, ROLE_LABEL, type Role } from "./roles.js";
+import { isWithinHierarchy, ROLE_LABEL, ROLES, type Role } from "./roles.js";
+import { aRole, listWords, roles, rolesBelow } from "./words.js";
 
 /**
  * Every question of authority Rolecall asks, by name. Reads, changes, request decisions and the
@@ -51,15 +52,20 @@ const all =
     return null;
   };
 
-/** Rules 1–3: the feature gate. */
+/**
+ * Rules 1–3: the feature gate. The refusal names the permission and the role that lacks it, and what
+ * to do: ask an Owner to make the change (`ask: "change"`), or for the permission (`ask: "see"`).
+ */
 const needs =
-  (permission: PermissionKey, doing: string): Rule =>
+  (permission: PermissionKey, doing: string, ask: "change" | "see" = "change"): Rule =>
   (actor, _subject, matrix) =>
     holds(matrix, actor.role, permission)
       ? null
       : new CoreError(
           "FORBIDDEN",
-          `You need the ${PERMISSIONS[permission].label} permission to ${doing}. Your role (${ROLE_LABEL[actor.role]}) does not have it.`,
+          `You need the ${PERMISSIONS[permission].label} permission to ${doing}, and ${roles(actor.role)} don't have it. ${
+            ask === "change" ? "Ask an Owner to do it for you." : "Ask an Owner if you need it."
+          }`,
         );
 
 const ownersOnly =
@@ -67,41 +73,76 @@ const ownersOnly =
   (actor) =>
     actor.role === "owner" ? null : new CoreError("FORBIDDEN", refusal);
 
+/**
+ * What a rule-2 refusal says the actor tried to do to whom: `who` is "Teammates", "an Owner" or
+ * "another Admin"; `one` says whether it names one member or a whole role.
+ */
+type Doing = (who: string, one: boolean) => string;
+
+const doing =
+  (verb: string): Doing =>
+  (who) =>
+    `${verb} ${who}`;
+
+/** For invites, one member has "the" invite and a role has "invites". */
+const doingInvite =
+  (verb: string): Doing =>
+  (who, one) =>
+    `${verb} ${one ? "the invite" : "invites"} for ${who}`;
+
 /** Rule 2: a non-owner acts only on members ranked below them. */
 const onLowerRank =
-  (what: string): Rule =>
+  (what: Doing): Rule =>
   (actor, { target }) => {
     if (!target || isWithinHierarchy(actor.role, target.role)) return null;
-    return target.role === "owner"
-      ? new CoreError("RANK_TOO_LOW", `Only Owners can ${what} an Owner.`)
-      : new CoreError(
-          "RANK_TOO_LOW",
-          `${ROLE_LABEL[actor.role]}s can only ${what} members ranked below them; ${ROLE_LABEL[target.role]} is not.`,
-        );
+    if (target.role === "owner")
+      return new CoreError(
+        "RANK_TOO_LOW",
+        `Only Owners can ${what("an Owner", true)}. Ask an Owner to do it.`,
+      );
+    const lower = rolesBelow(actor.role).map(roles);
+    const may =
+      lower.length > 0
+        ? `you can ${what(listWords(lower), false)} only`
+        : `you can't ${what("other members", false)}`;
+    const them = target.role === actor.role ? `another ${ROLE_LABEL[target.role]}` : aRole(target.role);
+    return new CoreError(
+      "RANK_TOO_LOW",
+      `As ${aRole(actor.role)} ${may}; ask an Owner to ${what(them, true)}.`,
+    );
   };
 
 /** Editing your own name or phone is always fine; anybody else's follows the hierarchy. */
 const selfOrLowerRank =
-  (what: string): Rule =>
+  (what: Doing): Rule =>
   (actor, subject, matrix) =>
     subject.target?.id === actor.id ? null : onLowerRank(what)(actor, subject, matrix);
 
 /** Rule 2: a non-owner hands out only roles ranked below their own. */
 const assignsLowerRank: Rule = (actor, { role }) => {
   if (!role || isWithinHierarchy(actor.role, role)) return null;
+  if (role === "owner")
+    return new CoreError("RANK_TOO_LOW", "Only Owners can make someone an Owner. Ask an Owner to do it.");
+  const lower = rolesBelow(actor.role).map(roles);
+  const may =
+    lower.length > 0 ? `you can make people ${listWords(lower, "or")} only` : "you can't give anyone a role";
+  const who = ROLES.filter((r) => isWithinHierarchy(r, role)).map(aRole);
   return new CoreError(
     "RANK_TOO_LOW",
-    role === "owner"
-      ? "Only Owners can make someone an Owner."
-      : `${ROLE_LABEL[actor.role]}s can only assign roles ranked below their own; ${ROLE_LABEL[role]} is not.`,
+    `As ${aRole(actor.role)} ${may}; only ${listWords(who, "or")} can make someone ${aRole(role)}.`,
   );
 };
 
-/** Rule 4. */
+/** Rule 4: nobody acts on themselves that way; another Owner can. */
 const notSelf =
-  (refusal: string): Rule =>
+  (refusal: string, ask: string): Rule =>
   (actor, { target }) =>
-    target?.id === actor.id ? new CoreError("OWN_ROLE", refusal) : null;
+    target?.id === actor.id
+      ? new CoreError(
+          "OWN_ROLE",
+          `${refusal} Ask ${actor.role === "owner" ? "another" : "an"} Owner to ${ask}.`,
+        )
+      : null;
 
 /** Rule 3: nobody changes the owner column; a non-owner changes only roles ranked below their own. */
 const changeableColumn: Rule = (actor, { role }) => {
@@ -109,12 +150,17 @@ const changeableColumn: Rule = (actor, { role }) => {
   if (role === "owner")
     return new CoreError(
       "FORBIDDEN",
-      "Owners always hold every permission; nobody can change the Owner column.",
+      "Owners always have every permission; nobody can change what Owners may do.",
     );
   if (isWithinHierarchy(actor.role, role)) return null;
+  const lower = rolesBelow(actor.role).map(roles);
+  const may =
+    lower.length > 0
+      ? `you can change only what ${listWords(lower)} may do`
+      : "you can't change what any role may do";
   return new CoreError(
     "RANK_TOO_LOW",
-    `${ROLE_LABEL[actor.role]}s can only change what roles ranked below them may do; ${ROLE_LABEL[role]} is not.`,
+    `As ${aRole(actor.role)} ${may}; ask an Owner to change what ${roles(role)} may do.`,
   );
 };
 
@@ -134,33 +180,41 @@ const notRequester: Rule = (actor, { requesterId }) =>
     : null;
 
 const requesterOnly: Rule = (actor, { requesterId }) =>
-  requesterId === actor.id ? null : new CoreError("FORBIDDEN", "Only whoever filed a request can cancel it.");
+  requesterId === actor.id
+    ? null
+    : new CoreError(
+        "FORBIDDEN",
+        "Only the person who filed a request can cancel it; an Owner can reject it instead.",
+      );
 
 export const RULES = {
-  "team.view": needs("team_settings", "see the team"),
-  "member.form": all(needs("team_settings", "manage members"), selfOrLowerRank("edit")),
-  "audit.view": needs("team_settings", "read the audit log"),
+  "team.view": needs("team_settings", "see the team", "see"),
+  "member.form": all(needs("team_settings", "manage members"), selfOrLowerRank(doing("change"))),
+  "audit.view": needs("team_settings", "read the audit log", "see"),
   "member.add": all(needs("team_settings", "invite members"), assignsLowerRank),
-  "member.edit": all(needs("team_settings", "change members"), selfOrLowerRank("edit")),
+  "member.edit": all(needs("team_settings", "change members"), selfOrLowerRank(doing("change"))),
   "member.change_role": all(
     needs("team_settings", "change members"),
-    notSelf("Nobody can change their own role. Ask another Owner."),
-    onLowerRank("change the role of"),
+    notSelf("Nobody can change their own role.", "change yours"),
+    onLowerRank(doing("change the role of")),
     assignsLowerRank,
   ),
   "member.remove": all(
     needs("team_settings", "remove members"),
-    notSelf("Nobody can remove themselves. Ask another Owner."),
-    onLowerRank("remove"),
+    notSelf("Nobody can remove themselves.", "remove you"),
+    onLowerRank(doing("remove")),
   ),
-  "invite.resend": all(needs("team_settings", "resend invites"), onLowerRank("resend")),
-  "invite.revoke": all(needs("team_settings", "revoke invites"), onLowerRank("revoke")),
+  "invite.resend": all(needs("team_settings", "resend invites"), onLowerRank(doingInvite("resend"))),
+  "invite.revoke": all(needs("team_settings", "cancel invites"), onLowerRank(doingInvite("cancel"))),
   "permission.change": all(needs("access_permissions", "change what roles may do"), changeableColumn),
-  "matrix.view_all": needs("access_permissions", "see the whole permission matrix"),
-  "settings.change": ownersOnly("Only Owners can change settings."),
-  "apikey.view": needs("api_key", "see the API key"),
+  "matrix.view_all": needs("access_permissions", "see the whole permission matrix", "see"),
+  "settings.change": ownersOnly("Only Owners can change settings. Ask an Owner to do it."),
+  "apikey.view": needs("api_key", "see the API key", "see"),
   "apikey.rotate": all(needs("api_key", "rotate the API key"), graceUnlessOwner),
-  "request.decide": all(ownersOnly("Only Owners can approve or reject change requests."), notRequester),
+  "request.decide": all(
+    ownersOnly("Only Owners can approve or reject change requests; an Owner will decide this one."),
+    notRequester,
+  ),
   "request.cancel": requesterOnly,
 } as const satisfies Record<Action, Rule>;
 

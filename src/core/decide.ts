@@ -3,4 +3,10 @@ export * from "./decide/account.js";
 export * from "./decide/invites.js";
 export * from "./decide/members.js";
 export * from "./decide/permissions.js";
-export type { ChangeResult, FreshInvite } from "./decide/shared.js";
+export type {
+  ChangeResult,
+  FieldChange,
+  FreshInvite,
+  MemberFieldChanges,
+  PermissionCell,
+} from "./decide/shared.js";

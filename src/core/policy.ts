@@ -6,32 +6,44 @@ import type { DecisionState, Member } from "./model.js";
  * is an active member (rule 6), the target exists, an active Owner is left (rule 5).
  */
 
+/** Rule 6, for whoever is not on the team (unknown, or removed): the one sentence every door says. */
+export const notAMember = (): CoreError =>
+  new CoreError("NOT_A_MEMBER", "You are not a member of this team. Ask an Owner to invite you.");
+
 /** Rule 6: only active members act. */
 export const requireActiveActor = (state: Pick<DecisionState, "actor">): Member => {
   const { actor } = state;
-  if (!actor || actor.status === "removed") {
-    throw new CoreError("NOT_A_MEMBER", "You are not a member of this team. Ask an Owner to invite you.");
-  }
+  if (!actor || actor.status === "removed") throw notAMember();
   if (actor.status !== "active") {
     throw new CoreError(
       "NOT_ACTIVE",
-      "Your invite has not been accepted yet. Accept it before you act on the team.",
+      "You have not accepted your invite yet. Open the link in your invite email to join the team; if it has expired, ask an Owner to send a new one.",
     );
   }
   return actor;
 };
 
+/** A member named in a change who is not on the team; `named` is how they were named (email or mention). */
+export const noSuchMember = (named: string): CoreError =>
+  new CoreError(
+    "NO_SUCH_MEMBER",
+    `${named} is not a member of this team. ${
+      named.startsWith("<@") ? "Invite them first." : "Check the address, or invite them first."
+    }`,
+  );
+
 export const requireTarget = (state: Pick<DecisionState, "target">, named: string): Member => {
   const { target } = state;
-  if (!target || target.status === "removed") {
-    throw new CoreError("NO_SUCH_MEMBER", `${named} is not a member of this team.`);
-  }
+  if (!target || target.status === "removed") throw noSuchMember(named);
   return target;
 };
 
 /** Rule 5: a change that takes `target` out of the active owners must leave at least one. */
 export const requireOwnerLeft = (state: Pick<DecisionState, "activeOwnerCount">, target: Member): void => {
   if (target.role === "owner" && target.status === "active" && state.activeOwnerCount <= 1) {
-    throw new CoreError("LAST_OWNER", "The account must keep at least one active Owner.");
+    throw new CoreError(
+      "LAST_OWNER",
+      "The team must always keep an active Owner, and this would leave it with none. Make someone else an Owner first.",
+    );
   }
 };

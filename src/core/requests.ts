@@ -7,6 +7,8 @@ import {
   decideExpire,
   decideFile,
   decideReject,
+  expiredError,
+  noSuchRequest,
   type RequestState,
   requireMayDecide,
 } from "./decide/requests.js";
@@ -159,7 +161,7 @@ export class Requests {
   private sweptIfDue(request: ChangeRequest): ChangeRequest {
     if (request.status !== "pending" || new Date(request.expiresAt) > this.engine.clock.now()) return request;
     this.close(request, null);
-    throw new CoreError("REQUEST_CLOSED", "This request has expired.");
+    throw expiredError();
   }
 
   /** Whether this member may decide this request now (for a prompt; deciding checks again). */
@@ -218,8 +220,7 @@ export class Requests {
   private find(accountId: string, rawId: string): ChangeRequest {
     const id = normalId(rawId);
     const request = /^R[A-Z0-9]{6}$/.test(id) ? this.store.getRequest(accountId, id) : null;
-    if (!request)
-      throw new CoreError("INVALID_INPUT", `There is no request ${rawId.slice(0, 20)} on this team.`);
+    if (!request) throw noSuchRequest(rawId);
     return request;
   }
 

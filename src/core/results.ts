@@ -1,6 +1,7 @@
 import { humanDate } from "../html.js";
 import type { ChangeResult } from "./decide.js";
 import { ROLE_LABEL } from "./roles.js";
+import { aRole } from "./words.js";
 
 /** A person as a sentence names them: by Slack mention where linked, else by name or email. */
 export interface PersonRef {
@@ -34,7 +35,8 @@ export const alreadySo = (change: ChangeResult, fmt: Formatter = plainFormatter)
     case "member.unchanged": {
       const who = fmt.text(change.email ?? "");
       const fields = (change.detail ?? "").split(",").filter(Boolean);
-      if (fields.length === 1 && fields[0] === "role") return `${who} is already ${role}`;
+      if (fields.length === 1 && fields[0] === "role" && change.role)
+        return `${who} is already ${aRole(change.role)}`;
       const asked = fields.length > 0 ? fields : ["name", "phone", "role"];
       return `${who} already has that ${asked.slice(0, -1).join(", ")}${asked.length > 1 ? " and " : ""}${asked.at(-1)}`;
     }

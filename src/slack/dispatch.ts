@@ -1,7 +1,8 @@
 import { runCommand } from "../../commands/index.js";
 import type { AccessCore, ActorContext } from "../core/access-core.js";
-import { CoreError } from "../core/errors.js";
 import type { ChangeRequest, MemberRef } from "../core/model.js";
+import { describeRef } from "../core/model.js";
+import { noSuchMember } from "../core/policy.js";
 import type { SlackMessage, View } from "./blocks/kit.js";
 import { resultMessage } from "./blocks/messages.js";
 import { addMemberModal, editMemberModal, type ModalMetadata } from "./blocks/modals.js";
@@ -45,6 +46,6 @@ export const editForm = (
   meta: ModalMetadata,
 ): View => {
   const form = core.prepareMemberForm(actor, member);
-  if (!form.member) throw new CoreError("NO_SUCH_MEMBER", "That member is not on this team.");
+  if (!form.member) throw noSuchMember(describeRef(member));
   return editMemberModal(form.member, form.assignableRoles, form.self, { ...meta, email: form.member.email });
 };

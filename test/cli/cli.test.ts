@@ -144,6 +144,44 @@ describe("the README tour", () => {
   });
 });
 
+describe("a change says what changed, in the same words Slack uses", () => {
+  it("an edit names each field before → after, a toggle its cell, a removal of the invited a cancelled invite", () => {
+    seedFile([
+      { email: "tm@acme.test", role: "teammate" },
+      { email: "inv@acme.test", role: "teammate", status: "invited" },
+    ]);
+    const say = (...words: string[]) => {
+      const run = rolecall(db, ["--as", OWNER, ...words]);
+      expect(run.code).toBe(0);
+      return run.stdout.trim();
+    };
+    expect(say("edit", "tm@acme.test", "--phone", "+447700900123")).toBe(
+      "tm@acme.test's phone is now +447700900123.",
+    );
+    expect(say("edit", "tm@acme.test", "--name", "Tom", "--phone", "none")).toBe(
+      "tm@acme.test's name is now Tom; phone cleared (was +447700900123).",
+    );
+    expect(say("role", "tm@acme.test", "admin")).toBe("tm@acme.test is now an Admin (was a Teammate).");
+    expect(say("perms", "revoke", "teammate", "billing")).toBe("Teammates can no longer use Billing.");
+    expect(say("remove", "inv@acme.test")).toBe(
+      "Cancelled the invite for inv@acme.test; the link in their email no longer works.",
+    );
+    expect(say("remove", "tm@acme.test")).toBe("Removed tm@acme.test from the team.");
+  });
+
+  it("--json carries the same facts, typed", () => {
+    seedFile([{ email: "tm@acme.test", role: "teammate" }]);
+    expect(json(as(OWNER, "edit", "tm@acme.test", "--name", "Tom", "--role", "admin"))).toMatchObject({
+      ok: true,
+      action: "member.role_changed",
+      fields: { name: { before: null, after: "Tom" }, role: { before: "teammate", after: "admin" } },
+    });
+    expect(json(as(OWNER, "perms", "grant", "teammate", "team_settings"))).toMatchObject({
+      cells: [{ role: "teammate", permission: "team_settings", allowed: true }],
+    });
+  });
+});
+
 describe("every rule through the CLI", () => {
   beforeEach(() => {
     seedFile(
@@ -158,7 +196,7 @@ describe("every rule through the CLI", () => {
 
   it.each([
     ["a stranger", ["stranger@acme.test", "list"], "NOT_A_MEMBER", /not a member of this team/],
-    ["an invited member", ["pending@acme.test", "whoami"], "NOT_ACTIVE", /not been accepted/],
+    ["an invited member", ["pending@acme.test", "whoami"], "NOT_ACTIVE", /not accepted your invite/],
     ["a teammate listing the team", ["tm@acme.test", "list"], "FORBIDDEN", /Team Settings permission/],
     [
       "an admin changing an owner",
@@ -170,19 +208,19 @@ describe("every rule through the CLI", () => {
       "an admin making an admin",
       ["admin@acme.test", "role", "tm@acme.test", "admin"],
       "RANK_TOO_LOW",
-      /Admins can only/,
+      /only an Owner can make someone an Admin/,
     ],
     [
       "an admin changing admins' permissions",
       ["admin@acme.test", "perms", "grant", "admin", "billing"],
       "RANK_TOO_LOW",
-      /Admins can only/,
+      /ask an Owner to change what Admins may do/,
     ],
     [
       "anyone changing the owner column",
       [OWNER, "perms", "revoke", "owner", "billing"],
       "FORBIDDEN",
-      /Owner column/,
+      /nobody can change what Owners may do/,
     ],
     ["an owner demoting themselves", [OWNER, "role", OWNER, "admin"], "OWN_ROLE", /own role/],
     ["an owner removing themselves", [OWNER, "remove", OWNER], "OWN_ROLE", /remove themselves/],
@@ -361,13 +399,13 @@ describe("a request for a change that would change nothing is refused, and nothi
       "the role they already have",
       ["role", "tm@acme.test", "teammate"],
       "INVALID_INPUT",
-      "Nothing to ask for: tm@acme.test is already Teammate.",
+      "Nothing to ask for: tm@acme.test is already a Teammate.",
     ],
     [
       "an edit to what is already so",
       ["edit", "tm@acme.test", "--role", "teammate"],
       "INVALID_INPUT",
-      "tm@acme.test is already Teammate",
+      "tm@acme.test is already a Teammate",
     ],
     [
       "clearing a name and phone that are not set",
@@ -406,7 +444,7 @@ describe("a request for a change that would change nothing is refused, and nothi
     const direct = as(OWNER, "perms", "grant", "admin", "export_users");
     expect(json(direct)).toMatchObject({ ok: true, changed: false });
     expect(rolecall(db, ["--as", OWNER, "role", "tm@acme.test", "teammate"]).stdout).toContain(
-      "Nothing to change: tm@acme.test is already Teammate.",
+      "Nothing to change: tm@acme.test is already a Teammate.",
     );
   });
 

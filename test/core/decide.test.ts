@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { decideEditMember, decideRemoveMember, decideSetPermission } from "../../src/core/decide.js";
-import { fixtureState } from "./decide-fixtures.js";
+import {
+  decideEditMember,
+  decideRemoveMember,
+  decideSetMatrix,
+  decideSetPermission,
+} from "../../src/core/decide.js";
+import { fixtureMember, fixtureState } from "./decide-fixtures.js";
 
 const LAST_OWNER = expect.objectContaining({ code: "LAST_OWNER" });
 
@@ -41,5 +46,49 @@ describe("pure decisions", () => {
       allowed: true,
     });
     expect(decision.changes).toEqual([]);
+  });
+
+  it("an edit's result says which fields changed, before → after, and names the member", () => {
+    const { result } = decideEditMember(fixtureState(), "o2@x.test", {
+      name: "Olive",
+      phone: "+447700900123",
+      role: "owner", // unchanged: not reported
+    });
+    expect(result).toMatchObject({
+      action: "member.edited",
+      email: "o2@x.test",
+      name: "Olive",
+      role: "owner",
+      fields: {
+        name: { before: "Second Owner", after: "Olive" },
+        phone: { before: null, after: "+447700900123" },
+      },
+    });
+    expect(result.fields).not.toHaveProperty("role");
+  });
+
+  it("a Save of the permission columns returns each cell it turned on or off", () => {
+    const { result } = decideSetMatrix(fixtureState(), {
+      admin: [
+        "team_settings",
+        "export_users",
+        "add_users",
+        "bulk_tag_users",
+        "billing",
+        "api_key",
+        "whatsapp_setup",
+      ],
+      teammate: ["add_users", "bulk_tag_users", "billing", "api_key", "whatsapp_setup"],
+    });
+    expect(result.cells).toEqual([
+      { role: "admin", permission: "team_settings", allowed: true },
+      { role: "teammate", permission: "export_users", allowed: false },
+    ]);
+  });
+
+  it("a removal says whether the member had joined: removing the invited cancels an invite", () => {
+    const invited = { ...fixtureMember("m-i", "i@x.test", "teammate"), status: "invited" as const };
+    expect(decideRemoveMember(fixtureState({ target: invited }), "i@x.test").result.status).toBe("invited");
+    expect(decideRemoveMember(fixtureState(), "o2@x.test").result.status).toBe("active");
   });
 });

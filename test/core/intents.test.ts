@@ -205,7 +205,7 @@ describe("what already holds, for a change that would change nothing", () => {
   it.each([
     [
       unchanged({ action: "member.unchanged", email: "tom@acme.test", role: "admin", detail: "role" }),
-      "tom@acme.test is already Admin",
+      "tom@acme.test is already an Admin",
     ],
     [
       unchanged({ action: "member.unchanged", email: "tom@acme.test", detail: "name" }),
@@ -247,7 +247,7 @@ describe("what already holds, for a change that would change nothing", () => {
         unchanged({ action: "member.unchanged", email: "a@b.co", role: "admin", detail: "role" }),
         slack,
       ),
-    ).toBe("«a@b.co» is already Admin");
+    ).toBe("«a@b.co» is already an Admin");
     expect(alreadySo(unchanged({ action: "setting.unchanged", detail: "C0APPROVE" }), slack)).toBe(
       "change requests are already posted in <#C0APPROVE>",
     );

@@ -609,7 +609,10 @@ describe("§2 input is checked before anything changes", () => {
     const without = refusal(() => core.addMember(owner, { email: OWNER })) as unknown as {
       toJSON(): unknown;
     };
-    expect(without.toJSON()).toEqual({ code: "ALREADY_MEMBER", message: `${OWNER} is already a member.` });
+    expect(without.toJSON()).toEqual({
+      code: "ALREADY_MEMBER",
+      message: `${OWNER} is already a member of this team. Change their role or details instead.`,
+    });
   });
 
   it("a member named by an unknown Slack user or a malformed reference is refused", () => {

@@ -109,7 +109,9 @@ describe("deciding", () => {
     core.removeMember(owner, { email: "tm@acme.test" });
     const failed = core.requests.approve(owner, again.id);
     expect(failed).toMatchObject({ applied: false, request: { status: "failed" } });
-    expect(failed.applied ? "" : failed.error.message).toBe("tm@acme.test is not a member of this team.");
+    expect(failed.applied ? "" : failed.error.message).toBe(
+      "tm@acme.test is not a member of this team. Check the address, or invite them first.",
+    );
   });
 
   it("a request expires at its time exactly: at that moment a decision closes it", () => {

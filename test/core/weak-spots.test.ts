@@ -647,7 +647,7 @@ describe("§3 change requests", () => {
     clock.advanceHours(200);
     expect(errorOf(() => run(OWNER, "reject", id, "too", "late"))).toMatchObject({
       code: "REQUEST_CLOSED",
-      message: "This request has expired.",
+      message: "This request has expired. Ask again if the change is still needed.",
     });
     expect(core.fullAuditLog(seeded.accountId).at(-1)).toMatchObject({ action: "request.expired" });
   });
@@ -825,7 +825,9 @@ describe("§3 change requests", () => {
     const { core, clock, run, id } = withRequest();
     clock.advanceHours(168);
     core.requests.expire();
-    expect(errorOf(() => run(OWNER, "approve", id)).message).toBe("This request was already expired.");
+    expect(errorOf(() => run(OWNER, "approve", id)).message).toBe(
+      "This request has expired. Ask again if the change is still needed.",
+    );
   });
 
   it("the Approve button is offered to Owners other than the requester, while the request is open", () => {

@@ -180,4 +180,26 @@ export const startHarness = async (
 /** The whole text of a Slack message, blocks included, for assertions. */
 export const messageText = (message: unknown): string => JSON.stringify(message ?? null);
 
+export interface ShownButton {
+  action_id: string;
+  value: string;
+  text: { text: string };
+  style?: string;
+  confirm?: {
+    title?: { text: string };
+    text?: { text: string };
+    confirm?: { text: string };
+    deny?: { text: string };
+  };
+}
+
+/** Every button on a message: in actions blocks and beside a section's text (its accessory). */
+export const buttonsOf = (message: unknown): ShownButton[] =>
+  ((message as { blocks?: { elements?: ShownButton[]; accessory?: ShownButton }[] } | null)?.blocks ?? [])
+    .flatMap((b) => [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])])
+    .filter((e) => typeof e?.action_id === "string");
+
+/** A stable error code (`RANK_TOO_LOW`): Slack shows none; they stay with the CLI's --json and the API. */
+export const ERROR_CODE_PATTERN = /[A-Z]+_[A-Z_]+/;
+
 export type { SignedOptions };

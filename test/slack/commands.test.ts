@@ -20,8 +20,20 @@ const reply = async (person: Person, text: string): Promise<string> => {
 };
 
 const OK = (snippet: string) => ({ ok: snippet });
-const REFUSED = (code: string) => ({ refused: code });
-type Expect = { ok: string } | { refused: string };
+/** A refusal, known by its words: Slack never shows the code (that stays with --json and the API). */
+const REFUSED = (label: string, words: string) => ({ refused: label, words });
+type Expect = { ok: string } | { refused: string; words: string };
+
+const NOT_A_MEMBER = REFUSED("not a member", "You are not a member of this team");
+const NEEDS_TEAM_SETTINGS = REFUSED("no Team Settings", "You need the Team Settings permission");
+const NEEDS_ACCESS_PERMISSIONS = REFUSED(
+  "no Access Permissions",
+  "You need the Access Permissions permission",
+);
+const OWNER_COLUMN = REFUSED("the Owner column", "Owners always have every permission");
+const OWNERS_ONLY = REFUSED("Owners only", "Only Owners can change settings.");
+const OWN_ROLE = REFUSED("own role", "Nobody can change their own role. Ask another Owner to change yours.");
+const UNKNOWN = REFUSED("unknown command", "There is no");
 
 const TABLE: [string, Record<"owner" | "admin" | "teammate" | "stranger", Expect>][] = [
   [
@@ -39,79 +51,79 @@ const TABLE: [string, Record<"owner" | "admin" | "teammate" | "stranger", Expect
       owner: OK("You are *Owner*"),
       admin: OK("You are *Admin*"),
       teammate: OK("You are *Teammate*"),
-      stranger: REFUSED("NOT_A_MEMBER"),
+      stranger: NOT_A_MEMBER,
     },
   ],
   [
     "list",
     {
       owner: OK("5 members"),
-      admin: REFUSED("FORBIDDEN"),
-      teammate: REFUSED("FORBIDDEN"),
-      stranger: REFUSED("NOT_A_MEMBER"),
+      admin: NEEDS_TEAM_SETTINGS,
+      teammate: NEEDS_TEAM_SETTINGS,
+      stranger: NOT_A_MEMBER,
     },
   ],
   [
     "list admin active",
     {
       owner: OK("1 of 5 members (Admins, active)"),
-      admin: REFUSED("FORBIDDEN"),
-      teammate: REFUSED("FORBIDDEN"),
-      stranger: REFUSED("NOT_A_MEMBER"),
+      admin: NEEDS_TEAM_SETTINGS,
+      teammate: NEEDS_TEAM_SETTINGS,
+      stranger: NOT_A_MEMBER,
     },
   ],
   [
     "add <mailto:new@acme.test|new@acme.test> admin New Person",
     {
       owner: OK("Invited new@acme.test as Admin"),
-      admin: REFUSED("FORBIDDEN"),
-      teammate: REFUSED("FORBIDDEN"),
-      stranger: REFUSED("NOT_A_MEMBER"),
+      admin: NEEDS_TEAM_SETTINGS,
+      teammate: NEEDS_TEAM_SETTINGS,
+      stranger: NOT_A_MEMBER,
     },
   ],
   [
     "role <@U0TEAM|tm> admin",
     {
-      owner: OK("tm@acme.test is now Admin"),
-      admin: REFUSED("FORBIDDEN"),
-      teammate: REFUSED("FORBIDDEN"),
-      stranger: REFUSED("NOT_A_MEMBER"),
+      owner: OK("<@U0TEAM> is now an Admin (was a Teammate)."),
+      admin: NEEDS_TEAM_SETTINGS,
+      teammate: NEEDS_TEAM_SETTINGS,
+      stranger: NOT_A_MEMBER,
     },
   ],
   [
     "role owner2@acme.test teammate",
     {
-      owner: OK("owner2@acme.test is now Teammate"),
-      admin: REFUSED("FORBIDDEN"),
-      teammate: REFUSED("FORBIDDEN"),
-      stranger: REFUSED("NOT_A_MEMBER"),
+      owner: OK("owner2@acme.test is now a Teammate (was an Owner)."),
+      admin: NEEDS_TEAM_SETTINGS,
+      teammate: NEEDS_TEAM_SETTINGS,
+      stranger: NOT_A_MEMBER,
     },
   ],
   [
     "remove tm@acme.test",
     {
       owner: OK("Remove *tm@acme.test* from the team?"),
-      admin: REFUSED("FORBIDDEN"),
-      teammate: REFUSED("FORBIDDEN"),
-      stranger: REFUSED("NOT_A_MEMBER"),
+      admin: NEEDS_TEAM_SETTINGS,
+      teammate: NEEDS_TEAM_SETTINGS,
+      stranger: NOT_A_MEMBER,
     },
   ],
   [
     "resend invited@acme.test",
     {
       owner: OK("Sent invited@acme.test a new invite"),
-      admin: REFUSED("FORBIDDEN"),
-      teammate: REFUSED("FORBIDDEN"),
-      stranger: REFUSED("NOT_A_MEMBER"),
+      admin: NEEDS_TEAM_SETTINGS,
+      teammate: NEEDS_TEAM_SETTINGS,
+      stranger: NOT_A_MEMBER,
     },
   ],
   [
     "revoke invited@acme.test",
     {
-      owner: OK("Revoked the invite for invited@acme.test"),
-      admin: REFUSED("FORBIDDEN"),
-      teammate: REFUSED("FORBIDDEN"),
-      stranger: REFUSED("NOT_A_MEMBER"),
+      owner: OK("Cancelled the invite for invited@acme.test; the link in their email no longer works."),
+      admin: NEEDS_TEAM_SETTINGS,
+      teammate: NEEDS_TEAM_SETTINGS,
+      stranger: NOT_A_MEMBER,
     },
   ],
   [
@@ -120,34 +132,34 @@ const TABLE: [string, Record<"owner" | "admin" | "teammate" | "stranger", Expect
       owner: OK("Edit permissions"),
       admin: OK("Your permissions"),
       teammate: OK("Your permissions"),
-      stranger: REFUSED("NOT_A_MEMBER"),
+      stranger: NOT_A_MEMBER,
     },
   ],
   [
     "perms revoke teammate billing",
     {
-      owner: OK("Teammates may no longer use Billing"),
-      admin: REFUSED("FORBIDDEN"),
-      teammate: REFUSED("FORBIDDEN"),
-      stranger: REFUSED("NOT_A_MEMBER"),
+      owner: OK("Teammates can no longer use Billing."),
+      admin: NEEDS_ACCESS_PERMISSIONS,
+      teammate: NEEDS_ACCESS_PERMISSIONS,
+      stranger: NOT_A_MEMBER,
     },
   ],
   [
     "perms grant owner billing",
     {
-      owner: REFUSED("FORBIDDEN"),
-      admin: REFUSED("FORBIDDEN"),
-      teammate: REFUSED("FORBIDDEN"),
-      stranger: REFUSED("NOT_A_MEMBER"),
+      owner: OWNER_COLUMN,
+      admin: NEEDS_ACCESS_PERMISSIONS,
+      teammate: NEEDS_ACCESS_PERMISSIONS,
+      stranger: NOT_A_MEMBER,
     },
   ],
   [
     "audit 5",
     {
       owner: OK("Audit log"),
-      admin: REFUSED("FORBIDDEN"),
-      teammate: REFUSED("FORBIDDEN"),
-      stranger: REFUSED("NOT_A_MEMBER"),
+      admin: NEEDS_TEAM_SETTINGS,
+      teammate: NEEDS_TEAM_SETTINGS,
+      stranger: NOT_A_MEMBER,
     },
   ],
   [
@@ -156,34 +168,34 @@ const TABLE: [string, Record<"owner" | "admin" | "teammate" | "stranger", Expect
       owner: OK("Approvals channel"),
       admin: OK("Approvals channel"),
       teammate: OK("Approvals channel"),
-      stranger: REFUSED("NOT_A_MEMBER"),
+      stranger: NOT_A_MEMBER,
     },
   ],
   [
     "settings approvals <#C0APPROVE|approvals>",
     {
       owner: OK("posted in <#C0APPROVE>"),
-      admin: REFUSED("FORBIDDEN"),
-      teammate: REFUSED("FORBIDDEN"),
-      stranger: REFUSED("NOT_A_MEMBER"),
+      admin: OWNERS_ONLY,
+      teammate: OWNERS_ONLY,
+      stranger: NOT_A_MEMBER,
     },
   ],
   [
     "role owner@acme.test admin",
     {
-      owner: REFUSED("OWN_ROLE"),
-      admin: REFUSED("FORBIDDEN"),
-      teammate: REFUSED("FORBIDDEN"),
-      stranger: REFUSED("NOT_A_MEMBER"),
+      owner: OWN_ROLE,
+      admin: NEEDS_TEAM_SETTINGS,
+      teammate: NEEDS_TEAM_SETTINGS,
+      stranger: NOT_A_MEMBER,
     },
   ],
   [
     "launch rockets",
     {
-      owner: REFUSED("INVALID_INPUT"),
-      admin: REFUSED("INVALID_INPUT"),
-      teammate: REFUSED("INVALID_INPUT"),
-      stranger: REFUSED("NOT_A_MEMBER"),
+      owner: UNKNOWN,
+      admin: UNKNOWN,
+      teammate: UNKNOWN,
+      stranger: NOT_A_MEMBER,
     },
   ],
 ];
@@ -192,13 +204,14 @@ describe("each subcommand for each kind of person", () => {
   for (const [text, byPerson] of TABLE) {
     for (const person of ["owner", "admin", "teammate", "stranger"] as const) {
       const expected = byPerson[person];
-      it(`${person}: /team ${text} → ${"ok" in expected ? "ok" : expected.refused}`, async () => {
+      it(`${person}: /team ${text} → ${"ok" in expected ? "ok" : `refused (${expected.refused})`}`, async () => {
         const seen = await reply(person, text);
         if ("ok" in expected) {
           expect(seen).toContain(expected.ok);
           expect(seen).not.toContain(":no_entry_sign:");
         } else {
-          expect(seen).toContain(`\`${expected.refused}\``);
+          expect(seen).toContain(expected.words);
+          expect(seen).not.toMatch(/[A-Z]+_[A-Z_]+/);
         }
         expect(seen).toContain('"response_type":"ephemeral"');
       });
@@ -206,8 +219,10 @@ describe("each subcommand for each kind of person", () => {
   }
 
   it("an invited member is told to accept first; a removed one that they are not a member", async () => {
-    expect(await reply("invited", "whoami")).toContain("`NOT_ACTIVE`");
-    expect(await reply("removed", "whoami")).toContain("`NOT_A_MEMBER`");
+    expect(await reply("invited", "whoami")).toContain("You have not accepted your invite yet.");
+    expect(await reply("removed", "whoami")).toContain(
+      "You are not a member of this team (Slack knows you as removed@acme.test). Ask an Owner to invite you.",
+    );
   });
 
   it("a member found by email is linked, and later commands need no users.info call", async () => {
@@ -223,7 +238,11 @@ describe("each subcommand for each kind of person", () => {
     await reply("owner", "perms grant admin team_settings");
     expect(await reply("admin", "role tm@acme.test teammate")).toContain("Nothing to change");
     expect(await reply("admin", "resend invited@acme.test")).toContain("Sent invited@acme.test");
-    expect(await reply("admin", "role tm@acme.test admin")).toContain("`RANK_TOO_LOW`");
-    expect(await reply("admin", "remove owner@acme.test")).toContain("Only Owners can remove an Owner");
+    expect(await reply("admin", "role tm@acme.test admin")).toContain(
+      "As an Admin you can make people Teammates only; only an Owner can make someone an Admin.",
+    );
+    expect(await reply("admin", "remove owner@acme.test")).toContain(
+      "Only Owners can remove an Owner. Ask an Owner to do it.",
+    );
   });
 });

@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { CoreError, ERROR_CODES } from "../../src/core/errors.js";
 import { ERROR_ICON, errorMessage } from "../../src/slack/blocks/messages.js";
-import { messageText } from "../helpers/slack-harness.js";
+import { buttonsOf, ERROR_CODE_PATTERN, messageText } from "../helpers/slack-harness.js";
 
 describe("a refusal in Slack", () => {
-  it.each(ERROR_CODES)("%s leads with its own icon and names its code, never the failure message", (code) => {
-    const text = messageText(errorMessage(new CoreError(code, "Not like this.")));
+  it.each(ERROR_CODES)("%s leads with its own icon and its sentence, and never shows the code", (code) => {
+    const message = errorMessage(new CoreError(code, "Not like this."));
+    const text = messageText(message);
     expect(text).toContain(`${ERROR_ICON[code]} Not like this.`);
-    expect(text).toContain(`\`${code}\``);
+    expect(text).not.toMatch(ERROR_CODE_PATTERN);
     expect(text).not.toContain("went wrong on our side");
   });
 
@@ -18,5 +19,32 @@ describe("a refusal in Slack", () => {
       FORBIDDEN: ":no_entry_sign:",
       RANK_TOO_LOW: ":no_entry_sign:",
     });
+  });
+
+  it("Ask an Owner sits beside the request in words, and carries the typed change", () => {
+    const askFor = { kind: "member.edit", member: { email: "tom@acme.test" }, role: "admin" } as const;
+    const message = errorMessage(new CoreError("RANK_TOO_LOW", "No."), askFor);
+    const ask = message.blocks.find((b) => b.type === "section" && "accessory" in b && b.accessory);
+    expect(ask).toMatchObject({
+      text: { text: expect.stringContaining("Ask an Owner to make tom@acme.test an Admin?") },
+      accessory: { text: { text: "Ask an Owner" } },
+    });
+    expect(JSON.parse(buttonsOf(message)[0]?.value ?? "")).toEqual(askFor);
+  });
+
+  it("a change typed with Slack markup is asked for in escaped words", () => {
+    const askFor = { kind: "member.add", email: "x@acme.test", name: "<!channel> *Bob*" } as const;
+    const [, ask] = errorMessage(new CoreError("FORBIDDEN", "No."), askFor).blocks;
+    const shown = (ask as { text: { text: string } }).text.text;
+    expect(shown).toContain(
+      "Ask an Owner to invite x@acme.test as a Teammate, named &lt;!channel&gt; *\u200bBob*\u200b?",
+    );
+    expect(shown).not.toContain("<!channel>");
+  });
+
+  it("a change that cannot be read back is not offered (and nothing breaks)", () => {
+    const message = errorMessage(new CoreError("FORBIDDEN", "No."), { kind: "member.teleport" } as never);
+    expect(buttonsOf(message)).toEqual([]);
+    expect(messageText(message)).toContain("No.");
   });
 });

@@ -102,7 +102,9 @@ describe("the Add member modal", () => {
 
   it("a teammate without Team Settings gets a refusal instead of a form", async () => {
     const r = await h.slash("teammate", "add");
-    expect(messageText(r.message ?? (await h.responseTo(r.responseId)))).toContain("`FORBIDDEN`");
+    expect(messageText(r.message ?? (await h.responseTo(r.responseId)))).toContain(
+      "You need the Team Settings permission to manage members, and Teammates don't have it.",
+    );
     expect(h.fake.callsTo("views.open")).toHaveLength(0);
   });
 
@@ -227,12 +229,16 @@ describe("removing after a confirmation", () => {
     expect(cliMember("tm@acme.test")?.status).toBe("active");
     const click = blockAction(h.fake, { action_id: IDS.actions.confirmRemove, value: "tm@acme.test" });
     await h.interact("owner", click.payload);
-    expect(messageText(await h.responseTo(click.responseId))).toContain("Removed tm@acme.test");
+    expect(messageText(await h.responseTo(click.responseId))).toContain(
+      "Removed tm@acme.test from the team.",
+    );
     expect(cliMember("tm@acme.test")).toBeUndefined();
 
     const again = blockAction(h.fake, { action_id: IDS.actions.confirmRemove, value: "tm@acme.test" });
     await h.interact("owner", again.payload);
-    expect(messageText(await h.responseTo(again.responseId))).toContain("`NO_SUCH_MEMBER`");
+    expect(messageText(await h.responseTo(again.responseId))).toContain(
+      "tm@acme.test is not a member of this team. Check the address, or invite them first.",
+    );
   });
 
   it("Cancel deletes the prompt and removes nobody", async () => {

@@ -33,7 +33,7 @@ describe("junk on a button is refused in plain words", () => {
     expect((await h.interact("owner", click.payload)).status).toBe(200);
     const answer = messageText(await h.responseTo(click.responseId));
     expect(answer).toContain(LIST_OUT_OF_DATE);
-    expect(answer).toContain("INVALID_INPUT");
+    expect(answer).toContain(":warning:");
     expect(answer).not.toContain("Something went wrong");
     expect(errors).toEqual([]);
   });

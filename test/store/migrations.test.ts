@@ -181,7 +181,9 @@ describe("change requests filed as words, before they stored their typed change 
     const gone = after.core.requests.get(team.accountId, "RLEGAC2");
     expect(gone).toMatchObject({ status: "expired", intent: null });
     expect(gone.outcome).toContain("could not carry this request over");
-    expect(() => after.core.requests.approve(owner, "RLEGAC2")).toThrow(/already expired/);
+    expect(() => after.core.requests.approve(owner, "RLEGAC2")).toThrow(
+      /^This request was closed: Rolecall could not carry this request over/,
+    );
     after.close();
   });
 });

@@ -4,6 +4,7 @@ import { type DecisionState, type Invite, inviteTokenState, type Member } from "
 import { requireTarget } from "../policy.js";
 import { activation } from "./members.js";
 import {
+  aboutMember,
   allowed,
   at,
   type ChangeResult,
@@ -21,7 +22,10 @@ const requirePendingInvite = (
   allowed(state, action);
   const target = requireTarget(state, named);
   if (target.status !== "invited") {
-    throw new CoreError("INVALID_INPUT", `${target.email} has already joined; there is no pending invite.`);
+    throw new CoreError(
+      "INVALID_INPUT",
+      `${target.email} has already joined the team, so there is no invite to ${action === "invite.resend" ? "resend" : "cancel"}.`,
+    );
   }
   return { actor: allowed(state, action, { target }), target };
 };
@@ -42,7 +46,7 @@ export const decideResendInvite = (
       { action: "invite.resent", target: target.email, before: null, after: { expiresAt: fresh.expiresAt } },
     ],
     mails: [inviteMail(state, target, fresh, actor, true)],
-    result: { ok: true, changed: true, action: "invite.resent", email: target.email, role: target.role },
+    result: { ok: true, changed: true, action: "invite.resent", ...aboutMember(target) },
   };
 };
 
@@ -62,7 +66,7 @@ export const decideRevokeInvite = (state: DecisionState, named: string): Decisio
       },
     ],
     mails: [],
-    result: { ok: true, changed: true, action: "invite.revoked", email: target.email, role: target.role },
+    result: { ok: true, changed: true, action: "invite.revoked", ...aboutMember(target) },
   };
 };
 

@@ -6,11 +6,13 @@ import { permissionsOf } from "../permissions.js";
 import { requireOwnerLeft, requireTarget } from "../policy.js";
 import type { Role } from "../roles.js";
 import {
+  aboutMember,
   allowed,
   at,
   type ChangeResult,
   type FreshInvite,
   inviteMail,
+  type MemberFieldChanges,
   memberSnapshot,
   newInvite,
 } from "./shared.js";
@@ -29,11 +31,13 @@ export const decideAddMember = (
 ): Decision<ChangeResult> => {
   const actor = allowed(state, "member.add", { role: input.role });
   if (state.target && state.target.status !== "removed") {
-    const how =
+    const { email } = state.target;
+    throw new CoreError(
+      "ALREADY_MEMBER",
       state.target.status === "invited"
-        ? "already invited (use resend to send a new link)"
-        : "already a member";
-    throw new CoreError("ALREADY_MEMBER", `${state.target.email} is ${how}.`);
+        ? `${email} is already invited; to send them a new link, resend the invite.`
+        : `${email} is already a member of this team. Change their role or details instead.`,
+    );
   }
   const now = at(state);
   const member: Member = {
@@ -122,6 +126,10 @@ export const decideEditMember = (
       before: { role: target.role },
       after: { role },
     });
+  const fields: MemberFieldChanges = {};
+  if (patch.name !== undefined) fields.name = { before: target.name, after: patch.name };
+  if (patch.phone !== undefined) fields.phone = { before: target.phone, after: patch.phone };
+  if (role) fields.role = { before: target.role, after: role };
   return {
     changes: [{ kind: "updateMember", memberId: target.id, patch }],
     audit,
@@ -142,8 +150,8 @@ export const decideEditMember = (
       ok: true,
       changed: true,
       action: role ? "member.role_changed" : "member.edited",
-      email: target.email,
-      role: role ?? target.role,
+      ...aboutMember({ ...target, ...patch }),
+      fields,
     },
   };
 };
@@ -170,7 +178,8 @@ export const decideRemoveMember = (state: DecisionState, named: string): Decisio
       target.status === "active"
         ? [{ kind: "removed", to: target.email, accountName: state.account.name }]
         : [],
-    result: { ok: true, changed: true, action: "member.removed", email: target.email, role: target.role },
+    // The status before: removing someone still invited cancels their invite, and says so.
+    result: { ok: true, changed: true, action: "member.removed", ...aboutMember(target) },
   };
 };
 
@@ -185,7 +194,7 @@ export const activation = (
   ],
   audit: [{ action, target: member.email, before: { status: "invited" }, after: { status: "active" } }],
   mails: [],
-  result: { ok: true, changed: true, action, email: member.email, role: member.role },
+  result: { ok: true, changed: true, action, ...aboutMember(member) },
 });
 
 /** Operator verb: make an invited member active without the mail round trip. */
@@ -208,7 +217,10 @@ export const decideLinkSlackUser = (
 ): Decision<ChangeResult> => {
   const target = state.target;
   if (!target || target.status === "removed") {
-    throw new CoreError("NOT_A_MEMBER", `${email} is not a member of this team. Ask an Owner to invite you.`);
+    throw new CoreError(
+      "NOT_A_MEMBER",
+      `You are not a member of this team (Slack knows you as ${email}). Ask an Owner to invite you.`,
+    );
   }
   const result: ChangeResult = {
     ok: true,
@@ -221,7 +233,7 @@ export const decideLinkSlackUser = (
   if (target.slackUserId) {
     throw new CoreError(
       "NOT_A_MEMBER",
-      `${email} is linked to another Slack user. Ask an Owner to check the team list.`,
+      `Your address ${email} is linked to another Slack user on this team. Ask an Owner to check the team list.`,
     );
   }
   return {

@@ -3,7 +3,7 @@ import { nothingToDo } from "../decision.js";
 import type { DecisionState } from "../model.js";
 import { diffMatrix, PERMISSIONS, type PermissionKey } from "../permissions.js";
 import type { ChangeableRole, Role } from "../roles.js";
-import { allowed, type ChangeResult } from "./shared.js";
+import { allowed, type ChangeResult, type PermissionCell } from "./shared.js";
 
 export interface SetPermissionInput {
   role: Role;
@@ -11,13 +11,7 @@ export interface SetPermissionInput {
   allowed: boolean;
 }
 
-interface Toggle {
-  role: ChangeableRole;
-  permission: PermissionKey;
-  allowed: boolean;
-}
-
-const toggleChanges = (toggles: Toggle[]): Pick<Decision<unknown>, "changes" | "audit"> => ({
+const toggleChanges = (toggles: PermissionCell[]): Pick<Decision<unknown>, "changes" | "audit"> => ({
   changes: toggles.map((t) => ({ kind: "setPermission" as const, ...t })),
   audit: toggles.map(({ role, permission, allowed }) => ({
     action: allowed ? "permission.granted" : "permission.revoked",
@@ -49,7 +43,14 @@ export const decideSetPermission = (
   return {
     ...toggleChanges([{ role, permission, allowed: on }]),
     mails: [],
-    result: { ok: true, changed: true, action, role, detail: PERMISSIONS[permission].label },
+    result: {
+      ok: true,
+      changed: true,
+      action,
+      role,
+      detail: PERMISSIONS[permission].label,
+      cells: [{ role, permission, allowed: on }],
+    },
   };
 };
 
@@ -65,7 +66,7 @@ export const decideSetMatrix = (
     columns[role as ChangeableRole] = keys; // the rule above refused the owner column
   }
   const diff = diffMatrix(state.matrix, columns);
-  const toggles: Toggle[] = [
+  const toggles: PermissionCell[] = [
     ...diff.toAdd.map((t) => ({ ...t, allowed: true })),
     ...diff.toRemove.map((t) => ({ ...t, allowed: false })),
   ];
@@ -73,6 +74,12 @@ export const decideSetMatrix = (
   return {
     ...toggleChanges(toggles),
     mails: [],
-    result: { ok: true, changed: true, action: "permissions.changed", detail: String(toggles.length) },
+    result: {
+      ok: true,
+      changed: true,
+      action: "permissions.changed",
+      detail: String(toggles.length),
+      cells: toggles,
+    },
   };
 };

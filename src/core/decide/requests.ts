@@ -23,10 +23,31 @@ export type RequestState = DecisionState & { request: ChangeRequest | null };
 
 const target = (id: string) => `request:${id}`;
 
+/** A request id nobody on this team filed (or mistyped). */
+export const noSuchRequest = (rawId: string): CoreError =>
+  new CoreError(
+    "INVALID_INPUT",
+    `There is no request ${rawId.slice(0, 20)} on this team. Check its id in the list of requests.`,
+  );
+
+/** A request past its time: nobody can decide it any more, but it can be asked again. */
+export const expiredError = (): CoreError =>
+  new CoreError("REQUEST_CLOSED", "This request has expired. Ask again if the change is still needed.");
+
+/** A request somebody (or its time) already closed: who did, so nobody wonders. */
 export const closedError = (request: ChangeRequest): CoreError => {
+  if (request.status === "expired")
+    // Closed early, not by time (a request that could not be carried over): say why, as the post does.
+    return request.outcome
+      ? new CoreError("REQUEST_CLOSED", `This request was closed: ${request.outcome}`)
+      : expiredError();
   const by = request.decidedBy ? ` by ${request.decidedBy}` : "";
-  const what = request.status === "failed" ? "approved, but could not be applied," : request.status;
-  return new CoreError("REQUEST_CLOSED", `This request was already ${what}${by}.`);
+  return new CoreError(
+    "REQUEST_CLOSED",
+    request.status === "failed"
+      ? `This request was already approved${by}, but it could not be applied.`
+      : `This request was already ${request.status}${by}.`,
+  );
 };
 
 const isPastExpiry = (request: ChangeRequest, now: Date) => new Date(request.expiresAt) <= now;
@@ -34,10 +55,9 @@ const isPastExpiry = (request: ChangeRequest, now: Date) => new Date(request.exp
 /** The request, still open: not decided, not past its time (swept or not). */
 export const requireOpen = (state: RequestState, rawId: string): ChangeRequest => {
   const { request } = state;
-  if (!request)
-    throw new CoreError("INVALID_INPUT", `There is no request ${rawId.slice(0, 20)} on this team.`);
+  if (!request) throw noSuchRequest(rawId);
   if (request.status !== "pending") throw closedError(request);
-  if (isPastExpiry(request, state.now)) throw new CoreError("REQUEST_CLOSED", "This request has expired.");
+  if (isPastExpiry(request, state.now)) throw expiredError();
   return request;
 };
 
@@ -171,8 +191,7 @@ export const decideReject = (state: RequestState, rawId: string, reason: string 
 export const decideCancel = (state: RequestState, rawId: string): Decision<null> => {
   const actor = requireActiveActor(state);
   const { request } = state;
-  if (!request)
-    throw new CoreError("INVALID_INPUT", `There is no request ${rawId.slice(0, 20)} on this team.`);
+  if (!request) throw noSuchRequest(rawId);
   authorize("request.cancel", actor, { requesterId: request.requesterId }, state.matrix);
   const open = requireOpen(state, rawId);
   return {

@@ -1,13 +1,13 @@
 import { HELP_GROUP_TITLE } from "../../../commands/help.js";
 import type { CommandResult } from "../../../commands/index.js";
 import { HELP_GROUPS, type HelpEntry } from "../../../commands/lib/command.js";
-import { describeChange } from "../../../commands/lib/describe.js";
+import { describeAsk, describeChange } from "../../../commands/lib/describe.js";
 import { CoreError, type ErrorCode } from "../../core/errors.js";
-import type { RawChangeIntent } from "../../core/intents.js";
+import { changeIntentSchema, type RawChangeIntent } from "../../core/intents.js";
 import type { ApiKeyInfo } from "../../core/model.js";
 import { ROLE_LABEL, type Role } from "../../core/roles.js";
 import { SlackUnavailableError } from "../actor.js";
-import { code, entities, esc } from "../escape.js";
+import { clip, code, entities, esc } from "../escape.js";
 import { slackDate, slackFormatter } from "../format.js";
 import { IDS } from "../ids.js";
 import { auditMessage, auditRowsMessage } from "./audit.js";
@@ -143,7 +143,7 @@ export const resultMessage = (result: CommandResult): SlackMessage => {
       return closedMessage(result.request);
     case "confirm":
       return result.confirm.kind === "remove"
-        ? removeConfirmation(result.confirm.email)
+        ? removeConfirmation(result.confirm.email, result.confirm.invited)
         : rotateConfirmation(result.confirm.choices);
     case "form":
       return { text: "", blocks: [] };
@@ -193,24 +193,37 @@ export const ERROR_ICON = {
 } as const satisfies Record<ErrorCode, string>;
 
 /**
+ * "Ask an Owner" beside the request it files, in words ("Ask an Owner to make tom@acme.test an
+ * Admin"). The button carries the typed change itself, so the request filed is exactly what was
+ * refused; none when it cannot be read back or would not fit on a button.
+ */
+const askAnOwner = (askFor: RawChangeIntent): Block | null => {
+  const intent = changeIntentSchema.safeParse(askFor);
+  const value = JSON.stringify(askFor);
+  if (!intent.success || value.length > 2000) return null;
+  return {
+    type: "section",
+    text: {
+      type: "mrkdwn",
+      text: clip(
+        `Ask an Owner to ${describeAsk(intent.data, slackFormatter)}? An Owner approves or rejects it, and you are told which.`,
+      ),
+    },
+    accessory: button("Ask an Owner", IDS.actions.requestAsk, value, "primary"),
+  };
+};
+
+/**
  * A refusal or failure as an ephemeral message; anything but a CoreError is our fault and says so.
- * With `askFor` (the typed change that was refused, when an Owner could grant it), it also offers
- * "Ask an Owner", which files it as a change request.
+ * It says what is wrong and what to do in words — the stable code stays with the CLI's --json and
+ * the API, never in Slack. With `askFor` (the typed change that was refused, when an Owner could
+ * grant it), it also offers "Ask an Owner", which files it as a change request.
  */
 export const errorMessage = (error: unknown, askFor: RawChangeIntent | null = null): SlackMessage => {
   if (error instanceof CoreError) {
-    const blocks: Block[] = [
-      section(`${ERROR_ICON[error.code]} ${esc(error.message)}`),
-      context(`\`${error.code}\``),
-    ];
-    // The button carries the typed change itself, so the request filed is exactly what was refused.
-    const value = JSON.stringify(askFor);
-    if (askFor && value.length <= 2000) {
-      blocks.push({
-        type: "actions",
-        elements: [button("Ask an Owner", IDS.actions.requestAsk, value, "primary")],
-      });
-    }
+    const blocks: Block[] = [section(`${ERROR_ICON[error.code]} ${esc(error.message)}`)];
+    const ask = askFor ? askAnOwner(askFor) : null;
+    if (ask) blocks.push(ask);
     return { text: esc(error.message), blocks };
   }
   if (error instanceof SlackUnavailableError) {
@@ -222,7 +235,28 @@ export const errorMessage = (error: unknown, askFor: RawChangeIntent | null = nu
   };
 };
 
-export const removeConfirmation = (named: string): SlackMessage => ({
+/**
+ * "Are you sure?" before a removal. Removing someone who has not joined yet cancels their invite,
+ * and says so in those words — no red button, since nobody loses access they had.
+ */
+export const removeConfirmation = (named: string, invited: boolean): SlackMessage =>
+  invited ? cancelInviteConfirmation(named) : removeMemberConfirmation(named);
+
+const cancelInviteConfirmation = (named: string): SlackMessage => ({
+  text: `Cancel the invite for ${esc(named)}?`,
+  blocks: [
+    section(`Cancel the invite for *${esc(named)}*? The link in their email stops working.`),
+    {
+      type: "actions",
+      elements: [
+        button("Cancel invite", IDS.actions.confirmRemove, named),
+        button("Keep invite", IDS.actions.cancel, "cancel"),
+      ],
+    },
+  ],
+});
+
+const removeMemberConfirmation = (named: string): SlackMessage => ({
   text: `Remove ${esc(named)}?`,
   blocks: [
     section(

@@ -1,4 +1,4 @@
-import { describeChange } from "../../../commands/lib/describe.js";
+import { describeAsk, describeChange } from "../../../commands/lib/describe.js";
 import { requestStatusLine } from "../../../commands/lib/requests-view.js";
 import type { ChangeRequest } from "../../core/model.js";
 import type { ApprovalOutcome } from "../../core/requests.js";
@@ -79,11 +79,16 @@ const WHERE: Record<Delivery, string> = {
     "was filed, but no Owner can be reached in Slack yet (no approvals channel, and no Owner has used Rolecall here); they see it with `/team requests`",
 };
 
-/** What the requester sees once they file: "sent" only when a post or DM has landed with an Owner. */
+/**
+ * What the requester sees once they file: "sent" only when a post or DM has landed with an Owner.
+ * It names the request in the words the "Ask an Owner" offer used ("to make tom@acme.test an Admin").
+ */
 export const requestFiledMessage = (r: ChangeRequest, delivery: Delivery): SlackMessage => ({
   text: `Request ${r.id} ${WHERE[delivery]}.`,
   blocks: [
-    section(`:outbox_tray: Your request *${r.id}* ${WHERE[delivery]}: ${code(r.summary)}`),
+    section(
+      `:outbox_tray: Your request *${r.id}*${r.intent ? ` to ${describeAsk(r.intent, fmt)}` : ""} ${WHERE[delivery]}: ${code(r.summary)}`,
+    ),
     context(`${esc(r.effect)} Expires ${fmt.date(r.expiresAt)}.`),
     { type: "actions", elements: [button("Cancel request", IDS.actions.requestCancel, r.id)] },
   ],

@@ -2,6 +2,7 @@ import type { AckFn, ViewResponseAction } from "@slack/bolt";
 import { z } from "zod";
 import { CoreError } from "../../core/errors.js";
 import type { ChangeRequest } from "../../core/model.js";
+import { notAMember } from "../../core/policy.js";
 import { resultMessage } from "../blocks/messages.js";
 import { messageModal, rejectRequestModal } from "../blocks/modals.js";
 import { approvalMessage, closedMessage, requestFiledMessage } from "../blocks/requests.js";
@@ -67,7 +68,7 @@ export const registerRejectView = (
         "This form is out of date; click Reject on the request again.",
       );
       const actor = actors.local({ teamId: body.team?.id ?? view.team_id, userId: body.user.id });
-      if (!actor) throw new CoreError("NOT_A_MEMBER", "Rolecall does not know you on this team.");
+      if (!actor) throw notAMember();
       const reason = view.state.values[IDS.blocks.reason]?.[IDS.inputs.reason]?.value?.trim() || null;
       if (reason && reason.length > 500)
         throw new CoreError("INVALID_INPUT", "A reason has at most 500 characters.");

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { ActorContext } from "../../core/access-core.js";
 import type { ChangeResult } from "../../core/decide.js";
 import { CoreError, type ErrorCode } from "../../core/errors.js";
+import { notAMember } from "../../core/policy.js";
 import { CHANGEABLE_ROLES, ROLES } from "../../core/roles.js";
 import { errorMessage, resultMessage } from "../blocks/messages.js";
 import { type ModalMetadata, messageModal } from "../blocks/modals.js";
@@ -63,7 +64,7 @@ export const registerViews = (app: SlackRegistry, { core, actors, logger }: Slac
         meta = readMetadata(view);
         // The user was resolved (and linked) when the form opened, so this needs no Web API call.
         const actor = actors.local({ teamId: body.team?.id ?? view.team_id, userId: body.user.id });
-        if (!actor) throw new CoreError("NOT_A_MEMBER", "Rolecall does not know you on this team.");
+        if (!actor) throw notAMember();
         change = apply(actor, view, meta);
       } catch (error) {
         logIfUnexpected(logger, callbackId, error);

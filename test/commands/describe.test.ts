@@ -1,0 +1,174 @@
+import { describe, expect, it } from "vitest";
+import { describeAsk, describeChange } from "../../commands/lib/describe.js";
+import type { ChangeResult } from "../../src/core/decide.js";
+import { type IntentKind, parseIntent } from "../../src/core/intents.js";
+import { slackFormatter } from "../../src/slack/format.js";
+
+/**
+ * The sentences a person reads after a change, and before asking the Owners for one — the same on
+ * every surface, with the surface's way of showing people and typed text.
+ */
+
+const change = (r: Partial<ChangeResult>): ChangeResult => ({ ok: true, changed: true, action: "x", ...r });
+
+describe("what asking the Owners asks, in words (describeAsk)", () => {
+  const ASKS = {
+    "member.add": [
+      { kind: "member.add", email: "new@acme.test", role: "admin", name: "Nia New" },
+      "invite new@acme.test as an Admin, named Nia New",
+    ],
+    "member.edit": [
+      { kind: "member.edit", member: { email: "tom@acme.test" }, role: "admin" },
+      "make tom@acme.test an Admin",
+    ],
+    "member.remove": [
+      { kind: "member.remove", member: { email: "tom@acme.test" } },
+      "remove tom@acme.test from the team",
+    ],
+    "invite.resend": [
+      { kind: "invite.resend", member: { email: "tom@acme.test" } },
+      "resend the invite for tom@acme.test",
+    ],
+    "invite.revoke": [
+      { kind: "invite.revoke", member: { email: "tom@acme.test" } },
+      "cancel the invite for tom@acme.test",
+    ],
+    "permission.set": [
+      { kind: "permission.set", role: "teammate", permission: "billing", allowed: false },
+      "stop Teammates using Billing",
+    ],
+    "permission.save": [
+      { kind: "permission.save", columns: { admin: ["team_settings", "billing"], teammate: [] } },
+      "let Admins use only Team Settings and Billing and let Teammates use nothing",
+    ],
+    "settings.approvals": [
+      { kind: "settings.approvals", channel: "C0APPROVE" },
+      "post change requests in C0APPROVE",
+    ],
+  } satisfies Record<IntentKind, [unknown, string]>;
+
+  it.each(Object.entries(ASKS))("%s", (_kind, [raw, words]) => {
+    expect(describeAsk(parseIntent(raw))).toBe(words);
+  });
+
+  it("an edit of several fields says each, and a cleared one as cleared", () => {
+    const intent = parseIntent({
+      kind: "member.edit",
+      member: { email: "tom@acme.test" },
+      name: "Thomas",
+      phone: null,
+    });
+    expect(describeAsk(intent)).toBe("change tom@acme.test's name to Thomas and clear their phone");
+    expect(describeAsk(parseIntent({ kind: "member.edit", member: { email: "t@a.co" }, phone: "" }))).toBe(
+      "clear t@a.co's phone",
+    );
+  });
+
+  it("in Slack: a member named by mention is mentioned, a channel linked, typed text escaped", () => {
+    expect(
+      describeAsk(parseIntent({ kind: "member.remove", member: { slackUserId: "U0TOM" } }), slackFormatter),
+    ).toBe("remove <@U0TOM> from the team");
+    expect(
+      describeAsk(parseIntent({ kind: "settings.approvals", channel: "C0APPROVE" }), slackFormatter),
+    ).toBe("post change requests in <#C0APPROVE>");
+    expect(
+      describeAsk(
+        parseIntent({ kind: "member.edit", member: { email: "t@a.co" }, name: "<!here>" }),
+        slackFormatter,
+      ),
+    ).toBe("change t@a.co's name to &lt;!here&gt;");
+  });
+});
+
+describe("what a change did, named (describeChange)", () => {
+  const tom = { action: "member.edited", email: "tom@acme.test", name: "Tom", slackUserId: null };
+
+  it("an edit: each field before → after, the member as the reader knew them", () => {
+    expect(
+      describeChange(
+        change({ ...tom, fields: { phone: { before: "+447700900123", after: "+447700900999" } } }),
+        slackFormatter,
+      ),
+    ).toBe("Tom's phone is now +447700900999 (was +447700900123).");
+    expect(
+      describeChange(
+        change({
+          ...tom,
+          name: "Thomas",
+          fields: {
+            name: { before: "Tom", after: "Thomas" },
+            phone: { before: "+447700900123", after: null },
+          },
+        }),
+        slackFormatter,
+      ),
+    ).toBe("Tom's name is now Thomas (was Tom); phone cleared (was +447700900123).");
+  });
+
+  it("a role: the member by mention when linked, by email in a terminal", () => {
+    const promoted = change({
+      action: "member.role_changed",
+      email: "tom@acme.test",
+      name: "Tom",
+      slackUserId: "U0TOM",
+      role: "admin",
+      fields: { role: { before: "teammate", after: "admin" } },
+    });
+    expect(describeChange(promoted, slackFormatter)).toBe("<@U0TOM> is now an Admin (was a Teammate).");
+    expect(describeChange(promoted)).toBe("tom@acme.test is now an Admin (was a Teammate).");
+  });
+
+  it("an edit of the role with other fields names all of them", () => {
+    expect(
+      describeChange(
+        change({
+          ...tom,
+          action: "member.role_changed",
+          fields: { name: { before: null, after: "Tom" }, role: { before: "teammate", after: "owner" } },
+        }),
+      ),
+    ).toBe("tom@acme.test's name is now Tom; role is now Owner (was Teammate).");
+  });
+
+  it("a Save of the permissions form names every cell, by role", () => {
+    expect(
+      describeChange(
+        change({
+          action: "permissions.changed",
+          detail: "4",
+          cells: [
+            { role: "teammate", permission: "billing", allowed: true },
+            { role: "admin", permission: "billing", allowed: true },
+            { role: "admin", permission: "team_settings", allowed: true },
+            { role: "teammate", permission: "export_users", allowed: false },
+          ],
+        }),
+      ),
+    ).toBe(
+      "Admins can now use Billing and Team Settings; Teammates can now use Billing; Teammates can no longer use Export Users.",
+    );
+  });
+
+  it("removing someone invited cancels their invite; removing someone active removes them", () => {
+    const removed = change({
+      action: "member.removed",
+      email: "tom@acme.test",
+      name: "Tom",
+      role: "teammate",
+    });
+    expect(describeChange({ ...removed, status: "invited" })).toBe(
+      "Cancelled the invite for tom@acme.test; the link in their email no longer works.",
+    );
+    expect(describeChange({ ...removed, status: "active" }, slackFormatter)).toBe(
+      "Removed Tom from the team.",
+    );
+  });
+
+  it("a name typed with Slack markup neither notifies nor formats", () => {
+    const sentence = describeChange(
+      change({ ...tom, name: "<!channel>", fields: { name: { before: "Tom", after: "<!channel>" } } }),
+      slackFormatter,
+    );
+    expect(sentence).toBe("Tom's name is now &lt;!channel&gt; (was Tom).");
+  });
+});
