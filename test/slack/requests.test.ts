@@ -539,7 +539,9 @@ describe("listing, App Home and the CLI", () => {
 
     const fromSlack = await file("admin", "role tm@acme.test teammate");
     const shown = messageText(await reply("owner", `approve ${fromSlack.toLowerCase()}`));
-    expect(shown).toContain(`You approved request ${fromSlack} — tm@acme.test is now Teammate.`);
+    expect(shown).toContain(
+      `You approved request ${fromSlack} — tm@acme.test is now a Teammate (was an Admin).`,
+    );
     expect(shown).not.toContain("Something went wrong");
     expect(members().find((m) => m.email === "tm@acme.test")?.role).toBe("teammate");
     const again = messageText(await reply("owner2", `reject ${fromSlack.toLowerCase()}`));

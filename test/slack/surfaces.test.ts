@@ -57,7 +57,7 @@ describe.each(VIEWERS)("what %s sees", (who) => {
     async (text) => reference(`team-${text.split(" ")[0]}.${who}`, await reply(who, text)),
   );
   it("a change they may not make", async () =>
-    reference(`refusal.${who}`, await reply(who, "role owner2@acme.test teammate")));
+    reference(`refusal.${who}`, await reply(who, "role owner@acme.test admin")));
 });
 
 describe("the forms and posts an Owner sees", () => {
