@@ -24,7 +24,8 @@ const normalise = (value: unknown): string =>
   `${JSON.stringify(value, null, 2)}\n`
     .replace(/<!date\^\d+\^/g, "<!date^TIME^")
     .replace(/\d{1,2} [A-Z][a-z]+ \d{4} at \d\d:\d\d UTC/g, "DATE UTC")
-    .replace(/\bR[0-9A-Z]{6}\b/g, "R_ID")
+    .replace(/(?<![A-Za-z0-9])R[0-9A-Z]{6}\b/g, "R_ID")
+    .replace(/rc_[\w-]{7}…/g, "rc_KEY…")
     .replace(/trigger-[\w-]+/g, "TRIGGER")
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z?/g, "ISO_TIME");
 
