@@ -9,7 +9,7 @@ import {
   roleSchema,
   slackChannelIdSchema,
 } from "./input.js";
-import { diffMatrix, type Matrix, PERMISSIONS, type PermissionKey } from "./permissions.js";
+import { diffMatrix, holds, type Matrix, PERMISSIONS, type PermissionKey } from "./permissions.js";
 import { CHANGEABLE_ROLES, ROLE_LABEL, type Role } from "./roles.js";
 
 /** `null` (or an empty string) clears an optional field; a value is checked with `schema`. */
@@ -229,15 +229,21 @@ export interface SensitivityFacts {
  * key, or moves where change requests are posted. Editing an Owner's name or phone is not.
  */
 export const isSensitive = (intent: ChangeIntent, { targetRole, matrix }: SensitivityFacts): boolean => {
+  // Moving someone between roles hands over (or takes away) what one role holds and the other not.
+  const movesSensitive = (from: Role, to: Role) =>
+    (Object.keys(SENSITIVE_PERMISSION) as PermissionKey[]).some(
+      (key) => SENSITIVE_PERMISSION[key] && holds(matrix, from, key) !== holds(matrix, to, key),
+    );
   switch (intent.kind) {
     case "member.add":
-      return intent.role === "owner";
-    case "member.edit":
+      // A newcomer gets the API key by default, so only running the team counts here.
       return (
-        intent.role !== undefined &&
-        intent.role !== targetRole &&
-        (intent.role === "owner" || targetRole === "owner")
+        intent.role === "owner" ||
+        holds(matrix, intent.role, "team_settings") ||
+        holds(matrix, intent.role, "access_permissions")
       );
+    case "member.edit":
+      return intent.role !== undefined && targetRole !== null && movesSensitive(targetRole, intent.role);
     case "member.remove":
     case "invite.resend":
     case "invite.revoke":

@@ -11,7 +11,7 @@ import {
   isSensitive,
   parseIntent,
 } from "../../src/core/intents.js";
-import { defaultMatrix } from "../../src/core/permissions.js";
+import { defaultMatrix, type Matrix } from "../../src/core/permissions.js";
 import { alreadySo, plainFormatter } from "../../src/core/results.js";
 import type { Role } from "../../src/core/roles.js";
 
@@ -376,5 +376,25 @@ describe("which approvals ask for a confirmation first (isSensitive)", () => {
     ["moving where requests are posted", { kind: "settings.approvals", channel: "C0NEW" }, null, true],
   ] as const)("%s", (_label, raw, role, sensitive) => {
     expect(isSensitive(intent(raw), tomIs(role))).toBe(sensitive);
+  });
+
+  it("moving someone into a role that runs the team is sensitive once that role holds Team Settings or Access Permissions", () => {
+    const admins = defaultMatrix();
+    const runTheTeam: Matrix = {
+      ...admins,
+      admin: new Set([...admins.admin, "team_settings", "access_permissions"]),
+    };
+    const promote = intent({ kind: "member.edit", member: { email: "t@x.test" }, role: "admin" });
+    const inviteAdmin = intent({ kind: "member.add", email: "a@acme.test", role: "admin" });
+    expect(isSensitive(promote, { targetRole: "teammate", matrix: admins })).toBe(false);
+    expect(isSensitive(promote, { targetRole: "teammate", matrix: runTheTeam })).toBe(true);
+    expect(isSensitive(inviteAdmin, { targetRole: null, matrix: runTheTeam })).toBe(true);
+    // Taking the API key away by a move counts too.
+    const noKey: Matrix = {
+      ...admins,
+      teammate: new Set([...admins.teammate].filter((k) => k !== "api_key")),
+    };
+    const demote = intent({ kind: "member.edit", member: { email: "t@x.test" }, role: "teammate" });
+    expect(isSensitive(demote, { targetRole: "admin", matrix: noKey })).toBe(true);
   });
 });

@@ -131,7 +131,10 @@ describe("a request from no workspace, or from one with no account, is NOT_INSTA
       { team: { id: "T0NOWHERE" }, user: { id: PEOPLE.owner.id, team_id: "T0NOWHERE" } },
     ],
   ])("a signed button %s is refused and changes nothing", async (_label, who) => {
-    const click = blockAction(h.fake, { action_id: IDS.actions.confirmRemove, value: PEOPLE.teammate.email });
+    const click = blockAction(h.fake, {
+      action_id: IDS.actions.confirmRemove,
+      value: JSON.stringify({ email: PEOPLE.teammate.email, kind: "remove" }),
+    });
     expect((await h.interact("owner", { ...click.payload, ...who })).status).toBe(200);
     const answer = messageText(await h.responseTo(click.responseId));
     expect(answer).toContain(NOT_INSTALLED);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { IDS } from "../../src/slack/ids.js";
 import { json, rolecall } from "../helpers/cli.js";
-import { type Harness, messageText, startHarness } from "../helpers/slack-harness.js";
+import { buttonsOf, type Harness, messageText, startHarness } from "../helpers/slack-harness.js";
 import { blockAction, checked, openedView, select, text, viewSubmission } from "../helpers/slack-payloads.js";
 
 let h: Harness;
@@ -227,18 +227,39 @@ describe("removing after a confirmation", () => {
     const r = await h.slash("owner", "remove tm@acme.test");
     expect(messageText(r.message)).toContain(IDS.actions.confirmRemove);
     expect(cliMember("tm@acme.test")?.status).toBe("active");
-    const click = blockAction(h.fake, { action_id: IDS.actions.confirmRemove, value: "tm@acme.test" });
+    const removeTm = JSON.stringify({ email: "tm@acme.test", kind: "remove" });
+    const click = blockAction(h.fake, { action_id: IDS.actions.confirmRemove, value: removeTm });
     await h.interact("owner", click.payload);
     expect(messageText(await h.responseTo(click.responseId))).toContain(
       "Removed tm@acme.test from the team.",
     );
     expect(cliMember("tm@acme.test")).toBeUndefined();
 
-    const again = blockAction(h.fake, { action_id: IDS.actions.confirmRemove, value: "tm@acme.test" });
+    const again = blockAction(h.fake, { action_id: IDS.actions.confirmRemove, value: removeTm });
     await h.interact("owner", again.payload);
     expect(messageText(await h.responseTo(again.responseId))).toContain(
       "tm@acme.test is not a member of this team. Check the address, or invite them first.",
     );
+  });
+
+  it("Cancel invite, clicked after the person joined, removes nobody: it was an invite that was confirmed", async () => {
+    const r = await h.slash("owner", "remove invited@acme.test");
+    const button = buttonsOf(r.message ?? (await h.responseTo(r.responseId))).find(
+      (b) => b.action_id === IDS.actions.confirmRemove,
+    );
+    expect(button?.text.text).toBe("Cancel invite");
+    expect(rolecall(h.db, ["activate", "invited@acme.test"]).code).toBe(0);
+    const click = blockAction(h.fake, { action_id: IDS.actions.confirmRemove, value: String(button?.value) });
+    await h.interact("owner", click.payload);
+    expect(messageText(await h.responseTo(click.responseId))).toContain("already joined");
+    expect(cliMember("invited@acme.test")?.status).toBe("active");
+  });
+
+  it("a Remove button of another shape is refused as out of date", async () => {
+    const click = blockAction(h.fake, { action_id: IDS.actions.confirmRemove, value: "tm@acme.test" });
+    await h.interact("owner", click.payload);
+    expect(messageText(await h.responseTo(click.responseId))).toContain("That button is out of date");
+    expect(cliMember("tm@acme.test")?.status).toBe("active");
   });
 
   it("Cancel deletes the prompt and removes nobody", async () => {

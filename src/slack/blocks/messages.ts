@@ -249,7 +249,7 @@ const cancelInviteConfirmation = (named: string): SlackMessage => ({
     {
       type: "actions",
       elements: [
-        button("Cancel invite", IDS.actions.confirmRemove, named),
+        button("Cancel invite", IDS.actions.confirmRemove, JSON.stringify({ email: named, kind: "revoke" })),
         button("Keep invite", IDS.actions.cancel, "cancel"),
       ],
     },
@@ -265,7 +265,12 @@ const removeMemberConfirmation = (named: string): SlackMessage => ({
     {
       type: "actions",
       elements: [
-        button("Remove", IDS.actions.confirmRemove, named, "danger"),
+        button(
+          "Remove",
+          IDS.actions.confirmRemove,
+          JSON.stringify({ email: named, kind: "remove" }),
+          "danger",
+        ),
         button("Cancel", IDS.actions.cancel, "cancel"),
       ],
     },

@@ -15,6 +15,8 @@ import { parsePayload } from "../payload.js";
 import type { SlackDeps, SlackRegistry } from "./deps.js";
 import { type ActionBody, type ActionContext, onAction } from "./handlers.js";
 
+const confirmedRemoval = z.strictObject({ email: z.string().max(320), kind: z.enum(["remove", "revoke"]) });
+
 const olderPage = z.strictObject({
   before: z.number().int().min(2).max(Number.MAX_SAFE_INTEGER),
   last: z.number().int().min(1).max(AUDIT_MAX),
@@ -103,11 +105,18 @@ export const registerActions = (app: SlackRegistry, deps: SlackDeps): void => {
     }
   });
 
+  // The button says what was confirmed: cancelling an invite never removes someone who joined since.
   handle(IDS.actions.confirmRemove, async ({ value, actor, reply }) => {
-    const member = { email: value };
-    await reply(
-      resultMessage({ type: "change", change: core.change(actor, { kind: "member.remove", member }) }),
+    const { email, kind } = parsePayload(
+      confirmedRemoval,
+      value,
+      "That button is out of date; type /team remove again.",
     );
+    const intent = {
+      kind: kind === "revoke" ? "invite.revoke" : "member.remove",
+      member: { email },
+    } as const;
+    await reply(resultMessage({ type: "change", change: core.change(actor, intent) }));
   });
 
   handle(IDS.actions.apiKeyAsk, async ({ actor, reply }) => {
