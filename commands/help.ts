@@ -25,7 +25,8 @@ export const HELP_PLACES: Record<string, { group: HelpGroup; needs?: "member" | 
   resend: { group: "team", needs: "invite.resend" },
   revoke: { group: "team", needs: "invite.revoke" },
   audit: { group: "team", needs: "audit.view" },
-  settings: { group: "team", needs: "settings.change" },
+  // Everyone may see where requests go; only Owners change it (the summary says so).
+  settings: { group: "team", needs: "member" },
   request: { group: "requests", needs: "member" },
   requests: { group: "requests", needs: "member" },
   approve: { group: "requests", needs: "request.decide" },

@@ -12,7 +12,7 @@ import {
 import type { Matrix } from "./permissions.js";
 import type { MemberFilter, Page } from "./ports.js";
 import type { PersonRef } from "./results.js";
-import { ROLES, type Role } from "./roles.js";
+import { CHANGEABLE_ROLES, ROLES, type Role } from "./roles.js";
 
 /** What a viewer may do to one member from a row of the team list, in the order a menu offers them. */
 export const MEMBER_ACTIONS = ["edit", "role", "resend", "revoke", "remove"] as const;
@@ -77,10 +77,20 @@ export interface Invitation {
 export class Dashboard {
   constructor(private readonly e: Engine) {}
 
-  /** Which actions the viewer may take at all (no particular member or role): for help and menus. */
+  /**
+   * Which actions the viewer could take on someone or something now: for help and menus. An action
+   * about a role counts only if some role makes it possible — an Admin may hand out only Teammate,
+   * which changes no Teammate's role, so they cannot change roles at all.
+   */
   allowed(ctx: ActorContext): Action[] {
     const { actor, matrix } = this.e.reader(ctx);
-    return ACTIONS.filter((action) => permits(action, actor, {}, matrix));
+    const possible: Partial<Record<Action, () => boolean>> = {
+      "member.change_role": () =>
+        ROLES.filter((role) => permits("member.change_role", actor, { role }, matrix)).length > 1,
+      "permission.change": () =>
+        CHANGEABLE_ROLES.some((role) => permits("permission.change", actor, { role }, matrix)),
+    };
+    return ACTIONS.filter((action) => permits(action, actor, {}, matrix) && (possible[action]?.() ?? true));
   }
 
   /** The team list, a page of it when `page` is given, each row with what the viewer may do. */
@@ -141,5 +151,10 @@ export class Dashboard {
         mail: latest.mail,
       };
     });
+  }
+
+  /** The account's version: it moves with every committed change, from any process. */
+  version(accountId: string): number {
+    return this.e.requireAccount(accountId).version;
   }
 }

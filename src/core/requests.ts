@@ -211,6 +211,16 @@ export class Requests {
     this.store.markPosted(accountId, id, posts, done);
   markAnnounced = (accountId: string, id: string): void => this.store.markAnnounced(accountId, id);
 
+  /**
+   * The request as an Owner about to decide it sees it now, its effect described on the team as it
+   * is now (not as when it was filed); refused if they may not decide it.
+   */
+  forDecision(ctx: ActorContext, rawId: string): ChangeRequest {
+    this.assertMayDecide(ctx, rawId);
+    const request = this.find(ctx.accountId, rawId);
+    return request.intent ? { ...request, effect: this.effect(ctx.accountId, request.intent) } : request;
+  }
+
   get(accountId: string, id: string): ChangeRequest {
     const request = this.store.getRequest(accountId, id);
     if (!request) throw new Error(`request ${id} vanished`);

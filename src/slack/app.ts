@@ -82,6 +82,7 @@ export const createSlackApp = (config: Config, core: AccessCore, logger: Logger)
   const sync = new RequestsSync(core, clients, logger);
   const syncNow = () => {
     sync.run().catch((e) => logger.warn("Request sync failed:", e));
+    homes.poll();
   };
   const actors = new SlackActors(core, logger);
   const homes = new HomeTabs(core, actors, clients, logger);
@@ -112,7 +113,10 @@ export const createSlackApp = (config: Config, core: AccessCore, logger: Logger)
     clients,
     eventsListener: receiver ? receiver.requestListener : null,
     syncRequests: () => sync.run(),
-    refreshHomes: () => homes.refresh(),
+    refreshHomes: () => {
+      homes.poll();
+      return homes.refresh();
+    },
     start: async () => {
       void clients.start();
       // Expiry, and decisions made from the CLI, reach Slack on this beat.

@@ -40,6 +40,8 @@ export const stateOfHome = (metadata: string | undefined): TeamState => {
  */
 export class HomeTabs {
   private readonly viewers = new Map<string, Map<string, Viewer>>();
+  /** Each watched account's version when its Homes were last rendered. */
+  private readonly versions = new Map<string, number>();
   private readonly due = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> = Promise.resolve();
@@ -51,12 +53,28 @@ export class HomeTabs {
     private readonly clients: SlackClients,
     private readonly logger: Logger,
   ) {
-    this.unsubscribe = core.onCommit((accountId) => {
-      if (!this.viewers.has(accountId)) return;
-      this.due.add(accountId);
-      this.timer ??= setTimeout(() => void this.refresh(), REFRESH_DELAY_MS);
-      this.timer.unref?.();
-    });
+    this.unsubscribe = core.onCommit((accountId) => this.changed(accountId));
+  }
+
+  private changed(accountId: string): void {
+    if (!this.viewers.has(accountId)) return;
+    this.due.add(accountId);
+    this.timer ??= setTimeout(() => void this.refresh(), REFRESH_DELAY_MS);
+    this.timer.unref?.();
+  }
+
+  /**
+   * Notices changes committed elsewhere (the CLI, another instance): an account whose version moved
+   * since its Homes were rendered is refreshed. Run on the app's sync beat.
+   */
+  poll(): void {
+    for (const accountId of this.viewers.keys()) {
+      try {
+        if (this.core.dashboard.version(accountId) !== this.versions.get(accountId)) this.changed(accountId);
+      } catch (error) {
+        this.logger.warn("Could not check for changes to App Home:", error);
+      }
+    }
   }
 
   /** The Home this Slack user should see now (resolving and linking them by email when needed). */
@@ -76,7 +94,10 @@ export class HomeTabs {
     const view = await this.view(user, state, client);
     await client.views.publish({ user_id: user.userId, view });
     const linked = this.linkedAccount(user);
-    if (linked) this.remember(linked, { user, state, published: digest(view) });
+    if (linked) {
+      this.remember(linked, { user, state, published: digest(view) });
+      if (!this.versions.has(linked)) this.versions.set(linked, this.core.dashboard.version(linked));
+    }
   }
 
   /** The account of a Slack user Rolecall has linked to a member (whatever their status), if any. */
@@ -112,6 +133,7 @@ export class HomeTabs {
     const viewers = this.viewers.get(accountId);
     if (!viewers) return;
     const client = await this.clients.forAccount(accountId);
+    this.versions.set(accountId, this.core.dashboard.version(accountId));
     for (const viewer of [...viewers.values()]) {
       let view: View;
       try {

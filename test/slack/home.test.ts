@@ -225,6 +225,17 @@ describe("App Home stays current and within Slack's limits", () => {
     expect(messageText(lastHomeOf(PEOPLE.teammate.id))).toContain("*Admin* —");
   });
 
+  it("a change made elsewhere (the CLI, another process) reaches the Home on the next beat", async () => {
+    await h.slash("owner", "perms grant admin team_settings");
+    const before = messageText(await openHome(PEOPLE.admin.id));
+    expect(before).toContain("team_controls");
+    expect(rolecall(h.db, ["--as", "owner@acme.test", "remove", "admin@acme.test"]).code).toBe(0);
+    await h.running.slack?.refreshHomes();
+    const after = messageText(lastHomeOf(PEOPLE.admin.id));
+    expect(after).not.toContain("team_controls");
+    expect(after).toContain("not a member");
+  });
+
   it("a change that does not touch a Home publishes nothing for it", async () => {
     await openHome(PEOPLE.teammate.id);
     const before = h.fake.callsTo("views.publish").length;

@@ -248,6 +248,23 @@ describe("Approve and Reject on a request post", () => {
     expect(approve).not.toHaveProperty("confirm");
   });
 
+  it("a post drawn without a dialog, for a change that became sensitive since, applies nothing and asks again", async () => {
+    await start();
+    const id = await file("admin", "remove tm@acme.test");
+    const approve = await approveOf(id);
+    expect(approve).not.toHaveProperty("confirm");
+    await reply("owner", "role tm@acme.test owner"); // removing tm now removes an Owner
+    const clicked = await click("owner2", IDS.actions.requestApprove, String(approve?.value));
+    const answer = await h.responseTo(clicked.responseId);
+    expect(messageText(answer)).toContain("has become sensitive");
+    const again = buttonsOf(answer).find((b) => b.action_id === IDS.actions.requestApprove);
+    expect(again?.confirm?.text?.text).toContain("Removes tm@acme.test (Owner, active)");
+    expect(members().find((m) => m.email === "tm@acme.test")?.status).toBe("active");
+    // Approving from the confirmed button applies it.
+    await click("owner2", IDS.actions.requestApprove, String(again?.value));
+    expect(members().find((m) => m.email === "tm@acme.test")).toBeUndefined();
+  });
+
   it("Reject clicked where there is no message to answer beside (App Home): the form itself confirms", async () => {
     await start();
     const id = await file("admin", "role tm@acme.test admin");

@@ -17,8 +17,22 @@ const plain = (text: string) => ({ type: "plain_text" as const, text });
  * Approve and Reject. Reject is plain (declining changes nothing); Approve on a sensitive change
  * (`isSensitive`) first shows a dialog saying what approving does.
  */
+/** An Approve button drawn without a confirmation carries this after the id (see `approveClick`). */
+const NO_DIALOG = ":no-dialog";
+
+/** What an Approve click names: the request, and whether its button asked for a confirmation. */
+export const approveClick = (value: string): { id: string; confirmed: boolean } =>
+  value.endsWith(NO_DIALOG)
+    ? { id: value.slice(0, -NO_DIALOG.length), confirmed: false }
+    : { id: value, confirmed: true };
+
 export const decisionButtons = (r: ChangeRequest, sensitive: boolean): Block => {
-  const approve = button("Approve", IDS.actions.requestApprove, r.id, "primary");
+  const approve = button(
+    "Approve",
+    IDS.actions.requestApprove,
+    sensitive ? r.id : `${r.id}${NO_DIALOG}`,
+    "primary",
+  );
   return {
     type: "actions",
     block_id: `request_${r.id}`,
@@ -39,6 +53,17 @@ export const decisionButtons = (r: ChangeRequest, sensitive: boolean): Block => 
     ],
   };
 };
+
+/** A request that became sensitive after its post was drawn: approve it again, with the confirmation. */
+export const reconfirmMessage = (r: ChangeRequest): SlackMessage => ({
+  text: `Request ${r.id} needs a second look before you approve it.`,
+  blocks: [
+    section(
+      `:warning: Since request *${r.id}* was posted, what it does has become sensitive: ${esc(r.effect)} Nothing was applied. Approve it here if you still want to.`,
+    ),
+    decisionButtons(r, true),
+  ],
+});
 
 /**
  * The post the Owners see: who asks, the change, what it does, and — while pending — the buttons

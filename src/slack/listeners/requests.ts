@@ -5,7 +5,13 @@ import type { ChangeRequest } from "../../core/model.js";
 import { notAMember } from "../../core/policy.js";
 import { resultMessage } from "../blocks/messages.js";
 import { messageModal, rejectRequestModal } from "../blocks/modals.js";
-import { approvalMessage, closedMessage, requestFiledMessage } from "../blocks/requests.js";
+import {
+  approvalMessage,
+  approveClick,
+  closedMessage,
+  reconfirmMessage,
+  requestFiledMessage,
+} from "../blocks/requests.js";
 import { openView } from "../clients.js";
 import { IDS } from "../ids.js";
 import { parsePayload } from "../payload.js";
@@ -25,7 +31,16 @@ export const registerRequestActions = (app: SlackRegistry, deps: SlackDeps): voi
 
   // The post itself shows the outcome once Slack is told; the Owner who clicked hears it privately now.
   handle(IDS.actions.requestApprove, async ({ value, actor, reply }) => {
-    const outcome = core.requests.approve(actor, value);
+    const click = approveClick(value);
+    // A post drawn without a confirmation, for a change that has become sensitive since: ask first.
+    if (!click.confirmed) {
+      const request = core.requests.forDecision(actor, click.id);
+      if (request.status === "pending" && core.requests.isSensitive(request)) {
+        await reply(reconfirmMessage(request), false);
+        return;
+      }
+    }
+    const outcome = core.requests.approve(actor, click.id);
     requestsChanged();
     await reply(approvalMessage(outcome), false);
   });
