@@ -100,7 +100,7 @@ export class HomeTabs {
     }
   }
 
-  /** The account of a Slack user Rolecall has linked to a member (whatever their status), if any. */
+  /** The account of a Slack user Rolecall has linked to a current member (invited or active), if any. */
   private linkedAccount(user: SlackUser): string | null {
     try {
       return this.actors.local(user)?.accountId ?? null;
@@ -124,7 +124,12 @@ export class HomeTabs {
     const accounts = [...this.due];
     this.due.clear();
     this.running = this.running.then(async () => {
-      for (const accountId of accounts) await this.refreshAccount(accountId);
+      for (const accountId of accounts) {
+        // One account's trouble (its database row, its Slack client) never stops the others.
+        await this.refreshAccount(accountId).catch((error) =>
+          this.logger.warn(`Could not refresh App Homes of account ${accountId}:`, error),
+        );
+      }
     });
     return this.running;
   }
