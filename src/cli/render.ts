@@ -1,4 +1,6 @@
+import { HELP_GROUP_TITLE } from "../../commands/help.js";
 import type { CommandResult } from "../../commands/index.js";
+import { HELP_GROUPS } from "../../commands/lib/command.js";
 import { describeChange } from "../../commands/lib/describe.js";
 import { approvalLine, requestJson, requestStatusLine } from "../../commands/lib/requests-view.js";
 import type { AuditEntry, ChangeRequest, MemberView } from "../core/model.js";
@@ -33,7 +35,11 @@ export const auditLine = (e: AuditEntry): string =>
 export const renderText = (result: CommandResult): string => {
   switch (result.type) {
     case "help":
-      return ["Commands:", ...result.commands.map((c) => `  ${c.usage}\n      ${c.summary}`)].join("\n");
+      return HELP_GROUPS.flatMap((group) => {
+        const commands = result.commands.filter((c) => c.group === group);
+        if (commands.length === 0) return [];
+        return [`${HELP_GROUP_TITLE[group]}:`, ...commands.map((c) => `  ${c.usage}\n      ${c.summary}`)];
+      }).join("\n");
     case "whoami": {
       const w = result.whoami;
       const labels = w.permissions.map((p) => PERMISSIONS[p].label);

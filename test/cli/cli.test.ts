@@ -142,6 +142,15 @@ describe("the README tour", () => {
     expect(run.stdout).toContain("Owner (active) on Acme Inc");
     expect(rolecall(db, ["--as", OWNER, "help"]).stdout).toContain("role <member> <owner|admin|teammate>");
   });
+
+  it("help is grouped as in Slack: Everyday, Managing the team, Requests", () => {
+    init();
+    const help = rolecall(db, ["--as", OWNER, "help"]).stdout;
+    const at = ["Everyday:", "Managing the team:", "Requests:"].map((title) => help.indexOf(title));
+    expect(at.every((i) => i >= 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(help.indexOf("  list [owner")).toBeGreaterThan(at[1] ?? 0);
+  });
 });
 
 describe("a change says what changed, in the same words Slack uses", () => {
