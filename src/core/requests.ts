@@ -198,10 +198,16 @@ export class Requests {
       .filter((m) => m.slackUserId);
   }
 
-  /** Where a request is posted: the approvals channel, else each active owner linked to Slack (DM). */
-  destinations(accountId: string): string[] {
+  /**
+   * Where a request is posted: the approvals channel, else — when there is none, or Slack refused it
+   * for good — each active owner linked to Slack (DM).
+   */
+  destinations(accountId: string, refused: ReadonlySet<string> = new Set()): string[] {
     const channel = this.engine.store.getAccount(accountId)?.approvalsChannel;
-    return channel ? [channel] : this.ownersInSlack(accountId).map((o) => o.slackUserId ?? "");
+    // A channel Slack refuses for good (archived, the app removed from it) is as good as none.
+    return channel && !refused.has(channel)
+      ? [channel]
+      : this.ownersInSlack(accountId).map((o) => o.slackUserId ?? "");
   }
 
   // What Slack has been told (RequestsSync): new requests to post, decided ones to announce.

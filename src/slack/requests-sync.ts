@@ -1,8 +1,12 @@
 import type { AccessCore } from "../core/access-core.js";
-import type { ChangeRequest } from "../core/model.js";
+import type { ChangeRequest, RequestPost } from "../core/model.js";
 import type { Logger } from "../log.js";
 import { type Delivery, requestOutcome, requestPost } from "./blocks/requests.js";
 import { type SlackClients, slackErrorCode } from "./clients.js";
+
+/** The places Slack refused a request's post for good. */
+const refusedPlaces = (posts: readonly RequestPost[]): Set<string> =>
+  new Set(posts.filter((p) => p.error).map((p) => p.to ?? p.channel));
 
 /**
  * Brings Slack in line with the requests table, whichever door a change came through (Slack, the
@@ -38,8 +42,8 @@ export class RequestsSync {
     const now = this.core.requests.get(request.accountId, request.id);
     if (now.posts.some((p) => !p.error)) return "sent";
     // Places Slack refused for good (everyone left) are as good as none.
-    const refused = new Set(now.posts.filter((p) => p.error).map((p) => p.to ?? p.channel));
-    const open = this.core.requests.destinations(request.accountId).filter((d) => !refused.has(d));
+    const refused = refusedPlaces(now.posts);
+    const open = this.core.requests.destinations(request.accountId, refused).filter((d) => !refused.has(d));
     return open.length === 0 ? "unreachable" : "waiting";
   }
 
@@ -59,21 +63,26 @@ export class RequestsSync {
    * beat; nobody gets a second copy. With nobody to send to, it waits for an Owner to link or a channel.
    */
   private async post(request: ChangeRequest): Promise<void> {
-    const destinations = this.core.requests.destinations(request.accountId);
     const posts = [...request.posts];
-    const tried = new Set(posts.map((p) => p.to ?? p.channel));
     const client = await this.clients.forAccount(request.accountId);
-    let retry = destinations.length === 0 && request.status === "pending";
     const sensitive = this.core.requests.isSensitive(request);
-    for (const to of destinations.filter((d) => !tried.has(d))) {
-      try {
-        const sent = await client.chat.postMessage({ channel: to, ...requestPost(request, { sensitive }) });
-        posts.push({ to, channel: sent.channel ?? to, ts: sent.ts ?? "" });
-      } catch (error) {
-        const refused = slackErrorCode(error);
-        if (refused) posts.push({ to, channel: to, ts: "", error: refused });
-        else retry = true;
-        this.fail(`post to ${to}`, request, error);
+    let retry = false;
+    // Two passes: an approvals channel refused for good (archived, the app removed) in the first
+    // sends the request to the Owners by DM in the second, at once.
+    for (let pass = 0; pass < 2; pass++) {
+      const destinations = this.core.requests.destinations(request.accountId, refusedPlaces(posts));
+      if (pass === 0) retry = destinations.length === 0 && request.status === "pending";
+      const tried = new Set(posts.map((p) => p.to ?? p.channel));
+      for (const to of destinations.filter((d) => !tried.has(d))) {
+        try {
+          const sent = await client.chat.postMessage({ channel: to, ...requestPost(request, { sensitive }) });
+          posts.push({ to, channel: sent.channel ?? to, ts: sent.ts ?? "" });
+        } catch (error) {
+          const refused = slackErrorCode(error);
+          if (refused) posts.push({ to, channel: to, ts: "", error: refused });
+          else retry = true;
+          this.fail(`post to ${to}`, request, error);
+        }
       }
     }
     this.core.requests.markPosted(request.accountId, request.id, posts, !retry);

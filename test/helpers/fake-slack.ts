@@ -89,6 +89,8 @@ export class FakeSlack {
   readonly behaviours = new Map<string, Behaviour>();
   /** Public and private channels the bot can post in. */
   readonly channels = new Set<string>(["C0GENERAL", "C0APPROVE"]);
+  /** Channels archived since: Slack refuses to post in them (`is_archived`). */
+  readonly archived = new Set<string>();
   /** Bot tokens of the workspaces this Slack knows: token → team id. */
   readonly tokens = new Map<string, string>();
   /** Messages posted, by channel, by ts: what chat.update and thread replies refer to. */
@@ -311,6 +313,7 @@ export class FakeSlack {
   private postMessage(args: Record<string, unknown>): Answer {
     const channel = this.resolveChannel(args.channel);
     if (!channel) return fail("channel_not_found");
+    if (this.archived.has(channel)) return fail("is_archived");
     const problem = this.messageProblems(args);
     if (problem) return problem;
     const posted = this.messages.get(channel) ?? new Map<string, Record<string, unknown>>();

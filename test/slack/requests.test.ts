@@ -7,6 +7,7 @@ import {
   ERROR_CODE_PATTERN,
   type Harness,
   messageText,
+  PEOPLE,
   type Person,
   startHarness,
 } from "../helpers/slack-harness.js";
@@ -358,6 +359,20 @@ describe("rejecting, expiring, cancelling", () => {
     expect(messageText(await h.responseTo(clicked.responseId))).toContain(
       "This request was already cancelled by admin@acme.test.",
     );
+  });
+
+  it("an approvals channel archived since: the request goes to the Owners by DM at once, and the requester is told it was sent", async () => {
+    await start();
+    h.fake.archived.add("C0APPROVE");
+    h.fake.expectFailure("chat.postMessage", "is_archived");
+    const shown = messageText(await reply("admin", "request role tm@acme.test admin"));
+    expect(shown).toContain("was sent to the Owners");
+    const dm = await h.fake.waitFor(
+      () => h.fake.callsTo("chat.postMessage").find((c) => c.ok && c.args.channel === PEOPLE.owner.id),
+      "the DM to the Owner",
+    );
+    expect(buttonsOf(dm.args).map((b) => b.action_id)).toContain(IDS.actions.requestApprove);
+    expect(h.fake.callsTo("chat.postMessage").filter((c) => c.args.channel === "C0APPROVE")).toHaveLength(1);
   });
 
   it("only the requester may cancel", async () => {
