@@ -111,7 +111,7 @@ describe("what needs you comes first", () => {
     await h.slash("admin", "request role tm@acme.test admin");
     const mine = await openHome(PEOPLE.admin.id);
     const filed = mine.blocks.find((b) => b.accessory?.value?.startsWith("R"));
-    expect(filed?.text?.text).toContain("role tm@acme.test admin");
+    expect(filed?.text?.text).toContain("You asked to make tm@acme.test an Admin");
     expect(messageText(mine)).toContain(IDS.actions.requestCancel);
 
     const owners = await openHome(PEOPLE.owner.id);

@@ -14,9 +14,19 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
   // Something to decide, something filed, and an audit trail worth reading.
-  await h.slash("owner", "settings approvals <#C0APPROVE|approvals>");
-  await h.slash("owner", "edit <@U0TEAM> --name Tom Jones --phone +447700900999");
-  await h.slash("admin", "request role tm@acme.test admin");
+  // Each waits for its answer: an unlinked person's command is answered (and done) after the ack.
+  for (const [who, text] of [
+    ["owner", "settings approvals <#C0APPROVE|approvals>"],
+    ["owner", "edit <@U0TEAM> --name Tom Jones --phone +447700900999"],
+    ["admin", "request role tm@acme.test admin"],
+  ] as const) {
+    const r = await h.slash(who, text);
+    if (!r.message) await h.responseTo(r.responseId);
+  }
+  await h.fake.waitFor(
+    () => h.fake.callsTo("chat.postMessage").find((c) => c.args.channel === "C0APPROVE"),
+    "the request post",
+  );
 });
 afterAll(() => h.stop());
 

@@ -1,3 +1,4 @@
+import { describeAsk } from "../../../commands/lib/describe.js";
 import type { PermissionsView, WhoAmI } from "../../core/access-core.js";
 import type { Invitation, TeamPage } from "../../core/dashboard.js";
 import type { ChangeRequest } from "../../core/model.js";
@@ -30,6 +31,10 @@ export interface HomeContent {
 const requester = (r: ChangeRequest) =>
   slackFormatter.person({ email: r.requesterEmail, slackUserId: r.requesterSlackUserId });
 
+/** What a request asks, in words ("to make @tom an Admin"); an old unreadable one by its words. */
+const asked = (r: ChangeRequest) =>
+  r.intent ? `to ${describeAsk(r.intent, slackFormatter)}` : `for ${code(r.summary)}`;
+
 const more = (shown: number, all: number, where: string): Block[] =>
   all > shown ? [context(`…and ${all - shown} more: ${where}.`)] : [];
 
@@ -45,7 +50,7 @@ const needsYou = (
     for (const r of toDecide.slice(0, HOME_REQUESTS)) {
       blocks.push(
         section(
-          `${requester(r)} asks: ${code(r.summary)}\n${esc(r.effect)}\n_${r.id} · expires ${slackDate(r.expiresAt)}_`,
+          `${requester(r)} asks ${asked(r)}\n${esc(r.effect)}\n_${r.id} · expires ${slackDate(r.expiresAt)}_`,
         ),
         decisionButtons(r, sensitive(r)),
       );
@@ -60,7 +65,7 @@ const needsYou = (
         block_id: `home_filed_${r.id}`,
         text: {
           type: "mrkdwn",
-          text: `${esc(r.effect)}\n_You asked: ${code(r.summary)} · waiting for an Owner · expires ${slackDate(r.expiresAt)}_`,
+          text: `You asked ${asked(r)}\n${esc(r.effect)}\n_Waiting for an Owner · expires ${slackDate(r.expiresAt)}_`,
         },
         accessory: button("Cancel request", IDS.actions.requestCancel, r.id),
       });
