@@ -1,4 +1,3 @@
-import { describeAsk } from "../../../commands/lib/describe.js";
 import type { PermissionsView, WhoAmI } from "../../core/access-core.js";
 import type { Invitation, TeamPage } from "../../core/dashboard.js";
 import type { ChangeRequest } from "../../core/model.js";
@@ -8,7 +7,7 @@ import { slackDate, slackFormatter } from "../format.js";
 import { IDS } from "../ids.js";
 import { type Block, button, context, divider, header, section, VIEW_BLOCK_LIMIT, type View } from "./kit.js";
 import { matrixBlocks, ownPermissionsLine } from "./matrix.js";
-import { decisionButtons } from "./requests.js";
+import { asked, decisionButtons } from "./requests.js";
 import { type TeamState, teamBlocks } from "./team.js";
 
 /** Members on one page of App Home's team. */
@@ -30,10 +29,6 @@ export interface HomeContent {
 
 const requester = (r: ChangeRequest) =>
   slackFormatter.person({ email: r.requesterEmail, slackUserId: r.requesterSlackUserId });
-
-/** What a request asks, in words ("to make @tom an Admin"); an old unreadable one by its words. */
-const asked = (r: ChangeRequest) =>
-  r.intent ? `to ${describeAsk(r.intent, slackFormatter)}` : `for ${code(r.summary)}`;
 
 const more = (shown: number, all: number, where: string): Block[] =>
   all > shown ? [context(`…and ${all - shown} more: ${where}.`)] : [];

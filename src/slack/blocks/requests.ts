@@ -119,8 +119,13 @@ export const requestFiledMessage = (r: ChangeRequest, delivery: Delivery): Slack
   ],
 });
 
+/** What a request asks, in words ("to make @tom an Admin"); an old unreadable one by its words. */
+export const asked = (r: ChangeRequest): string =>
+  r.intent ? `to ${describeAsk(r.intent, fmt)}` : `for ${code(r.summary)}`;
+
 export const requestListMessage = (toDecide: ChangeRequest[], filed: ChangeRequest[]): SlackMessage => {
-  const line = (r: ChangeRequest) => `*${r.id}* ${who(r)}: ${code(r.summary)} — ${esc(r.effect)}`;
+  const line = (r: ChangeRequest) =>
+    `*${r.id}* ${who(r)} asks ${asked(r)} — ${esc(r.effect)} _Expires ${fmt.date(r.expiresAt)}._`;
   const blocks: Block[] = [];
   if (toDecide.length > 0)
     blocks.push(section("*For you to decide*"), ...linesToSections(toDecide.map(line), 20).blocks);
