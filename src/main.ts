@@ -30,7 +30,7 @@ const main = async () => {
   const running = await startRolecall(config, logger);
   const shutdown = () => {
     logger.info("Shutting down");
-    running.stop().finally(() => process.exit(0));
+    void running.stop().finally(() => process.exit(0));
   };
   process.once("SIGINT", shutdown);
   process.once("SIGTERM", shutdown);

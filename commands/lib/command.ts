@@ -11,14 +11,7 @@ import type { TeamPage } from "../../src/core/dashboard.js";
 import type { ChangeResult } from "../../src/core/decide.js";
 import { CoreError } from "../../src/core/errors.js";
 import type { RawChangeIntent } from "../../src/core/intents.js";
-import type {
-  ApiKeyInfo,
-  AuditEntry,
-  ChangeRequest,
-  MemberRef,
-  MemberStatus,
-  MemberView,
-} from "../../src/core/model.js";
+import type { ApiKeyInfo, AuditEntry, ChangeRequest, MemberRef, MemberStatus } from "../../src/core/model.js";
 import type { ApprovalOutcome } from "../../src/core/requests.js";
 import type { Role } from "../../src/core/roles.js";
 import { memberArg, noFlags, noMore } from "./args.js";

@@ -135,7 +135,7 @@ export class Dashboard {
   invitation(ctx: ActorContext): Invitation | null {
     return this.e.store.read(() => {
       const me = this.e.findActor(ctx);
-      if (!me || me.status !== "invited") return null;
+      if (me?.status !== "invited") return null;
       const latest = this.e.store.latestInvites([me.id]).get(me.id);
       if (!latest) return null;
       const inviter = me.invitedBy ? this.e.store.getMember(me.invitedBy) : null;

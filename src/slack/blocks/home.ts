@@ -2,7 +2,7 @@ import type { PermissionsView, WhoAmI } from "../../core/access-core.js";
 import type { Invitation, TeamPage } from "../../core/dashboard.js";
 import type { ChangeRequest } from "../../core/model.js";
 import { ROLE_LABEL } from "../../core/roles.js";
-import { code, esc } from "../escape.js";
+import { esc } from "../escape.js";
 import { slackDate, slackFormatter } from "../format.js";
 import { IDS } from "../ids.js";
 import { type Block, button, context, divider, header, section, VIEW_BLOCK_LIMIT, type View } from "./kit.js";

@@ -7,7 +7,7 @@ import { changeIntentSchema, type RawChangeIntent } from "../../core/intents.js"
 import type { ApiKeyInfo } from "../../core/model.js";
 import { ROLE_LABEL, type Role } from "../../core/roles.js";
 import { SlackUnavailableError } from "../actor.js";
-import { clip, code, entities, esc } from "../escape.js";
+import { clip, code, esc } from "../escape.js";
 import { slackDate, slackFormatter } from "../format.js";
 import { IDS } from "../ids.js";
 import { auditMessage, auditRowsMessage } from "./audit.js";
@@ -18,7 +18,6 @@ import {
   header,
   linesToSections,
   MESSAGE_BLOCK_LIMIT,
-  option,
   type SlackMessage,
   section,
 } from "./kit.js";
