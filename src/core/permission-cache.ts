@@ -5,7 +5,7 @@ import type { StorePort } from "./ports.js";
 import type { Role } from "./roles.js";
 
 /** A member as checks need them: role, status, and the permissions they hold right now. */
-type CachedMember = { role: Role; status: MemberStatus; allowed: ReadonlySet<PermissionKey> } | null;
+export type CachedMember = { role: Role; status: MemberStatus; allowed: ReadonlySet<PermissionKey> } | null;
 
 const EVERYTHING: ReadonlySet<PermissionKey> = new Set(PERMISSION_KEYS);
 const NOTHING: ReadonlySet<PermissionKey> = new Set();
