@@ -35,20 +35,20 @@ export class RequestsSync {
   async deliver(request: ChangeRequest): Promise<Delivery> {
     await this.running?.catch(() => {});
     await this.run().catch((e) => this.fail("post", request, e));
-    const now = this.core.requests.get(request.accountId, request.id);
+    const now = await this.core.requests.get(request.accountId, request.id);
     if (now.posts.some((p) => !p.error)) return "sent";
     // Places Slack refused for good (everyone left) are as good as none.
     const refused = new Set(now.posts.filter((p) => p.error).map((p) => p.to ?? p.channel));
-    const open = this.core.requests.destinations(request.accountId).filter((d) => !refused.has(d));
+    const open = (await this.core.requests.destinations(request.accountId)).filter((d) => !refused.has(d));
     return open.length === 0 ? "unreachable" : "waiting";
   }
 
   private async once(): Promise<void> {
     const { requests } = this.core;
-    requests.expire();
-    for (const request of requests.toPost())
+    await requests.expire();
+    for (const request of await requests.toPost())
       await this.post(request).catch((e) => this.fail("post", request, e));
-    for (const request of requests.toAnnounce()) {
+    for (const request of await requests.toAnnounce()) {
       await this.announce(request).catch((e) => this.fail("announce", request, e));
     }
   }
@@ -59,12 +59,12 @@ export class RequestsSync {
    * beat; nobody gets a second copy. With nobody to send to, it waits for an Owner to link or a channel.
    */
   private async post(request: ChangeRequest): Promise<void> {
-    const destinations = this.core.requests.destinations(request.accountId);
+    const destinations = await this.core.requests.destinations(request.accountId);
     const posts = [...request.posts];
     const tried = new Set(posts.map((p) => p.to ?? p.channel));
     const client = await this.clients.forAccount(request.accountId);
     let retry = destinations.length === 0 && request.status === "pending";
-    const sensitive = this.core.requests.isSensitive(request);
+    const sensitive = await this.core.requests.isSensitive(request);
     for (const to of destinations.filter((d) => !tried.has(d))) {
       try {
         const sent = await client.chat.postMessage({ channel: to, ...requestPost(request, { sensitive }) });
@@ -76,7 +76,7 @@ export class RequestsSync {
         this.fail(`post to ${to}`, request, error);
       }
     }
-    this.core.requests.markPosted(request.accountId, request.id, posts, !retry);
+    await this.core.requests.markPosted(request.accountId, request.id, posts, !retry);
   }
 
   /**
@@ -100,14 +100,14 @@ export class RequestsSync {
         this.fail(`update the copy in ${post.channel}`, request, error);
       }
       posts[i] = { ...post, announced: true };
-      this.core.requests.markPosted(request.accountId, request.id, posts);
+      await this.core.requests.markPosted(request.accountId, request.id, posts);
     }
     if (request.requesterSlackUserId && request.status !== "cancelled") {
       await client.chat
         .postMessage({ channel: request.requesterSlackUserId, text: outcome })
         .catch((e) => this.fail("tell the requester", request, e));
     }
-    this.core.requests.markAnnounced(request.accountId, request.id);
+    await this.core.requests.markAnnounced(request.accountId, request.id);
   }
 
   private fail(step: string, request: ChangeRequest, error: unknown): void {
