@@ -9,10 +9,10 @@ afterEach(() => {
   for (const close of closers.splice(0)) close();
 });
 
-const setup = () => {
-  const wired = openCore();
+const setup = async () => {
+  const wired = await openCore();
   closers.push(wired.close);
-  const seeded = seedTeam(wired.core, [
+  const seeded = await seedTeam(wired.core, [
     { email: "o2@acme.test", role: "owner" },
     { email: "admin@acme.test", role: "admin" },
     { email: "a2@acme.test", role: "admin" },
@@ -22,7 +22,7 @@ const setup = () => {
   ]);
   const owner = seeded.as("owner@acme.test");
   for (const permission of ["team_settings", "access_permissions"] as const)
-    wired.core.setPermission(owner, { role: "admin", permission, allowed: true });
+    await wired.core.setPermission(owner, { role: "admin", permission, allowed: true });
   return { core: wired.core, owner, admin: seeded.as("admin@acme.test"), as: seeded.as };
 };
 
@@ -37,8 +37,8 @@ const said = (fn: () => unknown): string => {
 };
 
 describe("rule 7: refusals say which rule, and what to do", () => {
-  it("acting on an Owner: only Owners can", () => {
-    const { core, admin } = setup();
+  it("acting on an Owner: only Owners can", async () => {
+    const { core, admin } = await setup();
     expect(said(() => core.editMember(admin, { email: "o2@acme.test" }, { name: "O" }))).toBe(
       "RANK_TOO_LOW: Only Owners can change an Owner. Ask an Owner to do it.",
     );
@@ -53,8 +53,8 @@ describe("rule 7: refusals say which rule, and what to do", () => {
     );
   });
 
-  it("acting on an equal: what you can do, and who to ask for the rest", () => {
-    const { core, admin } = setup();
+  it("acting on an equal: what you can do, and who to ask for the rest", async () => {
+    const { core, admin } = await setup();
     expect(said(() => core.editMember(admin, { email: "a2@acme.test" }, { name: "A" }))).toBe(
       "RANK_TOO_LOW: As an Admin you can change Teammates only; ask an Owner to change another Admin.",
     );
@@ -66,9 +66,9 @@ describe("rule 7: refusals say which rule, and what to do", () => {
     );
   });
 
-  it("a teammate holding Team Settings still acts on nobody: they are told so", () => {
-    const { core, owner, as } = setup();
-    core.setPermission(owner, { role: "teammate", permission: "team_settings", allowed: true });
+  it("a teammate holding Team Settings still acts on nobody: they are told so", async () => {
+    const { core, owner, as } = await setup();
+    await core.setPermission(owner, { role: "teammate", permission: "team_settings", allowed: true });
     const tm = as("tm@acme.test");
     expect(said(() => core.removeMember(tm, { email: "admin@acme.test" }))).toBe(
       "RANK_TOO_LOW: As a Teammate you can't remove other members; ask an Owner to remove an Admin.",
@@ -78,8 +78,8 @@ describe("rule 7: refusals say which rule, and what to do", () => {
     );
   });
 
-  it("handing out a role: what you can hand out, and who can hand out the rest", () => {
-    const { core, admin } = setup();
+  it("handing out a role: what you can hand out, and who can hand out the rest", async () => {
+    const { core, admin } = await setup();
     expect(said(() => core.addMember(admin, { email: "x@acme.test", role: "owner" }))).toBe(
       "RANK_TOO_LOW: Only Owners can make someone an Owner. Ask an Owner to do it.",
     );
@@ -91,8 +91,8 @@ describe("rule 7: refusals say which rule, and what to do", () => {
     expect(said(() => core.changeRole(admin, { email: "tm@acme.test" }, "admin"))).toBe(adminAssigningAdmin);
   });
 
-  it("changing a column: nobody changes the Owner column; others only columns below their own", () => {
-    const { core, admin, owner } = setup();
+  it("changing a column: nobody changes the Owner column; others only columns below their own", async () => {
+    const { core, admin, owner } = await setup();
     const ownerColumn =
       "FORBIDDEN: Owners always have every permission; nobody can change what Owners may do.";
     expect(
@@ -108,8 +108,8 @@ describe("rule 7: refusals say which rule, and what to do", () => {
     );
   });
 
-  it("a missing permission is named, with the role that lacks it and who to ask", () => {
-    const { core, as } = setup();
+  it("a missing permission is named, with the role that lacks it and who to ask", async () => {
+    const { core, as } = await setup();
     const tm = as("tm@acme.test");
     expect(said(() => core.addMember(tm, { email: "x@acme.test" }))).toBe(
       "FORBIDDEN: You need the Team Settings permission to invite members, and Teammates don't have it. Ask an Owner to do it for you.",
@@ -127,8 +127,8 @@ describe("rule 7: refusals say which rule, and what to do", () => {
     );
   });
 
-  it("rule 4 and rule 5 in words", () => {
-    const { core, owner, admin } = setup();
+  it("rule 4 and rule 5 in words", async () => {
+    const { core, owner, admin } = await setup();
     expect(said(() => core.changeRole(owner, { email: "owner@acme.test" }, "admin"))).toBe(
       "OWN_ROLE: Nobody can change their own role. Ask another Owner to change yours.",
     );
@@ -138,19 +138,19 @@ describe("rule 7: refusals say which rule, and what to do", () => {
     expect(said(() => core.removeMember(admin, { email: "admin@acme.test" }))).toBe(
       "OWN_ROLE: Nobody can remove themselves. Ask an Owner to remove you.",
     );
-    core.changeRole(owner, { email: "o2@acme.test" }, "admin");
+    await core.changeRole(owner, { email: "o2@acme.test" }, "admin");
     // Filing a request checks the change as another Owner would make it: the last Owner stays.
     expect(said(() => runCommand({ core, actor: admin }, ["request", "remove", "owner@acme.test"]))).toBe(
       "LAST_OWNER: The team must always keep an active Owner, and this would leave it with none. Make someone else an Owner first.",
     );
   });
 
-  it("rule 6 in words: invited, removed and unknown people", () => {
-    const { core, owner, as } = setup();
+  it("rule 6 in words: invited, removed and unknown people", async () => {
+    const { core, owner, as } = await setup();
     expect(said(() => core.whoami(as("inv-admin@acme.test")))).toBe(
       "NOT_ACTIVE: You have not accepted your invite yet. Open the link in your invite email to join the team; if it has expired, ask an Owner to send a new one.",
     );
-    core.removeMember(owner, { email: "tm@acme.test" });
+    await core.removeMember(owner, { email: "tm@acme.test" });
     const notMember = "NOT_A_MEMBER: You are not a member of this team. Ask an Owner to invite you.";
     expect(said(() => core.whoami(as("tm@acme.test")))).toBe(notMember);
     expect(said(() => core.whoami(as("nobody@acme.test")))).toBe(notMember);
@@ -162,8 +162,8 @@ describe("rule 7: refusals say which rule, and what to do", () => {
     );
   });
 
-  it("an invite that is not pending any more, and an invite asked for twice", () => {
-    const { core, owner } = setup();
+  it("an invite that is not pending any more, and an invite asked for twice", async () => {
+    const { core, owner } = await setup();
     expect(said(() => core.resendInvite(owner, { email: "tm@acme.test" }))).toBe(
       "INVALID_INPUT: tm@acme.test has already joined the team, so there is no invite to resend.",
     );

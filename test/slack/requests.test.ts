@@ -16,7 +16,7 @@ import { manualClock } from "../helpers/team.js";
 let h: Harness;
 afterEach(() => h?.stop());
 
-const start = async (opts: { channel?: boolean; clock?: ReturnType<typeof manualClock> } = {}) => {
+const start = async (opts: { channel?: boolean; clock?: Awaited<ReturnType<typeof manualClock>> } = {}) => {
   h = await startHarness({}, opts.clock ? { clock: opts.clock } : {});
   if (opts.channel !== false) await h.slash("owner", "settings approvals <#C0APPROVE|approvals>");
   return h;
@@ -158,7 +158,7 @@ describe("asking the Owners, and an Owner approving in the thread", () => {
     await start();
     await reply("owner2", "whoami"); // link the second owner
     for (let round = 0; round < 50; round++) {
-      const request = h.running.core.requests.file(h.as("admin"), {
+      const request = await h.running.core.requests.file(h.as("admin"), {
         kind: "member.add",
         email: `r${round}@acme.test`,
       });
