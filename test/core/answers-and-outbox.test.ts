@@ -148,7 +148,7 @@ describe("§4 a link that was used says used, even after its member left", () =>
     await wired.core.acceptInvite(token);
     await wired.core.removeMember(wired.owner, { email: "new@acme.test" });
     expect((await wired.core.inviteByToken(token)).state).toBe("accepted");
-    await expect(await wired.core.acceptInvite(token)).rejects.toThrow(expect.objectContaining({ code: "INVITE_USED" }));
+    await expect(wired.core.acceptInvite(token)).rejects.toThrow(expect.objectContaining({ code: "INVITE_USED" }));
   });
 });
 
@@ -156,7 +156,7 @@ describe("§3 a request named by a long made-up id", () => {
   it("is refused without echoing more than 20 characters of it", async () => {
     const { core, owner } = await team();
     const long = `R${"X".repeat(200)}`;
-    await expect(await runCommand({ core, actor: owner }, ["approve", long])).rejects.toThrow(
+    await expect(runCommand({ core, actor: owner }, ["approve", long])).rejects.toThrow(
       `There is no request ${long.slice(0, 20)} on this team.`,
     );
   });

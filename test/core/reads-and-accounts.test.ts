@@ -15,9 +15,9 @@ afterEach(() => {
 
 const team = testTeam;
 
-const refusal = (fn: () => unknown): { code: string; message: string; field?: string } => {
+const refusal = async (fn: () => unknown): Promise<{ code: string; message: string; field?: string }> => {
   try {
-    fn();
+    await fn();
   } catch (error) {
     return error as { code: string; message: string; field?: string };
   }
@@ -91,7 +91,7 @@ describe("§7 rolecall init: creating an account", () => {
   it("refuses a second account for the same Slack team, and malformed team ids, names and emails", async () => {
     const { core } = await team();
     expect(
-      refusal(() => core.createAccount({ slackTeamId: TEAM, name: "Again", ownerEmail: "x@acme.test" })),
+      await refusal(() => core.createAccount({ slackTeamId: TEAM, name: "Again", ownerEmail: "x@acme.test" })),
     ).toMatchObject({
       code: "INVALID_INPUT",
       message: `An account for Slack team ${TEAM} already exists.`,
@@ -102,8 +102,8 @@ describe("§7 rolecall init: creating an account", () => {
       { slackTeamId: "T0NEW", name: "Acme", ownerEmail: "not-an-email" },
       { slackTeamId: "T0NEW", name: "Acme", ownerEmail: "x@acme.test", ownerSlackUserId: "nobody" },
     ];
-    for (const input of bad) expect(refusal(() => core.createAccount(input)).code).toBe("INVALID_INPUT");
-    expect(refusal(() => core.createAccount(bad[2] as never)).field).toBe("email");
+    for (const input of bad) expect((await refusal(() => core.createAccount(input))).code).toBe("INVALID_INPUT");
+    expect((await refusal(() => core.createAccount(bad[2] as never))).field).toBe("email");
   });
 });
 
@@ -111,14 +111,14 @@ describe("§7 --team: which account a command means", () => {
   it("with no account, says how to create one", async () => {
     const wired = await openCore();
     closers.push(wired.close);
-    expect(refusal(() => wired.core.resolveAccount()).message).toContain("rolecall init");
+    expect((await refusal(() => wired.core.resolveAccount())).message).toContain("rolecall init");
   });
 
   it("with one account, finds it without --team; an unknown team is refused", async () => {
     const { core, seeded } = await team();
     expect((await core.resolveAccount()).id).toBe(seeded.accountId);
     expect((await core.resolveAccount(TEAM)).id).toBe(seeded.accountId);
-    expect(refusal(() => core.resolveAccount("T0OTHER"))).toMatchObject({
+    expect(await refusal(() => core.resolveAccount("T0OTHER"))).toMatchObject({
       code: "NOT_INSTALLED",
       message: expect.stringContaining("No account is set up for Slack team T0OTHER."),
     });
@@ -127,7 +127,7 @@ describe("§7 --team: which account a command means", () => {
   it("with several accounts, names them and asks for --team", async () => {
     const { core } = await team();
     await core.createAccount({ slackTeamId: "T0SECOND", name: "Second", ownerEmail: "s@acme.test" });
-    const { message } = refusal(() => core.resolveAccount());
+    const { message } = await refusal(() => core.resolveAccount());
     expect(message).toContain("2 accounts");
     expect(message).toContain(`${TEAM} (Acme)`);
     expect(message).toContain("T0SECOND (Second)");
@@ -140,7 +140,7 @@ describe("§7 --team: which account a command means", () => {
     const { core } = await team();
     for (let n = 10; n < 22; n++)
       await core.createAccount({ slackTeamId: `T0N${n}`, name: `N${n}`, ownerEmail: "s@acme.test" });
-    const { message } = refusal(() => core.resolveAccount());
+    const { message } = await refusal(() => core.resolveAccount());
     expect(message).toContain("13 accounts");
     expect(message).toContain("and 3 more");
     expect(message).not.toContain("T0N21");
@@ -289,8 +289,8 @@ describe("§8 the API: members, one member, authorize with reasons", () => {
       permissions: EVERYDAY,
     });
     expect((await core.apiMember(seeded.accountId, "inv@acme.test")).permissions).toEqual([]);
-    expect(refusal(() => core.apiMember(seeded.accountId, "gone@acme.test")).code).toBe("NO_SUCH_MEMBER");
-    expect(refusal(() => core.apiMember(seeded.accountId, "nobody@acme.test")).code).toBe("NO_SUCH_MEMBER");
+    expect((await refusal(() => core.apiMember(seeded.accountId, "gone@acme.test"))).code).toBe("NO_SUCH_MEMBER");
+    expect((await refusal(() => core.apiMember(seeded.accountId, "nobody@acme.test"))).code).toBe("NO_SUCH_MEMBER");
   });
 
   it("authorize explains every answer in words", async () => {
@@ -350,7 +350,7 @@ describe("§8 the API: members, one member, authorize with reasons", () => {
       await effect({ kind: "permission.set", role: "teammate", permission: "team_settings", allowed: true }),
     ).toBe("Teammates: Team Settings off → on. Affects 0 active members.");
     // A removed member is nobody: asking to remove them is refused, not described.
-    await expect(await effect({ kind: "member.remove", member: { email: "gone@acme.test" } })).rejects.toThrow(
+    await expect(effect({ kind: "member.remove", member: { email: "gone@acme.test" } })).rejects.toThrow(
       /not a member/,
     );
   });
@@ -376,7 +376,7 @@ describe("§8 the organisation API key", () => {
   it("a grace period is a whole number of hours from 0 to 168", async () => {
     const { core, owner } = await team();
     for (const grace of [-1, 1.5, 169, Number.NaN]) {
-      expect(refusal(() => core.rotateApiKey(owner, grace))).toMatchObject({
+      expect(await refusal(() => core.rotateApiKey(owner, grace))).toMatchObject({
         code: "INVALID_INPUT",
         field: "grace",
       });
@@ -457,7 +457,7 @@ describe("settings: the approvals channel (Owners only)", () => {
     expect(await core.setApprovalsChannel(owner, null)).toMatchObject({ changed: true, detail: "none" });
     expect(await core.settings(owner)).toEqual({ approvalsChannel: null });
     expect(await core.setApprovalsChannel(owner, null)).toMatchObject({ changed: false, detail: "none" });
-    expect(refusal(() => core.setApprovalsChannel(owner, "#general")).code).toBe("INVALID_INPUT");
+    expect((await refusal(() => core.setApprovalsChannel(owner, "#general"))).code).toBe("INVALID_INPUT");
   });
 });
 
@@ -507,7 +507,7 @@ describe("the audit log", () => {
     expect(seen).toEqual((await core.fullAuditLog(seeded.accountId)).map((e) => e.seq));
     const newest = await core.auditChanges(owner, { last: 1, before: null });
     expect(newest.people).toEqual([{ email: "tm@acme.test", name: null, slackUserId: "U0TM" }]);
-    expect(refusal(() => core.auditChanges(seeded.as("tm@acme.test"), { last: 5, before: null })).code).toBe(
+    expect((await refusal(() => core.auditChanges(seeded.as("tm@acme.test"), { last: 5, before: null }))).code).toBe(
       "FORBIDDEN",
     );
   });
@@ -543,7 +543,7 @@ describe("§2 input is checked before anything changes", () => {
   ])("%s is INVALID_INPUT on the field", async (_label, input, field) => {
     const { core, owner, seeded } = await team([{ email: "tm@acme.test", role: "teammate" }]);
     const entries = (await core.fullAuditLog(seeded.accountId)).length;
-    expect(refusal(() => core.editMember(owner, { email: "tm@acme.test" }, input))).toMatchObject({
+    expect(await refusal(() => core.editMember(owner, { email: "tm@acme.test" }, input))).toMatchObject({
       code: "INVALID_INPUT",
       field,
     });
@@ -575,12 +575,12 @@ describe("§2 input is checked before anything changes", () => {
 
   it("an email longer than 254 characters or without a domain is refused", async () => {
     const { core, owner } = await team();
-    expect(refusal(() => core.addMember(owner, { email: `${"a".repeat(250)}@acme.test` }))).toMatchObject({
+    expect(await refusal(() => core.addMember(owner, { email: `${"a".repeat(250)}@acme.test` }))).toMatchObject({
       code: "INVALID_INPUT",
       field: "email",
       message: "An email address has at most 254 characters.",
     });
-    expect(refusal(() => core.addMember(owner, { email: "bob@" })).field).toBe("email");
+    expect((await refusal(() => core.addMember(owner, { email: "bob@" }))).field).toBe("email");
   });
 
   it("permission names are read without case, with dashes for underscores", async () => {
@@ -592,13 +592,13 @@ describe("§2 input is checked before anything changes", () => {
       detail: "Team Settings",
     });
     expect(
-      refusal(() => core.setPermission(owner, { role: "admin", permission: "payroll", allowed: true })),
+      await refusal(() => core.setPermission(owner, { role: "admin", permission: "payroll", allowed: true })),
     ).toMatchObject({ code: "INVALID_INPUT", field: "permission" });
   });
 
   it("a refusal serialises as its code, message and (when there is one) field", async () => {
     const { core, owner } = await team();
-    const withField = refusal(() => core.addMember(owner, { email: "bob@" })) as unknown as {
+    const withField = await refusal(() => core.addMember(owner, { email: "bob@" })) as unknown as {
       toJSON(): unknown;
     };
     expect(withField.toJSON()).toEqual({
@@ -606,7 +606,7 @@ describe("§2 input is checked before anything changes", () => {
       message: "That is not a valid email address.",
       field: "email",
     });
-    const without = refusal(() => core.addMember(owner, { email: OWNER })) as unknown as {
+    const without = await refusal(() => core.addMember(owner, { email: OWNER })) as unknown as {
       toJSON(): unknown;
     };
     expect(without.toJSON()).toEqual({
@@ -618,12 +618,12 @@ describe("§2 input is checked before anything changes", () => {
   it("a member named by an unknown Slack user or a malformed reference is refused", async () => {
     const { core, seeded } = await team();
     expect(
-      refusal(() =>
+      (await refusal(() =>
         core.whoami({ accountId: seeded.accountId, actor: { slackUserId: "U0NOBODY" }, source: "slack" }),
-      ).code,
+      )).code,
     ).toBe("NOT_A_MEMBER");
     expect(
-      refusal(() =>
+      await refusal(() =>
         core.whoami({ accountId: seeded.accountId, actor: { slackUserId: "bad" }, source: "slack" }),
       ),
     ).toMatchObject({ code: "INVALID_INPUT", field: "slackUserId" });
@@ -632,12 +632,12 @@ describe("§2 input is checked before anything changes", () => {
   it("an account that does not exist is refused", async () => {
     const { core } = await team();
     expect(
-      refusal(() =>
+      (await refusal(() =>
         core.addMember(
           { accountId: "nope", actor: { email: OWNER }, source: "cli" },
           { email: "x@acme.test" },
         ),
-      ).code,
+      )).code,
     ).toBe("INVALID_INPUT");
   });
 });
@@ -664,8 +664,8 @@ describe("adding members", () => {
 
   it("adding someone already invited says to resend; someone active, that they are a member", async () => {
     const { core, owner } = await team([{ email: "inv@acme.test", role: "teammate", status: "invited" }]);
-    expect(refusal(() => core.addMember(owner, { email: "inv@acme.test" })).message).toContain("resend");
-    expect(refusal(() => core.addMember(owner, { email: OWNER })).message).toContain("already a member");
+    expect((await refusal(() => core.addMember(owner, { email: "inv@acme.test" }))).message).toContain("resend");
+    expect((await refusal(() => core.addMember(owner, { email: OWNER }))).message).toContain("already a member");
   });
 
   it("revoking is audited with the member as they were", async () => {
@@ -684,10 +684,10 @@ describe("adding members", () => {
 
   it("resending needs a pending invite, and a removal is audited with the member as they were", async () => {
     const { core, owner, seeded } = await team([{ email: "tm@acme.test", role: "teammate" }]);
-    expect(refusal(() => core.resendInvite(owner, { email: "tm@acme.test" })).message).toContain(
+    expect((await refusal(() => core.resendInvite(owner, { email: "tm@acme.test" }))).message).toContain(
       "already joined",
     );
-    expect(refusal(() => core.revokeInvite(owner, { email: "tm@acme.test" })).code).toBe("INVALID_INPUT");
+    expect((await refusal(() => core.revokeInvite(owner, { email: "tm@acme.test" }))).code).toBe("INVALID_INPUT");
     expect(await core.removeMember(owner, { email: "tm@acme.test" }, { dryRun: true })).toMatchObject({
       changed: true,
     });

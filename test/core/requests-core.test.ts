@@ -118,7 +118,7 @@ describe("deciding", () => {
     const { core, clock, admin, owner } = await team();
     const { id } = await core.requests.file(admin, promote);
     clock.advanceHours(168);
-    await expect(await core.requests.approve(owner, id)).rejects.toThrow("This request has expired.");
+    await expect(core.requests.approve(owner, id)).rejects.toThrow("This request has expired.");
     expect((await core.requests.get(admin.accountId, id)).status).toBe("expired");
   });
 

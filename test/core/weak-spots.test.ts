@@ -29,9 +29,9 @@ const team = async (members: { email: string; role: Role; status?: Status }[] = 
 };
 
 /** The error code a call throws ("ok" when it returns). */
-const codeOf = (fn: () => unknown): string => {
+const codeOf = async (fn: () => unknown): Promise<string> => {
   try {
-    fn();
+    await fn();
     return "ok";
   } catch (error) {
     if (error && typeof error === "object" && "code" in error) return String(error.code);
@@ -39,9 +39,9 @@ const codeOf = (fn: () => unknown): string => {
   }
 };
 
-const errorOf = (fn: () => unknown): { code: string; message: string } => {
+const errorOf = async (fn: () => unknown): Promise<{ code: string; message: string }> => {
   try {
-    fn();
+    await fn();
   } catch (error) {
     return error as { code: string; message: string };
   }
@@ -81,7 +81,7 @@ describe("§6 linking Slack users: a member linked to one Slack user is not take
   it("re-linking a member already linked to another Slack user is refused, and the first link stays", async () => {
     const { core, seeded } = await team([{ email: "tm@acme.test", role: "teammate" }]);
     expect((await core.linkSlackUser(seeded.accountId, "tm@acme.test", "U0FIRST")).changed).toBe(true);
-    const refusal = errorOf(() => core.linkSlackUser(seeded.accountId, "tm@acme.test", "U0SECOND"));
+    const refusal = await errorOf(() => core.linkSlackUser(seeded.accountId, "tm@acme.test", "U0SECOND"));
     expect(refusal.code).toBe("NOT_A_MEMBER");
     expect(refusal.message).toContain("linked to another Slack user");
     expect((await core.findLinkedMember(seeded.accountId, "U0FIRST"))?.email).toBe("tm@acme.test");
@@ -118,10 +118,10 @@ describe("§6 linking Slack users: a member linked to one Slack user is not take
 
   it("linking a removed member is refused (NOT_A_MEMBER) and links nobody", async () => {
     const { core, seeded } = await team([{ email: "gone@acme.test", role: "admin", status: "removed" }]);
-    const refusal = errorOf(() => core.linkSlackUser(seeded.accountId, "gone@acme.test", "U0GONE"));
+    const refusal = await errorOf(() => core.linkSlackUser(seeded.accountId, "gone@acme.test", "U0GONE"));
     expect(refusal.code).toBe("NOT_A_MEMBER");
     expect(await core.findLinkedMember(seeded.accountId, "U0GONE")).toBeNull();
-    expect(codeOf(() => core.linkSlackUser(seeded.accountId, "nobody@acme.test", "U0NOBODY"))).toBe(
+    expect(await codeOf(() => core.linkSlackUser(seeded.accountId, "nobody@acme.test", "U0NOBODY"))).toBe(
       "NOT_A_MEMBER",
     );
   });
@@ -141,8 +141,8 @@ describe("rule 5: only active Owners count toward the last Owner", () => {
       { email: "admin@acme.test", role: "admin" },
     ]);
     // Filing checks the change as another Owner would make it: the only active Owner cannot be demoted.
-    expect(codeOf(() => run("admin@acme.test", "request", "role", OWNER, "admin"))).toBe("LAST_OWNER");
-    expect(codeOf(() => run("admin@acme.test", "request", "remove", OWNER))).toBe("LAST_OWNER");
+    expect(await codeOf(() => run("admin@acme.test", "request", "role", OWNER, "admin"))).toBe("LAST_OWNER");
+    expect(await codeOf(() => run("admin@acme.test", "request", "remove", OWNER))).toBe("LAST_OWNER");
   });
 
   it("with a second active Owner the same request may be filed", async () => {
@@ -150,7 +150,7 @@ describe("rule 5: only active Owners count toward the last Owner", () => {
       { email: "o2@acme.test", role: "owner" },
       { email: "admin@acme.test", role: "admin" },
     ]);
-    expect(codeOf(() => run("admin@acme.test", "request", "role", OWNER, "admin"))).toBe("ok");
+    expect(await codeOf(() => run("admin@acme.test", "request", "role", OWNER, "admin"))).toBe("ok");
   });
 
   it("an invited Owner may be demoted, removed or revoked while only one Owner is active", async () => {
@@ -173,7 +173,7 @@ describe("rule 5: only active Owners count toward the last Owner", () => {
     expect(await outcome(() => core.changeRole(owner, { email: "admin@acme.test" }, "owner"))).toBe("ok");
     expect(await roleOf(core, seeded.accountId, "admin@acme.test")).toBe("owner");
     // Now two active Owners: one may demote the other.
-    expect(codeOf(() => run("admin@acme.test", "role", OWNER, "teammate"))).toBe("ok");
+    expect(await codeOf(() => run("admin@acme.test", "role", OWNER, "teammate"))).toBe("ok");
   });
 
   it("the only active Owner's admins and teammates may be removed", async () => {
@@ -328,17 +328,17 @@ describe("the Permissions form: saving columns", () => {
 
   it("the owner column cannot be saved, and an Admin cannot save the Admin column", async () => {
     const { core, owner, seeded } = await team([{ email: "admin@acme.test", role: "admin" }]);
-    expect(codeOf(() => core.setPermissions(owner, { owner: [] }))).toBe("FORBIDDEN");
+    expect(await codeOf(() => core.setPermissions(owner, { owner: [] }))).toBe("FORBIDDEN");
     await core.setPermission(owner, { role: "admin", permission: "access_permissions", allowed: true });
     const admin = seeded.as("admin@acme.test");
-    expect(codeOf(() => core.setPermissions(admin, { admin: [] }))).toBe("RANK_TOO_LOW");
-    expect(codeOf(() => core.setPermissions(admin, { teammate: ["billing"] }))).toBe("ok");
+    expect(await codeOf(() => core.setPermissions(admin, { admin: [] }))).toBe("RANK_TOO_LOW");
+    expect(await codeOf(() => core.setPermissions(admin, { teammate: ["billing"] }))).toBe("ok");
     expect((await core.permissions(owner)).matrix.admin).toContain("access_permissions");
   });
 
   it("saving the form needs Access Permissions", async () => {
     const { core, seeded } = await team([{ email: "admin@acme.test", role: "admin" }]);
-    expect(codeOf(() => core.setPermissions(seeded.as("admin@acme.test"), { teammate: [] }))).toBe(
+    expect(await codeOf(() => core.setPermissions(seeded.as("admin@acme.test"), { teammate: [] }))).toBe(
       "FORBIDDEN",
     );
   });
@@ -420,7 +420,7 @@ describe("the operator's activate verb", () => {
   it("activating an already-active member is refused with INVALID_INPUT and audits nothing", async () => {
     const { core, seeded } = await team([{ email: "tm@acme.test", role: "teammate" }]);
     const entries = (await core.fullAuditLog(seeded.accountId)).length;
-    const refusal = errorOf(() => core.activate(seeded.accountId, "tm@acme.test"));
+    const refusal = await errorOf(() => core.activate(seeded.accountId, "tm@acme.test"));
     expect(refusal.code).toBe("INVALID_INPUT");
     expect(refusal.message).toContain("already active");
     expect(await core.fullAuditLog(seeded.accountId)).toHaveLength(entries);
@@ -428,8 +428,8 @@ describe("the operator's activate verb", () => {
 
   it("activating a removed or unknown member is NO_SUCH_MEMBER", async () => {
     const { core, seeded } = await team([{ email: "gone@acme.test", role: "teammate", status: "removed" }]);
-    expect(codeOf(() => core.activate(seeded.accountId, "gone@acme.test"))).toBe("NO_SUCH_MEMBER");
-    expect(codeOf(() => core.activate(seeded.accountId, "nobody@acme.test"))).toBe("NO_SUCH_MEMBER");
+    expect(await codeOf(() => core.activate(seeded.accountId, "gone@acme.test"))).toBe("NO_SUCH_MEMBER");
+    expect(await codeOf(() => core.activate(seeded.accountId, "nobody@acme.test"))).toBe("NO_SUCH_MEMBER");
   });
 
   it("activating an invited member uses up their invite and is audited as the operator", async () => {
@@ -449,7 +449,7 @@ describe("the operator's activate verb", () => {
       after: { status: "active" },
     });
     expect((await wired.core.inviteByToken(token)).state).toBe("accepted");
-    expect(codeOf(() => wired.core.acceptInvite(token))).toBe("INVITE_USED");
+    expect(await codeOf(() => wired.core.acceptInvite(token))).toBe("INVITE_USED");
   });
 });
 
@@ -525,7 +525,7 @@ describe("§4 invite links: a revoked or replaced link says revoked, never used"
     });
     await wired.core.revokeInvite(wired.owner, { email: "new@acme.test" });
     expect((await wired.core.inviteByToken(token)).state).toBe("revoked");
-    const refusal = errorOf(() => wired.core.acceptInvite(token));
+    const refusal = await errorOf(() => wired.core.acceptInvite(token));
     expect(refusal.code).toBe("INVITE_INVALID");
     expect(refusal.message).toContain("revoked");
   });
@@ -537,7 +537,7 @@ describe("§4 invite links: a revoked or replaced link says revoked, never used"
     await wired.core.resendInvite(wired.owner, { email: "new@acme.test" });
     const fresh = await tokenFor(wired, "new@acme.test");
     expect((await wired.core.inviteByToken(old)).state).toBe("revoked");
-    expect(codeOf(() => wired.core.acceptInvite(old))).toBe("INVITE_INVALID");
+    expect(await codeOf(() => wired.core.acceptInvite(old))).toBe("INVITE_INVALID");
     expect(await wired.core.acceptInvite(fresh)).toMatchObject({
       changed: true,
       action: "invite.accepted",
@@ -545,9 +545,9 @@ describe("§4 invite links: a revoked or replaced link says revoked, never used"
     });
     expect((await wired.core.whoami(wired.seeded.as("new@acme.test"))).status).toBe("active");
     expect((await wired.core.inviteByToken(fresh)).state).toBe("accepted");
-    expect(codeOf(() => wired.core.acceptInvite(fresh))).toBe("INVITE_USED");
+    expect(await codeOf(() => wired.core.acceptInvite(fresh))).toBe("INVITE_USED");
     expect((await wired.core.inviteByToken(old)).state).toBe("revoked");
-    expect(codeOf(() => wired.core.acceptInvite(old))).toBe("INVITE_INVALID");
+    expect(await codeOf(() => wired.core.acceptInvite(old))).toBe("INVITE_INVALID");
   });
 
   it("the link of a removed-then-invited-again email is revoked; the new invite's link works", async () => {
@@ -559,9 +559,9 @@ describe("§4 invite links: a revoked or replaced link says revoked, never used"
     await wired.core.addMember(wired.owner, { email: "new@acme.test" });
     const second = await tokenFor(wired, "new@acme.test");
     expect((await wired.core.inviteByToken(first)).state).toBe("revoked");
-    expect(codeOf(() => wired.core.acceptInvite(first))).toBe("INVITE_INVALID");
+    expect(await codeOf(() => wired.core.acceptInvite(first))).toBe("INVITE_INVALID");
     expect((await wired.core.inviteByToken(second)).state).toBe("pending");
-    expect(codeOf(() => wired.core.acceptInvite(second))).toBe("ok");
+    expect(await codeOf(() => wired.core.acceptInvite(second))).toBe("ok");
   });
 
   it("an invite expires after INVITE_TTL_HOURS exactly: INVITE_EXPIRED, and the member stays invited", async () => {
@@ -570,7 +570,7 @@ describe("§4 invite links: a revoked or replaced link says revoked, never used"
     const token = await tokenFor(wired, "new@acme.test");
     wired.clock.advanceHours(168);
     expect((await wired.core.inviteByToken(token)).state).toBe("expired");
-    expect(codeOf(() => wired.core.acceptInvite(token))).toBe("INVITE_EXPIRED");
+    expect(await codeOf(() => wired.core.acceptInvite(token))).toBe("INVITE_EXPIRED");
     expect((await wired.core.apiMember(wired.seeded.accountId, "new@acme.test")).status).toBe("invited");
   });
 
@@ -579,13 +579,13 @@ describe("§4 invite links: a revoked or replaced link says revoked, never used"
     await wired.core.addMember(wired.owner, { email: "new@acme.test" });
     const token = await tokenFor(wired, "new@acme.test");
     wired.clock.advanceHours(167.99);
-    expect(codeOf(() => wired.core.acceptInvite(token))).toBe("ok");
+    expect(await codeOf(() => wired.core.acceptInvite(token))).toBe("ok");
   });
 
   it("an unknown link is 'unknown' and INVITE_INVALID", async () => {
     const wired = await team();
     expect(await wired.core.inviteByToken("no-such-token")).toEqual({ state: "unknown" });
-    expect(codeOf(() => wired.core.acceptInvite("no-such-token"))).toBe("INVITE_INVALID");
+    expect(await codeOf(() => wired.core.acceptInvite("no-such-token"))).toBe("INVITE_INVALID");
   });
 
   it("accepting is audited as the invited person, with source system", async () => {
@@ -616,7 +616,7 @@ describe("§3 change requests", () => {
   it("approving a request that has expired but was not yet swept is REQUEST_CLOSED and changes nothing", async () => {
     const { core, seeded, clock, run, id } = await withRequest();
     clock.advanceHours(169);
-    const refusal = errorOf(() => run(OWNER, "approve", id));
+    const refusal = await errorOf(() => run(OWNER, "approve", id));
     expect(refusal.code).toBe("REQUEST_CLOSED");
     expect(refusal.message).toContain("expired");
     expect(await roleOf(core, seeded.accountId, "tm@acme.test")).toBe("teammate");
@@ -626,7 +626,7 @@ describe("§3 change requests", () => {
       action: "request.expired",
       target: `request:${id}`,
     });
-    expect(codeOf(() => run("o2@acme.test", "reject", id))).toBe("REQUEST_CLOSED");
+    expect(await codeOf(() => run("o2@acme.test", "reject", id))).toBe("REQUEST_CLOSED");
   });
 
   it("a request expires at REQUEST_TTL_HOURS exactly; just before, it is approved and applied", async () => {
@@ -638,14 +638,14 @@ describe("§3 change requests", () => {
 
     const late = await withRequest();
     late.clock.advanceHours(168);
-    expect(codeOf(() => late.run(OWNER, "approve", late.id))).toBe("REQUEST_CLOSED");
-    expect(codeOf(() => late.run("admin@acme.test", "cancel", late.id))).toBe("REQUEST_CLOSED");
+    expect(await codeOf(() => late.run(OWNER, "approve", late.id))).toBe("REQUEST_CLOSED");
+    expect(await codeOf(() => late.run("admin@acme.test", "cancel", late.id))).toBe("REQUEST_CLOSED");
   });
 
   it("rejecting an expired, unswept request is REQUEST_CLOSED too", async () => {
     const { core, seeded, clock, run, id } = await withRequest();
     clock.advanceHours(200);
-    expect(errorOf(() => run(OWNER, "reject", id, "too", "late"))).toMatchObject({
+    expect(await errorOf(() => run(OWNER, "reject", id, "too", "late"))).toMatchObject({
       code: "REQUEST_CLOSED",
       message: "This request has expired. Ask again if the change is still needed.",
     });
@@ -673,7 +673,7 @@ describe("§3 change requests", () => {
       requestId: id,
       after: { applied: true, requester: "admin@acme.test" },
     });
-    expect(codeOf(() => run("o2@acme.test", "approve", id))).toBe("REQUEST_CLOSED");
+    expect(await codeOf(() => run("o2@acme.test", "approve", id))).toBe("REQUEST_CLOSED");
   });
 
   it("a request that can no longer apply is closed as failed, with why, and nothing of it applies", async () => {
@@ -688,7 +688,7 @@ describe("§3 change requests", () => {
       action: "request.approved",
       after: { applied: false },
     });
-    const again = errorOf(() => run(OWNER, "approve", id));
+    const again = await errorOf(() => run(OWNER, "approve", id));
     expect(again.code).toBe("REQUEST_CLOSED");
     expect(again.message).toContain("could not be applied");
     expect(again.message).toContain("o2@acme.test");
@@ -696,19 +696,19 @@ describe("§3 change requests", () => {
 
   it("only Owners decide; the requester cannot decide their own request", async () => {
     const { run, id } = await withRequest();
-    expect(codeOf(() => run("tm@acme.test", "approve", id))).toBe("FORBIDDEN");
-    expect(codeOf(() => run("admin@acme.test", "approve", id))).toBe("FORBIDDEN");
-    expect(codeOf(() => run("tm@acme.test", "reject", id))).toBe("FORBIDDEN");
+    expect(await codeOf(() => run("tm@acme.test", "approve", id))).toBe("FORBIDDEN");
+    expect(await codeOf(() => run("admin@acme.test", "approve", id))).toBe("FORBIDDEN");
+    expect(await codeOf(() => run("tm@acme.test", "reject", id))).toBe("FORBIDDEN");
     const own = await withRequest();
     const ownId = requestId(await own.run(OWNER, "request", "role", "tm@acme.test", "admin"));
-    expect(codeOf(() => own.run(OWNER, "approve", ownId))).toBe("SELF_APPROVAL");
-    expect(codeOf(() => own.run(OWNER, "reject", ownId))).toBe("SELF_APPROVAL");
-    expect(codeOf(() => own.run("o2@acme.test", "approve", ownId))).toBe("ok");
+    expect(await codeOf(() => own.run(OWNER, "approve", ownId))).toBe("SELF_APPROVAL");
+    expect(await codeOf(() => own.run(OWNER, "reject", ownId))).toBe("SELF_APPROVAL");
+    expect(await codeOf(() => own.run("o2@acme.test", "approve", ownId))).toBe("ok");
   });
 
   it("a rejection closes the request with its reason; only the requester may cancel", async () => {
     const { core, seeded, run, id } = await withRequest();
-    expect(codeOf(() => run(OWNER, "cancel", id))).toBe("FORBIDDEN");
+    expect(await codeOf(() => run(OWNER, "cancel", id))).toBe("FORBIDDEN");
     expect(await run(OWNER, "reject", id, "not", "now")).toMatchObject({
       type: "request_closed",
       request: { status: "rejected", decidedBy: OWNER, reason: "not now" },
@@ -718,7 +718,7 @@ describe("§3 change requests", () => {
       after: { reason: "not now" },
     });
     expect(await roleOf(core, seeded.accountId, "tm@acme.test")).toBe("teammate");
-    const cancelled = errorOf(() => run("admin@acme.test", "cancel", id));
+    const cancelled = await errorOf(() => run("admin@acme.test", "cancel", id));
     expect(cancelled.message).toBe(`This request was already rejected by ${OWNER}.`);
   });
 
@@ -729,7 +729,7 @@ describe("§3 change requests", () => {
       actor: "admin@acme.test",
       action: "request.cancelled",
     });
-    expect(codeOf(() => run(OWNER, "approve", id))).toBe("REQUEST_CLOSED");
+    expect(await codeOf(() => run(OWNER, "approve", id))).toBe("REQUEST_CLOSED");
     expect(pending(await run(OWNER, "requests")).toDecide).toEqual([]);
   });
 
@@ -795,8 +795,8 @@ describe("§3 change requests", () => {
 
   it("an unknown request id is INVALID_INPUT", async () => {
     const { run } = await withRequest();
-    expect(codeOf(() => run(OWNER, "approve", "RZZZZZZ"))).toBe("INVALID_INPUT");
-    expect(codeOf(() => run(OWNER, "approve", "not-an-id"))).toBe("INVALID_INPUT");
+    expect(await codeOf(() => run(OWNER, "approve", "RZZZZZZ"))).toBe("INVALID_INPUT");
+    expect(await codeOf(() => run(OWNER, "approve", "not-an-id"))).toBe("INVALID_INPUT");
   });
   it("filing a request changes nothing until an Owner approves it", async () => {
     const { core, seeded, run } = await team([
@@ -816,7 +816,7 @@ describe("§3 change requests", () => {
 
   it("a request for what is already so is refused before it is filed", async () => {
     const { run } = await withRequest();
-    expect(codeOf(() => run("admin@acme.test", "request", "role", "tm@acme.test", "teammate"))).toBe(
+    expect(await codeOf(() => run("admin@acme.test", "request", "role", "tm@acme.test", "teammate"))).toBe(
       "INVALID_INPUT",
     );
   });
@@ -825,7 +825,7 @@ describe("§3 change requests", () => {
     const { core, clock, run, id } = await withRequest();
     clock.advanceHours(168);
     await core.requests.expire();
-    expect(errorOf(() => run(OWNER, "approve", id)).message).toBe(
+    expect((await errorOf(() => run(OWNER, "approve", id))).message).toBe(
       "This request has expired. Ask again if the change is still needed.",
     );
   });
@@ -833,15 +833,15 @@ describe("§3 change requests", () => {
   it("the Approve button is offered to Owners other than the requester, while the request is open", async () => {
     const { core, seeded, clock, id } = await withRequest();
     const may = (email: string) => codeOf(() => core.requests.assertMayDecide(seeded.as(email), id));
-    expect(may(OWNER)).toBe("ok");
-    expect(may("admin@acme.test")).toBe("FORBIDDEN");
+    expect(await may(OWNER)).toBe("ok");
+    expect(await may("admin@acme.test")).toBe("FORBIDDEN");
     const other = await withRequest();
     await other.run(OWNER, "reject", other.id);
-    expect(codeOf(() => other.core.requests.assertMayDecide(other.seeded.as("o2@acme.test"), other.id))).toBe(
+    expect(await codeOf(() => other.core.requests.assertMayDecide(other.seeded.as("o2@acme.test"), other.id))).toBe(
       "REQUEST_CLOSED",
     );
     clock.advanceHours(168);
-    expect(may(OWNER)).toBe("REQUEST_CLOSED");
+    expect(await may(OWNER)).toBe("REQUEST_CLOSED");
   });
 
   it("without an approvals channel, requests go to the active Owners linked to Slack", async () => {
