@@ -44,7 +44,10 @@ export const opsPerSecondAsync = async (fn: (i: number) => Promise<unknown>, ms 
 };
 
 /** `opsPerSecondSlow` for work that answers with a promise. */
-export const opsPerSecondSlowAsync = async (fn: (i: number) => Promise<unknown>, ms = 1_000): Promise<number> => {
+export const opsPerSecondSlowAsync = async (
+  fn: (i: number) => Promise<unknown>,
+  ms = 1_000,
+): Promise<number> => {
   await fn(-1);
   let ops = 0;
   const start = performance.now();

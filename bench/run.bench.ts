@@ -91,7 +91,8 @@ const permissionCheck = async () => {
     email: `m${i}@bench.test`,
     role: i === 0 ? "owner" : roleFor(i),
   }));
-  const matrix = (await core.permissions({ accountId, actor: { email: "m0@bench.test" }, source: "cli" })).matrix;
+  const matrix = (await core.permissions({ accountId, actor: { email: "m0@bench.test" }, source: "cli" }))
+    .matrix;
   const queries = members.flatMap((m) => PERMISSION_KEYS.map((p) => [m.email, p] as const));
 
   const roleOf = new Map(members.map((m) => [m.email, m.role as Role]));

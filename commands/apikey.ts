@@ -34,7 +34,10 @@ export default defineCommand({
     if (input.verb === undefined) return { type: "apikey", key: await core.apiKeyInfo(actor) };
     // Without a grace named, Slack first asks whether the old key stops now or later.
     if (confirmFirst && input.grace === undefined)
-      return { type: "confirm", confirm: { kind: "rotate", choices: await core.apiKeyRotationChoices(actor) } };
+      return {
+        type: "confirm",
+        confirm: { kind: "rotate", choices: await core.apiKeyRotationChoices(actor) },
+      };
     return { type: "apikey_rotated", rotated: await core.rotateApiKey(actor, input.grace) };
   },
 });

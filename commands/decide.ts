@@ -15,7 +15,10 @@ export const cancelCommand = defineCommand({
     flags: unknownFlags(args, []),
   }),
   schema: z.object({ id: requestId, extra: noMore, flags: noFlags }),
-  run: async ({ core, actor }, { id }) => ({ type: "request_closed", request: await core.requests.cancel(actor, id) }),
+  run: async ({ core, actor }, { id }) => ({
+    type: "request_closed",
+    request: await core.requests.cancel(actor, id),
+  }),
 });
 
 /** `reject <id> [reason…]`: an Owner other than the requester declines. */
@@ -50,5 +53,8 @@ export const approveCommand = defineCommand({
     flags: unknownFlags(args, []),
   }),
   schema: z.object({ id: requestId, extra: noMore, flags: noFlags }),
-  run: async ({ core, actor }, { id }) => ({ type: "request_approved", outcome: await core.requests.approve(actor, id) }),
+  run: async ({ core, actor }, { id }) => ({
+    type: "request_approved",
+    outcome: await core.requests.approve(actor, id),
+  }),
 });

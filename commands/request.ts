@@ -41,7 +41,7 @@ export const requestableIntent = async (
   if (!(refusal instanceof CoreError) || !OVERRULABLE.includes(refusal.code)) return null;
   try {
     const intent = intentOfWords(commands, words);
-    return await ctx.core.requests.wouldFile(ctx.actor, intent) ? intent : null;
+    return (await ctx.core.requests.wouldFile(ctx.actor, intent)) ? intent : null;
   } catch (error) {
     // Words that do not make a change cannot be asked for; the refusal itself still shows.
     if (error instanceof CoreError) return null;

@@ -164,7 +164,10 @@ export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io
         }
         const grace = options.get("grace");
         const hours = grace === undefined ? undefined : parseInput(graceHours, grace, "grace");
-        const result = { type: "apikey_rotated" as const, rotated: await core.rotateApiKey({ accountId }, hours) };
+        const result = {
+          type: "apikey_rotated" as const,
+          rotated: await core.rotateApiKey({ accountId }, hours),
+        };
         print(renderText(result), renderJson(result));
         return 0;
       }
@@ -213,10 +216,10 @@ const auditVerb = async (
   }
   let entries: Awaited<ReturnType<AccessCore["fullAuditLog"]>>;
   if (globals.as) {
-    const result = await runCommand({ core, actor: { accountId, actor: { email: globals.as }, source: "cli" } }, [
-      "audit",
-      ...rest,
-    ]);
+    const result = await runCommand(
+      { core, actor: { accountId, actor: { email: globals.as }, source: "cli" } },
+      ["audit", ...rest],
+    );
     entries = result.type === "audit" ? result.entries : [];
   } else {
     if (rest.length > 0)

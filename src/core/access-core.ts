@@ -89,7 +89,11 @@ export class AccessCore {
   }
 
   /** Any change a member makes, typed: from `/team` words, a modal or a button. */
-  change(ctx: ActorContext, intent: RawChangeIntent, options: { dryRun?: boolean } = {}): Promise<ChangeResult> {
+  change(
+    ctx: ActorContext,
+    intent: RawChangeIntent,
+    options: { dryRun?: boolean } = {},
+  ): Promise<ChangeResult> {
     return this.changes.apply(memberActor(ctx), intent, options);
   }
 
@@ -129,13 +133,15 @@ export class AccessCore {
 
   // Reads, each authorised inside its module.
   resolveAccount = (slackTeamId?: string): Promise<Account> => this.accounts.resolve(slackTeamId);
-  slackAccount = (slackTeamId: string | undefined): Promise<Account> => this.accounts.forSlackTeam(slackTeamId);
+  slackAccount = (slackTeamId: string | undefined): Promise<Account> =>
+    this.accounts.forSlackTeam(slackTeamId);
   whoami = (ctx: ActorContext): Promise<WhoAmI> => this.members.whoami(ctx);
   listMembers = async (ctx: ActorContext, filter: MemberFilter = {}, page?: Page): Promise<MemberList> => {
     const { rows, matching, offset } = await this.dashboard.teamPage(ctx, filter, page);
     return { members: rows.map((row) => row.member), total: matching, offset };
   };
-  prepareMemberForm = (ctx: ActorContext, ref?: MemberRef): Promise<MemberForm> => this.members.form(ctx, ref);
+  prepareMemberForm = (ctx: ActorContext, ref?: MemberRef): Promise<MemberForm> =>
+    this.members.form(ctx, ref);
   permissions = (ctx: ActorContext): Promise<PermissionsView> => this.access.permissions(ctx);
   settings = (ctx: ActorContext) => this.accounts.settings(ctx);
   auditLog = (ctx: ActorContext, last: number): Promise<AuditEntry[]> => this.accounts.auditLog(ctx, last);
@@ -183,6 +189,7 @@ export class AccessCore {
   // Operator verbs, visibly apart.
   createAccount = (input: Parameters<Operator["createAccount"]>[0]): Promise<CreatedAccount> =>
     this.operator.createAccount(input);
-  activate = (accountId: string, email: unknown): Promise<ChangeResult> => this.operator.activate(accountId, email);
+  activate = (accountId: string, email: unknown): Promise<ChangeResult> =>
+    this.operator.activate(accountId, email);
   fullAuditLog = (accountId: string): Promise<AuditEntry[]> => this.operator.fullAuditLog(accountId);
 }

@@ -89,7 +89,10 @@ export class Accounts {
    * The newest `last` changes before entry `before` (a cursor from a previous page), whole: the
    * entries one change wrote stay together. Needs what the log itself needs (Team Settings).
    */
-  auditChanges(ctx: ActorContext, { last, before }: { last: number; before: number | null }): Promise<AuditPage> {
+  auditChanges(
+    ctx: ActorContext,
+    { last, before }: { last: number; before: number | null },
+  ): Promise<AuditPage> {
     return this.e.store.read(async () => {
       await this.mayReadAudit(ctx);
       const entries = await this.e.store.listAuditChanges(ctx.accountId, last, before);

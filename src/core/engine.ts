@@ -152,7 +152,9 @@ export class Engine {
   }
 
   async memberViews(members: Member[]): Promise<MemberView[]> {
-    const invites = await this.store.latestInvites(members.filter((m) => m.status === "invited").map((m) => m.id));
+    const invites = await this.store.latestInvites(
+      members.filter((m) => m.status === "invited").map((m) => m.id),
+    );
     const now = this.clock.now();
     return members.map((m) => {
       const invite = m.status === "invited" ? invites.get(m.id) : undefined;

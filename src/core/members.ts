@@ -29,7 +29,9 @@ export class Members {
   /** Served from the versioned cache: no transaction needed when nothing is read from disk. */
   async whoami(ctx: ActorContext): Promise<WhoAmI> {
     const { actor, matrix } = await this.e.reader(ctx);
-    const account = await this.e.cache.memo(`account:${ctx.accountId}`, () => this.e.requireAccount(ctx.accountId));
+    const account = await this.e.cache.memo(`account:${ctx.accountId}`, () =>
+      this.e.requireAccount(ctx.accountId),
+    );
     return {
       email: actor.email,
       name: actor.name,
@@ -51,7 +53,10 @@ export class Members {
       const assignableRoles = ROLES.filter((role) => permits("member.add", actor, { role }, matrix));
       if (!rawRef) return { assignableRoles, member: null, self: false };
       const ref = parseInput(memberRefSchema, rawRef);
-      const target = requireTarget({ target: await this.e.store.findMember(ctx.accountId, ref) }, describeRef(ref));
+      const target = requireTarget(
+        { target: await this.e.store.findMember(ctx.accountId, ref) },
+        describeRef(ref),
+      );
       authorize("member.form", actor, { target }, matrix);
       return {
         assignableRoles,

@@ -86,7 +86,9 @@ export class Requests {
   async list(ctx: ActorContext): Promise<{ toDecide: ChangeRequest[]; filed: ChangeRequest[] }> {
     const { actor } = await this.engine.reader(ctx);
     const now = this.engine.clock.now();
-    const pending = (await this.store.pendingRequests(ctx.accountId)).filter((r) => new Date(r.expiresAt) > now);
+    const pending = (await this.store.pendingRequests(ctx.accountId)).filter(
+      (r) => new Date(r.expiresAt) > now,
+    );
     return {
       toDecide: actor.role === "owner" ? pending.filter((r) => r.requesterId !== actor.id) : [],
       filed: pending.filter((r) => r.requesterId === actor.id),
@@ -139,7 +141,8 @@ export class Requests {
   /** Closes every request past its time; returns them so their posts can be updated. */
   async expire(): Promise<ChangeRequest[]> {
     const closed: ChangeRequest[] = [];
-    for (const r of await this.store.expiredRequests(this.engine.clock.now())) closed.push(await this.close(r, null));
+    for (const r of await this.store.expiredRequests(this.engine.clock.now()))
+      closed.push(await this.close(r, null));
     return closed;
   }
 
@@ -170,7 +173,7 @@ export class Requests {
   async assertMayDecide(ctx: ActorContext, rawId: string): Promise<void> {
     const id = (await this.find(ctx.accountId, rawId)).id;
     const state = await this.engine.store.read(async () => ({
-      ...await this.engine.load(ctx.accountId, ctx.actor, null),
+      ...(await this.engine.load(ctx.accountId, ctx.actor, null)),
       request: await this.store.getRequest(ctx.accountId, id),
     }));
     requireMayDecide(state, rawId);
@@ -195,9 +198,9 @@ export class Requests {
 
   /** Active owners linked to Slack, who get requests by DM when there is no approvals channel. */
   async ownersInSlack(accountId: string): Promise<Member[]> {
-    return (await this.engine.store
-      .listMembers(accountId, { role: "owner", status: "active" }))
-      .filter((m) => m.slackUserId);
+    return (await this.engine.store.listMembers(accountId, { role: "owner", status: "active" })).filter(
+      (m) => m.slackUserId,
+    );
   }
 
   /** Where a request is posted: the approvals channel, else each active owner linked to Slack (DM). */
@@ -220,7 +223,9 @@ export class Requests {
   async forDecision(ctx: ActorContext, rawId: string): Promise<ChangeRequest> {
     await this.assertMayDecide(ctx, rawId);
     const request = await this.find(ctx.accountId, rawId);
-    return request.intent ? { ...request, effect: await this.effect(ctx.accountId, request.intent) } : request;
+    return request.intent
+      ? { ...request, effect: await this.effect(ctx.accountId, request.intent) }
+      : request;
   }
 
   async get(accountId: string, id: string): Promise<ChangeRequest> {

@@ -89,7 +89,10 @@ export class OutboxWorker {
   }
 
   private async sendOne(row: OutboxRow): Promise<keyof SendReport> {
-    if (row.mail.kind === "invite" && !await this.o.store.invitePending(row.mail.inviteId, this.o.clock.now())) {
+    if (
+      row.mail.kind === "invite" &&
+      !(await this.o.store.invitePending(row.mail.inviteId, this.o.clock.now()))
+    ) {
       // Never mail a dead link: a newer invite, the acceptance or the revocation came first.
       await this.o.store.markMailSkipped(
         row.id,

@@ -33,7 +33,10 @@ export const dispatch = async (
   if (result.type === "request_filed") return { type: "filed", request: result.request };
   if (result.type !== "form") return { type: "message", message: resultMessage(result) };
   if (result.form === "add") {
-    return { type: "modal", view: addMemberModal((await core.prepareMemberForm(actor)).assignableRoles, meta) };
+    return {
+      type: "modal",
+      view: addMemberModal((await core.prepareMemberForm(actor)).assignableRoles, meta),
+    };
   }
   return { type: "modal", view: await editForm(core, actor, result.member, meta) };
 };

@@ -70,7 +70,8 @@ export class HomeTabs {
   async poll(): Promise<void> {
     for (const accountId of this.viewers.keys()) {
       try {
-        if (await this.core.dashboard.version(accountId) !== this.versions.get(accountId)) this.changed(accountId);
+        if ((await this.core.dashboard.version(accountId)) !== this.versions.get(accountId))
+          this.changed(accountId);
       } catch (error) {
         this.logger.warn("Could not check for changes to App Home:", error);
       }

@@ -291,7 +291,8 @@ export class SqliteStore implements StorePort, OutboxStore {
       const before = this.commitMark();
       const result = await fn();
       if (this.commitMark() === before) return result;
-      if (attempt >= MAX_READ_ATTEMPTS) throw new Error("The account is too busy to read right now; try again.");
+      if (attempt >= MAX_READ_ATTEMPTS)
+        throw new Error("The account is too busy to read right now; try again.");
     }
   }
 

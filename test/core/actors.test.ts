@@ -49,8 +49,8 @@ describe("rule 6: only active members act", () => {
   ])("%s is refused with %s for reads and changes", async (_label, email, code) => {
     const { core, seeded } = await setup();
     const ctx = seeded.as(email);
-    expect(await outcome(async () => ({ changed: !!await core.whoami(ctx) }))).toBe(code);
-    expect(await outcome(async () => ({ changed: !!await core.listMembers(ctx) }))).toBe(code);
+    expect(await outcome(async () => ({ changed: !!(await core.whoami(ctx)) }))).toBe(code);
+    expect(await outcome(async () => ({ changed: !!(await core.listMembers(ctx)) }))).toBe(code);
     expect(await outcome(() => core.changeRole(ctx, { email: "tm@acme.test" }, "admin"))).toBe(code);
     expect(await outcome(() => core.addMember(ctx, { email: "x@acme.test" }))).toBe(code);
   });
@@ -73,7 +73,9 @@ describe("rule 1: who sees what", () => {
 
   it("the team list needs team_settings", async () => {
     const { core, seeded } = await setup();
-    expect(await outcome(async () => ({ changed: !!await core.listMembers(seeded.as("admin@acme.test")) }))).toBe("FORBIDDEN");
+    expect(
+      await outcome(async () => ({ changed: !!(await core.listMembers(seeded.as("admin@acme.test"))) })),
+    ).toBe("FORBIDDEN");
     const list = (await core.listMembers(seeded.as("owner@acme.test"))).members.map((m) => m.email);
     expect(list).toContain("invited@acme.test");
     expect(list).not.toContain("gone@acme.test");
@@ -93,7 +95,9 @@ describe("rule 1: who sees what", () => {
 
   it("the audit log needs team_settings", async () => {
     const { core, seeded } = await setup();
-    expect(await outcome(async () => ({ changed: !!await core.auditLog(seeded.as("tm@acme.test"), 5) }))).toBe("FORBIDDEN");
+    expect(
+      await outcome(async () => ({ changed: !!(await core.auditLog(seeded.as("tm@acme.test"), 5)) })),
+    ).toBe("FORBIDDEN");
     expect(await core.auditLog(seeded.as("owner@acme.test"), 5)).toHaveLength(5);
   });
 });
@@ -105,7 +109,9 @@ describe("settings are for Owners", () => {
     expect(await outcome(() => core.setApprovalsChannel(seeded.as("admin@acme.test"), "C0APPROVE"))).toBe(
       "FORBIDDEN",
     );
-    expect(await outcome(() => core.setApprovalsChannel(seeded.as("owner@acme.test"), "C0APPROVE"))).toBe("ok");
+    expect(await outcome(() => core.setApprovalsChannel(seeded.as("owner@acme.test"), "C0APPROVE"))).toBe(
+      "ok",
+    );
     expect((await core.settings(seeded.as("tm@acme.test"))).approvalsChannel).toBe("C0APPROVE");
   });
 });
@@ -124,7 +130,9 @@ describe("members and invites", () => {
   it("a removed member is no longer found for changes", async () => {
     const { core, seeded } = await setup();
     expect(
-      await outcome(() => core.changeRole(seeded.as("owner@acme.test"), { email: "gone@acme.test" }, "admin")),
+      await outcome(() =>
+        core.changeRole(seeded.as("owner@acme.test"), { email: "gone@acme.test" }, "admin"),
+      ),
     ).toBe("NO_SUCH_MEMBER");
   });
 

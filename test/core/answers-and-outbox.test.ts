@@ -78,8 +78,7 @@ describe("§7 --json: every change answers { ok: true, changed, … }, applied o
 
 describe("§4 an invite mail that has not gone out yet is not sent once its link is dead", () => {
   const inviteOf = async (wired: Awaited<ReturnType<typeof team>>, email: string) => {
-    const mail = (await wired.store
-      .listMail())
+    const mail = (await wired.store.listMail())
       .map((row) => row.mail)
       .filter((m) => m.kind === "invite" && m.to === email)
       .at(-1) as { inviteId: string } | undefined;
@@ -148,7 +147,9 @@ describe("§4 a link that was used says used, even after its member left", () =>
     await wired.core.acceptInvite(token);
     await wired.core.removeMember(wired.owner, { email: "new@acme.test" });
     expect((await wired.core.inviteByToken(token)).state).toBe("accepted");
-    await expect(wired.core.acceptInvite(token)).rejects.toThrow(expect.objectContaining({ code: "INVITE_USED" }));
+    await expect(wired.core.acceptInvite(token)).rejects.toThrow(
+      expect.objectContaining({ code: "INVITE_USED" }),
+    );
   });
 });
 

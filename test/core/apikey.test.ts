@@ -9,7 +9,7 @@ const setup = async () => {
   const owner = seeded.as("owner@acme.test");
   const admin = seeded.as("admin@acme.test");
   const first = (await wired.core.rotateApiKey({ accountId: seeded.accountId })).apiKey;
-  const opens = async (key: string) => await wired.core.authenticateApiKey(key) === seeded.accountId;
+  const opens = async (key: string) => (await wired.core.authenticateApiKey(key)) === seeded.accountId;
   const rotations = async () =>
     (await wired.core.fullAuditLog(seeded.accountId)).filter((e) => e.action === "apikey.rotated").length;
   return { ...wired, clock, seeded, owner, admin, first, opens, rotations };
@@ -23,7 +23,12 @@ describe("a key inside its grace period is never cut short by a later rotation",
     const third = (await core.rotateApiKey(owner, 2)).apiKey; // second works 2 h more
     clock.advanceHours(1);
     const fourth = (await core.rotateApiKey(owner, 0)).apiKey; // third stops now
-    expect([await opens(first), await opens(second), await opens(third), await opens(fourth)]).toEqual([true, true, false, true]);
+    expect([await opens(first), await opens(second), await opens(third), await opens(fourth)]).toEqual([
+      true,
+      true,
+      false,
+      true,
+    ]);
     expect((await core.apiKeyInfo(owner)).previous.map((p) => p.prefix)).toEqual([
       second.slice(0, 10),
       first.slice(0, 10),

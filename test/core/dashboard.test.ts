@@ -23,7 +23,11 @@ const team = async () => {
   return t;
 };
 
-const actionsOf = async (t: Awaited<ReturnType<typeof team>>, viewer: ActorContext, email: string): Promise<MemberAction[]> =>
+const actionsOf = async (
+  t: Awaited<ReturnType<typeof team>>,
+  viewer: ActorContext,
+  email: string,
+): Promise<MemberAction[]> =>
   (await t.core.dashboard.teamPage(viewer)).rows.find((r) => r.member.email === email)?.actions ?? [];
 
 // viewer × member → exactly the menu. "self" rows: nobody changes their own role or removes themselves.
@@ -69,7 +73,11 @@ describe("a team row's menu offers exactly what the rules allow", () => {
         return [{ kind: "member.remove", member }];
     }
   };
-  const allowed = async (t: Awaited<ReturnType<typeof team>>, viewer: ActorContext, intent: RawChangeIntent) => {
+  const allowed = async (
+    t: Awaited<ReturnType<typeof team>>,
+    viewer: ActorContext,
+    intent: RawChangeIntent,
+  ) => {
     try {
       return (await t.core.change(viewer, intent, { dryRun: true })).changed;
     } catch {
@@ -118,7 +126,8 @@ describe("a team row's menu offers exactly what the rules allow", () => {
       "teammate",
     ]);
     expect(
-      (await t.core.dashboard.memberChoice(t.seeded.as("admin@acme.test"), { email: "inv-tm@acme.test" }))?.roles,
+      (await t.core.dashboard.memberChoice(t.seeded.as("admin@acme.test"), { email: "inv-tm@acme.test" }))
+        ?.roles,
     ).toEqual([]);
   });
 });

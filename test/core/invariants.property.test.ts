@@ -92,7 +92,8 @@ describe("invariants under random sequences of changes by random actors", () => 
               { email: "b@acme.test", role: "admin" },
               { email: "c@acme.test", role: "teammate" },
             ]);
-            for (const g of grants) await core.setPermission(seeded.as("owner@acme.test"), { ...g, allowed: true });
+            for (const g of grants)
+              await core.setPermission(seeded.as("owner@acme.test"), { ...g, allowed: true });
             for (const s of steps) {
               const before = await snapshot(core, seeded.as);
               try {

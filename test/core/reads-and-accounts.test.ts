@@ -91,7 +91,9 @@ describe("§7 rolecall init: creating an account", () => {
   it("refuses a second account for the same Slack team, and malformed team ids, names and emails", async () => {
     const { core } = await team();
     expect(
-      await refusal(() => core.createAccount({ slackTeamId: TEAM, name: "Again", ownerEmail: "x@acme.test" })),
+      await refusal(() =>
+        core.createAccount({ slackTeamId: TEAM, name: "Again", ownerEmail: "x@acme.test" }),
+      ),
     ).toMatchObject({
       code: "INVALID_INPUT",
       message: `An account for Slack team ${TEAM} already exists.`,
@@ -102,7 +104,8 @@ describe("§7 rolecall init: creating an account", () => {
       { slackTeamId: "T0NEW", name: "Acme", ownerEmail: "not-an-email" },
       { slackTeamId: "T0NEW", name: "Acme", ownerEmail: "x@acme.test", ownerSlackUserId: "nobody" },
     ];
-    for (const input of bad) expect((await refusal(() => core.createAccount(input))).code).toBe("INVALID_INPUT");
+    for (const input of bad)
+      expect((await refusal(() => core.createAccount(input))).code).toBe("INVALID_INPUT");
     expect((await refusal(() => core.createAccount(bad[2] as never))).field).toBe("email");
   });
 });
@@ -228,7 +231,9 @@ describe("rule 2: what the Add and Edit forms offer", () => {
       self: false,
     });
     await core.setPermission(owner, { role: "admin", permission: "team_settings", allowed: true });
-    expect((await core.prepareMemberForm(seeded.as("admin@acme.test"))).assignableRoles).toEqual(["teammate"]);
+    expect((await core.prepareMemberForm(seeded.as("admin@acme.test"))).assignableRoles).toEqual([
+      "teammate",
+    ]);
   });
 
   it("the Edit form shows the member, says when it is yourself, and follows the hierarchy", async () => {
@@ -246,19 +251,23 @@ describe("rule 2: what the Add and Edit forms offer", () => {
       self: false,
       member: { email: "tm@acme.test" },
     });
-    expect(await outcome(async () => ({ changed: !!await core.prepareMemberForm(admin, { email: OWNER }) }))).toBe(
-      "RANK_TOO_LOW",
-    );
-    expect(await outcome(async () => ({ changed: !!await core.prepareMemberForm(admin, { email: "nobody@acme.test" }) }))).toBe(
-      "NO_SUCH_MEMBER",
-    );
+    expect(
+      await outcome(async () => ({ changed: !!(await core.prepareMemberForm(admin, { email: OWNER })) })),
+    ).toBe("RANK_TOO_LOW");
+    expect(
+      await outcome(async () => ({
+        changed: !!(await core.prepareMemberForm(admin, { email: "nobody@acme.test" })),
+      })),
+    ).toBe("NO_SUCH_MEMBER");
   });
 
   it("the forms need Team Settings", async () => {
     const { core, seeded } = await team([{ email: "admin@acme.test", role: "admin" }]);
-    expect(await outcome(async () => ({ changed: !!await core.prepareMemberForm(seeded.as("admin@acme.test")) }))).toBe(
-      "FORBIDDEN",
-    );
+    expect(
+      await outcome(async () => ({
+        changed: !!(await core.prepareMemberForm(seeded.as("admin@acme.test"))),
+      })),
+    ).toBe("FORBIDDEN");
   });
 });
 
@@ -289,8 +298,12 @@ describe("§8 the API: members, one member, authorize with reasons", () => {
       permissions: EVERYDAY,
     });
     expect((await core.apiMember(seeded.accountId, "inv@acme.test")).permissions).toEqual([]);
-    expect((await refusal(() => core.apiMember(seeded.accountId, "gone@acme.test"))).code).toBe("NO_SUCH_MEMBER");
-    expect((await refusal(() => core.apiMember(seeded.accountId, "nobody@acme.test"))).code).toBe("NO_SUCH_MEMBER");
+    expect((await refusal(() => core.apiMember(seeded.accountId, "gone@acme.test"))).code).toBe(
+      "NO_SUCH_MEMBER",
+    );
+    expect((await refusal(() => core.apiMember(seeded.accountId, "nobody@acme.test"))).code).toBe(
+      "NO_SUCH_MEMBER",
+    );
   });
 
   it("authorize explains every answer in words", async () => {
@@ -327,7 +340,9 @@ describe("§8 the API: members, one member, authorize with reasons", () => {
   it("the answer follows a permission change at once", async () => {
     const { core, seeded, owner } = await api();
     await core.setPermission(owner, { role: "admin", permission: "billing", allowed: false });
-    expect(await core.explain(seeded.accountId, "admin@acme.test", "billing")).toMatchObject({ allowed: false });
+    expect(await core.explain(seeded.accountId, "admin@acme.test", "billing")).toMatchObject({
+      allowed: false,
+    });
     await core.changeRole(owner, { email: "admin@acme.test" }, "owner");
     expect(await core.explain(seeded.accountId, "admin@acme.test", "billing")).toMatchObject({
       allowed: true,
@@ -406,7 +421,7 @@ describe("§8 the organisation API key", () => {
     const { core, owner, seeded } = await team([{ email: "tm@acme.test", role: "teammate" }]);
     await core.setPermission(owner, { role: "teammate", permission: "api_key", allowed: false });
     const tm = seeded.as("tm@acme.test");
-    expect(await outcome(async () => ({ changed: !!await core.apiKeyInfo(tm) }))).toBe("FORBIDDEN");
+    expect(await outcome(async () => ({ changed: !!(await core.apiKeyInfo(tm)) }))).toBe("FORBIDDEN");
     expect(await outcome(() => core.rotateApiKey(tm, 24))).toBe("FORBIDDEN");
   });
 });
@@ -507,9 +522,9 @@ describe("the audit log", () => {
     expect(seen).toEqual((await core.fullAuditLog(seeded.accountId)).map((e) => e.seq));
     const newest = await core.auditChanges(owner, { last: 1, before: null });
     expect(newest.people).toEqual([{ email: "tm@acme.test", name: null, slackUserId: "U0TM" }]);
-    expect((await refusal(() => core.auditChanges(seeded.as("tm@acme.test"), { last: 5, before: null }))).code).toBe(
-      "FORBIDDEN",
-    );
+    expect(
+      (await refusal(() => core.auditChanges(seeded.as("tm@acme.test"), { last: 5, before: null }))).code,
+    ).toBe("FORBIDDEN");
   });
 
   it("a request's entries name who asked for it", async () => {
@@ -555,18 +570,18 @@ describe("§2 input is checked before anything changes", () => {
     await core.addMember(owner, { email: "  New@Acme.TEST ", name: "  Nia  ", phone: " +447700900123 " });
     const view = (await core.listMembers(owner)).members.find((m) => m.email === "new@acme.test");
     expect(view).toMatchObject({ name: "Nia", phone: "+447700900123", role: "teammate" });
-    expect(await outcome(() => core.editMember(owner, { email: "new@acme.test" }, { name: "y".repeat(100) }))).toBe(
-      "ok",
-    );
+    expect(
+      await outcome(() => core.editMember(owner, { email: "new@acme.test" }, { name: "y".repeat(100) })),
+    ).toBe("ok");
     // An Add form whose optional fields were left empty.
     await core.addMember(owner, { email: "blank@acme.test", name: "", phone: "" });
     expect((await core.listMembers(owner)).members.find((m) => m.email === "blank@acme.test")).toMatchObject({
       name: null,
       phone: null,
     });
-    expect(await outcome(() => core.editMember(owner, { email: "new@acme.test" }, { name: "", phone: "" }))).toBe(
-      "ok",
-    );
+    expect(
+      await outcome(() => core.editMember(owner, { email: "new@acme.test" }, { name: "", phone: "" })),
+    ).toBe("ok");
     expect((await core.listMembers(owner)).members.find((m) => m.email === "new@acme.test")).toMatchObject({
       name: null,
       phone: null,
@@ -575,7 +590,9 @@ describe("§2 input is checked before anything changes", () => {
 
   it("an email longer than 254 characters or without a domain is refused", async () => {
     const { core, owner } = await team();
-    expect(await refusal(() => core.addMember(owner, { email: `${"a".repeat(250)}@acme.test` }))).toMatchObject({
+    expect(
+      await refusal(() => core.addMember(owner, { email: `${"a".repeat(250)}@acme.test` })),
+    ).toMatchObject({
       code: "INVALID_INPUT",
       field: "email",
       message: "An email address has at most 254 characters.",
@@ -598,7 +615,7 @@ describe("§2 input is checked before anything changes", () => {
 
   it("a refusal serialises as its code, message and (when there is one) field", async () => {
     const { core, owner } = await team();
-    const withField = await refusal(() => core.addMember(owner, { email: "bob@" })) as unknown as {
+    const withField = (await refusal(() => core.addMember(owner, { email: "bob@" }))) as unknown as {
       toJSON(): unknown;
     };
     expect(withField.toJSON()).toEqual({
@@ -606,7 +623,7 @@ describe("§2 input is checked before anything changes", () => {
       message: "That is not a valid email address.",
       field: "email",
     });
-    const without = await refusal(() => core.addMember(owner, { email: OWNER })) as unknown as {
+    const without = (await refusal(() => core.addMember(owner, { email: OWNER }))) as unknown as {
       toJSON(): unknown;
     };
     expect(without.toJSON()).toEqual({
@@ -618,9 +635,11 @@ describe("§2 input is checked before anything changes", () => {
   it("a member named by an unknown Slack user or a malformed reference is refused", async () => {
     const { core, seeded } = await team();
     expect(
-      (await refusal(() =>
-        core.whoami({ accountId: seeded.accountId, actor: { slackUserId: "U0NOBODY" }, source: "slack" }),
-      )).code,
+      (
+        await refusal(() =>
+          core.whoami({ accountId: seeded.accountId, actor: { slackUserId: "U0NOBODY" }, source: "slack" }),
+        )
+      ).code,
     ).toBe("NOT_A_MEMBER");
     expect(
       await refusal(() =>
@@ -632,12 +651,14 @@ describe("§2 input is checked before anything changes", () => {
   it("an account that does not exist is refused", async () => {
     const { core } = await team();
     expect(
-      (await refusal(() =>
-        core.addMember(
-          { accountId: "nope", actor: { email: OWNER }, source: "cli" },
-          { email: "x@acme.test" },
-        ),
-      )).code,
+      (
+        await refusal(() =>
+          core.addMember(
+            { accountId: "nope", actor: { email: OWNER }, source: "cli" },
+            { email: "x@acme.test" },
+          ),
+        )
+      ).code,
     ).toBe("INVALID_INPUT");
   });
 });
@@ -664,21 +685,27 @@ describe("adding members", () => {
 
   it("adding someone already invited says to resend; someone active, that they are a member", async () => {
     const { core, owner } = await team([{ email: "inv@acme.test", role: "teammate", status: "invited" }]);
-    expect((await refusal(() => core.addMember(owner, { email: "inv@acme.test" }))).message).toContain("resend");
-    expect((await refusal(() => core.addMember(owner, { email: OWNER }))).message).toContain("already a member");
+    expect((await refusal(() => core.addMember(owner, { email: "inv@acme.test" }))).message).toContain(
+      "resend",
+    );
+    expect((await refusal(() => core.addMember(owner, { email: OWNER }))).message).toContain(
+      "already a member",
+    );
   });
 
   it("revoking is audited with the member as they were", async () => {
-    const { core, owner, seeded } = await team([{ email: "inv@acme.test", role: "admin", status: "invited" }]);
+    const { core, owner, seeded } = await team([
+      { email: "inv@acme.test", role: "admin", status: "invited" },
+    ]);
     await core.revokeInvite(owner, { email: "inv@acme.test" });
     expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
       action: "invite.revoked",
       before: { email: "inv@acme.test", role: "admin", status: "invited" },
       after: { status: "removed" },
     });
-    const removed = (await core
-      .listMembers(owner, { includeRemoved: true }))
-      .members.find((m) => m.email === "inv@acme.test");
+    const removed = (await core.listMembers(owner, { includeRemoved: true })).members.find(
+      (m) => m.email === "inv@acme.test",
+    );
     expect(removed?.status).toBe("removed");
   });
 
@@ -687,7 +714,9 @@ describe("adding members", () => {
     expect((await refusal(() => core.resendInvite(owner, { email: "tm@acme.test" }))).message).toContain(
       "already joined",
     );
-    expect((await refusal(() => core.revokeInvite(owner, { email: "tm@acme.test" }))).code).toBe("INVALID_INPUT");
+    expect((await refusal(() => core.revokeInvite(owner, { email: "tm@acme.test" }))).code).toBe(
+      "INVALID_INPUT",
+    );
     expect(await core.removeMember(owner, { email: "tm@acme.test" }, { dryRun: true })).toMatchObject({
       changed: true,
     });

@@ -88,7 +88,9 @@ describe("rule 7: refusals say which rule, and what to do", () => {
     expect(await said(() => core.addMember(admin, { email: "x@acme.test", role: "admin" }))).toBe(
       adminAssigningAdmin,
     );
-    expect(await said(() => core.changeRole(admin, { email: "tm@acme.test" }, "admin"))).toBe(adminAssigningAdmin);
+    expect(await said(() => core.changeRole(admin, { email: "tm@acme.test" }, "admin"))).toBe(
+      adminAssigningAdmin,
+    );
   });
 
   it("changing a column: nobody changes the Owner column; others only columns below their own", async () => {
@@ -140,7 +142,9 @@ describe("rule 7: refusals say which rule, and what to do", () => {
     );
     await core.changeRole(owner, { email: "o2@acme.test" }, "admin");
     // Filing a request checks the change as another Owner would make it: the last Owner stays.
-    expect(await said(() => runCommand({ core, actor: admin }, ["request", "remove", "owner@acme.test"]))).toBe(
+    expect(
+      await said(() => runCommand({ core, actor: admin }, ["request", "remove", "owner@acme.test"])),
+    ).toBe(
       "LAST_OWNER: The team must always keep an active Owner, and this would leave it with none. Make someone else an Owner first.",
     );
   });

@@ -51,10 +51,14 @@ describe("filing", () => {
   it("the same change asked twice by the same person is one request; another change or person is another", async () => {
     const { core, seeded, admin } = await team();
     const first = await core.requests.file(admin, promote);
-    expect((await core.requests.file(admin, { ...promote, member: { email: "TM@acme.test" } })).id).toBe(first.id);
+    expect((await core.requests.file(admin, { ...promote, member: { email: "TM@acme.test" } })).id).toBe(
+      first.id,
+    );
     expect((await core.requests.file(admin, { ...promote, role: "owner" })).id).not.toBe(first.id);
     expect((await core.requests.file(seeded.as("tm@acme.test"), promote)).id).not.toBe(first.id);
-    expect((await core.fullAuditLog(seeded.accountId)).filter((e) => e.action === "request.filed")).toHaveLength(3);
+    expect(
+      (await core.fullAuditLog(seeded.accountId)).filter((e) => e.action === "request.filed"),
+    ).toHaveLength(3);
   });
 
   it("says what the change does to the member as they are now", async () => {
@@ -86,7 +90,9 @@ describe("where a request goes, and what Slack has been told", () => {
     expect(ids(await core.requests.toPost())).toEqual([id]);
     await core.requests.markPosted(seeded.accountId, id, [{ to: "U1", channel: "D1", ts: "1.1" }], false);
     expect(ids(await core.requests.toPost())).toEqual([id]);
-    expect((await core.requests.get(seeded.accountId, id)).posts).toEqual([{ to: "U1", channel: "D1", ts: "1.1" }]);
+    expect((await core.requests.get(seeded.accountId, id)).posts).toEqual([
+      { to: "U1", channel: "D1", ts: "1.1" },
+    ]);
     await core.requests.markPosted(seeded.accountId, id, [{ to: "U1", channel: "D1", ts: "1.1" }]);
     expect(await core.requests.toPost()).toEqual([]);
     expect(await core.requests.toAnnounce()).toEqual([]); // still pending: nothing to announce
@@ -105,7 +111,10 @@ describe("deciding", () => {
       applied: true,
       result: { changed: true, action: "member.role_changed" },
     });
-    const again = await core.requests.file(admin, { kind: "member.remove", member: { email: "tm@acme.test" } });
+    const again = await core.requests.file(admin, {
+      kind: "member.remove",
+      member: { email: "tm@acme.test" },
+    });
     await core.removeMember(owner, { email: "tm@acme.test" });
     const failed = await core.requests.approve(owner, again.id);
     expect(failed).toMatchObject({ applied: false, request: { status: "failed" } });
@@ -126,11 +135,23 @@ describe("deciding", () => {
     const { core, seeded, admin, owner } = await team();
     const log = () => core.fullAuditLog(seeded.accountId);
     await core.activate(seeded.accountId, "new@acme.test");
-    expect((await log()).at(-1)).toMatchObject({ actor: "operator", source: "cli", action: "member.activated" });
+    expect((await log()).at(-1)).toMatchObject({
+      actor: "operator",
+      source: "cli",
+      action: "member.activated",
+    });
     await core.linkSlackUser(seeded.accountId, "tm@acme.test", "U0TM");
-    expect((await log()).at(-1)).toMatchObject({ actor: "system", source: "slack", action: "member.slack_linked" });
+    expect((await log()).at(-1)).toMatchObject({
+      actor: "system",
+      source: "slack",
+      action: "member.slack_linked",
+    });
     const { id } = await core.requests.file(admin, promote);
-    expect((await log()).at(-1)).toMatchObject({ actor: "admin@acme.test", source: "cli", action: "request.filed" });
+    expect((await log()).at(-1)).toMatchObject({
+      actor: "admin@acme.test",
+      source: "cli",
+      action: "request.filed",
+    });
     await core.requests.approve(owner, id);
     const [change, approval] = (await log()).slice(-2);
     expect(change).toMatchObject({

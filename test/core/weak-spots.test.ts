@@ -48,16 +48,16 @@ const errorOf = async (fn: () => unknown): Promise<{ code: string; message: stri
   throw new Error("expected a refusal");
 };
 
-const mails = async (wired: { store: { listMail(): Promise<{ recipient: string; mail: { kind: string } }[]> } }) =>
-  (await wired.store.listMail()).map((row) => `${row.mail.kind} → ${row.recipient}`);
+const mails = async (wired: {
+  store: { listMail(): Promise<{ recipient: string; mail: { kind: string } }[]> };
+}) => (await wired.store.listMail()).map((row) => `${row.mail.kind} → ${row.recipient}`);
 
 /** The raw token of the newest invite mailed to `email` (only the outbox ever holds it). */
 const tokenFor = async (
   wired: { store: { listMail(): Promise<{ recipient: string; mail: unknown }[]> } },
   email: string,
 ) => {
-  const invites = (await wired.store
-    .listMail())
+  const invites = (await wired.store.listMail())
     .map((row) => row.mail as { kind: string; to: string; token?: string })
     .filter((mail) => mail.kind === "invite" && mail.to === email);
   const token = invites.at(-1)?.token;
@@ -75,7 +75,8 @@ const pending = (result: Awaited<ReturnType<typeof runCommand>>) => {
   return { toDecide: result.toDecide.map((r) => r.id), filed: result.filed.map((r) => r.id) };
 };
 
-const roleOf = async (core: AccessCore, accountId: string, email: string) => (await core.apiMember(accountId, email)).role;
+const roleOf = async (core: AccessCore, accountId: string, email: string) =>
+  (await core.apiMember(accountId, email)).role;
 
 describe("§6 linking Slack users: a member linked to one Slack user is not taken over by another", () => {
   it("re-linking a member already linked to another Slack user is refused, and the first link stays", async () => {
@@ -87,7 +88,8 @@ describe("§6 linking Slack users: a member linked to one Slack user is not take
     expect((await core.findLinkedMember(seeded.accountId, "U0FIRST"))?.email).toBe("tm@acme.test");
     expect(await core.findLinkedMember(seeded.accountId, "U0SECOND")).toBeNull();
     expect(
-      (await core.whoami({ accountId: seeded.accountId, actor: { slackUserId: "U0FIRST" }, source: "slack" })).email,
+      (await core.whoami({ accountId: seeded.accountId, actor: { slackUserId: "U0FIRST" }, source: "slack" }))
+        .email,
     ).toBe("tm@acme.test");
   });
 
@@ -195,9 +197,9 @@ describe("rule 4 and rule 2: editing your own name and phone", () => {
       changed: true,
       action: "member.edited",
     });
-    expect(await outcome(() => core.editMember(me, { email: "admin@acme.test" }, { phone: "+447700900123" }))).toBe(
-      "ok",
-    );
+    expect(
+      await outcome(() => core.editMember(me, { email: "admin@acme.test" }, { phone: "+447700900123" })),
+    ).toBe("ok");
     const view = (await core.listMembers(owner)).members.find((m) => m.email === "admin@acme.test");
     expect(view).toMatchObject({ name: "Ada Lovelace", phone: "+447700900123", role: "admin" });
   });
@@ -255,14 +257,16 @@ describe("rule 4 and rule 2: editing your own name and phone", () => {
 
   it("an edit that asks for what is already so says which fields were asked about", async () => {
     const { core, owner } = await team([{ email: "tm@acme.test", role: "teammate" }]);
-    expect(await core.editMember(owner, { email: "tm@acme.test" }, { name: null, role: "teammate" })).toMatchObject(
-      { changed: false, action: "member.unchanged", detail: "name,role", role: "teammate" },
-    );
+    expect(
+      await core.editMember(owner, { email: "tm@acme.test" }, { name: null, role: "teammate" }),
+    ).toMatchObject({ changed: false, action: "member.unchanged", detail: "name,role", role: "teammate" });
     await core.editMember(owner, { email: "tm@acme.test" }, { phone: "+447700900123" });
-    expect(await core.editMember(owner, { email: "tm@acme.test" }, { phone: "+447700900123" })).toMatchObject({
-      changed: false,
-      detail: "phone",
-    });
+    expect(await core.editMember(owner, { email: "tm@acme.test" }, { phone: "+447700900123" })).toMatchObject(
+      {
+        changed: false,
+        detail: "phone",
+      },
+    );
   });
 });
 
@@ -486,7 +490,11 @@ describe("§4 mails go to active members only: the invited learn of changes from
   it("editing only a name or phone mails nobody", async () => {
     const wired = await team([{ email: "active@acme.test", role: "teammate" }]);
     const before = (await mails(wired)).length;
-    await wired.core.editMember(wired.owner, { email: "active@acme.test" }, { name: "Al", phone: "+447700900123" });
+    await wired.core.editMember(
+      wired.owner,
+      { email: "active@acme.test" },
+      { name: "Al", phone: "+447700900123" },
+    );
     expect((await mails(wired)).slice(before)).toEqual([]);
   });
 
@@ -806,12 +814,9 @@ describe("§3 change requests", () => {
     const entries = (await core.fullAuditLog(seeded.accountId)).length;
     await run("admin@acme.test", "request", "role", "tm@acme.test", "admin");
     expect(await roleOf(core, seeded.accountId, "tm@acme.test")).toBe("teammate");
-    expect(
-      (await core
-        .fullAuditLog(seeded.accountId))
-        .slice(entries)
-        .map((e) => e.action),
-    ).toEqual(["request.filed"]);
+    expect((await core.fullAuditLog(seeded.accountId)).slice(entries).map((e) => e.action)).toEqual([
+      "request.filed",
+    ]);
   });
 
   it("a request for what is already so is refused before it is filed", async () => {
@@ -837,9 +842,9 @@ describe("§3 change requests", () => {
     expect(await may("admin@acme.test")).toBe("FORBIDDEN");
     const other = await withRequest();
     await other.run(OWNER, "reject", other.id);
-    expect(await codeOf(() => other.core.requests.assertMayDecide(other.seeded.as("o2@acme.test"), other.id))).toBe(
-      "REQUEST_CLOSED",
-    );
+    expect(
+      await codeOf(() => other.core.requests.assertMayDecide(other.seeded.as("o2@acme.test"), other.id)),
+    ).toBe("REQUEST_CLOSED");
     clock.advanceHours(168);
     expect(await may(OWNER)).toBe("REQUEST_CLOSED");
   });

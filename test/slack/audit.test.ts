@@ -119,7 +119,11 @@ describe("Older pages through the log", () => {
   it("pages back to the first entry in place, each change once, a Save never split", async () => {
     const core = h.running.core;
     for (let i = 0; i < 6; i++)
-      await core.setPermission(h.as("owner"), { role: "teammate", permission: "billing", allowed: i % 2 === 1 });
+      await core.setPermission(h.as("owner"), {
+        role: "teammate",
+        permission: "billing",
+        allowed: i % 2 === 1,
+      });
     await core.setPermissions(h.as("owner"), { admin: ["team_settings"], teammate: ["team_settings"] });
     for (let i = 0; i < 6; i++)
       await core.setPermission(h.as("owner"), { role: "admin", permission: "billing", allowed: i % 2 === 0 });

@@ -122,7 +122,8 @@ describe("response_url is only ever called on Slack's hooks host (SLACK_HOOKS_UR
 describe("a request from no workspace, or from one with no account, is NOT_INSTALLED", () => {
   const NOT_INSTALLED = "Rolecall is not set up for this Slack workspace.";
   const teammateStatus = async () =>
-    (await h.running.core.listMembers(h.as("owner"))).members.find((m) => m.email === PEOPLE.teammate.email)?.status;
+    (await h.running.core.listMembers(h.as("owner"))).members.find((m) => m.email === PEOPLE.teammate.email)
+      ?.status;
 
   it.each([
     ["without a team", { team: undefined, user: { id: PEOPLE.owner.id } }],

@@ -177,7 +177,9 @@ describe("change requests filed as words, before they stored their typed change 
     const owner = team.as("owner@acme.test");
     const outcome = await after.core.requests.approve(owner, "rlegac1");
     expect(outcome.applied).toBe(true);
-    expect((await after.core.listMembers(owner)).members.find((m) => m.email === "tm@acme.test")?.role).toBe("admin");
+    expect((await after.core.listMembers(owner)).members.find((m) => m.email === "tm@acme.test")?.role).toBe(
+      "admin",
+    );
     const gone = await after.core.requests.get(team.accountId, "RLEGAC2");
     expect(gone).toMatchObject({ status: "expired", intent: null });
     expect(gone.outcome).toContain("could not carry this request over");

@@ -35,7 +35,7 @@ export const registerRequestActions = (app: SlackRegistry, deps: SlackDeps): voi
     // A post drawn without a confirmation, for a change that has become sensitive since: ask first.
     if (!click.confirmed) {
       const request = await core.requests.forDecision(actor, click.id);
-      if (request.status === "pending" && await core.requests.isSensitive(request)) {
+      if (request.status === "pending" && (await core.requests.isSensitive(request))) {
         await reply(reconfirmMessage(request), false);
         return;
       }
@@ -51,7 +51,10 @@ export const registerRequestActions = (app: SlackRegistry, deps: SlackDeps): voi
   });
 
   handle(IDS.actions.requestCancel, async ({ value, actor, reply }) => {
-    await reply(resultMessage({ type: "request_closed", request: await core.requests.cancel(actor, value) }), true);
+    await reply(
+      resultMessage({ type: "request_closed", request: await core.requests.cancel(actor, value) }),
+      true,
+    );
     requestsChanged();
   });
 
