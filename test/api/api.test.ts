@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 /** The app with a known organisation key (rotated by the operator before start, shown once). */
-const setup = async (clock?: Awaited<ReturnType<typeof manualClock>>) => {
+const setup = async (clock?: ReturnType<typeof manualClock>) => {
   const h = await startHarness({}, clock ? { clock } : {});
   cleanups.push(() => h.stop());
   const rotated = json<{ apiKey: string }>(rolecall(h.db, ["apikey", "rotate", "--json"]));

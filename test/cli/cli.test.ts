@@ -33,7 +33,7 @@ const init = () => {
   return json<{ ok: boolean; apiKey: string }>(run);
 };
 const as = (email: string, ...words: string[]) => rolecall(db, ["--as", email, ...words, "--json"]);
-const errorOf = (run: Awaited<ReturnType<typeof rolecall>>) =>
+const errorOf = (run: ReturnType<typeof rolecall>) =>
   json<{ error: { code: string; message: string } }>(run).error;
 const auditCount = () => {
   const raw = new Database(db, { readonly: true });

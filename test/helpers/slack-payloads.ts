@@ -133,4 +133,4 @@ export const radio = (value: string) =>
   ({
     type: "radio_buttons",
     selected_option: { value, text: { type: "plain_text", text: value } },
-  }) as unknown as Awaited<ReturnType<typeof text>>;
+  }) as unknown as ReturnType<typeof text>;

@@ -15,7 +15,7 @@ afterEach(async () => {
 const setup = async (
   opts: {
     smtpUp?: boolean;
-    clock?: Awaited<ReturnType<typeof manualClock>>;
+    clock?: ReturnType<typeof manualClock>;
     limit?: number;
     logs?: string[];
     env?: Record<string, string>;

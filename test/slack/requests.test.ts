@@ -16,7 +16,7 @@ import { manualClock } from "../helpers/team.js";
 let h: Harness;
 afterEach(() => h?.stop());
 
-const start = async (opts: { channel?: boolean; clock?: Awaited<ReturnType<typeof manualClock>> } = {}) => {
+const start = async (opts: { channel?: boolean; clock?: ReturnType<typeof manualClock> } = {}) => {
   h = await startHarness({}, opts.clock ? { clock: opts.clock } : {});
   if (opts.channel !== false) await h.slash("owner", "settings approvals <#C0APPROVE|approvals>");
   return h;

@@ -62,7 +62,7 @@ describe.each(VIEWERS)("what %s sees", (who) => {
 });
 
 describe("the forms and posts an Owner sees", () => {
-  const openForm = async (payload: Awaited<ReturnType<typeof homeAction>>) => {
+  const openForm = async (payload: ReturnType<typeof homeAction>) => {
     await h.interact("owner", payload);
     const view = await openedView(h.fake, payload.trigger_id);
     expect(viewProblems(view)).toEqual([]);
