@@ -55,4 +55,27 @@ describe("the permission cache is bounded: its keys come from requests", () => {
     await memo("apikey:rc_0");
     expect(computed.get("apikey:rc_0")).toBe(2);
   });
+
+  it("warm, can() answers a plain boolean (no promise, no store); cold, a promise that loads once", async () => {
+    const { asked, store } = countingStore();
+    const cache = new PermissionCache(store, limits);
+    const cold = cache.can("acc", "a@x.test", "billing");
+    expect(cold).toBeInstanceOf(Promise);
+    expect(await cold).toBe(true);
+    expect(cache.can("acc", "a@x.test", "billing")).toBe(true);
+    expect(cache.can("acc", "a@x.test", "team_settings")).toBe(false);
+    expect(asked("a@x.test")).toBe(1);
+  });
+
+  it("a load that a write overtook answers its caller but is not kept", async () => {
+    const { asked, store } = countingStore();
+    const cache = new PermissionCache(store, limits);
+    const loading = cache.can("acc", "a@x.test", "billing");
+    cache.invalidate();
+    expect(await loading).toBe(true);
+    const again = cache.can("acc", "a@x.test", "billing");
+    expect(again).toBeInstanceOf(Promise);
+    await again;
+    expect(asked("a@x.test")).toBe(2);
+  });
 });

@@ -16,6 +16,25 @@ afterEach(() => {
 });
 
 describe("the store", () => {
+  it("a read is one snapshot: a commit while it awaits (this process or another) runs it again on the newer state", async () => {
+    const file = tempDb();
+    const { core, store, close } = await openCore(file);
+    const seeded = await seedTeam(core);
+    const other = await openCore(file);
+    let runs = 0;
+    const seen = await store.read(async () => {
+      runs++;
+      const before = await store.countMembers(seeded.accountId, {});
+      if (runs === 1) await core.addMember(seeded.as("owner@acme.test"), { email: "a@acme.test" });
+      if (runs === 2) await other.core.addMember(seeded.as("owner@acme.test"), { email: "b@acme.test" });
+      return [before, await store.countMembers(seeded.accountId, {})];
+    });
+    expect(runs).toBe(3);
+    expect(seen).toEqual([3, 3]);
+    other.close();
+    close();
+  });
+
   it("applies a change, its audit entries and its invite mail in one transaction", async () => {
     const { core, db } = await openCore();
     const seeded = await seedTeam(core);
