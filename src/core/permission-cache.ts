@@ -75,17 +75,29 @@ export class PermissionCache {
   memo<T>(key: string, compute: () => Promise<T>): MaybePromise<T> {
     this.freshen();
     if (this.memos.has(key)) return this.memos.get(key) as T;
+    return this.memoLoad(key, compute);
+  }
+
+  private async memoLoad<T>(key: string, compute: () => Promise<T>): Promise<T> {
     const generation = this.generation;
-    return compute().then((value) => {
-      if (generation === this.generation) this.memos.set(key, value);
-      return value;
-    });
+    const value = await compute();
+    if (generation === this.generation) this.memos.set(key, value);
+    return value;
   }
 
   can(accountId: string, email: string, permission: PermissionKey): MaybePromise<boolean> {
-    const member = this.member(accountId, email);
-    if (member instanceof Promise) return member.then((m) => m?.allowed.has(permission) ?? false);
-    return member?.allowed.has(permission) ?? false;
+    const account = this.warmAccount(accountId);
+    if (account !== undefined) {
+      const member = this.warmMember(account, email);
+      // biome-ignore lint/complexity/useOptionalChain: the answer is a boolean, never undefined
+      if (member !== undefined) return member !== null && member.allowed.has(permission);
+    }
+    return this.loadAllowed(accountId, email, permission);
+  }
+
+  // Apart from `can`, so the warm path captures nothing in a closure (no context allocated per call).
+  private async loadAllowed(accountId: string, email: string, permission: PermissionKey): Promise<boolean> {
+    return (await this.loadMember(accountId, email))?.allowed.has(permission) ?? false;
   }
 
   /** An account's matrix as of this turn. */
@@ -97,14 +109,18 @@ export class PermissionCache {
   /** The member's role and status as the cache holds them (null when not a current member). */
   member(accountId: string, email: string): MaybePromise<CachedMember> {
     const account = this.warmAccount(accountId);
-    if (account) {
-      // Callers mostly pass emails as stored (trimmed, lower-case): try that before normalising.
-      const exact = account.members.get(email);
-      if (exact !== undefined) return exact;
-      const known = account.members.get(email.trim().toLowerCase());
-      if (known !== undefined) return known;
+    if (account !== undefined) {
+      const member = this.warmMember(account, email);
+      if (member !== undefined) return member;
     }
     return this.loadMember(accountId, email);
+  }
+
+  /** The member as held in memory; undefined when they must be loaded. */
+  private warmMember(account: CachedAccount, email: string): CachedMember | undefined {
+    // Callers mostly pass emails as stored (trimmed, lower-case): try that before normalising.
+    const exact = account.members.get(email);
+    return exact !== undefined ? exact : account.members.get(email.trim().toLowerCase());
   }
 
   private freshen(): void {
