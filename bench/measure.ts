@@ -34,6 +34,27 @@ export const opsPerSecondSlow = (fn: (i: number) => unknown, ms = 1_000): number
   return (ops / (performance.now() - start)) * 1000;
 };
 
+/** `opsPerSecond` for work that answers with a promise: each call awaited before the next. */
+export const opsPerSecondAsync = async (fn: (i: number) => Promise<unknown>, ms = 200): Promise<number> => {
+  for (let i = 0; i < 2_000; i++) await fn(i);
+  let ops = 0;
+  const start = performance.now();
+  while (performance.now() - start < ms) await fn(ops++);
+  return (ops / (performance.now() - start)) * 1000;
+};
+
+/** `opsPerSecondSlow` for work that answers with a promise. */
+export const opsPerSecondSlowAsync = async (
+  fn: (i: number) => Promise<unknown>,
+  ms = 1_000,
+): Promise<number> => {
+  await fn(-1);
+  let ops = 0;
+  const start = performance.now();
+  while (performance.now() - start < ms) await fn(ops++);
+  return (ops / (performance.now() - start)) * 1000;
+};
+
 /** Runs ours and the peer in alternation, `rounds` times, and returns the median rate of each. */
 export const compare = (ours: () => number, peer: () => number, rounds = 5): Pair => {
   const o: number[] = [];

@@ -30,11 +30,14 @@ export default defineCommand({
       flags: noFlags,
     }),
   ]),
-  run: ({ core, actor, confirmFirst }, input) => {
-    if (input.verb === undefined) return { type: "apikey", key: core.apiKeyInfo(actor) };
+  run: async ({ core, actor, confirmFirst }, input) => {
+    if (input.verb === undefined) return { type: "apikey", key: await core.apiKeyInfo(actor) };
     // Without a grace named, Slack first asks whether the old key stops now or later.
     if (confirmFirst && input.grace === undefined)
-      return { type: "confirm", confirm: { kind: "rotate", choices: core.apiKeyRotationChoices(actor) } };
-    return { type: "apikey_rotated", rotated: core.rotateApiKey(actor, input.grace) };
+      return {
+        type: "confirm",
+        confirm: { kind: "rotate", choices: await core.apiKeyRotationChoices(actor) },
+      };
+    return { type: "apikey_rotated", rotated: await core.rotateApiKey(actor, input.grace) };
   },
 });

@@ -23,8 +23,8 @@ export default defineCommand({
     extra: noMore,
     flags: noFlags,
   }),
-  run: ({ core, actor, auditByChange }, { last }) =>
+  run: async ({ core, actor, auditByChange }, { last }) =>
     auditByChange
-      ? { type: "audit_changes", page: core.auditChanges(actor, { last, before: null }), last }
-      : { type: "audit", entries: core.auditLog(actor, last) },
+      ? { type: "audit_changes", page: await core.auditChanges(actor, { last, before: null }), last }
+      : { type: "audit", entries: await core.auditLog(actor, last) },
 });

@@ -15,7 +15,10 @@ export const cancelCommand = defineCommand({
     flags: unknownFlags(args, []),
   }),
   schema: z.object({ id: requestId, extra: noMore, flags: noFlags }),
-  run: ({ core, actor }, { id }) => ({ type: "request_closed", request: core.requests.cancel(actor, id) }),
+  run: async ({ core, actor }, { id }) => ({
+    type: "request_closed",
+    request: await core.requests.cancel(actor, id),
+  }),
 });
 
 /** `reject <id> [reason…]`: an Owner other than the requester declines. */
@@ -33,9 +36,9 @@ export const rejectCommand = defineCommand({
     reason: z.string().max(500, "A reason has at most 500 characters."),
     flags: noFlags,
   }),
-  run: ({ core, actor }, { id, reason }) => ({
+  run: async ({ core, actor }, { id, reason }) => ({
     type: "request_closed",
-    request: core.requests.reject(actor, id, reason.trim() || null),
+    request: await core.requests.reject(actor, id, reason.trim() || null),
   }),
 });
 
@@ -50,5 +53,8 @@ export const approveCommand = defineCommand({
     flags: unknownFlags(args, []),
   }),
   schema: z.object({ id: requestId, extra: noMore, flags: noFlags }),
-  run: ({ core, actor }, { id }) => ({ type: "request_approved", outcome: core.requests.approve(actor, id) }),
+  run: async ({ core, actor }, { id }) => ({
+    type: "request_approved",
+    outcome: await core.requests.approve(actor, id),
+  }),
 });

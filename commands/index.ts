@@ -76,7 +76,7 @@ export const findCommand = (name: string): Command | undefined =>
   COMMANDS.find((command) => command.name === name.toLowerCase());
 
 /** Runs `/team <words…>` (or `rolecall --as … <words…>`) for one actor. */
-export const runCommand = (ctx: CommandContext, words: readonly string[]): CommandResult => {
+export const runCommand = async (ctx: CommandContext, words: readonly string[]): Promise<CommandResult> => {
   const [name = "help", ...rest] = words;
   const command = findCommand(name);
   if (!command) {

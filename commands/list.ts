@@ -42,9 +42,9 @@ export default defineCommand({
       .optional(),
     flags: noFlags,
   }),
-  run: ({ core, actor, pageSize }, { filter, page }) => {
+  run: async ({ core, actor, pageSize }, { filter, page }) => {
     const size = pageSize ?? (page ? CLI_PAGE_SIZE : null);
-    const team = core.dashboard.teamPage(
+    const team = await core.dashboard.teamPage(
       actor,
       filter,
       size ? { offset: ((page ?? 1) - 1) * size, limit: size } : undefined,

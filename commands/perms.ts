@@ -33,5 +33,5 @@ export default defineChangeCommand({
           permission: input.permission,
           allowed: input.verb === "grant",
         },
-  otherwise: ({ core, actor }) => ({ type: "perms", view: core.permissions(actor) }),
+  otherwise: async ({ core, actor }) => ({ type: "perms", view: await core.permissions(actor) }),
 });

@@ -32,16 +32,16 @@ export const intentOfWords = (commands: Commands, words: readonly string[]): Raw
  * The change a refusal of `words` could ask the Owners for instead ("Ask an Owner" in Slack): only a
  * change an Owner could overrule, and that filing would accept now. Null when there is none.
  */
-export const requestableIntent = (
+export const requestableIntent = async (
   commands: Commands,
   ctx: CommandContext,
   words: readonly string[],
   refusal: unknown,
-): RawChangeIntent | null => {
+): Promise<RawChangeIntent | null> => {
   if (!(refusal instanceof CoreError) || !OVERRULABLE.includes(refusal.code)) return null;
   try {
     const intent = intentOfWords(commands, words);
-    return ctx.core.requests.wouldFile(ctx.actor, intent) ? intent : null;
+    return (await ctx.core.requests.wouldFile(ctx.actor, intent)) ? intent : null;
   } catch (error) {
     // Words that do not make a change cannot be asked for; the refusal itself still shows.
     if (error instanceof CoreError) return null;
@@ -59,8 +59,8 @@ export const requestCommand = (commands: Commands) =>
       words: [...args.positionals, ...[...args.flags].flatMap(([k, v]) => [`--${k}`, v])],
     }),
     schema: z.object({ words: z.array(z.string()).min(1, "Say which change to ask for.") }),
-    run: ({ core, actor }, { words }) => ({
+    run: async ({ core, actor }, { words }) => ({
       type: "request_filed",
-      request: core.requests.file(actor, intentOfWords(commands, words)),
+      request: await core.requests.file(actor, intentOfWords(commands, words)),
     }),
   });

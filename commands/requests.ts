@@ -8,5 +8,5 @@ export default defineCommand({
   summary: "Pending change requests you may decide, or have filed",
   toInput: (args) => ({ extra: args.positionals, flags: unknownFlags(args, []) }),
   schema: z.object({ extra: noMore, flags: noFlags }),
-  run: ({ core, actor }) => ({ type: "requests", ...core.requests.list(actor) }),
+  run: async ({ core, actor }) => ({ type: "requests", ...(await core.requests.list(actor)) }),
 });

@@ -30,5 +30,5 @@ export default defineChangeCommand({
           kind: "settings.approvals",
           channel: CLEAR.includes(input.value.toLowerCase()) ? null : channelArg.parse(input.value),
         },
-  otherwise: ({ core, actor }) => ({ type: "settings", ...core.settings(actor) }),
+  otherwise: async ({ core, actor }) => ({ type: "settings", ...(await core.settings(actor)) }),
 });

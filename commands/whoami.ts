@@ -8,5 +8,5 @@ export default defineCommand({
   summary: "Your role and your permissions",
   toInput: (args) => ({ extra: args.positionals, flags: unknownFlags(args, []) }),
   schema: z.object({ extra: noMore, flags: noFlags }),
-  run: ({ core, actor }) => ({ type: "whoami", whoami: core.whoami(actor) }),
+  run: async ({ core, actor }) => ({ type: "whoami", whoami: await core.whoami(actor) }),
 });

@@ -14,11 +14,11 @@ const main = async () => {
   const { mode, missing } = slackMode(config);
   if (missing.length > 0) throw new ConfigError(missing);
   if (!mode) {
-    const wired = wireCore(config);
+    const wired = await wireCore(config);
     try {
       console.log("No Slack tokens are set (SLACK_BOT_TOKEN with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET):");
       console.log("here is the command-line try-out instead.\n");
-      console.log(runDemo(wired.core, config.DATABASE_URL));
+      console.log(await runDemo(wired.core, config.DATABASE_URL));
     } finally {
       wired.close();
     }

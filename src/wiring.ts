@@ -16,11 +16,11 @@ export interface Wired {
 }
 
 /** Opens the database and builds the access core on it. */
-export const wireCore = (
+export const wireCore = async (
   config: Pick<Config, "DATABASE_URL" | "INVITE_TTL_HOURS"> &
     Partial<Pick<Config, "REQUEST_TTL_HOURS" | "CACHE_MAX_ACCOUNTS">>,
   clock: Clock = systemClock,
-): Wired => {
+): Promise<Wired> => {
   const db = openDatabase(config.DATABASE_URL);
   const store = new SqliteStore(db);
   const core = new AccessCore({
@@ -31,7 +31,7 @@ export const wireCore = (
     requestTtlHours: config.REQUEST_TTL_HOURS ?? 168,
     ...(config.CACHE_MAX_ACCOUNTS ? { cacheMaxAccounts: config.CACHE_MAX_ACCOUNTS } : {}),
   });
-  carryOverWordRequests(store.requests, core);
+  await carryOverWordRequests(store.requests, core);
   return { db, store, core, close: () => db.close() };
 };
 
@@ -41,13 +41,13 @@ export const wireCore = (
  * today's for these words — and keeps its change from then on; one that no longer reads is closed,
  * and its requester is told why in Slack.
  */
-const carryOverWordRequests = (requests: SqliteRequestStore, core: AccessCore): void => {
-  for (const { request, words } of requests.legacyRequests()) {
+const carryOverWordRequests = async (requests: SqliteRequestStore, core: AccessCore): Promise<void> => {
+  for (const { request, words } of await requests.legacyRequests()) {
     try {
-      requests.setIntent(request.accountId, request.id, parseIntent(intentOf(words)));
+      await requests.setIntent(request.accountId, request.id, parseIntent(intentOf(words)));
     } catch (error) {
       if (!(error instanceof CoreError)) throw error;
-      core.requests.close(
+      await core.requests.close(
         request,
         `Rolecall could not carry this request over to its new version (${error.message}). Please file it again.`,
       );

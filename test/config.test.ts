@@ -81,7 +81,7 @@ describe("the Slack app's transport", () => {
     const { createSlackApp } = await import("../src/slack/app.js");
     const { openCore } = await import("./helpers/team.js");
     const { createLogger } = await import("../src/log.js");
-    const wired = openCore();
+    const wired = await openCore();
     const logger = createLogger("silent");
     const socket = createSlackApp(
       loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1", LOG_LEVEL: "silent" }),

@@ -89,7 +89,7 @@ export interface Command<S extends z.ZodType = z.ZodType> {
    * show or open a form). Having one is what makes a command requestable (`/team request …`).
    */
   intent?(input: z.infer<S>): RawChangeIntent | null;
-  run(ctx: CommandContext, input: z.infer<S>): CommandResult;
+  run(ctx: CommandContext, input: z.infer<S>): CommandResult | Promise<CommandResult>;
 }
 
 export const defineCommand = <S extends z.ZodType>(command: Command<S>): Command<S> => command;
@@ -113,9 +113,9 @@ export const unknownFlags = (args: Pick<SplitArgs, "flags">, allowed: readonly s
   [...args.flags.keys()].filter((flag) => !allowed.includes(flag));
 
 /** Runs a command's change: its intent, applied as the actor. */
-export const runChange = (ctx: CommandContext, intent: RawChangeIntent): CommandResult => ({
+export const runChange = async (ctx: CommandContext, intent: RawChangeIntent): Promise<CommandResult> => ({
   type: "change",
-  change: ctx.core.change(ctx.actor, intent),
+  change: await ctx.core.change(ctx.actor, intent),
 });
 
 /**
@@ -125,15 +125,15 @@ export const runChange = (ctx: CommandContext, intent: RawChangeIntent): Command
 export const defineChangeCommand = <S extends z.ZodType>(
   spec: Omit<Command<S>, "run" | "intent"> & {
     intent(input: z.infer<S>): RawChangeIntent | null;
-    otherwise(ctx: CommandContext, input: z.infer<S>): CommandResult;
+    otherwise(ctx: CommandContext, input: z.infer<S>): CommandResult | Promise<CommandResult>;
   },
 ): Command<S> => {
   const { otherwise, ...command } = spec;
   return {
     ...command,
-    run: (ctx, input) => {
+    run: async (ctx, input) => {
       const intent = spec.intent(input);
-      return intent ? runChange(ctx, intent) : otherwise(ctx, input);
+      return intent ? await runChange(ctx, intent) : await otherwise(ctx, input);
     },
   };
 };
@@ -158,10 +158,10 @@ export const defineMemberCommand = (spec: {
     }),
     schema: z.object({ member: memberArg, extra: noMore, flags: noFlags }),
     intent,
-    run: (ctx, input) => {
+    run: async (ctx, input) => {
       if (!(spec.confirm && ctx.confirmFirst)) return runChange(ctx, intent(input));
       // Only what would be allowed is offered: the dry run refuses everything else now.
-      const would = ctx.core.change(ctx.actor, intent(input), { dryRun: true });
+      const would = await ctx.core.change(ctx.actor, intent(input), { dryRun: true });
       return {
         type: "confirm",
         confirm: { kind: "remove", email: would.email ?? "", invited: would.status === "invited" },

@@ -90,7 +90,7 @@ export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io
       return 0;
     }
     const config = loadConfig(env);
-    const wired = wireCore(config);
+    const wired = await wireCore(config);
     try {
       const core = wired.core;
       if (verb === "init") {
@@ -102,14 +102,14 @@ export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io
         ]);
         if (extra.length > 0)
           throw new CoreError("INVALID_INPUT", `Unexpected words: ${extra.join(" ")}.\n${USAGE}`);
-        const created = core.createAccount({
+        const created = await core.createAccount({
           slackTeamId: requireOption(options, "slack-team"),
           name: requireOption(options, "account"),
           ownerEmail: requireOption(options, "owner"),
           ownerSlackUserId: options.get("owner-slack-user") ?? null,
         });
         const team = created.account.slackTeamId;
-        const others = core.operator.listAccounts().length - 1;
+        const others = (await core.operator.listAccounts()).length - 1;
         print(
           `Created account ${created.account.name} (${team}) with Owner ${created.owner.email}.\n` +
             `Organisation API key — shown only now, keep it somewhere safe:\n  ${created.apiKey}\n` +
@@ -127,13 +127,13 @@ export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io
         return 0;
       }
       if (verb === "demo" && !globals.as) {
-        io.out(runDemo(core, config.DATABASE_URL));
+        io.out(await runDemo(core, config.DATABASE_URL));
         return 0;
       }
-      const accountId = core.resolveAccount(globals.team).id;
-      if (verb === "audit") return auditVerb(core, accountId, globals, rest, print, io);
+      const accountId = (await core.resolveAccount(globals.team)).id;
+      if (verb === "audit") return await auditVerb(core, accountId, globals, rest, print, io);
       if (globals.as) {
-        const result = runCommand(
+        const result = await runCommand(
           { core, actor: { accountId, actor: { email: globals.as }, source: "cli" } },
           globals.words,
         );
@@ -151,7 +151,7 @@ export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io
       if (verb === "activate") {
         const { rest: words } = takeOptions(rest, []);
         if (words.length !== 1) throw new CoreError("INVALID_INPUT", "Usage: rolecall activate <email>");
-        const change = core.activate(accountId, words[0]);
+        const change = await core.activate(accountId, words[0]);
         print(`${change.email} is now active.`, change);
         return 0;
       }
@@ -164,7 +164,10 @@ export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io
         }
         const grace = options.get("grace");
         const hours = grace === undefined ? undefined : parseInput(graceHours, grace, "grace");
-        const result = { type: "apikey_rotated" as const, rotated: core.rotateApiKey({ accountId }, hours) };
+        const result = {
+          type: "apikey_rotated" as const,
+          rotated: await core.rotateApiKey({ accountId }, hours),
+        };
         print(renderText(result), renderJson(result));
         return 0;
       }
@@ -188,18 +191,18 @@ export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io
   }
 };
 
-const auditVerb = (
+const auditVerb = async (
   core: AccessCore,
   accountId: string,
   globals: Globals,
   words: string[],
   print: (text: unknown, value: unknown) => void,
   io: Io,
-): number => {
+): Promise<number> => {
   const { rest, options } = takeOptions(words, ["format", "verify"]);
   if (options.has("verify")) {
     if (options.get("verify")) throw new CoreError("INVALID_INPUT", "--verify takes no value.");
-    const check = core.verifyAudit(accountId);
+    const check = await core.verifyAudit(accountId);
     if (check.ok) {
       print(`The audit chain is intact (${check.entries} entries).`, check);
       return 0;
@@ -211,17 +214,17 @@ const auditVerb = (
   if (!["text", "json", "csv"].includes(format)) {
     throw new CoreError("INVALID_INPUT", "--format is one of text, json, csv.");
   }
-  let entries: ReturnType<AccessCore["fullAuditLog"]>;
+  let entries: Awaited<ReturnType<AccessCore["fullAuditLog"]>>;
   if (globals.as) {
-    const result = runCommand({ core, actor: { accountId, actor: { email: globals.as }, source: "cli" } }, [
-      "audit",
-      ...rest,
-    ]);
+    const result = await runCommand(
+      { core, actor: { accountId, actor: { email: globals.as }, source: "cli" } },
+      ["audit", ...rest],
+    );
     entries = result.type === "audit" ? result.entries : [];
   } else {
     if (rest.length > 0)
       throw new CoreError("INVALID_INPUT", "Usage: rolecall audit [--format text|json|csv] [--verify]");
-    entries = core.fullAuditLog(accountId);
+    entries = await core.fullAuditLog(accountId);
   }
   if (format === "json") io.out(JSON.stringify(entries.map(auditJson), null, 2));
   else if (format === "csv") io.out(auditCsv(entries));
@@ -237,7 +240,7 @@ const mailVerb = async (
 ): Promise<number> => {
   const { rest } = takeOptions(words, []);
   if (rest[0] === "list" && rest.length === 1) {
-    const rows = wired.store.listMail().map((m) => ({
+    const rows = (await wired.store.listMail()).map((m) => ({
       id: m.id,
       kind: m.mail.kind,
       to: m.recipient,

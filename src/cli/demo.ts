@@ -35,8 +35,8 @@ const tourLines = (team: string | null): string[] => {
  * Seeds a try-out account on an empty database (once), and shows the tour. A database that holds
  * someone's own accounts is left alone: the try-out would make every command there need --team.
  */
-export const runDemo = (core: AccessCore, databaseUrl: string): string => {
-  const accounts = core.operator.listAccounts();
+export const runDemo = async (core: AccessCore, databaseUrl: string): Promise<string> => {
+  const accounts = await core.operator.listAccounts();
   if (accounts.length > 0 && !accounts.some((a) => a.slackTeamId === DEMO_TEAM)) {
     return [
       `${databaseUrl} holds other accounts (${accounts.map((a) => a.slackTeamId).join(", ")}), so no try-out account was added to it.`,
@@ -46,7 +46,7 @@ export const runDemo = (core: AccessCore, databaseUrl: string): string => {
   }
   const lines: string[] = [];
   if (accounts.length === 0) {
-    const created = core.createAccount({
+    const created = await core.createAccount({
       slackTeamId: DEMO_TEAM,
       name: "Acme Messaging",
       ownerEmail: DEMO_OWNER,
@@ -56,12 +56,12 @@ export const runDemo = (core: AccessCore, databaseUrl: string): string => {
       actor: { email: DEMO_OWNER },
       source: "cli",
     };
-    core.editMember(owner, { email: DEMO_OWNER }, { name: "Olivia Owner" });
-    core.addMember(owner, { email: "ada@acme.test", role: "admin", name: "Ada Admin" });
-    core.activate(created.account.id, "ada@acme.test");
-    core.addMember(owner, { email: "tom@acme.test", role: "teammate", name: "Tom Teammate" });
-    core.activate(created.account.id, "tom@acme.test");
-    core.addMember(owner, { email: "ivy@acme.test", role: "teammate", name: "Ivy Invited" });
+    await core.editMember(owner, { email: DEMO_OWNER }, { name: "Olivia Owner" });
+    await core.addMember(owner, { email: "ada@acme.test", role: "admin", name: "Ada Admin" });
+    await core.activate(created.account.id, "ada@acme.test");
+    await core.addMember(owner, { email: "tom@acme.test", role: "teammate", name: "Tom Teammate" });
+    await core.activate(created.account.id, "tom@acme.test");
+    await core.addMember(owner, { email: "ivy@acme.test", role: "teammate", name: "Ivy Invited" });
     lines.push(
       `Created the try-out account "Acme Messaging" (${DEMO_TEAM}) in ${databaseUrl}:`,
       "  Olivia Owner <owner@acme.test> (Owner), Ada Admin <ada@acme.test> (Admin),",

@@ -10,7 +10,7 @@ import { type InvitePreview, Invites } from "./invites.js";
 import { type MemberForm, Members, type WhoAmI } from "./members.js";
 import type { Account, ApiKeyInfo, AuditEntry, Member, MemberRef, MemberView } from "./model.js";
 import { type CreatedAccount, Operator } from "./operator.js";
-import { DEFAULT_CACHE_LIMITS, PermissionCache } from "./permission-cache.js";
+import { DEFAULT_CACHE_LIMITS, type MaybePromise, PermissionCache } from "./permission-cache.js";
 import type { PermissionKey } from "./permissions.js";
 import type { Clock, MemberFilter, Page, RequestStore, StorePort } from "./ports.js";
 import { Requests } from "./requests.js";
@@ -89,7 +89,11 @@ export class AccessCore {
   }
 
   /** Any change a member makes, typed: from `/team` words, a modal or a button. */
-  change(ctx: ActorContext, intent: RawChangeIntent, options: { dryRun?: boolean } = {}): ChangeResult {
+  change(
+    ctx: ActorContext,
+    intent: RawChangeIntent,
+    options: { dryRun?: boolean } = {},
+  ): Promise<ChangeResult> {
     return this.changes.apply(memberActor(ctx), intent, options);
   }
 
@@ -128,61 +132,64 @@ export class AccessCore {
   onCommit = (listener: (accountId: string) => void): (() => void) => this.engine.onCommit(listener);
 
   // Reads, each authorised inside its module.
-  resolveAccount = (slackTeamId?: string): Account => this.accounts.resolve(slackTeamId);
-  slackAccount = (slackTeamId: string | undefined): Account => this.accounts.forSlackTeam(slackTeamId);
-  whoami = (ctx: ActorContext): WhoAmI => this.members.whoami(ctx);
-  listMembers = (ctx: ActorContext, filter: MemberFilter = {}, page?: Page): MemberList => {
-    const { rows, matching, offset } = this.dashboard.teamPage(ctx, filter, page);
+  resolveAccount = (slackTeamId?: string): Promise<Account> => this.accounts.resolve(slackTeamId);
+  slackAccount = (slackTeamId: string | undefined): Promise<Account> =>
+    this.accounts.forSlackTeam(slackTeamId);
+  whoami = (ctx: ActorContext): Promise<WhoAmI> => this.members.whoami(ctx);
+  listMembers = async (ctx: ActorContext, filter: MemberFilter = {}, page?: Page): Promise<MemberList> => {
+    const { rows, matching, offset } = await this.dashboard.teamPage(ctx, filter, page);
     return { members: rows.map((row) => row.member), total: matching, offset };
   };
-  prepareMemberForm = (ctx: ActorContext, ref?: MemberRef): MemberForm => this.members.form(ctx, ref);
-  permissions = (ctx: ActorContext): PermissionsView => this.access.permissions(ctx);
+  prepareMemberForm = (ctx: ActorContext, ref?: MemberRef): Promise<MemberForm> =>
+    this.members.form(ctx, ref);
+  permissions = (ctx: ActorContext): Promise<PermissionsView> => this.access.permissions(ctx);
   settings = (ctx: ActorContext) => this.accounts.settings(ctx);
-  auditLog = (ctx: ActorContext, last: number): AuditEntry[] => this.accounts.auditLog(ctx, last);
+  auditLog = (ctx: ActorContext, last: number): Promise<AuditEntry[]> => this.accounts.auditLog(ctx, last);
   /** The log a change at a time (one Save of the permissions form is one), paged by a cursor. */
-  auditChanges = (ctx: ActorContext, query: { last: number; before: number | null }): AuditPage =>
+  auditChanges = (ctx: ActorContext, query: { last: number; before: number | null }): Promise<AuditPage> =>
     this.accounts.auditChanges(ctx, query);
   verifyAudit = (accountId: string) => this.accounts.verifyAudit(accountId);
-  healthy = (): boolean => this.accounts.healthy();
-  can = (accountId: string, email: string, permission: PermissionKey): boolean =>
+  healthy = (): Promise<boolean> => this.accounts.healthy();
+  can = (accountId: string, email: string, permission: PermissionKey): MaybePromise<boolean> =>
     this.access.can(accountId, email, permission);
-  explain = (accountId: string, email: string, permission: PermissionKey): Explanation =>
+  explain = (accountId: string, email: string, permission: PermissionKey): MaybePromise<Explanation> =>
     this.access.explain(accountId, email, permission);
 
   // Slack linking and invite links (the system acts).
-  linkSlackUser = (accountId: string, email: unknown, slackUserId: unknown): ChangeResult =>
+  linkSlackUser = (accountId: string, email: unknown, slackUserId: unknown): Promise<ChangeResult> =>
     this.members.linkSlackUser(accountId, email, slackUserId);
-  findLinkedMember = (accountId: string, slackUserId: string): Member | null =>
+  findLinkedMember = (accountId: string, slackUserId: string): Promise<Member | null> =>
     this.members.findLinked(accountId, slackUserId);
-  inviteByToken = (token: string): InvitePreview => this.invites.byToken(token);
+  inviteByToken = (token: string): Promise<InvitePreview> => this.invites.byToken(token);
   acceptInvite = (token: string) => this.invites.accept(token);
 
   // The organisation API key.
-  apiKeyInfo = (ctx: ActorContext): ApiKeyInfo => this.apiKeys.info(ctx);
+  apiKeyInfo = (ctx: ActorContext): Promise<ApiKeyInfo> => this.apiKeys.info(ctx);
   apiKeyRotationChoices = (ctx: ActorContext) => this.apiKeys.rotationChoices(ctx);
-  authenticateApiKey = (key: string): string | null => this.apiKeys.authenticate(key);
+  authenticateApiKey = (key: string): Promise<string | null> => this.apiKeys.authenticate(key);
   apiMembers = (accountId: string) => this.apiKeys.members(accountId);
   apiMember = (accountId: string, email: unknown) => this.apiKeys.member(accountId, email);
   /** A member rotates (with `ctx`), or the operator (with `{ accountId }` only: CLI recovery). */
-  rotateApiKey(target: ActorContext | { accountId: string }, graceHours?: number): RotatedKey;
+  rotateApiKey(target: ActorContext | { accountId: string }, graceHours?: number): Promise<RotatedKey>;
   rotateApiKey(
     target: ActorContext,
     graceHours: number | undefined,
     from: string,
-  ): RotatedKey | AlreadyRotated;
+  ): Promise<RotatedKey | AlreadyRotated>;
   rotateApiKey(
     target: ActorContext | { accountId: string },
     graceHours?: number,
     from?: string,
-  ): RotatedKey | AlreadyRotated {
+  ): Promise<RotatedKey | AlreadyRotated> {
     const by =
       "actor" in target ? memberActor(target) : { kind: "operator" as const, accountId: target.accountId };
     return this.apiKeys.rotate(by, graceHours, from);
   }
 
   // Operator verbs, visibly apart.
-  createAccount = (input: Parameters<Operator["createAccount"]>[0]): CreatedAccount =>
+  createAccount = (input: Parameters<Operator["createAccount"]>[0]): Promise<CreatedAccount> =>
     this.operator.createAccount(input);
-  activate = (accountId: string, email: unknown): ChangeResult => this.operator.activate(accountId, email);
-  fullAuditLog = (accountId: string): AuditEntry[] => this.operator.fullAuditLog(accountId);
+  activate = (accountId: string, email: unknown): Promise<ChangeResult> =>
+    this.operator.activate(accountId, email);
+  fullAuditLog = (accountId: string): Promise<AuditEntry[]> => this.operator.fullAuditLog(accountId);
 }

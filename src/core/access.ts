@@ -1,5 +1,6 @@
 import { permits } from "./authz.js";
 import type { ActorContext, Engine } from "./engine.js";
+import type { CachedMember, MaybePromise } from "./permission-cache.js";
 import { matrixAsLists, PERMISSIONS, type PermissionKey } from "./permissions.js";
 import { CHANGEABLE_ROLES, type ChangeableRole, ROLE_LABEL, type Role } from "./roles.js";
 
@@ -20,9 +21,9 @@ export interface Explanation {
 export class Access {
   constructor(private readonly e: Engine) {}
 
-  permissions(ctx: ActorContext): PermissionsView {
-    return this.e.store.read(() => {
-      const { actor, matrix } = this.e.reader(ctx);
+  permissions(ctx: ActorContext): Promise<PermissionsView> {
+    return this.e.store.read(async () => {
+      const { actor, matrix } = await this.e.reader(ctx);
       const lists = matrixAsLists(matrix);
       if (!permits("matrix.view_all", actor, {}, matrix))
         return { matrix: { [actor.role]: lists[actor.role] }, full: false, editableRoles: [] };
@@ -36,26 +37,38 @@ export class Access {
     });
   }
 
-  /** The hot permission check: answered from memory, refreshed when any connection has written. */
-  can(accountId: string, email: string, permission: PermissionKey): boolean {
+  /**
+   * The hot permission check: answered from memory (a plain boolean, no promise) when the cache is
+   * warm, refreshed when any connection has written; a promise only while it loads from the store.
+   */
+  can(accountId: string, email: string, permission: PermissionKey): MaybePromise<boolean> {
     return this.e.cache.can(accountId, email, permission);
   }
 
-  /** `can()` with its reasons, for the authorization API: answered from the same cache. */
-  explain(accountId: string, email: string, permission: PermissionKey): Explanation {
+  /** `can()` with its reasons, for the authorization API: answered from the same cache, as `can` is. */
+  explain(accountId: string, email: string, permission: PermissionKey): MaybePromise<Explanation> {
     const member = this.e.cache.member(accountId, email);
-    const allowed = this.e.cache.can(accountId, email, permission);
-    const label = PERMISSIONS[permission].label;
-    if (!member) return { allowed, role: null, reason: `${email} is not a member of this team.` };
-    if (member.status !== "active")
-      return { allowed, role: member.role, reason: `${email} is ${member.status}, not active.` };
-    if (member.role === "owner")
-      return { allowed, role: member.role, reason: "Owners hold every permission." };
-    const role = ROLE_LABEL[member.role];
-    return {
-      allowed,
-      role: member.role,
-      reason: allowed ? `${role}s may use ${label}.` : `${role}s may not use ${label}.`,
-    };
+    return member instanceof Promise
+      ? explainLoaded(email, permission, member)
+      : explanation(email, permission, member);
   }
 }
+
+// Apart from `explain`, so its warm path allocates no closure.
+const explainLoaded = async (email: string, permission: PermissionKey, member: Promise<CachedMember>) =>
+  explanation(email, permission, await member);
+
+const explanation = (email: string, permission: PermissionKey, member: CachedMember): Explanation => {
+  const allowed = member?.allowed.has(permission) ?? false;
+  const label = PERMISSIONS[permission].label;
+  if (!member) return { allowed, role: null, reason: `${email} is not a member of this team.` };
+  if (member.status !== "active")
+    return { allowed, role: member.role, reason: `${email} is ${member.status}, not active.` };
+  if (member.role === "owner") return { allowed, role: member.role, reason: "Owners hold every permission." };
+  const role = ROLE_LABEL[member.role];
+  return {
+    allowed,
+    role: member.role,
+    reason: allowed ? `${role}s may use ${label}.` : `${role}s may not use ${label}.`,
+  };
+};

@@ -3,6 +3,7 @@ import { authorize } from "./authz.js";
 import type { ActorContext, Engine } from "./engine.js";
 import { CoreError } from "./errors.js";
 import type { Account, AuditEntry } from "./model.js";
+import type { MaybePromise } from "./permission-cache.js";
 import type { PersonRef } from "./results.js";
 
 /** One page of the audit log read a change at a time, with who its entries name. */
@@ -23,7 +24,7 @@ export interface AuditPage {
 export class Accounts {
   constructor(private readonly e: Engine) {}
 
-  private bySlackTeam(slackTeamId: string): Account | null {
+  private bySlackTeam(slackTeamId: string): MaybePromise<Account | null> {
     return this.e.cache.memo(`team:${slackTeamId}`, () => this.e.store.findAccountBySlackTeam(slackTeamId));
   }
 
@@ -31,8 +32,8 @@ export class Accounts {
    * The account installed for the Slack workspace a request came from. Slack requests never fall
    * back to "the only account": one without a team id, or from a team with no account, is refused.
    */
-  forSlackTeam(slackTeamId: string | undefined): Account {
-    const account = slackTeamId ? this.bySlackTeam(slackTeamId) : null;
+  async forSlackTeam(slackTeamId: string | undefined): Promise<Account> {
+    const account = slackTeamId ? await this.bySlackTeam(slackTeamId) : null;
     if (!account)
       throw new CoreError(
         "NOT_INSTALLED",
@@ -42,9 +43,9 @@ export class Accounts {
   }
 
   /** The account a CLI call means; `slackTeamId` (--team) may be left out while there is only one. */
-  resolve(slackTeamId?: string): Account {
+  async resolve(slackTeamId?: string): Promise<Account> {
     if (slackTeamId) {
-      const account = this.bySlackTeam(slackTeamId);
+      const account = await this.bySlackTeam(slackTeamId);
       if (!account) {
         throw new CoreError(
           "NOT_INSTALLED",
@@ -53,7 +54,7 @@ export class Accounts {
       }
       return account;
     }
-    const accounts = this.e.store.listAccounts();
+    const accounts = await this.e.store.listAccounts();
     if (accounts.length === 1 && accounts[0]) return accounts[0];
     if (accounts.length === 0) {
       throw new CoreError(
@@ -70,16 +71,16 @@ export class Accounts {
     );
   }
 
-  settings(ctx: ActorContext): { approvalsChannel: string | null } {
-    return this.e.store.read(() => {
-      this.e.reader(ctx);
-      return { approvalsChannel: this.e.requireAccount(ctx.accountId).approvalsChannel };
+  settings(ctx: ActorContext): Promise<{ approvalsChannel: string | null }> {
+    return this.e.store.read(async () => {
+      await this.e.reader(ctx);
+      return { approvalsChannel: (await this.e.requireAccount(ctx.accountId)).approvalsChannel };
     });
   }
 
-  auditLog(ctx: ActorContext, last: number): AuditEntry[] {
-    return this.e.store.read(() => {
-      this.mayReadAudit(ctx);
+  auditLog(ctx: ActorContext, last: number): Promise<AuditEntry[]> {
+    return this.e.store.read(async () => {
+      await this.mayReadAudit(ctx);
       return this.e.store.listAudit(ctx.accountId, last);
     });
   }
@@ -88,14 +89,17 @@ export class Accounts {
    * The newest `last` changes before entry `before` (a cursor from a previous page), whole: the
    * entries one change wrote stay together. Needs what the log itself needs (Team Settings).
    */
-  auditChanges(ctx: ActorContext, { last, before }: { last: number; before: number | null }): AuditPage {
-    return this.e.store.read(() => {
-      this.mayReadAudit(ctx);
-      const entries = this.e.store.listAuditChanges(ctx.accountId, last, before);
+  auditChanges(
+    ctx: ActorContext,
+    { last, before }: { last: number; before: number | null },
+  ): Promise<AuditPage> {
+    return this.e.store.read(async () => {
+      await this.mayReadAudit(ctx);
+      const entries = await this.e.store.listAuditChanges(ctx.accountId, last, before);
       const requesters: Record<string, string> = {};
       for (const e of entries) {
         const id = auditRequestId(e);
-        const request = id && !(id in requesters) ? this.e.store.getRequest(ctx.accountId, id) : null;
+        const request = id && !(id in requesters) ? await this.e.store.getRequest(ctx.accountId, id) : null;
         if (id && request) requesters[id] = request.requesterEmail;
       }
       const emails = new Set(
@@ -103,28 +107,29 @@ export class Accounts {
           s.includes("@"),
         ),
       );
-      const people = [...emails].flatMap((email) => {
-        const m = this.e.store.findMember(ctx.accountId, { email });
-        return m ? [{ email: m.email, name: m.name, slackUserId: m.slackUserId }] : [];
-      });
+      const people: PersonRef[] = [];
+      for (const email of emails) {
+        const m = await this.e.store.findMember(ctx.accountId, { email });
+        if (m) people.push({ email: m.email, name: m.name, slackUserId: m.slackUserId });
+      }
       const first = entries[0]?.seq ?? before ?? 1;
       return { entries, people, requesters, before, older: first > 1 ? first : null };
     });
   }
 
-  private mayReadAudit(ctx: ActorContext): void {
-    const { actor, matrix } = this.e.reader(ctx);
+  private async mayReadAudit(ctx: ActorContext): Promise<void> {
+    const { actor, matrix } = await this.e.reader(ctx);
     authorize("audit.view", actor, {}, matrix);
   }
 
-  verifyAudit(accountId: string) {
-    return verifyChain(this.e.store.listAudit(accountId));
+  async verifyAudit(accountId: string) {
+    return verifyChain(await this.e.store.listAudit(accountId));
   }
 
   /** True when the database answers. */
-  healthy(): boolean {
+  async healthy(): Promise<boolean> {
     try {
-      this.e.store.dataVersion();
+      await this.e.store.ping();
       return true;
     } catch {
       return false;

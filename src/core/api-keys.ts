@@ -36,20 +36,20 @@ export class ApiKeys {
   constructor(private readonly e: Engine) {}
 
   /** The key as it may be shown (prefix, age, keys still in grace); needs `api_key`. */
-  info(ctx: ActorContext): ApiKeyInfo {
-    return this.e.store.read(() => {
-      const { actor, matrix } = this.e.reader(ctx);
+  info(ctx: ActorContext): Promise<ApiKeyInfo> {
+    return this.e.store.read(async () => {
+      const { actor, matrix } = await this.e.reader(ctx);
       authorize("apikey.view", actor, {}, matrix);
-      const key = this.e.requireAccount(ctx.accountId).apiKey;
+      const key = (await this.e.requireAccount(ctx.accountId)).apiKey;
       const now = this.e.clock.now();
       return { ...key, previous: key.previous.filter((p) => new Date(p.expiresAt) > now) };
     });
   }
 
   /** What a Rotate button may offer this member: the key it replaces, and whether it may stop at once. */
-  rotationChoices(ctx: ActorContext): { from: string; mayStopAtOnce: boolean } {
-    const key = this.info(ctx);
-    const { actor, matrix } = this.e.reader(ctx);
+  async rotationChoices(ctx: ActorContext): Promise<{ from: string; mayStopAtOnce: boolean }> {
+    const key = await this.info(ctx);
+    const { actor, matrix } = await this.e.reader(ctx);
     return { from: key.prefix, mayStopAtOnce: permits("apikey.rotate", actor, { graceHours: 0 }, matrix) };
   }
 
@@ -58,7 +58,7 @@ export class ApiKeys {
    * operator only), or after `graceHours` (default: none for Owners and the operator, 24 for the
    * rest). With `from`, it rotates only while that key (prefix) is in use, so a repeated click rotates once.
    */
-  rotate(by: Actor, graceHours?: number, from?: string): RotatedKey | AlreadyRotated {
+  async rotate(by: Actor, graceHours?: number, from?: string): Promise<RotatedKey | AlreadyRotated> {
     if (graceHours !== undefined && (!Number.isInteger(graceHours) || graceHours < 0 || graceHours > 168)) {
       throw new CoreError(
         "INVALID_INPUT",
@@ -67,7 +67,7 @@ export class ApiKeys {
       );
     }
     const fresh = newApiKey();
-    const result = this.e.change(by, {
+    const result = await this.e.change(by, {
       decide: (state) =>
         decideRotateApiKey(state, {
           fresh,
@@ -82,13 +82,13 @@ export class ApiKeys {
   }
 
   /** The account an API key opens, or null. Hashes are compared in constant time. */
-  authenticate(key: string): string | null {
+  async authenticate(key: string): Promise<string | null> {
     if (!/^rc_[A-Za-z0-9_-]{43}$/.test(key)) return null;
     const hash = sha256Hex(key);
     const now = this.e.clock.now();
     const prefix = key.slice(0, 10);
     // The candidates hold hashes only; they stay valid until the next write, like every cached read.
-    for (const candidate of this.e.cache.memo(`apikey:${prefix}`, () =>
+    for (const candidate of await this.e.cache.memo(`apikey:${prefix}`, () =>
       this.e.store.apiKeyCandidates(prefix),
     )) {
       const inForce = candidate.expiresAt === null || new Date(candidate.expiresAt) > now;
@@ -98,19 +98,19 @@ export class ApiKeys {
   }
 
   /** For the API (the caller holds the organisation key): every current member with role and status. */
-  members(accountId: string): { members: ApiMember[] } {
-    const members = this.e.store.listMembers(accountId, {});
+  async members(accountId: string): Promise<{ members: ApiMember[] }> {
+    const members = await this.e.store.listMembers(accountId, {});
     return { members: members.map(({ email, name, role, status }) => ({ email, name, role, status })) };
   }
 
   /** For the API: one member with their effective permissions (none unless active). */
-  member(accountId: string, rawEmail: unknown): ApiMember & { permissions: PermissionKey[] } {
+  async member(accountId: string, rawEmail: unknown): Promise<ApiMember & { permissions: PermissionKey[] }> {
     const email = parseInput(emailSchema, rawEmail, "email");
-    const member = this.e.store.findMember(accountId, { email });
+    const member = await this.e.store.findMember(accountId, { email });
     if (!member || member.status === "removed")
       throw new CoreError("NO_SUCH_MEMBER", `${email} is not a member of this team.`);
     const permissions =
-      member.status === "active" ? permissionsOf(this.e.cache.matrix(accountId), member.role) : [];
+      member.status === "active" ? permissionsOf(await this.e.cache.matrix(accountId), member.role) : [];
     return { email: member.email, name: member.name, role: member.role, status: member.status, permissions };
   }
 }

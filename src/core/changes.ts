@@ -26,7 +26,7 @@ export class Changes {
     private readonly inviteTtlHours: number,
   ) {}
 
-  apply(by: Actor, raw: unknown, options: { dryRun?: boolean } = {}): ChangeResult {
+  apply(by: Actor, raw: unknown, options: { dryRun?: boolean } = {}): Promise<ChangeResult> {
     const intent = parseIntent(raw);
     return this.engine.change(by, {
       target: intentTarget(intent),

@@ -82,8 +82,8 @@ export class Dashboard {
    * about a role counts only if some role makes it possible — an Admin may hand out only Teammate,
    * which changes no Teammate's role, so they cannot change roles at all.
    */
-  allowed(ctx: ActorContext): Action[] {
-    const { actor, matrix } = this.e.reader(ctx);
+  async allowed(ctx: ActorContext): Promise<Action[]> {
+    const { actor, matrix } = await this.e.reader(ctx);
     const possible: Partial<Record<Action, () => boolean>> = {
       "member.change_role": () =>
         ROLES.filter((role) => permits("member.change_role", actor, { role }, matrix)).length > 1,
@@ -94,12 +94,12 @@ export class Dashboard {
   }
 
   /** The team list, a page of it when `page` is given, each row with what the viewer may do. */
-  teamPage(ctx: ActorContext, filter: MemberFilter = {}, page?: Page): TeamPage {
-    return this.e.store.read(() => {
-      const { actor, matrix } = this.e.reader(ctx);
+  teamPage(ctx: ActorContext, filter: MemberFilter = {}, page?: Page): Promise<TeamPage> {
+    return this.e.store.read(async () => {
+      const { actor, matrix } = await this.e.reader(ctx);
       authorize("team.view", actor, {}, matrix);
-      const members = this.e.store.listMembers(ctx.accountId, filter, page);
-      const views = this.e.memberViews(members);
+      const members = await this.e.store.listMembers(ctx.accountId, filter, page);
+      const views = await this.e.memberViews(members);
       const count = (f: MemberFilter) =>
         this.e.cache.memo(`count:${ctx.accountId}:${f.role}:${f.status}:${f.includeRemoved}`, () =>
           this.e.store.countMembers(ctx.accountId, f),
@@ -109,22 +109,22 @@ export class Dashboard {
           member: views[i] as MemberView,
           actions: memberActions(actor, m, matrix),
         })),
-        matching: page ? count(filter) : members.length,
-        total: count({}),
+        matching: page ? await count(filter) : members.length,
+        total: await count({}),
         offset: page?.offset ?? 0,
       };
     });
   }
 
   /** One member as a row's menu sees them now: refused if the viewer may not see the team. */
-  memberChoice(ctx: ActorContext, rawRef: MemberRef): MemberChoice | null {
-    return this.e.store.read(() => {
-      const { actor, matrix } = this.e.reader(ctx);
+  memberChoice(ctx: ActorContext, rawRef: MemberRef): Promise<MemberChoice | null> {
+    return this.e.store.read(async () => {
+      const { actor, matrix } = await this.e.reader(ctx);
       authorize("team.view", actor, {}, matrix);
-      const target = this.e.store.findMember(ctx.accountId, parseInput(memberRefSchema, rawRef));
+      const target = await this.e.store.findMember(ctx.accountId, parseInput(memberRefSchema, rawRef));
       if (!target || target.status === "removed") return null;
       return {
-        member: this.e.memberViews([target])[0] as MemberView,
+        member: (await this.e.memberViews([target]))[0] as MemberView,
         actions: memberActions(actor, target, matrix),
         roles: roleChoices(actor, target, matrix),
       };
@@ -132,15 +132,15 @@ export class Dashboard {
   }
 
   /** The invite of a person who has not accepted yet (null for anyone else): read before rule 6 refuses them. */
-  invitation(ctx: ActorContext): Invitation | null {
-    return this.e.store.read(() => {
-      const me = this.e.findActor(ctx);
+  invitation(ctx: ActorContext): Promise<Invitation | null> {
+    return this.e.store.read(async () => {
+      const me = await this.e.findActor(ctx);
       if (me?.status !== "invited") return null;
-      const latest = this.e.store.latestInvites([me.id]).get(me.id);
+      const latest = (await this.e.store.latestInvites([me.id])).get(me.id);
       if (!latest) return null;
-      const inviter = me.invitedBy ? this.e.store.getMember(me.invitedBy) : null;
+      const inviter = me.invitedBy ? await this.e.store.getMember(me.invitedBy) : null;
       return {
-        accountName: this.e.requireAccount(ctx.accountId).name,
+        accountName: (await this.e.requireAccount(ctx.accountId)).name,
         role: me.role,
         inviter: inviter
           ? { email: inviter.email, name: inviter.name, slackUserId: inviter.slackUserId }
@@ -154,7 +154,7 @@ export class Dashboard {
   }
 
   /** The account's version: it moves with every committed change, from any process. */
-  version(accountId: string): number {
-    return this.e.requireAccount(accountId).version;
+  async version(accountId: string): Promise<number> {
+    return (await this.e.requireAccount(accountId)).version;
   }
 }

@@ -69,14 +69,15 @@ export class Engine {
     return () => this.committed.delete(listener);
   }
 
-  change<R>(by: Actor, run: Run<R>): R {
+  async change<R>(by: Actor, run: Run<R>): Promise<R> {
     const { accountId } = by;
     const actorRef = by.kind === "member" ? by.actor : null;
     for (let attempt = 1; ; attempt++) {
-      const state = this.store.read(() => ({
-        ...this.load(accountId, actorRef, run.target ?? null, run.inviteTokenHash),
-        ...(run.requestId === undefined ? {} : { request: this.store.getRequest(accountId, run.requestId) }),
-        ...(run.pending ? { pending: this.store.pendingRequests(accountId) } : {}),
+      const { requestId: wanted, pending } = run;
+      const state = await this.store.read(async () => ({
+        ...(await this.load(accountId, actorRef, run.target ?? null, run.inviteTokenHash)),
+        ...(wanted === undefined ? {} : { request: await this.store.getRequest(accountId, wanted) }),
+        ...(pending ? { pending: await this.store.pendingRequests(accountId) } : {}),
       }));
       const decision = run.decide(state);
       if (run.dryRun || decision.changes.length === 0) return decision.result;
@@ -89,7 +90,7 @@ export class Engine {
       const source = by.kind === "operator" ? "cli" : by.source;
       const requestId = by.kind === "operator" ? null : (by.requestId ?? null);
       if (
-        this.store.apply(
+        await this.store.apply(
           { accountId, actor, source, requestId, now: state.now },
           state.account.version,
           decision,
@@ -109,47 +110,51 @@ export class Engine {
     }
   }
 
-  load(
+  /** What a decision reads, fresh from the store (call it inside `store.read` for one snapshot). */
+  async load(
     accountId: string,
     actorRef: MemberRef | null,
     target: MemberRef | null,
     inviteTokenHash?: string,
-  ): DecisionState {
-    const account = this.requireAccount(accountId);
+  ): Promise<DecisionState> {
+    const account = await this.requireAccount(accountId);
+    const actorRefParsed = actorRef ? parseInput(memberRefSchema, actorRef) : null;
     return {
       account,
       ...(inviteTokenHash
-        ? { invite: this.store.findInviteByTokenHash(inviteTokenHash)?.invite ?? null }
+        ? { invite: (await this.store.findInviteByTokenHash(inviteTokenHash))?.invite ?? null }
         : {}),
-      actor: actorRef ? this.store.findMember(accountId, parseInput(memberRefSchema, actorRef)) : null,
-      target: target ? this.store.findMember(accountId, target) : null,
-      activeOwnerCount: this.store.activeOwnerCount(accountId),
-      matrix: this.store.loadMatrix(accountId),
+      actor: actorRefParsed ? await this.store.findMember(accountId, actorRefParsed) : null,
+      target: target ? await this.store.findMember(accountId, target) : null,
+      activeOwnerCount: await this.store.activeOwnerCount(accountId),
+      matrix: await this.store.loadMatrix(accountId),
       now: this.clock.now(),
     };
   }
 
   /** For a read: the acting member (active, rule 6) and the matrix, from the versioned cache. */
-  reader(ctx: ActorContext): { actor: Member; matrix: Matrix } {
-    const matrix = this.cache.matrix(ctx.accountId);
-    return { actor: requireActiveActor({ actor: this.findActor(ctx) }), matrix };
+  async reader(ctx: ActorContext): Promise<{ actor: Member; matrix: Matrix }> {
+    const matrix = await this.cache.matrix(ctx.accountId);
+    return { actor: requireActiveActor({ actor: await this.findActor(ctx) }), matrix };
   }
 
-  requireAccount(accountId: string): Account {
-    const account = this.store.getAccount(accountId);
+  async requireAccount(accountId: string): Promise<Account> {
+    const account = await this.store.getAccount(accountId);
     if (!account) throw new CoreError("INVALID_INPUT", "That account does not exist.");
     return account;
   }
 
   /** The acting member for a read, from the versioned cache (changes read fresh in `load`). */
-  findActor(ctx: ActorContext): Member | null {
+  findActor(ctx: ActorContext): Member | null | Promise<Member | null> {
     const ref = parseInput(memberRefSchema, ctx.actor);
     const key = "email" in ref ? `email:${ref.email}` : `slack:${ref.slackUserId}`;
     return this.cache.memo(`member:${ctx.accountId}:${key}`, () => this.store.findMember(ctx.accountId, ref));
   }
 
-  memberViews(members: Member[]): MemberView[] {
-    const invites = this.store.latestInvites(members.filter((m) => m.status === "invited").map((m) => m.id));
+  async memberViews(members: Member[]): Promise<MemberView[]> {
+    const invites = await this.store.latestInvites(
+      members.filter((m) => m.status === "invited").map((m) => m.id),
+    );
     const now = this.clock.now();
     return members.map((m) => {
       const invite = m.status === "invited" ? invites.get(m.id) : undefined;

@@ -24,21 +24,21 @@ export class Invites {
   constructor(private readonly e: Engine) {}
 
   /** What the invite page shows for a token: never throws for a bad token, says which it is. */
-  byToken(token: string): InvitePreview {
+  async byToken(token: string): Promise<InvitePreview> {
     const { store } = this.e;
-    const found = store.findInviteByTokenHash(sha256Hex(token));
+    const found = await store.findInviteByTokenHash(sha256Hex(token));
     if (!found) return { state: "unknown" };
     const { invite, member } = found;
-    const account = store.getAccount(member.accountId);
-    const inviter = member.invitedBy ? store.getMember(member.invitedBy) : null;
-    const current = store.findMember(member.accountId, { email: member.email });
+    const account = await store.getAccount(member.accountId);
+    const inviter = member.invitedBy ? await store.getMember(member.invitedBy) : null;
+    const current = await store.findMember(member.accountId, { email: member.email });
     return {
       state: inviteTokenState(invite, current, this.e.clock.now()),
       accountId: member.accountId,
       accountName: account?.name ?? "",
       email: member.email,
       role: member.role,
-      permissions: permissionsOf(this.e.cache.matrix(member.accountId), member.role),
+      permissions: permissionsOf(await this.e.cache.matrix(member.accountId), member.role),
       inviter: inviter
         ? { name: inviter.name, email: inviter.email, slackUserId: inviter.slackUserId }
         : null,
@@ -47,12 +47,12 @@ export class Invites {
   }
 
   /** Accepts an invite: single use, atomic, audited. Refusals are INVITE_INVALID / _EXPIRED / _USED. */
-  accept(token: string): ChangeResult & { accountId: string } {
+  async accept(token: string): Promise<ChangeResult & { accountId: string }> {
     const tokenHash = sha256Hex(token);
-    const found = this.e.store.findInviteByTokenHash(tokenHash);
+    const found = await this.e.store.findInviteByTokenHash(tokenHash);
     if (!found) throw new CoreError("INVITE_INVALID", "This invite link is not valid.");
     const { accountId, email } = found.member;
-    const result = this.e.change(
+    const result = await this.e.change(
       { kind: "system", accountId, label: email, source: "system" },
       {
         target: { email },

@@ -27,9 +27,11 @@ export class Members {
   constructor(private readonly e: Engine) {}
 
   /** Served from the versioned cache: no transaction needed when nothing is read from disk. */
-  whoami(ctx: ActorContext): WhoAmI {
-    const { actor, matrix } = this.e.reader(ctx);
-    const account = this.e.cache.memo(`account:${ctx.accountId}`, () => this.e.requireAccount(ctx.accountId));
+  async whoami(ctx: ActorContext): Promise<WhoAmI> {
+    const { actor, matrix } = await this.e.reader(ctx);
+    const account = await this.e.cache.memo(`account:${ctx.accountId}`, () =>
+      this.e.requireAccount(ctx.accountId),
+    );
     return {
       email: actor.email,
       name: actor.name,
@@ -44,25 +46,28 @@ export class Members {
    * What the Add and Edit forms may offer: the roles this actor may hand out, and the member being
    * edited. Checked again, in full, when the form is submitted.
    */
-  form(ctx: ActorContext, rawRef?: MemberRef): MemberForm {
-    return this.e.store.read(() => {
-      const { actor, matrix } = this.e.reader(ctx);
+  form(ctx: ActorContext, rawRef?: MemberRef): Promise<MemberForm> {
+    return this.e.store.read(async () => {
+      const { actor, matrix } = await this.e.reader(ctx);
       authorize("member.form", actor, {}, matrix);
       const assignableRoles = ROLES.filter((role) => permits("member.add", actor, { role }, matrix));
       if (!rawRef) return { assignableRoles, member: null, self: false };
       const ref = parseInput(memberRefSchema, rawRef);
-      const target = requireTarget({ target: this.e.store.findMember(ctx.accountId, ref) }, describeRef(ref));
+      const target = requireTarget(
+        { target: await this.e.store.findMember(ctx.accountId, ref) },
+        describeRef(ref),
+      );
       authorize("member.form", actor, { target }, matrix);
       return {
         assignableRoles,
-        member: this.e.memberViews([target])[0] ?? null,
+        member: (await this.e.memberViews([target]))[0] ?? null,
         self: target.id === actor.id,
       };
     });
   }
 
   /** Links a Slack user to the member with the email Slack reports for them. */
-  linkSlackUser(accountId: string, rawEmail: unknown, rawSlackUserId: unknown): ChangeResult {
+  linkSlackUser(accountId: string, rawEmail: unknown, rawSlackUserId: unknown): Promise<ChangeResult> {
     const email = parseInput(emailSchema, rawEmail, "email");
     const slackUserId = parseInput(slackUserIdSchema, rawSlackUserId);
     return this.e.change(
@@ -72,8 +77,8 @@ export class Members {
   }
 
   /** The member a Slack user is linked to, if any (removed members do not count). */
-  findLinked(accountId: string, slackUserId: string): Member | null {
-    const member = this.e.cache.memo(`member:${accountId}:slack:${slackUserId}`, () =>
+  async findLinked(accountId: string, slackUserId: string): Promise<Member | null> {
+    const member = await this.e.cache.memo(`member:${accountId}:slack:${slackUserId}`, () =>
       this.e.store.findMember(accountId, { slackUserId }),
     );
     return member && member.status !== "removed" ? member : null;

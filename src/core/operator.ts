@@ -20,18 +20,18 @@ export interface CreatedAccount {
 export class Operator {
   constructor(private readonly e: Engine) {}
 
-  createAccount(input: {
+  async createAccount(input: {
     slackTeamId: string;
     name: string;
     ownerEmail: string;
     ownerSlackUserId?: string | null;
-  }): CreatedAccount {
+  }): Promise<CreatedAccount> {
     const slackTeamId = parseInput(slackTeamIdSchema, input.slackTeamId);
     const name = parseInput(accountNameSchema, input.name);
     const ownerEmail = parseInput(emailSchema, input.ownerEmail, "email");
     const ownerSlackUserId =
       input.ownerSlackUserId == null ? null : parseInput(slackUserIdSchema, input.ownerSlackUserId);
-    if (this.e.store.findAccountBySlackTeam(slackTeamId)) {
+    if (await this.e.store.findAccountBySlackTeam(slackTeamId)) {
       throw new CoreError("INVALID_INPUT", `An account for Slack team ${slackTeamId} already exists.`);
     }
     const now = this.e.clock.now();
@@ -57,7 +57,7 @@ export class Operator {
       updatedAt: at,
     };
     const apiKey = newApiKey();
-    this.e.store.createAccount(
+    await this.e.store.createAccount(
       { account, owner, apiKeyHash: apiKey.hash, apiKeyPrefix: apiKey.prefix },
       { actor: "operator", source: "cli", requestId: null, now },
     );
@@ -70,7 +70,7 @@ export class Operator {
   }
 
   /** Marks an invited member active without the mail round trip (imports, recovery). */
-  activate(accountId: string, email: unknown): ChangeResult {
+  activate(accountId: string, email: unknown): Promise<ChangeResult> {
     const ref = { email: parseInput(emailSchema, email, "email") };
     return this.e.change(
       { kind: "operator", accountId },
@@ -79,12 +79,12 @@ export class Operator {
   }
 
   /** Every account in the database (init and the try-out say what else is there). */
-  listAccounts(): Account[] {
+  listAccounts(): Promise<Account[]> {
     return this.e.store.listAccounts();
   }
 
   /** The whole log (the CLI without --as). */
-  fullAuditLog(accountId: string): AuditEntry[] {
+  fullAuditLog(accountId: string): Promise<AuditEntry[]> {
     return this.e.store.listAudit(accountId);
   }
 }

@@ -5,7 +5,7 @@ import type { StorePort } from "./ports.js";
 import type { Role } from "./roles.js";
 
 /** A member as checks need them: role, status, and the permissions they hold right now. */
-type CachedMember = { role: Role; status: MemberStatus; allowed: ReadonlySet<PermissionKey> } | null;
+export type CachedMember = { role: Role; status: MemberStatus; allowed: ReadonlySet<PermissionKey> } | null;
 
 const EVERYTHING: ReadonlySet<PermissionKey> = new Set(PERMISSION_KEYS);
 const NOTHING: ReadonlySet<PermissionKey> = new Set();
@@ -33,12 +33,20 @@ export const DEFAULT_CACHE_LIMITS: CacheLimits = {
   memos: 10_000,
 };
 
+/** An answer from memory when the cache holds it, else a promise of one loaded from the store. */
+export type MaybePromise<T> = T | Promise<T>;
+
 /**
  * `can(member, permission)` from memory. Before trusting what it holds it asks the store whether any
  * connection has committed since (SQLite's data_version), so a change made by another process — the
  * CLI, say — is seen by the next request. It asks once per turn of the event loop: a burst of checks
  * within one request shares one look, and every new request (a new turn) looks again. Our own writes
  * call `invalidate()`.
+ *
+ * The store is asynchronous, but a warm answer is not: `can`, `member`, `matrix` and `memo` return
+ * the value itself when it is in memory (no promise, no allocation on the hot path) and a promise
+ * only when they must load. Callers `await` either. A load that overlaps a write (the generation
+ * moved meanwhile) answers its caller but is not kept.
  */
 export class PermissionCache {
   private readonly accounts: LruMap<string, CachedAccount>;
@@ -46,6 +54,7 @@ export class PermissionCache {
   private readonly memos: LruMap<string, unknown>;
   private seenVersion = Number.NaN;
   private checkedThisTurn = false;
+  private generation = 0;
 
   constructor(
     private readonly store: StorePort,
@@ -56,33 +65,62 @@ export class PermissionCache {
   }
 
   invalidate(): void {
+    this.generation++;
     this.accounts.clear();
     this.last = null;
     this.memos.clear();
   }
 
   /** Any other read that stays true until the next write (e.g. how many members match a filter). */
-  memo<T>(key: string, compute: () => T): T {
+  memo<T>(key: string, compute: () => Promise<T>): MaybePromise<T> {
     this.freshen();
     if (this.memos.has(key)) return this.memos.get(key) as T;
-    const value = compute();
-    this.memos.set(key, value);
+    return this.memoLoad(key, compute);
+  }
+
+  private async memoLoad<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    const generation = this.generation;
+    const value = await compute();
+    if (generation === this.generation) this.memos.set(key, value);
     return value;
   }
 
-  can(accountId: string, email: string, permission: PermissionKey): boolean {
-    const member = this.lookUp(this.account(accountId), accountId, email);
-    return member?.allowed.has(permission) ?? false;
+  can(accountId: string, email: string, permission: PermissionKey): MaybePromise<boolean> {
+    const account = this.warmAccount(accountId);
+    if (account !== undefined) {
+      const member = this.warmMember(account, email);
+      // biome-ignore lint/complexity/useOptionalChain: the answer is a boolean, never undefined
+      if (member !== undefined) return member !== null && member.allowed.has(permission);
+    }
+    return this.loadAllowed(accountId, email, permission);
+  }
+
+  // Apart from `can`, so the warm path captures nothing in a closure (no context allocated per call).
+  private async loadAllowed(accountId: string, email: string, permission: PermissionKey): Promise<boolean> {
+    return (await this.loadMember(accountId, email))?.allowed.has(permission) ?? false;
   }
 
   /** An account's matrix as of this turn. */
-  matrix(accountId: string): Matrix {
-    return this.account(accountId).matrix;
+  matrix(accountId: string): MaybePromise<Matrix> {
+    const account = this.warmAccount(accountId);
+    return account ? account.matrix : this.loadAccount(accountId).then((a) => a.matrix);
   }
 
   /** The member's role and status as the cache holds them (null when not a current member). */
-  member(accountId: string, email: string): CachedMember {
-    return this.lookUp(this.account(accountId), accountId, email);
+  member(accountId: string, email: string): MaybePromise<CachedMember> {
+    const account = this.warmAccount(accountId);
+    if (account !== undefined) {
+      const member = this.warmMember(account, email);
+      if (member !== undefined) return member;
+    }
+    return this.loadMember(accountId, email);
+  }
+
+  /** The member as held in memory; undefined when they must be loaded. */
+  private warmMember(account: CachedAccount, email: string): CachedMember | undefined {
+    // Callers mostly pass emails as stored (trimmed, lower-case): try that before normalising.
+    const exact = account.members.get(email);
+    return exact !== undefined ? exact : account.members.get(email.trim().toLowerCase());
   }
 
   private freshen(): void {
@@ -98,45 +136,48 @@ export class PermissionCache {
     }
   }
 
-  private account(accountId: string): CachedAccount {
+  private warmAccount(accountId: string): CachedAccount | undefined {
     this.freshen();
     if (this.last?.id === accountId) return this.last.account;
-    let account = this.accounts.get(accountId);
-    if (!account) {
-      account = {
-        matrix: this.store.loadMatrix(accountId),
-        members: new LruMap(this.limits.membersPerAccount),
-      };
-      this.accounts.set(accountId, account);
-    }
+    const account = this.accounts.get(accountId);
+    if (account) this.last = { id: accountId, account };
+    return account;
+  }
+
+  private async loadAccount(accountId: string): Promise<CachedAccount> {
+    const generation = this.generation;
+    const matrix = await this.store.loadMatrix(accountId);
+    const loaded: CachedAccount = { matrix, members: new LruMap(this.limits.membersPerAccount) };
+    if (generation !== this.generation) return loaded;
+    // Another caller may have loaded it meanwhile: keep theirs, so its members stay cached.
+    const account = this.accounts.get(accountId) ?? loaded;
+    this.accounts.set(accountId, account);
     this.last = { id: accountId, account };
     return account;
   }
 
-  private lookUp(account: CachedAccount, accountId: string, email: string): CachedMember {
-    // Callers mostly pass emails as stored (trimmed, lower-case): try that before normalising.
-    const exact = account.members.get(email);
-    if (exact !== undefined) return exact;
+  private async loadMember(accountId: string, email: string): Promise<CachedMember> {
+    const generation = this.generation;
+    const account = this.warmAccount(accountId) ?? (await this.loadAccount(accountId));
     const key = email.trim().toLowerCase();
-    let member = account.members.get(key);
-    if (member === undefined) {
-      const found = this.store.findMember(accountId, { email: key });
-      member =
-        found && found.status !== "removed"
-          ? {
-              role: found.role,
-              status: found.status,
-              // The matrix's own column: no copy, and gone with the cache when the matrix changes.
-              allowed:
-                found.status !== "active"
-                  ? NOTHING
-                  : found.role === "owner"
-                    ? EVERYTHING
-                    : account.matrix[found.role],
-            }
-          : null;
-      account.members.set(key, member);
-    }
+    const known = account.members.get(key);
+    if (known !== undefined) return known;
+    const found = await this.store.findMember(accountId, { email: key });
+    const member: CachedMember =
+      found && found.status !== "removed"
+        ? {
+            role: found.role,
+            status: found.status,
+            // The matrix's own column: no copy, and gone with the cache when the matrix changes.
+            allowed:
+              found.status !== "active"
+                ? NOTHING
+                : found.role === "owner"
+                  ? EVERYTHING
+                  : account.matrix[found.role],
+          }
+        : null;
+    if (generation === this.generation) account.members.set(key, member);
     return member;
   }
 }

@@ -48,46 +48,58 @@ export interface NewAccount {
   apiKeyPrefix: string;
 }
 
-/**
- * What the core needs from storage. SQLite implements it today; the optimistic
- * version guard in `apply` is what lets another database implement it later.
- */
-export interface StorePort {
-  /** Runs `fn` against one consistent snapshot. */
-  read<T>(fn: () => T): T;
-  /** Runs `fn` holding the write lock (BEGIN IMMEDIATE); changes applied inside commit or roll back with it. */
-  transaction<T>(fn: () => T): T;
-  /** Applies a decision atomically, only if the account is still at `expectedVersion`. False on a conflict. */
-  apply(ctx: ApplyContext, expectedVersion: number, decision: Decision<unknown>): boolean;
-  createAccount(input: NewAccount, ctx: Omit<ApplyContext, "accountId">): void;
-
-  listAccounts(): Account[];
-  findAccountBySlackTeam(slackTeamId: string): Account | null;
-  getAccount(accountId: string): Account | null;
+/** What a store answers from a consistent snapshot (inside `read`) or on its own. */
+export interface StoreReads {
+  listAccounts(): Promise<Account[]>;
+  findAccountBySlackTeam(slackTeamId: string): Promise<Account | null>;
+  getAccount(accountId: string): Promise<Account | null>;
   /** The member a reference names: the current one, else the latest removed one. */
-  findMember(accountId: string, ref: MemberRef): Member | null;
-  activeOwnerCount(accountId: string): number;
-  loadMatrix(accountId: string): Matrix;
+  findMember(accountId: string, ref: MemberRef): Promise<Member | null>;
+  activeOwnerCount(accountId: string): Promise<number>;
+  loadMatrix(accountId: string): Promise<Matrix>;
   /** Members in list order (owners, admins, teammates; then by email), optionally one page of them. */
-  listMembers(accountId: string, filter: MemberFilter, page?: Page): Member[];
-  countMembers(accountId: string, filter: MemberFilter): number;
+  listMembers(accountId: string, filter: MemberFilter, page?: Page): Promise<Member[]>;
+  countMembers(accountId: string, filter: MemberFilter): Promise<number>;
   /** The newest invite of each of these members. */
-  latestInvites(memberIds: readonly string[]): Map<string, InviteWithMail>;
+  latestInvites(memberIds: readonly string[]): Promise<Map<string, InviteWithMail>>;
   /** The invite a token's hash names, with its member. */
-  findInviteByTokenHash(tokenHash: string): { invite: Invite; member: Member } | null;
-  getMember(memberId: string): Member | null;
+  findInviteByTokenHash(tokenHash: string): Promise<{ invite: Invite; member: Member } | null>;
+  getMember(memberId: string): Promise<Member | null>;
   /** Keys (in use, or rotated out and maybe still in grace) that start with `prefix`, hashed. */
-  apiKeyCandidates(prefix: string): ApiKeyCandidate[];
+  apiKeyCandidates(prefix: string): Promise<ApiKeyCandidate[]>;
   /** Audit entries, oldest first; with `last`, only the newest `last` of them. */
-  listAudit(accountId: string, last?: number): AuditEntry[];
+  listAudit(accountId: string, last?: number): Promise<AuditEntry[]>;
   /**
    * The entries of the newest `changes` changes before entry `before` (null: the newest of all),
    * oldest first; a change's entries are never split (see `AuditEntry.batch`).
    */
-  listAuditChanges(accountId: string, changes: number, before: number | null): AuditEntry[];
-  getRequest(accountId: string, id: string): ChangeRequest | null;
-  pendingRequests(accountId: string): ChangeRequest[];
-  /** Changes whenever another connection commits: the permission cache's freshness check. */
+  listAuditChanges(accountId: string, changes: number, before: number | null): Promise<AuditEntry[]>;
+  getRequest(accountId: string, id: string): Promise<ChangeRequest | null>;
+  pendingRequests(accountId: string): Promise<ChangeRequest[]>;
+}
+
+/**
+ * What the core needs from storage, asynchronous so that a networked database (PostgreSQL) can sit
+ * behind it as well as SQLite. A transaction never spans an `await` in the core: `apply` is one
+ * call that checks the account's version, writes everything and commits (or writes nothing).
+ */
+export interface StorePort extends StoreReads {
+  /**
+   * Runs `fn`, whose store reads all see one consistent snapshot (a change committed meanwhile, by
+   * this process or another, makes the store run `fn` again on the newer state).
+   */
+  read<T>(fn: () => Promise<T>): Promise<T>;
+  /** Applies a decision atomically, only if the account is still at `expectedVersion`. False on a conflict. */
+  apply(ctx: ApplyContext, expectedVersion: number, decision: Decision<unknown>): Promise<boolean>;
+  createAccount(input: NewAccount, ctx: Omit<ApplyContext, "accountId">): Promise<void>;
+  /** Resolves when the database answers; rejects when it does not. */
+  ping(): Promise<void>;
+  /**
+   * Changes whenever any connection commits: the permission cache's freshness check, asked once per
+   * turn of the event loop on the hot path, so it is answered from memory without a round trip
+   * (SQLite: `PRAGMA data_version` on the open handle; a networked store: a counter its change
+   * notifications move). The one synchronous member of the port, on purpose.
+   */
   dataVersion(): number;
 }
 
@@ -99,17 +111,17 @@ export const systemClock: Clock = { now: () => new Date() };
 
 /** Change requests: filed, decided once, and what Slack has been told. */
 export interface RequestStore {
-  insertRequest(r: NewRequest): void;
-  getRequest(accountId: string, id: string): ChangeRequest | null;
-  pendingRequests(accountId: string): ChangeRequest[];
+  insertRequest(r: NewRequest): Promise<void>;
+  getRequest(accountId: string, id: string): Promise<ChangeRequest | null>;
+  pendingRequests(accountId: string): Promise<ChangeRequest[]>;
   /** Closes a pending request; false when it was no longer pending (the first decision won). */
-  closeRequest(c: RequestClosing): boolean;
-  requestsToPost(): ChangeRequest[];
-  requestsToAnnounce(): ChangeRequest[];
+  closeRequest(c: RequestClosing): Promise<boolean>;
+  requestsToPost(): Promise<ChangeRequest[]>;
+  requestsToAnnounce(): Promise<ChangeRequest[]>;
   /** Records the copies so far; `done` once every place has it (or refused it for good). */
-  markPosted(accountId: string, id: string, posts: RequestPost[], done?: boolean): void;
-  markAnnounced(accountId: string, id: string): void;
-  expiredRequests(now: Date): ChangeRequest[];
+  markPosted(accountId: string, id: string, posts: RequestPost[], done?: boolean): Promise<void>;
+  markAnnounced(accountId: string, id: string): Promise<void>;
+  expiredRequests(now: Date): Promise<ChangeRequest[]>;
 }
 
 export type { NewRequest, RequestClosing };

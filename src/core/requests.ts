@@ -45,13 +45,13 @@ export class Requests {
   ) {}
 
   /** Files a request for a typed change. Refused when an Owner could not make it, or it is already so. */
-  file(ctx: ActorContext, raw: unknown): ChangeRequest {
+  async file(ctx: ActorContext, raw: unknown): Promise<ChangeRequest> {
     const intent = parseIntent(raw);
     const id = newRequestId();
-    const effect = this.effect(ctx.accountId, intent);
+    const effect = await this.effect(ctx.accountId, intent);
     const expiresAt = new Date(this.engine.clock.now().getTime() + this.ttlHours * 3_600_000).toISOString();
     const decide = this.changes.decider(intent);
-    const filed = this.engine.change(memberActor(ctx), {
+    const filed = await this.engine.change(memberActor(ctx), {
       target: intentTarget(intent),
       pending: true,
       decide: (state) =>
@@ -61,11 +61,11 @@ export class Requests {
   }
 
   /** Whether filing this change would be accepted now (for an "Ask an Owner" button); writes nothing. */
-  wouldFile(ctx: ActorContext, raw: unknown): boolean {
+  async wouldFile(ctx: ActorContext, raw: unknown): Promise<boolean> {
     try {
       const intent = parseIntent(raw);
       const decide = this.changes.decider(intent);
-      this.engine.change(memberActor(ctx), {
+      await this.engine.change(memberActor(ctx), {
         target: intentTarget(intent),
         dryRun: true,
         decide: (state) =>
@@ -83,10 +83,12 @@ export class Requests {
   }
 
   /** Pending requests this member may decide (owners) and those they filed. */
-  list(ctx: ActorContext): { toDecide: ChangeRequest[]; filed: ChangeRequest[] } {
-    const { actor } = this.engine.reader(ctx);
+  async list(ctx: ActorContext): Promise<{ toDecide: ChangeRequest[]; filed: ChangeRequest[] }> {
+    const { actor } = await this.engine.reader(ctx);
     const now = this.engine.clock.now();
-    const pending = this.store.pendingRequests(ctx.accountId).filter((r) => new Date(r.expiresAt) > now);
+    const pending = (await this.store.pendingRequests(ctx.accountId)).filter(
+      (r) => new Date(r.expiresAt) > now,
+    );
     return {
       toDecide: actor.role === "owner" ? pending.filter((r) => r.requesterId !== actor.id) : [],
       filed: pending.filter((r) => r.requesterId === actor.id),
@@ -94,12 +96,12 @@ export class Requests {
   }
 
   /** Approves and applies the stored change as the approving Owner, in one transaction. */
-  approve(ctx: ActorContext, rawId: string): ApprovalOutcome {
+  async approve(ctx: ActorContext, rawId: string): Promise<ApprovalOutcome> {
     const id = normalId(rawId);
-    const request = this.sweptIfDue(this.find(ctx.accountId, rawId));
+    const request = await this.sweptIfDue(await this.find(ctx.accountId, rawId));
     const approver: Actor = { kind: "member", ...ctx, source: "approval", requestId: request.id };
     const intent = request.intent;
-    const outcome = this.engine.change(approver, {
+    const outcome = await this.engine.change(approver, {
       requestId: id,
       target: intent ? intentTarget(intent) : null,
       decide: (state) =>
@@ -108,7 +110,7 @@ export class Requests {
           return this.changes.decider(intent)(s);
         }),
     });
-    const closed = this.get(ctx.accountId, id);
+    const closed = await this.get(ctx.accountId, id);
     return outcome.status === "approved" && outcome.result
       ? { request: closed, applied: true, result: outcome.result }
       : {
@@ -118,18 +120,18 @@ export class Requests {
         };
   }
 
-  reject(ctx: ActorContext, rawId: string, reason: string | null): ChangeRequest {
-    const id = this.sweptIfDue(this.find(ctx.accountId, rawId)).id;
-    this.engine.change(memberActor(ctx), {
+  async reject(ctx: ActorContext, rawId: string, reason: string | null): Promise<ChangeRequest> {
+    const id = (await this.sweptIfDue(await this.find(ctx.accountId, rawId))).id;
+    await this.engine.change(memberActor(ctx), {
       requestId: id,
       decide: (state) => decideReject(state as RequestState, rawId, reason),
     });
     return this.get(ctx.accountId, id);
   }
 
-  cancel(ctx: ActorContext, rawId: string): ChangeRequest {
-    const id = this.find(ctx.accountId, rawId).id;
-    this.engine.change(memberActor(ctx), {
+  async cancel(ctx: ActorContext, rawId: string): Promise<ChangeRequest> {
+    const id = (await this.find(ctx.accountId, rawId)).id;
+    await this.engine.change(memberActor(ctx), {
       requestId: id,
       decide: (state) => decideCancel(state as RequestState, rawId),
     });
@@ -137,12 +139,15 @@ export class Requests {
   }
 
   /** Closes every request past its time; returns them so their posts can be updated. */
-  expire(): ChangeRequest[] {
-    return this.store.expiredRequests(this.engine.clock.now()).map((r) => this.close(r, null));
+  async expire(): Promise<ChangeRequest[]> {
+    const closed: ChangeRequest[] = [];
+    for (const r of await this.store.expiredRequests(this.engine.clock.now()))
+      closed.push(await this.close(r, null));
+    return closed;
   }
 
   /** The system closes a request as expired; with `why`, one that can no longer be carried out. */
-  close(request: ChangeRequest, why: string | null): ChangeRequest {
+  async close(request: ChangeRequest, why: string | null): Promise<ChangeRequest> {
     const system: Actor = {
       kind: "system",
       accountId: request.accountId,
@@ -150,7 +155,7 @@ export class Requests {
       source: "system",
       requestId: request.id,
     };
-    this.engine.change(system, {
+    await this.engine.change(system, {
       requestId: request.id,
       decide: (state) => decideExpire(state as RequestState, why),
     });
@@ -158,18 +163,18 @@ export class Requests {
   }
 
   /** A request past its time that the sweep has not reached yet is closed now, and the decision refused. */
-  private sweptIfDue(request: ChangeRequest): ChangeRequest {
+  private async sweptIfDue(request: ChangeRequest): Promise<ChangeRequest> {
     if (request.status !== "pending" || new Date(request.expiresAt) > this.engine.clock.now()) return request;
-    this.close(request, null);
+    await this.close(request, null);
     throw expiredError();
   }
 
   /** Whether this member may decide this request now (for a prompt; deciding checks again). */
-  assertMayDecide(ctx: ActorContext, rawId: string): void {
-    const id = this.find(ctx.accountId, rawId).id;
-    const state = this.engine.store.read(() => ({
-      ...this.engine.load(ctx.accountId, ctx.actor, null),
-      request: this.store.getRequest(ctx.accountId, id),
+  async assertMayDecide(ctx: ActorContext, rawId: string): Promise<void> {
+    const id = (await this.find(ctx.accountId, rawId)).id;
+    const state = await this.engine.store.read(async () => ({
+      ...(await this.engine.load(ctx.accountId, ctx.actor, null)),
+      request: await this.store.getRequest(ctx.accountId, id),
     }));
     requireMayDecide(state, rawId);
   }
@@ -178,77 +183,79 @@ export class Requests {
    * Whether approving this request asks for a confirmation first (`isSensitive`), judged on the
    * member and matrix as they are now; a request that can no longer be read asks for none.
    */
-  isSensitive(request: ChangeRequest): boolean {
+  async isSensitive(request: ChangeRequest): Promise<boolean> {
     const { intent, accountId } = request;
     if (!intent) return false;
-    return this.engine.store.read(() => {
+    return this.engine.store.read(async () => {
       const ref = intentTarget(intent);
-      const target = ref ? this.engine.store.findMember(accountId, ref) : null;
+      const target = ref ? await this.engine.store.findMember(accountId, ref) : null;
       return isSensitive(intent, {
         targetRole: target && target.status !== "removed" ? target.role : null,
-        matrix: this.engine.store.loadMatrix(accountId),
+        matrix: await this.engine.store.loadMatrix(accountId),
       });
     });
   }
 
   /** Active owners linked to Slack, who get requests by DM when there is no approvals channel. */
-  ownersInSlack(accountId: string): Member[] {
-    return this.engine.store
-      .listMembers(accountId, { role: "owner", status: "active" })
-      .filter((m) => m.slackUserId);
+  async ownersInSlack(accountId: string): Promise<Member[]> {
+    return (await this.engine.store.listMembers(accountId, { role: "owner", status: "active" })).filter(
+      (m) => m.slackUserId,
+    );
   }
 
   /**
    * Where a request is posted: the approvals channel, else — when there is none, or Slack refused it
    * for good — each active owner linked to Slack (DM).
    */
-  destinations(accountId: string, refused: ReadonlySet<string> = new Set()): string[] {
-    const channel = this.engine.store.getAccount(accountId)?.approvalsChannel;
+  async destinations(accountId: string, refused: ReadonlySet<string> = new Set()): Promise<string[]> {
+    const channel = (await this.engine.store.getAccount(accountId))?.approvalsChannel;
     // A channel Slack refuses for good (archived, the app removed from it) is as good as none.
     return channel && !refused.has(channel)
       ? [channel]
-      : this.ownersInSlack(accountId).map((o) => o.slackUserId ?? "");
+      : (await this.ownersInSlack(accountId)).map((o) => o.slackUserId ?? "");
   }
 
   // What Slack has been told (RequestsSync): new requests to post, decided ones to announce.
-  toPost = (): ChangeRequest[] => this.store.requestsToPost();
-  toAnnounce = (): ChangeRequest[] => this.store.requestsToAnnounce();
-  markPosted = (accountId: string, id: string, posts: RequestPost[], done = true): void =>
+  toPost = (): Promise<ChangeRequest[]> => this.store.requestsToPost();
+  toAnnounce = (): Promise<ChangeRequest[]> => this.store.requestsToAnnounce();
+  markPosted = (accountId: string, id: string, posts: RequestPost[], done = true): Promise<void> =>
     this.store.markPosted(accountId, id, posts, done);
-  markAnnounced = (accountId: string, id: string): void => this.store.markAnnounced(accountId, id);
+  markAnnounced = (accountId: string, id: string): Promise<void> => this.store.markAnnounced(accountId, id);
 
   /**
    * The request as an Owner about to decide it sees it now, its effect described on the team as it
    * is now (not as when it was filed); refused if they may not decide it.
    */
-  forDecision(ctx: ActorContext, rawId: string): ChangeRequest {
-    this.assertMayDecide(ctx, rawId);
-    const request = this.find(ctx.accountId, rawId);
-    return request.intent ? { ...request, effect: this.effect(ctx.accountId, request.intent) } : request;
+  async forDecision(ctx: ActorContext, rawId: string): Promise<ChangeRequest> {
+    await this.assertMayDecide(ctx, rawId);
+    const request = await this.find(ctx.accountId, rawId);
+    return request.intent
+      ? { ...request, effect: await this.effect(ctx.accountId, request.intent) }
+      : request;
   }
 
-  get(accountId: string, id: string): ChangeRequest {
-    const request = this.store.getRequest(accountId, id);
+  async get(accountId: string, id: string): Promise<ChangeRequest> {
+    const request = await this.store.getRequest(accountId, id);
     if (!request) throw new Error(`request ${id} vanished`);
     return request;
   }
 
-  private find(accountId: string, rawId: string): ChangeRequest {
+  private async find(accountId: string, rawId: string): Promise<ChangeRequest> {
     const id = normalId(rawId);
-    const request = /^R[A-Z0-9]{6}$/.test(id) ? this.store.getRequest(accountId, id) : null;
+    const request = /^R[A-Z0-9]{6}$/.test(id) ? await this.store.getRequest(accountId, id) : null;
     if (!request) throw noSuchRequest(rawId);
     return request;
   }
 
   /** What a change would do, in the words the Owners read: before → after, and who is affected. */
-  private effect(accountId: string, intent: ChangeIntent): string {
-    return this.engine.store.read(() => {
+  private effect(accountId: string, intent: ChangeIntent): Promise<string> {
+    return this.engine.store.read(async () => {
       const ref = intentTarget(intent);
-      const member = ref ? this.engine.store.findMember(accountId, ref) : null;
+      const member = ref ? await this.engine.store.findMember(accountId, ref) : null;
       const target = member && member.status !== "removed" ? member : null;
       const activeWithRole =
         intent.kind === "permission.set"
-          ? this.engine.store.countMembers(accountId, { role: intent.role, status: "active" })
+          ? await this.engine.store.countMembers(accountId, { role: intent.role, status: "active" })
           : 0;
       return describeEffect(intent, { target, activeWithRole });
     });

@@ -43,7 +43,7 @@ export type ApiCore = Pick<AccessCore, "authenticateApiKey" | "apiMembers" | "ap
  */
 export const handleApi = async (core: ApiCore, req: IncomingMessage, res: ServerResponse, path: string) => {
   const bearer = /^Bearer ([^\s]+)$/.exec(req.headers.authorization ?? "")?.[1];
-  const accountId = bearer ? core.authenticateApiKey(bearer) : null;
+  const accountId = bearer ? await core.authenticateApiKey(bearer) : null;
   if (!accountId) {
     req.resume();
     apiError(
@@ -61,7 +61,7 @@ export const handleApi = async (core: ApiCore, req: IncomingMessage, res: Server
     if (path === "/api/v1/members") {
       req.resume();
       if (req.method !== "GET") return apiError(res, 405, "INVALID_INPUT", "Use GET.", { allow: "GET" });
-      return ok(res, core.apiMembers(accountId));
+      return ok(res, await core.apiMembers(accountId));
     }
     const one = /^\/api\/v1\/members\/([^/]+)$/.exec(path);
     if (one?.[1]) {
@@ -73,7 +73,7 @@ export const handleApi = async (core: ApiCore, req: IncomingMessage, res: Server
       } catch {
         return refuse(res, "INVALID_INPUT", "The email in the path is not valid URL encoding.");
       }
-      return ok(res, core.apiMember(accountId, email));
+      return ok(res, await core.apiMember(accountId, email));
     }
     if (path === "/api/v1/authorize") {
       if (req.method !== "POST") {
@@ -86,7 +86,7 @@ export const handleApi = async (core: ApiCore, req: IncomingMessage, res: Server
       }
       const permission = permissionSchema.safeParse(parsed.data.permission);
       if (!permission.success) return refuse(res, "INVALID_INPUT", permission.error.issues[0]?.message ?? "");
-      return ok(res, core.explain(accountId, parsed.data.email, permission.data));
+      return ok(res, await core.explain(accountId, parsed.data.email, permission.data));
     }
     req.resume();
     return apiError(res, 404, "NOT_FOUND", "No such endpoint.");

@@ -78,12 +78,12 @@ const send = (res: ServerResponse, status: number, html: string, extra: Record<s
  * lookups (malformed or unknown tokens) count toward the per-address limit and only they are refused
  * by it, so a flood of guesses from an address never locks out a real invitee behind it.
  */
-export const handleInvite = (
+export const handleInvite = async (
   deps: InviteRouteDeps,
   req: IncomingMessage,
   res: ServerResponse,
   token: string,
-): void => {
+): Promise<void> => {
   req.resume(); // the acceptance needs no body; drain whatever came
   const problem = ({ code, title, message }: Problem) =>
     send(res, HTTP_STATUS[code], problemPage(title, message));
@@ -113,7 +113,7 @@ export const handleInvite = (
     });
     return;
   }
-  const before = deps.core.inviteByToken(token);
+  const before = await deps.core.inviteByToken(token);
   if (before.state === "unknown") {
     failedLookup(GONE.unknown);
     return;
@@ -124,7 +124,7 @@ export const handleInvite = (
     return;
   }
   try {
-    const accepted = deps.core.acceptInvite(token);
+    const accepted = await deps.core.acceptInvite(token);
     send(res, 200, acceptedPage(before.accountName, accepted.role ?? "teammate"));
     deps.onAccepted?.({
       accountId: accepted.accountId,
@@ -139,7 +139,7 @@ export const handleInvite = (
       return;
     }
     // Refused (expired, used, revoked): the page says which, from the state as it is now.
-    const now = deps.core.inviteByToken(token).state;
+    const now = (await deps.core.inviteByToken(token)).state;
     problem(GONE[now === "pending" ? "unknown" : now]);
   }
 };

@@ -19,11 +19,11 @@ export const sendJson = (res: ServerResponse, status: number, body: unknown): vo
 
 /** One HTTP server for everything Rolecall serves: Slack events (HTTP mode), invites and health. */
 export const createHttpServer = ({ core, logger, slackEvents, invites }: HttpDeps): Server =>
-  createServer((req, res) => {
+  createServer(async (req, res) => {
     try {
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
       if (path === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
-        const ok = core.healthy();
+        const ok = await core.healthy();
         sendJson(res, ok ? 200 : 503, { ok });
         return;
       }
@@ -42,7 +42,7 @@ export const createHttpServer = ({ core, logger, slackEvents, invites }: HttpDep
       }
       const invite = /^\/invites\/([^/]*)$/.exec(path);
       if (invite) {
-        handleInvite(invites, req, res, invite[1] ?? "");
+        await handleInvite(invites, req, res, invite[1] ?? "");
         return;
       }
       req.resume();

@@ -20,14 +20,14 @@ export interface OutboxStore {
    * Takes up to `limit` due rows and leases them for `leaseMs` (their next attempt moves past the
    * lease), so two workers never send the same row at once and a crashed worker's rows come back.
    */
-  claimDueMail(now: Date, leaseMs: number, limit: number): OutboxRow[];
+  claimDueMail(now: Date, leaseMs: number, limit: number): Promise<OutboxRow[]>;
   /** Marks a row sent and wipes any invite token from its payload. */
-  markMailSent(id: string, now: Date): void;
-  markMailRetry(id: string, nextAttemptAt: Date, error: string): void;
-  markMailFailed(id: string, error: string): void;
+  markMailSent(id: string, now: Date): Promise<void>;
+  markMailRetry(id: string, nextAttemptAt: Date, error: string): Promise<void>;
+  markMailFailed(id: string, error: string): Promise<void>;
   /** Marks a row that no longer needs sending (its invite died first); not a failure. */
-  markMailSkipped(id: string, reason: string): void;
-  listMail(): OutboxRow[];
+  markMailSkipped(id: string, reason: string): Promise<void>;
+  listMail(): Promise<OutboxRow[]>;
   /** Whether an invite can still be accepted (not used, revoked, replaced or expired). */
-  invitePending(inviteId: string, now: Date): boolean;
+  invitePending(inviteId: string, now: Date): Promise<boolean>;
 }

@@ -60,7 +60,7 @@ export class OutboxWorker {
   async sendDue(): Promise<SendReport> {
     const report: SendReport = { sent: 0, retried: 0, failed: 0, skipped: 0 };
     for (;;) {
-      const batch = this.o.store.claimDueMail(this.o.clock.now(), this.o.leaseMs, 20);
+      const batch = await this.o.store.claimDueMail(this.o.clock.now(), this.o.leaseMs, 20);
       if (batch.length === 0) return report;
       for (const row of batch) report[await this.sendOne(row)]++;
     }
@@ -89,9 +89,12 @@ export class OutboxWorker {
   }
 
   private async sendOne(row: OutboxRow): Promise<keyof SendReport> {
-    if (row.mail.kind === "invite" && !this.o.store.invitePending(row.mail.inviteId, this.o.clock.now())) {
+    if (
+      row.mail.kind === "invite" &&
+      !(await this.o.store.invitePending(row.mail.inviteId, this.o.clock.now()))
+    ) {
       // Never mail a dead link: a newer invite, the acceptance or the revocation came first.
-      this.o.store.markMailSkipped(
+      await this.o.store.markMailSkipped(
         row.id,
         "Not sent: the invite was accepted, revoked or replaced before it went out.",
       );
@@ -107,19 +110,19 @@ export class OutboxWorker {
         html: rendered.html,
         messageId: `<${row.id}@${messageIdDomain(this.o.from)}>`,
       });
-      this.o.store.markMailSent(row.id, this.o.clock.now());
+      await this.o.store.markMailSent(row.id, this.o.clock.now());
       this.o.logger.info(`Mail ${row.id} (${row.mail.kind}) sent`);
       return "sent";
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (isPermanentFailure(error) || row.attempts >= this.o.maxAttempts) {
-        this.o.store.markMailFailed(row.id, reason);
+        await this.o.store.markMailFailed(row.id, reason);
         this.o.logger.warn(`Mail ${row.id} (${row.mail.kind}) failed for good: ${reason}`);
         return "failed";
       }
       const base = Math.min(this.o.maxBackoffMs, this.o.backoffMs * 2 ** (row.attempts - 1));
       const delay = Math.round(base * (0.5 + this.o.random()));
-      this.o.store.markMailRetry(row.id, new Date(this.o.clock.now().getTime() + delay), reason);
+      await this.o.store.markMailRetry(row.id, new Date(this.o.clock.now().getTime() + delay), reason);
       this.o.logger.warn(`Mail ${row.id} (${row.mail.kind}) will be retried in ${delay} ms: ${reason}`);
       return "retried";
     }

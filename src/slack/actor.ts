@@ -25,18 +25,20 @@ export class SlackActors {
   ) {}
 
   /** The actor without any Web API call, when the user is already linked; null when Slack must be asked. */
-  local(user: SlackUser): ActorContext | null {
-    const account = this.core.slackAccount(user.teamId);
-    const member = this.core.findLinkedMember(account.id, user.userId);
+  async local(user: SlackUser): Promise<ActorContext | null> {
+    const account = await this.core.slackAccount(user.teamId);
+    const member = await this.core.findLinkedMember(account.id, user.userId);
     return member ? { accountId: account.id, actor: { slackUserId: user.userId }, source: "slack" } : null;
   }
 
   /** Slack users mentioned in command words who are not linked to a member yet. */
-  unlinkedMentions(accountId: string, words: readonly string[]): string[] {
+  async unlinkedMentions(accountId: string, words: readonly string[]): Promise<string[]> {
     const ids = words
       .map((w) => /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(w)?.[1])
       .filter((id): id is string => !!id);
-    return [...new Set(ids)].filter((id) => !this.core.findLinkedMember(accountId, id));
+    const unlinked: string[] = [];
+    for (const id of new Set(ids)) if (!(await this.core.findLinkedMember(accountId, id))) unlinked.push(id);
+    return unlinked;
   }
 
   /** Links mentioned Slack users by the email Slack reports, so `/team role @tom admin` finds Tom. */
@@ -48,7 +50,7 @@ export class SlackActors {
     for (const userId of userIds) {
       const email = await this.emailOf(userId, client);
       try {
-        if (email) this.core.linkSlackUser(accountId, email, userId);
+        if (email) await this.core.linkSlackUser(accountId, email, userId);
       } catch (error) {
         // Someone who is not on the team: the command itself will say so.
         if (!(error instanceof CoreError)) throw error;
@@ -69,9 +71,9 @@ export class SlackActors {
   }
 
   async resolve(user: SlackUser, client: webApi.WebClient): Promise<ActorContext> {
-    const linked = this.local(user);
+    const linked = await this.local(user);
     if (linked) return linked;
-    const account = this.core.slackAccount(user.teamId);
+    const account = await this.core.slackAccount(user.teamId);
     const email = await this.emailOf(user.userId, client);
     if (!email) {
       throw new CoreError(
@@ -79,7 +81,7 @@ export class SlackActors {
         "Slack did not share your email address with Rolecall, so it cannot tell which member you are. Ask an Owner.",
       );
     }
-    this.core.linkSlackUser(account.id, email, user.userId);
+    await this.core.linkSlackUser(account.id, email, user.userId);
     return { accountId: account.id, actor: { slackUserId: user.userId }, source: "slack" };
   }
 }

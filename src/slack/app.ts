@@ -82,7 +82,7 @@ export const createSlackApp = (config: Config, core: AccessCore, logger: Logger)
   const sync = new RequestsSync(core, clients, logger);
   const syncNow = () => {
     sync.run().catch((e) => logger.warn("Request sync failed:", e));
-    homes.poll();
+    homes.poll().catch((e) => logger.warn("Could not check for changes to App Home:", e));
   };
   const actors = new SlackActors(core, logger);
   const homes = new HomeTabs(core, actors, clients, logger);
@@ -113,8 +113,8 @@ export const createSlackApp = (config: Config, core: AccessCore, logger: Logger)
     clients,
     eventsListener: receiver ? receiver.requestListener : null,
     syncRequests: () => sync.run(),
-    refreshHomes: () => {
-      homes.poll();
+    refreshHomes: async () => {
+      await homes.poll();
       return homes.refresh();
     },
     start: async () => {

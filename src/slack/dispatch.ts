@@ -20,32 +20,35 @@ export type Outcome =
  * `/team <words…>` for one actor, as Slack shows it: most subcommands are the shared command and a
  * message; `add`/`edit` without details open a form; `remove` first asks for a confirmation.
  */
-export const dispatch = (
+export const dispatch = async (
   core: AccessCore,
   actor: ActorContext,
   words: string[],
   meta: ModalMetadata,
-): Outcome => {
-  const result = runCommand(
+): Promise<Outcome> => {
+  const result = await runCommand(
     { core, actor, pageSize: LIST_PAGE_SIZE, confirmFirst: true, auditByChange: true },
     words,
   );
   if (result.type === "request_filed") return { type: "filed", request: result.request };
   if (result.type !== "form") return { type: "message", message: resultMessage(result) };
   if (result.form === "add") {
-    return { type: "modal", view: addMemberModal(core.prepareMemberForm(actor).assignableRoles, meta) };
+    return {
+      type: "modal",
+      view: addMemberModal((await core.prepareMemberForm(actor)).assignableRoles, meta),
+    };
   }
-  return { type: "modal", view: editForm(core, actor, result.member, meta) };
+  return { type: "modal", view: await editForm(core, actor, result.member, meta) };
 };
 
 /** The Edit form for one member, as the rules let this actor fill it (refused if they may not). */
-export const editForm = (
+export const editForm = async (
   core: AccessCore,
   actor: ActorContext,
   member: MemberRef,
   meta: ModalMetadata,
-): View => {
-  const form = core.prepareMemberForm(actor, member);
+): Promise<View> => {
+  const form = await core.prepareMemberForm(actor, member);
   if (!form.member) throw noSuchMember(describeRef(member));
   return editMemberModal(form.member, form.assignableRoles, form.self, { ...meta, email: form.member.email });
 };

@@ -67,10 +67,11 @@ export class HomeTabs {
    * Notices changes committed elsewhere (the CLI, another instance): an account whose version moved
    * since its Homes were rendered is refreshed. Run on the app's sync beat.
    */
-  poll(): void {
+  async poll(): Promise<void> {
     for (const accountId of this.viewers.keys()) {
       try {
-        if (this.core.dashboard.version(accountId) !== this.versions.get(accountId)) this.changed(accountId);
+        if ((await this.core.dashboard.version(accountId)) !== this.versions.get(accountId))
+          this.changed(accountId);
       } catch (error) {
         this.logger.warn("Could not check for changes to App Home:", error);
       }
@@ -93,17 +94,17 @@ export class HomeTabs {
   async show(user: SlackUser, state: TeamState, client: webApi.WebClient): Promise<void> {
     const view = await this.view(user, state, client);
     await client.views.publish({ user_id: user.userId, view });
-    const linked = this.linkedAccount(user);
+    const linked = await this.linkedAccount(user);
     if (linked) {
       this.remember(linked, { user, state, published: digest(view) });
-      if (!this.versions.has(linked)) this.versions.set(linked, this.core.dashboard.version(linked));
+      if (!this.versions.has(linked)) this.versions.set(linked, await this.core.dashboard.version(linked));
     }
   }
 
   /** The account of a Slack user Rolecall has linked to a current member (invited or active), if any. */
-  private linkedAccount(user: SlackUser): string | null {
+  private async linkedAccount(user: SlackUser): Promise<string | null> {
     try {
-      return this.actors.local(user)?.accountId ?? null;
+      return (await this.actors.local(user))?.accountId ?? null;
     } catch {
       return null;
     }
@@ -138,7 +139,7 @@ export class HomeTabs {
     const viewers = this.viewers.get(accountId);
     if (!viewers) return;
     const client = await this.clients.forAccount(accountId);
-    this.versions.set(accountId, this.core.dashboard.version(accountId));
+    this.versions.set(accountId, await this.core.dashboard.version(accountId));
     for (const viewer of [...viewers.values()]) {
       let view: View;
       try {
@@ -148,7 +149,7 @@ export class HomeTabs {
           actor: { slackUserId: viewer.user.userId },
           source: "slack",
         };
-        view = this.renderOrNotice(actor, viewer.state);
+        view = await this.renderOrNotice(actor, viewer.state);
       } catch (error) {
         this.logger.warn("Could not render App Home:", error);
         continue;
@@ -164,23 +165,26 @@ export class HomeTabs {
     }
   }
 
-  private renderOrNotice(actor: ActorContext, state: TeamState): View {
+  private async renderOrNotice(actor: ActorContext, state: TeamState): Promise<View> {
     try {
-      return this.render(actor, state);
+      return await this.render(actor, state);
     } catch (error) {
       if (!(error instanceof CoreError)) throw error;
-      const invite = this.core.dashboard.invitation(actor);
+      const invite = await this.core.dashboard.invitation(actor);
       return invite ? invitedHome(invite) : notMemberHome(error.message);
     }
   }
 
-  private render(actor: ActorContext, wanted: TeamState): View {
+  private async render(actor: ActorContext, wanted: TeamState): Promise<View> {
     const { core } = this;
-    const me = core.whoami(actor);
-    const allowed = new Set(core.dashboard.allowed(actor));
-    const requests = core.requests.list(actor);
-    const permissions = allowed.has("matrix.view_all") ? core.permissions(actor) : null;
-    const sensitive = (r: ChangeRequest) => core.requests.isSensitive(r);
+    const me = await core.whoami(actor);
+    const allowed = new Set(await core.dashboard.allowed(actor));
+    const requests = await core.requests.list(actor);
+    const permissions = allowed.has("matrix.view_all") ? await core.permissions(actor) : null;
+    // Judged now, before rendering: the blocks are drawn synchronously.
+    const sensitiveIds = new Set<string>();
+    for (const r of requests.toDecide) if (await core.requests.isSensitive(r)) sensitiveIds.add(r.id);
+    const sensitive = (r: ChangeRequest) => sensitiveIds.has(r.id);
     if (!allowed.has("team.view")) return homeView({ me, requests, sensitive, team: null, permissions });
     const filter = { role: wanted.role, status: wanted.status };
     const pageOf = (state: TeamState) =>
@@ -189,13 +193,13 @@ export class HomeTabs {
         limit: HOME_PAGE_SIZE,
       });
     let state = wanted;
-    let page = pageOf(state);
+    let page = await pageOf(state);
     // A page that no longer exists (members were removed) shows the last one there is.
     if (page.rows.length === 0 && state.page > 1) {
       state = { ...state, page: Math.max(1, Math.ceil(page.matching / HOME_PAGE_SIZE)) };
-      page = pageOf(state);
+      page = await pageOf(state);
     }
-    const canAdd = core.prepareMemberForm(actor).assignableRoles.length > 0;
+    const canAdd = (await core.prepareMemberForm(actor)).assignableRoles.length > 0;
     return homeView({ me, requests, sensitive, permissions, team: { page, state, canAdd } });
   }
 

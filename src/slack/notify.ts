@@ -16,7 +16,7 @@ export const announceAcceptedInvite = async (
   const client = await clients.forAccount(accepted.accountId);
   try {
     const found = await client.users.lookupByEmail({ email: accepted.email });
-    if (found.user?.id) core.linkSlackUser(accepted.accountId, accepted.email, found.user.id);
+    if (found.user?.id) await core.linkSlackUser(accepted.accountId, accepted.email, found.user.id);
   } catch (error) {
     // Not in this Slack workspace (users_not_found), or Slack is unreachable: they link on first use.
     if (!(error instanceof CoreError))

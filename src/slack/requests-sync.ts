@@ -39,20 +39,22 @@ export class RequestsSync {
   async deliver(request: ChangeRequest): Promise<Delivery> {
     await this.running?.catch(() => {});
     await this.run().catch((e) => this.fail("post", request, e));
-    const now = this.core.requests.get(request.accountId, request.id);
+    const now = await this.core.requests.get(request.accountId, request.id);
     if (now.posts.some((p) => !p.error)) return "sent";
     // Places Slack refused for good (everyone left) are as good as none.
     const refused = refusedPlaces(now.posts);
-    const open = this.core.requests.destinations(request.accountId, refused).filter((d) => !refused.has(d));
+    const open = (await this.core.requests.destinations(request.accountId, refused)).filter(
+      (d) => !refused.has(d),
+    );
     return open.length === 0 ? "unreachable" : "waiting";
   }
 
   private async once(): Promise<void> {
     const { requests } = this.core;
-    requests.expire();
-    for (const request of requests.toPost())
+    await requests.expire();
+    for (const request of await requests.toPost())
       await this.post(request).catch((e) => this.fail("post", request, e));
-    for (const request of requests.toAnnounce()) {
+    for (const request of await requests.toAnnounce()) {
       await this.announce(request).catch((e) => this.fail("announce", request, e));
     }
   }
@@ -65,12 +67,12 @@ export class RequestsSync {
   private async post(request: ChangeRequest): Promise<void> {
     const posts = [...request.posts];
     const client = await this.clients.forAccount(request.accountId);
-    const sensitive = this.core.requests.isSensitive(request);
+    const sensitive = await this.core.requests.isSensitive(request);
     let retry = false;
     // Two passes: an approvals channel refused for good (archived, the app removed) in the first
     // sends the request to the Owners by DM in the second, at once.
     for (let pass = 0; pass < 2; pass++) {
-      const destinations = this.core.requests.destinations(request.accountId, refusedPlaces(posts));
+      const destinations = await this.core.requests.destinations(request.accountId, refusedPlaces(posts));
       if (pass === 0) retry = destinations.length === 0 && request.status === "pending";
       const tried = new Set(posts.map((p) => p.to ?? p.channel));
       for (const to of destinations.filter((d) => !tried.has(d))) {
@@ -85,7 +87,7 @@ export class RequestsSync {
         }
       }
     }
-    this.core.requests.markPosted(request.accountId, request.id, posts, !retry);
+    await this.core.requests.markPosted(request.accountId, request.id, posts, !retry);
   }
 
   /**
@@ -109,14 +111,14 @@ export class RequestsSync {
         this.fail(`update the copy in ${post.channel}`, request, error);
       }
       posts[i] = { ...post, announced: true };
-      this.core.requests.markPosted(request.accountId, request.id, posts);
+      await this.core.requests.markPosted(request.accountId, request.id, posts);
     }
     if (request.requesterSlackUserId && request.status !== "cancelled") {
       await client.chat
         .postMessage({ channel: request.requesterSlackUserId, text: outcome })
         .catch((e) => this.fail("tell the requester", request, e));
     }
-    this.core.requests.markAnnounced(request.accountId, request.id);
+    await this.core.requests.markAnnounced(request.accountId, request.id);
   }
 
   private fail(step: string, request: ChangeRequest, error: unknown): void {

@@ -84,52 +84,69 @@ export class SqliteRequestStore implements RequestStore {
     };
   }
 
-  insertRequest(r: NewRequest): void {
+  // The synchronous statements, for the store's transactions (which never span an await).
+  insertNow(r: NewRequest): void {
     this.s.insert.run({ ...r, intent: intentToJson(r.intent) });
   }
 
-  getRequest(accountId: string, id: string): ChangeRequest | null {
+  getRequestNow(accountId: string, id: string): ChangeRequest | null {
     const row = this.s.get.get(accountId, id) as RequestRow | undefined;
     return row ? toRequest(row) : null;
   }
 
-  pendingRequests(accountId: string): ChangeRequest[] {
+  pendingNow(accountId: string): ChangeRequest[] {
     return (this.s.pending.all(accountId) as RequestRow[]).map(toRequest);
   }
 
-  closeRequest(c: RequestClosing): boolean {
+  closeNow(c: RequestClosing): boolean {
     return this.s.close.run(c).changes === 1;
   }
 
-  requestsToPost(): ChangeRequest[] {
+  async insertRequest(r: NewRequest): Promise<void> {
+    this.insertNow(r);
+  }
+
+  async getRequest(accountId: string, id: string): Promise<ChangeRequest | null> {
+    return this.getRequestNow(accountId, id);
+  }
+
+  async pendingRequests(accountId: string): Promise<ChangeRequest[]> {
+    return this.pendingNow(accountId);
+  }
+
+  async closeRequest(c: RequestClosing): Promise<boolean> {
+    return this.closeNow(c);
+  }
+
+  async requestsToPost(): Promise<ChangeRequest[]> {
     return (this.s.toPost.all() as RequestRow[]).map(toRequest);
   }
 
-  requestsToAnnounce(): ChangeRequest[] {
+  async requestsToAnnounce(): Promise<ChangeRequest[]> {
     return (this.s.toAnnounce.all() as RequestRow[]).map(toRequest);
   }
 
-  markPosted(accountId: string, id: string, posts: RequestPost[], done = true): void {
+  async markPosted(accountId: string, id: string, posts: RequestPost[], done = true): Promise<void> {
     this.s.posted.run(done ? 1 : 0, JSON.stringify(posts), accountId, id);
   }
 
-  markAnnounced(accountId: string, id: string): void {
+  async markAnnounced(accountId: string, id: string): Promise<void> {
     this.s.announced.run(accountId, id);
   }
 
   /** Pending requests filed before intents were stored, with the words they were filed with. */
-  legacyRequests(): { request: ChangeRequest; words: string[] }[] {
+  async legacyRequests(): Promise<{ request: ChangeRequest; words: string[] }[]> {
     return (this.s.legacy.all() as RequestRow[]).map((row) => ({
       request: toRequest(row),
       words: JSON.parse(row.words_json) as string[],
     }));
   }
 
-  setIntent(accountId: string, id: string, intent: ChangeIntent): void {
+  async setIntent(accountId: string, id: string, intent: ChangeIntent): Promise<void> {
     this.s.setIntent.run(intentToJson(intent), accountId, id);
   }
 
-  expiredRequests(now: Date): ChangeRequest[] {
+  async expiredRequests(now: Date): Promise<ChangeRequest[]> {
     return (this.s.expired.all(now.toISOString()) as RequestRow[]).map(toRequest);
   }
 }

@@ -29,6 +29,8 @@ import { SqliteRequestStore } from "./requests.js";
 
 type Statement = ReturnType<Db["prepare"]>;
 
+const MAX_READ_ATTEMPTS = 20;
+
 /**
  * Members in display order: highest rank first (from the role table), then email. It must stay the
  * expression of migration 005's `members_list_order` index, so lists are walked, not sorted: a new
@@ -181,6 +183,7 @@ export class SqliteStore implements StorePort, OutboxStore {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       dataVersion: p("PRAGMA data_version").pluck(),
+      totalChanges: p("SELECT total_changes()").pluck(),
       accounts: p("SELECT * FROM accounts ORDER BY created_at"),
       accountById: p("SELECT * FROM accounts WHERE id = ?"),
       accountByTeam: p("SELECT * FROM accounts WHERE slack_team_id = ?"),
@@ -278,12 +281,27 @@ export class SqliteStore implements StorePort, OutboxStore {
     return statement;
   }
 
-  read<T>(fn: () => T): T {
-    return this.db.inTransaction ? fn() : this.db.transaction(fn).deferred();
+  /**
+   * better-sqlite3 is synchronous and a transaction must never span an `await` (another task's
+   * statements would run inside it), so a read is validated instead of locked: it runs again when
+   * any connection committed while it ran (this one: total_changes(); others: data_version).
+   */
+  async read<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const before = this.commitMark();
+      const result = await fn();
+      if (this.commitMark() === before) return result;
+      if (attempt >= MAX_READ_ATTEMPTS)
+        throw new Error("The account is too busy to read right now; try again.");
+    }
   }
 
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+  private commitMark(): string {
+    return `${this.s.totalChanges.get() as number}:${this.dataVersion()}`;
+  }
+
+  async ping(): Promise<void> {
+    this.dataVersion();
   }
 
   dataVersion(): number {
@@ -294,19 +312,19 @@ export class SqliteStore implements StorePort, OutboxStore {
     return row ? toAccount(row, this.s.keysInGrace.all(row.id) as ApiKeyInfo["previous"]) : null;
   }
 
-  listAccounts(): Account[] {
+  async listAccounts(): Promise<Account[]> {
     return (this.s.accounts.all() as AccountRow[]).map((row) => this.account(row) as Account);
   }
 
-  getAccount(accountId: string): Account | null {
+  async getAccount(accountId: string): Promise<Account | null> {
     return this.account(this.s.accountById.get(accountId) as AccountRow | undefined);
   }
 
-  findAccountBySlackTeam(slackTeamId: string): Account | null {
+  async findAccountBySlackTeam(slackTeamId: string): Promise<Account | null> {
     return this.account(this.s.accountByTeam.get(slackTeamId) as AccountRow | undefined);
   }
 
-  findMember(accountId: string, ref: MemberRef): Member | null {
+  async findMember(accountId: string, ref: MemberRef): Promise<Member | null> {
     const row = (
       "email" in ref
         ? this.s.memberByEmail.get(accountId, ref.email)
@@ -315,11 +333,11 @@ export class SqliteStore implements StorePort, OutboxStore {
     return row ? toMember(row) : null;
   }
 
-  activeOwnerCount(accountId: string): number {
+  async activeOwnerCount(accountId: string): Promise<number> {
     return this.s.ownerCount.get(accountId) as number;
   }
 
-  loadMatrix(accountId: string): Matrix {
+  async loadMatrix(accountId: string): Promise<Matrix> {
     const columns: Record<ChangeableRole, Set<PermissionKey>> = { admin: new Set(), teammate: new Set() };
     for (const row of this.s.matrix.all(accountId) as { role: ChangeableRole; permission: PermissionKey }[]) {
       columns[row.role]?.add(row.permission);
@@ -336,7 +354,7 @@ export class SqliteStore implements StorePort, OutboxStore {
     return where.join(" AND ");
   }
 
-  listMembers(accountId: string, filter: MemberFilter, page?: Page): Member[] {
+  async listMembers(accountId: string, filter: MemberFilter, page?: Page): Promise<Member[]> {
     const sql = `SELECT * FROM members WHERE ${this.memberWhere(filter)}
       ORDER BY ${MEMBER_LIST_ORDER}
       ${page ? "LIMIT @limit OFFSET @offset" : ""}`;
@@ -344,12 +362,12 @@ export class SqliteStore implements StorePort, OutboxStore {
     return (this.prepared(sql).all(params) as MemberRow[]).map(toMember);
   }
 
-  countMembers(accountId: string, filter: MemberFilter): number {
+  async countMembers(accountId: string, filter: MemberFilter): Promise<number> {
     const sql = `SELECT count(*) FROM members WHERE ${this.memberWhere(filter)}`;
     return this.prepared(sql, true).get({ accountId, role: filter.role, status: filter.status }) as number;
   }
 
-  latestInvites(memberIds: readonly string[]): Map<string, InviteWithMail> {
+  async latestInvites(memberIds: readonly string[]): Promise<Map<string, InviteWithMail>> {
     const latest = new Map<string, InviteWithMail>();
     for (const id of memberIds) {
       const row = this.s.latestInvite.get(id) as (InviteRow & { mail_status: MailStatus | null }) | undefined;
@@ -358,30 +376,30 @@ export class SqliteStore implements StorePort, OutboxStore {
     return latest;
   }
 
-  findInviteByTokenHash(tokenHash: string): { invite: Invite; member: Member } | null {
+  async findInviteByTokenHash(tokenHash: string): Promise<{ invite: Invite; member: Member } | null> {
     const invite = this.s.inviteByHash.get(tokenHash) as InviteRow | undefined;
     if (!invite) return null;
-    const member = this.getMember(invite.member_id);
-    return member ? { invite: toInvite(invite), member } : null;
+    const member = this.s.memberById.get(invite.member_id) as MemberRow | undefined;
+    return member ? { invite: toInvite(invite), member: toMember(member) } : null;
   }
 
-  getMember(memberId: string): Member | null {
+  async getMember(memberId: string): Promise<Member | null> {
     const row = this.s.memberById.get(memberId) as MemberRow | undefined;
     return row ? toMember(row) : null;
   }
 
-  listAudit(accountId: string, last?: number): AuditEntry[] {
+  async listAudit(accountId: string, last?: number): Promise<AuditEntry[]> {
     const rows = last === undefined ? this.s.audit.all(accountId) : this.s.auditLast.all(accountId, last);
     return (rows as AuditRow[]).map(toAudit);
   }
 
-  listAuditChanges(accountId: string, changes: number, before: number | null): AuditEntry[] {
+  async listAuditChanges(accountId: string, changes: number, before: number | null): Promise<AuditEntry[]> {
     const end = before ?? Number.MAX_SAFE_INTEGER;
     const start = (this.s.auditChangeStart.get(accountId, end, changes - 1) as number | undefined) ?? 1;
     return (this.s.auditRange.all(accountId, start, end) as AuditRow[]).map(toAudit);
   }
 
-  createAccount(input: NewAccount, ctx: Omit<ApplyContext, "accountId">): void {
+  async createAccount(input: NewAccount, ctx: Omit<ApplyContext, "accountId">): Promise<void> {
     this.db
       .transaction(() => {
         const { account, owner } = input;
@@ -411,7 +429,7 @@ export class SqliteStore implements StorePort, OutboxStore {
       .immediate();
   }
 
-  apply(ctx: ApplyContext, expectedVersion: number, decision: Decision<unknown>): boolean {
+  async apply(ctx: ApplyContext, expectedVersion: number, decision: Decision<unknown>): Promise<boolean> {
     return this.db
       .transaction(() => {
         if (this.s.bumpVersion.run(ctx.accountId, expectedVersion).changes === 0) return false;
@@ -428,12 +446,12 @@ export class SqliteStore implements StorePort, OutboxStore {
       .immediate();
   }
 
-  getRequest(accountId: string, id: string): ChangeRequest | null {
-    return this.requests.getRequest(accountId, id);
+  async getRequest(accountId: string, id: string): Promise<ChangeRequest | null> {
+    return this.requests.getRequestNow(accountId, id);
   }
 
-  pendingRequests(accountId: string): ChangeRequest[] {
-    return this.requests.pendingRequests(accountId);
+  async pendingRequests(accountId: string): Promise<ChangeRequest[]> {
+    return this.requests.pendingNow(accountId);
   }
 
   private applyChange(ctx: ApplyContext, change: Change): void {
@@ -473,11 +491,11 @@ export class SqliteStore implements StorePort, OutboxStore {
         return;
       }
       case "insertRequest":
-        this.requests.insertRequest(change.request);
+        this.requests.insertNow(change.request);
         return;
       case "closeRequest":
         // The version guard already makes the first decision win; this is the belt to its braces.
-        if (!this.requests.closeRequest(change.closing)) throw new Error("request was no longer pending");
+        if (!this.requests.closeNow(change.closing)) throw new Error("request was no longer pending");
         return;
     }
   }
@@ -511,7 +529,7 @@ export class SqliteStore implements StorePort, OutboxStore {
     return seq;
   }
 
-  apiKeyCandidates(prefix: string): ApiKeyCandidate[] {
+  async apiKeyCandidates(prefix: string): Promise<ApiKeyCandidate[]> {
     return this.s.keyCandidates.all({ prefix }) as ApiKeyCandidate[];
   }
 
@@ -520,7 +538,7 @@ export class SqliteStore implements StorePort, OutboxStore {
     return this.s.allowed.get({ accountId, email, permission }) === 1;
   }
 
-  claimDueMail(now: Date, leaseMs: number, limit: number): OutboxRow[] {
+  async claimDueMail(now: Date, leaseMs: number, limit: number): Promise<OutboxRow[]> {
     const at = now.toISOString();
     const until = new Date(now.getTime() + leaseMs).toISOString();
     return this.db
@@ -533,27 +551,27 @@ export class SqliteStore implements StorePort, OutboxStore {
       .immediate();
   }
 
-  markMailSent(id: string, now: Date): void {
+  async markMailSent(id: string, now: Date): Promise<void> {
     this.s.mailSent.run(now.toISOString(), id);
   }
 
-  markMailRetry(id: string, nextAttemptAt: Date, error: string): void {
+  async markMailRetry(id: string, nextAttemptAt: Date, error: string): Promise<void> {
     this.s.mailRetry.run(nextAttemptAt.toISOString(), error.slice(0, 500), id);
   }
 
-  markMailFailed(id: string, error: string): void {
+  async markMailFailed(id: string, error: string): Promise<void> {
     this.s.mailUnsent.run("failed", error.slice(0, 500), id);
   }
 
-  markMailSkipped(id: string, reason: string): void {
+  async markMailSkipped(id: string, reason: string): Promise<void> {
     this.s.mailUnsent.run("skipped", reason.slice(0, 500), id);
   }
 
-  invitePending(inviteId: string, now: Date): boolean {
+  async invitePending(inviteId: string, now: Date): Promise<boolean> {
     return this.s.invitePending.get(inviteId, now.toISOString()) === 1;
   }
 
-  listMail(): OutboxRow[] {
+  async listMail(): Promise<OutboxRow[]> {
     return (this.s.allMail.all() as OutboxDbRow[]).map(toOutbox);
   }
 

@@ -79,7 +79,7 @@ describe("the authorization API (PRODUCT §8)", () => {
         for (const permission of PERMISSION_KEYS) {
           const { status, body } = await authorize(person.email, permission);
           expect(status).toBe(200);
-          expect(body.allowed).toBe(h.running.core.can(h.accountId, person.email, permission));
+          expect(body.allowed).toBe(await h.running.core.can(h.accountId, person.email, permission));
           expect(typeof body.reason).toBe("string");
         }
       }
@@ -215,7 +215,7 @@ describe("the organisation API key", () => {
   it("rotated with a 24h grace: the old key works until the grace ends (injected clock)", async () => {
     const clock = manualClock(new Date().toISOString());
     const { h, call, key } = await setup(clock);
-    const rotated = h.running.core.rotateApiKey(h.as("owner"), 24);
+    const rotated = await h.running.core.rotateApiKey(h.as("owner"), 24);
     expect((await call("/api/v1/members", { key })).status).toBe(200);
     expect((await call("/api/v1/members", { key: rotated.apiKey })).status).toBe(200);
     clock.advanceHours(23);
@@ -269,8 +269,8 @@ describe("the organisation API key", () => {
 
   it("only members holding api_key may see or rotate it", async () => {
     const { h } = await setup();
-    const seed = openCore(h.db);
-    seed.core.setPermission(h.as("owner"), { role: "teammate", permission: "api_key", allowed: false });
+    const seed = await openCore(h.db);
+    await seed.core.setPermission(h.as("owner"), { role: "teammate", permission: "api_key", allowed: false });
     seed.close();
     const refused = rolecall(h.db, ["--as", "tm@acme.test", "apikey", "rotate", "--json"]);
     expect(refused.code).toBe(1);

@@ -43,11 +43,11 @@ const auditCount = () => {
 };
 
 /** Seeds the file in this process (the same core the binary runs), so each test spawns only what it tests. */
-const seedFile = (members: Parameters<typeof seedTeam>[1], adminGrants: PermissionKey[] = []) => {
-  const wired = openCore(db);
-  const seeded = seedTeam(wired.core, members, OWNER);
+const seedFile = async (members: Parameters<typeof seedTeam>[1], adminGrants: PermissionKey[] = []) => {
+  const wired = await openCore(db);
+  const seeded = await seedTeam(wired.core, members, OWNER);
   for (const permission of adminGrants) {
-    wired.core.setPermission(seeded.as(OWNER), { role: "admin", permission, allowed: true });
+    await wired.core.setPermission(seeded.as(OWNER), { role: "admin", permission, allowed: true });
   }
   wired.close();
 };
@@ -154,8 +154,8 @@ describe("the README tour", () => {
 });
 
 describe("a change says what changed, in the same words Slack uses", () => {
-  it("an edit names each field before → after, a toggle its cell, a removal of the invited a cancelled invite", () => {
-    seedFile([
+  it("an edit names each field before → after, a toggle its cell, a removal of the invited a cancelled invite", async () => {
+    await seedFile([
       { email: "tm@acme.test", role: "teammate" },
       { email: "inv@acme.test", role: "teammate", status: "invited" },
     ]);
@@ -178,8 +178,8 @@ describe("a change says what changed, in the same words Slack uses", () => {
     expect(say("remove", "tm@acme.test")).toBe("Removed tm@acme.test from the team.");
   });
 
-  it("--json carries the same facts, typed", () => {
-    seedFile([{ email: "tm@acme.test", role: "teammate" }]);
+  it("--json carries the same facts, typed", async () => {
+    await seedFile([{ email: "tm@acme.test", role: "teammate" }]);
     expect(json(as(OWNER, "edit", "tm@acme.test", "--name", "Tom", "--role", "admin"))).toMatchObject({
       ok: true,
       action: "member.role_changed",
@@ -192,8 +192,8 @@ describe("a change says what changed, in the same words Slack uses", () => {
 });
 
 describe("every rule through the CLI", () => {
-  beforeEach(() => {
-    seedFile(
+  beforeEach(async () => {
+    await seedFile(
       [
         { email: "admin@acme.test", role: "admin" },
         { email: "tm@acme.test", role: "teammate" },
@@ -294,8 +294,8 @@ describe("bad input is INVALID_INPUT, exits non-zero and writes nothing", () => 
     ["an unknown option", ["list", "--everything"]],
     ["an audit count that is not a number", ["audit", "lots"]],
     ["a settings value that is not a channel", ["settings", "approvals", "general"]],
-  ])("%s", (_label, words) => {
-    seedFile([{ email: "tm@acme.test", role: "teammate" }]);
+  ])("%s", async (_label, words) => {
+    await seedFile([{ email: "tm@acme.test", role: "teammate" }]);
     const before = auditCount();
     const raw = new Database(db, { readonly: true });
     const dump = () => JSON.stringify(raw.prepare("SELECT * FROM members").all());
@@ -436,16 +436,16 @@ describe("a request for a change that would change nothing is refused, and nothi
     ],
     ["resending to someone who joined", ["resend", "tm@acme.test"], "INVALID_INPUT", "already joined"],
     ["inviting a member", ["add", "tm@acme.test"], "ALREADY_MEMBER", "already a member"],
-  ])("%s", (_label, change, code, message) => {
-    team();
+  ])("%s", async (_label, change, code, message) => {
+    await team();
     const run = as(ADMIN, "request", ...change);
     expect(errorOf(run).code).toBe(code);
     expect(errorOf(run).message).toContain(message);
     expect(filedCount()).toBe(0);
   });
 
-  it("a change that does something is still filed; a direct no-op by someone allowed still answers unchanged", () => {
-    team();
+  it("a change that does something is still filed; a direct no-op by someone allowed still answers unchanged", async () => {
+    await team();
     expect(json(as(ADMIN, "request", "perms", "grant", "admin", "team_settings"))).toMatchObject({
       ok: true,
     });
@@ -457,8 +457,8 @@ describe("a request for a change that would change nothing is refused, and nothi
     );
   });
 
-  it("someone who is not an active member learns that first, not what the team looks like", () => {
-    team();
+  it("someone who is not an active member learns that first, not what the team looks like", async () => {
+    await team();
     expect(errorOf(as("stranger@acme.test", "request", "remove", "gone@acme.test")).code).toBe(
       "NOT_A_MEMBER",
     );

@@ -17,8 +17,8 @@ describe("two CLI processes racing to demote the two owners of an account", () =
     for (let round = 0; round < ROUNDS; round++) {
       const { db, cleanup } = tempDatabase();
       cleanups.push(cleanup);
-      const wired = openCore(db);
-      seedTeam(wired.core, [{ email: B, role: "owner" }], A);
+      const wired = await openCore(db);
+      await seedTeam(wired.core, [{ email: B, role: "owner" }], A);
       wired.close();
 
       const [byA, byB] = await Promise.all([

@@ -9,8 +9,8 @@ import { testTeam } from "../helpers/team.js";
 const team = testTeam;
 
 describe("§7 --json: every change answers { ok: true, changed, … }, applied or already so", () => {
-  it("members, invites, permissions, settings, keys: each answer says ok", () => {
-    const { core, owner, seeded } = team([
+  it("members, invites, permissions, settings, keys: each answer says ok", async () => {
+    const { core, owner, seeded } = await team([
       { email: "tm@acme.test", role: "teammate" },
       { email: "inv@acme.test", role: "teammate", status: "invited" },
       { email: "inv2@acme.test", role: "teammate", status: "invited" },
@@ -18,22 +18,22 @@ describe("§7 --json: every change answers { ok: true, changed, … }, applied o
     ]);
     const id = seeded.accountId;
     const answers = [
-      core.editMember(owner, { email: "tm@acme.test" }, { name: null }),
-      core.editMember(owner, { email: "tm@acme.test" }, { name: "Tom" }),
-      core.changeRole(owner, { email: "tm@acme.test" }, "admin"),
-      core.resendInvite(owner, { email: "inv@acme.test" }),
-      core.revokeInvite(owner, { email: "inv@acme.test" }),
-      core.setPermission(owner, { role: "admin", permission: "billing", allowed: true }),
-      core.setPermission(owner, { role: "admin", permission: "billing", allowed: false }),
-      core.setPermissions(owner, { admin: [] }),
-      core.setPermissions(owner, { admin: [] }),
-      core.setApprovalsChannel(owner, "C0APPROVE"),
-      core.setApprovalsChannel(owner, "C0APPROVE"),
-      core.activate(id, "inv2@acme.test"),
-      core.linkSlackUser(id, "tm@acme.test", "U0TM"),
-      core.linkSlackUser(id, "tm@acme.test", "U0TM"),
-      core.removeMember(owner, { email: "tm@acme.test" }),
-      core.rotateApiKey(owner, 1),
+      await core.editMember(owner, { email: "tm@acme.test" }, { name: null }),
+      await core.editMember(owner, { email: "tm@acme.test" }, { name: "Tom" }),
+      await core.changeRole(owner, { email: "tm@acme.test" }, "admin"),
+      await core.resendInvite(owner, { email: "inv@acme.test" }),
+      await core.revokeInvite(owner, { email: "inv@acme.test" }),
+      await core.setPermission(owner, { role: "admin", permission: "billing", allowed: true }),
+      await core.setPermission(owner, { role: "admin", permission: "billing", allowed: false }),
+      await core.setPermissions(owner, { admin: [] }),
+      await core.setPermissions(owner, { admin: [] }),
+      await core.setApprovalsChannel(owner, "C0APPROVE"),
+      await core.setApprovalsChannel(owner, "C0APPROVE"),
+      await core.activate(id, "inv2@acme.test"),
+      await core.linkSlackUser(id, "tm@acme.test", "U0TM"),
+      await core.linkSlackUser(id, "tm@acme.test", "U0TM"),
+      await core.removeMember(owner, { email: "tm@acme.test" }),
+      await core.rotateApiKey(owner, 1),
     ];
     for (const answer of answers) expect(answer.ok).toBe(true);
     expect(answers.map((a) => a.changed)).toEqual([
@@ -56,11 +56,11 @@ describe("§7 --json: every change answers { ok: true, changed, … }, applied o
     ]);
   });
 
-  it("a repeated Rotate click answers ok, already rotated, with the key now in use", () => {
-    const { core, owner } = team();
-    const from = core.apiKeyInfo(owner).prefix;
-    const first = core.rotateApiKey(owner, 1, from);
-    expect(core.rotateApiKey(owner, 1, from)).toEqual({
+  it("a repeated Rotate click answers ok, already rotated, with the key now in use", async () => {
+    const { core, owner } = await team();
+    const from = (await core.apiKeyInfo(owner)).prefix;
+    const first = await core.rotateApiKey(owner, 1, from);
+    expect(await core.rotateApiKey(owner, 1, from)).toEqual({
       ok: true,
       changed: false,
       alreadyRotated: true,
@@ -68,18 +68,17 @@ describe("§7 --json: every change answers { ok: true, changed, … }, applied o
     });
   });
 
-  it("an accepted invite answers ok", () => {
-    const wired = team();
-    wired.core.addMember(wired.owner, { email: "new@acme.test" });
-    const mail = wired.store.listMail().at(-1)?.mail as { token: string };
-    expect(wired.core.acceptInvite(mail.token)).toMatchObject({ ok: true, changed: true });
+  it("an accepted invite answers ok", async () => {
+    const wired = await team();
+    await wired.core.addMember(wired.owner, { email: "new@acme.test" });
+    const mail = (await wired.store.listMail()).at(-1)?.mail as { token: string };
+    expect(await wired.core.acceptInvite(mail.token)).toMatchObject({ ok: true, changed: true });
   });
 });
 
 describe("§4 an invite mail that has not gone out yet is not sent once its link is dead", () => {
-  const inviteOf = (wired: ReturnType<typeof team>, email: string) => {
-    const mail = wired.store
-      .listMail()
+  const inviteOf = async (wired: Awaited<ReturnType<typeof team>>, email: string) => {
+    const mail = (await wired.store.listMail())
       .map((row) => row.mail)
       .filter((m) => m.kind === "invite" && m.to === email)
       .at(-1) as { inviteId: string } | undefined;
@@ -87,8 +86,8 @@ describe("§4 an invite mail that has not gone out yet is not sent once its link
     return mail.inviteId;
   };
 
-  it("after the invite is revoked, the member removed, activated by the operator, or the invite resent", () => {
-    const wired = team([
+  it("after the invite is revoked, the member removed, activated by the operator, or the invite resent", async () => {
+    const wired = await team([
       { email: "revoked@acme.test", role: "teammate", status: "invited" },
       { email: "removed@acme.test", role: "teammate", status: "invited" },
       { email: "activated@acme.test", role: "teammate", status: "invited" },
@@ -96,27 +95,27 @@ describe("§4 an invite mail that has not gone out yet is not sent once its link
       { email: "waiting@acme.test", role: "teammate", status: "invited" },
     ]);
     const { core, owner, store, clock, seeded } = wired;
-    const pending = (email: string) => store.invitePending(inviteOf(wired, email), clock.now());
-    const oldResent = inviteOf(wired, "resent@acme.test");
-    core.revokeInvite(owner, { email: "revoked@acme.test" });
-    core.removeMember(owner, { email: "removed@acme.test" });
-    core.activate(seeded.accountId, "activated@acme.test");
-    core.resendInvite(owner, { email: "resent@acme.test" });
-    expect(pending("revoked@acme.test")).toBe(false);
-    expect(pending("removed@acme.test")).toBe(false);
-    expect(pending("activated@acme.test")).toBe(false);
-    expect(store.invitePending(oldResent, clock.now())).toBe(false);
-    expect(pending("resent@acme.test")).toBe(true);
-    expect(pending("waiting@acme.test")).toBe(true);
+    const pending = async (email: string) => store.invitePending(await inviteOf(wired, email), clock.now());
+    const oldResent = await inviteOf(wired, "resent@acme.test");
+    await core.revokeInvite(owner, { email: "revoked@acme.test" });
+    await core.removeMember(owner, { email: "removed@acme.test" });
+    await core.activate(seeded.accountId, "activated@acme.test");
+    await core.resendInvite(owner, { email: "resent@acme.test" });
+    expect(await pending("revoked@acme.test")).toBe(false);
+    expect(await pending("removed@acme.test")).toBe(false);
+    expect(await pending("activated@acme.test")).toBe(false);
+    expect(await store.invitePending(oldResent, clock.now())).toBe(false);
+    expect(await pending("resent@acme.test")).toBe(true);
+    expect(await pending("waiting@acme.test")).toBe(true);
   });
 
-  it("a resend is audited with the new link's expiry", () => {
-    const { core, owner, clock, seeded } = team([
+  it("a resend is audited with the new link's expiry", async () => {
+    const { core, owner, clock, seeded } = await team([
       { email: "inv@acme.test", role: "teammate", status: "invited" },
     ]);
     clock.advanceHours(24);
-    core.resendInvite(owner, { email: "inv@acme.test" });
-    expect(core.fullAuditLog(seeded.accountId).at(-1)).toMatchObject({
+    await core.resendInvite(owner, { email: "inv@acme.test" });
+    expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
       action: "invite.resent",
       target: "inv@acme.test",
       after: { expiresAt: "2026-01-09T00:00:00.000Z" },
@@ -125,38 +124,40 @@ describe("§4 an invite mail that has not gone out yet is not sent once its link
 });
 
 describe("§8 the operator rotates the key (CLI recovery)", () => {
-  it("with a grace period, the old key keeps working until it ends", () => {
-    const { core, seeded, clock } = team();
-    const old = core.rotateApiKey({ accountId: seeded.accountId }).apiKey;
-    const rotated = core.rotateApiKey({ accountId: seeded.accountId }, 24);
+  it("with a grace period, the old key keeps working until it ends", async () => {
+    const { core, seeded, clock } = await team();
+    const old = (await core.rotateApiKey({ accountId: seeded.accountId })).apiKey;
+    const rotated = await core.rotateApiKey({ accountId: seeded.accountId }, 24);
     expect(rotated.oldKeyWorksUntil).toBe("2026-01-02T00:00:00.000Z");
     clock.advanceHours(23);
-    expect(core.authenticateApiKey(old)).toBe(seeded.accountId);
+    expect(await core.authenticateApiKey(old)).toBe(seeded.accountId);
     clock.advanceHours(1);
-    expect(core.authenticateApiKey(old)).toBeNull();
-    expect(core.authenticateApiKey(rotated.apiKey)).toBe(seeded.accountId);
+    expect(await core.authenticateApiKey(old)).toBeNull();
+    expect(await core.authenticateApiKey(rotated.apiKey)).toBe(seeded.accountId);
   });
 });
 
 describe("§4 a link that was used says used, even after its member left", () => {
-  it("accepted, then removed: the link says accepted (INVITE_USED), not revoked", () => {
-    const wired = team();
-    wired.core.addMember(wired.owner, { email: "new@acme.test" });
-    const mail = wired.store.listMail().at(-1)?.mail as { token: string } | undefined;
+  it("accepted, then removed: the link says accepted (INVITE_USED), not revoked", async () => {
+    const wired = await team();
+    await wired.core.addMember(wired.owner, { email: "new@acme.test" });
+    const mail = (await wired.store.listMail()).at(-1)?.mail as { token: string } | undefined;
     if (!mail) throw new Error("no invite mailed");
     const { token } = mail;
-    wired.core.acceptInvite(token);
-    wired.core.removeMember(wired.owner, { email: "new@acme.test" });
-    expect(wired.core.inviteByToken(token).state).toBe("accepted");
-    expect(() => wired.core.acceptInvite(token)).toThrow(expect.objectContaining({ code: "INVITE_USED" }));
+    await wired.core.acceptInvite(token);
+    await wired.core.removeMember(wired.owner, { email: "new@acme.test" });
+    expect((await wired.core.inviteByToken(token)).state).toBe("accepted");
+    await expect(wired.core.acceptInvite(token)).rejects.toThrow(
+      expect.objectContaining({ code: "INVITE_USED" }),
+    );
   });
 });
 
 describe("§3 a request named by a long made-up id", () => {
-  it("is refused without echoing more than 20 characters of it", () => {
-    const { core, owner } = team();
+  it("is refused without echoing more than 20 characters of it", async () => {
+    const { core, owner } = await team();
     const long = `R${"X".repeat(200)}`;
-    expect(() => runCommand({ core, actor: owner }, ["approve", long])).toThrow(
+    await expect(runCommand({ core, actor: owner }, ["approve", long])).rejects.toThrow(
       `There is no request ${long.slice(0, 20)} on this team.`,
     );
   });
@@ -188,12 +189,12 @@ const countingStore = () => {
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe("the hot permission check is answered from memory", () => {
-  it("a burst of checks in one turn asks the store once for the version, the matrix and the member", () => {
+  it("a burst of checks in one turn asks the store once for the version, the matrix and the member", async () => {
     const { asked, store } = countingStore();
     const cache = new PermissionCache(store);
     for (let n = 0; n < 50; n++) {
-      expect(cache.can("acc", "a@x.test", "billing")).toBe(true);
-      expect(cache.can("acc", "a@x.test", "team_settings")).toBe(false);
+      expect(await cache.can("acc", "a@x.test", "billing")).toBe(true);
+      expect(await cache.can("acc", "a@x.test", "team_settings")).toBe(false);
     }
     expect(asked).toEqual({ version: 1, matrix: 1, member: 1 });
   });
@@ -201,34 +202,34 @@ describe("the hot permission check is answered from memory", () => {
   it("the next turn asks for the version again, and reads again only when another connection wrote", async () => {
     const { asked, bump, store } = countingStore();
     const cache = new PermissionCache(store);
-    cache.can("acc", "a@x.test", "billing");
-    cache.can("other", "a@x.test", "billing");
+    await cache.can("acc", "a@x.test", "billing");
+    await cache.can("other", "a@x.test", "billing");
     await nextTurn();
-    cache.can("acc", "a@x.test", "billing");
-    cache.can("other", "a@x.test", "billing");
+    await cache.can("acc", "a@x.test", "billing");
+    await cache.can("other", "a@x.test", "billing");
     expect(asked).toEqual({ version: 2, matrix: 2, member: 2 });
     bump();
     await nextTurn();
-    cache.can("acc", "a@x.test", "billing");
+    await cache.can("acc", "a@x.test", "billing");
     expect(asked).toEqual({ version: 3, matrix: 3, member: 3 });
   });
 
-  it("an email as typed (case, spaces) is the same member, read once", () => {
+  it("an email as typed (case, spaces) is the same member, read once", async () => {
     const { asked, store } = countingStore();
     const cache = new PermissionCache(store);
-    expect(cache.can("acc", " A@X.test ", "billing")).toBe(true);
-    expect(cache.can("acc", "a@x.test", "billing")).toBe(true);
-    expect(cache.member("acc", "A@x.TEST")).toMatchObject({ role: "admin", status: "active" });
+    expect(await cache.can("acc", " A@X.test ", "billing")).toBe(true);
+    expect(await cache.can("acc", "a@x.test", "billing")).toBe(true);
+    expect(await cache.member("acc", "A@x.TEST")).toMatchObject({ role: "admin", status: "active" });
     expect(asked.member).toBe(1);
   });
 
-  it("other reads are remembered until the next write", () => {
+  it("other reads are remembered until the next write", async () => {
     const { store } = countingStore();
     const cache = new PermissionCache(store);
     let computed = 0;
-    const read = () => cache.memo("count", () => ++computed);
-    expect([read(), read(), read()]).toEqual([1, 1, 1]);
+    const read = () => cache.memo("count", async () => ++computed);
+    expect([await read(), await read(), await read()]).toEqual([1, 1, 1]);
     cache.invalidate();
-    expect(read()).toBe(2);
+    expect(await read()).toBe(2);
   });
 });

@@ -2,82 +2,87 @@ import { describe, expect, it } from "vitest";
 import { manualClock, openCore, outcome, seedTeam } from "../helpers/team.js";
 
 /** PRODUCT §8: rotating the organisation API key. */
-const setup = () => {
+const setup = async () => {
   const clock = manualClock();
-  const wired = openCore(":memory:", clock);
-  const seeded = seedTeam(wired.core, [{ email: "admin@acme.test", role: "admin" }]);
+  const wired = await openCore(":memory:", clock);
+  const seeded = await seedTeam(wired.core, [{ email: "admin@acme.test", role: "admin" }]);
   const owner = seeded.as("owner@acme.test");
   const admin = seeded.as("admin@acme.test");
-  const first = wired.core.rotateApiKey({ accountId: seeded.accountId }).apiKey;
-  const opens = (key: string) => wired.core.authenticateApiKey(key) === seeded.accountId;
-  const rotations = () =>
-    wired.core.fullAuditLog(seeded.accountId).filter((e) => e.action === "apikey.rotated").length;
+  const first = (await wired.core.rotateApiKey({ accountId: seeded.accountId })).apiKey;
+  const opens = async (key: string) => (await wired.core.authenticateApiKey(key)) === seeded.accountId;
+  const rotations = async () =>
+    (await wired.core.fullAuditLog(seeded.accountId)).filter((e) => e.action === "apikey.rotated").length;
   return { ...wired, clock, seeded, owner, admin, first, opens, rotations };
 };
 
 describe("a key inside its grace period is never cut short by a later rotation", () => {
-  it("three rotations, the last without grace: every key in grace works until its own end", () => {
-    const { core, clock, owner, first, opens } = setup();
-    const second = core.rotateApiKey(owner, 24).apiKey; // first works 24 h more
+  it("three rotations, the last without grace: every key in grace works until its own end", async () => {
+    const { core, clock, owner, first, opens } = await setup();
+    const second = (await core.rotateApiKey(owner, 24)).apiKey; // first works 24 h more
     clock.advanceHours(1);
-    const third = core.rotateApiKey(owner, 2).apiKey; // second works 2 h more
+    const third = (await core.rotateApiKey(owner, 2)).apiKey; // second works 2 h more
     clock.advanceHours(1);
-    const fourth = core.rotateApiKey(owner, 0).apiKey; // third stops now
-    expect([opens(first), opens(second), opens(third), opens(fourth)]).toEqual([true, true, false, true]);
-    expect(core.apiKeyInfo(owner).previous.map((p) => p.prefix)).toEqual([
+    const fourth = (await core.rotateApiKey(owner, 0)).apiKey; // third stops now
+    expect([await opens(first), await opens(second), await opens(third), await opens(fourth)]).toEqual([
+      true,
+      true,
+      false,
+      true,
+    ]);
+    expect((await core.apiKeyInfo(owner)).previous.map((p) => p.prefix)).toEqual([
       second.slice(0, 10),
       first.slice(0, 10),
     ]);
     clock.advanceHours(1); // 3 h in: the second key's grace has ended
-    expect([opens(first), opens(second)]).toEqual([true, false]);
+    expect([await opens(first), await opens(second)]).toEqual([true, false]);
     clock.advanceHours(21); // 24 h in: so has the first's
-    expect([opens(first), opens(fourth)]).toEqual([false, true]);
-    expect(core.apiKeyInfo(owner).previous).toEqual([]);
+    expect([await opens(first), await opens(fourth)]).toEqual([false, true]);
+    expect((await core.apiKeyInfo(owner)).previous).toEqual([]);
   });
 });
 
 describe("who may stop the key in use at once", () => {
-  it("a non-Owner rotating without grace is refused (FORBIDDEN, with the reason); nothing changes", () => {
-    const { core, admin, first, opens, rotations } = setup();
-    const before = rotations();
-    expect(outcome(() => core.rotateApiKey(admin, 0))).toBe("FORBIDDEN");
-    expect(() => core.rotateApiKey(admin, 0)).toThrow(/^Only Owners can stop the key in use at once/);
-    expect(opens(first)).toBe(true);
-    expect(rotations()).toBe(before);
+  it("a non-Owner rotating without grace is refused (FORBIDDEN, with the reason); nothing changes", async () => {
+    const { core, admin, first, opens, rotations } = await setup();
+    const before = await rotations();
+    expect(await outcome(() => core.rotateApiKey(admin, 0))).toBe("FORBIDDEN");
+    await expect(core.rotateApiKey(admin, 0)).rejects.toThrow(/^Only Owners can stop the key in use at once/);
+    expect(await opens(first)).toBe(true);
+    expect(await rotations()).toBe(before);
   });
 
-  it("a non-Owner who names no grace gets 24 hours; an Owner or the operator, none", () => {
-    const { core, clock, seeded, owner, admin } = setup();
+  it("a non-Owner who names no grace gets 24 hours; an Owner or the operator, none", async () => {
+    const { core, clock, seeded, owner, admin } = await setup();
     const in24h = new Date(clock.now().getTime() + 24 * 3_600_000).toISOString();
-    expect(core.rotateApiKey(admin).oldKeyWorksUntil).toBe(in24h);
-    expect(core.rotateApiKey(owner).oldKeyWorksUntil).toBe("now");
-    expect(core.rotateApiKey({ accountId: seeded.accountId }).oldKeyWorksUntil).toBe("now");
+    expect((await core.rotateApiKey(admin)).oldKeyWorksUntil).toBe(in24h);
+    expect((await core.rotateApiKey(owner)).oldKeyWorksUntil).toBe("now");
+    expect((await core.rotateApiKey({ accountId: seeded.accountId })).oldKeyWorksUntil).toBe("now");
   });
 
-  it("the Rotate choices offer stopping at once to Owners only", () => {
-    const { core, owner, admin } = setup();
-    const key = core.apiKeyInfo(owner).prefix;
-    expect(core.apiKeyRotationChoices(owner)).toEqual({ from: key, mayStopAtOnce: true });
-    expect(core.apiKeyRotationChoices(admin)).toEqual({ from: key, mayStopAtOnce: false });
+  it("the Rotate choices offer stopping at once to Owners only", async () => {
+    const { core, owner, admin } = await setup();
+    const key = (await core.apiKeyInfo(owner)).prefix;
+    expect(await core.apiKeyRotationChoices(owner)).toEqual({ from: key, mayStopAtOnce: true });
+    expect(await core.apiKeyRotationChoices(admin)).toEqual({ from: key, mayStopAtOnce: false });
   });
 });
 
 describe("one click, one rotation", () => {
-  it("a rotation from a key no longer in use is answered as already done, and rotates nothing", () => {
-    const { core, owner, admin, first, rotations } = setup();
-    const before = rotations();
+  it("a rotation from a key no longer in use is answered as already done, and rotates nothing", async () => {
+    const { core, owner, admin, first, rotations } = await setup();
+    const before = await rotations();
     const from = first.slice(0, 10);
-    const done = core.rotateApiKey(owner, 24, from);
+    const done = await core.rotateApiKey(owner, 24, from);
     if ("alreadyRotated" in done) throw new Error("the first click should rotate");
-    const again = core.rotateApiKey(admin, 24, from);
+    const again = await core.rotateApiKey(admin, 24, from);
     expect(again).toMatchObject({ changed: false, alreadyRotated: true, prefix: done.prefix });
-    expect(rotations()).toBe(before + 1);
-    expect(core.apiKeyInfo(owner).prefix).toBe(done.prefix);
+    expect(await rotations()).toBe(before + 1);
+    expect((await core.apiKeyInfo(owner)).prefix).toBe(done.prefix);
   });
 
-  it("the authority checks still come first: a forged repeat without the right is refused", () => {
-    const { core, owner, admin, first } = setup();
-    core.rotateApiKey(owner, 24, first.slice(0, 10));
-    expect(outcome(() => core.rotateApiKey(admin, 0, first.slice(0, 10)))).toBe("FORBIDDEN");
+  it("the authority checks still come first: a forged repeat without the right is refused", async () => {
+    const { core, owner, admin, first } = await setup();
+    await core.rotateApiKey(owner, 24, first.slice(0, 10));
+    expect(await outcome(() => core.rotateApiKey(admin, 0, first.slice(0, 10)))).toBe("FORBIDDEN");
   });
 });

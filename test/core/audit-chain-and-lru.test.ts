@@ -7,24 +7,24 @@ import { openCore, seedTeam } from "../helpers/team.js";
 
 /** PRODUCT §5: the audit log is hash-chained, and `rolecall audit --verify` says where it breaks. */
 describe("§5 the audit chain", () => {
-  const log = () => {
-    const { core, close } = openCore();
-    const seeded = seedTeam(core, [{ email: "a@acme.test", role: "admin" }]);
-    const entries = core.fullAuditLog(seeded.accountId);
+  const log = async () => {
+    const { core, close } = await openCore();
+    const seeded = await seedTeam(core, [{ email: "a@acme.test", role: "admin" }]);
+    const entries = await core.fullAuditLog(seeded.accountId);
     close();
     return entries;
   };
 
-  it("an untouched log verifies and counts its entries", () => {
-    const entries = log();
+  it("an untouched log verifies and counts its entries", async () => {
+    const entries = await log();
     expect(entries.length).toBeGreaterThan(3);
     expect(entries[0]?.prevHash).toBe(GENESIS_HASH);
     expect(verifyChain(entries)).toEqual({ ok: true, entries: entries.length });
     expect(verifyChain([])).toEqual({ ok: true, entries: 0 });
   });
 
-  it("an entry whose content was changed is named, with why", () => {
-    const entries = log();
+  it("an entry whose content was changed is named, with why", async () => {
+    const entries = await log();
     const edited = entries.map((e) => (e.seq === 3 ? { ...e, after: { role: "owner" } } : e));
     expect(verifyChain(edited)).toEqual({
       ok: false,
@@ -34,8 +34,8 @@ describe("§5 the audit chain", () => {
     });
   });
 
-  it("a missing entry is named by the number expected", () => {
-    const entries = log().filter((e) => e.seq !== 2);
+  it("a missing entry is named by the number expected", async () => {
+    const entries = (await log()).filter((e) => e.seq !== 2);
     expect(verifyChain(entries)).toEqual({
       ok: false,
       entries: 2,
@@ -44,8 +44,8 @@ describe("§5 the audit chain", () => {
     });
   });
 
-  it("an entry re-hashed to hide an edit no longer follows the one before it", () => {
-    const entries = log();
+  it("an entry re-hashed to hide an edit no longer follows the one before it", async () => {
+    const entries = await log();
     const forged = entries.map((e): AuditEntry => {
       if (e.seq !== 2) return e;
       const prevHash = "f".repeat(64);
@@ -58,8 +58,8 @@ describe("§5 the audit chain", () => {
     });
   });
 
-  it("every field of an entry is covered by its hash", () => {
-    const [first] = log();
+  it("every field of an entry is covered by its hash", async () => {
+    const [first] = await log();
     if (!first) throw new Error("no entries");
     const changes: Partial<AuditEntry>[] = [
       { seq: 2 },

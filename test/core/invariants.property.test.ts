@@ -2,8 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { AccessCore } from "../../src/core/access-core.js";
 import { CoreError } from "../../src/core/errors.js";
-import { PERMISSION_KEYS } from "../../src/core/permissions.js";
-import { ROLE_RANK, ROLES } from "../../src/core/roles.js";
+import { PERMISSION_KEYS, type PermissionKey } from "../../src/core/permissions.js";
+import { ROLE_RANK, ROLES, type Role } from "../../src/core/roles.js";
 import { openCore, seedTeam } from "../helpers/team.js";
 
 const PEOPLE = ["owner@acme.test", "a@acme.test", "b@acme.test", "c@acme.test", "d@acme.test", "e@acme.test"];
@@ -63,46 +63,45 @@ const run = (
 };
 
 /** What each person holds right now: role rank and permissions, or nothing when not active. */
-const snapshot = (core: AccessCore, as: (e: string) => Parameters<AccessCore["whoami"]>[0]) =>
-  new Map(
-    PEOPLE.map((email) => {
-      try {
-        const me = core.whoami(as(email));
-        return [
-          email,
-          { rank: ROLE_RANK[me.role], role: me.role, permissions: new Set(me.permissions) },
-        ] as const;
-      } catch {
-        return [email, null] as const;
-      }
-    }),
-  );
+const snapshot = async (core: AccessCore, as: (e: string) => Parameters<AccessCore["whoami"]>[0]) => {
+  const held = new Map<string, { rank: number; role: Role; permissions: Set<PermissionKey> } | null>();
+  for (const email of PEOPLE) {
+    try {
+      const me = await core.whoami(as(email));
+      held.set(email, { rank: ROLE_RANK[me.role], role: me.role, permissions: new Set(me.permissions) });
+    } catch {
+      held.set(email, null);
+    }
+  }
+  return held;
+};
 
 describe("invariants under random sequences of changes by random actors", () => {
-  it("≥ 1 active owner, owners hold everything, nobody raises their own rank or their own role's permissions", () => {
-    fc.assert(
-      fc.property(
+  it("≥ 1 active owner, owners hold everything, nobody raises their own rank or their own role's permissions", async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.constantFrom(...ROLES),
         fc.uniqueArray(grant, { maxLength: 4, selector: (g) => `${g.role}:${g.permission}` }),
         fc.array(step, { minLength: 1, maxLength: 40 }),
-        (secondRole, grants, steps) => {
-          const wired = openCore();
+        async (secondRole, grants, steps) => {
+          const wired = await openCore();
           try {
             const { core } = wired;
-            const seeded = seedTeam(core, [
+            const seeded = await seedTeam(core, [
               { email: "a@acme.test", role: secondRole },
               { email: "b@acme.test", role: "admin" },
               { email: "c@acme.test", role: "teammate" },
             ]);
-            for (const g of grants) core.setPermission(seeded.as("owner@acme.test"), { ...g, allowed: true });
+            for (const g of grants)
+              await core.setPermission(seeded.as("owner@acme.test"), { ...g, allowed: true });
             for (const s of steps) {
-              const before = snapshot(core, seeded.as);
+              const before = await snapshot(core, seeded.as);
               try {
-                run(core, seeded.as, seeded.accountId, s);
+                await run(core, seeded.as, seeded.accountId, s);
               } catch (error) {
                 if (!(error instanceof CoreError)) throw error;
               }
-              const after = snapshot(core, seeded.as);
+              const after = await snapshot(core, seeded.as);
               const owners = [...after.values()].filter((m) => m?.role === "owner");
               expect(owners.length).toBeGreaterThanOrEqual(1);
               for (const owner of owners) expect(owner?.permissions.size).toBe(PERMISSION_KEYS.length);

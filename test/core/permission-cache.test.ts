@@ -10,11 +10,11 @@ const countingStore = () => {
   const ask = (key: string) => asked.set(key, (asked.get(key) ?? 0) + 1);
   const store = {
     dataVersion: () => 1,
-    loadMatrix: (accountId: string) => {
+    loadMatrix: async (accountId: string) => {
       ask(accountId);
       return defaultMatrix();
     },
-    findMember: (_accountId: string, ref: { email: string }): Member | null => {
+    findMember: async (_accountId: string, ref: { email: string }): Promise<Member | null> => {
       ask(ref.email);
       return ref.email === "a@x.test"
         ? ({ email: "a@x.test", role: "admin", status: "active" } as Member)
@@ -27,32 +27,55 @@ const countingStore = () => {
 describe("the permission cache is bounded: its keys come from requests", () => {
   const limits = { accounts: 4, membersPerAccount: 10, memos: 10 };
 
-  it("emails: a member checked all along stays cached; one not checked for a while is dropped", () => {
+  it("emails: a member checked all along stays cached; one not checked for a while is dropped", async () => {
     const { asked, store } = countingStore();
     const cache = new PermissionCache(store, limits);
     for (let n = 0; n < 1_000; n++) {
-      cache.can("acc", `made-up-${n}@x.test`, "billing");
-      expect(cache.can("acc", "a@x.test", "billing")).toBe(true);
+      await cache.can("acc", `made-up-${n}@x.test`, "billing");
+      expect(await cache.can("acc", "a@x.test", "billing")).toBe(true);
     }
     expect(asked("a@x.test")).toBe(1);
-    for (let n = 1_000; n < 1_020; n++) cache.can("acc", `made-up-${n}@x.test`, "billing");
-    cache.can("acc", "a@x.test", "billing");
+    for (let n = 1_000; n < 1_020; n++) await cache.can("acc", `made-up-${n}@x.test`, "billing");
+    await cache.can("acc", "a@x.test", "billing");
     expect(asked("a@x.test")).toBe(2);
-    cache.can("acc", "made-up-0@x.test", "billing");
+    await cache.can("acc", "made-up-0@x.test", "billing");
     expect(asked("made-up-0@x.test")).toBe(2);
   });
 
-  it("accounts and other reads (API key prefixes, Slack teams, …) are bounded the same way", () => {
+  it("accounts and other reads (API key prefixes, Slack teams, …) are bounded the same way", async () => {
     const { asked, store } = countingStore();
     const cache = new PermissionCache(store, limits);
-    for (let n = 0; n < 100; n++) cache.matrix(`acc-${n}`);
-    cache.matrix("acc-0");
+    for (let n = 0; n < 100; n++) await cache.matrix(`acc-${n}`);
+    await cache.matrix("acc-0");
     expect(asked("acc-0")).toBe(2);
     const computed = new Map<string, number>();
     const memo = (key: string) =>
-      cache.memo(key, () => computed.set(key, (computed.get(key) ?? 0) + 1).get(key));
-    for (let n = 0; n < 100; n++) memo(`apikey:rc_${n}`);
-    memo("apikey:rc_0");
+      cache.memo(key, async () => computed.set(key, (computed.get(key) ?? 0) + 1).get(key));
+    for (let n = 0; n < 100; n++) await memo(`apikey:rc_${n}`);
+    await memo("apikey:rc_0");
     expect(computed.get("apikey:rc_0")).toBe(2);
+  });
+
+  it("warm, can() answers a plain boolean (no promise, no store); cold, a promise that loads once", async () => {
+    const { asked, store } = countingStore();
+    const cache = new PermissionCache(store, limits);
+    const cold = cache.can("acc", "a@x.test", "billing");
+    expect(cold).toBeInstanceOf(Promise);
+    expect(await cold).toBe(true);
+    expect(cache.can("acc", "a@x.test", "billing")).toBe(true);
+    expect(cache.can("acc", "a@x.test", "team_settings")).toBe(false);
+    expect(asked("a@x.test")).toBe(1);
+  });
+
+  it("a load that a write overtook answers its caller but is not kept", async () => {
+    const { asked, store } = countingStore();
+    const cache = new PermissionCache(store, limits);
+    const loading = cache.can("acc", "a@x.test", "billing");
+    cache.invalidate();
+    expect(await loading).toBe(true);
+    const again = cache.can("acc", "a@x.test", "billing");
+    expect(again).toBeInstanceOf(Promise);
+    await again;
+    expect(asked("a@x.test")).toBe(2);
   });
 });

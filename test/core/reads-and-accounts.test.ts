@@ -15,9 +15,9 @@ afterEach(() => {
 
 const team = testTeam;
 
-const refusal = (fn: () => unknown): { code: string; message: string; field?: string } => {
+const refusal = async (fn: () => unknown): Promise<{ code: string; message: string; field?: string }> => {
   try {
-    fn();
+    await fn();
   } catch (error) {
     return error as { code: string; message: string; field?: string };
   }
@@ -25,10 +25,10 @@ const refusal = (fn: () => unknown): { code: string; message: string; field?: st
 };
 
 describe("§7 rolecall init: creating an account", () => {
-  it("creates the account with an active first Owner, linked to Slack when named, and a working key", () => {
-    const wired = openCore(":memory:", manualClock());
+  it("creates the account with an active first Owner, linked to Slack when named, and a working key", async () => {
+    const wired = await openCore(":memory:", manualClock());
     closers.push(wired.close);
-    const created = wired.core.createAccount({
+    const created = await wired.core.createAccount({
       slackTeamId: "T0ACME",
       name: "  Acme Inc ",
       ownerEmail: " You@Acme.TEST ",
@@ -40,13 +40,13 @@ describe("§7 rolecall init: creating an account", () => {
       name: "Acme Inc",
       approvalsChannel: null,
     });
-    expect(wired.core.authenticateApiKey(created.apiKey)).toBe(created.account.id);
+    expect(await wired.core.authenticateApiKey(created.apiKey)).toBe(created.account.id);
     expect(created.account.apiKey).toEqual({
       prefix: created.apiKey.slice(0, 10),
       createdAt: "2026-01-01T00:00:00.000Z",
       previous: [],
     });
-    const me = wired.core.whoami({
+    const me = await wired.core.whoami({
       accountId: created.account.id,
       actor: { slackUserId: "U0YOU" },
       source: "slack",
@@ -60,7 +60,7 @@ describe("§7 rolecall init: creating an account", () => {
       account: { name: "Acme Inc", slackTeamId: "T0ACME" },
     });
     expect(me.permissions).toHaveLength(8);
-    expect(wired.core.fullAuditLog(created.account.id)[0]).toMatchObject({
+    expect((await wired.core.fullAuditLog(created.account.id))[0]).toMatchObject({
       actor: "operator",
       source: "cli",
       action: "account.created",
@@ -68,19 +68,19 @@ describe("§7 rolecall init: creating an account", () => {
     });
   });
 
-  it("a first Owner named without a Slack user is not linked to one", () => {
-    const wired = openCore();
+  it("a first Owner named without a Slack user is not linked to one", async () => {
+    const wired = await openCore();
     closers.push(wired.close);
-    const created = wired.core.createAccount({
+    const created = await wired.core.createAccount({
       slackTeamId: "T0ACME",
       name: "Acme",
       ownerEmail: "you@acme.test",
     });
-    expect(wired.core.apiMember(created.account.id, "you@acme.test")).toMatchObject({
+    expect(await wired.core.apiMember(created.account.id, "you@acme.test")).toMatchObject({
       role: "owner",
       status: "active",
     });
-    const list = wired.core.listMembers({
+    const list = await wired.core.listMembers({
       accountId: created.account.id,
       actor: { email: "you@acme.test" },
       source: "cli",
@@ -88,10 +88,12 @@ describe("§7 rolecall init: creating an account", () => {
     expect(list.members[0]?.slackUserId).toBeNull();
   });
 
-  it("refuses a second account for the same Slack team, and malformed team ids, names and emails", () => {
-    const { core } = team();
+  it("refuses a second account for the same Slack team, and malformed team ids, names and emails", async () => {
+    const { core } = await team();
     expect(
-      refusal(() => core.createAccount({ slackTeamId: TEAM, name: "Again", ownerEmail: "x@acme.test" })),
+      await refusal(() =>
+        core.createAccount({ slackTeamId: TEAM, name: "Again", ownerEmail: "x@acme.test" }),
+      ),
     ).toMatchObject({
       code: "INVALID_INPUT",
       message: `An account for Slack team ${TEAM} already exists.`,
@@ -102,45 +104,46 @@ describe("§7 rolecall init: creating an account", () => {
       { slackTeamId: "T0NEW", name: "Acme", ownerEmail: "not-an-email" },
       { slackTeamId: "T0NEW", name: "Acme", ownerEmail: "x@acme.test", ownerSlackUserId: "nobody" },
     ];
-    for (const input of bad) expect(refusal(() => core.createAccount(input)).code).toBe("INVALID_INPUT");
-    expect(refusal(() => core.createAccount(bad[2] as never)).field).toBe("email");
+    for (const input of bad)
+      expect((await refusal(() => core.createAccount(input))).code).toBe("INVALID_INPUT");
+    expect((await refusal(() => core.createAccount(bad[2] as never))).field).toBe("email");
   });
 });
 
 describe("§7 --team: which account a command means", () => {
-  it("with no account, says how to create one", () => {
-    const wired = openCore();
+  it("with no account, says how to create one", async () => {
+    const wired = await openCore();
     closers.push(wired.close);
-    expect(refusal(() => wired.core.resolveAccount()).message).toContain("rolecall init");
+    expect((await refusal(() => wired.core.resolveAccount())).message).toContain("rolecall init");
   });
 
-  it("with one account, finds it without --team; an unknown team is refused", () => {
-    const { core, seeded } = team();
-    expect(core.resolveAccount().id).toBe(seeded.accountId);
-    expect(core.resolveAccount(TEAM).id).toBe(seeded.accountId);
-    expect(refusal(() => core.resolveAccount("T0OTHER"))).toMatchObject({
+  it("with one account, finds it without --team; an unknown team is refused", async () => {
+    const { core, seeded } = await team();
+    expect((await core.resolveAccount()).id).toBe(seeded.accountId);
+    expect((await core.resolveAccount(TEAM)).id).toBe(seeded.accountId);
+    expect(await refusal(() => core.resolveAccount("T0OTHER"))).toMatchObject({
       code: "NOT_INSTALLED",
       message: expect.stringContaining("No account is set up for Slack team T0OTHER."),
     });
   });
 
-  it("with several accounts, names them and asks for --team", () => {
-    const { core } = team();
-    core.createAccount({ slackTeamId: "T0SECOND", name: "Second", ownerEmail: "s@acme.test" });
-    const { message } = refusal(() => core.resolveAccount());
+  it("with several accounts, names them and asks for --team", async () => {
+    const { core } = await team();
+    await core.createAccount({ slackTeamId: "T0SECOND", name: "Second", ownerEmail: "s@acme.test" });
+    const { message } = await refusal(() => core.resolveAccount());
     expect(message).toContain("2 accounts");
     expect(message).toContain(`${TEAM} (Acme)`);
     expect(message).toContain("T0SECOND (Second)");
     expect(message).toContain("--team");
     expect(message).not.toContain("more");
-    expect(core.resolveAccount("T0SECOND").name).toBe("Second");
+    expect((await core.resolveAccount("T0SECOND")).name).toBe("Second");
   });
 
-  it("with more than ten accounts, names ten and counts the rest", () => {
-    const { core } = team();
+  it("with more than ten accounts, names ten and counts the rest", async () => {
+    const { core } = await team();
     for (let n = 10; n < 22; n++)
-      core.createAccount({ slackTeamId: `T0N${n}`, name: `N${n}`, ownerEmail: "s@acme.test" });
-    const { message } = refusal(() => core.resolveAccount());
+      await core.createAccount({ slackTeamId: `T0N${n}`, name: `N${n}`, ownerEmail: "s@acme.test" });
+    const { message } = await refusal(() => core.resolveAccount());
     expect(message).toContain("13 accounts");
     expect(message).toContain("and 3 more");
     expect(message).not.toContain("T0N21");
@@ -156,62 +159,62 @@ describe("rule 1: the team list", () => {
       { email: "gone@acme.test", role: "admin", status: "removed" },
     ]);
 
-  it("filters by role and by status, and never shows removed members unless asked", () => {
-    const { core, owner } = listed();
-    const emails = (filter: Parameters<typeof core.listMembers>[1]) =>
-      core.listMembers(owner, filter).members.map((m) => m.email);
-    expect(emails({})).toEqual([OWNER, "admin@acme.test", "inv@acme.test", "tm@acme.test"]);
-    expect(emails({ role: "teammate" })).toEqual(["inv@acme.test", "tm@acme.test"]);
-    expect(emails({ status: "invited" })).toEqual(["inv@acme.test"]);
-    expect(emails({ includeRemoved: true })).toContain("gone@acme.test");
+  it("filters by role and by status, and never shows removed members unless asked", async () => {
+    const { core, owner } = await listed();
+    const emails = async (filter: Parameters<typeof core.listMembers>[1]) =>
+      (await core.listMembers(owner, filter)).members.map((m) => m.email);
+    expect(await emails({})).toEqual([OWNER, "admin@acme.test", "inv@acme.test", "tm@acme.test"]);
+    expect(await emails({ role: "teammate" })).toEqual(["inv@acme.test", "tm@acme.test"]);
+    expect(await emails({ status: "invited" })).toEqual(["inv@acme.test"]);
+    expect(await emails({ includeRemoved: true })).toContain("gone@acme.test");
   });
 
-  it("pages through the team and says how many match in all", () => {
-    const { core, owner } = listed();
-    const page = core.listMembers(owner, {}, { offset: 1, limit: 2 });
+  it("pages through the team and says how many match in all", async () => {
+    const { core, owner } = await listed();
+    const page = await core.listMembers(owner, {}, { offset: 1, limit: 2 });
     expect(page.members.map((m) => m.email)).toEqual(["admin@acme.test", "inv@acme.test"]);
     expect(page).toMatchObject({ total: 4, offset: 1 });
-    expect(core.listMembers(owner, { role: "teammate" }, { offset: 0, limit: 1 })).toMatchObject({
+    expect(await core.listMembers(owner, { role: "teammate" }, { offset: 0, limit: 1 })).toMatchObject({
       total: 2,
       offset: 0,
     });
-    expect(core.listMembers(owner, { status: "active" })).toMatchObject({ total: 3, offset: 0 });
+    expect(await core.listMembers(owner, { status: "active" })).toMatchObject({ total: 3, offset: 0 });
   });
 
-  it("shows an invite's state and its mail; active members have none", () => {
-    const { core, owner, clock } = listed();
-    const byEmail = () => new Map(core.listMembers(owner).members.map((m) => [m.email, m]));
-    expect(byEmail().get("inv@acme.test")?.invite).toEqual({
+  it("shows an invite's state and its mail; active members have none", async () => {
+    const { core, owner, clock } = await listed();
+    const byEmail = async () => new Map((await core.listMembers(owner)).members.map((m) => [m.email, m]));
+    expect((await byEmail()).get("inv@acme.test")?.invite).toEqual({
       state: "pending",
       expiresAt: "2026-01-08T00:00:00.000Z",
       mail: "queued",
     });
-    expect(byEmail().get("tm@acme.test")?.invite).toBeNull();
+    expect((await byEmail()).get("tm@acme.test")?.invite).toBeNull();
     clock.advanceHours(168);
-    expect(byEmail().get("inv@acme.test")?.invite?.state).toBe("expired");
+    expect((await byEmail()).get("inv@acme.test")?.invite?.state).toBe("expired");
   });
 });
 
 describe("rule 1 and rule 3: who sees which columns of the matrix, and which they may edit", () => {
-  it("an Admin holding Access Permissions sees every column and may edit the Teammate column only", () => {
-    const { core, owner, seeded } = team([
+  it("an Admin holding Access Permissions sees every column and may edit the Teammate column only", async () => {
+    const { core, owner, seeded } = await team([
       { email: "admin@acme.test", role: "admin" },
       { email: "tm@acme.test", role: "teammate" },
     ]);
-    core.setPermission(owner, { role: "admin", permission: "access_permissions", allowed: true });
-    core.setPermission(owner, { role: "teammate", permission: "access_permissions", allowed: true });
-    expect(core.permissions(seeded.as("admin@acme.test"))).toMatchObject({
+    await core.setPermission(owner, { role: "admin", permission: "access_permissions", allowed: true });
+    await core.setPermission(owner, { role: "teammate", permission: "access_permissions", allowed: true });
+    expect(await core.permissions(seeded.as("admin@acme.test"))).toMatchObject({
       full: true,
       editableRoles: ["teammate"],
     });
-    const tm = core.permissions(seeded.as("tm@acme.test"));
+    const tm = await core.permissions(seeded.as("tm@acme.test"));
     expect(tm).toMatchObject({ full: true, editableRoles: [] });
     expect(Object.keys(tm.matrix)).toEqual(["owner", "admin", "teammate"]);
   });
 
-  it("a Teammate without it sees only their own column", () => {
-    const { core, seeded } = team([{ email: "tm@acme.test", role: "teammate" }]);
-    expect(core.permissions(seeded.as("tm@acme.test"))).toEqual({
+  it("a Teammate without it sees only their own column", async () => {
+    const { core, seeded } = await team([{ email: "tm@acme.test", role: "teammate" }]);
+    expect(await core.permissions(seeded.as("tm@acme.test"))).toEqual({
       matrix: { teammate: EVERYDAY },
       full: false,
       editableRoles: [],
@@ -220,45 +223,51 @@ describe("rule 1 and rule 3: who sees which columns of the matrix, and which the
 });
 
 describe("rule 2: what the Add and Edit forms offer", () => {
-  it("an Owner may hand out every role; an Admin with Team Settings only Teammate", () => {
-    const { core, owner, seeded } = team([{ email: "admin@acme.test", role: "admin" }]);
-    expect(core.prepareMemberForm(owner)).toEqual({
+  it("an Owner may hand out every role; an Admin with Team Settings only Teammate", async () => {
+    const { core, owner, seeded } = await team([{ email: "admin@acme.test", role: "admin" }]);
+    expect(await core.prepareMemberForm(owner)).toEqual({
       assignableRoles: ["owner", "admin", "teammate"],
       member: null,
       self: false,
     });
-    core.setPermission(owner, { role: "admin", permission: "team_settings", allowed: true });
-    expect(core.prepareMemberForm(seeded.as("admin@acme.test")).assignableRoles).toEqual(["teammate"]);
+    await core.setPermission(owner, { role: "admin", permission: "team_settings", allowed: true });
+    expect((await core.prepareMemberForm(seeded.as("admin@acme.test"))).assignableRoles).toEqual([
+      "teammate",
+    ]);
   });
 
-  it("the Edit form shows the member, says when it is yourself, and follows the hierarchy", () => {
-    const { core, owner, seeded } = team([
+  it("the Edit form shows the member, says when it is yourself, and follows the hierarchy", async () => {
+    const { core, owner, seeded } = await team([
       { email: "admin@acme.test", role: "admin" },
       { email: "tm@acme.test", role: "teammate" },
     ]);
-    core.setPermission(owner, { role: "admin", permission: "team_settings", allowed: true });
+    await core.setPermission(owner, { role: "admin", permission: "team_settings", allowed: true });
     const admin = seeded.as("admin@acme.test");
-    expect(core.prepareMemberForm(admin, { email: "admin@acme.test" })).toMatchObject({
+    expect(await core.prepareMemberForm(admin, { email: "admin@acme.test" })).toMatchObject({
       self: true,
       member: { email: "admin@acme.test", role: "admin" },
     });
-    expect(core.prepareMemberForm(admin, { email: "tm@acme.test" })).toMatchObject({
+    expect(await core.prepareMemberForm(admin, { email: "tm@acme.test" })).toMatchObject({
       self: false,
       member: { email: "tm@acme.test" },
     });
-    expect(outcome(() => ({ changed: !!core.prepareMemberForm(admin, { email: OWNER }) }))).toBe(
-      "RANK_TOO_LOW",
-    );
-    expect(outcome(() => ({ changed: !!core.prepareMemberForm(admin, { email: "nobody@acme.test" }) }))).toBe(
-      "NO_SUCH_MEMBER",
-    );
+    expect(
+      await outcome(async () => ({ changed: !!(await core.prepareMemberForm(admin, { email: OWNER })) })),
+    ).toBe("RANK_TOO_LOW");
+    expect(
+      await outcome(async () => ({
+        changed: !!(await core.prepareMemberForm(admin, { email: "nobody@acme.test" })),
+      })),
+    ).toBe("NO_SUCH_MEMBER");
   });
 
-  it("the forms need Team Settings", () => {
-    const { core, seeded } = team([{ email: "admin@acme.test", role: "admin" }]);
-    expect(outcome(() => ({ changed: !!core.prepareMemberForm(seeded.as("admin@acme.test")) }))).toBe(
-      "FORBIDDEN",
-    );
+  it("the forms need Team Settings", async () => {
+    const { core, seeded } = await team([{ email: "admin@acme.test", role: "admin" }]);
+    expect(
+      await outcome(async () => ({
+        changed: !!(await core.prepareMemberForm(seeded.as("admin@acme.test"))),
+      })),
+    ).toBe("FORBIDDEN");
   });
 });
 
@@ -270,97 +279,103 @@ describe("§8 the API: members, one member, authorize with reasons", () => {
       { email: "gone@acme.test", role: "teammate", status: "removed" },
     ]);
 
-  it("lists current members with role and status (not removed ones)", () => {
-    const { core, seeded } = api();
-    expect(core.apiMembers(seeded.accountId).members).toEqual([
+  it("lists current members with role and status (not removed ones)", async () => {
+    const { core, seeded } = await api();
+    expect((await core.apiMembers(seeded.accountId)).members).toEqual([
       { email: OWNER, name: null, role: "owner", status: "active" },
       { email: "admin@acme.test", name: null, role: "admin", status: "active" },
       { email: "inv@acme.test", name: null, role: "teammate", status: "invited" },
     ]);
   });
 
-  it("one member's effective permissions: none until active; a removed member is not found", () => {
-    const { core, seeded } = api();
-    expect(core.apiMember(seeded.accountId, "Admin@acme.test")).toEqual({
+  it("one member's effective permissions: none until active; a removed member is not found", async () => {
+    const { core, seeded } = await api();
+    expect(await core.apiMember(seeded.accountId, "Admin@acme.test")).toEqual({
       email: "admin@acme.test",
       name: null,
       role: "admin",
       status: "active",
       permissions: EVERYDAY,
     });
-    expect(core.apiMember(seeded.accountId, "inv@acme.test").permissions).toEqual([]);
-    expect(refusal(() => core.apiMember(seeded.accountId, "gone@acme.test")).code).toBe("NO_SUCH_MEMBER");
-    expect(refusal(() => core.apiMember(seeded.accountId, "nobody@acme.test")).code).toBe("NO_SUCH_MEMBER");
+    expect((await core.apiMember(seeded.accountId, "inv@acme.test")).permissions).toEqual([]);
+    expect((await refusal(() => core.apiMember(seeded.accountId, "gone@acme.test"))).code).toBe(
+      "NO_SUCH_MEMBER",
+    );
+    expect((await refusal(() => core.apiMember(seeded.accountId, "nobody@acme.test"))).code).toBe(
+      "NO_SUCH_MEMBER",
+    );
   });
 
-  it("authorize explains every answer in words", () => {
-    const { core, seeded } = api();
+  it("authorize explains every answer in words", async () => {
+    const { core, seeded } = await api();
     const id = seeded.accountId;
-    expect(core.explain(id, "admin@acme.test", "billing")).toEqual({
+    expect(await core.explain(id, "admin@acme.test", "billing")).toEqual({
       allowed: true,
       role: "admin",
       reason: "Admins may use Billing.",
     });
-    expect(core.explain(id, "admin@acme.test", "team_settings")).toEqual({
+    expect(await core.explain(id, "admin@acme.test", "team_settings")).toEqual({
       allowed: false,
       role: "admin",
       reason: "Admins may not use Team Settings.",
     });
-    expect(core.explain(id, OWNER, "team_settings")).toEqual({
+    expect(await core.explain(id, OWNER, "team_settings")).toEqual({
       allowed: true,
       role: "owner",
       reason: "Owners hold every permission.",
     });
-    expect(core.explain(id, "inv@acme.test", "billing")).toEqual({
+    expect(await core.explain(id, "inv@acme.test", "billing")).toEqual({
       allowed: false,
       role: "teammate",
       reason: "inv@acme.test is invited, not active.",
     });
-    expect(core.explain(id, "gone@acme.test", "billing")).toEqual({
+    expect(await core.explain(id, "gone@acme.test", "billing")).toEqual({
       allowed: false,
       role: null,
       reason: "gone@acme.test is not a member of this team.",
     });
-    expect(core.can(id, " ADMIN@acme.test ", "billing")).toBe(true);
+    expect(await core.can(id, " ADMIN@acme.test ", "billing")).toBe(true);
   });
 
-  it("the answer follows a permission change at once", () => {
-    const { core, seeded, owner } = api();
-    core.setPermission(owner, { role: "admin", permission: "billing", allowed: false });
-    expect(core.explain(seeded.accountId, "admin@acme.test", "billing")).toMatchObject({ allowed: false });
-    core.changeRole(owner, { email: "admin@acme.test" }, "owner");
-    expect(core.explain(seeded.accountId, "admin@acme.test", "billing")).toMatchObject({
+  it("the answer follows a permission change at once", async () => {
+    const { core, seeded, owner } = await api();
+    await core.setPermission(owner, { role: "admin", permission: "billing", allowed: false });
+    expect(await core.explain(seeded.accountId, "admin@acme.test", "billing")).toMatchObject({
+      allowed: false,
+    });
+    await core.changeRole(owner, { email: "admin@acme.test" }, "owner");
+    expect(await core.explain(seeded.accountId, "admin@acme.test", "billing")).toMatchObject({
       allowed: true,
       role: "owner",
     });
   });
 
-  it("a request's effect names the member as they are now, and how many active members a toggle affects", () => {
-    const { core, seeded } = api();
+  it("a request's effect names the member as they are now, and how many active members a toggle affects", async () => {
+    const { core, seeded } = await api();
     const admin = seeded.as("admin@acme.test");
-    const effect = (intent: Parameters<typeof core.requests.file>[1]) =>
-      core.requests.file(admin, intent).effect;
-    expect(effect({ kind: "invite.resend", member: { email: "inv@acme.test" } })).toBe(
+    const effect = async (intent: Parameters<typeof core.requests.file>[1]) =>
+      (await core.requests.file(admin, intent)).effect;
+    expect(await effect({ kind: "invite.resend", member: { email: "inv@acme.test" } })).toBe(
       "Sends inv@acme.test a new invite link; the old one stops working.",
     );
     expect(
-      effect({ kind: "permission.set", role: "admin", permission: "team_settings", allowed: true }),
+      await effect({ kind: "permission.set", role: "admin", permission: "team_settings", allowed: true }),
     ).toBe("Admins: Team Settings off → on. Affects 1 active member.");
     expect(
-      effect({ kind: "permission.set", role: "teammate", permission: "team_settings", allowed: true }),
+      await effect({ kind: "permission.set", role: "teammate", permission: "team_settings", allowed: true }),
     ).toBe("Teammates: Team Settings off → on. Affects 0 active members.");
     // A removed member is nobody: asking to remove them is refused, not described.
-    expect(() => effect({ kind: "member.remove", member: { email: "gone@acme.test" } })).toThrow(
+    await expect(effect({ kind: "member.remove", member: { email: "gone@acme.test" } })).rejects.toThrow(
       /not a member/,
     );
   });
 });
 
 describe("§8 the organisation API key", () => {
-  it("opens only its own account; malformed, unknown and near-miss keys open nothing", () => {
-    const { core, seeded } = team();
-    const { apiKey } = core.rotateApiKey({ accountId: seeded.accountId });
-    expect(core.authenticateApiKey(apiKey)).toBe(seeded.accountId);
+  it("opens only its own account; malformed, unknown and near-miss keys open nothing", async () => {
+    const { core, seeded } = await team();
+    const { apiKey } = await core.rotateApiKey({ accountId: seeded.accountId });
+    expect(await core.authenticateApiKey(apiKey)).toBe(seeded.accountId);
     for (const key of [
       "",
       `${apiKey}x`,
@@ -369,161 +384,161 @@ describe("§8 the organisation API key", () => {
       `${apiKey.slice(0, -1)}${apiKey.endsWith("A") ? "B" : "A"}`,
       apiKey.replace("rc_", "rk_"),
     ]) {
-      expect(core.authenticateApiKey(key)).toBeNull();
+      expect(await core.authenticateApiKey(key)).toBeNull();
     }
   });
 
-  it("a grace period is a whole number of hours from 0 to 168", () => {
-    const { core, owner } = team();
+  it("a grace period is a whole number of hours from 0 to 168", async () => {
+    const { core, owner } = await team();
     for (const grace of [-1, 1.5, 169, Number.NaN]) {
-      expect(refusal(() => core.rotateApiKey(owner, grace))).toMatchObject({
+      expect(await refusal(() => core.rotateApiKey(owner, grace))).toMatchObject({
         code: "INVALID_INPUT",
         field: "grace",
       });
     }
-    expect(core.rotateApiKey(owner, 168).changed).toBe(true);
-    expect(core.rotateApiKey(owner, 0).oldKeyWorksUntil).toBe("now");
+    expect((await core.rotateApiKey(owner, 168)).changed).toBe(true);
+    expect((await core.rotateApiKey(owner, 0)).oldKeyWorksUntil).toBe("now");
   });
 
-  it("a rotation is audited with the old and new prefix and when the old key stops", () => {
-    const { core, owner, seeded } = team();
-    const before = core.apiKeyInfo(owner).prefix;
-    const rotated = core.rotateApiKey(owner, 2);
+  it("a rotation is audited with the old and new prefix and when the old key stops", async () => {
+    const { core, owner, seeded } = await team();
+    const before = (await core.apiKeyInfo(owner)).prefix;
+    const rotated = await core.rotateApiKey(owner, 2);
     expect(rotated.oldKeyWorksUntil).toBe("2026-01-01T02:00:00.000Z");
-    expect(core.fullAuditLog(seeded.accountId).at(-1)).toMatchObject({
+    expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
       actor: OWNER,
       action: "apikey.rotated",
       before: { prefix: before },
       after: { prefix: rotated.prefix, oldKeyWorksUntil: "2026-01-01T02:00:00.000Z" },
     });
-    core.rotateApiKey(owner, 0);
-    expect(core.fullAuditLog(seeded.accountId).at(-1)?.after).toMatchObject({
+    await core.rotateApiKey(owner, 0);
+    expect((await core.fullAuditLog(seeded.accountId)).at(-1)?.after).toMatchObject({
       oldKeyWorksUntil: "2026-01-01T00:00:00.000Z",
     });
   });
 
-  it("seeing and rotating the key needs the API key permission", () => {
-    const { core, owner, seeded } = team([{ email: "tm@acme.test", role: "teammate" }]);
-    core.setPermission(owner, { role: "teammate", permission: "api_key", allowed: false });
+  it("seeing and rotating the key needs the API key permission", async () => {
+    const { core, owner, seeded } = await team([{ email: "tm@acme.test", role: "teammate" }]);
+    await core.setPermission(owner, { role: "teammate", permission: "api_key", allowed: false });
     const tm = seeded.as("tm@acme.test");
-    expect(outcome(() => ({ changed: !!core.apiKeyInfo(tm) }))).toBe("FORBIDDEN");
-    expect(outcome(() => core.rotateApiKey(tm, 24))).toBe("FORBIDDEN");
+    expect(await outcome(async () => ({ changed: !!(await core.apiKeyInfo(tm)) }))).toBe("FORBIDDEN");
+    expect(await outcome(() => core.rotateApiKey(tm, 24))).toBe("FORBIDDEN");
   });
 });
 
 describe("§8 a key in its grace period", () => {
-  it("stops at the end of its grace exactly, and is no longer shown then", () => {
-    const { core, owner, clock, seeded } = team();
-    const old = core.rotateApiKey({ accountId: seeded.accountId }).apiKey;
-    core.rotateApiKey(owner, 2);
+  it("stops at the end of its grace exactly, and is no longer shown then", async () => {
+    const { core, owner, clock, seeded } = await team();
+    const old = (await core.rotateApiKey({ accountId: seeded.accountId })).apiKey;
+    await core.rotateApiKey(owner, 2);
     clock.advanceHours(1.99);
-    expect(core.authenticateApiKey(old)).toBe(seeded.accountId);
-    expect(core.apiKeyInfo(owner).previous).toEqual([
+    expect(await core.authenticateApiKey(old)).toBe(seeded.accountId);
+    expect((await core.apiKeyInfo(owner)).previous).toEqual([
       { prefix: old.slice(0, 10), expiresAt: "2026-01-01T02:00:00.000Z" },
     ]);
     clock.advanceHours(0.01);
-    expect(core.authenticateApiKey(old)).toBeNull();
-    expect(core.apiKeyInfo(owner).previous).toEqual([]);
+    expect(await core.authenticateApiKey(old)).toBeNull();
+    expect((await core.apiKeyInfo(owner)).previous).toEqual([]);
   });
 });
 
 describe("/healthz: the core says whether the database answers", () => {
-  it("is healthy while the database is open, and not once it is closed", () => {
-    const wired = openCore();
-    expect(wired.core.healthy()).toBe(true);
+  it("is healthy while the database is open, and not once it is closed", async () => {
+    const wired = await openCore();
+    expect(await wired.core.healthy()).toBe(true);
     wired.close();
-    expect(wired.core.healthy()).toBe(false);
+    expect(await wired.core.healthy()).toBe(false);
   });
 });
 
 describe("settings: the approvals channel (Owners only)", () => {
-  it("is set, cleared and audited; setting it to what it is changes nothing", () => {
-    const { core, owner, seeded } = team();
-    expect(core.settings(owner)).toEqual({ approvalsChannel: null });
-    expect(core.setApprovalsChannel(owner, "C0APPROVE")).toMatchObject({
+  it("is set, cleared and audited; setting it to what it is changes nothing", async () => {
+    const { core, owner, seeded } = await team();
+    expect(await core.settings(owner)).toEqual({ approvalsChannel: null });
+    expect(await core.setApprovalsChannel(owner, "C0APPROVE")).toMatchObject({
       changed: true,
       detail: "C0APPROVE",
     });
-    expect(core.fullAuditLog(seeded.accountId).at(-1)).toMatchObject({
+    expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
       action: "setting.changed",
       target: "setting:approvals_channel",
       before: { channel: null },
       after: { channel: "C0APPROVE" },
     });
-    expect(core.setApprovalsChannel(owner, "C0APPROVE")).toMatchObject({
+    expect(await core.setApprovalsChannel(owner, "C0APPROVE")).toMatchObject({
       changed: false,
       detail: "C0APPROVE",
     });
-    expect(core.setApprovalsChannel(owner, null)).toMatchObject({ changed: true, detail: "none" });
-    expect(core.settings(owner)).toEqual({ approvalsChannel: null });
-    expect(core.setApprovalsChannel(owner, null)).toMatchObject({ changed: false, detail: "none" });
-    expect(refusal(() => core.setApprovalsChannel(owner, "#general")).code).toBe("INVALID_INPUT");
+    expect(await core.setApprovalsChannel(owner, null)).toMatchObject({ changed: true, detail: "none" });
+    expect(await core.settings(owner)).toEqual({ approvalsChannel: null });
+    expect(await core.setApprovalsChannel(owner, null)).toMatchObject({ changed: false, detail: "none" });
+    expect((await refusal(() => core.setApprovalsChannel(owner, "#general"))).code).toBe("INVALID_INPUT");
   });
 });
 
 describe("the audit log", () => {
-  it("shows the newest N entries, oldest first, and needs Team Settings", () => {
-    const { core, owner } = team([{ email: "tm@acme.test", role: "teammate" }]);
-    core.editMember(owner, { email: "tm@acme.test" }, { name: "Tom" });
-    const last = core.auditLog(owner, 2);
+  it("shows the newest N entries, oldest first, and needs Team Settings", async () => {
+    const { core, owner } = await team([{ email: "tm@acme.test", role: "teammate" }]);
+    await core.editMember(owner, { email: "tm@acme.test" }, { name: "Tom" });
+    const last = await core.auditLog(owner, 2);
     expect(last.map((e) => e.action)).toEqual(["member.activated", "member.edited"]);
   });
 
-  it("one Save of the permissions form is one change however many cells it toggled, even at the same instant as others", () => {
+  it("one Save of the permissions form is one change however many cells it toggled, even at the same instant as others", async () => {
     // The manual clock never moves: every entry has the same time, actor and source.
-    const { core, owner, seeded } = team([{ email: "tm@acme.test", role: "teammate" }]);
-    core.setPermission(owner, { role: "admin", permission: "billing", allowed: false });
-    core.setPermissions(owner, {
+    const { core, owner, seeded } = await team([{ email: "tm@acme.test", role: "teammate" }]);
+    await core.setPermission(owner, { role: "admin", permission: "billing", allowed: false });
+    await core.setPermissions(owner, {
       admin: ["team_settings", "billing", "export_users"],
       teammate: ["export_users"],
     });
-    core.setPermission(owner, { role: "teammate", permission: "billing", allowed: true });
-    const log = core.fullAuditLog(seeded.accountId);
+    await core.setPermission(owner, { role: "teammate", permission: "billing", allowed: true });
+    const log = await core.fullAuditLog(seeded.accountId);
     const save = log.filter((e) => e.batch === log.at(-2)?.batch);
     expect(save.length).toBeGreaterThan(4);
     expect(new Set(save.map((e) => e.action))).toEqual(new Set(["permission.granted", "permission.revoked"]));
     expect(log.at(-1)?.batch).toBe(log.at(-1)?.seq);
-    expect(core.verifyAudit(seeded.accountId)).toEqual({ ok: true, entries: log.length });
+    expect(await core.verifyAudit(seeded.accountId)).toEqual({ ok: true, entries: log.length });
 
-    const page = core.auditChanges(owner, { last: 2, before: null });
+    const page = await core.auditChanges(owner, { last: 2, before: null });
     expect(page.entries.map((e) => e.seq)).toEqual([...save.map((e) => e.seq), log.at(-1)?.seq]);
     expect(page.older).toBe(save[0]?.seq);
-    const older = core.auditChanges(owner, { last: 1, before: page.older });
+    const older = await core.auditChanges(owner, { last: 1, before: page.older });
     expect(older.entries.map((e) => e.action)).toEqual(["permission.revoked"]);
     expect(older.before).toBe(page.older);
   });
 
-  it("pages back to the first entry, naming the members its entries name, and needs Team Settings", () => {
-    const { core, owner, seeded } = team([{ email: "tm@acme.test", role: "teammate" }]);
-    core.linkSlackUser(seeded.accountId, "tm@acme.test", "U0TM");
+  it("pages back to the first entry, naming the members its entries name, and needs Team Settings", async () => {
+    const { core, owner, seeded } = await team([{ email: "tm@acme.test", role: "teammate" }]);
+    await core.linkSlackUser(seeded.accountId, "tm@acme.test", "U0TM");
     const seen: number[] = [];
     let before: number | null = null;
     for (let pages = 0; pages < 20; pages++) {
-      const page = core.auditChanges(owner, { last: 2, before });
+      const page = await core.auditChanges(owner, { last: 2, before });
       seen.unshift(...page.entries.map((e) => e.seq));
       if (page.older === null) break;
       before = page.older;
     }
-    expect(seen).toEqual(core.fullAuditLog(seeded.accountId).map((e) => e.seq));
-    const newest = core.auditChanges(owner, { last: 1, before: null });
+    expect(seen).toEqual((await core.fullAuditLog(seeded.accountId)).map((e) => e.seq));
+    const newest = await core.auditChanges(owner, { last: 1, before: null });
     expect(newest.people).toEqual([{ email: "tm@acme.test", name: null, slackUserId: "U0TM" }]);
-    expect(refusal(() => core.auditChanges(seeded.as("tm@acme.test"), { last: 5, before: null })).code).toBe(
-      "FORBIDDEN",
-    );
+    expect(
+      (await refusal(() => core.auditChanges(seeded.as("tm@acme.test"), { last: 5, before: null }))).code,
+    ).toBe("FORBIDDEN");
   });
 
-  it("a request's entries name who asked for it", () => {
-    const { core, owner, seeded } = team([
+  it("a request's entries name who asked for it", async () => {
+    const { core, owner, seeded } = await team([
       { email: "tm@acme.test", role: "teammate" },
       { email: "ad@acme.test", role: "admin" },
     ]);
-    const request = core.requests.file(seeded.as("ad@acme.test"), {
+    const request = await core.requests.file(seeded.as("ad@acme.test"), {
       kind: "member.edit",
       member: { email: "tm@acme.test" },
       role: "admin",
     });
-    core.requests.reject(owner, request.id, "Not now");
-    const page = core.auditChanges(owner, { last: 2, before: null });
+    await core.requests.reject(owner, request.id, "Not now");
+    const page = await core.auditChanges(owner, { last: 2, before: null });
     expect(page.entries.map((e) => e.action)).toEqual(["request.filed", "request.rejected"]);
     expect(page.requesters).toEqual({ [request.id]: "ad@acme.test" });
     expect(page.people.map((p) => p.email).sort()).toEqual(["ad@acme.test", OWNER]);
@@ -540,65 +555,67 @@ describe("§2 input is checked before anything changes", () => {
     ["a phone number not in E.164", { phone: "07700 900123" }, "phone"],
     ["a phone number without its plus", { phone: "447700900123" }, "phone"],
     ["a role that does not exist", { role: "boss" }, "role"],
-  ])("%s is INVALID_INPUT on the field", (_label, input, field) => {
-    const { core, owner, seeded } = team([{ email: "tm@acme.test", role: "teammate" }]);
-    const entries = core.fullAuditLog(seeded.accountId).length;
-    expect(refusal(() => core.editMember(owner, { email: "tm@acme.test" }, input))).toMatchObject({
+  ])("%s is INVALID_INPUT on the field", async (_label, input, field) => {
+    const { core, owner, seeded } = await team([{ email: "tm@acme.test", role: "teammate" }]);
+    const entries = (await core.fullAuditLog(seeded.accountId)).length;
+    expect(await refusal(() => core.editMember(owner, { email: "tm@acme.test" }, input))).toMatchObject({
       code: "INVALID_INPUT",
       field,
     });
-    expect(core.fullAuditLog(seeded.accountId)).toHaveLength(entries);
+    expect(await core.fullAuditLog(seeded.accountId)).toHaveLength(entries);
   });
 
-  it("names of 100 characters and trimmed names, emails and phone numbers are accepted", () => {
-    const { core, owner } = team();
-    core.addMember(owner, { email: "  New@Acme.TEST ", name: "  Nia  ", phone: " +447700900123 " });
-    const view = core.listMembers(owner).members.find((m) => m.email === "new@acme.test");
+  it("names of 100 characters and trimmed names, emails and phone numbers are accepted", async () => {
+    const { core, owner } = await team();
+    await core.addMember(owner, { email: "  New@Acme.TEST ", name: "  Nia  ", phone: " +447700900123 " });
+    const view = (await core.listMembers(owner)).members.find((m) => m.email === "new@acme.test");
     expect(view).toMatchObject({ name: "Nia", phone: "+447700900123", role: "teammate" });
-    expect(outcome(() => core.editMember(owner, { email: "new@acme.test" }, { name: "y".repeat(100) }))).toBe(
-      "ok",
-    );
+    expect(
+      await outcome(() => core.editMember(owner, { email: "new@acme.test" }, { name: "y".repeat(100) })),
+    ).toBe("ok");
     // An Add form whose optional fields were left empty.
-    core.addMember(owner, { email: "blank@acme.test", name: "", phone: "" });
-    expect(core.listMembers(owner).members.find((m) => m.email === "blank@acme.test")).toMatchObject({
+    await core.addMember(owner, { email: "blank@acme.test", name: "", phone: "" });
+    expect((await core.listMembers(owner)).members.find((m) => m.email === "blank@acme.test")).toMatchObject({
       name: null,
       phone: null,
     });
-    expect(outcome(() => core.editMember(owner, { email: "new@acme.test" }, { name: "", phone: "" }))).toBe(
-      "ok",
-    );
-    expect(core.listMembers(owner).members.find((m) => m.email === "new@acme.test")).toMatchObject({
+    expect(
+      await outcome(() => core.editMember(owner, { email: "new@acme.test" }, { name: "", phone: "" })),
+    ).toBe("ok");
+    expect((await core.listMembers(owner)).members.find((m) => m.email === "new@acme.test")).toMatchObject({
       name: null,
       phone: null,
     });
   });
 
-  it("an email longer than 254 characters or without a domain is refused", () => {
-    const { core, owner } = team();
-    expect(refusal(() => core.addMember(owner, { email: `${"a".repeat(250)}@acme.test` }))).toMatchObject({
+  it("an email longer than 254 characters or without a domain is refused", async () => {
+    const { core, owner } = await team();
+    expect(
+      await refusal(() => core.addMember(owner, { email: `${"a".repeat(250)}@acme.test` })),
+    ).toMatchObject({
       code: "INVALID_INPUT",
       field: "email",
       message: "An email address has at most 254 characters.",
     });
-    expect(refusal(() => core.addMember(owner, { email: "bob@" })).field).toBe("email");
+    expect((await refusal(() => core.addMember(owner, { email: "bob@" }))).field).toBe("email");
   });
 
-  it("permission names are read without case, with dashes for underscores", () => {
-    const { core, owner } = team();
+  it("permission names are read without case, with dashes for underscores", async () => {
+    const { core, owner } = await team();
     expect(
-      core.setPermission(owner, { role: "admin", permission: " Team-Settings ", allowed: true }),
+      await core.setPermission(owner, { role: "admin", permission: " Team-Settings ", allowed: true }),
     ).toMatchObject({
       changed: true,
       detail: "Team Settings",
     });
     expect(
-      refusal(() => core.setPermission(owner, { role: "admin", permission: "payroll", allowed: true })),
+      await refusal(() => core.setPermission(owner, { role: "admin", permission: "payroll", allowed: true })),
     ).toMatchObject({ code: "INVALID_INPUT", field: "permission" });
   });
 
-  it("a refusal serialises as its code, message and (when there is one) field", () => {
-    const { core, owner } = team();
-    const withField = refusal(() => core.addMember(owner, { email: "bob@" })) as unknown as {
+  it("a refusal serialises as its code, message and (when there is one) field", async () => {
+    const { core, owner } = await team();
+    const withField = (await refusal(() => core.addMember(owner, { email: "bob@" }))) as unknown as {
       toJSON(): unknown;
     };
     expect(withField.toJSON()).toEqual({
@@ -606,7 +623,7 @@ describe("§2 input is checked before anything changes", () => {
       message: "That is not a valid email address.",
       field: "email",
     });
-    const without = refusal(() => core.addMember(owner, { email: OWNER })) as unknown as {
+    const without = (await refusal(() => core.addMember(owner, { email: OWNER }))) as unknown as {
       toJSON(): unknown;
     };
     expect(without.toJSON()).toEqual({
@@ -615,37 +632,41 @@ describe("§2 input is checked before anything changes", () => {
     });
   });
 
-  it("a member named by an unknown Slack user or a malformed reference is refused", () => {
-    const { core, seeded } = team();
+  it("a member named by an unknown Slack user or a malformed reference is refused", async () => {
+    const { core, seeded } = await team();
     expect(
-      refusal(() =>
-        core.whoami({ accountId: seeded.accountId, actor: { slackUserId: "U0NOBODY" }, source: "slack" }),
+      (
+        await refusal(() =>
+          core.whoami({ accountId: seeded.accountId, actor: { slackUserId: "U0NOBODY" }, source: "slack" }),
+        )
       ).code,
     ).toBe("NOT_A_MEMBER");
     expect(
-      refusal(() =>
+      await refusal(() =>
         core.whoami({ accountId: seeded.accountId, actor: { slackUserId: "bad" }, source: "slack" }),
       ),
     ).toMatchObject({ code: "INVALID_INPUT", field: "slackUserId" });
   });
 
-  it("an account that does not exist is refused", () => {
-    const { core } = team();
+  it("an account that does not exist is refused", async () => {
+    const { core } = await team();
     expect(
-      refusal(() =>
-        core.addMember(
-          { accountId: "nope", actor: { email: OWNER }, source: "cli" },
-          { email: "x@acme.test" },
-        ),
+      (
+        await refusal(() =>
+          core.addMember(
+            { accountId: "nope", actor: { email: OWNER }, source: "cli" },
+            { email: "x@acme.test" },
+          ),
+        )
       ).code,
     ).toBe("INVALID_INPUT");
   });
 });
 
 describe("adding members", () => {
-  it("an add is audited as the member added and the invite sent, and answers with who and what role", () => {
-    const { core, owner, seeded } = team();
-    expect(core.addMember(owner, { email: "new@acme.test", role: "admin", name: "Nia" })).toEqual({
+  it("an add is audited as the member added and the invite sent, and answers with who and what role", async () => {
+    const { core, owner, seeded } = await team();
+    expect(await core.addMember(owner, { email: "new@acme.test", role: "admin", name: "Nia" })).toEqual({
       ok: true,
       changed: true,
       action: "member.added",
@@ -653,7 +674,7 @@ describe("adding members", () => {
       name: "Nia",
       role: "admin",
     });
-    const [added, sent] = core.fullAuditLog(seeded.accountId).slice(-2);
+    const [added, sent] = (await core.fullAuditLog(seeded.accountId)).slice(-2);
     expect(added).toMatchObject({
       action: "member.added",
       before: null,
@@ -662,38 +683,46 @@ describe("adding members", () => {
     expect(sent).toMatchObject({ action: "invite.sent", after: { expiresAt: "2026-01-08T00:00:00.000Z" } });
   });
 
-  it("adding someone already invited says to resend; someone active, that they are a member", () => {
-    const { core, owner } = team([{ email: "inv@acme.test", role: "teammate", status: "invited" }]);
-    expect(refusal(() => core.addMember(owner, { email: "inv@acme.test" })).message).toContain("resend");
-    expect(refusal(() => core.addMember(owner, { email: OWNER })).message).toContain("already a member");
+  it("adding someone already invited says to resend; someone active, that they are a member", async () => {
+    const { core, owner } = await team([{ email: "inv@acme.test", role: "teammate", status: "invited" }]);
+    expect((await refusal(() => core.addMember(owner, { email: "inv@acme.test" }))).message).toContain(
+      "resend",
+    );
+    expect((await refusal(() => core.addMember(owner, { email: OWNER }))).message).toContain(
+      "already a member",
+    );
   });
 
-  it("revoking is audited with the member as they were", () => {
-    const { core, owner, seeded } = team([{ email: "inv@acme.test", role: "admin", status: "invited" }]);
-    core.revokeInvite(owner, { email: "inv@acme.test" });
-    expect(core.fullAuditLog(seeded.accountId).at(-1)).toMatchObject({
+  it("revoking is audited with the member as they were", async () => {
+    const { core, owner, seeded } = await team([
+      { email: "inv@acme.test", role: "admin", status: "invited" },
+    ]);
+    await core.revokeInvite(owner, { email: "inv@acme.test" });
+    expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
       action: "invite.revoked",
       before: { email: "inv@acme.test", role: "admin", status: "invited" },
       after: { status: "removed" },
     });
-    const removed = core
-      .listMembers(owner, { includeRemoved: true })
-      .members.find((m) => m.email === "inv@acme.test");
+    const removed = (await core.listMembers(owner, { includeRemoved: true })).members.find(
+      (m) => m.email === "inv@acme.test",
+    );
     expect(removed?.status).toBe("removed");
   });
 
-  it("resending needs a pending invite, and a removal is audited with the member as they were", () => {
-    const { core, owner, seeded } = team([{ email: "tm@acme.test", role: "teammate" }]);
-    expect(refusal(() => core.resendInvite(owner, { email: "tm@acme.test" })).message).toContain(
+  it("resending needs a pending invite, and a removal is audited with the member as they were", async () => {
+    const { core, owner, seeded } = await team([{ email: "tm@acme.test", role: "teammate" }]);
+    expect((await refusal(() => core.resendInvite(owner, { email: "tm@acme.test" }))).message).toContain(
       "already joined",
     );
-    expect(refusal(() => core.revokeInvite(owner, { email: "tm@acme.test" })).code).toBe("INVALID_INPUT");
-    expect(core.removeMember(owner, { email: "tm@acme.test" }, { dryRun: true })).toMatchObject({
+    expect((await refusal(() => core.revokeInvite(owner, { email: "tm@acme.test" }))).code).toBe(
+      "INVALID_INPUT",
+    );
+    expect(await core.removeMember(owner, { email: "tm@acme.test" }, { dryRun: true })).toMatchObject({
       changed: true,
     });
-    expect(core.apiMember(seeded.accountId, "tm@acme.test").status).toBe("active");
-    core.removeMember(owner, { email: "tm@acme.test" });
-    expect(core.fullAuditLog(seeded.accountId).at(-1)).toMatchObject({
+    expect((await core.apiMember(seeded.accountId, "tm@acme.test")).status).toBe("active");
+    await core.removeMember(owner, { email: "tm@acme.test" });
+    expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
       action: "member.removed",
       before: { email: "tm@acme.test", role: "teammate", status: "active" },
       after: { status: "removed" },

@@ -9,10 +9,10 @@ afterEach(() => {
   for (const close of closers.splice(0)) close();
 });
 
-const setup = () => {
-  const wired = openCore();
+const setup = async () => {
+  const wired = await openCore();
   closers.push(wired.close);
-  const seeded = seedTeam(wired.core, [
+  const seeded = await seedTeam(wired.core, [
     { email: "o2@acme.test", role: "owner" },
     { email: "admin@acme.test", role: "admin" },
     { email: "a2@acme.test", role: "admin" },
@@ -22,13 +22,13 @@ const setup = () => {
   ]);
   const owner = seeded.as("owner@acme.test");
   for (const permission of ["team_settings", "access_permissions"] as const)
-    wired.core.setPermission(owner, { role: "admin", permission, allowed: true });
+    await wired.core.setPermission(owner, { role: "admin", permission, allowed: true });
   return { core: wired.core, owner, admin: seeded.as("admin@acme.test"), as: seeded.as };
 };
 
-const said = (fn: () => unknown): string => {
+const said = async (fn: () => unknown): Promise<string> => {
   try {
-    fn();
+    await fn();
   } catch (error) {
     const { code, message } = error as { code: string; message: string };
     return `${code}: ${message}`;
@@ -37,137 +37,141 @@ const said = (fn: () => unknown): string => {
 };
 
 describe("rule 7: refusals say which rule, and what to do", () => {
-  it("acting on an Owner: only Owners can", () => {
-    const { core, admin } = setup();
-    expect(said(() => core.editMember(admin, { email: "o2@acme.test" }, { name: "O" }))).toBe(
+  it("acting on an Owner: only Owners can", async () => {
+    const { core, admin } = await setup();
+    expect(await said(() => core.editMember(admin, { email: "o2@acme.test" }, { name: "O" }))).toBe(
       "RANK_TOO_LOW: Only Owners can change an Owner. Ask an Owner to do it.",
     );
-    expect(said(() => core.removeMember(admin, { email: "o2@acme.test" }))).toBe(
+    expect(await said(() => core.removeMember(admin, { email: "o2@acme.test" }))).toBe(
       "RANK_TOO_LOW: Only Owners can remove an Owner. Ask an Owner to do it.",
     );
-    expect(said(() => core.changeRole(admin, { email: "o2@acme.test" }, "teammate"))).toBe(
+    expect(await said(() => core.changeRole(admin, { email: "o2@acme.test" }, "teammate"))).toBe(
       "RANK_TOO_LOW: Only Owners can change the role of an Owner. Ask an Owner to do it.",
     );
-    expect(said(() => core.resendInvite(admin, { email: "inv-owner@acme.test" }))).toBe(
+    expect(await said(() => core.resendInvite(admin, { email: "inv-owner@acme.test" }))).toBe(
       "RANK_TOO_LOW: Only Owners can resend the invite for an Owner. Ask an Owner to do it.",
     );
   });
 
-  it("acting on an equal: what you can do, and who to ask for the rest", () => {
-    const { core, admin } = setup();
-    expect(said(() => core.editMember(admin, { email: "a2@acme.test" }, { name: "A" }))).toBe(
+  it("acting on an equal: what you can do, and who to ask for the rest", async () => {
+    const { core, admin } = await setup();
+    expect(await said(() => core.editMember(admin, { email: "a2@acme.test" }, { name: "A" }))).toBe(
       "RANK_TOO_LOW: As an Admin you can change Teammates only; ask an Owner to change another Admin.",
     );
-    expect(said(() => core.removeMember(admin, { email: "a2@acme.test" }))).toBe(
+    expect(await said(() => core.removeMember(admin, { email: "a2@acme.test" }))).toBe(
       "RANK_TOO_LOW: As an Admin you can remove Teammates only; ask an Owner to remove another Admin.",
     );
-    expect(said(() => core.revokeInvite(admin, { email: "inv-admin@acme.test" }))).toBe(
+    expect(await said(() => core.revokeInvite(admin, { email: "inv-admin@acme.test" }))).toBe(
       "RANK_TOO_LOW: As an Admin you can cancel invites for Teammates only; ask an Owner to cancel the invite for another Admin.",
     );
   });
 
-  it("a teammate holding Team Settings still acts on nobody: they are told so", () => {
-    const { core, owner, as } = setup();
-    core.setPermission(owner, { role: "teammate", permission: "team_settings", allowed: true });
+  it("a teammate holding Team Settings still acts on nobody: they are told so", async () => {
+    const { core, owner, as } = await setup();
+    await core.setPermission(owner, { role: "teammate", permission: "team_settings", allowed: true });
     const tm = as("tm@acme.test");
-    expect(said(() => core.removeMember(tm, { email: "admin@acme.test" }))).toBe(
+    expect(await said(() => core.removeMember(tm, { email: "admin@acme.test" }))).toBe(
       "RANK_TOO_LOW: As a Teammate you can't remove other members; ask an Owner to remove an Admin.",
     );
-    expect(said(() => core.addMember(tm, { email: "x@acme.test", role: "teammate" }))).toBe(
+    expect(await said(() => core.addMember(tm, { email: "x@acme.test", role: "teammate" }))).toBe(
       "RANK_TOO_LOW: As a Teammate you can't give anyone a role; only an Owner or an Admin can make someone a Teammate.",
     );
   });
 
-  it("handing out a role: what you can hand out, and who can hand out the rest", () => {
-    const { core, admin } = setup();
-    expect(said(() => core.addMember(admin, { email: "x@acme.test", role: "owner" }))).toBe(
+  it("handing out a role: what you can hand out, and who can hand out the rest", async () => {
+    const { core, admin } = await setup();
+    expect(await said(() => core.addMember(admin, { email: "x@acme.test", role: "owner" }))).toBe(
       "RANK_TOO_LOW: Only Owners can make someone an Owner. Ask an Owner to do it.",
     );
     const adminAssigningAdmin =
       "RANK_TOO_LOW: As an Admin you can make people Teammates only; only an Owner can make someone an Admin.";
-    expect(said(() => core.addMember(admin, { email: "x@acme.test", role: "admin" }))).toBe(
+    expect(await said(() => core.addMember(admin, { email: "x@acme.test", role: "admin" }))).toBe(
       adminAssigningAdmin,
     );
-    expect(said(() => core.changeRole(admin, { email: "tm@acme.test" }, "admin"))).toBe(adminAssigningAdmin);
+    expect(await said(() => core.changeRole(admin, { email: "tm@acme.test" }, "admin"))).toBe(
+      adminAssigningAdmin,
+    );
   });
 
-  it("changing a column: nobody changes the Owner column; others only columns below their own", () => {
-    const { core, admin, owner } = setup();
+  it("changing a column: nobody changes the Owner column; others only columns below their own", async () => {
+    const { core, admin, owner } = await setup();
     const ownerColumn =
       "FORBIDDEN: Owners always have every permission; nobody can change what Owners may do.";
     expect(
-      said(() => core.setPermission(owner, { role: "owner", permission: "billing", allowed: false })),
+      await said(() => core.setPermission(owner, { role: "owner", permission: "billing", allowed: false })),
     ).toBe(ownerColumn);
     expect(
-      said(() => core.setPermission(admin, { role: "owner", permission: "billing", allowed: false })),
+      await said(() => core.setPermission(admin, { role: "owner", permission: "billing", allowed: false })),
     ).toBe(ownerColumn);
     expect(
-      said(() => core.setPermission(admin, { role: "admin", permission: "billing", allowed: false })),
+      await said(() => core.setPermission(admin, { role: "admin", permission: "billing", allowed: false })),
     ).toBe(
       "RANK_TOO_LOW: As an Admin you can change only what Teammates may do; ask an Owner to change what Admins may do.",
     );
   });
 
-  it("a missing permission is named, with the role that lacks it and who to ask", () => {
-    const { core, as } = setup();
+  it("a missing permission is named, with the role that lacks it and who to ask", async () => {
+    const { core, as } = await setup();
     const tm = as("tm@acme.test");
-    expect(said(() => core.addMember(tm, { email: "x@acme.test" }))).toBe(
+    expect(await said(() => core.addMember(tm, { email: "x@acme.test" }))).toBe(
       "FORBIDDEN: You need the Team Settings permission to invite members, and Teammates don't have it. Ask an Owner to do it for you.",
     );
-    expect(said(() => core.listMembers(tm))).toBe(
+    expect(await said(() => core.listMembers(tm))).toBe(
       "FORBIDDEN: You need the Team Settings permission to see the team, and Teammates don't have it. Ask an Owner if you need it.",
     );
     expect(
-      said(() => core.setPermission(tm, { role: "teammate", permission: "billing", allowed: false })),
+      await said(() => core.setPermission(tm, { role: "teammate", permission: "billing", allowed: false })),
     ).toBe(
       "FORBIDDEN: You need the Access Permissions permission to change what roles may do, and Teammates don't have it. Ask an Owner to do it for you.",
     );
-    expect(said(() => core.setApprovalsChannel(tm, "C0X"))).toBe(
+    expect(await said(() => core.setApprovalsChannel(tm, "C0X"))).toBe(
       "FORBIDDEN: Only Owners can change settings. Ask an Owner to do it.",
     );
   });
 
-  it("rule 4 and rule 5 in words", () => {
-    const { core, owner, admin } = setup();
-    expect(said(() => core.changeRole(owner, { email: "owner@acme.test" }, "admin"))).toBe(
+  it("rule 4 and rule 5 in words", async () => {
+    const { core, owner, admin } = await setup();
+    expect(await said(() => core.changeRole(owner, { email: "owner@acme.test" }, "admin"))).toBe(
       "OWN_ROLE: Nobody can change their own role. Ask another Owner to change yours.",
     );
-    expect(said(() => core.changeRole(admin, { email: "admin@acme.test" }, "teammate"))).toBe(
+    expect(await said(() => core.changeRole(admin, { email: "admin@acme.test" }, "teammate"))).toBe(
       "OWN_ROLE: Nobody can change their own role. Ask an Owner to change yours.",
     );
-    expect(said(() => core.removeMember(admin, { email: "admin@acme.test" }))).toBe(
+    expect(await said(() => core.removeMember(admin, { email: "admin@acme.test" }))).toBe(
       "OWN_ROLE: Nobody can remove themselves. Ask an Owner to remove you.",
     );
-    core.changeRole(owner, { email: "o2@acme.test" }, "admin");
+    await core.changeRole(owner, { email: "o2@acme.test" }, "admin");
     // Filing a request checks the change as another Owner would make it: the last Owner stays.
-    expect(said(() => runCommand({ core, actor: admin }, ["request", "remove", "owner@acme.test"]))).toBe(
+    expect(
+      await said(() => runCommand({ core, actor: admin }, ["request", "remove", "owner@acme.test"])),
+    ).toBe(
       "LAST_OWNER: The team must always keep an active Owner, and this would leave it with none. Make someone else an Owner first.",
     );
   });
 
-  it("rule 6 in words: invited, removed and unknown people", () => {
-    const { core, owner, as } = setup();
-    expect(said(() => core.whoami(as("inv-admin@acme.test")))).toBe(
+  it("rule 6 in words: invited, removed and unknown people", async () => {
+    const { core, owner, as } = await setup();
+    expect(await said(() => core.whoami(as("inv-admin@acme.test")))).toBe(
       "NOT_ACTIVE: You have not accepted your invite yet. Open the link in your invite email to join the team; if it has expired, ask an Owner to send a new one.",
     );
-    core.removeMember(owner, { email: "tm@acme.test" });
+    await core.removeMember(owner, { email: "tm@acme.test" });
     const notMember = "NOT_A_MEMBER: You are not a member of this team. Ask an Owner to invite you.";
-    expect(said(() => core.whoami(as("tm@acme.test")))).toBe(notMember);
-    expect(said(() => core.whoami(as("nobody@acme.test")))).toBe(notMember);
-    expect(said(() => core.removeMember(owner, { email: "tm@acme.test" }))).toBe(
+    expect(await said(() => core.whoami(as("tm@acme.test")))).toBe(notMember);
+    expect(await said(() => core.whoami(as("nobody@acme.test")))).toBe(notMember);
+    expect(await said(() => core.removeMember(owner, { email: "tm@acme.test" }))).toBe(
       "NO_SUCH_MEMBER: tm@acme.test is not a member of this team. Check the address, or invite them first.",
     );
-    expect(said(() => core.removeMember(owner, { slackUserId: "U0NOBODY" }))).toBe(
+    expect(await said(() => core.removeMember(owner, { slackUserId: "U0NOBODY" }))).toBe(
       "NO_SUCH_MEMBER: <@U0NOBODY> is not a member of this team. Invite them first.",
     );
   });
 
-  it("an invite that is not pending any more, and an invite asked for twice", () => {
-    const { core, owner } = setup();
-    expect(said(() => core.resendInvite(owner, { email: "tm@acme.test" }))).toBe(
+  it("an invite that is not pending any more, and an invite asked for twice", async () => {
+    const { core, owner } = await setup();
+    expect(await said(() => core.resendInvite(owner, { email: "tm@acme.test" }))).toBe(
       "INVALID_INPUT: tm@acme.test has already joined the team, so there is no invite to resend.",
     );
-    expect(said(() => core.addMember(owner, { email: "inv-admin@acme.test" }))).toBe(
+    expect(await said(() => core.addMember(owner, { email: "inv-admin@acme.test" }))).toBe(
       "ALREADY_MEMBER: inv-admin@acme.test is already invited; to send them a new link, resend the invite.",
     );
   });

@@ -168,15 +168,15 @@ describe("rules of authority (PRODUCT §2), role × action × target", () => {
 
   for (const [label, actorRole, granted, expected] of CASES) {
     describe(label, () => {
-      it.each(ACTIONS)("%s", (action) => {
-        const wired = openCore();
+      it.each(ACTIONS)("%s", async (action) => {
+        const wired = await openCore();
         close = wired.close;
-        const seeded = team(wired.core);
-        if (granted) grantAll(wired.core, seeded, ["team_settings", "access_permissions"], ACTOR.owner);
-        const auditBefore = wired.core.fullAuditLog(seeded.accountId).length;
-        const got = outcome(perform(wired.core, seeded, ACTOR[actorRole], action));
+        const seeded = await team(wired.core);
+        if (granted) await grantAll(wired.core, seeded, ["team_settings", "access_permissions"], ACTOR.owner);
+        const auditBefore = (await wired.core.fullAuditLog(seeded.accountId)).length;
+        const got = await outcome(perform(wired.core, seeded, ACTOR[actorRole], action));
         expect(got).toBe(expected[action]);
-        const auditAfter = wired.core.fullAuditLog(seeded.accountId).length;
+        const auditAfter = (await wired.core.fullAuditLog(seeded.accountId)).length;
         // Refusals and no-ops write nothing; applied changes are audited.
         if (got === "ok") expect(auditAfter).toBeGreaterThan(auditBefore);
         else expect(auditAfter).toBe(auditBefore);

@@ -67,8 +67,8 @@ export const startHarness = async (
   await fake.start();
   for (const p of Object.values(PEOPLE)) fake.users.set(p.id, { email: p.email });
   const { db, cleanup } = tempDatabase();
-  const seed = openCore(db);
-  const { account } = seed.core.createAccount({
+  const seed = await openCore(db);
+  const { account } = await seed.core.createAccount({
     slackTeamId: TEAM_ID,
     name: "Acme",
     ownerEmail: PEOPLE.owner.email,
@@ -81,14 +81,14 @@ export const startHarness = async (
   });
   const add = (person: Person, role: string) =>
     seed.core.addMember(as("owner"), { email: PEOPLE[person].email, role });
-  add("owner2", "owner");
-  add("admin", "admin");
-  add("teammate", "teammate");
-  add("invited", "teammate");
-  add("removed", "admin");
+  await add("owner2", "owner");
+  await add("admin", "admin");
+  await add("teammate", "teammate");
+  await add("invited", "teammate");
+  await add("removed", "admin");
   for (const p of ["owner2", "admin", "teammate", "removed"] as const)
-    seed.core.activate(account.id, PEOPLE[p].email);
-  seed.core.removeMember(as("owner"), { email: PEOPLE.removed.email });
+    await seed.core.activate(account.id, PEOPLE[p].email);
+  await seed.core.removeMember(as("owner"), { email: PEOPLE.removed.email });
   seed.close();
 
   const config = loadConfig({

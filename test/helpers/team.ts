@@ -27,22 +27,22 @@ export interface Seeded {
 }
 
 /** An account with one owner; `members` are invited by that owner and, unless invited-only, activated. */
-export const seedTeam = (
+export const seedTeam = async (
   core: AccessCore,
   members: { email: string; role: Role; status?: "active" | "invited" | "removed" }[] = [],
   ownerEmail = "owner@acme.test",
-): Seeded => {
-  const { account } = core.createAccount({ slackTeamId: TEAM, name: "Acme", ownerEmail });
+): Promise<Seeded> => {
+  const { account } = await core.createAccount({ slackTeamId: TEAM, name: "Acme", ownerEmail });
   const as = (email: string): ActorContext => ({ accountId: account.id, actor: { email }, source: "cli" });
   for (const m of members) {
-    core.addMember(as(ownerEmail), { email: m.email, role: m.role });
-    if (m.status !== "invited") core.activate(account.id, m.email);
-    if (m.status === "removed") core.removeMember(as(ownerEmail), { email: m.email });
+    await core.addMember(as(ownerEmail), { email: m.email, role: m.role });
+    if (m.status !== "invited") await core.activate(account.id, m.email);
+    if (m.status === "removed") await core.removeMember(as(ownerEmail), { email: m.email });
   }
   return { accountId: account.id, as };
 };
 
-export const grantAll = (
+export const grantAll = async (
   core: AccessCore,
   seeded: Seeded,
   permissions: PermissionKey[],
@@ -50,14 +50,14 @@ export const grantAll = (
 ) => {
   for (const role of ["admin", "teammate"] as const) {
     for (const permission of permissions)
-      core.setPermission(seeded.as(owner), { role, permission, allowed: true });
+      await core.setPermission(seeded.as(owner), { role, permission, allowed: true });
   }
 };
 
 /** The error code a call throws, or "ok" / "unchanged". */
-export const outcome = (fn: () => { changed: boolean }): string => {
+export const outcome = async (fn: () => Promise<{ changed: boolean }>): Promise<string> => {
   try {
-    return fn().changed ? "ok" : "unchanged";
+    return (await fn()).changed ? "ok" : "unchanged";
   } catch (error) {
     if (error && typeof error === "object" && "code" in error) return String(error.code);
     throw error;
@@ -65,10 +65,10 @@ export const outcome = (fn: () => { changed: boolean }): string => {
 };
 
 /** A fresh in-memory team for one test, on a clock the test moves; closed when the test finishes. */
-export const testTeam = (members: Parameters<typeof seedTeam>[1] = []) => {
+export const testTeam = async (members: Parameters<typeof seedTeam>[1] = []) => {
   const clock = manualClock();
-  const wired = openCore(":memory:", clock);
+  const wired = await openCore(":memory:", clock);
   onTestFinished(wired.close);
-  const seeded = seedTeam(wired.core, members);
+  const seeded = await seedTeam(wired.core, members);
   return { ...wired, clock, seeded, owner: seeded.as("owner@acme.test") };
 };

@@ -40,11 +40,11 @@ const refuse = (): never => {
   throw new CoreError(refusal, `Refused with ${refusal}.`);
 };
 const core: ApiCore & InviteRouteDeps["core"] = {
-  authenticateApiKey: () => "account-1",
+  authenticateApiKey: async () => "account-1",
   apiMembers: refuse,
   apiMember: refuse,
   explain: refuse,
-  inviteByToken: (): InvitePreview => ({
+  inviteByToken: async (): Promise<InvitePreview> => ({
     state: "pending",
     accountId: "account-1",
     accountName: "Acme",
@@ -71,12 +71,12 @@ beforeAll(async () => {
     res.writeHead(500);
     res.end();
   };
-  server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const path = req.url ?? "/";
     if (path.startsWith("/api/")) handleApi(core, req, res, path).catch(() => failed(res));
     else {
       try {
-        handleInvite(invites, req, res, TOKEN);
+        await handleInvite(invites, req, res, TOKEN);
       } catch {
         failed(res);
       }

@@ -133,7 +133,7 @@ describe("an invite, from /team add to an active member", () => {
 describe("no outage loses an invite", () => {
   it("SMTP down while 20 members are added, then up: all 20 arrive, each exactly once", async () => {
     const { smtp, h } = await setup({ smtpUp: false });
-    for (let i = 0; i < 20; i++) h.running.core.addMember(h.as("owner"), { email: `m${i}@acme.test` });
+    for (let i = 0; i < 20; i++) await h.running.core.addMember(h.as("owner"), { email: `m${i}@acme.test` });
     await eventually(
       () =>
         json<{ mail: { attempts: number }[] }>(rolecall(h.db, ["mail", "list", "--json"])).mail.every(

@@ -20,10 +20,10 @@ describe("a restart loses no mail", () => {
     cleanups.push(() => smtp.stop());
     const { db, cleanup } = tempDatabase();
     cleanups.push(cleanup);
-    const seed = openCore(db);
-    const team = seedTeam(seed.core);
+    const seed = await openCore(db);
+    const team = await seedTeam(seed.core);
     const invitees = Array.from({ length: 8 }, (_, i) => `queued${i}@acme.test`);
-    for (const email of invitees) seed.core.addMember(team.as("owner@acme.test"), { email });
+    for (const email of invitees) await seed.core.addMember(team.as("owner@acme.test"), { email });
     seed.close();
 
     const start = (): ChildProcess => {

@@ -52,7 +52,7 @@ describe("/team audit reads as sentences", () => {
   it("names people by mention, says the source where it helps, shows local times; no action names or JSON", async () => {
     await reply("teammate", "whoami"); // links the teammate's Slack user
     await reply("owner", "role tm@acme.test admin");
-    h.running.core.editMember(h.as("owner"), { email: "tm@acme.test" }, { phone: "+447700900999" });
+    await h.running.core.editMember(h.as("owner"), { email: "tm@acme.test" }, { phone: "+447700900999" });
     await reply("owner", "add new@acme.test teammate");
     await reply("owner", "settings approvals <#C0APPROVE|approvals>");
 
@@ -85,7 +85,7 @@ describe("/team audit reads as sentences", () => {
         perms_teammate: checked("export_users", "add_users", "bulk_tag_users", "api_key", "whatsapp_setup"),
       }),
     );
-    const log = h.running.core.fullAuditLog(h.accountId);
+    const log = await h.running.core.fullAuditLog(h.accountId);
     expect(log.filter((e) => e.action.startsWith("permission.")).length).toBe(6); // one row per cell
 
     const audit = await reply("owner", "audit 1");
@@ -99,7 +99,7 @@ describe("/team audit reads as sentences", () => {
 
   it("an approval reads as one change that names who asked", async () => {
     await reply("owner", "settings approvals <#C0APPROVE|approvals>");
-    const request = h.running.core.requests.file(h.as("admin"), {
+    const request = await h.running.core.requests.file(h.as("admin"), {
       kind: "member.edit",
       member: { email: "tm@acme.test" },
       role: "admin",
@@ -119,10 +119,14 @@ describe("Older pages through the log", () => {
   it("pages back to the first entry in place, each change once, a Save never split", async () => {
     const core = h.running.core;
     for (let i = 0; i < 6; i++)
-      core.setPermission(h.as("owner"), { role: "teammate", permission: "billing", allowed: i % 2 === 1 });
-    core.setPermissions(h.as("owner"), { admin: ["team_settings"], teammate: ["team_settings"] });
+      await core.setPermission(h.as("owner"), {
+        role: "teammate",
+        permission: "billing",
+        allowed: i % 2 === 1,
+      });
+    await core.setPermissions(h.as("owner"), { admin: ["team_settings"], teammate: ["team_settings"] });
     for (let i = 0; i < 6; i++)
-      core.setPermission(h.as("owner"), { role: "admin", permission: "billing", allowed: i % 2 === 0 });
+      await core.setPermission(h.as("owner"), { role: "admin", permission: "billing", allowed: i % 2 === 0 });
 
     const first = await reply("owner", "audit 5");
     expect(headerOf(first)).toBe("Audit log — the latest 5 changes");
@@ -142,7 +146,7 @@ describe("Older pages through the log", () => {
     expect(seen.filter((l) => l.includes("Teammates can now use Team Settings"))).toHaveLength(1);
     expect(seen[0]).toContain("— Admins can no longer use Billing (by <@U0OWNER>, from the CLI)");
     expect(seen.at(-1)).toContain("— The operator set up the account Acme with <@U0OWNER> as its Owner");
-    const log = core.fullAuditLog(h.accountId);
+    const log = await core.fullAuditLog(h.accountId);
     const changes = new Set(log.map((e) => e.batch ?? e.seq));
     expect(seen).toHaveLength(changes.size);
   });
@@ -153,7 +157,7 @@ describe("Older pages through the log", () => {
     const some = ["team_settings", "access_permissions", "export_users", "add_users", "bulk_tag_users"];
     for (let i = 0; i < 500; i++) {
       const column = i % 2 === 0 ? some : [];
-      core.setPermissions(h.as("owner"), { admin: column, teammate: column });
+      await core.setPermissions(h.as("owner"), { admin: column, teammate: column });
     }
     const audit = await reply("owner", "audit 500");
     expect(blockProblems("message", audit.blocks)).toEqual([]);
@@ -163,7 +167,7 @@ describe("Older pages through the log", () => {
     expect(headerOf(audit)).toBe(`Audit log — the latest ${shownFirst} changes`);
     const next = await clickOlder("owner", olderButton(audit)?.value ?? "");
     expect(next.replace_original).toBe(true); // the fake took it: within Slack's limits
-    const log = core.fullAuditLog(h.accountId);
+    const log = await core.fullAuditLog(h.accountId);
     // The next page starts right below the oldest change the first one showed.
     const changes = [...new Set(log.map((e) => e.batch ?? e.seq))];
     const newestOfNext = log.find((e) => e.seq === changes.at(-1 - shownFirst));

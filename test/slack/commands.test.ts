@@ -231,7 +231,7 @@ describe("each subcommand for each kind of person", () => {
     const second = await h.slash("admin", "whoami");
     expect(second.message).not.toBeNull(); // answered in the acknowledgement itself
     expect(h.fake.callsTo("users.info")).toHaveLength(lookups);
-    expect(h.running.core.findLinkedMember(h.accountId, "U0ADMIN")?.email).toBe("admin@acme.test");
+    expect((await h.running.core.findLinkedMember(h.accountId, "U0ADMIN"))?.email).toBe("admin@acme.test");
   });
 
   it("an admin granted Team Settings manages teammates but not admins or owners", async () => {

@@ -121,8 +121,9 @@ describe("response_url is only ever called on Slack's hooks host (SLACK_HOOKS_UR
 
 describe("a request from no workspace, or from one with no account, is NOT_INSTALLED", () => {
   const NOT_INSTALLED = "Rolecall is not set up for this Slack workspace.";
-  const teammateStatus = () =>
-    h.running.core.listMembers(h.as("owner")).members.find((m) => m.email === PEOPLE.teammate.email)?.status;
+  const teammateStatus = async () =>
+    (await h.running.core.listMembers(h.as("owner"))).members.find((m) => m.email === PEOPLE.teammate.email)
+      ?.status;
 
   it.each([
     ["without a team", { team: undefined, user: { id: PEOPLE.owner.id } }],
@@ -138,7 +139,7 @@ describe("a request from no workspace, or from one with no account, is NOT_INSTA
     expect((await h.interact("owner", { ...click.payload, ...who })).status).toBe(200);
     const answer = messageText(await h.responseTo(click.responseId));
     expect(answer).toContain(NOT_INSTALLED);
-    expect(teammateStatus()).toBe("active");
+    expect(await teammateStatus()).toBe("active");
     expect(h.fake.callsTo("users.info")).toHaveLength(0);
   });
 

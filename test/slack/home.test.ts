@@ -52,14 +52,14 @@ const cliMember = (email: string) =>
   );
 
 /** Chooses an action in a team row's menu on App Home. */
-const choose = (person: "owner" | "admin", email: string, action: string) => {
+const choose = async (person: "owner" | "admin", email: string, action: string) => {
   const payload = homeAction(h.fake, {
     type: "overflow",
     action_id: IDS.actions.memberAction,
     block_id: email,
     selected: action,
   });
-  return { payload, done: h.interact(person, payload) };
+  return { payload, done: await h.interact(person, payload) };
 };
 
 describe("App Home, as each kind of person sees it", () => {
@@ -138,7 +138,7 @@ describe("what needs you comes first", () => {
 describe("each action in a row's menu works end to end", () => {
   it("Change role opens a form with the roles the viewer may give, and submitting changes the role", async () => {
     await openHome(PEOPLE.owner.id);
-    const { payload, done } = choose("owner", PEOPLE.teammate.email, "role");
+    const { payload, done } = await choose("owner", PEOPLE.teammate.email, "role");
     expect((await done).status).toBe(200);
     const view = await openedView(h.fake, payload.trigger_id);
     expect(view.callback_id).toBe(IDS.views.changeRole);
@@ -155,20 +155,20 @@ describe("each action in a row's menu works end to end", () => {
   });
 
   it("Edit opens the member's form, prefilled", async () => {
-    const { payload } = choose("owner", PEOPLE.teammate.email, "edit");
+    const { payload } = await choose("owner", PEOPLE.teammate.email, "edit");
     const view = await openedView(h.fake, payload.trigger_id);
     expect(view.callback_id).toBe(IDS.views.editMember);
     expect(JSON.parse(view.private_metadata)).toMatchObject({ email: PEOPLE.teammate.email });
   });
 
   it("Resend invite sends a new one and says so", async () => {
-    const { payload } = choose("owner", PEOPLE.invited.email, "resend");
+    const { payload } = await choose("owner", PEOPLE.invited.email, "resend");
     const answer = await openedView(h.fake, payload.trigger_id);
     expect(messageText(answer)).toContain("invited@acme.test");
   });
 
   it("Cancel invite asks first, in its own words, then removes the invited member", async () => {
-    const { payload } = choose("owner", PEOPLE.invited.email, "revoke");
+    const { payload } = await choose("owner", PEOPLE.invited.email, "revoke");
     const view = await openedView(h.fake, payload.trigger_id);
     expect(view.callback_id).toBe(IDS.views.removeMember);
     expect(messageText(view)).toContain("Cancel the invite for *invited@acme.test*?");
@@ -180,7 +180,7 @@ describe("each action in a row's menu works end to end", () => {
   });
 
   it("Remove from team asks first, then removes", async () => {
-    const { payload } = choose("owner", PEOPLE.teammate.email, "remove");
+    const { payload } = await choose("owner", PEOPLE.teammate.email, "remove");
     const view = await openedView(h.fake, payload.trigger_id);
     expect(messageText(view)).toContain("Remove *tm@acme.test* from the team?");
     await h.interact("owner", viewSubmission(view, {}));
@@ -191,7 +191,7 @@ describe("each action in a row's menu works end to end", () => {
     await h.slash("owner", "perms grant admin team_settings");
     await openHome(PEOPLE.admin.id);
     await h.slash("owner", "perms revoke admin team_settings");
-    const { payload } = choose("admin", PEOPLE.teammate.email, "remove");
+    const { payload } = await choose("admin", PEOPLE.teammate.email, "remove");
     const answer = await openedView(h.fake, payload.trigger_id);
     expect(messageText(answer)).toContain("Team Settings");
     expect(cliMember(PEOPLE.teammate.email)?.status).toBe("active");

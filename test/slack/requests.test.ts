@@ -159,7 +159,7 @@ describe("asking the Owners, and an Owner approving in the thread", () => {
     await start();
     await reply("owner2", "whoami"); // link the second owner
     for (let round = 0; round < 50; round++) {
-      const request = h.running.core.requests.file(h.as("admin"), {
+      const request = await h.running.core.requests.file(h.as("admin"), {
         kind: "member.add",
         email: `r${round}@acme.test`,
       });

@@ -117,9 +117,9 @@ describe("a slow or failing Slack Web API never costs the acknowledgement", () =
 
 describe("long teams page within Slack's limits", () => {
   it("/team list shows 20 at a time with Next/Previous and filters", async () => {
-    const seed = (await import("../helpers/team.js")).openCore(h.db);
+    const seed = await (await import("../helpers/team.js")).openCore(h.db);
     for (let i = 0; i < 45; i++) {
-      seed.core.addMember(h.as("owner"), {
+      await seed.core.addMember(h.as("owner"), {
         email: `bulk${String(i).padStart(2, "0")}@acme.test`,
         role: "teammate",
       });
@@ -199,10 +199,10 @@ describe("App Home", () => {
   });
 
   it("an owner of a big team with many pending requests: the Home tab stays within Slack's 100 blocks", async () => {
-    const seed = (await import("../helpers/team.js")).openCore(h.db);
-    for (let i = 0; i < 80; i++) seed.core.addMember(h.as("owner"), { email: `big${i}@acme.test` });
+    const seed = await (await import("../helpers/team.js")).openCore(h.db);
+    for (let i = 0; i < 80; i++) await seed.core.addMember(h.as("owner"), { email: `big${i}@acme.test` });
     for (let i = 0; i < 30; i++)
-      seed.core.requests.file(h.as("admin"), { kind: "member.add", email: `ask${i}@acme.test` });
+      await seed.core.requests.file(h.as("admin"), { kind: "member.add", email: `ask${i}@acme.test` });
     seed.close();
     await home("U0OWNER");
     expect(h.fake.callsTo("views.publish").at(-1)).toMatchObject({ ok: true });

@@ -92,7 +92,7 @@ describe("migrations", () => {
     check.close();
   });
 
-  it("keep a key that was in its grace period before version 7 working, now among the keys in grace", () => {
+  it("keep a key that was in its grace period before version 7 working, now among the keys in grace", async () => {
     const file = tempFile();
     mkdirSync(dirname(file), { recursive: true });
     const old = new Database(file);
@@ -103,11 +103,11 @@ describe("migrations", () => {
              ('b', 'T2', 'Y', 'h', 'rc_bbbbbbb', 'now', 'now', NULL, NULL, NULL);`);
     old.close();
     const store = new SqliteStore(openDatabase(file));
-    expect(store.getAccount("a")?.apiKey.previous).toEqual([
+    expect((await store.getAccount("a"))?.apiKey.previous).toEqual([
       { prefix: "rc_oldoldo", expiresAt: "2999-01-01T00:00:00.000Z" },
     ]);
-    expect(store.getAccount("b")?.apiKey.previous).toEqual([]);
-    expect(store.apiKeyCandidates("rc_oldoldo")).toEqual([
+    expect((await store.getAccount("b"))?.apiKey.previous).toEqual([]);
+    expect(await store.apiKeyCandidates("rc_oldoldo")).toEqual([
       { accountId: "a", hash: "old-hash", expiresAt: "2999-01-01T00:00:00.000Z" },
     ]);
     store.db.close();
@@ -151,11 +151,11 @@ describe("migrations", () => {
 });
 
 describe("change requests filed as words, before they stored their typed change (version 8)", () => {
-  it("are carried over: approved after the upgrade, one does what it said; one that no longer reads is closed, saying why", () => {
+  it("are carried over: approved after the upgrade, one does what it said; one that no longer reads is closed, saying why", async () => {
     const file = tempFile();
     mkdirSync(dirname(file), { recursive: true });
-    const before = openCore(file);
-    const team = seedTeam(before.core, [
+    const before = await openCore(file);
+    const team = await seedTeam(before.core, [
       { email: "tm@acme.test", role: "teammate" },
       { email: "ada@acme.test", role: "admin" },
     ]);
@@ -173,15 +173,17 @@ describe("change requests filed as words, before they stored their typed change 
     insert.run("RLEGAC2", team.accountId, ada, JSON.stringify(["frobnicate", "tm@acme.test"]), "frobnicate");
     raw.close();
 
-    const after = openCore(file);
+    const after = await openCore(file);
     const owner = team.as("owner@acme.test");
-    const outcome = after.core.requests.approve(owner, "rlegac1");
+    const outcome = await after.core.requests.approve(owner, "rlegac1");
     expect(outcome.applied).toBe(true);
-    expect(after.core.listMembers(owner).members.find((m) => m.email === "tm@acme.test")?.role).toBe("admin");
-    const gone = after.core.requests.get(team.accountId, "RLEGAC2");
+    expect((await after.core.listMembers(owner)).members.find((m) => m.email === "tm@acme.test")?.role).toBe(
+      "admin",
+    );
+    const gone = await after.core.requests.get(team.accountId, "RLEGAC2");
     expect(gone).toMatchObject({ status: "expired", intent: null });
     expect(gone.outcome).toContain("could not carry this request over");
-    expect(() => after.core.requests.approve(owner, "RLEGAC2")).toThrow(
+    await expect(after.core.requests.approve(owner, "RLEGAC2")).rejects.toThrow(
       /^This request was closed: Rolecall could not carry this request over/,
     );
     after.close();
@@ -189,7 +191,7 @@ describe("change requests filed as words, before they stored their typed change 
 });
 
 describe("an audit log written before changes were marked (version 9)", () => {
-  it("still verifies; each old entry reads as a change of its own, new ones are marked by change", () => {
+  it("still verifies; each old entry reads as a change of its own, new ones are marked by change", async () => {
     const file = tempFile();
     mkdirSync(dirname(file), { recursive: true });
     const raw = new Database(file);
@@ -226,14 +228,14 @@ describe("an audit log written before changes were marked (version 9)", () => {
     }
     raw.close();
 
-    const { core, close } = openCore(file);
+    const { core, close } = await openCore(file);
     const owner = { accountId: "a1", actor: { email: "owner@acme.test" }, source: "cli" as const };
-    expect(core.verifyAudit("a1")).toEqual({ ok: true, entries: 2 });
-    core.setPermissions(owner, { admin: ["billing"], teammate: ["team_settings", "billing"] });
-    const log = core.fullAuditLog("a1");
+    expect(await core.verifyAudit("a1")).toEqual({ ok: true, entries: 2 });
+    await core.setPermissions(owner, { admin: ["billing"], teammate: ["team_settings", "billing"] });
+    const log = await core.fullAuditLog("a1");
     expect(log.map((e) => e.batch)).toEqual([null, null, 3, 3, 3]);
-    expect(core.verifyAudit("a1")).toEqual({ ok: true, entries: log.length });
-    const page = core.auditChanges(owner, { last: 2, before: null });
+    expect(await core.verifyAudit("a1")).toEqual({ ok: true, entries: log.length });
+    const page = await core.auditChanges(owner, { last: 2, before: null });
     expect(page.entries.map((e) => e.seq)).toEqual([2, 3, 4, 5]);
     expect(page.older).toBe(2);
     close();

@@ -16,10 +16,29 @@ afterEach(() => {
 });
 
 describe("the store", () => {
-  it("applies a change, its audit entries and its invite mail in one transaction", () => {
-    const { core, db } = openCore();
-    const seeded = seedTeam(core);
-    core.addMember(seeded.as("owner@acme.test"), {
+  it("a read is one snapshot: a commit while it awaits (this process or another) runs it again on the newer state", async () => {
+    const file = tempDb();
+    const { core, store, close } = await openCore(file);
+    const seeded = await seedTeam(core);
+    const other = await openCore(file);
+    let runs = 0;
+    const seen = await store.read(async () => {
+      runs++;
+      const before = await store.countMembers(seeded.accountId, {});
+      if (runs === 1) await core.addMember(seeded.as("owner@acme.test"), { email: "a@acme.test" });
+      if (runs === 2) await other.core.addMember(seeded.as("owner@acme.test"), { email: "b@acme.test" });
+      return [before, await store.countMembers(seeded.accountId, {})];
+    });
+    expect(runs).toBe(3);
+    expect(seen).toEqual([3, 3]);
+    other.close();
+    close();
+  });
+
+  it("applies a change, its audit entries and its invite mail in one transaction", async () => {
+    const { core, db } = await openCore();
+    const seeded = await seedTeam(core);
+    await core.addMember(seeded.as("owner@acme.test"), {
       email: "bob@acme.test",
       role: "admin",
       name: "Bob Stone",
@@ -27,94 +46,94 @@ describe("the store", () => {
     expect(db.prepare("SELECT recipient, kind, status FROM outbox").all()).toEqual([
       { recipient: "bob@acme.test", kind: "invite", status: "queued" },
     ]);
-    const actions = core.fullAuditLog(seeded.accountId).map((e) => e.action);
+    const actions = (await core.fullAuditLog(seeded.accountId)).map((e) => e.action);
     expect(actions.slice(-2)).toEqual(["member.added", "invite.sent"]);
   });
 
-  it("stores only the invite token's SHA-256", () => {
-    const { core, db } = openCore();
-    const seeded = seedTeam(core);
-    core.addMember(seeded.as("owner@acme.test"), { email: "bob@acme.test" });
+  it("stores only the invite token's SHA-256", async () => {
+    const { core, db } = await openCore();
+    const seeded = await seedTeam(core);
+    await core.addMember(seeded.as("owner@acme.test"), { email: "bob@acme.test" });
     const hash = db.prepare("SELECT token_hash FROM invites").pluck().get() as string;
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it("refuses a write whose snapshot is stale (the version guard)", () => {
-    const { core, store } = openCore();
-    const seeded = seedTeam(core);
-    const stale = store.getAccount(seeded.accountId)?.version ?? 0;
-    core.addMember(seeded.as("owner@acme.test"), { email: "bob@acme.test" });
-    const applied = store.apply(
+  it("refuses a write whose snapshot is stale (the version guard)", async () => {
+    const { core, store } = await openCore();
+    const seeded = await seedTeam(core);
+    const stale = (await store.getAccount(seeded.accountId))?.version ?? 0;
+    await core.addMember(seeded.as("owner@acme.test"), { email: "bob@acme.test" });
+    const applied = await store.apply(
       { accountId: seeded.accountId, actor: "x", source: "cli", requestId: null, now: new Date() },
       stale,
       { changes: [{ kind: "setApprovalsChannel", channel: "C0STALE" }], audit: [], mails: [], result: null },
     );
     expect(applied).toBe(false);
-    expect(store.getAccount(seeded.accountId)?.approvalsChannel).toBeNull();
+    expect((await store.getAccount(seeded.accountId))?.approvalsChannel).toBeNull();
   });
 
   it("the permission cache sees a change made by another connection by the next turn of the event loop", async () => {
     const file = tempDb();
-    const app = openCore(file);
-    const seeded = seedTeam(app.core, [{ email: "tm@acme.test", role: "teammate" }]);
+    const app = await openCore(file);
+    const seeded = await seedTeam(app.core, [{ email: "tm@acme.test", role: "teammate" }]);
     const nextRequest = () => new Promise((resolve) => setImmediate(resolve));
-    expect(app.core.can(seeded.accountId, "tm@acme.test", "billing")).toBe(true);
-    expect(app.core.can(seeded.accountId, "TM@acme.test", "team_settings")).toBe(false);
+    expect(await app.core.can(seeded.accountId, "tm@acme.test", "billing")).toBe(true);
+    expect(await app.core.can(seeded.accountId, "TM@acme.test", "team_settings")).toBe(false);
 
-    const other = openCore(file); // a second process, as far as SQLite is concerned
-    other.core.setPermission(seeded.as("owner@acme.test"), {
+    const other = await openCore(file); // a second process, as far as SQLite is concerned
+    await other.core.setPermission(seeded.as("owner@acme.test"), {
       role: "teammate",
       permission: "billing",
       allowed: false,
     });
-    other.core.changeRole(seeded.as("owner@acme.test"), { email: "tm@acme.test" }, "owner");
+    await other.core.changeRole(seeded.as("owner@acme.test"), { email: "tm@acme.test" }, "owner");
     await nextRequest();
-    expect(app.core.can(seeded.accountId, "tm@acme.test", "team_settings")).toBe(true);
-    other.core.changeRole(seeded.as("owner@acme.test"), { email: "tm@acme.test" }, "teammate");
+    expect(await app.core.can(seeded.accountId, "tm@acme.test", "team_settings")).toBe(true);
+    await other.core.changeRole(seeded.as("owner@acme.test"), { email: "tm@acme.test" }, "teammate");
     await nextRequest();
-    expect(app.core.can(seeded.accountId, "tm@acme.test", "billing")).toBe(false);
-    other.core.removeMember(seeded.as("owner@acme.test"), { email: "tm@acme.test" });
+    expect(await app.core.can(seeded.accountId, "tm@acme.test", "billing")).toBe(false);
+    await other.core.removeMember(seeded.as("owner@acme.test"), { email: "tm@acme.test" });
     await nextRequest();
-    expect(app.core.can(seeded.accountId, "tm@acme.test", "export_users")).toBe(false);
+    expect(await app.core.can(seeded.accountId, "tm@acme.test", "export_users")).toBe(false);
     other.close();
     app.close();
   });
 
-  it("the permission cache sees its own writes", () => {
-    const { core } = openCore();
-    const seeded = seedTeam(core, [{ email: "a@acme.test", role: "admin" }]);
-    expect(core.can(seeded.accountId, "a@acme.test", "access_permissions")).toBe(false);
-    core.setPermission(seeded.as("owner@acme.test"), {
+  it("the permission cache sees its own writes", async () => {
+    const { core } = await openCore();
+    const seeded = await seedTeam(core, [{ email: "a@acme.test", role: "admin" }]);
+    expect(await core.can(seeded.accountId, "a@acme.test", "access_permissions")).toBe(false);
+    await core.setPermission(seeded.as("owner@acme.test"), {
       role: "admin",
       permission: "access_permissions",
       allowed: true,
     });
-    expect(core.can(seeded.accountId, "a@acme.test", "access_permissions")).toBe(true);
+    expect(await core.can(seeded.accountId, "a@acme.test", "access_permissions")).toBe(true);
   });
 
-  it("answers can() false for invited, removed and unknown people", () => {
-    const { core } = openCore();
-    const seeded = seedTeam(core, [
+  it("answers can() false for invited, removed and unknown people", async () => {
+    const { core } = await openCore();
+    const seeded = await seedTeam(core, [
       { email: "inv@acme.test", role: "owner", status: "invited" },
       { email: "gone@acme.test", role: "owner", status: "removed" },
     ]);
     for (const email of ["inv@acme.test", "gone@acme.test", "nobody@acme.test"]) {
-      expect(core.can(seeded.accountId, email, "export_users")).toBe(false);
+      expect(await core.can(seeded.accountId, email, "export_users")).toBe(false);
     }
-    expect(core.can(seeded.accountId, "owner@acme.test", "team_settings")).toBe(true);
+    expect(await core.can(seeded.accountId, "owner@acme.test", "team_settings")).toBe(true);
   });
 });
 
 describe("the member list order", () => {
-  it("lists owners, admins, then teammates, each by email, walking the list-order index instead of sorting", () => {
-    const { core, db, store } = openCore();
-    const seeded = seedTeam(core, [
+  it("lists owners, admins, then teammates, each by email, walking the list-order index instead of sorting", async () => {
+    const { core, db, store } = await openCore();
+    const seeded = await seedTeam(core, [
       { email: "b-tm@acme.test", role: "teammate" },
       { email: "a-tm@acme.test", role: "teammate" },
       { email: "z-admin@acme.test", role: "admin" },
       { email: "a-admin@acme.test", role: "admin" },
     ]);
-    expect(store.listMembers(seeded.accountId, {}).map((m) => `${m.role}:${m.email}`)).toEqual([
+    expect((await store.listMembers(seeded.accountId, {})).map((m) => `${m.role}:${m.email}`)).toEqual([
       "owner:owner@acme.test",
       "admin:a-admin@acme.test",
       "admin:z-admin@acme.test",
@@ -133,20 +152,20 @@ describe("the member list order", () => {
 });
 
 describe("the audit chain", () => {
-  it("verifies, and names the entry edited behind its back", () => {
-    const { core, db } = openCore();
-    const seeded = seedTeam(core, [{ email: "a@acme.test", role: "admin" }]);
-    expect(core.verifyAudit(seeded.accountId)).toMatchObject({ ok: true });
+  it("verifies, and names the entry edited behind its back", async () => {
+    const { core, db } = await openCore();
+    const seeded = await seedTeam(core, [{ email: "a@acme.test", role: "admin" }]);
+    expect(await core.verifyAudit(seeded.accountId)).toMatchObject({ ok: true });
     db.exec("DROP TRIGGER audit_log_append_only_update");
     db.prepare("UPDATE audit_log SET after_json = ? WHERE seq = 3").run(JSON.stringify({ role: "owner" }));
-    expect(core.verifyAudit(seeded.accountId)).toMatchObject({ ok: false, brokenAt: 3 });
+    expect(await core.verifyAudit(seeded.accountId)).toMatchObject({ ok: false, brokenAt: 3 });
   });
 
-  it("notices a deleted entry", () => {
-    const { core, db } = openCore();
-    const seeded = seedTeam(core, [{ email: "a@acme.test", role: "admin" }]);
+  it("notices a deleted entry", async () => {
+    const { core, db } = await openCore();
+    const seeded = await seedTeam(core, [{ email: "a@acme.test", role: "admin" }]);
     db.exec("DROP TRIGGER audit_log_append_only_delete");
     db.prepare("DELETE FROM audit_log WHERE seq = 2").run();
-    expect(core.verifyAudit(seeded.accountId)).toMatchObject({ ok: false, brokenAt: 3 });
+    expect(await core.verifyAudit(seeded.accountId)).toMatchObject({ ok: false, brokenAt: 3 });
   });
 });

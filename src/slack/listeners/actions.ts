@@ -37,7 +37,7 @@ export const registerActions = (app: SlackRegistry, deps: SlackDeps): void => {
         return;
       }
       const words = ["list", ...(state.role ? [state.role] : []), ...(state.status ? [state.status] : [])];
-      const result = runCommand({ core, actor, pageSize: LIST_PAGE_SIZE }, [
+      const result = await runCommand({ core, actor, pageSize: LIST_PAGE_SIZE }, [
         ...words,
         "--page",
         String(state.page),
@@ -55,11 +55,11 @@ export const registerActions = (app: SlackRegistry, deps: SlackDeps): void => {
       value,
       "That Older button could not be read; run /team audit again.",
     );
-    await reply(auditMessage(core.auditChanges(actor, { last, before }), last));
+    await reply(auditMessage(await core.auditChanges(actor, { last, before }), last));
   });
 
   handle(IDS.actions.openPermissions, async ({ body, client, actor, reply }) => {
-    const view = core.permissions(actor);
+    const view = await core.permissions(actor);
     if (view.editableRoles.length === 0) {
       await reply(resultMessage({ type: "perms", view }), false);
       return;
@@ -69,19 +69,19 @@ export const registerActions = (app: SlackRegistry, deps: SlackDeps): void => {
   });
 
   handle(IDS.actions.openAdd, async ({ body, client, actor }) => {
-    const form = core.prepareMemberForm(actor);
+    const form = await core.prepareMemberForm(actor);
     await openView(client, body.trigger_id, addMemberModal(form.assignableRoles, {}));
   });
 
   handle(IDS.actions.memberAction, async ({ body, value, blockId, client, actor, reply }) => {
     const action = parsePayload(z.enum(MEMBER_ACTIONS), JSON.stringify(value), "That menu is out of date.");
     const member = { email: blockId };
-    const choice = core.dashboard.memberChoice(actor, member);
+    const choice = await core.dashboard.memberChoice(actor, member);
     if (!choice) throw new CoreError("NO_SUCH_MEMBER", `${blockId} is not on the team any more.`);
     const meta = body.response_url ? { responseUrl: body.response_url } : {};
     switch (action) {
       case "edit":
-        await openView(client, body.trigger_id, editForm(core, actor, member, meta));
+        await openView(client, body.trigger_id, await editForm(core, actor, member, meta));
         return;
       case "role":
         // A menu drawn before the team changed: say so rather than open an empty form.
@@ -90,12 +90,12 @@ export const registerActions = (app: SlackRegistry, deps: SlackDeps): void => {
         await openView(client, body.trigger_id, changeRoleModal(choice.member, choice.roles, meta));
         return;
       case "resend":
-        await reply(resultMessage({ type: "change", change: core.resendInvite(actor, member) }), false);
+        await reply(resultMessage({ type: "change", change: await core.resendInvite(actor, member) }), false);
         return;
       case "revoke":
       case "remove":
         // Refused now, before asking, if the rules do not allow it.
-        core.change(
+        await core.change(
           actor,
           { kind: action === "revoke" ? "invite.revoke" : "member.remove", member },
           { dryRun: true },
@@ -116,11 +116,11 @@ export const registerActions = (app: SlackRegistry, deps: SlackDeps): void => {
       kind: kind === "revoke" ? "invite.revoke" : "member.remove",
       member: { email },
     } as const;
-    await reply(resultMessage({ type: "change", change: core.change(actor, intent) }));
+    await reply(resultMessage({ type: "change", change: await core.change(actor, intent) }));
   });
 
   handle(IDS.actions.apiKeyAsk, async ({ actor, reply }) => {
-    await reply(rotateConfirmation(core.apiKeyRotationChoices(actor))); // refuses who may not rotate
+    await reply(rotateConfirmation(await core.apiKeyRotationChoices(actor))); // refuses who may not rotate
   });
 
   handle(IDS.actions.apiKeyRotate, async ({ value, actor, reply }) => {
@@ -129,7 +129,7 @@ export const registerActions = (app: SlackRegistry, deps: SlackDeps): void => {
       value,
       "That button is out of date; type /team apikey to rotate the key.",
     );
-    const rotated = core.rotateApiKey(actor, click.grace, click.from);
+    const rotated = await core.rotateApiKey(actor, click.grace, click.from);
     // A repeated click answers beside the first one's message, which shows the new key.
     if ("alreadyRotated" in rotated) await reply(alreadyRotated(rotated.prefix), false);
     else await reply(resultMessage({ type: "apikey_rotated", rotated }));

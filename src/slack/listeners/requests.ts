@@ -34,24 +34,27 @@ export const registerRequestActions = (app: SlackRegistry, deps: SlackDeps): voi
     const click = approveClick(value);
     // A post drawn without a confirmation, for a change that has become sensitive since: ask first.
     if (!click.confirmed) {
-      const request = core.requests.forDecision(actor, click.id);
-      if (request.status === "pending" && core.requests.isSensitive(request)) {
+      const request = await core.requests.forDecision(actor, click.id);
+      if (request.status === "pending" && (await core.requests.isSensitive(request))) {
         await reply(reconfirmMessage(request), false);
         return;
       }
     }
-    const outcome = core.requests.approve(actor, click.id);
+    const outcome = await core.requests.approve(actor, click.id);
     requestsChanged();
     await reply(approvalMessage(outcome), false);
   });
 
   handle(IDS.actions.requestReject, async ({ body, value, actor, client }) => {
-    core.requests.assertMayDecide(actor, value);
+    await core.requests.assertMayDecide(actor, value);
     await openView(client, body.trigger_id, rejectRequestModal(value, body.response_url));
   });
 
   handle(IDS.actions.requestCancel, async ({ value, actor, reply }) => {
-    await reply(resultMessage({ type: "request_closed", request: core.requests.cancel(actor, value) }), true);
+    await reply(
+      resultMessage({ type: "request_closed", request: await core.requests.cancel(actor, value) }),
+      true,
+    );
     requestsChanged();
   });
 
@@ -62,7 +65,7 @@ export const registerRequestActions = (app: SlackRegistry, deps: SlackDeps): voi
       "That request could not be read; type it with /team request.",
     );
     // The core checks the change in full (parseIntent), as for any other door.
-    const request = core.requests.file(actor, intent);
+    const request = await core.requests.file(actor, intent);
     await reply(requestFiledMessage(request, await deliverRequest(request)), true);
   });
 };
@@ -82,12 +85,12 @@ export const registerRejectView = (
         view.private_metadata,
         "This form is out of date; click Reject on the request again.",
       );
-      const actor = actors.local({ teamId: body.team?.id ?? view.team_id, userId: body.user.id });
+      const actor = await actors.local({ teamId: body.team?.id ?? view.team_id, userId: body.user.id });
       if (!actor) throw notAMember();
       const reason = view.state.values[IDS.blocks.reason]?.[IDS.inputs.reason]?.value?.trim() || null;
       if (reason && reason.length > 500)
         throw new CoreError("INVALID_INPUT", "A reason has at most 500 characters.");
-      rejected = core.requests.reject(actor, meta.requestId, reason);
+      rejected = await core.requests.reject(actor, meta.requestId, reason);
     } catch (error) {
       logIfUnexpected(logger, "reject request", error);
       await refuseForm(ack as AckFn<ViewResponseAction | undefined>, error, IDS.blocks.reason);

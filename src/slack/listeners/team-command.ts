@@ -26,12 +26,12 @@ export const registerTeamCommand = (app: App, { core, actors, logger, deliverReq
     ackFirst: () => Promise<void>,
   ): Promise<ReadonlySet<Action> | null | undefined> => {
     try {
-      let actor = actors.local(user);
+      let actor = await actors.local(user);
       if (!actor) {
         await ackFirst();
         actor = await actors.resolve(user, client);
       }
-      return new Set(core.dashboard.allowed(actor));
+      return new Set(await core.dashboard.allowed(actor));
     } catch (error) {
       if (error instanceof CoreError) return null;
       // Slack could not say who this is: every command, rather than a wrong "you are not on the team".
@@ -65,17 +65,17 @@ export const registerTeamCommand = (app: App, { core, actors, logger, deliverReq
         await send(resultMessage(helpResult(await readersActions(user, client, ackFirst))));
         return;
       }
-      actor = actors.local(user);
+      actor = await actors.local(user);
       if (!actor) {
         await ackFirst();
         actor = await actors.resolve(user, client);
       }
-      const mentioned = actors.unlinkedMentions(actor.accountId, words);
+      const mentioned = await actors.unlinkedMentions(actor.accountId, words);
       if (mentioned.length > 0) {
         await ackFirst();
         await actors.linkMentioned(actor.accountId, mentioned, client);
       }
-      const outcome = dispatch(core, actor, words, { responseUrl: command.response_url });
+      const outcome = await dispatch(core, actor, words, { responseUrl: command.response_url });
       if (outcome.type === "message") {
         await send(outcome.message);
         return;
@@ -89,7 +89,7 @@ export const registerTeamCommand = (app: App, { core, actors, logger, deliverReq
       await openView(client, command.trigger_id, outcome.view);
     } catch (error) {
       logIfUnexpected(logger, "/team", error);
-      const askFor = actor ? changeToAskFor({ core, actor }, words, error) : null;
+      const askFor = actor ? await changeToAskFor({ core, actor }, words, error) : null;
       await send(errorMessage(error, askFor)).catch((e) => logger.warn("could not reply to /team:", e));
     }
   });

@@ -52,7 +52,7 @@ export const registerViews = (app: SlackRegistry, { core, actors, logger }: Slac
   const submit = (
     callbackId: string,
     fields: (view: ViewOutput) => string[],
-    apply: (actor: ActorContext, view: ViewOutput, meta: ModalMetadata) => ChangeResult,
+    apply: (actor: ActorContext, view: ViewOutput, meta: ModalMetadata) => Promise<ChangeResult>,
   ) => {
     app.view(callbackId, async ({ ack, body, view }) => {
       const answer = ack as AckFn<ViewResponseAction | undefined>;
@@ -63,9 +63,9 @@ export const registerViews = (app: SlackRegistry, { core, actors, logger }: Slac
       try {
         meta = readMetadata(view);
         // The user was resolved (and linked) when the form opened, so this needs no Web API call.
-        const actor = actors.local({ teamId: body.team?.id ?? view.team_id, userId: body.user.id });
+        const actor = await actors.local({ teamId: body.team?.id ?? view.team_id, userId: body.user.id });
         if (!actor) throw notAMember();
-        change = apply(actor, view, meta);
+        change = await apply(actor, view, meta);
       } catch (error) {
         logIfUnexpected(logger, callbackId, error);
         // A confirmation has no field to show an error on: the form turns into the refusal.
