@@ -1,20 +1,26 @@
 import { z } from "zod";
 import { noFlags, noMore } from "./lib/args.js";
 import { defineCommand, unknownFlags } from "./lib/command.js";
+import type { SplitArgs } from "./lib/tokens.js";
 
 const requestId = z.string({ message: "Name the request, e.g. RK3M9QX." }).min(1, "Name the request.");
+
+/** The words of a command that names one request and nothing else (`cancel`, `approve`). */
+const idOnly = {
+  toInput: (args: SplitArgs) => ({
+    id: args.positionals[0],
+    extra: args.positionals.slice(1),
+    flags: unknownFlags(args, []),
+  }),
+  schema: z.object({ id: requestId, extra: noMore, flags: noFlags }),
+};
 
 /** `cancel <id>`: the requester withdraws a pending request. */
 export const cancelCommand = defineCommand({
   name: "cancel",
   usage: "cancel <request id>",
   summary: "Cancel a change request you filed",
-  toInput: (args) => ({
-    id: args.positionals[0],
-    extra: args.positionals.slice(1),
-    flags: unknownFlags(args, []),
-  }),
-  schema: z.object({ id: requestId, extra: noMore, flags: noFlags }),
+  ...idOnly,
   run: async ({ core, actor }, { id }) => ({
     type: "request_closed",
     request: await core.requests.cancel(actor, id),
@@ -47,12 +53,7 @@ export const approveCommand = defineCommand({
   name: "approve",
   usage: "approve <request id>",
   summary: "Approve a change request and apply it (Owners)",
-  toInput: (args) => ({
-    id: args.positionals[0],
-    extra: args.positionals.slice(1),
-    flags: unknownFlags(args, []),
-  }),
-  schema: z.object({ id: requestId, extra: noMore, flags: noFlags }),
+  ...idOnly,
   run: async ({ core, actor }, { id }) => ({
     type: "request_approved",
     outcome: await core.requests.approve(actor, id),
