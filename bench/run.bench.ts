@@ -18,7 +18,7 @@ import { startRolecall } from "../src/server.js";
 import { resultMessage } from "../src/slack/blocks/messages.js";
 import { FakeSlack } from "../test/helpers/fake-slack.js";
 import { signature, slashCommandBody } from "../test/helpers/slack-requests.js";
-import { openCore } from "../test/helpers/team.js";
+import { openSqliteCore as openCore } from "../test/helpers/team.js";
 import {
   compare,
   compareAsync,
@@ -167,7 +167,7 @@ m = g(r.sub, p.sub) && r.obj == p.obj && r.act == p.act`);
     () => opsPerSecond((i) => raw.get(`m-${(i % 999) + 1}`)),
   );
   record("uncached check vs raw PK get", pairRaw.ours, pairRaw.peer, "checks/s", "≥ 0.9×", (r) => r >= 0.9);
-  wired.close();
+  await wired.close();
 };
 
 const listen = (server: Server) =>
@@ -195,7 +195,7 @@ const httpPaths = async (dir: string) => {
     ownerSlackUserId: "U0OWNER",
   });
   const key = (await seed.core.rotateApiKey({ accountId: account.id }, 0)).apiKey;
-  seed.close();
+  await seed.close();
   const config = loadConfig({
     PORT: "0",
     SLACK_SIGNING_SECRET: SECRET,
@@ -332,7 +332,7 @@ const writes = async (dir: string) => {
   const added = ours.db.prepare("SELECT count(*) FROM outbox").pluck().get() as number;
   agree("every add wrote its outbox row", added > 0, true);
   record("writes: add member (+ audit + outbox)", pair.ours, pair.peer, "tx/s", "≥ 0.8×", (r) => r >= 0.8);
-  ours.close();
+  await ours.close();
   peerDb.close();
 };
 
@@ -365,8 +365,8 @@ const bigTeams = async () => {
     "≤ 2×",
     (r) => r <= 2,
   );
-  big.wired.close();
-  small.wired.close();
+  await big.wired.close();
+  await small.wired.close();
 };
 
 it("runs every benchmark and writes bench/results.json", { timeout: 180_000 }, async () => {

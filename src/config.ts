@@ -59,6 +59,13 @@ const schema = z
     // Where Slack's response_urls live; a response_url anywhere else is refused (proxies, tests).
     SLACK_HOOKS_URL: z.url({ message: "must be a URL" }).default("https://hooks.slack.com/"),
     DATABASE_URL: z.string().trim().min(1, "must not be empty").default("data/rolecall.db"),
+    // PostgreSQL only: connections each instance may hold.
+    DATABASE_POOL_MAX: z.coerce
+      .number({ message: "must be a number of connections" })
+      .int("must be a whole number of connections")
+      .min(1, "must be at least 1")
+      .max(1_000, "must be at most 1,000")
+      .default(10),
     CACHE_MAX_ACCOUNTS: z.coerce
       .number({ message: "must be a number of accounts" })
       .int("must be a whole number of accounts")

@@ -20,7 +20,7 @@ const main = async () => {
       console.log("here is the command-line try-out instead.\n");
       console.log(await runDemo(wired.core, config.DATABASE_URL));
     } finally {
-      wired.close();
+      await wired.close();
     }
     return;
   }

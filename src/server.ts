@@ -89,7 +89,7 @@ export const startRolecall = async (
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      wired.close();
+      await wired.close();
     },
   };
 };

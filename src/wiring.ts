@@ -4,25 +4,22 @@ import { AccessCore } from "./core/access-core.js";
 import { CoreError } from "./core/errors.js";
 import { parseIntent } from "./core/intents.js";
 import { type Clock, systemClock } from "./core/ports.js";
-import { type Db, openDatabase } from "./store/open.js";
-import type { SqliteRequestStore } from "./store/requests.js";
-import { SqliteStore } from "./store/sqlite-store.js";
+import type { Logger } from "./log.js";
+import { type OpenedStore, openStore, type RolecallStore } from "./store/open-store.js";
 
-export interface Wired {
-  db: Db;
-  store: SqliteStore;
+export interface Wired extends OpenedStore {
   core: AccessCore;
-  close(): void;
 }
 
-/** Opens the database and builds the access core on it. */
+/** Opens the database (SQLite, or PostgreSQL for a postgres:// URL) and builds the access core on it. */
 export const wireCore = async (
   config: Pick<Config, "DATABASE_URL" | "INVITE_TTL_HOURS"> &
-    Partial<Pick<Config, "REQUEST_TTL_HOURS" | "CACHE_MAX_ACCOUNTS">>,
+    Partial<Pick<Config, "REQUEST_TTL_HOURS" | "CACHE_MAX_ACCOUNTS" | "DATABASE_POOL_MAX">>,
   clock: Clock = systemClock,
+  logger?: Pick<Logger, "warn">,
 ): Promise<Wired> => {
-  const db = openDatabase(config.DATABASE_URL);
-  const store = new SqliteStore(db);
+  const opened = await openStore(config, logger);
+  const { store } = opened;
   const core = new AccessCore({
     store,
     clock,
@@ -31,8 +28,13 @@ export const wireCore = async (
     requestTtlHours: config.REQUEST_TTL_HOURS ?? 168,
     ...(config.CACHE_MAX_ACCOUNTS ? { cacheMaxAccounts: config.CACHE_MAX_ACCOUNTS } : {}),
   });
-  await carryOverWordRequests(store.requests, core);
-  return { db, store, core, close: () => db.close() };
+  try {
+    await carryOverWordRequests(store.requests, core);
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+  return { ...opened, core };
 };
 
 /**
@@ -41,7 +43,10 @@ export const wireCore = async (
  * today's for these words — and keeps its change from then on; one that no longer reads is closed,
  * and its requester is told why in Slack.
  */
-const carryOverWordRequests = async (requests: SqliteRequestStore, core: AccessCore): Promise<void> => {
+const carryOverWordRequests = async (
+  requests: RolecallStore["requests"],
+  core: AccessCore,
+): Promise<void> => {
   for (const { request, words } of await requests.legacyRequests()) {
     try {
       await requests.setIntent(request.accountId, request.id, parseIntent(intentOf(words)));

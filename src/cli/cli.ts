@@ -32,11 +32,13 @@ const USAGE = `Usage:
   rolecall [--team <TEAM_ID>] --as <email> <subcommand…>      (rolecall --as <email> help lists them)
   rolecall activate <email>                                 mark an invited member active
   rolecall audit [--format text|json|csv] [--verify]        the whole audit log, or check its chain
-  rolecall backup <file>                                    an online, consistent copy of the database
+  rolecall backup <file>                                    an online, consistent copy of a SQLite database
+  rolecall migrate                                          bring the database's schema up to date
   rolecall mail send | mail list                            send due invite mail now / show the mail queue
   rolecall apikey rotate [--grace 24h]                      a new organisation API key (shown once)
   rolecall demo                                             a try-out account with a few members
-Options: --json for machine-readable output; DATABASE_URL picks the database (default data/rolecall.db).`;
+Options: --json for machine-readable output; DATABASE_URL picks the database: a SQLite file
+(default data/rolecall.db) or postgres://… for PostgreSQL.`;
 
 const parseGlobals = (argv: readonly string[]): Globals => {
   const globals: Globals = { json: false, words: [] };
@@ -130,6 +132,17 @@ export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io
         io.out(await runDemo(core, config.DATABASE_URL));
         return 0;
       }
+      if (verb === "migrate" && !globals.as) {
+        const { from, to } = wired.schema;
+        const applied = to - from;
+        print(
+          applied === 0
+            ? `The ${wired.engine === "postgres" ? "PostgreSQL" : "SQLite"} database is at schema version ${to}, the latest; nothing to do.`
+            : `Migrated the ${wired.engine === "postgres" ? "PostgreSQL" : "SQLite"} database from schema version ${from} to ${to} (${applied} migration${applied === 1 ? "" : "s"}).`,
+          { ok: true, engine: wired.engine, from, to, applied },
+        );
+        return 0;
+      }
       const accountId = (await core.resolveAccount(globals.team)).id;
       if (verb === "audit") return await auditVerb(core, accountId, globals, rest, print, io);
       if (globals.as) {
@@ -175,7 +188,7 @@ export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io
         const { rest: words } = takeOptions(rest, []);
         if (words.length !== 1 || !words[0])
           throw new CoreError("INVALID_INPUT", "Usage: rolecall backup <file>");
-        await wired.db.backup(words[0]);
+        await wired.backup(words[0]);
         print(`Backed up to ${words[0]}.`, { ok: true, file: words[0] });
         return 0;
       }
@@ -184,7 +197,7 @@ export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io
         `"${verb}" is a team command: say who you are, e.g. rolecall --as you@example.com ${verb}.\n${USAGE}`,
       );
     } finally {
-      wired.close();
+      await wired.close();
     }
   } catch (error) {
     return reportError(error, json, io);

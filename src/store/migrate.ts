@@ -22,7 +22,7 @@ export const migrate = (db: Database, migrations: readonly Migration[] = MIGRATI
   const step = db.transaction((migration: Migration) => {
     // Re-read inside the write lock: another process may have migrated meanwhile.
     if (schemaVersion(db) >= migration.version) return;
-    db.exec(migration.up);
+    db.exec(migration.sqlite);
     db.pragma(`user_version = ${migration.version}`);
   });
   const found = schemaVersion(db);

@@ -5,8 +5,17 @@ import { migrate } from "./migrate.js";
 
 export type Db = Database.Database;
 
+/** The schema version a database was found at, and the one it was brought to. */
+export interface Migrated {
+  from: number;
+  to: number;
+}
+
 /** Opens (creating if needed) and migrates a Rolecall database. `:memory:` is allowed. */
-export const openDatabase = (path: string): Db => {
+export const openDatabase = (path: string): Db => openSqlite(path).db;
+
+/** Opens and migrates, saying from which version to which. */
+export const openSqlite = (path: string): { db: Db; schema: Migrated } => {
   const inMemory = path === ":memory:";
   if (!inMemory) mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
@@ -15,10 +24,10 @@ export const openDatabase = (path: string): Db => {
     db.pragma("synchronous = FULL");
     db.pragma("foreign_keys = ON");
     db.pragma("busy_timeout = 10000");
-    migrate(db);
+    const from = db.pragma("user_version", { simple: true }) as number;
+    return { db, schema: { from, to: migrate(db) } };
   } catch (error) {
     db.close();
     throw error;
   }
-  return db;
 };

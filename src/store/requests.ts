@@ -1,60 +1,8 @@
-import { type ChangeIntent, intentFromJson, intentToJson } from "../core/intents.js";
-import type { ChangeRequest, RequestPost, RequestStatus } from "../core/model.js";
+import { type ChangeIntent, intentToJson } from "../core/intents.js";
+import type { ChangeRequest, RequestPost } from "../core/model.js";
 import type { NewRequest, RequestClosing, RequestStore } from "../core/ports.js";
 import type { Db } from "./open.js";
-
-interface RequestRow {
-  id: string;
-  account_id: string;
-  requester_id: string;
-  requester_email: string;
-  requester_slack: string | null;
-  words_json: string;
-  intent_json: string | null;
-  summary: string;
-  effect: string;
-  status: RequestStatus;
-  decided_by: string | null;
-  decider_slack: string | null;
-  decided_at: string | null;
-  reason: string | null;
-  outcome: string | null;
-  created_at: string;
-  expires_at: string;
-  posts_json: string;
-  posted: number;
-  announced: number;
-}
-
-const toRequest = (r: RequestRow): ChangeRequest => ({
-  id: r.id,
-  accountId: r.account_id,
-  requesterId: r.requester_id,
-  requesterEmail: r.requester_email,
-  requesterSlackUserId: r.requester_slack,
-  // Null for a request filed before intents were stored, until it is converted (legacy-requests.ts).
-  intent: r.intent_json === null ? null : intentFromJson(r.intent_json),
-  summary: r.summary,
-  effect: r.effect,
-  status: r.status,
-  decidedBy: r.decided_by,
-  deciderSlackUserId: r.decider_slack,
-  decidedAt: r.decided_at,
-  reason: r.reason,
-  outcome: r.outcome,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  posts: JSON.parse(r.posts_json) as RequestPost[],
-  posted: r.posted === 1,
-  announced: r.announced === 1,
-});
-
-// The decider is stored by email (as the audit names them); their Slack user is the member's with
-// that email, current before removed, as findMember picks them.
-const SELECT = `SELECT r.*, m.email AS requester_email, m.slack_user_id AS requester_slack,
-    (SELECT d.slack_user_id FROM members d WHERE d.account_id = r.account_id AND d.email = r.decided_by
-      ORDER BY d.status <> 'removed' DESC, d.created_at DESC LIMIT 1) AS decider_slack
-  FROM change_requests r JOIN members m ON m.id = r.requester_id`;
+import { REQUEST_SELECT, type RequestRow, toRequest } from "./rows.js";
 
 /** The SQL of change requests. */
 export class SqliteRequestStore implements RequestStore {
@@ -67,20 +15,20 @@ export class SqliteRequestStore implements RequestStore {
         p(`INSERT INTO change_requests (id, account_id, requester_id, words_json, intent_json, summary, effect,
         status, created_at, expires_at) VALUES (@id, @accountId, @requesterId, '[]', @intent, @summary, @effect,
         'pending', @createdAt, @expiresAt)`),
-      legacy: p(`${SELECT} WHERE r.intent_json IS NULL AND r.status = 'pending'`),
+      legacy: p(`${REQUEST_SELECT} WHERE r.intent_json IS NULL AND r.status = 'pending'`),
       setIntent: p("UPDATE change_requests SET intent_json = ? WHERE account_id = ? AND id = ?"),
-      get: p(`${SELECT} WHERE r.account_id = ? AND r.id = ?`),
-      pending: p(`${SELECT} WHERE r.account_id = ? AND r.status = 'pending' ORDER BY r.created_at`),
+      get: p(`${REQUEST_SELECT} WHERE r.account_id = ? AND r.id = ?`),
+      pending: p(`${REQUEST_SELECT} WHERE r.account_id = ? AND r.status = 'pending' ORDER BY r.created_at`),
       close: p(`UPDATE change_requests SET status = @status, decided_by = @decidedBy, decided_at = @at,
         reason = @reason, outcome = @outcome WHERE account_id = @accountId AND id = @id AND status = 'pending'`),
       // A request decided before it was ever posted (from the CLI) is still posted, in its final state.
-      toPost: p(`${SELECT} WHERE r.posted = 0 ORDER BY r.created_at`),
+      toPost: p(`${REQUEST_SELECT} WHERE r.posted = 0 ORDER BY r.created_at`),
       toAnnounce: p(
-        `${SELECT} WHERE r.announced = 0 AND r.posted = 1 AND r.status <> 'pending' ORDER BY r.decided_at`,
+        `${REQUEST_SELECT} WHERE r.announced = 0 AND r.posted = 1 AND r.status <> 'pending' ORDER BY r.decided_at`,
       ),
       posted: p("UPDATE change_requests SET posted = ?, posts_json = ? WHERE account_id = ? AND id = ?"),
       announced: p("UPDATE change_requests SET announced = 1, posted = 1 WHERE account_id = ? AND id = ?"),
-      expired: p(`${SELECT} WHERE r.status = 'pending' AND r.expires_at <= ?`),
+      expired: p(`${REQUEST_SELECT} WHERE r.status = 'pending' AND r.expires_at <= ?`),
     };
   }
 

@@ -4,7 +4,6 @@ import type {
   Account,
   ApiKeyInfo,
   AuditEntry,
-  AuditSource,
   ChangeRequest,
   Invite,
   InviteWithMail,
@@ -21,157 +20,34 @@ import type {
   Page,
   StorePort,
 } from "../core/ports.js";
-import { CHANGEABLE_ROLES, type ChangeableRole, ROLES } from "../core/roles.js";
+import { CHANGEABLE_ROLES, type ChangeableRole } from "../core/roles.js";
 import { newId } from "../core/tokens.js";
 import type { OutboxRow, OutboxStore } from "../mail/outbox.js";
 import type { Db } from "./open.js";
 import { SqliteRequestStore } from "./requests.js";
+import {
+  type AccountRow,
+  type AuditRow,
+  type InviteRow,
+  MEMBER_COLUMNS,
+  type MemberRow,
+  memberListOrder,
+  type OutboxDbRow,
+  toAccount,
+  toAudit,
+  toInvite,
+  toMember,
+  toOutbox,
+} from "./rows.js";
 
 type Statement = ReturnType<Db["prepare"]>;
 
 const MAX_READ_ATTEMPTS = 20;
 
-/**
- * Members in display order: highest rank first (from the role table), then email. It must stay the
- * expression of migration 005's `members_list_order` index, so lists are walked, not sorted: a new
- * role needs a migration that rebuilds that index.
- */
-export const MEMBER_LIST_ORDER = `CASE role ${ROLES.slice(0, -1)
-  .map((role, i) => `WHEN '${role}' THEN ${i}`)
-  .join(" ")} ELSE ${ROLES.length - 1} END, email`;
-
-interface AccountRow {
-  id: string;
-  slack_team_id: string;
-  name: string;
-  approvals_channel: string | null;
-  version: number;
-  created_at: string;
-  api_key_hash: string;
-  api_key_prefix: string;
-  api_key_created_at: string;
-}
-interface MemberRow {
-  id: string;
-  account_id: string;
-  email: string;
-  name: string | null;
-  phone: string | null;
-  role: Member["role"];
-  status: Member["status"];
-  slack_user_id: string | null;
-  invited_by: string | null;
-  created_at: string;
-  updated_at: string;
-}
-interface InviteRow {
-  id: string;
-  member_id: string;
-  token_hash: string;
-  expires_at: string;
-  created_at: string;
-  used_at: string | null;
-  revoked_at: string | null;
-}
-interface AuditRow {
-  seq: number;
-  at: string;
-  actor: string;
-  source: AuditSource;
-  action: string;
-  target: string;
-  before_json: string;
-  after_json: string;
-  request_id: string | null;
-  batch_seq: number | null;
-  prev_hash: string;
-  hash: string;
-}
-
-const toAccount = (r: AccountRow, inGrace: ApiKeyInfo["previous"]): Account => ({
-  id: r.id,
-  slackTeamId: r.slack_team_id,
-  name: r.name,
-  approvalsChannel: r.approvals_channel,
-  version: r.version,
-  createdAt: r.created_at,
-  apiKey: {
-    prefix: r.api_key_prefix,
-    createdAt: r.api_key_created_at,
-    previous: inGrace,
-  },
-});
-const toMember = (r: MemberRow): Member => ({
-  id: r.id,
-  accountId: r.account_id,
-  email: r.email,
-  name: r.name,
-  phone: r.phone,
-  role: r.role,
-  status: r.status,
-  slackUserId: r.slack_user_id,
-  invitedBy: r.invited_by,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-const toInvite = (r: InviteRow): Invite => ({
-  id: r.id,
-  memberId: r.member_id,
-  tokenHash: r.token_hash,
-  expiresAt: r.expires_at,
-  createdAt: r.created_at,
-  usedAt: r.used_at,
-  revokedAt: r.revoked_at,
-});
-const toAudit = (r: AuditRow): AuditEntry => ({
-  seq: r.seq,
-  at: r.at,
-  actor: r.actor,
-  source: r.source,
-  action: r.action,
-  target: r.target,
-  before: JSON.parse(r.before_json),
-  after: JSON.parse(r.after_json),
-  requestId: r.request_id,
-  batch: r.batch_seq,
-  prevHash: r.prev_hash,
-  hash: r.hash,
-});
-
-const MEMBER_COLUMNS = {
-  name: "name",
-  phone: "phone",
-  role: "role",
-  status: "status",
-  slackUserId: "slack_user_id",
-} as const;
+/** Members in display order (see `memberListOrder`). */
+export const MEMBER_LIST_ORDER = memberListOrder("email");
 
 /** The SQLite store: all SQL lives here, every write in one BEGIN IMMEDIATE transaction. */
-interface OutboxDbRow {
-  id: string;
-  account_id: string;
-  recipient: string;
-  payload_json: string;
-  status: MailStatus;
-  attempts: number;
-  next_attempt_at: string;
-  last_error: string | null;
-  created_at: string;
-  sent_at: string | null;
-}
-const toOutbox = (r: OutboxDbRow): OutboxRow => ({
-  id: r.id,
-  accountId: r.account_id,
-  recipient: r.recipient,
-  mail: JSON.parse(r.payload_json) as MailDraft,
-  status: r.status,
-  attempts: r.attempts,
-  nextAttemptAt: r.next_attempt_at,
-  lastError: r.last_error,
-  createdAt: r.created_at,
-  sentAt: r.sent_at,
-});
-
 export class SqliteStore implements StorePort, OutboxStore {
   private readonly s;
 

@@ -271,7 +271,7 @@ describe("the organisation API key", () => {
     const { h } = await setup();
     const seed = await openCore(h.db);
     await seed.core.setPermission(h.as("owner"), { role: "teammate", permission: "api_key", allowed: false });
-    seed.close();
+    await seed.close();
     const refused = rolecall(h.db, ["--as", "tm@acme.test", "apikey", "rotate", "--json"]);
     expect(refused.code).toBe(1);
     expect(json<{ error: { code: string } }>(refused).error.code).toBe("FORBIDDEN");

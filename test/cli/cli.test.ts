@@ -49,7 +49,7 @@ const seedFile = async (members: Parameters<typeof seedTeam>[1], adminGrants: Pe
   for (const permission of adminGrants) {
     await wired.core.setPermission(seeded.as(OWNER), { role: "admin", permission, allowed: true });
   }
-  wired.close();
+  await wired.close();
 };
 
 describe("rolecall init", () => {

@@ -19,7 +19,7 @@ describe("two CLI processes racing to demote the two owners of an account", () =
       cleanups.push(cleanup);
       const wired = await openCore(db);
       await seedTeam(wired.core, [{ email: B, role: "owner" }], A);
-      wired.close();
+      await wired.close();
 
       const [byA, byB] = await Promise.all([
         rolecallAsync(db, ["--as", A, "role", B, "admin", "--json"]),

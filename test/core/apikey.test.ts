@@ -4,7 +4,7 @@ import { manualClock, openCore, outcome, seedTeam } from "../helpers/team.js";
 /** PRODUCT §8: rotating the organisation API key. */
 const setup = async () => {
   const clock = manualClock();
-  const wired = await openCore(":memory:", clock);
+  const wired = await openCore(undefined, clock);
   const seeded = await seedTeam(wired.core, [{ email: "admin@acme.test", role: "admin" }]);
   const owner = seeded.as("owner@acme.test");
   const admin = seeded.as("admin@acme.test");

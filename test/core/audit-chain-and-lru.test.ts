@@ -11,7 +11,7 @@ describe("§5 the audit chain", () => {
     const { core, close } = await openCore();
     const seeded = await seedTeam(core, [{ email: "a@acme.test", role: "admin" }]);
     const entries = await core.fullAuditLog(seeded.accountId);
-    close();
+    await close();
     return entries;
   };
 

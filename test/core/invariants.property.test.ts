@@ -117,7 +117,7 @@ describe("invariants under random sequences of changes by random actors", () => 
               }
             }
           } finally {
-            wired.close();
+            await wired.close();
           }
         },
       ),

@@ -26,7 +26,7 @@ const refusal = async (fn: () => unknown): Promise<{ code: string; message: stri
 
 describe("§7 rolecall init: creating an account", () => {
   it("creates the account with an active first Owner, linked to Slack when named, and a working key", async () => {
-    const wired = await openCore(":memory:", manualClock());
+    const wired = await openCore(undefined, manualClock());
     closers.push(wired.close);
     const created = await wired.core.createAccount({
       slackTeamId: "T0ACME",
@@ -446,7 +446,7 @@ describe("/healthz: the core says whether the database answers", () => {
   it("is healthy while the database is open, and not once it is closed", async () => {
     const wired = await openCore();
     expect(await wired.core.healthy()).toBe(true);
-    wired.close();
+    await wired.close();
     expect(await wired.core.healthy()).toBe(false);
   });
 });

@@ -13,7 +13,7 @@ afterEach(() => {
 
 const team = async () => {
   const clock = manualClock();
-  const wired = await openCore(":memory:", clock);
+  const wired = await openCore(undefined, clock);
   closers.push(wired.close);
   const seeded = await seedTeam(wired.core, [
     { email: "o2@acme.test", role: "owner" },

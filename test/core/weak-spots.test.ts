@@ -20,7 +20,7 @@ type Role = "owner" | "admin" | "teammate";
 
 const team = async (members: { email: string; role: Role; status?: Status }[] = []) => {
   const clock = manualClock();
-  const wired = await openCore(":memory:", clock);
+  const wired = await openCore(undefined, clock);
   closers.push(wired.close);
   const seeded = await seedTeam(wired.core, members);
   const run = (email: string, ...words: string[]) =>

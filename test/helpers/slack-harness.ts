@@ -89,7 +89,7 @@ export const startHarness = async (
   for (const p of ["owner2", "admin", "teammate", "removed"] as const)
     await seed.core.activate(account.id, PEOPLE[p].email);
   await seed.core.removeMember(as("owner"), { email: PEOPLE.removed.email });
-  seed.close();
+  await seed.close();
 
   const config = loadConfig({
     PORT: "0",

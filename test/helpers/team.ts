@@ -3,10 +3,38 @@ import type { AccessCore, ActorContext } from "../../src/core/access-core.js";
 import type { PermissionKey } from "../../src/core/permissions.js";
 import { type Clock, systemClock } from "../../src/core/ports.js";
 import type { Role } from "../../src/core/roles.js";
-import { wireCore } from "../../src/wiring.js";
+import type { Db } from "../../src/store/open.js";
+import { SqliteStore } from "../../src/store/sqlite-store.js";
+import { type Wired, wireCore } from "../../src/wiring.js";
+import { freshDatabase, TEST_ENGINE } from "./database.js";
 
-export const openCore = (path = ":memory:", clock: Clock = systemClock) =>
-  wireCore({ DATABASE_URL: path, INVITE_TTL_HOURS: 168 }, clock);
+/**
+ * The access core on `url`; without one, on an empty database of the engine the suite runs on
+ * (SQLite in memory, or a PostgreSQL schema of its own that `close` drops).
+ */
+export const openCore = async (url?: string, clock: Clock = systemClock): Promise<Wired> => {
+  const wire = (DATABASE_URL: string) => wireCore({ DATABASE_URL, INVITE_TTL_HOURS: 168 }, clock);
+  if (url !== undefined || TEST_ENGINE === "sqlite") return wire(url ?? ":memory:");
+  const db = await freshDatabase();
+  const wired = await wire(db.url);
+  return {
+    ...wired,
+    close: async () => {
+      await wired.close();
+      await db.cleanup();
+    },
+  };
+};
+
+/** The core on SQLite (in memory unless a file is named), for tests of what only SQLite has. */
+export const openSqliteCore = async (
+  path = ":memory:",
+  clock: Clock = systemClock,
+): Promise<Wired & { db: Db; store: SqliteStore }> => {
+  const wired = await wireCore({ DATABASE_URL: path, INVITE_TTL_HOURS: 168 }, clock);
+  if (!wired.db || !(wired.store instanceof SqliteStore)) throw new Error(`${path} is not a SQLite database`);
+  return wired as Wired & { db: Db; store: SqliteStore };
+};
 
 /** A fixed clock the test moves by hand. */
 export const manualClock = (start = "2026-01-01T00:00:00.000Z") => {
@@ -67,7 +95,7 @@ export const outcome = async (fn: () => Promise<{ changed: boolean }>): Promise<
 /** A fresh in-memory team for one test, on a clock the test moves; closed when the test finishes. */
 export const testTeam = async (members: Parameters<typeof seedTeam>[1] = []) => {
   const clock = manualClock();
-  const wired = await openCore(":memory:", clock);
+  const wired = await openCore(undefined, clock);
   onTestFinished(wired.close);
   const seeded = await seedTeam(wired.core, members);
   return { ...wired, clock, seeded, owner: seeded.as("owner@acme.test") };

@@ -24,7 +24,7 @@ describe("a restart loses no mail", () => {
     const team = await seedTeam(seed.core);
     const invitees = Array.from({ length: 8 }, (_, i) => `queued${i}@acme.test`);
     for (const email of invitees) await seed.core.addMember(team.as("owner@acme.test"), { email });
-    seed.close();
+    await seed.close();
 
     const start = (): ChildProcess => {
       const child = spawnApp(

@@ -61,8 +61,18 @@ describe("migrations", () => {
   it("apply later migrations in order on top of earlier ones", () => {
     const db = new Database(":memory:");
     const steps = [
-      { version: 1, name: "one", up: "CREATE TABLE t (a INTEGER);" },
-      { version: 2, name: "two", up: "ALTER TABLE t ADD COLUMN b TEXT;" },
+      {
+        version: 1,
+        name: "one",
+        sqlite: "CREATE TABLE t (a INTEGER);",
+        postgres: "CREATE TABLE t (a INTEGER);",
+      },
+      {
+        version: 2,
+        name: "two",
+        sqlite: "ALTER TABLE t ADD COLUMN b TEXT;",
+        postgres: "ALTER TABLE t ADD COLUMN b TEXT;",
+      },
     ];
     expect(migrate(db, steps.slice(0, 1))).toBe(1);
     expect(migrate(db, steps)).toBe(2);
@@ -71,7 +81,14 @@ describe("migrations", () => {
 
   it("roll back a migration that fails, leaving the version where it was", () => {
     const db = new Database(":memory:");
-    const broken = [{ version: 1, name: "broken", up: "CREATE TABLE t (a INTEGER); THIS IS NOT SQL;" }];
+    const broken = [
+      {
+        version: 1,
+        name: "broken",
+        sqlite: "CREATE TABLE t (a INTEGER); THIS IS NOT SQL;",
+        postgres: "CREATE TABLE t (a INTEGER); THIS IS NOT SQL;",
+      },
+    ];
     expect(() => migrate(db, broken)).toThrow();
     expect(db.pragma("user_version", { simple: true })).toBe(0);
     expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 't'").pluck().get()).toBe(0);
@@ -159,7 +176,7 @@ describe("change requests filed as words, before they stored their typed change 
       { email: "tm@acme.test", role: "teammate" },
       { email: "ada@acme.test", role: "admin" },
     ]);
-    before.close();
+    await before.close();
     // The database as version 7 left it: requests hold only the words they were filed with.
     const raw = new Database(file);
     const ada = raw.prepare("SELECT id FROM members WHERE email = 'ada@acme.test'").pluck().get();
@@ -186,7 +203,7 @@ describe("change requests filed as words, before they stored their typed change 
     await expect(after.core.requests.approve(owner, "RLEGAC2")).rejects.toThrow(
       /^This request was closed: Rolecall could not carry this request over/,
     );
-    after.close();
+    await after.close();
   });
 });
 
@@ -238,6 +255,6 @@ describe("an audit log written before changes were marked (version 9)", () => {
     const page = await core.auditChanges(owner, { last: 2, before: null });
     expect(page.entries.map((e) => e.seq)).toEqual([2, 3, 4, 5]);
     expect(page.older).toBe(2);
-    close();
+    await close();
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { MEMBER_LIST_ORDER } from "../../src/store/sqlite-store.js";
-import { openCore, seedTeam } from "../helpers/team.js";
+import { openSqliteCore as openCore, seedTeam } from "../helpers/team.js";
 
 const dirs: string[] = [];
 const tempDb = () => {
@@ -31,8 +31,8 @@ describe("the store", () => {
     });
     expect(runs).toBe(3);
     expect(seen).toEqual([3, 3]);
-    other.close();
-    close();
+    await other.close();
+    await close();
   });
 
   it("applies a change, its audit entries and its invite mail in one transaction", async () => {
@@ -95,8 +95,8 @@ describe("the store", () => {
     await other.core.removeMember(seeded.as("owner@acme.test"), { email: "tm@acme.test" });
     await nextRequest();
     expect(await app.core.can(seeded.accountId, "tm@acme.test", "export_users")).toBe(false);
-    other.close();
-    app.close();
+    await other.close();
+    await app.close();
   });
 
   it("the permission cache sees its own writes", async () => {

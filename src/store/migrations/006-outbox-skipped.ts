@@ -3,7 +3,7 @@
  * `failed`: nothing went wrong. SQLite cannot change a CHECK constraint in place, so the table is
  * rebuilt; the skips recorded so far as failures move over.
  */
-export const up = /* sql */ `
+export const sqlite = /* sql */ `
 CREATE TABLE outbox_new (
   id              TEXT PRIMARY KEY,
   account_id      TEXT NOT NULL REFERENCES accounts(id),
@@ -28,4 +28,11 @@ DROP TABLE outbox;
 ALTER TABLE outbox_new RENAME TO outbox;
 CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
 CREATE INDEX outbox_by_invite ON outbox(invite_id);
+`;
+
+/** PostgreSQL changes the constraint in place (and 002 already added invite_id and its index). */
+export const postgres = /* sql */ `
+ALTER TABLE outbox DROP CONSTRAINT outbox_status;
+ALTER TABLE outbox ADD CONSTRAINT outbox_status CHECK (status IN ('queued', 'sent', 'failed', 'skipped'));
+UPDATE outbox SET status = 'skipped' WHERE status = 'failed' AND last_error LIKE 'Not sent: the invite was %';
 `;

@@ -2,7 +2,7 @@
  * Every rotated-out API key whose grace period has not ended keeps working until its own end, so a
  * later rotation never cuts one short: they move from one column set on accounts to a table of their own.
  */
-export const up = /* sql */ `
+export const sqlite = /* sql */ `
 CREATE TABLE api_keys_in_grace (
   account_id TEXT NOT NULL REFERENCES accounts(id),
   hash       TEXT NOT NULL,
@@ -20,3 +20,5 @@ ALTER TABLE accounts DROP COLUMN previous_api_key_hash;
 ALTER TABLE accounts DROP COLUMN previous_api_key_prefix;
 ALTER TABLE accounts DROP COLUMN previous_api_key_expires_at;
 `;
+
+export const postgres = sqlite.replace(") STRICT;", ");");

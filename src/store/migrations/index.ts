@@ -7,24 +7,38 @@ import * as outboxSkipped from "./006-outbox-skipped.js";
 import * as apiKeysInGrace from "./007-api-keys-in-grace.js";
 import * as requestIntents from "./008-request-intents.js";
 import * as auditBatches from "./009-audit-batches.js";
+import * as requestSlackLease from "./010-request-slack-lease.js";
 
+/** One step of the schema, written for each engine. */
 export interface Migration {
   version: number;
   name: string;
-  up: string;
+  sqlite: string;
+  postgres: string;
 }
 
-/** Applied in order; `user_version` records the last one applied. Never edit a shipped migration. */
+const step = (version: number, name: string, sql: { sqlite: string; postgres: string }): Migration => ({
+  version,
+  name,
+  sqlite: sql.sqlite,
+  postgres: sql.postgres,
+});
+
+/**
+ * One numbered list for both engines, applied in order; SQLite's `user_version` and PostgreSQL's
+ * `rolecall_schema` table record the last one applied. Never edit a shipped migration.
+ */
 export const MIGRATIONS: readonly Migration[] = [
-  { version: 1, name: "initial", up: initial.up },
-  { version: 2, name: "outbox-invites", up: outboxInvites.up },
-  { version: 3, name: "api-key-grace", up: apiKeyGrace.up },
-  { version: 4, name: "change-requests", up: changeRequests.up },
-  { version: 5, name: "member-indexes", up: memberListOrder.up },
-  { version: 6, name: "outbox-skipped", up: outboxSkipped.up },
-  { version: 7, name: "api-keys-in-grace", up: apiKeysInGrace.up },
-  { version: 8, name: "request-intents", up: requestIntents.up },
-  { version: 9, name: "audit-batches", up: auditBatches.up },
+  step(1, "initial", initial),
+  step(2, "outbox-invites", outboxInvites),
+  step(3, "api-key-grace", apiKeyGrace),
+  step(4, "change-requests", changeRequests),
+  step(5, "member-indexes", memberListOrder),
+  step(6, "outbox-skipped", outboxSkipped),
+  step(7, "api-keys-in-grace", apiKeysInGrace),
+  step(8, "request-intents", requestIntents),
+  step(9, "audit-batches", auditBatches),
+  step(10, "request-slack-lease", requestSlackLease),
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,634 @@
+import type pg from "pg";
+import { auditHash, GENESIS_HASH } from "../core/audit.js";
+import type { AuditDraft, Change, Decision, MailDraft } from "../core/decision.js";
+import { type ChangeIntent, intentToJson } from "../core/intents.js";
+import type {
+  Account,
+  ApiKeyInfo,
+  AuditEntry,
+  ChangeRequest,
+  Invite,
+  InviteWithMail,
+  MailStatus,
+  Member,
+  MemberRef,
+  RequestPost,
+} from "../core/model.js";
+import { defaultMatrix, type Matrix, type PermissionKey } from "../core/permissions.js";
+import type {
+  ApiKeyCandidate,
+  ApplyContext,
+  MemberFilter,
+  NewAccount,
+  NewRequest,
+  Page,
+  RequestClosing,
+  RequestStore,
+  StorePort,
+} from "../core/ports.js";
+import { CHANGEABLE_ROLES, type ChangeableRole } from "../core/roles.js";
+import { newId } from "../core/tokens.js";
+import type { OutboxRow, OutboxStore } from "../mail/outbox.js";
+import { CHANGES_CHANNEL, type ChangeListener, type Postgres } from "./pg.js";
+import {
+  type AccountRow,
+  type AuditRow,
+  type InviteRow,
+  MEMBER_COLUMNS,
+  type MemberRow,
+  memberListOrder,
+  type OutboxDbRow,
+  REQUEST_SELECT,
+  type RequestRow,
+  toAccount,
+  toAudit,
+  toInvite,
+  toMember,
+  toOutbox,
+  toRequest,
+} from "./rows.js";
+
+const MEMBER_LIST_ORDER = memberListOrder('email COLLATE "C"');
+
+const MEMBER_INSERT = `INSERT INTO members (id, account_id, email, name, phone, role, status, slack_user_id,
+  invited_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`;
+const memberValues = (m: Member) => [
+  m.id,
+  m.accountId,
+  m.email,
+  m.name,
+  m.phone,
+  m.role,
+  m.status,
+  m.slackUserId,
+  m.invitedBy,
+  m.createdAt,
+  m.updatedAt,
+];
+const GRANT = `INSERT INTO role_permissions (account_id, role, permission) VALUES ($1, $2, $3)
+  ON CONFLICT DO NOTHING`;
+
+/**
+ * The PostgreSQL store, for several instances on one database. Every write is one transaction whose
+ * first statement bumps the account's version where it is still the one the decision was made on:
+ * that row lock serializes an account's writers across instances (a second writer waits, then finds
+ * the version moved and writes nothing), so its audit chain stays one chain. Each commit notifies
+ * `rolecall_changes`, which moves every instance's `dataVersion`.
+ */
+export class PgStore implements StorePort, OutboxStore {
+  readonly requests: PgRequestStore;
+
+  constructor(
+    readonly db: Postgres,
+    private readonly changes: ChangeListener,
+  ) {
+    this.requests = new PgRequestStore(db);
+  }
+
+  read<T>(fn: () => Promise<T>): Promise<T> {
+    return this.db.snapshot(fn);
+  }
+
+  async ping(): Promise<void> {
+    await this.db.query("SELECT 1");
+  }
+
+  dataVersion(): number {
+    return this.changes.version;
+  }
+
+  private async account(row: AccountRow | undefined): Promise<Account | null> {
+    if (!row) return null;
+    const inGrace = await this.db.rows<ApiKeyInfo["previous"][number]>(
+      `SELECT prefix, expires_at AS "expiresAt" FROM api_keys_in_grace WHERE account_id = $1 ORDER BY expires_at`,
+      [row.id],
+    );
+    return toAccount(row, inGrace);
+  }
+
+  async listAccounts(): Promise<Account[]> {
+    const rows = await this.db.rows<AccountRow>("SELECT * FROM accounts ORDER BY created_at, id");
+    return Promise.all(rows.map(async (row) => (await this.account(row)) as Account));
+  }
+
+  async getAccount(accountId: string): Promise<Account | null> {
+    return this.account(
+      (await this.db.rows<AccountRow>("SELECT * FROM accounts WHERE id = $1", [accountId]))[0],
+    );
+  }
+
+  async findAccountBySlackTeam(slackTeamId: string): Promise<Account | null> {
+    const rows = await this.db.rows<AccountRow>("SELECT * FROM accounts WHERE slack_team_id = $1", [
+      slackTeamId,
+    ]);
+    return this.account(rows[0]);
+  }
+
+  async findMember(accountId: string, ref: MemberRef): Promise<Member | null> {
+    const [column, value] = "email" in ref ? ["email", ref.email] : ["slack_user_id", ref.slackUserId];
+    const rows = await this.db.rows<MemberRow>(
+      `SELECT * FROM members WHERE account_id = $1 AND ${column} = $2
+        ORDER BY status <> 'removed' DESC, created_at DESC LIMIT 1`,
+      [accountId, value],
+    );
+    return rows[0] ? toMember(rows[0]) : null;
+  }
+
+  async activeOwnerCount(accountId: string): Promise<number> {
+    const rows = await this.db.rows<{ n: number }>(
+      "SELECT count(*)::int AS n FROM members WHERE account_id = $1 AND role = 'owner' AND status = 'active'",
+      [accountId],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  async loadMatrix(accountId: string): Promise<Matrix> {
+    const columns: Record<ChangeableRole, Set<PermissionKey>> = { admin: new Set(), teammate: new Set() };
+    const rows = await this.db.rows<{ role: ChangeableRole; permission: PermissionKey }>(
+      "SELECT role, permission FROM role_permissions WHERE account_id = $1",
+      [accountId],
+    );
+    for (const row of rows) columns[row.role]?.add(row.permission);
+    return columns;
+  }
+
+  private memberWhere(filter: MemberFilter): { where: string; values: unknown[] } {
+    const values: unknown[] = [];
+    const where: string[] = [];
+    const param = (value: unknown) => {
+      values.push(value);
+      return `$${values.length}`;
+    };
+    where.push(`account_id = ${param(undefined)}`);
+    if (filter.role) where.push(`role = ${param(filter.role)}`);
+    if (filter.status) where.push(`status = ${param(filter.status)}`);
+    if (!filter.includeRemoved) where.push("status <> 'removed'");
+    return { where: where.join(" AND "), values };
+  }
+
+  async listMembers(accountId: string, filter: MemberFilter, page?: Page): Promise<Member[]> {
+    const { where, values } = this.memberWhere(filter);
+    values[0] = accountId;
+    let sql = `SELECT * FROM members WHERE ${where} ORDER BY ${MEMBER_LIST_ORDER}`;
+    if (page) {
+      values.push(page.limit, page.offset);
+      sql += ` LIMIT $${values.length - 1} OFFSET $${values.length}`;
+    }
+    return (await this.db.rows<MemberRow>(sql, values)).map(toMember);
+  }
+
+  async countMembers(accountId: string, filter: MemberFilter): Promise<number> {
+    const { where, values } = this.memberWhere(filter);
+    values[0] = accountId;
+    const rows = await this.db.rows<{ n: number }>(
+      `SELECT count(*)::int AS n FROM members WHERE ${where}`,
+      values,
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  async latestInvites(memberIds: readonly string[]): Promise<Map<string, InviteWithMail>> {
+    const latest = new Map<string, InviteWithMail>();
+    if (memberIds.length === 0) return latest;
+    const rows = await this.db.rows<InviteRow & { mail_status: MailStatus | null }>(
+      `SELECT DISTINCT ON (i.member_id) i.*, o.status AS mail_status
+        FROM invites i LEFT JOIN outbox o ON o.invite_id = i.id
+        WHERE i.member_id = ANY($1) ORDER BY i.member_id, i.created_at DESC, i.n DESC`,
+      [memberIds],
+    );
+    for (const row of rows) latest.set(row.member_id, { invite: toInvite(row), mail: row.mail_status });
+    return latest;
+  }
+
+  async findInviteByTokenHash(tokenHash: string): Promise<{ invite: Invite; member: Member } | null> {
+    const [invite] = await this.db.rows<InviteRow>("SELECT * FROM invites WHERE token_hash = $1", [
+      tokenHash,
+    ]);
+    if (!invite) return null;
+    const member = await this.getMember(invite.member_id);
+    return member ? { invite: toInvite(invite), member } : null;
+  }
+
+  async getMember(memberId: string): Promise<Member | null> {
+    const [row] = await this.db.rows<MemberRow>("SELECT * FROM members WHERE id = $1", [memberId]);
+    return row ? toMember(row) : null;
+  }
+
+  async listAudit(accountId: string, last?: number): Promise<AuditEntry[]> {
+    const rows =
+      last === undefined
+        ? await this.db.rows<AuditRow>("SELECT * FROM audit_log WHERE account_id = $1 ORDER BY seq", [
+            accountId,
+          ])
+        : await this.db.rows<AuditRow>(
+            `SELECT * FROM (SELECT * FROM audit_log WHERE account_id = $1 ORDER BY seq DESC LIMIT $2) newest
+              ORDER BY seq`,
+            [accountId, last],
+          );
+    return rows.map(toAudit);
+  }
+
+  async listAuditChanges(accountId: string, changes: number, before: number | null): Promise<AuditEntry[]> {
+    const end = before ?? 2_147_483_647;
+    const [start] = await this.db.rows<{ seq: number }>(
+      `SELECT seq FROM audit_log WHERE account_id = $1 AND seq < $2
+        AND (batch_seq IS NULL OR batch_seq = seq) ORDER BY seq DESC LIMIT 1 OFFSET $3`,
+      [accountId, end, changes - 1],
+    );
+    const rows = await this.db.rows<AuditRow>(
+      "SELECT * FROM audit_log WHERE account_id = $1 AND seq >= $2 AND seq < $3 ORDER BY seq",
+      [accountId, start?.seq ?? 1, end],
+    );
+    return rows.map(toAudit);
+  }
+
+  async getRequest(accountId: string, id: string): Promise<ChangeRequest | null> {
+    return this.requests.getRequest(accountId, id);
+  }
+
+  async pendingRequests(accountId: string): Promise<ChangeRequest[]> {
+    return this.requests.pendingRequests(accountId);
+  }
+
+  async apiKeyCandidates(prefix: string): Promise<ApiKeyCandidate[]> {
+    return this.db.rows<ApiKeyCandidate>(
+      `SELECT id AS "accountId", api_key_hash AS hash, NULL AS "expiresAt" FROM accounts WHERE api_key_prefix = $1
+        UNION ALL SELECT account_id, hash, expires_at FROM api_keys_in_grace WHERE prefix = $1`,
+      [prefix],
+    );
+  }
+
+  async createAccount(input: NewAccount, ctx: Omit<ApplyContext, "accountId">): Promise<void> {
+    const { account, owner } = input;
+    await this.db.outside(() =>
+      this.db.transaction(async (c) => {
+        await this.db.query(
+          `INSERT INTO accounts (id, slack_team_id, name, approvals_channel, version, api_key_hash, api_key_prefix,
+            api_key_created_at, created_at) VALUES ($1, $2, $3, NULL, 1, $4, $5, $6, $6)`,
+          [
+            account.id,
+            account.slackTeamId,
+            account.name,
+            input.apiKeyHash,
+            input.apiKeyPrefix,
+            account.createdAt,
+          ],
+          c,
+        );
+        await this.db.query(MEMBER_INSERT, memberValues(owner), c);
+        const matrix = defaultMatrix();
+        for (const role of CHANGEABLE_ROLES)
+          for (const permission of matrix[role])
+            await this.db.query(GRANT, [account.id, role, permission], c);
+        await this.appendAudit(c, { ...ctx, accountId: account.id }, [
+          {
+            action: "account.created",
+            target: `account:${account.slackTeamId}`,
+            before: null,
+            after: { name: account.name },
+          },
+          {
+            action: "member.added",
+            target: owner.email,
+            before: null,
+            after: { role: "owner", status: "active" },
+          },
+        ]);
+        await this.db.query("SELECT pg_notify($1, $2)", [CHANGES_CHANNEL, account.id], c);
+      }),
+    );
+  }
+
+  async apply(ctx: ApplyContext, expectedVersion: number, decision: Decision<unknown>): Promise<boolean> {
+    return this.db.outside(() =>
+      this.db.transaction(async (c) => {
+        // The row lock: a concurrent writer of this account waits here, then finds the version moved.
+        const bumped = await this.db.query(
+          "UPDATE accounts SET version = version + 1 WHERE id = $1 AND version = $2",
+          [ctx.accountId, expectedVersion],
+          c,
+        );
+        if (bumped.rowCount === 0) return false;
+        for (const change of decision.changes) await this.applyChange(c, ctx, change);
+        await this.appendAudit(c, ctx, decision.audit);
+        for (const mail of decision.mails) await this.queueMail(c, ctx, mail);
+        await this.db.query("SELECT pg_notify($1, $2)", [CHANGES_CHANNEL, ctx.accountId], c);
+        return true;
+      }),
+    );
+  }
+
+  private async applyChange(c: pg.PoolClient, ctx: ApplyContext, change: Change): Promise<void> {
+    const at = ctx.now.toISOString();
+    switch (change.kind) {
+      case "insertMember":
+        await this.db.query(MEMBER_INSERT, memberValues(change.member), c);
+        return;
+      case "updateMember": {
+        const entries = Object.entries(change.patch) as [keyof typeof MEMBER_COLUMNS, unknown][];
+        const sets = entries.map(([key], i) => `${MEMBER_COLUMNS[key]} = $${i + 3}`);
+        await this.db.query(
+          `UPDATE members SET ${sets.join(", ")}, updated_at = $1 WHERE id = $2`,
+          [at, change.memberId, ...entries.map(([, value]) => value)],
+          c,
+        );
+        return;
+      }
+      case "insertInvite": {
+        const i = change.invite;
+        await this.db.query(
+          `INSERT INTO invites (id, member_id, token_hash, expires_at, created_at, used_at, revoked_at)
+            VALUES ($1, $2, $3, $4, $5, NULL, NULL)`,
+          [i.id, i.memberId, i.tokenHash, i.expiresAt, i.createdAt],
+          c,
+        );
+        return;
+      }
+      case "closeInvites":
+        await this.db.query(
+          `UPDATE invites SET ${change.how === "used" ? "used_at" : "revoked_at"} = $1
+            WHERE member_id = $2 AND used_at IS NULL AND revoked_at IS NULL`,
+          [at, change.memberId],
+          c,
+        );
+        return;
+      case "setPermission":
+        await this.db.query(
+          change.allowed
+            ? GRANT
+            : "DELETE FROM role_permissions WHERE account_id = $1 AND role = $2 AND permission = $3",
+          [ctx.accountId, change.role, change.permission],
+          c,
+        );
+        return;
+      case "setApprovalsChannel":
+        await this.db.query(
+          "UPDATE accounts SET approvals_channel = $1 WHERE id = $2",
+          [change.channel, ctx.accountId],
+          c,
+        );
+        return;
+      case "rotateApiKey":
+        // Keys still in their grace period stay; only ended ones are swept.
+        await this.db.query(
+          "DELETE FROM api_keys_in_grace WHERE account_id = $1 AND expires_at <= $2",
+          [ctx.accountId, at],
+          c,
+        );
+        if (change.graceUntil)
+          await this.db.query(
+            `INSERT INTO api_keys_in_grace (account_id, hash, prefix, expires_at)
+              SELECT id, api_key_hash, api_key_prefix, $2 FROM accounts WHERE id = $1`,
+            [ctx.accountId, change.graceUntil],
+            c,
+          );
+        await this.db.query(
+          "UPDATE accounts SET api_key_hash = $2, api_key_prefix = $3, api_key_created_at = $4 WHERE id = $1",
+          [ctx.accountId, change.hash, change.prefix, at],
+          c,
+        );
+        return;
+      case "insertRequest":
+        await this.requests.insert(change.request, c);
+        return;
+      case "closeRequest":
+        // The version guard already makes the first decision win; this is the belt to its braces.
+        if (!(await this.requests.close(change.closing, c))) throw new Error("request was no longer pending");
+        return;
+    }
+  }
+
+  /** Appends a change's entries to the account's chain, each marked with the change's first seq. */
+  private async appendAudit(
+    c: pg.PoolClient,
+    ctx: ApplyContext,
+    drafts: readonly AuditDraft[],
+  ): Promise<void> {
+    if (drafts.length === 0) return;
+    const [last] = await this.db.rows<{ seq: number; hash: string }>(
+      "SELECT seq, hash FROM audit_log WHERE account_id = $1 ORDER BY seq DESC LIMIT 1",
+      [ctx.accountId],
+      c,
+    );
+    let prevHash = last?.hash ?? GENESIS_HASH;
+    let seq = last?.seq ?? 0;
+    const batch = seq + 1;
+    const values: unknown[] = [];
+    const tuples: string[] = [];
+    for (const draft of drafts) {
+      seq++;
+      // Round-trip through JSON so what is hashed is exactly what is stored and read back.
+      const content = {
+        seq,
+        at: ctx.now.toISOString(),
+        actor: ctx.actor,
+        source: ctx.source,
+        action: draft.action,
+        target: draft.target,
+        before: JSON.parse(JSON.stringify(draft.before ?? null)),
+        after: JSON.parse(JSON.stringify(draft.after ?? null)),
+        requestId: ctx.requestId,
+        batch,
+      };
+      const hash = auditHash(prevHash, content);
+      const row = [
+        ctx.accountId,
+        seq,
+        content.at,
+        content.actor,
+        content.source,
+        content.action,
+        content.target,
+        JSON.stringify(content.before),
+        JSON.stringify(content.after),
+        content.requestId,
+        batch,
+        prevHash,
+        hash,
+      ];
+      tuples.push(`(${row.map((_, i) => `$${values.length + i + 1}`).join(", ")})`);
+      values.push(...row);
+      prevHash = hash;
+    }
+    await this.db.query(
+      `INSERT INTO audit_log (account_id, seq, at, actor, source, action, target, before_json, after_json,
+        request_id, batch_seq, prev_hash, hash) VALUES ${tuples.join(", ")}`,
+      values,
+      c,
+    );
+  }
+
+  private async queueMail(c: pg.PoolClient, ctx: ApplyContext, mail: MailDraft): Promise<void> {
+    const at = ctx.now.toISOString();
+    await this.db.query(
+      `INSERT INTO outbox (id, account_id, kind, recipient, payload_json, next_attempt_at, created_at, invite_id)
+        VALUES ($1, $2, $3, $4, $5, $6, $6, $7)`,
+      [
+        newId(),
+        ctx.accountId,
+        mail.kind,
+        mail.to,
+        JSON.stringify(mail),
+        at,
+        mail.kind === "invite" ? mail.inviteId : null,
+      ],
+      c,
+    );
+  }
+
+  /** Due rows no other instance holds, leased in one statement: two instances never take the same row. */
+  async claimDueMail(now: Date, leaseMs: number, limit: number): Promise<OutboxRow[]> {
+    const rows = await this.db.rows<OutboxDbRow & { n: string }>(
+      `UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = $2
+        FROM (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= $1
+          ORDER BY next_attempt_at, created_at, n LIMIT $3 FOR UPDATE SKIP LOCKED) due
+        WHERE o.id = due.id RETURNING o.*`,
+      [now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), limit],
+    );
+    return rows.sort((a, b) => Number(a.n) - Number(b.n)).map(toOutbox);
+  }
+
+  async markMailSent(id: string, now: Date): Promise<void> {
+    await this.db.query(
+      `UPDATE outbox SET status = 'sent', sent_at = $2, last_error = NULL,
+        payload_json = (payload_json::jsonb - 'token')::text WHERE id = $1`,
+      [id, now.toISOString()],
+    );
+  }
+
+  async markMailRetry(id: string, nextAttemptAt: Date, error: string): Promise<void> {
+    await this.db.query(
+      "UPDATE outbox SET next_attempt_at = $2, last_error = $3 WHERE id = $1 AND status = 'queued'",
+      [id, nextAttemptAt.toISOString(), error.slice(0, 500)],
+    );
+  }
+
+  async markMailFailed(id: string, error: string): Promise<void> {
+    await this.markUnsent(id, "failed", error);
+  }
+
+  async markMailSkipped(id: string, reason: string): Promise<void> {
+    await this.markUnsent(id, "skipped", reason);
+  }
+
+  private async markUnsent(id: string, status: MailStatus, why: string): Promise<void> {
+    await this.db.query(
+      `UPDATE outbox SET status = $2, last_error = $3, payload_json = (payload_json::jsonb - 'token')::text
+        WHERE id = $1`,
+      [id, status, why.slice(0, 500)],
+    );
+  }
+
+  async invitePending(inviteId: string, now: Date): Promise<boolean> {
+    const rows = await this.db.rows(
+      "SELECT 1 FROM invites WHERE id = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2",
+      [inviteId, now.toISOString()],
+    );
+    return rows.length === 1;
+  }
+
+  async listMail(): Promise<OutboxRow[]> {
+    return (await this.db.rows<OutboxDbRow>("SELECT * FROM outbox ORDER BY created_at, n")).map(toOutbox);
+  }
+}
+
+const INSERT_REQUEST = `INSERT INTO change_requests (id, account_id, requester_id, words_json, intent_json, summary,
+  effect, status, created_at, expires_at) VALUES ($1, $2, $3, '[]', $4, $5, $6, 'pending', $7, $8)`;
+
+/** The SQL of change requests on PostgreSQL. */
+export class PgRequestStore implements RequestStore {
+  constructor(private readonly db: Postgres) {}
+
+  async insert(r: NewRequest, on?: pg.PoolClient): Promise<void> {
+    await this.db.query(
+      INSERT_REQUEST,
+      [
+        r.id,
+        r.accountId,
+        r.requesterId,
+        intentToJson(r.intent),
+        r.summary,
+        r.effect,
+        r.createdAt,
+        r.expiresAt,
+      ],
+      on,
+    );
+  }
+
+  async close(c: RequestClosing, on?: pg.PoolClient): Promise<boolean> {
+    const result = await this.db.query(
+      `UPDATE change_requests SET status = $3, decided_by = $4, decided_at = $5, reason = $6, outcome = $7
+        WHERE account_id = $1 AND id = $2 AND status = 'pending'`,
+      [c.accountId, c.id, c.status, c.decidedBy, c.at, c.reason, c.outcome],
+      on,
+    );
+    return result.rowCount === 1;
+  }
+
+  private async select(where: string, values: unknown[]): Promise<ChangeRequest[]> {
+    return (await this.db.rows<RequestRow>(`${REQUEST_SELECT} ${where}`, values)).map(toRequest);
+  }
+
+  insertRequest(r: NewRequest): Promise<void> {
+    return this.insert(r);
+  }
+
+  closeRequest(c: RequestClosing): Promise<boolean> {
+    return this.close(c);
+  }
+
+  async getRequest(accountId: string, id: string): Promise<ChangeRequest | null> {
+    return (await this.select("WHERE r.account_id = $1 AND r.id = $2", [accountId, id]))[0] ?? null;
+  }
+
+  pendingRequests(accountId: string): Promise<ChangeRequest[]> {
+    return this.select("WHERE r.account_id = $1 AND r.status = 'pending' ORDER BY r.created_at, r.id", [
+      accountId,
+    ]);
+  }
+
+  requestsToPost(): Promise<ChangeRequest[]> {
+    return this.select("WHERE r.posted = 0 ORDER BY r.created_at, r.id", []);
+  }
+
+  requestsToAnnounce(): Promise<ChangeRequest[]> {
+    return this.select(
+      "WHERE r.announced = 0 AND r.posted = 1 AND r.status <> 'pending' ORDER BY r.decided_at",
+      [],
+    );
+  }
+
+  async markPosted(accountId: string, id: string, posts: RequestPost[], done = true): Promise<void> {
+    await this.db.query(
+      "UPDATE change_requests SET posted = $3, posts_json = $4 WHERE account_id = $1 AND id = $2",
+      [accountId, id, done ? 1 : 0, JSON.stringify(posts)],
+    );
+  }
+
+  async markAnnounced(accountId: string, id: string): Promise<void> {
+    await this.db.query(
+      "UPDATE change_requests SET announced = 1, posted = 1 WHERE account_id = $1 AND id = $2",
+      [accountId, id],
+    );
+  }
+
+  async legacyRequests(): Promise<{ request: ChangeRequest; words: string[] }[]> {
+    const rows = await this.db.rows<RequestRow & { words_json: string }>(
+      `${REQUEST_SELECT} WHERE r.intent_json IS NULL AND r.status = 'pending'`,
+    );
+    return rows.map((row) => ({ request: toRequest(row), words: JSON.parse(row.words_json) as string[] }));
+  }
+
+  async setIntent(accountId: string, id: string, intent: ChangeIntent): Promise<void> {
+    await this.db.query("UPDATE change_requests SET intent_json = $3 WHERE account_id = $1 AND id = $2", [
+      accountId,
+      id,
+      intentToJson(intent),
+    ]);
+  }
+
+  expiredRequests(now: Date): Promise<ChangeRequest[]> {
+    return this.select("WHERE r.status = 'pending' AND r.expires_at <= $1", [now.toISOString()]);
+  }
+}

@@ -1,0 +1,236 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import pg from "pg";
+import type { Logger } from "../log.js";
+
+/** Whether DATABASE_URL names a PostgreSQL server (anything else is a SQLite file). */
+export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//i.test(url.trim());
+
+/** The channel every commit notifies, so each instance knows its permission cache may be stale. */
+export const CHANGES_CHANNEL = "rolecall_changes";
+
+export type Queryable = Pick<pg.PoolClient, "query">;
+
+const SERIALIZATION_FAILURE = "40001";
+const DEADLOCK = "40P01";
+
+/** The database did not answer (down, restarting, unreachable): users are told to try again. */
+export class DatabaseUnavailableError extends Error {
+  override readonly name = "DatabaseUnavailableError";
+  constructor(cause: unknown) {
+    super("The database is not answering right now; please try again in a moment.", { cause });
+  }
+}
+
+const CONNECTION_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "57P01",
+  "57P03",
+]);
+
+/** A failure of the connection rather than of the statement. */
+export const isConnectionError = (error: unknown): boolean => {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: string }).code;
+  if (code && (CONNECTION_CODES.has(code) || code.startsWith("08"))) return true;
+  return /timeout exceeded when trying to connect|Connection terminated|connection timeout|Client has encountered a connection error/i.test(
+    error.message,
+  );
+};
+
+/**
+ * A pool of connections with named (prepared-once-per-connection) statements, transactions on one
+ * connection, and snapshot reads: inside `snapshot(fn)`, every query of `fn` runs on one connection
+ * in one REPEATABLE READ transaction, found through AsyncLocalStorage.
+ */
+export class Postgres {
+  private readonly names = new Map<string, string>();
+  private readonly inSnapshot = new AsyncLocalStorage<pg.PoolClient>();
+
+  constructor(
+    readonly pool: pg.Pool,
+    private readonly logger?: Pick<Logger, "warn">,
+  ) {
+    // An idle connection that breaks (the server restarted) must never take the process down.
+    pool.on("error", (error) => this.logger?.warn("PostgreSQL connection lost:", error.message));
+  }
+
+  static open(url: string, poolMax: number, logger?: Pick<Logger, "warn">): Postgres {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: poolMax,
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+      // A statement that outlives this is cut, so no request hangs on a stalled server.
+      query_timeout: 15_000,
+    });
+    return new Postgres(pool, logger);
+  }
+
+  private named(text: string): string {
+    let name = this.names.get(text);
+    if (!name) {
+      name = `q${this.names.size}`;
+      this.names.set(text, name);
+    }
+    return name;
+  }
+
+  /** One statement: on the snapshot's connection inside `snapshot`, else on any pooled one. */
+  async query<R extends pg.QueryResultRow>(
+    text: string,
+    values: unknown[] = [],
+    on?: Queryable,
+  ): Promise<pg.QueryResult<R>> {
+    const target: Queryable = on ?? this.inSnapshot.getStore() ?? this.pool;
+    try {
+      return await target.query<R>({ name: this.named(text), text, values });
+    } catch (error) {
+      throw isConnectionError(error) ? new DatabaseUnavailableError(error) : error;
+    }
+  }
+
+  async rows<R extends pg.QueryResultRow>(
+    text: string,
+    values: unknown[] = [],
+    on?: Queryable,
+  ): Promise<R[]> {
+    return (await this.query<R>(text, values, on)).rows;
+  }
+
+  private async connect(): Promise<pg.PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (error) {
+      throw new DatabaseUnavailableError(error);
+    }
+  }
+
+  /**
+   * Runs `fn` in one transaction on one connection, committing when it resolves and rolling back
+   * when it throws. A serialization failure or deadlock runs it again (a few times).
+   */
+  async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>, begin = "BEGIN"): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query(begin);
+        const result = await fn(client);
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch((e: Error) => {
+          broken = e;
+        });
+        const code = (error as { code?: string }).code;
+        if ((code === SERIALIZATION_FAILURE || code === DEADLOCK) && attempt < 5) continue;
+        throw isConnectionError(error) ? new DatabaseUnavailableError(error) : error;
+      } finally {
+        client.release(broken);
+      }
+    }
+  }
+
+  /** Runs `fn` with every query on one REPEATABLE READ snapshot (nested calls share the outer one). */
+  async snapshot<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.inSnapshot.getStore()) return fn();
+    return this.transaction(
+      (client) => this.inSnapshot.run(client, fn),
+      "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+    );
+  }
+
+  /** Outside any snapshot, whatever the caller's context (a write inside a read uses its own connection). */
+  outside<T>(fn: () => Promise<T>): Promise<T> {
+    return this.inSnapshot.exit(fn);
+  }
+
+  end(): Promise<void> {
+    return this.pool.end();
+  }
+}
+
+/**
+ * A connection that LISTENs for commits and counts them: the permission cache's `dataVersion`. When
+ * the connection drops, the counter moves on every tick until it is back (so caches re-read rather
+ * than trust what they hold), and it reconnects by itself.
+ */
+export class ChangeListener {
+  private count = 0;
+  private client: pg.Client | null = null;
+  private down = true;
+  private stopped = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly url: string,
+    private readonly logger?: Pick<Logger, "warn">,
+    tickMs = 500,
+  ) {
+    this.timer = setInterval(() => this.tick(), tickMs);
+    this.timer.unref();
+  }
+
+  get version(): number {
+    return this.count;
+  }
+
+  get listening(): boolean {
+    return !this.down;
+  }
+
+  async start(): Promise<void> {
+    await this.connect();
+  }
+
+  private tick(): void {
+    if (!this.down || this.stopped) return;
+    this.count++;
+    if (!this.client) void this.connect().catch(() => {});
+  }
+
+  private async connect(): Promise<void> {
+    if (this.client || this.stopped) return;
+    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 5_000 });
+    this.client = client;
+    const lost = (error?: Error) => {
+      if (this.client !== client) return;
+      this.client = null;
+      this.down = true;
+      this.count++;
+      if (!this.stopped)
+        this.logger?.warn(
+          "PostgreSQL change notifications lost; re-checking every tick:",
+          error?.message ?? "closed",
+        );
+      client.end().catch(() => {});
+    };
+    client.on("error", lost);
+    client.on("end", () => lost());
+    client.on("notification", () => {
+      this.count++;
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANGES_CHANNEL}`);
+      // Anything committed while we were not listening counts as a change.
+      this.count++;
+      this.down = false;
+    } catch (error) {
+      lost(error as Error);
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    const client = this.client;
+    this.client = null;
+    await client?.end().catch(() => {});
+  }
+}

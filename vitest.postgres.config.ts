@@ -1,0 +1,27 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * `npm run test:postgres`: the suites that hold for both engines, on the PostgreSQL server at
+ * TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), each test in a schema of its
+ * own that is dropped after it. `npm test` runs the same files on SQLite.
+ */
+export default defineConfig({
+  test: {
+    include: [
+      "test/store/contract.test.ts",
+      "test/core/rules.test.ts",
+      "test/core/authz.test.ts",
+      "test/core/roles.test.ts",
+      "test/core/refusals.test.ts",
+      "test/core/requests-core.test.ts",
+      "test/core/apikey.test.ts",
+      "test/core/reads-and-accounts.test.ts",
+      "test/cli/*.test.ts",
+      "test/e2e/instances.test.ts",
+    ],
+    setupFiles: ["test/helpers/setup.ts"],
+    env: { ROLECALL_TEST_ENGINE: "postgres" },
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
+  },
+});
