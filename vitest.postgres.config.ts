@@ -18,6 +18,8 @@ export default defineConfig({
       "test/core/reads-and-accounts.test.ts",
       "test/cli/*.test.ts",
       "test/e2e/instances.test.ts",
+      // PostgreSQL only: the database going away and coming back.
+      "test/postgres/*.pg-test.ts",
     ],
     setupFiles: ["test/helpers/setup.ts"],
     env: { ROLECALL_TEST_ENGINE: "postgres" },

@@ -3,7 +3,7 @@ import { runCommand } from "../../commands/index.js";
 import { splitFlags } from "../../commands/lib/tokens.js";
 import { type Config, ConfigError, loadConfig } from "../config.js";
 import type { AccessCore } from "../core/access-core.js";
-import { CoreError } from "../core/errors.js";
+import { CoreError, DatabaseUnavailableError } from "../core/errors.js";
 import { parseInput } from "../core/input.js";
 import { systemClock } from "../core/ports.js";
 import { createLogger } from "../log.js";
@@ -12,7 +12,7 @@ import { OutboxWorker } from "../mail/worker.js";
 import { DatabaseTooNewError } from "../store/migrate.js";
 import { type Wired, wireCore } from "../wiring.js";
 import { runDemo } from "./demo.js";
-import { EXIT_BAD_INPUT, EXIT_CODE, EXIT_REFUSED } from "./exit-codes.js";
+import { EXIT_BAD_INPUT, EXIT_CODE, EXIT_REFUSED, EXIT_TEMPORARY } from "./exit-codes.js";
 import { auditCsv, auditJson, auditLine, renderJson, renderText } from "./render.js";
 
 export interface Io {
@@ -312,6 +312,9 @@ const reportError = (error: unknown, json: boolean, io: Io): number => {
   } else if (error instanceof ConfigError) {
     code = "INVALID_INPUT";
     exit = EXIT_BAD_INPUT;
+  } else if (error instanceof DatabaseUnavailableError) {
+    code = "UNAVAILABLE";
+    exit = EXIT_TEMPORARY;
   } else if (error instanceof DatabaseTooNewError) {
     code = "DATABASE_TOO_NEW";
     exit = EXIT_REFUSED;

@@ -4,6 +4,8 @@ import type { ErrorCode } from "../core/errors.js";
 export const EXIT_BAD_INPUT = 2;
 /** A refusal (the rules or the team's state forbid it as asked), or a database that cannot be used. */
 export const EXIT_REFUSED = 1;
+/** The database did not answer: the same command may work in a moment (sysexits' EX_TEMPFAIL). */
+export const EXIT_TEMPORARY = 75;
 
 /** The exit status of every refusal; exhaustive, so a new code must be classified to compile. */
 export const EXIT_CODE = {

@@ -22,6 +22,19 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * The database did not answer (down, restarting, unreachable). Not a refusal: nothing was changed,
+ * and the same request will work once it is back. HTTP answers 503, Slack and the CLI say so.
+ */
+export class DatabaseUnavailableError extends Error {
+  override readonly name = "DatabaseUnavailableError";
+  static readonly MESSAGE =
+    "The database is not answering right now; nothing was changed. Please try again in a moment.";
+  constructor(cause?: unknown, message = DatabaseUnavailableError.MESSAGE) {
+    super(message, { cause });
+  }
+}
+
 /** A refusal with a stable code and a sentence a user can act on. */
 export class CoreError extends Error {
   override readonly name = "CoreError";

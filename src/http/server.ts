@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AccessCore } from "../core/access-core.js";
+import { DatabaseUnavailableError } from "../core/errors.js";
 import type { Logger } from "../log.js";
 import { handleApi } from "./api.js";
 import { handleInvite, type InviteRouteDeps } from "./invites.js";
@@ -11,6 +12,12 @@ export interface HttpDeps {
   slackEvents: ((req: IncomingMessage, res: ServerResponse) => void) | null;
   invites: InviteRouteDeps;
 }
+
+/** 503 with a hint to retry: the database is away for now. */
+const sendUnavailable = (res: ServerResponse, body: unknown): void => {
+  res.setHeader("retry-after", "5");
+  sendJson(res, 503, body);
+};
 
 export const sendJson = (res: ServerResponse, status: number, body: unknown): void => {
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
@@ -34,6 +41,12 @@ export const createHttpServer = ({ core, logger, slackEvents, invites }: HttpDep
       }
       if (path.startsWith("/api/")) {
         handleApi(core, req, res, path).catch((error) => {
+          if (error instanceof DatabaseUnavailableError) {
+            logger.warn("API request refused:", error.message);
+            if (!res.headersSent)
+              sendUnavailable(res, { error: { code: "UNAVAILABLE", message: error.message } });
+            return;
+          }
           logger.error("API handler failed:", error);
           if (!res.headersSent)
             sendJson(res, 500, { error: { code: "INTERNAL", message: "Internal error" } });
@@ -48,6 +61,12 @@ export const createHttpServer = ({ core, logger, slackEvents, invites }: HttpDep
       req.resume();
       sendJson(res, 404, { error: "Not found" });
     } catch (error) {
+      if (error instanceof DatabaseUnavailableError) {
+        logger.warn("HTTP request refused:", error.message);
+        if (!res.headersSent) sendUnavailable(res, { error: error.message });
+        else res.end();
+        return;
+      }
       logger.error("HTTP handler failed:", error);
       if (!res.headersSent) sendJson(res, 500, { error: "Internal error" });
       else res.end();

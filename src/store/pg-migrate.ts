@@ -1,3 +1,4 @@
+import { DatabaseUnavailableError } from "../core/errors.js";
 import { DatabaseTooNewError } from "./migrate.js";
 import { MIGRATIONS, type Migration } from "./migrations/index.js";
 import type { Migrated } from "./open.js";
@@ -14,7 +15,10 @@ export const migratePostgres = async (
 ): Promise<Migrated> => {
   const known = migrations.length === 0 ? 0 : Math.max(...migrations.map((m) => m.version));
   const client = await db.pool.connect().catch((error: Error) => {
-    throw new Error(`Could not reach PostgreSQL (DATABASE_URL): ${error.message}`, { cause: error });
+    throw new DatabaseUnavailableError(
+      error,
+      `Could not reach PostgreSQL (DATABASE_URL): ${error.message}. Nothing was changed; try again once it answers.`,
+    );
   });
   const lock = "SELECT pg_advisory_lock(hashtext('rolecall migrate ' || current_schema()))";
   const unlock = "SELECT pg_advisory_unlock(hashtext('rolecall migrate ' || current_schema()))";
@@ -51,4 +55,3 @@ export const migratePostgres = async (
     client.release();
   }
 };
-

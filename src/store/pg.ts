@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import pg from "pg";
+import { DatabaseUnavailableError } from "../core/errors.js";
 import type { Logger } from "../log.js";
 
 /** Whether DATABASE_URL names a PostgreSQL server (anything else is a SQLite file). */
@@ -12,14 +13,6 @@ export type Queryable = Pick<pg.PoolClient, "query">;
 
 const SERIALIZATION_FAILURE = "40001";
 const DEADLOCK = "40P01";
-
-/** The database did not answer (down, restarting, unreachable): users are told to try again. */
-export class DatabaseUnavailableError extends Error {
-  override readonly name = "DatabaseUnavailableError";
-  constructor(cause: unknown) {
-    super("The database is not answering right now; please try again in a moment.", { cause });
-  }
-}
 
 const CONNECTION_CODES = new Set([
   "ECONNREFUSED",

@@ -180,6 +180,7 @@ describe("change requests filed as words, before they stored their typed change 
     // The database as version 7 left it: requests hold only the words they were filed with.
     const raw = new Database(file);
     const ada = raw.prepare("SELECT id FROM members WHERE email = 'ada@acme.test'").pluck().get();
+    raw.exec("ALTER TABLE change_requests DROP COLUMN slack_lease_until");
     raw.exec("ALTER TABLE change_requests DROP COLUMN intent_json");
     raw.exec("ALTER TABLE audit_log DROP COLUMN batch_seq");
     raw.pragma("user_version = 7");

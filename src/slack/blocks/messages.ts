@@ -2,7 +2,7 @@ import { HELP_GROUP_TITLE } from "../../../commands/help.js";
 import type { CommandResult } from "../../../commands/index.js";
 import { HELP_GROUPS, type HelpEntry } from "../../../commands/lib/command.js";
 import { describeAsk, describeChange } from "../../../commands/lib/describe.js";
-import { CoreError, type ErrorCode } from "../../core/errors.js";
+import { CoreError, DatabaseUnavailableError, type ErrorCode } from "../../core/errors.js";
 import { changeIntentSchema, type RawChangeIntent } from "../../core/intents.js";
 import type { ApiKeyInfo } from "../../core/model.js";
 import { ROLE_LABEL, type Role } from "../../core/roles.js";
@@ -225,7 +225,7 @@ export const errorMessage = (error: unknown, askFor: RawChangeIntent | null = nu
     if (ask) blocks.push(ask);
     return { text: esc(error.message), blocks };
   }
-  if (error instanceof SlackUnavailableError) {
+  if (error instanceof SlackUnavailableError || error instanceof DatabaseUnavailableError) {
     return { text: esc(error.message), blocks: [section(`:hourglass: ${esc(error.message)}`)] };
   }
   return {

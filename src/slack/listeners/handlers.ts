@@ -8,7 +8,7 @@ import type {
   webApi,
 } from "@slack/bolt";
 import type { ActorContext } from "../../core/access-core.js";
-import { CoreError } from "../../core/errors.js";
+import { CoreError, DatabaseUnavailableError } from "../../core/errors.js";
 import type { SlackMessage } from "../blocks/kit.js";
 import { errorMessage } from "../blocks/messages.js";
 import { messageModal } from "../blocks/modals.js";
@@ -64,6 +64,8 @@ export const refuseForm = async (
   block: string,
 ): Promise<void> => {
   const message =
-    error instanceof CoreError ? error.message : "Something went wrong on our side; nothing was changed.";
+    error instanceof CoreError || error instanceof DatabaseUnavailableError
+      ? error.message
+      : "Something went wrong on our side; nothing was changed.";
   await ack({ response_action: "errors", errors: { [block]: message.slice(0, 1000) } });
 };

@@ -1,0 +1,172 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { connect, createServer, type Server, type Socket } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { listeningPort, spawnApp } from "../helpers/app-process.js";
+import { BIN } from "../helpers/cli.js";
+import { freshDatabase } from "../helpers/database.js";
+import { FakeSlack } from "../helpers/fake-slack.js";
+import { openCore, seedTeam } from "../helpers/team.js";
+
+/**
+ * PostgreSQL going away for ten seconds while requests arrive. The app reaches the server through a
+ * loopback TCP relay the test controls: "down" drops every open connection and refuses new ones,
+ * which is what the app sees when the server stops (the shared server itself keeps running for the
+ * other suites).
+ */
+class Relay {
+  private readonly sockets = new Set<Socket>();
+  private up = true;
+  private server: Server | null = null;
+  port = 0;
+
+  constructor(private readonly target: { host: string; port: number }) {}
+
+  async start(): Promise<void> {
+    this.server = createServer((client) => {
+      if (!this.up) return client.destroy();
+      const upstream = connect(this.target.port, this.target.host);
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on("close", () => this.sockets.delete(s));
+        s.on("error", () => s.destroy());
+      }
+      client.pipe(upstream).pipe(client);
+      client.on("close", () => upstream.destroy());
+      upstream.on("close", () => client.destroy());
+    });
+    await new Promise<void>((done) => this.server?.listen(0, "127.0.0.1", done));
+    this.port = (this.server?.address() as { port: number } | null)?.port ?? 0;
+  }
+
+  down(): void {
+    this.up = false;
+    for (const s of this.sockets) s.destroy();
+  }
+
+  restore(): void {
+    this.up = true;
+  }
+
+  async stop(): Promise<void> {
+    this.down();
+    await new Promise<void>((done) => this.server?.close(() => done()));
+  }
+}
+
+const children: ChildProcess[] = [];
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const child of children.splice(0)) child.kill("SIGKILL");
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const cli = (url: string, args: string[]) =>
+  new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: url } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c) => {
+      stdout += c;
+    });
+    child.stderr.on("data", (c) => {
+      stderr += c;
+    });
+    child.on("close", (code) => done({ code: code ?? -1, stdout, stderr }));
+  });
+
+describe("PostgreSQL away for ten seconds", () => {
+  it("answers with clear errors, never hangs or crashes, writes nothing half, and recovers by itself", async () => {
+    const db = await freshDatabase();
+    cleanups.push(db.cleanup);
+    const direct = new URL(db.url);
+    const relay = new Relay({ host: direct.hostname, port: Number(direct.port || 5432) });
+    await relay.start();
+    cleanups.push(() => relay.stop());
+    const relayed = new URL(db.url);
+    relayed.hostname = "127.0.0.1";
+    relayed.port = String(relay.port);
+
+    const seed = await openCore(db.url);
+    const seeded = await seedTeam(seed.core, [{ email: "tm@acme.test", role: "teammate" }]);
+    const created = await seed.core.rotateApiKey({ accountId: seeded.accountId }, 0);
+    await seed.close();
+
+    const fake = new FakeSlack();
+    await fake.start();
+    cleanups.push(() => fake.stop());
+    const app = spawnApp({ SLACK_API_URL: fake.apiUrl, DATABASE_URL: relayed.toString(), LOG_LEVEL: "info" });
+    children.push(app);
+    const port = await listeningPort(app).port;
+    const authorize = async (permission = "billing") => {
+      const started = Date.now();
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/authorize`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${created.apiKey}`, "content-type": "application/json" },
+        body: JSON.stringify({ email: "tm@acme.test", permission }),
+        signal: AbortSignal.timeout(20_000),
+      });
+      return {
+        status: res.status,
+        body: (await res.json()) as Record<string, unknown>,
+        ms: Date.now() - started,
+      };
+    };
+    expect((await authorize()).body.allowed).toBe(true);
+
+    relay.down();
+    const downSince = Date.now();
+    const during: { status: number; body: Record<string, unknown>; ms: number }[] = [];
+    // A write tried while the database is away is refused as temporary, and leaves nothing behind.
+    const write = await cli(relayed.toString(), [
+      "--as",
+      "owner@acme.test",
+      "add",
+      "late@acme.test",
+      "--json",
+    ]);
+    expect(write.code).toBe(75);
+    expect(JSON.parse(write.stdout).error.code).toBe("UNAVAILABLE");
+    while (Date.now() - downSince < 10_000) {
+      during.push(await authorize(during.length % 2 === 0 ? "billing" : "export_users"));
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(503);
+    relay.restore();
+
+    expect(during.length).toBeGreaterThan(5);
+    for (const answer of during) {
+      // The answer from memory is fine while it holds; anything that needs the database says it is away.
+      if (answer.status !== 200) {
+        expect(answer.status).toBe(503);
+        expect(answer.body).toEqual({
+          error: { code: "UNAVAILABLE", message: expect.stringMatching(/database is not answering/) },
+        });
+      }
+      expect(answer.ms).toBeLessThan(16_000);
+    }
+    expect(during.some((a) => a.status === 503)).toBe(true);
+    expect(app.exitCode).toBeNull();
+
+    // Back by itself: answers again, and a change made elsewhere reaches this instance's answers.
+    let back = await authorize();
+    const returned = Date.now();
+    while (back.status !== 200 && Date.now() - returned < 15_000) {
+      await new Promise((r) => setTimeout(r, 200));
+      back = await authorize();
+    }
+    expect(back).toMatchObject({ status: 200, body: { allowed: true } });
+    const revoke = await cli(db.url, ["--as", "owner@acme.test", "perms", "revoke", "teammate", "billing"]);
+    expect(revoke.code, revoke.stderr).toBe(0);
+    const changed = Date.now();
+    while ((await authorize()).body.allowed !== false) {
+      expect(Date.now() - changed).toBeLessThan(1_000);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+
+    const after = await openCore(db.url);
+    cleanups.push(after.close);
+    expect(await after.store.findMember(seeded.accountId, { email: "late@acme.test" })).toBeNull();
+    expect((await after.core.verifyAudit(seeded.accountId)).ok).toBe(true);
+  });
+});
