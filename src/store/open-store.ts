@@ -1,14 +1,10 @@
 import type { Config } from "../config.js";
-import { CoreError } from "../core/errors.js";
 import type { ChangeIntent } from "../core/intents.js";
 import type { ChangeRequest } from "../core/model.js";
 import type { RequestStore, StorePort } from "../core/ports.js";
 import type { Logger } from "../log.js";
 import type { OutboxStore } from "../mail/outbox.js";
 import { type Db, type Migrated, openSqlite } from "./open.js";
-import { ChangeListener, isPostgresUrl, Postgres } from "./pg.js";
-import { migratePostgres } from "./pg-migrate.js";
-import { PgStore } from "./pg-store.js";
 import { SqliteStore } from "./sqlite-store.js";
 
 /** What the app needs of a store, whichever engine holds it. */
@@ -41,7 +37,7 @@ export const openStore = async (
   logger?: Pick<Logger, "warn">,
 ): Promise<OpenedStore> => {
   const url = config.DATABASE_URL;
-  if (!isPostgresUrl(url)) {
+  if (!/^postgres(ql)?:\/\//i.test(url.trim())) {
     const { db, schema } = openSqlite(url);
     return {
       engine: "sqlite",
@@ -56,31 +52,7 @@ export const openStore = async (
       },
     };
   }
-  const pg = Postgres.open(url, config.DATABASE_POOL_MAX ?? 10, logger);
-  const changes = new ChangeListener(url, logger);
-  let schema: Migrated;
-  try {
-    schema = await migratePostgres(pg);
-    await changes.start();
-  } catch (error) {
-    await changes.stop();
-    await pg.end();
-    throw error;
-  }
-  return {
-    engine: "postgres",
-    schema,
-    store: new PgStore(pg, changes),
-    db: null,
-    backup: async () => {
-      throw new CoreError(
-        "INVALID_INPUT",
-        "backup copies a SQLite file; back up PostgreSQL with its own tools (pg_dump, or your provider's snapshots).",
-      );
-    },
-    close: async () => {
-      await changes.stop();
-      await pg.end();
-    },
-  };
+  // Loaded only for PostgreSQL, so a SQLite process (the CLI above all) never pays for the driver.
+  const { openPostgresStore } = await import("./pg-open.js");
+  return openPostgresStore(url, config.DATABASE_POOL_MAX ?? 10, logger);
 };

@@ -3,9 +3,6 @@ import pg from "pg";
 import { DatabaseUnavailableError } from "../core/errors.js";
 import type { Logger } from "../log.js";
 
-/** Whether DATABASE_URL names a PostgreSQL server (anything else is a SQLite file). */
-export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//i.test(url.trim());
-
 /** The channel every commit notifies, so each instance knows its permission cache may be stale. */
 export const CHANGES_CHANNEL = "rolecall_changes";
 
