@@ -5,7 +5,7 @@ import type { Migrated } from "./open.js";
 import type { Postgres } from "./pg.js";
 
 /**
- * Brings a PostgreSQL schema up to date, one migration per transaction, under an advisory lock on
+ * Brings a PostgreSQL schema up to date, in one transaction, under an advisory lock on
  * the schema: instances starting at once wait for each other, and the first one migrates. Refuses a
  * schema from the future.
  */
@@ -33,12 +33,13 @@ export const migratePostgres = async (
         (await client.query<{ version: number }>("SELECT version FROM rolecall_schema")).rows[0]?.version ??
         0;
       if (found > known) throw new DatabaseTooNewError(found, known);
-      for (const migration of migrations) {
-        if (migration.version <= found) continue;
+      // All that is pending in one transaction: the schema moves from one version to the other whole.
+      const pending = migrations.filter((m) => m.version > found);
+      if (pending.length > 0) {
         try {
           await client.query("BEGIN");
-          await client.query(migration.postgres);
-          await client.query("UPDATE rolecall_schema SET version = $1", [migration.version]);
+          for (const migration of pending) await client.query(migration.postgres);
+          await client.query("UPDATE rolecall_schema SET version = $1", [pending.at(-1)?.version]);
           await client.query("COMMIT");
         } catch (error) {
           await client.query("ROLLBACK");

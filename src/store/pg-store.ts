@@ -107,7 +107,7 @@ export class PgStore implements StorePort, OutboxStore {
   }
 
   async listAccounts(): Promise<Account[]> {
-    const rows = await this.db.rows<AccountRow>("SELECT * FROM accounts ORDER BY created_at, id");
+    const rows = await this.db.rows<AccountRow>("SELECT * FROM accounts ORDER BY created_at, n");
     return Promise.all(rows.map(async (row) => (await this.account(row)) as Account));
   }
 
@@ -583,18 +583,18 @@ export class PgRequestStore implements RequestStore {
   }
 
   pendingRequests(accountId: string): Promise<ChangeRequest[]> {
-    return this.select("WHERE r.account_id = $1 AND r.status = 'pending' ORDER BY r.created_at, r.id", [
+    return this.select("WHERE r.account_id = $1 AND r.status = 'pending' ORDER BY r.created_at, r.n", [
       accountId,
     ]);
   }
 
   requestsToPost(): Promise<ChangeRequest[]> {
-    return this.select("WHERE r.posted = 0 ORDER BY r.created_at, r.id", []);
+    return this.select("WHERE r.posted = 0 ORDER BY r.created_at, r.n", []);
   }
 
   requestsToAnnounce(): Promise<ChangeRequest[]> {
     return this.select(
-      "WHERE r.announced = 0 AND r.posted = 1 AND r.status <> 'pending' ORDER BY r.decided_at",
+      "WHERE r.announced = 0 AND r.posted = 1 AND r.status <> 'pending' ORDER BY r.decided_at, r.n",
       [],
     );
   }

@@ -92,6 +92,7 @@ CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
  */
 export const postgres = /* sql */ `
 CREATE TABLE accounts (
+  n                  BIGSERIAL NOT NULL,
   id                 TEXT PRIMARY KEY,
   slack_team_id      TEXT NOT NULL UNIQUE,
   name               TEXT NOT NULL,

@@ -25,6 +25,7 @@ CREATE INDEX change_requests_slack_due ON change_requests(posted, announced);
 
 export const postgres = /* sql */ `
 CREATE TABLE change_requests (
+  n            BIGSERIAL NOT NULL,
   id           TEXT NOT NULL,
   account_id   TEXT NOT NULL REFERENCES accounts(id),
   requester_id TEXT NOT NULL REFERENCES members(id),
