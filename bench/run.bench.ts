@@ -20,6 +20,7 @@ import { startRolecall } from "../src/server.js";
 import { resultMessage } from "../src/slack/blocks/messages.js";
 import { openDatabase } from "../src/store/open.js";
 import { listeningPort, spawnApp } from "../test/helpers/app-process.js";
+import { TEST_DATABASE_URL } from "../test/helpers/database.js";
 import { FakeSlack } from "../test/helpers/fake-slack.js";
 import { signature, slashCommandBody } from "../test/helpers/slack-requests.js";
 import { openSqliteCore as openCore } from "../test/helpers/team.js";
@@ -31,6 +32,7 @@ import {
   opsPerSecondSlow,
   opsPerSecondSlowAsync,
 } from "./measure.js";
+import { postgresAvailable, postgresInstances, postgresWrites } from "./postgres.js";
 
 interface Row {
   metric: string;
@@ -641,6 +643,10 @@ it("runs every benchmark and writes bench/results.json", { timeout: 420_000 }, a
     await bigTeams();
     await httpPaths(dir);
     await millionMembers(dir);
+    if (await postgresAvailable()) {
+      await postgresWrites(record);
+      await postgresInstances(record);
+    } else console.log(`PostgreSQL rows left out: nothing answers at ${TEST_DATABASE_URL}.`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -74,11 +74,16 @@ export class Engine {
     const actorRef = by.kind === "member" ? by.actor : null;
     for (let attempt = 1; ; attempt++) {
       const { requestId: wanted, pending } = run;
-      const state = await this.store.read(async () => ({
-        ...(await this.load(accountId, actorRef, run.target ?? null, run.inviteTokenHash)),
-        ...(wanted === undefined ? {} : { request: await this.store.getRequest(accountId, wanted) }),
-        ...(pending ? { pending: await this.store.pendingRequests(accountId) } : {}),
-      }));
+      const load = () => this.load(accountId, actorRef, run.target ?? null, run.inviteTokenHash);
+      // The basis is one consistent read on its own; with a request beside it, one snapshot holds both.
+      const state =
+        wanted === undefined && !pending
+          ? await load()
+          : await this.store.read(async () => ({
+              ...(await load()),
+              ...(wanted === undefined ? {} : { request: await this.store.getRequest(accountId, wanted) }),
+              ...(pending ? { pending: await this.store.pendingRequests(accountId) } : {}),
+            }));
       const decision = run.decide(state);
       if (run.dryRun || decision.changes.length === 0) return decision.result;
       const actor =
@@ -117,19 +122,14 @@ export class Engine {
     target: MemberRef | null,
     inviteTokenHash?: string,
   ): Promise<DecisionState> {
-    const account = await this.requireAccount(accountId);
-    const actorRefParsed = actorRef ? parseInput(memberRefSchema, actorRef) : null;
-    return {
-      account,
-      ...(inviteTokenHash
-        ? { invite: (await this.store.findInviteByTokenHash(inviteTokenHash))?.invite ?? null }
-        : {}),
-      actor: actorRefParsed ? await this.store.findMember(accountId, actorRefParsed) : null,
-      target: target ? await this.store.findMember(accountId, target) : null,
-      activeOwnerCount: await this.store.activeOwnerCount(accountId),
-      matrix: await this.store.loadMatrix(accountId),
-      now: this.clock.now(),
-    };
+    const actor = actorRef ? parseInput(memberRefSchema, actorRef) : null;
+    const basis = await this.store.decisionBasis(accountId, {
+      actor,
+      target,
+      ...(inviteTokenHash ? { inviteTokenHash } : {}),
+    });
+    if (!basis) throw new CoreError("INVALID_INPUT", "That account does not exist.");
+    return { ...basis, now: this.clock.now() };
   }
 
   /** For a read: the acting member (active, rule 6) and the matrix, from the versioned cache. */

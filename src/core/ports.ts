@@ -4,6 +4,7 @@ import type {
   AuditEntry,
   AuditSource,
   ChangeRequest,
+  DecisionState,
   Invite,
   InviteWithMail,
   Member,
@@ -48,8 +49,25 @@ export interface NewAccount {
   apiKeyPrefix: string;
 }
 
+/** What a change's decision reads about its account, all from one state. */
+export type DecisionBasis = Omit<DecisionState, "now" | "request" | "pending">;
+
+/** Whom and what a decision concerns: the acting member, the member acted on, an invite by its token's hash. */
+export interface BasisQuery {
+  actor: MemberRef | null;
+  target: MemberRef | null;
+  /** When set, `invite` is loaded too (null when no invite has that hash). */
+  inviteTokenHash?: string;
+}
+
 /** What a store answers from a consistent snapshot (inside `read`) or on its own. */
 export interface StoreReads {
+  /**
+   * Everything a decision needs about an account, as of one moment, in one call (PostgreSQL: one
+   * statement): the account, the actor and target members, the active owner count and the matrix.
+   * Null when the account does not exist.
+   */
+  decisionBasis(accountId: string, query: BasisQuery): Promise<DecisionBasis | null>;
   listAccounts(): Promise<Account[]>;
   findAccountBySlackTeam(slackTeamId: string): Promise<Account | null>;
   getAccount(accountId: string): Promise<Account | null>;

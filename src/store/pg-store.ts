@@ -18,6 +18,8 @@ import { defaultMatrix, type Matrix, type PermissionKey } from "../core/permissi
 import type {
   ApiKeyCandidate,
   ApplyContext,
+  BasisQuery,
+  DecisionBasis,
   MemberFilter,
   NewAccount,
   NewRequest,
@@ -65,6 +67,13 @@ const memberValues = (m: Member) => [
   m.createdAt,
   m.updatedAt,
 ];
+/** The member a reference names (current before removed, newest first), as JSON, by email or Slack id. */
+const memberByRef = (email: string, slack: string) => `SELECT row_to_json(m) FROM members m
+  WHERE m.account_id = a.id AND (m.email = ${email}::text OR m.slack_user_id = ${slack}::text)
+  ORDER BY m.status <> 'removed' DESC, m.created_at DESC LIMIT 1`;
+const refValues = (ref: MemberRef | null): [string | null, string | null] =>
+  ref === null ? [null, null] : "email" in ref ? [ref.email, null] : [null, ref.slackUserId];
+
 const GRANT = `INSERT INTO role_permissions (account_id, role, permission) VALUES ($1, $2, $3)
   ON CONFLICT DO NOTHING`;
 
@@ -122,6 +131,43 @@ export class PgStore implements StorePort, OutboxStore {
       slackTeamId,
     ]);
     return this.account(rows[0]);
+  }
+
+  /** One statement, so one snapshot: the account and all a decision needs about it, as JSON. */
+  async decisionBasis(accountId: string, query: BasisQuery): Promise<DecisionBasis | null> {
+    const [row] = await this.db.rows<{
+      account: AccountRow;
+      in_grace: ApiKeyInfo["previous"];
+      actor: MemberRow | null;
+      target: MemberRow | null;
+      owners: number;
+      matrix: { role: ChangeableRole; permission: PermissionKey }[];
+      invite: InviteRow | null;
+    }>(
+      `SELECT row_to_json(a) AS account,
+        (SELECT COALESCE(json_agg(json_build_object('prefix', g.prefix, 'expiresAt', g.expires_at)
+          ORDER BY g.expires_at), '[]') FROM api_keys_in_grace g WHERE g.account_id = a.id) AS in_grace,
+        (${memberByRef("$2", "$3")}) AS actor,
+        (${memberByRef("$4", "$5")}) AS target,
+        (SELECT count(*)::int FROM members o WHERE o.account_id = a.id AND o.role = 'owner'
+          AND o.status = 'active') AS owners,
+        (SELECT COALESCE(json_agg(json_build_object('role', p.role, 'permission', p.permission)), '[]')
+          FROM role_permissions p WHERE p.account_id = a.id) AS matrix,
+        (SELECT row_to_json(i) FROM invites i WHERE i.token_hash = $6) AS invite
+      FROM accounts a WHERE a.id = $1`,
+      [accountId, ...refValues(query.actor), ...refValues(query.target), query.inviteTokenHash ?? null],
+    );
+    if (!row) return null;
+    const matrix: Record<ChangeableRole, Set<PermissionKey>> = { admin: new Set(), teammate: new Set() };
+    for (const cell of row.matrix) matrix[cell.role]?.add(cell.permission);
+    return {
+      account: toAccount(row.account, row.in_grace),
+      actor: row.actor ? toMember(row.actor) : null,
+      target: row.target ? toMember(row.target) : null,
+      activeOwnerCount: row.owners,
+      matrix,
+      ...(query.inviteTokenHash ? { invite: row.invite ? toInvite(row.invite) : null } : {}),
+    };
   }
 
   async findMember(accountId: string, ref: MemberRef): Promise<Member | null> {

@@ -15,6 +15,8 @@ import { defaultMatrix, type Matrix, type PermissionKey } from "../core/permissi
 import type {
   ApiKeyCandidate,
   ApplyContext,
+  BasisQuery,
+  DecisionBasis,
   MemberFilter,
   NewAccount,
   Page,
@@ -200,7 +202,24 @@ export class SqliteStore implements StorePort, OutboxStore {
     return this.account(this.s.accountByTeam.get(slackTeamId) as AccountRow | undefined);
   }
 
-  async findMember(accountId: string, ref: MemberRef): Promise<Member | null> {
+  /** Synchronous statements with no await between them: one state, without a transaction. */
+  async decisionBasis(accountId: string, query: BasisQuery): Promise<DecisionBasis | null> {
+    const account = this.account(this.s.accountById.get(accountId) as AccountRow | undefined);
+    if (!account) return null;
+    const invite = query.inviteTokenHash
+      ? (this.s.inviteByHash.get(query.inviteTokenHash) as InviteRow | undefined)
+      : undefined;
+    return {
+      account,
+      actor: query.actor ? this.member(accountId, query.actor) : null,
+      target: query.target ? this.member(accountId, query.target) : null,
+      activeOwnerCount: this.s.ownerCount.get(accountId) as number,
+      matrix: this.matrix(accountId),
+      ...(query.inviteTokenHash ? { invite: invite ? toInvite(invite) : null } : {}),
+    };
+  }
+
+  private member(accountId: string, ref: MemberRef): Member | null {
     const row = (
       "email" in ref
         ? this.s.memberByEmail.get(accountId, ref.email)
@@ -209,16 +228,24 @@ export class SqliteStore implements StorePort, OutboxStore {
     return row ? toMember(row) : null;
   }
 
-  async activeOwnerCount(accountId: string): Promise<number> {
-    return this.s.ownerCount.get(accountId) as number;
-  }
-
-  async loadMatrix(accountId: string): Promise<Matrix> {
+  private matrix(accountId: string): Matrix {
     const columns: Record<ChangeableRole, Set<PermissionKey>> = { admin: new Set(), teammate: new Set() };
     for (const row of this.s.matrix.all(accountId) as { role: ChangeableRole; permission: PermissionKey }[]) {
       columns[row.role]?.add(row.permission);
     }
     return columns;
+  }
+
+  async findMember(accountId: string, ref: MemberRef): Promise<Member | null> {
+    return this.member(accountId, ref);
+  }
+
+  async activeOwnerCount(accountId: string): Promise<number> {
+    return this.s.ownerCount.get(accountId) as number;
+  }
+
+  async loadMatrix(accountId: string): Promise<Matrix> {
+    return this.matrix(accountId);
   }
 
   private memberWhere(filter: MemberFilter): string {

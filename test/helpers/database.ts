@@ -42,10 +42,10 @@ const admin = async <T>(fn: (client: pg.Client) => Promise<T>): Promise<T> => {
  * An empty database for one test: a SQLite file in a temp folder, or, on PostgreSQL, a schema of
  * its own on the test server; cleanup removes it (the folder, or the schema and all it holds).
  */
-export const freshDatabase = async (): Promise<TestDatabase> => {
+export const freshDatabase = async (engine = TEST_ENGINE): Promise<TestDatabase> => {
   const dir = mkdtempSync(join(tmpdir(), "rolecall-db-"));
   const removeDir = () => rmSync(dir, { recursive: true, force: true });
-  if (TEST_ENGINE === "sqlite") {
+  if (engine === "sqlite") {
     return {
       url: join(dir, "rolecall.db"),
       dir,
