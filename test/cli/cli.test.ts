@@ -1,18 +1,19 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EXIT_CODE } from "../../src/cli/exit-codes.js";
 import type { ErrorCode } from "../../src/core/errors.js";
 import type { PermissionKey } from "../../src/core/permissions.js";
 import { json, rolecall, tempDatabase } from "../helpers/cli.js";
+import { TEST_ENGINE } from "../helpers/database.js";
+import { allowAuditTampering, setSchemaVersion, sql, sqlValue } from "../helpers/sql.js";
 import { openCore, seedTeam } from "../helpers/team.js";
 
 let db = "";
 let dir = "";
-let cleanup = () => {};
-beforeEach(() => {
-  ({ db, dir, cleanup } = tempDatabase());
+let cleanup = async () => {};
+beforeEach(async () => {
+  ({ db, dir, cleanup } = await tempDatabase());
 });
 afterEach(() => cleanup());
 
@@ -35,12 +36,7 @@ const init = () => {
 const as = (email: string, ...words: string[]) => rolecall(db, ["--as", email, ...words, "--json"]);
 const errorOf = (run: ReturnType<typeof rolecall>) =>
   json<{ error: { code: string; message: string } }>(run).error;
-const auditCount = () => {
-  const raw = new Database(db, { readonly: true });
-  const count = raw.prepare("SELECT count(*) FROM audit_log").pluck().get();
-  raw.close();
-  return count;
-};
+const auditCount = () => sqlValue<number>(db, "SELECT CAST(count(*) AS INTEGER) AS n FROM audit_log");
 
 /** Seeds the file in this process (the same core the binary runs), so each test spawns only what it tests. */
 const seedFile = async (members: Parameters<typeof seedTeam>[1], adminGrants: PermissionKey[] = []) => {
@@ -53,13 +49,11 @@ const seedFile = async (members: Parameters<typeof seedTeam>[1], adminGrants: Pe
 };
 
 describe("rolecall init", () => {
-  it("creates the account and its first active owner, and shows the API key once", () => {
+  it("creates the account and its first active owner, and shows the API key once", async () => {
     const created = init();
     expect(created.apiKey).toMatch(/^rc_[A-Za-z0-9_-]{43}$/);
     expect(json(as(OWNER, "whoami"))).toMatchObject({ email: OWNER, role: "owner", status: "active" });
-    const raw = new Database(db, { readonly: true });
-    expect(JSON.stringify(raw.prepare("SELECT * FROM accounts").all())).not.toContain(created.apiKey);
-    raw.close();
+    expect(JSON.stringify(await sql(db, "SELECT * FROM accounts"))).not.toContain(created.apiKey);
     const text = rolecall(db, ["init", "--slack-team", "T0ACME", "--account", "Again", "--owner", OWNER]);
     expect(text.code).not.toBe(0);
     expect(text.stderr).toContain("already exists");
@@ -241,13 +235,13 @@ describe("every rule through the CLI", () => {
       "FORBIDDEN",
       /Only Owners/,
     ],
-  ])("%s → %s", (_label, [email, ...words], code, message) => {
-    const before = auditCount();
+  ])("%s → %s", async (_label, [email, ...words], code, message) => {
+    const before = await auditCount();
     const run = as(email as string, ...(words as string[]));
     expect(run.code).toBe(EXIT_CODE[code as ErrorCode]);
     expect(errorOf(run).code).toBe(code);
     expect(errorOf(run).message).toMatch(message);
-    expect(auditCount()).toBe(before);
+    expect(await auditCount()).toBe(before);
   });
 
   it("an admin holding team_settings manages teammates", () => {
@@ -296,17 +290,15 @@ describe("bad input is INVALID_INPUT, exits non-zero and writes nothing", () => 
     ["a settings value that is not a channel", ["settings", "approvals", "general"]],
   ])("%s", async (_label, words) => {
     await seedFile([{ email: "tm@acme.test", role: "teammate" }]);
-    const before = auditCount();
-    const raw = new Database(db, { readonly: true });
-    const dump = () => JSON.stringify(raw.prepare("SELECT * FROM members").all());
-    const members = dump();
+    const before = await auditCount();
+    const dump = async () => JSON.stringify(await sql(db, "SELECT * FROM members ORDER BY id"));
+    const members = await dump();
     const run = as(OWNER, ...words);
     expect(run.code).toBe(2);
     expect(errorOf(run).code).toBe("INVALID_INPUT");
     expect(errorOf(run).message.length).toBeGreaterThan(10);
-    expect(dump()).toBe(members);
-    expect(auditCount()).toBe(before);
-    raw.close();
+    expect(await dump()).toBe(members);
+    expect(await auditCount()).toBe(before);
   });
 
   it("a bad environment variable is named", () => {
@@ -336,33 +328,36 @@ describe("operator verbs", () => {
     });
   });
 
-  it("audit --verify exits non-zero and names the entry edited behind its back", () => {
+  it("audit --verify exits non-zero and names the entry edited behind its back", async () => {
     init();
     as(OWNER, "add", "bob@acme.test", "admin");
-    const raw = new Database(db);
-    raw.exec("DROP TRIGGER audit_log_append_only_update");
-    raw.prepare("UPDATE audit_log SET actor = 'someone-else@acme.test' WHERE seq = 3").run();
-    raw.close();
+    await allowAuditTampering(db);
+    await sql(db, "UPDATE audit_log SET actor = 'someone-else@acme.test' WHERE seq = 3");
     const run = rolecall(db, ["audit", "--verify"]);
     expect(run.code).not.toBe(0);
     expect(run.stdout).toContain("broken at entry #3");
   });
 
-  it("backup writes a consistent copy that opens as a Rolecall database", () => {
+  it("backup writes a consistent SQLite copy that opens as a Rolecall database; on PostgreSQL it names pg_dump", () => {
     init();
     as(OWNER, "add", "bob@acme.test", "admin");
     const copy = join(dir, "copy.db");
-    expect(rolecall(db, ["backup", copy]).code).toBe(0);
+    const run = rolecall(db, ["backup", copy]);
+    if (TEST_ENGINE === "postgres") {
+      expect(run.code).toBe(EXIT_CODE.INVALID_INPUT);
+      expect(run.stderr).toContain("pg_dump");
+      expect(existsSync(copy)).toBe(false);
+      return;
+    }
+    expect(run.code).toBe(0);
     expect(existsSync(copy)).toBe(true);
     expect(json(rolecall(copy, ["--as", OWNER, "list", "--json"])).members).toHaveLength(2);
     expect(rolecall(copy, ["audit", "--verify"]).code).toBe(0);
   });
 
-  it("a database from the future is refused with a clear message", () => {
+  it("a database from the future is refused with a clear message", async () => {
     init();
-    const raw = new Database(db);
-    raw.pragma("user_version = 99");
-    raw.close();
+    await setSchemaVersion(db, 99);
     const run = rolecall(db, ["--as", OWNER, "whoami"]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("newer Rolecall");
@@ -384,12 +379,7 @@ describe("a request for a change that would change nothing is refused, and nothi
       { email: "tm@acme.test", role: "teammate" },
       { email: "gone@acme.test", role: "teammate", status: "removed" },
     ]);
-  const filedCount = () => {
-    const raw = new Database(db, { readonly: true });
-    const count = raw.prepare("SELECT count(*) FROM change_requests").pluck().get();
-    raw.close();
-    return count;
-  };
+  const filedCount = () => sqlValue<number>(db, "SELECT CAST(count(*) AS INTEGER) AS n FROM change_requests");
 
   it.each([
     [
@@ -441,7 +431,7 @@ describe("a request for a change that would change nothing is refused, and nothi
     const run = as(ADMIN, "request", ...change);
     expect(errorOf(run).code).toBe(code);
     expect(errorOf(run).message).toContain(message);
-    expect(filedCount()).toBe(0);
+    expect(await filedCount()).toBe(0);
   });
 
   it("a change that does something is still filed; a direct no-op by someone allowed still answers unchanged", async () => {
@@ -449,7 +439,7 @@ describe("a request for a change that would change nothing is refused, and nothi
     expect(json(as(ADMIN, "request", "perms", "grant", "admin", "team_settings"))).toMatchObject({
       ok: true,
     });
-    expect(filedCount()).toBe(1);
+    expect(await filedCount()).toBe(1);
     const direct = as(OWNER, "perms", "grant", "admin", "export_users");
     expect(json(direct)).toMatchObject({ ok: true, changed: false });
     expect(rolecall(db, ["--as", OWNER, "role", "tm@acme.test", "teammate"]).stdout).toContain(

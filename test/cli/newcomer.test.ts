@@ -1,17 +1,20 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MAIN } from "../helpers/app-process.js";
-import { BIN, tempDatabase } from "../helpers/cli.js";
+import { BIN } from "../helpers/cli.js";
 
-/** A newcomer's shell: a fresh folder, no Rolecall variables, so the database is data/rolecall.db. */
+/**
+ * A newcomer's shell: a fresh folder, no Rolecall variables, so the database is the SQLite file
+ * data/rolecall.db (a fresh clone's default). SQLite only: it is not in vitest.postgres.config.ts.
+ */
 let dir = "";
-let cleanup = () => {};
 beforeEach(() => {
-  ({ dir, cleanup } = tempDatabase());
+  dir = mkdtempSync(join(tmpdir(), "rolecall-newcomer-"));
 });
-afterEach(() => cleanup());
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const run = (script: string, args: string[] = []) => {
   const done = spawnSync(process.execPath, [script, ...args], {

@@ -1,4 +1,3 @@
-import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { type CliRun, json, rolecallAsync, tempDatabase } from "../helpers/cli.js";
 import { openCore, seedTeam } from "../helpers/team.js";
@@ -7,19 +6,19 @@ const A = "alice@acme.test";
 const B = "bruno@acme.test";
 const ROUNDS = 15;
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
 });
 
 describe("two CLI processes racing to demote the two owners of an account", () => {
   it(`always leaves one owner, and the audit records exactly what happened (${ROUNDS} rounds)`, async () => {
     for (let round = 0; round < ROUNDS; round++) {
-      const { db, cleanup } = tempDatabase();
+      const { db, cleanup } = await tempDatabase();
       cleanups.push(cleanup);
-      const wired = await openCore(db);
-      await seedTeam(wired.core, [{ email: B, role: "owner" }], A);
-      await wired.close();
+      const seeding = await openCore(db);
+      const { accountId } = await seedTeam(seeding.core, [{ email: B, role: "owner" }], A);
+      await seeding.close();
 
       const [byA, byB] = await Promise.all([
         rolecallAsync(db, ["--as", A, "role", B, "admin", "--json"]),
@@ -39,20 +38,15 @@ describe("two CLI processes racing to demote the two owners of an account", () =
         "FORBIDDEN",
       );
 
-      const raw = new Database(db, { readonly: true });
-      const owners = raw
-        .prepare("SELECT email FROM members WHERE role = 'owner' AND status = 'active'")
-        .pluck()
-        .all();
-      const changes = raw
-        .prepare(
-          "SELECT actor, target, before_json, after_json FROM audit_log WHERE action = 'member.role_changed'",
-        )
-        .all();
-      raw.close();
-      expect(owners).toEqual([winner]);
+      const after = await openCore(db);
+      const owners = await after.store.listMembers(accountId, { role: "owner", status: "active" });
+      const changes = (await after.store.listAudit(accountId))
+        .filter((e) => e.action === "member.role_changed")
+        .map(({ actor, target, before, after }) => ({ actor, target, before, after }));
+      await after.close();
+      expect(owners.map((m) => m.email)).toEqual([winner]);
       expect(changes).toEqual([
-        { actor: winner, target: demoted, before_json: '{"role":"owner"}', after_json: '{"role":"admin"}' },
+        { actor: winner, target: demoted, before: { role: "owner" }, after: { role: "admin" } },
       ]);
     }
   });

@@ -32,7 +32,7 @@ const startApp = async (): Promise<{ port: number; settledRssMb: () => Promise<n
   const fake = new FakeSlack();
   await fake.start();
   cleanups.push(() => fake.stop());
-  const { db, cleanup } = tempDatabase();
+  const { db, cleanup } = await tempDatabase();
   cleanups.push(cleanup);
   expect(
     rolecall(db, ["init", "--slack-team", "T0MEM", "--account", "Mem", "--owner", "o@mem.test"]).code,

@@ -12,8 +12,8 @@ afterEach(async () => {
 });
 
 describe("npm start", () => {
-  it("with a bot token but no signing secret, names the missing variable and exits non-zero", () => {
-    const { db, cleanup } = tempDatabase();
+  it("with a bot token but no signing secret, names the missing variable and exits non-zero", async () => {
+    const { db, cleanup } = await tempDatabase();
     cleanups.push(cleanup);
     const run = spawnSync(process.execPath, [MAIN], {
       env: { PATH: process.env.PATH, SLACK_BOT_TOKEN: "xoxb-1", DATABASE_URL: db },
@@ -27,7 +27,7 @@ describe("npm start", () => {
     const fake = new FakeSlack();
     await fake.start();
     cleanups.push(() => fake.stop());
-    const { db, cleanup } = tempDatabase();
+    const { db, cleanup } = await tempDatabase();
     cleanups.push(cleanup);
     const child = spawnApp({ SLACK_API_URL: fake.apiUrl, DATABASE_URL: db, LOG_LEVEL: "info" });
     children.push(child);

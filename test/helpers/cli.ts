@@ -1,7 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
+import { freshDatabase } from "./database.js";
 
 export const BIN = resolve(import.meta.dirname, "../../bin/rolecall.js");
 
@@ -40,8 +39,11 @@ export const rolecallAsync = (db: string, args: string[]): Promise<CliRun> =>
 
 export const json = <T = Record<string, unknown>>(run: CliRun): T => JSON.parse(run.stdout) as T;
 
-/** A fresh temp folder; returns its database path and a cleanup. */
-export const tempDatabase = () => {
-  const dir = mkdtempSync(join(tmpdir(), "rolecall-cli-"));
-  return { dir, db: join(dir, "rolecall.db"), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+/**
+ * An empty database of the engine the suite runs on, and a temp folder of the test's own: `db` is
+ * its DATABASE_URL (a SQLite file in `dir`, or a PostgreSQL schema of its own); cleanup removes both.
+ */
+export const tempDatabase = async (): Promise<{ db: string; dir: string; cleanup: () => Promise<void> }> => {
+  const { url, dir, cleanup } = await freshDatabase();
+  return { db: url, dir, cleanup };
 };

@@ -66,7 +66,7 @@ export const startHarness = async (
   const fake = new FakeSlack();
   await fake.start();
   for (const p of Object.values(PEOPLE)) fake.users.set(p.id, { email: p.email });
-  const { db, cleanup } = tempDatabase();
+  const { db, cleanup } = await tempDatabase();
   const seed = await openCore(db);
   const { account } = await seed.core.createAccount({
     slackTeamId: TEAM_ID,
@@ -172,7 +172,7 @@ export const startHarness = async (
     stop: async () => {
       await running.stop();
       await fake.stop();
-      cleanup();
+      await cleanup();
     },
   };
 };

@@ -18,7 +18,7 @@ describe("a restart loses no mail", () => {
     cleanups.push(() => fake.stop());
     const smtp = new TestSmtp(await freePort()); // not listening yet: SMTP is down
     cleanups.push(() => smtp.stop());
-    const { db, cleanup } = tempDatabase();
+    const { db, cleanup } = await tempDatabase();
     cleanups.push(cleanup);
     const seed = await openCore(db);
     const team = await seedTeam(seed.core);
