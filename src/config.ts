@@ -43,6 +43,9 @@ const trustedProxies = z
     return listed.map(normalizeAddress);
   });
 
+/** Whether DATABASE_URL names a PostgreSQL server (`postgres://` or `postgresql://`); else it is a SQLite file. */
+export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//i.test(url.trim());
+
 const schema = z
   .object({
     PORT: z.coerce.number({ message: "must be a port number" }).int().min(0).max(65535).default(3000),

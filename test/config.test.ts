@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../src/config.js";
+import { ConfigError, isPostgresUrl, loadConfig } from "../src/config.js";
+import { mailDirectory } from "../src/mail/transport.js";
 import { slackMode } from "../src/slack/app.js";
 
 describe("configuration (PRODUCT §9)", () => {
@@ -57,6 +58,24 @@ describe("configuration (PRODUCT §9)", () => {
       /TRUSTED_PROXIES must be comma-separated IP addresses.*"proxy\.internal"/,
     );
     expect(() => loadConfig({ TRUSTED_PROXIES: "10.0.0.0/8" })).toThrow(/TRUSTED_PROXIES/);
+  });
+
+  it("DATABASE_URL: postgres:// or postgresql:// is PostgreSQL, anything else a SQLite file; mail files never land in a folder named after a URL", () => {
+    expect(["postgres://u@h:5432/db", "postgresql://h/db", " POSTGRES://h/db"].map(isPostgresUrl)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(["data/rolecall.db", ":memory:", "postgres.db", "/srv/postgres/x.db"].map(isPostgresUrl)).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(mailDirectory("postgres://postgres@127.0.0.1:5432/test")).toBe("data/mail");
+    expect(mailDirectory("/srv/rolecall/rolecall.db")).toBe("/srv/rolecall/mail");
+    expect(loadConfig({}).DATABASE_POOL_MAX).toBe(10);
+    expect(() => loadConfig({ DATABASE_POOL_MAX: "0" })).toThrow(/DATABASE_POOL_MAX/);
   });
 
   it("picks the Slack transport and names what it is missing", () => {

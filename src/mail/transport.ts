@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import nodemailer from "nodemailer";
 import type Mail from "nodemailer/lib/mailer/index.js";
-import type { Config } from "../config.js";
+import { type Config, isPostgresUrl } from "../config.js";
 import type { Logger } from "../log.js";
 
 export interface MailTransport {
@@ -12,9 +12,11 @@ export interface MailTransport {
   describe: string;
 }
 
-/** Where mail goes without SMTP_URL: `mail/` beside the database file (data/mail/ by default). */
+/** Where mail goes without SMTP_URL: `mail/` beside the SQLite file (data/mail/ by default, and for PostgreSQL). */
 export const mailDirectory = (databaseUrl: string): string =>
-  databaseUrl === ":memory:" ? join("data", "mail") : join(dirname(databaseUrl), "mail");
+  databaseUrl === ":memory:" || isPostgresUrl(databaseUrl)
+    ? join("data", "mail")
+    : join(dirname(databaseUrl), "mail");
 
 /**
  * One pooled SMTP transport with sane timeouts when SMTP_URL is set; otherwise each message is

@@ -1,4 +1,4 @@
-import type { Config } from "../config.js";
+import { type Config, isPostgresUrl } from "../config.js";
 import type { ChangeIntent } from "../core/intents.js";
 import type { ChangeRequest } from "../core/model.js";
 import type { RequestStore, StorePort } from "../core/ports.js";
@@ -37,7 +37,7 @@ export const openStore = async (
   logger?: Pick<Logger, "warn">,
 ): Promise<OpenedStore> => {
   const url = config.DATABASE_URL;
-  if (!/^postgres(ql)?:\/\//i.test(url.trim())) {
+  if (!isPostgresUrl(url)) {
     const { db, schema } = openSqlite(url);
     return {
       engine: "sqlite",

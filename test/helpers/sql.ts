@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import pg from "pg";
-import { isPostgresUrl } from "../../src/store/pg.js";
+import { isPostgresUrl } from "../../src/config.js";
 
 /**
  * Runs one SQL statement on the database `url` names (a SQLite file, or a postgres:// URL whose
