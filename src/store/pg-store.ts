@@ -31,7 +31,7 @@ import type {
 import { CHANGEABLE_ROLES, type ChangeableRole } from "../core/roles.js";
 import { newId } from "../core/tokens.js";
 import type { OutboxRow, OutboxStore } from "../mail/outbox.js";
-import { CHANGES_CHANNEL, type ChangeListener, type Postgres } from "./pg.js";
+import type { ChangeListener, Postgres } from "./pg.js";
 import {
   type AccountRow,
   type AuditRow,
@@ -73,6 +73,20 @@ const memberByRef = (email: string, slack: string) => `SELECT row_to_json(m) FRO
   ORDER BY m.status <> 'removed' DESC, m.created_at DESC LIMIT 1`;
 const refValues = (ref: MemberRef | null): [string | null, string | null] =>
   ref === null ? [null, null] : "email" in ref ? [ref.email, null] : [null, ref.slackUserId];
+
+/**
+ * The version guard and the chain's newest entry in one statement. The UPDATE takes the account's row
+ * lock; a writer that got there first and committed has moved the version, so this one bumps nothing
+ * (the statement re-checks the row it waited for). When it does bump, no other writer of the account
+ * committed after this statement's snapshot, so the newest entry it read is the newest there is (and
+ * the (account_id, seq) key refuses anything else). Every commit of an account row notifies
+ * rolecall_changes (migration 011).
+ */
+const BUMP_VERSION = `WITH bumped AS (
+    UPDATE accounts SET version = version + 1 WHERE id = $1 AND version = $2 RETURNING id)
+  SELECT (SELECT count(*)::int FROM bumped) AS bumped, last.seq, last.hash
+  FROM (SELECT 1) one LEFT JOIN LATERAL (
+    SELECT seq, hash FROM audit_log WHERE account_id = $1 ORDER BY seq DESC LIMIT 1) last ON true`;
 
 const GRANT = `INSERT INTO role_permissions (account_id, role, permission) VALUES ($1, $2, $3)
   ON CONFLICT DO NOTHING`;
@@ -326,7 +340,7 @@ export class PgStore implements StorePort, OutboxStore {
         for (const role of CHANGEABLE_ROLES)
           for (const permission of matrix[role])
             await this.db.query(GRANT, [account.id, role, permission], c);
-        await this.appendAudit(c, { ...ctx, accountId: account.id }, [
+        await this.appendAudit(c, { ...ctx, accountId: account.id }, null, [
           {
             action: "account.created",
             target: `account:${account.slackTeamId}`,
@@ -340,7 +354,6 @@ export class PgStore implements StorePort, OutboxStore {
             after: { role: "owner", status: "active" },
           },
         ]);
-        await this.db.query("SELECT pg_notify($1, $2)", [CHANGES_CHANNEL, account.id], c);
       }),
     );
   }
@@ -348,17 +361,16 @@ export class PgStore implements StorePort, OutboxStore {
   async apply(ctx: ApplyContext, expectedVersion: number, decision: Decision<unknown>): Promise<boolean> {
     return this.db.outside(() =>
       this.db.transaction(async (c) => {
-        // The row lock: a concurrent writer of this account waits here, then finds the version moved.
-        const bumped = await this.db.query(
-          "UPDATE accounts SET version = version + 1 WHERE id = $1 AND version = $2",
+        const [guard] = await this.db.rows<{ bumped: number; seq: number | null; hash: string | null }>(
+          BUMP_VERSION,
           [ctx.accountId, expectedVersion],
           c,
         );
-        if (bumped.rowCount === 0) return false;
+        if (!guard?.bumped) return false;
         for (const change of decision.changes) await this.applyChange(c, ctx, change);
-        await this.appendAudit(c, ctx, decision.audit);
+        const last = guard.seq === null || guard.hash === null ? null : { seq: guard.seq, hash: guard.hash };
+        await this.appendAudit(c, ctx, last, decision.audit);
         for (const mail of decision.mails) await this.queueMail(c, ctx, mail);
-        await this.db.query("SELECT pg_notify($1, $2)", [CHANGES_CHANNEL, ctx.accountId], c);
         return true;
       }),
     );
@@ -444,18 +456,17 @@ export class PgStore implements StorePort, OutboxStore {
     }
   }
 
-  /** Appends a change's entries to the account's chain, each marked with the change's first seq. */
+  /**
+   * Appends a change's entries after `last` (the chain's newest entry, read under the version's row
+   * lock), each marked with the change's first seq.
+   */
   private async appendAudit(
     c: pg.PoolClient,
     ctx: ApplyContext,
+    last: { seq: number; hash: string } | null,
     drafts: readonly AuditDraft[],
   ): Promise<void> {
     if (drafts.length === 0) return;
-    const [last] = await this.db.rows<{ seq: number; hash: string }>(
-      "SELECT seq, hash FROM audit_log WHERE account_id = $1 ORDER BY seq DESC LIMIT 1",
-      [ctx.accountId],
-      c,
-    );
     let prevHash = last?.hash ?? GENESIS_HASH;
     let seq = last?.seq ?? 0;
     const batch = seq + 1;

@@ -3,7 +3,7 @@ import pg from "pg";
 import { DatabaseUnavailableError } from "../core/errors.js";
 import type { Logger } from "../log.js";
 
-/** The channel every commit notifies, so each instance knows its permission cache may be stale. */
+/** The channel every commit of an account row notifies (migration 011's trigger), so each instance knows its cache may be stale. */
 export const CHANGES_CHANNEL = "rolecall_changes";
 
 export type Queryable = Pick<pg.PoolClient, "query">;

@@ -8,6 +8,7 @@ import * as apiKeysInGrace from "./007-api-keys-in-grace.js";
 import * as requestIntents from "./008-request-intents.js";
 import * as auditBatches from "./009-audit-batches.js";
 import * as requestSlackLease from "./010-request-slack-lease.js";
+import * as changeNotifications from "./011-change-notifications.js";
 
 /** One step of the schema, written for each engine. */
 export interface Migration {
@@ -39,6 +40,7 @@ export const MIGRATIONS: readonly Migration[] = [
   step(8, "request-intents", requestIntents),
   step(9, "audit-batches", auditBatches),
   step(10, "request-slack-lease", requestSlackLease),
+  step(11, "change-notifications", changeNotifications),
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
