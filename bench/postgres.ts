@@ -112,6 +112,12 @@ export const postgresWrites = async (record: Record): Promise<void> => {
       );
       await raw.query("COMMIT");
     };
+    // A warm-up, then fresh statistics, as autovacuum keeps them on a live database.
+    for (let i = 0; i < 200; i++) {
+      await ours.core.addMember(owner, { email: `warm${i}@pg.test`, role: "teammate" });
+      await peerAdd(`warm${i}@peer.test`);
+    }
+    await raw.query("ANALYZE");
     let round = 0;
     const pair = await compareAsync(
       () => {

@@ -68,11 +68,14 @@ const memberValues = (m: Member) => [
   m.updatedAt,
 ];
 /** The member a reference names (current before removed, newest first), as JSON, by email or Slack id. */
-const memberByRef = (email: string, slack: string) => `SELECT row_to_json(m) FROM members m
-  WHERE m.account_id = a.id AND (m.email = ${email}::text OR m.slack_user_id = ${slack}::text)
-  ORDER BY m.status <> 'removed' DESC, m.created_at DESC LIMIT 1`;
-const refValues = (ref: MemberRef | null): [string | null, string | null] =>
-  ref === null ? [null, null] : "email" in ref ? [ref.email, null] : [null, ref.slackUserId];
+const memberByRef = (ref: MemberRef | null, param: string) =>
+  ref === null
+    ? "SELECT NULL::json"
+    : `SELECT row_to_json(m) FROM members m
+      WHERE m.account_id = a.id AND m.${"email" in ref ? "email" : "slack_user_id"} = ${param}::text
+      ORDER BY m.status <> 'removed' DESC, m.created_at DESC LIMIT 1`;
+const refValue = (ref: MemberRef | null): string | null =>
+  ref === null ? null : "email" in ref ? ref.email : ref.slackUserId;
 
 /**
  * The version guard and the chain's newest entry in one statement. The UPDATE takes the account's row
@@ -161,15 +164,15 @@ export class PgStore implements StorePort, OutboxStore {
       `SELECT row_to_json(a) AS account,
         (SELECT COALESCE(json_agg(json_build_object('prefix', g.prefix, 'expiresAt', g.expires_at)
           ORDER BY g.expires_at), '[]') FROM api_keys_in_grace g WHERE g.account_id = a.id) AS in_grace,
-        (${memberByRef("$2", "$3")}) AS actor,
-        (${memberByRef("$4", "$5")}) AS target,
+        (${memberByRef(query.actor, "$2")}) AS actor,
+        (${memberByRef(query.target, "$3")}) AS target,
         (SELECT count(*)::int FROM members o WHERE o.account_id = a.id AND o.role = 'owner'
           AND o.status = 'active') AS owners,
         (SELECT COALESCE(json_agg(json_build_object('role', p.role, 'permission', p.permission)), '[]')
           FROM role_permissions p WHERE p.account_id = a.id) AS matrix,
-        (SELECT row_to_json(i) FROM invites i WHERE i.token_hash = $6) AS invite
+        (SELECT row_to_json(i) FROM invites i WHERE i.token_hash = $4) AS invite
       FROM accounts a WHERE a.id = $1`,
-      [accountId, ...refValues(query.actor), ...refValues(query.target), query.inviteTokenHash ?? null],
+      [accountId, refValue(query.actor), refValue(query.target), query.inviteTokenHash ?? null],
     );
     if (!row) return null;
     const matrix: Record<ChangeableRole, Set<PermissionKey>> = { admin: new Set(), teammate: new Set() };
