@@ -70,7 +70,7 @@ const memberValues = (m: Member) => [
 /** The member a reference names (current before removed, newest first), as JSON, by email or Slack id. */
 const memberByRef = (ref: MemberRef | null, param: string) =>
   ref === null
-    ? "SELECT NULL::json"
+    ? `SELECT NULL::json WHERE ${param}::text IS NULL` // the parameter still needs a type
     : `SELECT row_to_json(m) FROM members m
       WHERE m.account_id = a.id AND m.${"email" in ref ? "email" : "slack_user_id"} = ${param}::text
       ORDER BY m.status <> 'removed' DESC, m.created_at DESC LIMIT 1`;

@@ -185,7 +185,11 @@ export class ChangeListener {
 
   private async connect(): Promise<void> {
     if (this.client || this.stopped) return;
-    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 5_000 });
+    const client = new pg.Client({
+      connectionString: this.url,
+      connectionTimeoutMillis: 5_000,
+      application_name: "rolecall-listener",
+    });
     this.client = client;
     const lost = (error?: Error) => {
       if (this.client !== client) return;
