@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EXIT_CODE } from "../../src/cli/exit-codes.js";
 import type { ErrorCode } from "../../src/core/errors.js";
 import type { PermissionKey } from "../../src/core/permissions.js";
+import { LATEST_SCHEMA_VERSION } from "../../src/store/migrations/index.js";
 import { json, rolecall, tempDatabase } from "../helpers/cli.js";
 import { TEST_ENGINE } from "../helpers/database.js";
 import { allowAuditTampering, setSchemaVersion, sql, sqlValue } from "../helpers/sql.js";
@@ -361,6 +362,25 @@ describe("operator verbs", () => {
     const run = rolecall(db, ["--as", OWNER, "whoami"]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("newer Rolecall");
+  });
+
+  it("migrate brings an empty database to the latest schema, says from which version to which, then finds nothing to do", () => {
+    const first = rolecall(db, ["migrate", "--json"]);
+    expect(first.code).toBe(0);
+    expect(json(first)).toEqual({
+      ok: true,
+      engine: TEST_ENGINE,
+      from: 0,
+      to: LATEST_SCHEMA_VERSION,
+      applied: LATEST_SCHEMA_VERSION,
+    });
+    const again = rolecall(db, ["migrate"]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(
+      `is at schema version ${LATEST_SCHEMA_VERSION}, the latest; nothing to do`,
+    );
+    init();
+    expect(as(OWNER, "whoami").code).toBe(0);
   });
 
   it("a team command without --as says how to name yourself", () => {
