@@ -1,5 +1,16 @@
 /** Timing helpers: ratios of peers measured side by side, alternating, medians of rounds. */
 
+/** Records one bench row: ours against the peer, with the goal its ratio must meet. */
+export type RecordRow = (
+  metric: string,
+  ours: number,
+  peer: number,
+  unit: string,
+  goal: string,
+  met: (ratio: number) => boolean,
+  ratio?: number,
+) => void;
+
 export interface Pair {
   ours: number;
   peer: number;

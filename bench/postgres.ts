@@ -6,17 +6,7 @@ import { listeningPort, spawnApp } from "../test/helpers/app-process.js";
 import { freshDatabase, TEST_DATABASE_URL } from "../test/helpers/database.js";
 import { FakeSlack } from "../test/helpers/fake-slack.js";
 import { openCore } from "../test/helpers/team.js";
-import { compareAsync, opsPerSecondSlowAsync } from "./measure.js";
-
-/** A bench row, as run.bench.ts records them. */
-type Record = (
-  metric: string,
-  ours: number,
-  peer: number,
-  unit: string,
-  goal: string,
-  met: (ratio: number) => boolean,
-) => void;
+import { compareAsync, opsPerSecondSlowAsync, type RecordRow } from "./measure.js";
 
 /** Whether the PostgreSQL server the tests use answers (the rows below need it). */
 export const postgresAvailable = async (): Promise<boolean> => {
@@ -40,7 +30,7 @@ const schemaDatabase = () => freshDatabase("postgres");
  * transaction with its audit entries and its mail) against a raw `pg` transaction writing the same
  * six rows (the version bump, the member, the invite, two audit entries, the outbox mail).
  */
-export const postgresWrites = async (record: Record): Promise<void> => {
+export const postgresWrites = async (record: RecordRow): Promise<void> => {
   const db = await schemaDatabase();
   const ours = await openCore(db.url);
   try {
@@ -151,7 +141,7 @@ export const postgresWrites = async (record: Record): Promise<void> => {
  * Issue 13 item 6: `/api/v1/authorize` served by two app processes on one PostgreSQL database
  * against one. The load generator shares the machine's cores, so the ceiling is under 2×.
  */
-export const postgresInstances = async (record: Record): Promise<void> => {
+export const postgresInstances = async (record: RecordRow): Promise<void> => {
   const db = await schemaDatabase();
   const seed = await openCore(db.url);
   const created = await seed.core.createAccount({

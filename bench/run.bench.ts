@@ -31,6 +31,7 @@ import {
   opsPerSecondAsync,
   opsPerSecondSlow,
   opsPerSecondSlowAsync,
+  type RecordRow,
 } from "./measure.js";
 import { postgresAvailable, postgresInstances, postgresWrites } from "./postgres.js";
 
@@ -45,15 +46,8 @@ interface Row {
 }
 
 const rows: Row[] = [];
-const record = (
-  metric: string,
-  ours: number,
-  peer: number,
-  unit: string,
-  goal: string,
-  met: (ratio: number) => boolean,
-  ratio = ours / peer,
-) => rows.push({ metric, ours, peer, unit, ratio, goal, met: met(ratio) });
+const record: RecordRow = (metric, ours, peer, unit, goal, met, ratio = ours / peer) =>
+  rows.push({ metric, ours, peer, unit, ratio, goal, met: met(ratio) });
 
 const agree = (what: string, a: unknown, b: unknown) => {
   if (JSON.stringify(a) !== JSON.stringify(b))

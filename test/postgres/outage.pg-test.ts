@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { listeningPort, spawnApp } from "../helpers/app-process.js";
-import { BIN } from "../helpers/cli.js";
+import { rolecallAsync } from "../helpers/cli.js";
 import { freshDatabase } from "../helpers/database.js";
 import { FakeSlack } from "../helpers/fake-slack.js";
 import { openCore, seedTeam } from "../helpers/team.js";
@@ -60,20 +60,6 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-const cli = (url: string, args: string[]) =>
-  new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: url } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => {
-      stdout += c;
-    });
-    child.stderr.on("data", (c) => {
-      stderr += c;
-    });
-    child.on("close", (code) => done({ code: code ?? -1, stdout, stderr }));
-  });
-
 describe("PostgreSQL away for ten seconds", () => {
   it("answers with clear errors, never hangs or crashes, writes nothing half, and recovers by itself", async () => {
     const db = await freshDatabase();
@@ -117,7 +103,7 @@ describe("PostgreSQL away for ten seconds", () => {
     const downSince = Date.now();
     const during: { status: number; body: Record<string, unknown>; ms: number }[] = [];
     // A write tried while the database is away is refused as temporary, and leaves nothing behind.
-    const write = await cli(relayed.toString(), [
+    const write = await rolecallAsync(relayed.toString(), [
       "--as",
       "owner@acme.test",
       "add",
@@ -156,7 +142,14 @@ describe("PostgreSQL away for ten seconds", () => {
       back = await authorize();
     }
     expect(back).toMatchObject({ status: 200, body: { allowed: true } });
-    const revoke = await cli(db.url, ["--as", "owner@acme.test", "perms", "revoke", "teammate", "billing"]);
+    const revoke = await rolecallAsync(db.url, [
+      "--as",
+      "owner@acme.test",
+      "perms",
+      "revoke",
+      "teammate",
+      "billing",
+    ]);
     expect(revoke.code, revoke.stderr).toBe(0);
     const changed = Date.now();
     while ((await authorize()).body.allowed !== false) {
