@@ -193,10 +193,12 @@ export class ChangeListener {
     this.client = client;
     const lost = (error?: Error) => {
       if (this.client !== client) return;
+      const wasListening = !this.down;
       this.client = null;
       this.down = true;
       this.count++;
-      if (!this.stopped)
+      // Said once when it happens, not on every failed reconnect while the database is away.
+      if (wasListening && !this.stopped)
         this.logger?.warn(
           "PostgreSQL change notifications lost; re-checking every tick:",
           error?.message ?? "closed",
