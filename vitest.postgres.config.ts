@@ -17,6 +17,7 @@ export default defineConfig({
       "test/core/apikey.test.ts",
       "test/core/reads-and-accounts.test.ts",
       "test/cli/*.test.ts",
+      "test/slack/requests-once.test.ts",
       "test/e2e/instances.test.ts",
     ],
     setupFiles: ["test/helpers/setup.ts"],

@@ -51,4 +51,3 @@ export const migratePostgres = async (
     client.release();
   }
 };
-

@@ -182,6 +182,7 @@ describe("change requests filed as words, before they stored their typed change 
     const ada = raw.prepare("SELECT id FROM members WHERE email = 'ada@acme.test'").pluck().get();
     raw.exec("ALTER TABLE change_requests DROP COLUMN intent_json");
     raw.exec("ALTER TABLE audit_log DROP COLUMN batch_seq");
+    raw.exec("ALTER TABLE change_requests DROP COLUMN slack_lease_until");
     raw.pragma("user_version = 7");
     const insert =
       raw.prepare(`INSERT INTO change_requests (id, account_id, requester_id, words_json, summary,
