@@ -189,6 +189,8 @@ describe("three instances on one database", () => {
     // can close that gap; the Message-ID is stable per outbox row, so such a duplicate would be
     // recognisable (and a receiving server may drop it).
     for (const email of invitees) expect(smtp.to(email), email).toHaveLength(1);
+    const rows = (await seed.store.listMail()).filter((m) => invitees.includes(m.recipient));
+    expect(rows.map((m) => m.status)).toEqual(invitees.map(() => "sent"));
   });
 
   it("one Owner left after cross-instance demotions (20 rounds)", async () => {
