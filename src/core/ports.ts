@@ -139,6 +139,14 @@ export interface RequestStore {
   /** Records the copies so far; `done` once every place has it (or refused it for good). */
   markPosted(accountId: string, id: string, posts: RequestPost[], done?: boolean): Promise<void>;
   markAnnounced(accountId: string, id: string): Promise<void>;
+  /**
+   * Takes the request's Slack lease until `now + leaseMs` when nobody holds it or its holder's lease
+   * ran out (that instance died), atomically across instances; answers the request as it now stands
+   * (posts another instance recorded included), or null while another holds it.
+   */
+  claimSlackWork(accountId: string, id: string, now: Date, leaseMs: number): Promise<ChangeRequest | null>;
+  /** Lets the request's Slack lease go, for the next instance (or beat) to take. */
+  releaseSlackWork(accountId: string, id: string): Promise<void>;
   expiredRequests(now: Date): Promise<ChangeRequest[]>;
 }
 

@@ -221,6 +221,11 @@ export class Requests {
   markPosted = (accountId: string, id: string, posts: RequestPost[], done = true): Promise<void> =>
     this.store.markPosted(accountId, id, posts, done);
   markAnnounced = (accountId: string, id: string): Promise<void> => this.store.markAnnounced(accountId, id);
+  /** Takes the request's Slack work for `leaseMs` (null while another instance holds it); fresh. */
+  claimSlackWork = (accountId: string, id: string, leaseMs: number): Promise<ChangeRequest | null> =>
+    this.store.claimSlackWork(accountId, id, this.engine.clock.now(), leaseMs);
+  releaseSlackWork = (accountId: string, id: string): Promise<void> =>
+    this.store.releaseSlackWork(accountId, id);
 
   /**
    * The request as an Owner about to decide it sees it now, its effect described on the team as it

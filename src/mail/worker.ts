@@ -56,13 +56,18 @@ export class OutboxWorker {
     };
   }
 
-  /** Sends everything due now, batch after batch, and reports what happened. */
+  /**
+   * Sends everything due now, one row after another, and reports what happened. Each row is claimed
+   * just before it is sent, so its lease runs from its own send: a batch claimed at once would have
+   * its last rows' leases run out while the first were still being sent (with a short lease, or a
+   * slow server), and another instance would send them too.
+   */
   async sendDue(): Promise<SendReport> {
     const report: SendReport = { sent: 0, retried: 0, failed: 0, skipped: 0 };
     for (;;) {
-      const batch = await this.o.store.claimDueMail(this.o.clock.now(), this.o.leaseMs, 20);
-      if (batch.length === 0) return report;
-      for (const row of batch) report[await this.sendOne(row)]++;
+      const [row] = await this.o.store.claimDueMail(this.o.clock.now(), this.o.leaseMs, 1);
+      if (!row) return report;
+      report[await this.sendOne(row)]++;
     }
   }
 

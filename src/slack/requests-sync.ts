@@ -4,6 +4,19 @@ import type { Logger } from "../log.js";
 import { type Delivery, requestOutcome, requestPost } from "./blocks/requests.js";
 import { type SlackClients, slackErrorCode } from "./clients.js";
 
+/**
+ * How long an instance holds a request while it brings its Slack copies up to date: far longer than
+ * the work takes (a few Web API calls with their timeouts), short enough that a request left by an
+ * instance that died is taken over within a minute.
+ */
+const SLACK_LEASE_MS = 60_000;
+/** How long `deliver` waits for another instance that is posting the same request at that moment. */
+const DELIVER_WAIT_MS = 5_000;
+const DELIVER_POLL_MS = 100;
+
+const key = (r: ChangeRequest) => `${r.accountId}/${r.id}`;
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
 /** The places Slack refused a request's post for good. */
 const refusedPlaces = (posts: readonly RequestPost[]): Set<string> =>
   new Set(posts.filter((p) => p.error).map((p) => p.to ?? p.channel));
@@ -13,9 +26,15 @@ const refusedPlaces = (posts: readonly RequestPost[]): Set<string> =>
  * CLI, the expiry timer): new requests are posted — to the approvals channel, else to each active
  * owner linked to Slack by DM — and decided ones get their outcome in the thread, their posts
  * updated (buttons gone, status shown) and a DM to the requester. Safe to run again after a failure.
+ *
+ * With several instances on one database, each request's Slack work is done by one at a time: an
+ * instance claims the request (a lease in the database) before it posts or announces, works from the
+ * copy the claim read (so it sees what the previous holder recorded), and lets go when done.
  */
 export class RequestsSync {
   private running: Promise<void> | null = null;
+  /** Requests the last run left alone because another instance held them. */
+  private readonly heldElsewhere = new Set<string>();
 
   constructor(
     private readonly core: AccessCore,
@@ -39,6 +58,15 @@ export class RequestsSync {
   async deliver(request: ChangeRequest): Promise<Delivery> {
     await this.running?.catch(() => {});
     await this.run().catch((e) => this.fail("post", request, e));
+    // Another instance may be posting it this very moment (it holds the lease): wait for it to let
+    // go, a few seconds at most, then take the request and post whatever is still missing.
+    for (
+      const until = Date.now() + DELIVER_WAIT_MS;
+      this.heldElsewhere.has(key(request)) && Date.now() < until;
+    ) {
+      await sleep(DELIVER_POLL_MS);
+      await this.post(request).catch((e) => this.fail("post", request, e));
+    }
     const now = await this.core.requests.get(request.accountId, request.id);
     if (now.posts.some((p) => !p.error)) return "sent";
     // Places Slack refused for good (everyone left) are as good as none.
@@ -51,6 +79,7 @@ export class RequestsSync {
 
   private async once(): Promise<void> {
     const { requests } = this.core;
+    this.heldElsewhere.clear();
     await requests.expire();
     for (const request of await requests.toPost())
       await this.post(request).catch((e) => this.fail("post", request, e));
@@ -60,11 +89,50 @@ export class RequestsSync {
   }
 
   /**
+   * Runs `work` on the request as it stands once this instance holds it; skipped (and noted) while
+   * another instance does, and when the fresh copy shows the work is already done.
+   */
+  private async claimed(
+    listed: ChangeRequest,
+    due: (fresh: ChangeRequest) => boolean,
+    work: (fresh: ChangeRequest) => Promise<void>,
+  ): Promise<void> {
+    const { requests } = this.core;
+    const fresh = await requests.claimSlackWork(listed.accountId, listed.id, SLACK_LEASE_MS);
+    if (!fresh) {
+      this.heldElsewhere.add(key(listed));
+      return;
+    }
+    this.heldElsewhere.delete(key(listed));
+    try {
+      if (due(fresh)) await work(fresh);
+    } finally {
+      await requests.releaseSlackWork(listed.accountId, listed.id);
+    }
+  }
+
+  private post(listed: ChangeRequest): Promise<void> {
+    return this.claimed(
+      listed,
+      (r) => !r.posted,
+      (r) => this.postNow(r),
+    );
+  }
+
+  private announce(listed: ChangeRequest): Promise<void> {
+    return this.claimed(
+      listed,
+      (r) => r.posted && !r.announced && r.status !== "pending",
+      (r) => this.announceNow(r),
+    );
+  }
+
+  /**
    * Posts to every place that does not have it yet. A place Slack refuses for good (a user who left,
    * an archived channel) is recorded and not tried again; one that failed for now is tried on the next
    * beat; nobody gets a second copy. With nobody to send to, it waits for an Owner to link or a channel.
    */
-  private async post(request: ChangeRequest): Promise<void> {
+  private async postNow(request: ChangeRequest): Promise<void> {
     const posts = [...request.posts];
     const client = await this.clients.forAccount(request.accountId);
     const sensitive = await this.core.requests.isSensitive(request);
@@ -94,7 +162,7 @@ export class RequestsSync {
    * Shows the outcome on every copy (post updated, reply in its thread), one copy at a time so a
    * failure never repeats what already landed; then tells the requester, once, as best it can.
    */
-  private async announce(request: ChangeRequest): Promise<void> {
+  private async announceNow(request: ChangeRequest): Promise<void> {
     const outcome = requestOutcome(request);
     const client = await this.clients.forAccount(request.accountId);
     const posts = [...request.posts];

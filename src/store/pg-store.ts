@@ -35,6 +35,7 @@ import type { ChangeListener, Postgres } from "./pg.js";
 import {
   type AccountRow,
   type AuditRow,
+  claimSlackSql,
   type InviteRow,
   MEMBER_COLUMNS,
   type MemberRow,
@@ -42,6 +43,7 @@ import {
   type OutboxDbRow,
   REQUEST_SELECT,
   type RequestRow,
+  releaseSlackSql,
   toAccount,
   toAudit,
   toInvite,
@@ -595,6 +597,9 @@ export class PgStore implements StorePort, OutboxStore {
 const INSERT_REQUEST = `INSERT INTO change_requests (id, account_id, requester_id, words_json, intent_json, summary,
   effect, status, created_at, expires_at) VALUES ($1, $2, $3, '[]', $4, $5, $6, 'pending', $7, $8)`;
 
+const CLAIM_SLACK = claimSlackSql({ accountId: "$1", id: "$2", until: "$3", now: "$4" });
+const RELEASE_SLACK = releaseSlackSql({ accountId: "$1", id: "$2" });
+
 /** The SQL of change requests on PostgreSQL. */
 export class PgRequestStore implements RequestStore {
   constructor(private readonly db: Postgres) {}
@@ -671,6 +676,23 @@ export class PgRequestStore implements RequestStore {
       "UPDATE change_requests SET announced = 1, posted = 1 WHERE account_id = $1 AND id = $2",
       [accountId, id],
     );
+  }
+
+  // The UPDATE commits on its own (the row lock makes two instances' claims take turns); the read
+  // that follows sees it and whatever the previous holder recorded.
+  async claimSlackWork(
+    accountId: string,
+    id: string,
+    now: Date,
+    leaseMs: number,
+  ): Promise<ChangeRequest | null> {
+    const until = new Date(now.getTime() + leaseMs).toISOString();
+    const claimed = await this.db.query(CLAIM_SLACK, [accountId, id, until, now.toISOString()]);
+    return claimed.rowCount === 1 ? this.getRequest(accountId, id) : null;
+  }
+
+  async releaseSlackWork(accountId: string, id: string): Promise<void> {
+    await this.db.query(RELEASE_SLACK, [accountId, id]);
   }
 
   async legacyRequests(): Promise<{ request: ChangeRequest; words: string[] }[]> {

@@ -2,7 +2,7 @@ import { type ChangeIntent, intentToJson } from "../core/intents.js";
 import type { ChangeRequest, RequestPost } from "../core/model.js";
 import type { NewRequest, RequestClosing, RequestStore } from "../core/ports.js";
 import type { Db } from "./open.js";
-import { REQUEST_SELECT, type RequestRow, toRequest } from "./rows.js";
+import { claimSlackSql, REQUEST_SELECT, type RequestRow, releaseSlackSql, toRequest } from "./rows.js";
 
 /** The SQL of change requests. */
 export class SqliteRequestStore implements RequestStore {
@@ -28,6 +28,8 @@ export class SqliteRequestStore implements RequestStore {
       ),
       posted: p("UPDATE change_requests SET posted = ?, posts_json = ? WHERE account_id = ? AND id = ?"),
       announced: p("UPDATE change_requests SET announced = 1, posted = 1 WHERE account_id = ? AND id = ?"),
+      claimSlack: p(claimSlackSql({ accountId: "@accountId", id: "@id", until: "@until", now: "@now" })),
+      releaseSlack: p(releaseSlackSql({ accountId: "?", id: "?" })),
       expired: p(`${REQUEST_SELECT} WHERE r.status = 'pending' AND r.expires_at <= ?`),
     };
   }
@@ -80,6 +82,23 @@ export class SqliteRequestStore implements RequestStore {
 
   async markAnnounced(accountId: string, id: string): Promise<void> {
     this.s.announced.run(accountId, id);
+  }
+
+  // The UPDATE and the read run back to back with no await between: nothing else on this
+  // connection runs in between, and another process's write waits for SQLite's lock.
+  async claimSlackWork(
+    accountId: string,
+    id: string,
+    now: Date,
+    leaseMs: number,
+  ): Promise<ChangeRequest | null> {
+    const until = new Date(now.getTime() + leaseMs).toISOString();
+    const taken = this.s.claimSlack.run({ accountId, id, until, now: now.toISOString() }).changes === 1;
+    return taken ? this.getRequestNow(accountId, id) : null;
+  }
+
+  async releaseSlackWork(accountId: string, id: string): Promise<void> {
+    this.s.releaseSlack.run(accountId, id);
   }
 
   /** Pending requests filed before intents were stored, with the words they were filed with. */

@@ -209,3 +209,17 @@ export const REQUEST_SELECT = `SELECT r.*, m.email AS requester_email, m.slack_u
     (SELECT d.slack_user_id FROM members d WHERE d.account_id = r.account_id AND d.email = r.decided_by
       ORDER BY d.status <> 'removed' DESC, d.created_at DESC LIMIT 1) AS decider_slack
   FROM change_requests r JOIN members m ON m.id = r.requester_id`;
+
+/**
+ * The one rule of a request's Slack lease (migration 010), for both engines: an instance takes it
+ * when nobody holds it or the holder's time has run out (an instance that died), until `until`.
+ * Placeholders are the engine's: the account, the request, the lease's end and now (ISO text, which
+ * orders as time does).
+ */
+export const claimSlackSql = (p: { accountId: string; id: string; until: string; now: string }): string =>
+  `UPDATE change_requests SET slack_lease_until = ${p.until}
+    WHERE account_id = ${p.accountId} AND id = ${p.id}
+      AND (slack_lease_until IS NULL OR slack_lease_until <= ${p.now})`;
+
+export const releaseSlackSql = (p: { accountId: string; id: string }): string =>
+  `UPDATE change_requests SET slack_lease_until = NULL WHERE account_id = ${p.accountId} AND id = ${p.id}`;

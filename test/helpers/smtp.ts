@@ -18,6 +18,8 @@ export class TestSmtp {
   readonly messages: ParsedMail[] = [];
   /** Return an SMTP reply code to refuse a recipient (451: try later, 550: never). */
   refuse: (recipient: string) => number | null = () => null;
+  /** While set, every new transaction waits at MAIL FROM (before anything is accepted) until it resolves. */
+  hold: Promise<void> | null = null;
   private server: SMTPServer | null = null;
 
   constructor(readonly port: number) {}
@@ -31,6 +33,10 @@ export class TestSmtp {
       authOptional: true,
       disabledCommands: ["STARTTLS", "AUTH"],
       logger: false,
+      onMailFrom: (_address, _session, callback) => {
+        if (!this.hold) return callback();
+        this.hold.then(() => callback()).catch(callback);
+      },
       onRcptTo: (address, _session, callback) => {
         const code = this.refuse(address.address);
         if (!code) return callback();
