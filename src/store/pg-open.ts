@@ -1,7 +1,7 @@
 import { CoreError } from "../core/errors.js";
 import type { Logger } from "../log.js";
 import type { Migrated } from "./open.js";
-import type { OpenedStore } from "./open-store.js";
+import type { OpenedStore } from "./opened.js";
 import { ChangeListener, Postgres } from "./pg.js";
 import { migratePostgres } from "./pg-migrate.js";
 import { PgStore } from "./pg-store.js";
