@@ -140,13 +140,16 @@ export interface RequestStore {
   markPosted(accountId: string, id: string, posts: RequestPost[], done?: boolean): Promise<void>;
   markAnnounced(accountId: string, id: string): Promise<void>;
   /**
-   * Takes the request's Slack lease until `now + leaseMs` when nobody holds it or its holder's lease
-   * ran out (that instance died), atomically across instances; answers the request as it now stands
-   * (posts another instance recorded included), or null while another holds it.
+   * Takes the request's Slack lease until `until` when nobody holds it or its holder's lease ran out
+   * (that instance died), atomically across instances; answers the request as it now stands (posts
+   * another instance recorded included), or null while another holds it.
    */
-  claimSlackWork(accountId: string, id: string, now: Date, leaseMs: number): Promise<ChangeRequest | null>;
-  /** Lets the request's Slack lease go, for the next instance (or beat) to take. */
-  releaseSlackWork(accountId: string, id: string): Promise<void>;
+  claimSlackWork(accountId: string, id: string, now: Date, until: Date): Promise<ChangeRequest | null>;
+  /**
+   * Lets the lease that ends at `until` go, for the next instance (or beat) to take; a lease that has
+   * since passed to another instance (this one overran its time) is theirs and stays.
+   */
+  releaseSlackWork(accountId: string, id: string, until: Date): Promise<void>;
   expiredRequests(now: Date): Promise<ChangeRequest[]>;
 }
 

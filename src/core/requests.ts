@@ -221,11 +221,20 @@ export class Requests {
   markPosted = (accountId: string, id: string, posts: RequestPost[], done = true): Promise<void> =>
     this.store.markPosted(accountId, id, posts, done);
   markAnnounced = (accountId: string, id: string): Promise<void> => this.store.markAnnounced(accountId, id);
-  /** Takes the request's Slack work for `leaseMs` (null while another instance holds it); fresh. */
-  claimSlackWork = (accountId: string, id: string, leaseMs: number): Promise<ChangeRequest | null> =>
-    this.store.claimSlackWork(accountId, id, this.engine.clock.now(), leaseMs);
-  releaseSlackWork = (accountId: string, id: string): Promise<void> =>
-    this.store.releaseSlackWork(accountId, id);
+  /**
+   * Takes the request's Slack work for `leaseMs`: the request as it now stands and how to let it go,
+   * or null while another instance holds it.
+   */
+  claimSlackWork = async (
+    accountId: string,
+    id: string,
+    leaseMs: number,
+  ): Promise<{ request: ChangeRequest; release(): Promise<void> } | null> => {
+    const now = this.engine.clock.now();
+    const until = new Date(now.getTime() + leaseMs);
+    const request = await this.store.claimSlackWork(accountId, id, now, until);
+    return request && { request, release: () => this.store.releaseSlackWork(accountId, id, until) };
+  };
 
   /**
    * The request as an Owner about to decide it sees it now, its effect described on the team as it

@@ -115,9 +115,6 @@ export class OutboxWorker {
         html: rendered.html,
         messageId: `<${row.id}@${messageIdDomain(this.o.from)}>`,
       });
-      await this.o.store.markMailSent(row.id, this.o.clock.now());
-      this.o.logger.info(`Mail ${row.id} (${row.mail.kind}) sent`);
-      return "sent";
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (isPermanentFailure(error) || row.attempts >= this.o.maxAttempts) {
@@ -131,5 +128,11 @@ export class OutboxWorker {
       this.o.logger.warn(`Mail ${row.id} (${row.mail.kind}) will be retried in ${delay} ms: ${reason}`);
       return "retried";
     }
+    // Sent: only recording that is left. If the database does not answer now, the mail is not
+    // retried as if sending had failed; its lease runs out and it goes again (the same Message-ID),
+    // the one duplicate an outbox cannot rule out.
+    await this.o.store.markMailSent(row.id, this.o.clock.now());
+    this.o.logger.info(`Mail ${row.id} (${row.mail.kind}) sent`);
+    return "sent";
   }
 }

@@ -98,16 +98,16 @@ export class RequestsSync {
     work: (fresh: ChangeRequest) => Promise<void>,
   ): Promise<void> {
     const { requests } = this.core;
-    const fresh = await requests.claimSlackWork(listed.accountId, listed.id, SLACK_LEASE_MS);
-    if (!fresh) {
+    const claim = await requests.claimSlackWork(listed.accountId, listed.id, SLACK_LEASE_MS);
+    if (!claim) {
       this.heldElsewhere.add(key(listed));
       return;
     }
     this.heldElsewhere.delete(key(listed));
     try {
-      if (due(fresh)) await work(fresh);
+      if (due(claim.request)) await work(claim.request);
     } finally {
-      await requests.releaseSlackWork(listed.accountId, listed.id);
+      await claim.release();
     }
   }
 

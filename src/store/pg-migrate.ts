@@ -2,7 +2,7 @@ import { DatabaseUnavailableError } from "../core/errors.js";
 import { DatabaseTooNewError } from "./migrate.js";
 import { MIGRATIONS, type Migration } from "./migrations/index.js";
 import type { Migrated } from "./open.js";
-import type { Postgres } from "./pg.js";
+import { isConnectionError, type Postgres } from "./pg.js";
 
 /**
  * Brings a PostgreSQL schema up to date, in one transaction, under an advisory lock on
@@ -21,38 +21,43 @@ export const migratePostgres = async (
     );
   });
   const lock = "SELECT pg_advisory_lock(hashtext('rolecall migrate ' || current_schema()))";
-  const unlock = "SELECT pg_advisory_unlock(hashtext('rolecall migrate ' || current_schema()))";
+  // A broken connection must not end the process. The session is closed rather than handed back to
+  // the pool: that releases the advisory lock and forgets its unlimited waits.
+  let broken: Error | undefined;
+  client.on("error", (error) => {
+    broken ??= error;
+  });
   try {
+    // Another instance may be migrating: wait for it however long it takes.
+    await client.query("SET lock_timeout = 0; SET statement_timeout = 0");
     await client.query(lock);
-    try {
-      await client.query("CREATE TABLE IF NOT EXISTS rolecall_schema (version INTEGER NOT NULL)");
-      await client.query(
-        "INSERT INTO rolecall_schema (version) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM rolecall_schema)",
-      );
-      const found =
-        (await client.query<{ version: number }>("SELECT version FROM rolecall_schema")).rows[0]?.version ??
-        0;
-      if (found > known) throw new DatabaseTooNewError(found, known);
-      // All that is pending in one transaction: the schema moves from one version to the other whole.
-      const pending = migrations.filter((m) => m.version > found);
-      if (pending.length > 0) {
-        try {
-          await client.query("BEGIN");
-          for (const migration of pending) await client.query(migration.postgres);
-          await client.query("UPDATE rolecall_schema SET version = $1", [pending.at(-1)?.version]);
-          await client.query("COMMIT");
-        } catch (error) {
-          await client.query("ROLLBACK");
-          throw error;
-        }
+    await client.query("CREATE TABLE IF NOT EXISTS rolecall_schema (version INTEGER NOT NULL)");
+    await client.query(
+      "INSERT INTO rolecall_schema (version) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM rolecall_schema)",
+    );
+    const found =
+      (await client.query<{ version: number }>("SELECT version FROM rolecall_schema")).rows[0]?.version ?? 0;
+    if (found > known) throw new DatabaseTooNewError(found, known);
+    // All that is pending in one transaction: the schema moves from one version to the other whole.
+    const pending = migrations.filter((m) => m.version > found);
+    if (pending.length > 0) {
+      try {
+        await client.query("BEGIN");
+        for (const migration of pending) await client.query(migration.postgres);
+        await client.query("UPDATE rolecall_schema SET version = $1", [pending.at(-1)?.version]);
+        await client.query("COMMIT");
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw error;
       }
-      const to = (await client.query<{ version: number }>("SELECT version FROM rolecall_schema")).rows[0]
-        ?.version;
-      return { from: found, to: to ?? found };
-    } finally {
-      await client.query(unlock);
     }
+    const to = (await client.query<{ version: number }>("SELECT version FROM rolecall_schema")).rows[0]
+      ?.version;
+    return { from: found, to: to ?? found };
+  } catch (error) {
+    broken ??= error as Error;
+    throw isConnectionError(error) ? new DatabaseUnavailableError(error) : error;
   } finally {
-    client.release();
+    client.release(broken ?? true);
   }
 };

@@ -598,7 +598,7 @@ const INSERT_REQUEST = `INSERT INTO change_requests (id, account_id, requester_i
   effect, status, created_at, expires_at) VALUES ($1, $2, $3, '[]', $4, $5, $6, 'pending', $7, $8)`;
 
 const CLAIM_SLACK = claimSlackSql({ accountId: "$1", id: "$2", until: "$3", now: "$4" });
-const RELEASE_SLACK = releaseSlackSql({ accountId: "$1", id: "$2" });
+const RELEASE_SLACK = releaseSlackSql({ accountId: "$1", id: "$2", until: "$3" });
 
 /** The SQL of change requests on PostgreSQL. */
 export class PgRequestStore implements RequestStore {
@@ -680,19 +680,13 @@ export class PgRequestStore implements RequestStore {
 
   // The UPDATE commits on its own (the row lock makes two instances' claims take turns); the read
   // that follows sees it and whatever the previous holder recorded.
-  async claimSlackWork(
-    accountId: string,
-    id: string,
-    now: Date,
-    leaseMs: number,
-  ): Promise<ChangeRequest | null> {
-    const until = new Date(now.getTime() + leaseMs).toISOString();
-    const claimed = await this.db.query(CLAIM_SLACK, [accountId, id, until, now.toISOString()]);
+  async claimSlackWork(accountId: string, id: string, now: Date, until: Date): Promise<ChangeRequest | null> {
+    const claimed = await this.db.query(CLAIM_SLACK, [accountId, id, until.toISOString(), now.toISOString()]);
     return claimed.rowCount === 1 ? this.getRequest(accountId, id) : null;
   }
 
-  async releaseSlackWork(accountId: string, id: string): Promise<void> {
-    await this.db.query(RELEASE_SLACK, [accountId, id]);
+  async releaseSlackWork(accountId: string, id: string, until: Date): Promise<void> {
+    await this.db.query(RELEASE_SLACK, [accountId, id, until.toISOString()]);
   }
 
   async legacyRequests(): Promise<{ request: ChangeRequest; words: string[] }[]> {

@@ -11,6 +11,9 @@ export type Queryable = Pick<pg.PoolClient, "query">;
 const SERIALIZATION_FAILURE = "40001";
 const DEADLOCK = "40P01";
 
+/** A statement cut by a timeout (ours or the server's): the database is too slow or blocked right now. */
+const TIMEOUT_CODES = new Set(["57014", "55P03"]);
+
 const CONNECTION_CODES = new Set([
   "ECONNREFUSED",
   "ECONNRESET",
@@ -25,8 +28,8 @@ const CONNECTION_CODES = new Set([
 export const isConnectionError = (error: unknown): boolean => {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: string }).code;
-  if (code && (CONNECTION_CODES.has(code) || code.startsWith("08"))) return true;
-  return /timeout exceeded when trying to connect|Connection terminated|connection timeout|Client has encountered a connection error/i.test(
+  if (code && (CONNECTION_CODES.has(code) || TIMEOUT_CODES.has(code) || code.startsWith("08"))) return true;
+  return /timeout exceeded when trying to connect|Connection terminated|connection timeout|Client has encountered a connection error|Query read timeout/i.test(
     error.message,
   );
 };
@@ -54,7 +57,13 @@ export class Postgres {
       max: poolMax,
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
-      // A statement that outlives this is cut, so no request hangs on a stalled server.
+      keepAlive: true,
+      // No request waits long on the database: the server cuts a statement after 10 s, a wait for an
+      // account's row lock after 5 s, and a transaction left idle (its instance gone quiet) after 30 s,
+      // which frees that lock; the client gives up on a server that stopped answering after 15 s.
+      statement_timeout: 10_000,
+      lock_timeout: 5_000,
+      idle_in_transaction_session_timeout: 30_000,
       query_timeout: 15_000,
     });
     return new Postgres(pool, logger);
@@ -91,12 +100,30 @@ export class Postgres {
     return (await this.query<R>(text, values, on)).rows;
   }
 
-  private async connect(): Promise<pg.PoolClient> {
+  /**
+   * A connection of the caller's own. The pool stops listening to a connection it hands out, and a
+   * connection that breaks emits 'error' whether or not a query runs: the listener here keeps that
+   * from ending the process, and `release` passes the error on so the pool drops the connection.
+   */
+  private async connect(): Promise<{ client: pg.PoolClient; release(error?: Error): void }> {
+    let client: pg.PoolClient;
     try {
-      return await this.pool.connect();
+      client = await this.pool.connect();
     } catch (error) {
       throw new DatabaseUnavailableError(error);
     }
+    let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken ??= error;
+    };
+    client.on("error", onError);
+    return {
+      client,
+      release: (error) => {
+        client.off("error", onError);
+        client.release(error ?? broken);
+      },
+    };
   }
 
   /**
@@ -105,22 +132,33 @@ export class Postgres {
    */
   async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>, begin = "BEGIN"): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const client = await this.connect();
+      const { client, release } = await this.connect();
       let broken: Error | undefined;
+      let committing = false;
       try {
         await client.query(begin);
         const result = await fn(client);
+        committing = true;
         await client.query("COMMIT");
         return result;
       } catch (error) {
-        await client.query("ROLLBACK").catch((e: Error) => {
-          broken = e;
-        });
+        if (!committing)
+          await client.query("ROLLBACK").catch((e: Error) => {
+            broken = e;
+          });
+        else broken = error as Error;
         const code = (error as { code?: string }).code;
         if ((code === SERIALIZATION_FAILURE || code === DEADLOCK) && attempt < 5) continue;
-        throw isConnectionError(error) ? new DatabaseUnavailableError(error) : error;
+        if (!isConnectionError(error)) throw error;
+        // Lost while committing, the change may have been saved: say so rather than "nothing changed".
+        throw committing
+          ? new DatabaseUnavailableError(
+              error,
+              "The database stopped answering while saving; the change may or may not have been saved. Check before trying again.",
+            )
+          : new DatabaseUnavailableError(error);
       } finally {
-        client.release(broken);
+        release(broken);
       }
     }
   }
@@ -145,6 +183,21 @@ export class Postgres {
 }
 
 /**
+ * Closes a connection, waiting at most a second: one whose route died silently never answers the
+ * goodbye, and shutting down must not wait for it.
+ */
+const endWithin = async (client: pg.Client | null, ms = 1_000): Promise<void> => {
+  if (!client) return;
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  await Promise.race([client.end().catch(() => {}), gaveUp]);
+  clearTimeout(timer);
+};
+
+/**
  * A connection that LISTENs for commits and counts them: the permission cache's `dataVersion`. When
  * the connection drops, the counter moves on every tick until it is back (so caches re-read rather
  * than trust what they hold), and it reconnects by itself.
@@ -154,6 +207,9 @@ export class ChangeListener {
   private client: pg.Client | null = null;
   private down = true;
   private stopped = false;
+  private ticks = 0;
+  private probing = false;
+  private lose: ((error?: Error) => void) | null = null;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -178,9 +234,24 @@ export class ChangeListener {
   }
 
   private tick(): void {
-    if (!this.down || this.stopped) return;
-    this.count++;
-    if (!this.client) void this.connect().catch(() => {});
+    if (this.stopped) return;
+    if (this.down) {
+      this.count++;
+      if (!this.client) void this.connect().catch(() => {});
+      return;
+    }
+    // Listening: every second, make sure the connection still answers (within 1.5 s). A route that drops
+    // (a failover, a NAT's idle timeout) can leave a socket that never says it closed, and silence
+    // would look like nothing changing.
+    if (++this.ticks % 2 !== 0 || this.probing || !this.client) return;
+    this.probing = true;
+    const lose = this.lose;
+    this.client
+      .query("SELECT 1")
+      .catch((error: Error) => lose?.(error))
+      .finally(() => {
+        this.probing = false;
+      });
   }
 
   private async connect(): Promise<void> {
@@ -188,6 +259,8 @@ export class ChangeListener {
     const client = new pg.Client({
       connectionString: this.url,
       connectionTimeoutMillis: 5_000,
+      query_timeout: 1_500,
+      keepAlive: true,
       application_name: "rolecall-listener",
     });
     this.client = client;
@@ -203,8 +276,9 @@ export class ChangeListener {
           "PostgreSQL change notifications lost; re-checking every tick:",
           error?.message ?? "closed",
         );
-      client.end().catch(() => {});
+      void endWithin(client);
     };
+    this.lose = lost;
     client.on("error", lost);
     client.on("end", () => lost());
     client.on("notification", () => {
@@ -227,6 +301,6 @@ export class ChangeListener {
     clearInterval(this.timer);
     const client = this.client;
     this.client = null;
-    await client?.end().catch(() => {});
+    await endWithin(client);
   }
 }

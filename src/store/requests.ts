@@ -29,7 +29,7 @@ export class SqliteRequestStore implements RequestStore {
       posted: p("UPDATE change_requests SET posted = ?, posts_json = ? WHERE account_id = ? AND id = ?"),
       announced: p("UPDATE change_requests SET announced = 1, posted = 1 WHERE account_id = ? AND id = ?"),
       claimSlack: p(claimSlackSql({ accountId: "@accountId", id: "@id", until: "@until", now: "@now" })),
-      releaseSlack: p(releaseSlackSql({ accountId: "?", id: "?" })),
+      releaseSlack: p(releaseSlackSql({ accountId: "?", id: "?", until: "?" })),
       expired: p(`${REQUEST_SELECT} WHERE r.status = 'pending' AND r.expires_at <= ?`),
     };
   }
@@ -86,19 +86,15 @@ export class SqliteRequestStore implements RequestStore {
 
   // The UPDATE and the read run back to back with no await between: nothing else on this
   // connection runs in between, and another process's write waits for SQLite's lock.
-  async claimSlackWork(
-    accountId: string,
-    id: string,
-    now: Date,
-    leaseMs: number,
-  ): Promise<ChangeRequest | null> {
-    const until = new Date(now.getTime() + leaseMs).toISOString();
-    const taken = this.s.claimSlack.run({ accountId, id, until, now: now.toISOString() }).changes === 1;
+  async claimSlackWork(accountId: string, id: string, now: Date, until: Date): Promise<ChangeRequest | null> {
+    const taken =
+      this.s.claimSlack.run({ accountId, id, until: until.toISOString(), now: now.toISOString() }).changes ===
+      1;
     return taken ? this.getRequestNow(accountId, id) : null;
   }
 
-  async releaseSlackWork(accountId: string, id: string): Promise<void> {
-    this.s.releaseSlack.run(accountId, id);
+  async releaseSlackWork(accountId: string, id: string, until: Date): Promise<void> {
+    this.s.releaseSlack.run(accountId, id, until.toISOString());
   }
 
   /** Pending requests filed before intents were stored, with the words they were filed with. */

@@ -221,5 +221,6 @@ export const claimSlackSql = (p: { accountId: string; id: string; until: string;
     WHERE account_id = ${p.accountId} AND id = ${p.id}
       AND (slack_lease_until IS NULL OR slack_lease_until <= ${p.now})`;
 
-export const releaseSlackSql = (p: { accountId: string; id: string }): string =>
-  `UPDATE change_requests SET slack_lease_until = NULL WHERE account_id = ${p.accountId} AND id = ${p.id}`;
+export const releaseSlackSql = (p: { accountId: string; id: string; until: string }): string =>
+  `UPDATE change_requests SET slack_lease_until = NULL
+    WHERE account_id = ${p.accountId} AND id = ${p.id} AND slack_lease_until = ${p.until}`;

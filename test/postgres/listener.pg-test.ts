@@ -2,6 +2,7 @@ import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Wired } from "../../src/wiring.js";
 import { freshDatabase, TEST_DATABASE_URL } from "../helpers/database.js";
+import { Relay } from "../helpers/relay.js";
 import { openCore, seedTeam } from "../helpers/team.js";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -63,5 +64,32 @@ describe("change notifications on PostgreSQL", () => {
     expect(
       await within(1_000, async () => await b.core.can(seeded.accountId, "tm@acme.test", "billing")),
     ).toBeLessThan(1_000);
+  });
+
+  it("notices a LISTEN connection that went silent (no reset) and sees another's change within 3 seconds", async () => {
+    const db = await freshDatabase("postgres");
+    cleanups.push(db.cleanup);
+    const direct = new URL(db.url);
+    const relay = new Relay({ host: direct.hostname, port: Number(direct.port || 5432) });
+    await relay.start();
+    cleanups.push(() => relay.stop());
+    const relayed = new URL(db.url);
+    relayed.port = String(relay.port);
+    const a = await instance(db.url);
+    const b = await instance(relayed.toString());
+    const seeded = await seedTeam(a.core, [{ email: "tm@acme.test", role: "teammate" }]);
+    expect(await b.core.can(seeded.accountId, "tm@acme.test", "billing")).toBe(true);
+
+    relay.freeze("rolecall-listener");
+    await a.core.setPermission(seeded.as("owner@acme.test"), {
+      role: "teammate",
+      permission: "billing",
+      allowed: false,
+    });
+    const seen = await within(
+      3_000,
+      async () => !(await b.core.can(seeded.accountId, "tm@acme.test", "billing")),
+    );
+    expect(seen).toBeLessThan(3_000);
   });
 });

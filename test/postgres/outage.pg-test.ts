@@ -1,58 +1,16 @@
 import type { ChildProcess } from "node:child_process";
-import { connect, createServer, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { listeningPort, spawnApp } from "../helpers/app-process.js";
 import { rolecallAsync } from "../helpers/cli.js";
 import { freshDatabase } from "../helpers/database.js";
 import { FakeSlack } from "../helpers/fake-slack.js";
+import { Relay } from "../helpers/relay.js";
 import { openCore, seedTeam } from "../helpers/team.js";
 
 /**
  * PostgreSQL going away for ten seconds while requests arrive. The app reaches the server through a
- * loopback TCP relay the test controls: "down" drops every open connection and refuses new ones,
- * which is what the app sees when the server stops (the shared server itself keeps running for the
- * other suites).
+ * loopback relay the test controls (the shared server itself keeps running for the other suites).
  */
-class Relay {
-  private readonly sockets = new Set<Socket>();
-  private up = true;
-  private server: Server | null = null;
-  port = 0;
-
-  constructor(private readonly target: { host: string; port: number }) {}
-
-  async start(): Promise<void> {
-    this.server = createServer((client) => {
-      if (!this.up) return client.destroy();
-      const upstream = connect(this.target.port, this.target.host);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on("close", () => this.sockets.delete(s));
-        s.on("error", () => s.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-      client.on("close", () => upstream.destroy());
-      upstream.on("close", () => client.destroy());
-    });
-    await new Promise<void>((done) => this.server?.listen(0, "127.0.0.1", done));
-    this.port = (this.server?.address() as { port: number } | null)?.port ?? 0;
-  }
-
-  down(): void {
-    this.up = false;
-    for (const s of this.sockets) s.destroy();
-  }
-
-  restore(): void {
-    this.up = true;
-  }
-
-  async stop(): Promise<void> {
-    this.down();
-    await new Promise<void>((done) => this.server?.close(() => done()));
-  }
-}
-
 const children: ChildProcess[] = [];
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

@@ -136,19 +136,26 @@ describe("Slack work on a request happens once across instances", () => {
     const stale = await file(2);
     // Workers took both and died: one's lease still runs, the other's ran out a minute ago.
     const minuteAgo = new Date(Date.now() - 120_000);
-    expect(await store.claimSlackWork(held.accountId, held.id, new Date(), 60_000)).toMatchObject({
+    const inAMinute = (from: Date) => new Date(from.getTime() + 60_000);
+    const heldUntil = inAMinute(new Date());
+    expect(await store.claimSlackWork(held.accountId, held.id, new Date(), heldUntil)).toMatchObject({
       id: held.id,
       posted: false,
     });
-    expect(await store.claimSlackWork(stale.accountId, stale.id, minuteAgo, 60_000)).not.toBeNull();
+    expect(
+      await store.claimSlackWork(stale.accountId, stale.id, minuteAgo, inAMinute(minuteAgo)),
+    ).not.toBeNull();
     // Held: nobody else may take it now.
-    expect(await store.claimSlackWork(held.accountId, held.id, new Date(), 60_000)).toBeNull();
+    expect(await store.claimSlackWork(held.accountId, held.id, new Date(), inAMinute(new Date()))).toBeNull();
 
     await sync.run();
     expect(postsOf(fake, stale.id)).toHaveLength(1);
     expect(postsOf(fake, held.id)).toHaveLength(0);
     // Released (or run out), it is posted on the next beat, once.
-    await store.releaseSlackWork(held.accountId, held.id);
+    // Letting go of a lease that is no longer yours (it ran out and was taken) leaves it alone.
+    await store.releaseSlackWork(held.accountId, held.id, minuteAgo);
+    expect(await store.claimSlackWork(held.accountId, held.id, new Date(), inAMinute(new Date()))).toBeNull();
+    await store.releaseSlackWork(held.accountId, held.id, heldUntil);
     await sync.run();
     await sync.run();
     expect(postsOf(fake, held.id)).toHaveLength(1);
