@@ -80,7 +80,7 @@ export class PermissionCache {
 
   private async memoLoad<T>(key: string, compute: () => Promise<T>): Promise<T> {
     const generation = this.generation;
-    const value = await compute();
+    const value = await this.store.outside(compute);
     if (generation === this.generation) this.memos.set(key, value);
     return value;
   }
@@ -146,7 +146,7 @@ export class PermissionCache {
 
   private async loadAccount(accountId: string): Promise<CachedAccount> {
     const generation = this.generation;
-    const matrix = await this.store.loadMatrix(accountId);
+    const matrix = await this.store.outside(() => this.store.loadMatrix(accountId));
     const loaded: CachedAccount = { matrix, members: new LruMap(this.limits.membersPerAccount) };
     if (generation !== this.generation) return loaded;
     // Another caller may have loaded it meanwhile: keep theirs, so its members stay cached.
@@ -162,7 +162,7 @@ export class PermissionCache {
     const key = email.trim().toLowerCase();
     const known = account.members.get(key);
     if (known !== undefined) return known;
-    const found = await this.store.findMember(accountId, { email: key });
+    const found = await this.store.outside(() => this.store.findMember(accountId, { email: key }));
     const member: CachedMember =
       found && found.status !== "removed"
         ? {

@@ -107,6 +107,12 @@ export interface StorePort extends StoreReads {
    * this process or another, makes the store run `fn` again on the newer state).
    */
   read<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` with its reads outside any `read` snapshot the caller is in: what the permission cache
+   * keeps must be as of now, never as of a snapshot that began before a change it has already heard
+   * of (SQLite reads the newest state anyway).
+   */
+  outside<T>(fn: () => Promise<T>): Promise<T>;
   /** Applies a decision atomically, only if the account is still at `expectedVersion`. False on a conflict. */
   apply(ctx: ApplyContext, expectedVersion: number, decision: Decision<unknown>): Promise<boolean>;
   createAccount(input: NewAccount, ctx: Omit<ApplyContext, "accountId">): Promise<void>;

@@ -117,6 +117,10 @@ export class PgStore implements StorePort, OutboxStore {
     return this.db.snapshot(fn);
   }
 
+  outside<T>(fn: () => Promise<T>): Promise<T> {
+    return this.db.outside(fn);
+  }
+
   async ping(): Promise<void> {
     await this.db.query("SELECT 1");
   }

@@ -178,6 +178,10 @@ export class SqliteStore implements StorePort, OutboxStore {
     return `${this.s.totalChanges.get() as number}:${this.dataVersion()}`;
   }
 
+  outside<T>(fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+
   async ping(): Promise<void> {
     this.dataVersion();
   }

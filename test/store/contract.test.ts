@@ -155,6 +155,32 @@ describe(`the store contract (${TEST_ENGINE})`, () => {
     expect(await a.store.countMembers(seeded.accountId, {})).toBe(2);
   });
 
+  it("the permission cache keeps what is true now, even when it loads inside a read that began before a change", async () => {
+    const { url } = await database();
+    const a = await instance(url);
+    const b = await instance(url);
+    const seeded = await seedTeam(a.core, [{ email: "tm@acme.test", role: "teammate" }]);
+    let changed = false;
+    await a.store.read(async () => {
+      await a.store.countMembers(seeded.accountId, {}); // the read's view begins here
+      if (!changed) {
+        changed = true;
+        const seen = a.store.dataVersion();
+        await b.core.setPermission(seeded.as("owner@acme.test"), {
+          role: "teammate",
+          permission: "billing",
+          allowed: false,
+        });
+        await eventually(() => a.store.dataVersion() !== seen, 1_000);
+        await new Promise((r) => setImmediate(r));
+      }
+      // A check made from inside the read loads the member now, not as of the read's view.
+      expect(await a.core.can(seeded.accountId, "tm@acme.test", "billing")).toBe(false);
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(await a.core.can(seeded.accountId, "tm@acme.test", "billing")).toBe(false);
+  });
+
   it("lists members owners first, then admins, then teammates, each by email compared bytewise", async () => {
     const { url } = await database();
     const { core, store } = await instance(url);
