@@ -168,6 +168,7 @@ const countingStore = () => {
   const asked = { version: 0, matrix: 0, member: 0 };
   let version = 1;
   const store = {
+    outside: <T>(fn: () => T) => fn(),
     dataVersion: () => {
       asked.version++;
       return version;

@@ -9,6 +9,7 @@ const countingStore = () => {
   const asked = new Map<string, number>();
   const ask = (key: string) => asked.set(key, (asked.get(key) ?? 0) + 1);
   const store = {
+    outside: <T>(fn: () => T) => fn(),
     dataVersion: () => 1,
     loadMatrix: async (accountId: string) => {
       ask(accountId);
