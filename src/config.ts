@@ -46,6 +46,14 @@ const trustedProxies = z
 /** Whether DATABASE_URL names a PostgreSQL server (`postgres://` or `postgresql://`); else it is a SQLite file. */
 export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//i.test(url.trim());
 
+/** DATABASE_URL as it may be shown to a person: a PostgreSQL URL without its password. */
+export const shownDatabaseUrl = (url: string): string => {
+  if (!isPostgresUrl(url) || !URL.canParse(url)) return url;
+  const shown = new URL(url);
+  if (shown.password) shown.password = "***";
+  return shown.toString();
+};
+
 const schema = z
   .object({
     PORT: z.coerce.number({ message: "must be a port number" }).int().min(0).max(65535).default(3000),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, isPostgresUrl, loadConfig } from "../src/config.js";
+import { ConfigError, isPostgresUrl, loadConfig, shownDatabaseUrl } from "../src/config.js";
 import { mailDirectory } from "../src/mail/transport.js";
 import { slackMode } from "../src/slack/app.js";
 
@@ -73,6 +73,11 @@ describe("configuration (PRODUCT §9)", () => {
       false,
     ]);
     expect(mailDirectory("postgres://postgres@127.0.0.1:5432/test")).toBe("data/mail");
+    // Shown to a person (the try-out says where it wrote), a PostgreSQL URL keeps its password to itself.
+    expect(shownDatabaseUrl("postgres://rolecall:s3cret@db:5432/rc")).toBe(
+      "postgres://rolecall:***@db:5432/rc",
+    );
+    expect(shownDatabaseUrl("data/rolecall.db")).toBe("data/rolecall.db");
     expect(mailDirectory("/srv/rolecall/rolecall.db")).toBe("/srv/rolecall/mail");
     expect(loadConfig({}).DATABASE_POOL_MAX).toBe(10);
     expect(() => loadConfig({ DATABASE_POOL_MAX: "0" })).toThrow(/DATABASE_POOL_MAX/);

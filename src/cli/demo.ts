@@ -1,3 +1,4 @@
+import { shownDatabaseUrl } from "../config.js";
 import type { AccessCore, ActorContext } from "../core/access-core.js";
 
 export const DEMO_TEAM = "T0DEMO";
@@ -35,7 +36,8 @@ const tourLines = (team: string | null): string[] => {
  * Seeds a try-out account on an empty database (once), and shows the tour. A database that holds
  * someone's own accounts is left alone: the try-out would make every command there need --team.
  */
-export const runDemo = async (core: AccessCore, databaseUrl: string): Promise<string> => {
+export const runDemo = async (core: AccessCore, url: string): Promise<string> => {
+  const databaseUrl = shownDatabaseUrl(url);
   const accounts = await core.operator.listAccounts();
   if (accounts.length > 0 && !accounts.some((a) => a.slackTeamId === DEMO_TEAM)) {
     return [
