@@ -1,11 +1,14 @@
 import type { ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { listeningPort, spawnApp } from "../helpers/app-process.js";
 import { rolecallAsync } from "../helpers/cli.js";
 import { freshDatabase } from "../helpers/database.js";
 import { FakeSlack } from "../helpers/fake-slack.js";
 import { Relay } from "../helpers/relay.js";
-import { openCore, seedTeam } from "../helpers/team.js";
+import { messageText } from "../helpers/slack-harness.js";
+import { postSigned, slashCommandBody } from "../helpers/slack-requests.js";
+import { openCore, seedTeam, TEAM } from "../helpers/team.js";
 
 /**
  * PostgreSQL going away for ten seconds while requests arrive. The app reaches the server through a
@@ -38,7 +41,13 @@ describe("PostgreSQL away for ten seconds", () => {
     const fake = new FakeSlack();
     await fake.start();
     cleanups.push(() => fake.stop());
-    const app = spawnApp({ SLACK_API_URL: fake.apiUrl, DATABASE_URL: relayed.toString(), LOG_LEVEL: "info" });
+    fake.users.set("U0OWNER", { email: "owner@acme.test" });
+    const app = spawnApp({
+      SLACK_API_URL: fake.apiUrl,
+      DATABASE_URL: relayed.toString(),
+      SLACK_HOOKS_URL: fake.hooksUrl,
+      LOG_LEVEL: "info",
+    });
     children.push(app);
     const port = await listeningPort(app).port;
     const authorize = async (permission = "billing") => {
@@ -56,6 +65,29 @@ describe("PostgreSQL away for ten seconds", () => {
       };
     };
     expect((await authorize()).body.allowed).toBe(true);
+    /** `/team <text>` from the Owner in Slack: the reply they see (the ack's body, or on the response_url). */
+    const slash = async (text: string): Promise<string> => {
+      const responseId = randomUUID();
+      const body = slashCommandBody({
+        text,
+        userId: "U0OWNER",
+        teamId: TEAM,
+        responseUrl: fake.responseUrl(responseId),
+        triggerId: fake.triggerId(),
+      });
+      const http = await postSigned(`http://127.0.0.1:${port}`, body, "application/x-www-form-urlencoded", {
+        secret: "secret",
+      });
+      expect(http.status).toBe(200);
+      if (http.text) return messageText(JSON.parse(http.text));
+      return messageText(
+        await fake.waitFor(
+          () => fake.responses.find((r) => r.id === responseId)?.body,
+          `the reply to ${text}`,
+        ),
+      );
+    };
+    expect(await slash("whoami")).toMatch(/Owner/);
 
     relay.down();
     const downSince = Date.now();
@@ -74,6 +106,8 @@ describe("PostgreSQL away for ten seconds", () => {
       during.push(await authorize(during.length % 2 === 0 ? "billing" : "export_users"));
       await new Promise((r) => setTimeout(r, 250));
     }
+    // In Slack, the person is told plainly, and may try again.
+    expect(await slash("whoami")).toMatch(/database is not answering right now; nothing was changed/);
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(503);
     relay.restore();
@@ -100,6 +134,7 @@ describe("PostgreSQL away for ten seconds", () => {
       back = await authorize();
     }
     expect(back).toMatchObject({ status: 200, body: { allowed: true } });
+    expect(await slash("whoami")).toMatch(/Owner/);
     const revoke = await rolecallAsync(db.url, [
       "--as",
       "owner@acme.test",
