@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { auditHash, GENESIS_HASH } from "../core/audit.js";
+import { GENESIS_HASH } from "../core/audit.js";
 import type { AuditDraft, Change, Decision, MailDraft } from "../core/decision.js";
 import { type ChangeIntent, intentToJson } from "../core/intents.js";
 import type {
@@ -40,6 +40,7 @@ import {
   MEMBER_COLUMNS,
   type MemberRow,
   memberListOrder,
+  nextAuditEntry,
   type OutboxDbRow,
   REQUEST_SELECT,
   type RequestRow,
@@ -483,20 +484,7 @@ export class PgStore implements StorePort, OutboxStore {
     const tuples: string[] = [];
     for (const draft of drafts) {
       seq++;
-      // Round-trip through JSON so what is hashed is exactly what is stored and read back.
-      const content = {
-        seq,
-        at: ctx.now.toISOString(),
-        actor: ctx.actor,
-        source: ctx.source,
-        action: draft.action,
-        target: draft.target,
-        before: JSON.parse(JSON.stringify(draft.before ?? null)),
-        after: JSON.parse(JSON.stringify(draft.after ?? null)),
-        requestId: ctx.requestId,
-        batch,
-      };
-      const hash = auditHash(prevHash, content);
+      const { content, before, after, hash } = nextAuditEntry(ctx, draft, seq, batch, prevHash);
       const row = [
         ctx.accountId,
         seq,
@@ -505,8 +493,8 @@ export class PgStore implements StorePort, OutboxStore {
         content.source,
         content.action,
         content.target,
-        JSON.stringify(content.before),
-        JSON.stringify(content.after),
+        before,
+        after,
         content.requestId,
         batch,
         prevHash,

@@ -1,4 +1,5 @@
-import type { MailDraft } from "../core/decision.js";
+import { type AuditContent, auditHash } from "../core/audit.js";
+import type { AuditDraft, MailDraft } from "../core/decision.js";
 import { intentFromJson } from "../core/intents.js";
 import type {
   Account,
@@ -12,6 +13,7 @@ import type {
   RequestPost,
   RequestStatus,
 } from "../core/model.js";
+import type { ApplyContext } from "../core/ports.js";
 import { ROLES } from "../core/roles.js";
 import type { OutboxRow } from "../mail/outbox.js";
 
@@ -24,6 +26,34 @@ export const memberListOrder = (email: string): string =>
   `CASE role ${ROLES.slice(0, -1)
     .map((role, i) => `WHEN '${role}' THEN ${i}`)
     .join(" ")} ELSE ${ROLES.length - 1} END, ${email}`;
+
+/**
+ * The next entry of an account's chain, as both engines store it: its content (round-tripped through
+ * JSON, so what is hashed is exactly what is stored and read back), its JSON columns and its hash.
+ */
+export const nextAuditEntry = (
+  ctx: ApplyContext,
+  draft: AuditDraft,
+  seq: number,
+  batch: number,
+  prevHash: string,
+) => {
+  const before = JSON.stringify(draft.before ?? null);
+  const after = JSON.stringify(draft.after ?? null);
+  const content: AuditContent = {
+    seq,
+    at: ctx.now.toISOString(),
+    actor: ctx.actor,
+    source: ctx.source,
+    action: draft.action,
+    target: draft.target,
+    before: JSON.parse(before),
+    after: JSON.parse(after),
+    requestId: ctx.requestId,
+    batch,
+  };
+  return { content, before, after, hash: auditHash(prevHash, content) };
+};
 
 /** The tables' rows as both engines return them, and how they become the core's objects. */
 export interface AccountRow {

@@ -1,4 +1,4 @@
-import { auditHash, GENESIS_HASH } from "../core/audit.js";
+import { GENESIS_HASH } from "../core/audit.js";
 import type { AuditDraft, Change, Decision, MailDraft } from "../core/decision.js";
 import type {
   Account,
@@ -34,6 +34,7 @@ import {
   MEMBER_COLUMNS,
   type MemberRow,
   memberListOrder,
+  nextAuditEntry,
   type OutboxDbRow,
   toAccount,
   toAudit,
@@ -412,26 +413,14 @@ export class SqliteStore implements StorePort, OutboxStore {
     const last = this.s.lastAudit.get(ctx.accountId) as { seq: number; hash: string } | undefined;
     const prevHash = last?.hash ?? GENESIS_HASH;
     const seq = (last?.seq ?? 0) + 1;
-    // Round-trip through JSON so what is hashed is exactly what is stored and read back.
-    const content = {
-      seq,
-      at: ctx.now.toISOString(),
-      actor: ctx.actor,
-      source: ctx.source,
-      action: draft.action,
-      target: draft.target,
-      before: JSON.parse(JSON.stringify(draft.before ?? null)),
-      after: JSON.parse(JSON.stringify(draft.after ?? null)),
-      requestId: ctx.requestId,
-      batch: batch ?? seq,
-    };
+    const entry = nextAuditEntry(ctx, draft, seq, batch ?? seq, prevHash);
     this.s.insertAudit.run({
-      ...content,
+      ...entry.content,
       accountId: ctx.accountId,
-      before: JSON.stringify(content.before),
-      after: JSON.stringify(content.after),
+      before: entry.before,
+      after: entry.after,
       prevHash,
-      hash: auditHash(prevHash, content),
+      hash: entry.hash,
     });
     return seq;
   }
