@@ -56,3 +56,14 @@ export class Relay {
     await new Promise<void>((done) => this.server?.close(() => done()));
   }
 }
+
+/** A started relay to the server a PostgreSQL URL names, and the same URL through the relay. */
+export const relayTo = async (url: string): Promise<{ relay: Relay; url: string }> => {
+  const direct = new URL(url);
+  const relay = new Relay({ host: direct.hostname, port: Number(direct.port || 5432) });
+  await relay.start();
+  const relayed = new URL(url);
+  relayed.hostname = "127.0.0.1";
+  relayed.port = String(relay.port);
+  return { relay, url: relayed.toString() };
+};

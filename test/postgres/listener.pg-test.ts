@@ -2,7 +2,7 @@ import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Wired } from "../../src/wiring.js";
 import { freshDatabase, TEST_DATABASE_URL } from "../helpers/database.js";
-import { Relay } from "../helpers/relay.js";
+import { relayTo } from "../helpers/relay.js";
 import { openCore, seedTeam } from "../helpers/team.js";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -69,14 +69,10 @@ describe("change notifications on PostgreSQL", () => {
   it("notices a LISTEN connection that went silent (no reset) and sees another's change within 3 seconds", async () => {
     const db = await freshDatabase("postgres");
     cleanups.push(db.cleanup);
-    const direct = new URL(db.url);
-    const relay = new Relay({ host: direct.hostname, port: Number(direct.port || 5432) });
-    await relay.start();
+    const { relay, url: relayed } = await relayTo(db.url);
     cleanups.push(() => relay.stop());
-    const relayed = new URL(db.url);
-    relayed.port = String(relay.port);
     const a = await instance(db.url);
-    const b = await instance(relayed.toString());
+    const b = await instance(relayed);
     const seeded = await seedTeam(a.core, [{ email: "tm@acme.test", role: "teammate" }]);
     expect(await b.core.can(seeded.accountId, "tm@acme.test", "billing")).toBe(true);
 

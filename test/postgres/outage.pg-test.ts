@@ -5,7 +5,7 @@ import { listeningPort, spawnApp } from "../helpers/app-process.js";
 import { rolecallAsync } from "../helpers/cli.js";
 import { freshDatabase } from "../helpers/database.js";
 import { FakeSlack } from "../helpers/fake-slack.js";
-import { Relay } from "../helpers/relay.js";
+import { relayTo } from "../helpers/relay.js";
 import { messageText } from "../helpers/slack-harness.js";
 import { postSigned, slashCommandBody } from "../helpers/slack-requests.js";
 import { openCore, seedTeam, TEAM } from "../helpers/team.js";
@@ -25,13 +25,8 @@ describe("PostgreSQL away for ten seconds", () => {
   it("answers with clear errors, never hangs or crashes, writes nothing half, and recovers by itself", async () => {
     const db = await freshDatabase();
     cleanups.push(db.cleanup);
-    const direct = new URL(db.url);
-    const relay = new Relay({ host: direct.hostname, port: Number(direct.port || 5432) });
-    await relay.start();
+    const { relay, url: relayed } = await relayTo(db.url);
     cleanups.push(() => relay.stop());
-    const relayed = new URL(db.url);
-    relayed.hostname = "127.0.0.1";
-    relayed.port = String(relay.port);
 
     const seed = await openCore(db.url);
     const seeded = await seedTeam(seed.core, [{ email: "tm@acme.test", role: "teammate" }]);
@@ -44,7 +39,7 @@ describe("PostgreSQL away for ten seconds", () => {
     fake.users.set("U0OWNER", { email: "owner@acme.test" });
     const app = spawnApp({
       SLACK_API_URL: fake.apiUrl,
-      DATABASE_URL: relayed.toString(),
+      DATABASE_URL: relayed,
       SLACK_HOOKS_URL: fake.hooksUrl,
       LOG_LEVEL: "info",
     });
@@ -93,7 +88,7 @@ describe("PostgreSQL away for ten seconds", () => {
     const downSince = Date.now();
     const during: { status: number; body: Record<string, unknown>; ms: number }[] = [];
     // A write tried while the database is away is refused as temporary, and leaves nothing behind.
-    const write = await rolecallAsync(relayed.toString(), [
+    const write = await rolecallAsync(relayed, [
       "--as",
       "owner@acme.test",
       "add",
