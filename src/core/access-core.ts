@@ -149,7 +149,7 @@ export class AccessCore {
   auditChanges = (ctx: ActorContext, query: { last: number; before: number | null }): Promise<AuditPage> =>
     this.accounts.auditChanges(ctx, query);
   verifyAudit = (accountId: string) => this.accounts.verifyAudit(accountId);
-  healthy = (): Promise<boolean> => this.accounts.healthy();
+  ready = (): Promise<boolean> => this.accounts.ready();
   can = (accountId: string, email: string, permission: PermissionKey): MaybePromise<boolean> =>
     this.access.can(accountId, email, permission);
   explain = (accountId: string, email: string, permission: PermissionKey): MaybePromise<Explanation> =>

@@ -126,8 +126,8 @@ export class Accounts {
     return verifyChain(await this.e.store.listAudit(accountId));
   }
 
-  /** True when the database answers. */
-  async healthy(): Promise<boolean> {
+  /** Ready to serve: the database answers and its schema is the one this code knows. */
+  async ready(): Promise<boolean> {
     try {
       await this.e.store.ping();
       return true;

@@ -116,7 +116,10 @@ export interface StorePort extends StoreReads {
   /** Applies a decision atomically, only if the account is still at `expectedVersion`. False on a conflict. */
   apply(ctx: ApplyContext, expectedVersion: number, decision: Decision<unknown>): Promise<boolean>;
   createAccount(input: NewAccount, ctx: Omit<ApplyContext, "accountId">): Promise<void>;
-  /** Resolves when the database answers; rejects when it does not. */
+  /**
+   * Resolves when the database answers and its schema is the one this code was written for (readiness);
+   * rejects when it does not answer, or another version migrated it (a rolling upgrade).
+   */
   ping(): Promise<void>;
   /**
    * Changes whenever any connection commits: the permission cache's freshness check, asked once per

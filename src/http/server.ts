@@ -29,8 +29,14 @@ export const createHttpServer = ({ core, logger, slackEvents, invites }: HttpDep
   createServer(async (req, res) => {
     try {
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
+      // Liveness: the process serves (a database away is no reason to restart it).
       if (path === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
-        const ok = await core.healthy();
+        sendJson(res, 200, { ok: true });
+        return;
+      }
+      // Readiness: the database answers and its schema is current; a load balancer sends traffic elsewhere until then.
+      if (path === "/readyz" && (req.method === "GET" || req.method === "HEAD")) {
+        const ok = await core.ready();
         sendJson(res, ok ? 200 : 503, { ok });
         return;
       }

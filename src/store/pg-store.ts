@@ -45,6 +45,7 @@ import {
   REQUEST_SELECT,
   type RequestRow,
   releaseSlackSql,
+  requireCurrentSchema,
   toAccount,
   toAudit,
   toInvite,
@@ -123,7 +124,8 @@ export class PgStore implements StorePort, OutboxStore {
   }
 
   async ping(): Promise<void> {
-    await this.db.query("SELECT 1");
+    const [row] = await this.db.rows<{ version: number }>("SELECT version FROM rolecall_schema");
+    requireCurrentSchema(row?.version ?? 0);
   }
 
   dataVersion(): number {

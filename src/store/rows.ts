@@ -16,6 +16,7 @@ import type {
 import type { ApplyContext } from "../core/ports.js";
 import { ROLES } from "../core/roles.js";
 import type { OutboxRow } from "../mail/outbox.js";
+import { LATEST_SCHEMA_VERSION } from "./migrations/index.js";
 
 /**
  * Members in display order: highest rank first (from the role table), then email. `email` is how the engine compares emails bytewise. It must stay the
@@ -53,6 +54,14 @@ export const nextAuditEntry = (
     batch,
   };
   return { content, before, after, hash: auditHash(prevHash, content) };
+};
+
+/** Throws unless the database's schema is the one this code knows (see StorePort.ping). */
+export const requireCurrentSchema = (found: number): void => {
+  if (found !== LATEST_SCHEMA_VERSION)
+    throw new Error(
+      `The database is at schema version ${found}; this Rolecall runs on ${LATEST_SCHEMA_VERSION}.`,
+    );
 };
 
 /** The tables' rows as both engines return them, and how they become the core's objects. */

@@ -36,6 +36,7 @@ import {
   memberListOrder,
   nextAuditEntry,
   type OutboxDbRow,
+  requireCurrentSchema,
   toAccount,
   toAudit,
   toInvite,
@@ -62,6 +63,7 @@ export class SqliteStore implements StorePort, OutboxStore {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       dataVersion: p("PRAGMA data_version").pluck(),
+      schemaVersion: p("PRAGMA user_version").pluck(),
       totalChanges: p("SELECT total_changes()").pluck(),
       accounts: p("SELECT * FROM accounts ORDER BY created_at"),
       accountById: p("SELECT * FROM accounts WHERE id = ?"),
@@ -184,7 +186,7 @@ export class SqliteStore implements StorePort, OutboxStore {
   }
 
   async ping(): Promise<void> {
-    this.dataVersion();
+    requireCurrentSchema(this.s.schemaVersion.get() as number);
   }
 
   dataVersion(): number {

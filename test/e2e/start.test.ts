@@ -34,6 +34,7 @@ describe("npm start", () => {
     const started = listeningPort(child);
     const port = await started.port;
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${port}/slack/events`, { method: "POST", body: "x" })).status).toBe(
       401,
     );

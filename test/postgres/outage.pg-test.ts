@@ -103,8 +103,9 @@ describe("PostgreSQL away for ten seconds", () => {
     }
     // In Slack, the person is told plainly, and may try again.
     expect(await slash("whoami")).toMatch(/database is not answering right now; nothing was changed/);
-    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
-    expect(health.status).toBe(503);
+    // Not ready (a load balancer sends traffic elsewhere), yet alive (nothing to restart).
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(503);
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     relay.restore();
 
     expect(during.length).toBeGreaterThan(5);
@@ -130,6 +131,7 @@ describe("PostgreSQL away for ten seconds", () => {
     }
     expect(back).toMatchObject({ status: 200, body: { allowed: true } });
     expect(await slash("whoami")).toMatch(/Owner/);
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
     const revoke = await rolecallAsync(db.url, [
       "--as",
       "owner@acme.test",
