@@ -595,33 +595,25 @@ const millionMembers = async (dir: string) => {
         `at ${OFFERED} req/s offered: p50 ${paced.latency.p50} ms, p99 ${paced.latency.p99} ms; ` +
         `RSS ${memory.rss.toFixed(0)} MB now, ${memory.peak.toFixed(0)} MB peak`,
     );
-    rows.push({
-      metric: "authorize at 1,000,000 members: p99, 50 connections flat out",
-      ours: result.latency.p99,
-      peer: 5,
-      unit: "ms",
-      ratio: result.latency.p99 / 5,
-      goal: "< 5 ms",
-      met: result.latency.p99 < 5,
-    });
-    rows.push({
-      metric: `authorize at 1,000,000 members: p99 at ${OFFERED.toLocaleString("en-US")} req/s offered`,
-      ours: paced.latency.p99,
-      peer: 5,
-      unit: "ms",
-      ratio: paced.latency.p99 / 5,
-      goal: "< 5 ms",
-      met: paced.latency.p99 < 5,
-    });
-    rows.push({
-      metric: "authorize at 1,000,000 members: app RSS (peak)",
-      ours: memory.peak,
-      peer: 300,
-      unit: "MB",
-      ratio: memory.peak / 300,
-      goal: "< 300 MB",
-      met: memory.peak < 300,
-    });
+    // Absolute goals: the "peer" is the limit, so a ratio under 1 meets it.
+    const under = (r: number) => r < 1;
+    record(
+      "authorize at 1,000,000 members: p99, 50 connections flat out",
+      result.latency.p99,
+      5,
+      "ms",
+      "< 5 ms",
+      under,
+    );
+    record(
+      `authorize at 1,000,000 members: p99 at ${OFFERED.toLocaleString("en-US")} req/s offered`,
+      paced.latency.p99,
+      5,
+      "ms",
+      "< 5 ms",
+      under,
+    );
+    record("authorize at 1,000,000 members: app RSS (peak)", memory.peak, 300, "MB", "< 300 MB", under);
   } finally {
     child.kill("SIGKILL");
     await fake.stop();
