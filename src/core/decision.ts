@@ -1,5 +1,5 @@
 import type { ChangeIntent } from "./intents.js";
-import type { AuditAction, Invite, Member, RequestStatus } from "./model.js";
+import type { AuditAction, Installation, Invite, Member, RequestStatus } from "./model.js";
 import type { PermissionKey } from "./permissions.js";
 import type { ChangeableRole, Role } from "./roles.js";
 
@@ -17,7 +17,11 @@ export type Change =
   | { kind: "rotateApiKey"; hash: string; prefix: string; graceUntil: string | null }
   | { kind: "insertRequest"; request: NewRequest }
   /** Closes a request that is still pending (the version guard makes the first decision win). */
-  | { kind: "closeRequest"; closing: RequestClosing };
+  | { kind: "closeRequest"; closing: RequestClosing }
+  /** Inserts or replaces the account's Slack installation (by `key`). */
+  | { kind: "saveInstallation"; installation: Installation }
+  /** Removes the account's Slack installation; its account and data stay. */
+  | { kind: "deleteInstallation"; key: string };
 
 /** An audit entry before the store gives it a place in the chain. */
 export interface AuditDraft {

@@ -120,6 +120,8 @@ export const AUDIT_ACTIONS = [
   "request.rejected",
   "request.cancelled",
   "request.expired",
+  "app.installed",
+  "app.uninstalled",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -211,4 +213,49 @@ export interface ChangeRequest {
   posts: RequestPost[];
   posted: boolean;
   announced: boolean;
+}
+
+/**
+ * Slack tokens as the store keeps them: sealed (AES-256-GCM) by the Slack adapter before they reach
+ * the core or the store, so neither ever holds a token in clear text.
+ */
+export interface SealedTokens {
+  botToken: string;
+  /** Present when the app has token rotation on. */
+  refreshToken: string | null;
+}
+
+/**
+ * Rolecall installed in a Slack workspace (OAuth mode), or org-wide in an Enterprise Grid
+ * organisation. One per account: `key` is the account's `slackTeamId` (the team id, or the enterprise
+ * id of an org-wide install).
+ */
+export interface Installation {
+  key: string;
+  accountId: string;
+  teamId: string | null;
+  enterpriseId: string | null;
+  isEnterpriseInstall: boolean;
+  appId: string | null;
+  botId: string | null;
+  botUserId: string;
+  scopes: string[];
+  /** The Slack user who clicked Allow (the latest install's). */
+  installerUserId: string;
+  /** When this installation was stored (ISO, milliseconds): a late uninstall event never removes a newer one. */
+  installedAt: string;
+  /** When the bot token expires (token rotation on), else null. */
+  tokenExpiresAt: string | null;
+  tokens: SealedTokens;
+}
+
+/** What is kept of a deleted account: enough to prove its audit log existed and how it ended. */
+export interface AccountDigest {
+  accountId: string;
+  slackTeamId: string;
+  name: string;
+  deletedAt: string;
+  auditEntries: number;
+  /** The hash of the log's last entry (the chain's head). */
+  auditHead: string | null;
 }

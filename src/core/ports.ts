@@ -1,16 +1,19 @@
 import type { Decision, NewRequest, RequestClosing } from "./decision.js";
 import type {
   Account,
+  AccountDigest,
   AuditEntry,
   AuditSource,
   ChangeRequest,
   DecisionState,
+  Installation,
   Invite,
   InviteWithMail,
   Member,
   MemberRef,
   MemberStatus,
   RequestPost,
+  SealedTokens,
 } from "./model.js";
 import type { Matrix } from "./permissions.js";
 import type { Role } from "./roles.js";
@@ -94,6 +97,8 @@ export interface StoreReads {
   listAuditChanges(accountId: string, changes: number, before: number | null): Promise<AuditEntry[]>;
   getRequest(accountId: string, id: string): Promise<ChangeRequest | null>;
   pendingRequests(accountId: string): Promise<ChangeRequest[]>;
+  /** The Slack installation whose key (team id, or enterprise id for an org-wide install) this is. */
+  findInstallation(key: string): Promise<Installation | null>;
 }
 
 /**
@@ -116,6 +121,14 @@ export interface StorePort extends StoreReads {
   /** Applies a decision atomically, only if the account is still at `expectedVersion`. False on a conflict. */
   apply(ctx: ApplyContext, expectedVersion: number, decision: Decision<unknown>): Promise<boolean>;
   createAccount(input: NewAccount, ctx: Omit<ApplyContext, "accountId">): Promise<void>;
+  /**
+   * Deletes an account and everything it holds — members, invites, outbox, requests, API keys, its
+   * installation, its audit log — keeping only its digest (entry count and chain head). Null when
+   * no such account exists.
+   */
+  deleteAccount(accountId: string, now: Date): Promise<AccountDigest | null>;
+  /** Digests of deleted accounts, newest first. */
+  deletedAccounts(): Promise<AccountDigest[]>;
   /**
    * Resolves when the database answers and its schema is the one this code was written for (readiness);
    * rejects when it does not answer, or another version migrated it (a rolling upgrade).
@@ -163,3 +176,31 @@ export interface RequestStore {
 }
 
 export type { NewRequest, RequestClosing };
+
+/**
+ * Slack installations beyond what `apply` writes: token refresh under a lease (one refresh per
+ * installation at a time, across instances), resealing tokens under a new key, and single-use OAuth
+ * states. Tokens are always sealed here.
+ */
+export interface InstallationStore {
+  listInstallations(): Promise<Installation[]>;
+  /**
+   * Takes the right to refresh `key`'s token until `until`: only while its token still expires at
+   * `seenExpiresAt` (nobody refreshed it meanwhile) and no other holder's lease is running. Atomic
+   * across instances.
+   */
+  claimTokenRefresh(key: string, seenExpiresAt: string, now: Date, until: Date): Promise<boolean>;
+  /** Stores the refreshed tokens and lets the lease go; false (nothing written) when the lease ending `until` is not held. */
+  saveRefreshedTokens(
+    key: string,
+    until: Date,
+    tokens: SealedTokens,
+    tokenExpiresAt: string | null,
+  ): Promise<boolean>;
+  /** Lets a lease go without new tokens (the refresh failed); a lease that has passed to another holder stays. */
+  releaseTokenRefresh(key: string, until: Date): Promise<void>;
+  /** Replaces sealed tokens only while they are still `was` (a refresh meanwhile wins); true when replaced. */
+  resealTokens(key: string, was: SealedTokens, now: SealedTokens): Promise<boolean>;
+  /** Marks an OAuth state's nonce used; false when it was used before (a replay). Forgets nonces past their expiry. */
+  consumeOAuthState(nonce: string, expiresAt: Date, now: Date): Promise<boolean>;
+}

@@ -1,12 +1,13 @@
 import type { ChangeIntent } from "../core/intents.js";
 import type { ChangeRequest } from "../core/model.js";
-import type { RequestStore, StorePort } from "../core/ports.js";
+import type { InstallationStore, RequestStore, StorePort } from "../core/ports.js";
 import type { OutboxStore } from "../mail/outbox.js";
 import type { Db, Migrated } from "./open.js";
 
 /** What the app needs of a store, whichever engine holds it. */
 export type RolecallStore = StorePort &
   OutboxStore & {
+    installations: InstallationStore;
     requests: RequestStore & {
       legacyRequests(): Promise<{ request: ChangeRequest; words: string[] }[]>;
       setIntent(accountId: string, id: string, intent: ChangeIntent): Promise<void>;

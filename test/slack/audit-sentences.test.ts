@@ -151,6 +151,19 @@ const SENTENCES = {
     entry("request.expired", "request:RABC234", null, { actor: "system", source: "system" }),
     "Request RABC234 from Nia &lt;!channel&gt; expired with no decision",
   ],
+  "app.installed": [
+    entry("app.installed", "installation:T0ACME", { reinstall: true, scopes: ["commands"] }),
+    "<@U0OLIVIA> reinstalled Rolecall in Slack",
+  ],
+  "app.uninstalled": [
+    entry(
+      "app.uninstalled",
+      "installation:T0ACME",
+      { reason: "tokens_revoked" },
+      { actor: "system", source: "slack" },
+    ),
+    "Slack revoked Rolecall's access; it no longer posts in this workspace",
+  ],
 } satisfies Record<AuditAction, [AuditEntry, string]>;
 
 describe("every audit action reads as a sentence", () => {

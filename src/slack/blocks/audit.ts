@@ -185,6 +185,14 @@ const SENTENCES = {
     const which = `Request ${requestOf(e) ?? fmt.text(e.target)}${r.from(requestOf(e))}`;
     return why ? `${which} was closed: ${fmt.text(why)}` : `${which} expired with no decision`;
   },
+  "app.installed": (e, r) =>
+    fields(e.after).reinstall === true
+      ? `${r.who(e.actor)} reinstalled Rolecall in Slack`
+      : `${r.who(e.actor)} installed Rolecall in Slack`,
+  "app.uninstalled": (e) =>
+    fields(e.after).reason === "tokens_revoked"
+      ? "Slack revoked Rolecall's access; it no longer posts in this workspace"
+      : "Rolecall was uninstalled from Slack; the team and its log are kept",
 } as const satisfies Record<AuditAction, Sentence>;
 
 /** An action written by a newer version: still a sentence, never its raw name or JSON. */
