@@ -34,7 +34,9 @@ export const startRolecall = async (
 ): Promise<Running> => {
   const clock = options.clock ?? systemClock;
   const wired = await wireCore(config, clock);
-  const slack = slackMode(config).mode ? createSlackApp(config, wired.core, logger) : null;
+  const slack = slackMode(config).mode
+    ? createSlackApp(config, wired.core, logger, { installations: wired.store.installations, clock })
+    : null;
   const transport = createMailTransport(config, logger);
   const worker = new OutboxWorker({
     store: wired.store,
@@ -56,6 +58,7 @@ export const startRolecall = async (
           slack.eventsListener,
         )
       : null,
+    slackInstall: slack?.installListener ?? null,
     invites: {
       core: wired.core,
       logger,

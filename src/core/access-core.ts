@@ -6,6 +6,7 @@ import { Dashboard } from "./dashboard.js";
 import type { ChangeResult } from "./decide.js";
 import { type ActorContext, Engine, memberActor } from "./engine.js";
 import type { RawChangeIntent } from "./intents.js";
+import { type InstallOutcome, type InstallRequest, Installs } from "./installs.js";
 import { type InvitePreview, Invites } from "./invites.js";
 import { type MemberForm, Members, type WhoAmI } from "./members.js";
 import type { Account, ApiKeyInfo, AuditEntry, Member, MemberRef, MemberView } from "./model.js";
@@ -29,6 +30,8 @@ export type {
   AuditPage,
   CreatedAccount,
   Explanation,
+  InstallOutcome,
+  InstallRequest,
   InvitePreview,
   MemberForm,
   PermissionsView,
@@ -68,6 +71,8 @@ export class AccessCore {
   readonly operator: Operator;
   /** Change requests that Owners approve or reject (§3). */
   readonly requests: Requests;
+  /** Rolecall installed from Slack (OAuth mode): accounts made ready on install, installs and uninstalls audited. */
+  readonly installs: Installs;
   /** The team dashboard's reads: rows with what the viewer may do, an invited person's invite. */
   readonly dashboard: Dashboard;
 
@@ -84,6 +89,7 @@ export class AccessCore {
     this.apiKeys = new ApiKeys(this.engine);
     this.accounts = new Accounts(this.engine);
     this.operator = new Operator(this.engine);
+    this.installs = new Installs(this.engine, this.operator);
     this.dashboard = new Dashboard(this.engine);
     this.requests = new Requests(this.engine, this.changes, options.requestStore, options.requestTtlHours);
   }

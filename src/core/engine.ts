@@ -44,6 +44,8 @@ export interface Run<R> {
   requestId?: string;
   /** Filing a request: the decision reads the pending ones (one request per change and person). */
   pending?: boolean;
+  /** A Slack installation's key: its decision reads the installation as it is now. */
+  installationKey?: string;
   decide: (state: DecisionState) => Decision<R>;
   /** Decide only: nothing is written (confirmation prompts, "would this change anything?"). */
   dryRun?: boolean;
@@ -73,16 +75,19 @@ export class Engine {
     const { accountId } = by;
     const actorRef = by.kind === "member" ? by.actor : null;
     for (let attempt = 1; ; attempt++) {
-      const { requestId: wanted, pending } = run;
+      const { requestId: wanted, pending, installationKey } = run;
       const load = () => this.load(accountId, actorRef, run.target ?? null, run.inviteTokenHash);
-      // The basis is one consistent read on its own; with a request beside it, one snapshot holds both.
+      // The basis is one consistent read on its own; with more beside it, one snapshot holds them all.
       const state =
-        wanted === undefined && !pending
+        wanted === undefined && !pending && installationKey === undefined
           ? await load()
           : await this.store.read(async () => ({
               ...(await load()),
               ...(wanted === undefined ? {} : { request: await this.store.getRequest(accountId, wanted) }),
               ...(pending ? { pending: await this.store.pendingRequests(accountId) } : {}),
+              ...(installationKey === undefined
+                ? {}
+                : { installation: await this.store.findInstallation(installationKey) }),
             }));
       const decision = run.decide(state);
       if (run.dryRun || decision.changes.length === 0) return decision.result;

@@ -52,6 +52,10 @@ export const slackChannelIdSchema = z
   .string()
   .regex(/^[CGD][A-Z0-9]{2,20}$/, "That is not a Slack channel id.");
 export const slackTeamIdSchema = z.string().regex(/^T[A-Z0-9]{2,20}$/, "That is not a Slack team id (T…).");
+/** What an account is keyed by in Slack: its workspace (T…), or its Enterprise Grid organisation (E…) when installed org-wide. */
+export const slackAccountKeySchema = z
+  .string()
+  .regex(/^[TE][A-Z0-9]{2,20}$/, "That is not a Slack team id (T…) or Enterprise Grid id (E…).");
 
 export const accountNameSchema = nameSchema;
 

@@ -165,6 +165,8 @@ export interface DecisionState {
   request?: ChangeRequest | null;
   /** Loaded only when filing one: the account's pending requests. */
   pending?: ChangeRequest[];
+  /** Loaded only for decisions about the account's Slack installation. */
+  installation?: Installation | null;
 }
 
 export const REQUEST_STATUSES = [

@@ -2,8 +2,15 @@ import type { ChangeResult } from "./decide.js";
 import { decideActivate } from "./decide.js";
 import type { Engine } from "./engine.js";
 import { CoreError } from "./errors.js";
-import { accountNameSchema, emailSchema, parseInput, slackTeamIdSchema, slackUserIdSchema } from "./input.js";
-import type { Account, AuditEntry, Member } from "./model.js";
+import {
+  accountNameSchema,
+  emailSchema,
+  parseInput,
+  slackAccountKeySchema,
+  slackTeamIdSchema,
+  slackUserIdSchema,
+} from "./input.js";
+import type { Account, AuditEntry, AuditSource, Member } from "./model.js";
 import { newApiKey, newId } from "./tokens.js";
 
 export interface CreatedAccount {
@@ -20,13 +27,20 @@ export interface CreatedAccount {
 export class Operator {
   constructor(private readonly e: Engine) {}
 
-  async createAccount(input: {
-    slackTeamId: string;
-    name: string;
-    ownerEmail: string;
-    ownerSlackUserId?: string | null;
-  }): Promise<CreatedAccount> {
-    const slackTeamId = parseInput(slackTeamIdSchema, input.slackTeamId);
+  /**
+   * `by` is who the audit names: the operator (`rolecall init`), or the person whose Slack install
+   * created the account. An installed account may be keyed by an Enterprise Grid id (E…).
+   */
+  async createAccount(
+    input: {
+      slackTeamId: string;
+      name: string;
+      ownerEmail: string;
+      ownerSlackUserId?: string | null;
+    },
+    by: { actor: string; source: AuditSource; orgWide?: boolean } = { actor: "operator", source: "cli" },
+  ): Promise<CreatedAccount> {
+    const slackTeamId = parseInput(by.orgWide ? slackAccountKeySchema : slackTeamIdSchema, input.slackTeamId);
     const name = parseInput(accountNameSchema, input.name);
     const ownerEmail = parseInput(emailSchema, input.ownerEmail, "email");
     const ownerSlackUserId =
@@ -59,7 +73,7 @@ export class Operator {
     const apiKey = newApiKey();
     await this.e.store.createAccount(
       { account, owner, apiKeyHash: apiKey.hash, apiKeyPrefix: apiKey.prefix },
-      { actor: "operator", source: "cli", requestId: null, now },
+      { actor: by.actor, source: by.source, requestId: null, now },
     );
     this.e.cache.invalidate();
     return {

@@ -12,6 +12,7 @@ main{max-width:520px;margin:0 auto;background:#fff;border:1px solid #d0d7de;bord
 h1{font-size:22px;margin:0 0 16px}p,li{font-size:16px;line-height:1.5}dl{display:grid;grid-template-columns:max-content 1fr;gap:6px 16px}
 dt{color:#57606a}dd{margin:0}button{font-size:16px;font-weight:600;background:#1d4ed8;color:#fff;border:0;border-radius:6px;padding:12px 22px;cursor:pointer}
 .muted{color:#57606a;font-size:14px}
+a.button{display:inline-block;font-size:16px;font-weight:600;background:#1d4ed8;color:#fff;border-radius:6px;padding:12px 22px;text-decoration:none}
 </style></head>
 <body><main>${body}</main></body></html>`;
 
@@ -48,4 +49,48 @@ export const problemPage = (title: string, message: string): string =>
     title,
     `<h1>${escapeHtml(title)}</h1><p id="problem">${escapeHtml(message)}</p>
 <p class="muted">Ask whoever invited you to send a new invite.</p>`,
+  );
+
+/** The Add-to-Slack page: one link to Slack's consent screen (it carries this browser's `state`). */
+export const installPage = (authorizeUrl: string): string =>
+  page(
+    "Add Rolecall to Slack",
+    `<h1>Add Rolecall to your Slack workspace</h1>
+<p>Rolecall keeps your team's roles and access permissions, run from Slack with <code>/team</code>.</p>
+<p>Slack will ask you to allow Rolecall to add the <code>/team</code> command, send messages, and read
+people's names and email addresses (to match them to your team).</p>
+<p><a id="add-to-slack" class="button" href="${escapeHtml(authorizeUrl)}">Add to Slack</a></p>
+<p class="muted">Whoever installs Rolecall becomes its first Owner. The link works once, for ten minutes, in this browser.</p>`,
+  );
+
+export interface InstalledPage {
+  accountName: string;
+  /** True when this install created the account (the installer is its first Owner). */
+  created: boolean;
+  /** Opens Slack on Rolecall (https://slack.com/app_redirect?…). */
+  slackUrl: string | null;
+}
+
+export const installedPage = ({ accountName, created, slackUrl }: InstalledPage): string => {
+  const name = escapeHtml(accountName);
+  const open = slackUrl ? `<p><a class="button" href="${escapeHtml(slackUrl)}">Open Slack</a></p>` : "";
+  return page(
+    created ? "Rolecall is installed" : "Rolecall is updated",
+    created
+      ? `<h1>Rolecall is ready in ${name}</h1>
+<p id="installed">You are the team's first <strong>Owner</strong>. Rolecall sent you a direct message in Slack with the next steps:</p>
+<ol><li>Invite your team: <code>/team add teammate@example.com admin Full Name</code></li>
+<li>Choose where change requests go: <code>/team settings approvals #channel</code></li>
+<li>Get the organisation API key: <code>/team apikey rotate</code></li></ol>${open}`
+      : `<h1>Rolecall is updated in ${name}</h1>
+<p id="installed">The installation is renewed. Your team, its roles and permissions, and the audit log are as they were.</p>
+<p>In Slack, type <code>/team whoami</code> to see what you may do.</p>${open}`,
+  );
+};
+
+export const installFailedPage = (title: string, message: string): string =>
+  page(
+    title,
+    `<h1>${escapeHtml(title)}</h1><p id="problem">${escapeHtml(message)}</p>
+<p><a class="button" href="/slack/install">Start again</a></p>`,
   );

@@ -10,6 +10,8 @@ export interface HttpDeps {
   logger: Logger;
   /** POST /slack/events in HTTP mode: Bolt's receiver behind the Slack guard (slack-guard.ts). */
   slackEvents: ((req: IncomingMessage, res: ServerResponse) => void) | null;
+  /** OAuth mode: GET /slack/install and /slack/oauth_redirect, Bolt's InstallProvider. */
+  slackInstall?: ((req: IncomingMessage, res: ServerResponse) => void) | null;
   invites: InviteRouteDeps;
 }
 
@@ -25,7 +27,7 @@ export const sendJson = (res: ServerResponse, status: number, body: unknown): vo
 };
 
 /** One HTTP server for everything Rolecall serves: Slack events (HTTP mode), invites and health. */
-export const createHttpServer = ({ core, logger, slackEvents, invites }: HttpDeps): Server =>
+export const createHttpServer = ({ core, logger, slackEvents, slackInstall, invites }: HttpDeps): Server =>
   createServer(async (req, res) => {
     try {
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
@@ -43,6 +45,11 @@ export const createHttpServer = ({ core, logger, slackEvents, invites }: HttpDep
       if (path === "/slack/events" && slackEvents) {
         if (req.method !== "POST") return sendJson(res, 405, { error: "POST only" });
         slackEvents(req, res);
+        return;
+      }
+      if ((path === "/slack/install" || path === "/slack/oauth_redirect") && slackInstall) {
+        if (req.method !== "GET") return sendJson(res, 405, { error: "GET only" });
+        slackInstall(req, res);
         return;
       }
       if (path.startsWith("/api/")) {

@@ -3,13 +3,30 @@ import type { AccessCore, ActorContext } from "../core/access-core.js";
 import { CoreError } from "../core/errors.js";
 import type { Logger } from "../log.js";
 
+/** Bolt's context of a request: which workspace or organisation it came from. */
+export interface RequestSource {
+  teamId?: string | undefined;
+  enterpriseId?: string | undefined;
+  isEnterpriseInstall?: boolean | undefined;
+}
+
+/**
+ * The account a request is for: an org-wide install's organisation (every workspace in it shares one
+ * account), else the workspace. `fallback` is the team id from the payload, for a source Bolt left bare.
+ */
+export const accountKeyOf = (source: RequestSource, fallback?: string): string | undefined =>
+  source.isEnterpriseInstall && source.enterpriseId ? source.enterpriseId : (source.teamId ?? fallback);
+
 /** Not the user's fault: Slack could not be asked. Nothing was changed. */
 export class SlackUnavailableError extends Error {
   override readonly name = "SlackUnavailableError";
 }
 
 export interface SlackUser {
-  /** The workspace the request came from; a request without one is refused (NOT_INSTALLED). */
+  /**
+   * The account key the request came from: its workspace's team id, or its Enterprise Grid
+   * organisation's id when Rolecall is installed org-wide. A request without one is refused (NOT_INSTALLED).
+   */
   teamId: string | undefined;
   userId: string;
 }

@@ -2,10 +2,15 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { App, HTTPReceiver } from "@slack/bolt";
 import type { Config } from "../config.js";
 import type { AccessCore } from "../core/access-core.js";
+import { type Clock, type InstallationStore, systemClock } from "../core/ports.js";
 import type { Logger } from "../log.js";
 import { SlackActors } from "./actor.js";
 import { boltLogger } from "./bolt-logger.js";
 import { type SlackClients, singleWorkspaceClients, webClientOptions } from "./clients.js";
+import { INSTALL_PATH, oauthReceiverOptions } from "./install-flow.js";
+import { InstalledWorkspaces } from "./installations.js";
+import { registerInstallEvents, requireInstallation } from "./listeners/installs.js";
+import { TokenCipher } from "./token-cipher.js";
 import { HomeTabs } from "./home.js";
 import { registerActions } from "./listeners/actions.js";
 import type { SlackDeps } from "./listeners/deps.js";
@@ -21,10 +26,14 @@ export type SlackMode = "http" | "socket";
 export interface SlackApp {
   app: App;
   mode: SlackMode;
+  /** OAuth mode: many workspaces install Rolecall; each request and job uses its own workspace's token. */
+  oauth: boolean;
   /** The Web API client for an account, with its token: for work outside a request. */
   clients: SlackClients;
   /** HTTP mode: the handler for POST /slack/events, mounted on Rolecall's own server. */
   eventsListener: ((req: IncomingMessage, res: ServerResponse) => void) | null;
+  /** OAuth mode: the handler for GET /slack/install and /slack/oauth_redirect (Bolt's InstallProvider). */
+  installListener: ((req: IncomingMessage, res: ServerResponse) => void) | null;
   /** Expire, post and announce change requests now (the app also does it every few seconds). */
   syncRequests(): Promise<void>;
   /** Publish now the App Homes that changes have made stale (the app also does it moments after). */
@@ -51,18 +60,47 @@ export const slackMode = (config: Config): { mode: SlackMode | null; missing: st
  * The real Bolt app. Every Web API call, in a handler or in background work, gets its client from
  * one resolver (`SlackClients`), so each carries the bot token of the account it is for.
  */
-export const createSlackApp = (config: Config, core: AccessCore, logger: Logger): SlackApp => {
-  const { mode, missing } = slackMode(config);
+export const createSlackApp = (
+  config: Config,
+  core: AccessCore,
+  logger: Logger,
+  stores: { installations: InstallationStore; clock?: Clock } | null = null,
+): SlackApp => {
+  const { mode, oauth, missing } = slackMode(config);
   if (!mode || missing.length > 0) throw new Error(`Slack is not configured: ${missing.join("; ")}`);
   const bolt = boltLogger(logger);
   const clientOptions = webClientOptions(config.SLACK_API_URL, bolt);
-  const clients = singleWorkspaceClients(config.SLACK_BOT_TOKEN ?? "", clientOptions, logger);
-  const { authorize } = clients;
   let receiver: HTTPReceiver | null = null;
   let app: App;
-  if (mode === "socket") {
+  let clients: SlackClients;
+  if (oauth) {
+    if (!stores) throw new Error("OAuth mode needs the installation store");
+    const clock = stores.clock ?? systemClock;
+    const oauthApp = { clientId: config.SLACK_CLIENT_ID ?? "", clientSecret: config.SLACK_CLIENT_SECRET ?? "" };
+    const cipher = TokenCipher.fromBase64(config.ROLECALL_ENCRYPTION_KEY ?? "", config.ROLECALL_ENCRYPTION_KEY_PREVIOUS);
+    const workspaces = new InstalledWorkspaces(core, stores.installations, cipher, oauthApp, clientOptions, logger, clock);
+    clients = workspaces;
+    receiver = new HTTPReceiver({
+      signingSecret: config.SLACK_SIGNING_SECRET ?? "",
+      endpoints: "/slack/events",
+      logger: bolt,
+      processBeforeResponse: false,
+      ...oauthReceiverOptions(
+        { ...oauthApp, stateSecret: config.SLACK_STATE_SECRET ?? "", baseUrl: config.APP_BASE_URL, clientOptions },
+        workspaces,
+        stores.installations,
+        clock,
+        logger,
+      ),
+    });
+    // Bolt's InstallProvider gives each request its workspace's token (through `workspaces`).
+    app = new App({ receiver, clientOptions, logger: bolt, convoStore: false });
+    app.use(requireInstallation(workspaces, `${config.APP_BASE_URL}${INSTALL_PATH}`, logger));
+  } else if (mode === "socket") {
+    const single = singleWorkspaceClients(config.SLACK_BOT_TOKEN ?? "", clientOptions, logger);
+    clients = single;
     app = new App({
-      authorize,
+      authorize: single.authorize,
       appToken: config.SLACK_APP_TOKEN,
       socketMode: true,
       clientOptions,
@@ -70,6 +108,8 @@ export const createSlackApp = (config: Config, core: AccessCore, logger: Logger)
       convoStore: false,
     });
   } else {
+    const single = singleWorkspaceClients(config.SLACK_BOT_TOKEN ?? "", clientOptions, logger);
+    clients = single;
     receiver = new HTTPReceiver({
       signingSecret: config.SLACK_SIGNING_SECRET ?? "",
       endpoints: "/slack/events",
@@ -77,7 +117,7 @@ export const createSlackApp = (config: Config, core: AccessCore, logger: Logger)
       processBeforeResponse: false,
     });
     // No conversation store: Rolecall keeps no per-conversation state, and it costs every request.
-    app = new App({ receiver, authorize, clientOptions, logger: bolt, convoStore: false });
+    app = new App({ receiver, authorize: single.authorize, clientOptions, logger: bolt, convoStore: false });
   }
   const sync = new RequestsSync(core, clients, logger);
   const syncNow = () => {
@@ -101,6 +141,7 @@ export const createSlackApp = (config: Config, core: AccessCore, logger: Logger)
   registerViews(router.registry, deps);
   registerRequestActions(router.registry, deps);
   registerRejectView(router.registry, deps);
+  registerInstallEvents(app, deps);
   router.mount(app);
   let timer: NodeJS.Timeout | null = null;
   app.error(async (error) => {
@@ -110,8 +151,10 @@ export const createSlackApp = (config: Config, core: AccessCore, logger: Logger)
   return {
     app,
     mode,
+    oauth,
     clients,
     eventsListener: receiver ? receiver.requestListener : null,
+    installListener: oauth && receiver ? receiver.requestListener : null,
     syncRequests: () => sync.run(),
     refreshHomes: async () => {
       await homes.poll();

@@ -12,12 +12,12 @@ export const webClientOptions = (slackApiUrl: string, logger: BoltLogger): webAp
 });
 
 /**
- * The one place that knows which bot token speaks for which account. Bolt's `authorize` asks it for
- * requests (so a handler's `client` carries the token), and background work — request posts, thread
- * replies, DMs after an invite is accepted — asks `forAccount`. Nothing calls Slack with a bare client.
+ * The one place that knows which bot token speaks for which account. Bolt asks it for each request's
+ * token (so a handler's `client` carries it), and background work — request posts, thread replies,
+ * DMs after an invite is accepted — asks `forAccount`. Nothing calls Slack with a bare client. One
+ * configured token (`singleWorkspaceClients`), or each workspace's installation (installations.ts).
  */
 export interface SlackClients {
-  authorize: Authorize<boolean>;
   forAccount(accountId: string): Promise<webApi.WebClient>;
   /** Looks the bot up once (auth.test), for the logs and Bolt's self-event filtering. */
   start(): Promise<void>;
@@ -28,7 +28,7 @@ export const singleWorkspaceClients = (
   botToken: string,
   options: webApi.WebClientOptions,
   logger: Logger,
-): SlackClients => {
+): SlackClients & { authorize: Authorize<boolean> } => {
   const client = new webApi.WebClient(botToken, options);
   const identity: { botId?: string; botUserId?: string } = {};
   return {

@@ -44,6 +44,9 @@ export const manualClock = (start = "2026-01-01T00:00:00.000Z") => {
     advanceHours: (h: number) => {
       now += h * 3_600_000;
     },
+    advance: (ms: number) => {
+      now += ms;
+    },
   };
 };
 

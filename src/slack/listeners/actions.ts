@@ -30,10 +30,10 @@ export const registerActions = (app: SlackRegistry, deps: SlackDeps): void => {
 
   // The same filters and pages serve `/team list` (answered in place) and App Home (published again).
   const showPage = (name: string) =>
-    handle(name, async ({ body, value, actor, client, reply }) => {
+    handle(name, async ({ body, value, user, actor, client, reply }) => {
       const state = parsePayload(teamState, value, "That button is out of date; run /team list again.");
       if (body.view?.type === "home") {
-        await deps.homes.show({ teamId: body.team?.id, userId: body.user.id }, state, client);
+        await deps.homes.show(user, state, client);
         return;
       }
       const words = ["list", ...(state.role ? [state.role] : []), ...(state.status ? [state.status] : [])];

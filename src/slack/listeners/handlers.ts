@@ -9,6 +9,7 @@ import type {
 } from "@slack/bolt";
 import type { ActorContext } from "../../core/access-core.js";
 import { CoreError, DatabaseUnavailableError } from "../../core/errors.js";
+import { accountKeyOf, type SlackUser } from "../actor.js";
 import type { SlackMessage } from "../blocks/kit.js";
 import { errorMessage } from "../blocks/messages.js";
 import { messageModal } from "../blocks/modals.js";
@@ -24,6 +25,8 @@ export interface ActionContext {
   /** The block the button or menu sits in (a team row's is the member's email). */
   blockId: string;
   client: webApi.WebClient;
+  /** Who clicked, in which account (workspace, or organisation for an org-wide install). */
+  user: SlackUser;
   actor: ActorContext;
   /** Answers whoever clicked, in place (`replace`) or beside; from App Home, in a small modal. */
   reply: (message: SlackMessage, replace?: boolean) => Promise<void>;
@@ -39,7 +42,7 @@ export const onAction = (
   actionId: string,
   work: (ctx: ActionContext) => Promise<void>,
 ): void => {
-  app.action<ActionBody>(actionId, async ({ ack, body, action, respond, client }) => {
+  app.action<ActionBody>(actionId, async ({ ack, body, action, respond, client, context }) => {
     await ack();
     const reply = async (message: SlackMessage, replace = true) => {
       if (body.response_url)
@@ -48,8 +51,9 @@ export const onAction = (
     };
     try {
       const value = action.type === "button" ? (action.value ?? "") : (action.selected_option?.value ?? "");
-      const actor = await actors.resolve({ teamId: body.team?.id, userId: body.user.id }, client);
-      await work({ body, value, blockId: action.block_id, client, actor, reply });
+      const user = { teamId: accountKeyOf(context, body.team?.id), userId: body.user.id };
+      const actor = await actors.resolve(user, client);
+      await work({ body, value, blockId: action.block_id, client, user, actor, reply });
     } catch (error) {
       logIfUnexpected(logger, actionId, error);
       await reply(errorMessage(error), false).catch((e) => logger.warn(`could not answer ${actionId}:`, e));

@@ -13,6 +13,7 @@ import {
   requestFiledMessage,
 } from "../blocks/requests.js";
 import { openView } from "../clients.js";
+import { accountKeyOf } from "../actor.js";
 import { IDS } from "../ids.js";
 import { parsePayload } from "../payload.js";
 import { respondLater } from "../respond.js";
@@ -76,7 +77,7 @@ export const registerRejectView = (
   app: SlackRegistry,
   { core, actors, logger, requestsChanged }: SlackDeps,
 ): void => {
-  app.view(IDS.views.rejectRequest, async ({ ack, body, view }) => {
+  app.view(IDS.views.rejectRequest, async ({ ack, body, view, context }) => {
     let meta: z.infer<typeof rejectMetadata>;
     let rejected: ChangeRequest;
     try {
@@ -85,7 +86,7 @@ export const registerRejectView = (
         view.private_metadata,
         "This form is out of date; click Reject on the request again.",
       );
-      const actor = await actors.local({ teamId: body.team?.id ?? view.team_id, userId: body.user.id });
+      const actor = await actors.local({ teamId: accountKeyOf(context, body.team?.id ?? view.team_id), userId: body.user.id });
       if (!actor) throw notAMember();
       const reason = view.state.values[IDS.blocks.reason]?.[IDS.inputs.reason]?.value?.trim() || null;
       if (reason && reason.length > 500)

@@ -4,7 +4,7 @@ import { slackCommandWords } from "../../../commands/lib/tokens.js";
 import type { ActorContext } from "../../core/access-core.js";
 import type { Action } from "../../core/authz.js";
 import { CoreError } from "../../core/errors.js";
-import { SlackUnavailableError, type SlackUser } from "../actor.js";
+import { accountKeyOf, SlackUnavailableError, type SlackUser } from "../actor.js";
 import type { SlackMessage } from "../blocks/kit.js";
 import { errorMessage, resultMessage } from "../blocks/messages.js";
 import { requestFiledMessage } from "../blocks/requests.js";
@@ -40,7 +40,7 @@ export const registerTeamCommand = (app: App, { core, actors, logger, deliverReq
     }
   };
 
-  app.command(IDS.command, async ({ command, ack, respond, client }) => {
+  app.command(IDS.command, async ({ command, ack, respond, client, context }) => {
     let acked = false;
     const ackFirst = async () => {
       if (acked) return;
@@ -59,7 +59,7 @@ export const registerTeamCommand = (app: App, { core, actors, logger, deliverReq
     let actor: ActorContext | null = null;
     try {
       words = slackCommandWords(command.text);
-      const user = { teamId: command.team_id, userId: command.user_id };
+      const user = { teamId: accountKeyOf(context, command.team_id), userId: command.user_id };
       // Usage is for everyone, members or not; each sees the commands they can run.
       if (words.length === 0 || words[0]?.toLowerCase() === "help") {
         await send(resultMessage(helpResult(await readersActions(user, client, ackFirst))));

@@ -7,6 +7,7 @@ import { notAMember } from "../../core/policy.js";
 import { CHANGEABLE_ROLES, ROLES } from "../../core/roles.js";
 import { errorMessage, resultMessage } from "../blocks/messages.js";
 import { type ModalMetadata, messageModal } from "../blocks/modals.js";
+import { accountKeyOf } from "../actor.js";
 import { IDS } from "../ids.js";
 import { parsePayload } from "../payload.js";
 import { respondLater } from "../respond.js";
@@ -54,7 +55,7 @@ export const registerViews = (app: SlackRegistry, { core, actors, logger }: Slac
     fields: (view: ViewOutput) => string[],
     apply: (actor: ActorContext, view: ViewOutput, meta: ModalMetadata) => Promise<ChangeResult>,
   ) => {
-    app.view(callbackId, async ({ ack, body, view }) => {
+    app.view(callbackId, async ({ ack, body, view, context }) => {
       const answer = ack as AckFn<ViewResponseAction | undefined>;
       const present = fields(view);
       const fallback = present[0] ?? IDS.blocks.email;
@@ -63,7 +64,7 @@ export const registerViews = (app: SlackRegistry, { core, actors, logger }: Slac
       try {
         meta = readMetadata(view);
         // The user was resolved (and linked) when the form opened, so this needs no Web API call.
-        const actor = await actors.local({ teamId: body.team?.id ?? view.team_id, userId: body.user.id });
+        const actor = await actors.local({ teamId: accountKeyOf(context, body.team?.id ?? view.team_id), userId: body.user.id });
         if (!actor) throw notAMember();
         change = await apply(actor, view, meta);
       } catch (error) {

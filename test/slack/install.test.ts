@@ -1,0 +1,330 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import pg from "pg";
+import { afterEach, describe, expect, it } from "vitest";
+import { freshDatabase, TEST_ENGINE, type TestDatabase } from "../helpers/database.js";
+import type { RecordedCall } from "../helpers/fake-slack.js";
+import { type OAuthHarness, startOAuthHarness } from "../helpers/oauth-harness.js";
+import { freePort, TestSmtp } from "../helpers/smtp.js";
+
+/**
+ * Issue 14: one hosted Rolecall that any workspace adds with Add to Slack, driven end to end through
+ * the loopback fake of Slack (OAuth v2, strict), the real Bolt app and a real SMTP server.
+ */
+const ADA = { id: "U0ADA", email: "ada@beta.test" };
+const GUS = { id: "U0GUS", email: "gus@gamma.test" };
+
+let cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  cleanups = [];
+});
+
+const database = async (): Promise<TestDatabase> => {
+  const db = await freshDatabase();
+  cleanups.push(db.cleanup);
+  return db;
+};
+
+const harness = async (db: TestDatabase, env: Record<string, string> = {}, fake?: OAuthHarness["fake"]) => {
+  const h = await startOAuthHarness(db.url, env, fake ? { fake } : {});
+  cleanups.push(h.stop);
+  return h;
+};
+
+/** A fake Slack with the workspaces Beta (Ada) and Gamma (Gus). */
+const workspaces = (h: OAuthHarness) => {
+  h.fake.addWorkspace({ teamId: "T0BETA", name: "Beta Corp" });
+  h.fake.addWorkspace({ teamId: "T0GAMMA", name: "Gamma Ltd" });
+  h.fake.users.set(ADA.id, { email: ADA.email, team: "T0BETA" });
+  h.fake.users.set(GUS.id, { email: GUS.email, team: "T0GAMMA" });
+};
+
+const calls = (h: OAuthHarness, method: string): RecordedCall[] => h.fake.calls.filter((c) => c.method === method);
+const ephemeral = (reply: { text: string }) => JSON.parse(reply.text || "{}") as { text?: string };
+
+describe("Add to Slack, end to end", () => {
+  it("installs a workspace: its account is ready, the installer is its Owner and is welcomed with that workspace's token", async () => {
+    const db = await database();
+    const smtp = new TestSmtp(await freePort());
+    await smtp.start();
+    cleanups.push(() => smtp.stop());
+    const h = await harness(db, { SMTP_URL: smtp.url });
+    workspaces(h);
+
+    const start = await h.startInstall();
+    expect(start.page.status).toBe(200);
+    expect(start.page.html).toContain("Add to Slack");
+    expect(start.authorizeUrl.searchParams.get("client_id")).toBe(h.fake.oauthClient.clientId);
+    expect(start.authorizeUrl.searchParams.get("scope")?.split(",")).toEqual(
+      expect.arrayContaining(["commands", "chat:write", "users:read.email"]),
+    );
+    expect(start.state).not.toBe("");
+    expect(start.cookie).toMatch(/=.+/);
+
+    const page = await h.redirect(
+      { code: h.fake.authorizationCode({ teamId: "T0BETA", userId: ADA.id }), state: start.state },
+      start.cookie,
+    );
+    expect(page.status).toBe(200);
+    expect(page.html).toContain("Rolecall is ready in Beta Corp");
+
+    const core = h.running.core;
+    const account = await core.slackAccount("T0BETA");
+    expect(account.name).toBe("Beta Corp");
+    expect(await core.findLinkedMember(account.id, ADA.id)).toMatchObject({
+      email: ADA.email,
+      role: "owner",
+      status: "active",
+    });
+    const betaToken = calls(h, "oauth.v2.access")[0] && h.fake.tokenOf("T0BETA");
+    const welcome = await h.fake.waitFor(
+      () => calls(h, "chat.postMessage").find((c) => c.args.channel === ADA.id),
+      "the welcome DM",
+    );
+    expect(welcome.token).toBe(betaToken);
+    expect(JSON.stringify(welcome.args)).toContain("/team apikey rotate");
+    expect(JSON.stringify(welcome.args)).toContain("/team settings approvals");
+
+    // The workspace works at once: Ada invites Bob, and the mail goes out.
+    const added = await h.slash("T0BETA", ADA.id, "add bob@beta.test admin Bob Stone");
+    expect(added.status).toBe(200);
+    await h.fake.waitFor(() => smtp.messages.find((m) => m.subject?.includes("Beta Corp")), "the invite mail");
+    expect(smtp.messages[0]?.to).toMatchObject({ text: "bob@beta.test" });
+
+    // A second workspace installs and stays apart from the first.
+    expect((await h.install({ teamId: "T0GAMMA", userId: GUS.id })).status).toBe(200);
+    const gamma = await core.slackAccount("T0GAMMA");
+    expect(gamma.id).not.toBe(account.id);
+    const gammaList = await h.slash("T0GAMMA", GUS.id, "list");
+    const gammaText = gammaList.text || JSON.stringify(await h.fake.waitFor(() => h.fake.responses.find((r) => r.id === gammaList.responseId)?.body, "list"));
+    expect(gammaText).toContain(GUS.email);
+    expect(gammaText).not.toContain("bob@beta.test");
+    const gammaWelcome = calls(h, "chat.postMessage").find((c) => c.args.channel === GUS.id);
+    expect(gammaWelcome?.token).toBe(h.fake.tokenOf("T0GAMMA"));
+    expect(gammaWelcome?.token).not.toBe(betaToken);
+  });
+
+  it("a reinstall keeps the account, its members and its log; nobody is welcomed twice", async () => {
+    const h = await harness(await database());
+    workspaces(h);
+    await h.install({ teamId: "T0BETA", userId: ADA.id });
+    await h.slash("T0BETA", ADA.id, "add bob@beta.test admin Bob Stone");
+    const again = await h.install({ teamId: "T0BETA", userId: ADA.id, scopes: ["commands", "chat:write", "users:read", "users:read.email", "im:write"] });
+    expect(again.status).toBe(200);
+    expect(again.html).toContain("Rolecall is updated in Beta Corp");
+    const account = await h.running.core.slackAccount("T0BETA");
+    const log = await h.running.core.fullAuditLog(account.id);
+    expect(log.filter((e) => e.action === "app.installed")).toHaveLength(2);
+    expect(log.some((e) => e.target === "bob@beta.test")).toBe(true);
+    expect(calls(h, "chat.postMessage").filter((c) => c.args.channel === ADA.id)).toHaveLength(1);
+  });
+});
+
+describe("a failed install changes nothing and says why", () => {
+  const nothingStored = async (h: OAuthHarness) => {
+    expect(await h.running.core.operator.listAccounts()).toEqual([]);
+  };
+
+  it("a forged state", async () => {
+    const h = await harness(await database());
+    workspaces(h);
+    const { state, cookie } = await h.startInstall();
+    const forged = `${state.slice(0, -4)}AAAA`;
+    const page = await h.redirect({ code: h.fake.authorizationCode({ teamId: "T0BETA", userId: ADA.id }), state: forged }, cookie.replace(state, forged));
+    expect(page.status).toBe(400);
+    expect(page.html).toContain("This install link no longer works");
+    expect(calls(h, "oauth.v2.access")).toHaveLength(0);
+    await nothingStored(h);
+  });
+
+  it("a state from another browser (no cookie, or another one's)", async () => {
+    const h = await harness(await database());
+    workspaces(h);
+    const mine = await h.startInstall();
+    const theirs = await h.startInstall();
+    const code = () => h.fake.authorizationCode({ teamId: "T0BETA", userId: ADA.id });
+    expect((await h.redirect({ code: code(), state: mine.state })).status).toBe(400);
+    expect((await h.redirect({ code: code(), state: mine.state }, theirs.cookie)).status).toBe(400);
+    expect(calls(h, "oauth.v2.access")).toHaveLength(0);
+    await nothingStored(h);
+  });
+
+  it("a replayed redirect, even with its cookie, is refused on every instance", async () => {
+    const db = await database();
+    const h = await harness(db);
+    workspaces(h);
+    const { state, cookie } = await h.startInstall();
+    const code = h.fake.authorizationCode({ teamId: "T0BETA", userId: ADA.id });
+    expect((await h.redirect({ code, state }, cookie)).status).toBe(200);
+    const other = await harness(db, {}, h.fake);
+    const replay = await other.redirect({ code: h.fake.authorizationCode({ teamId: "T0GAMMA", userId: GUS.id }), state }, cookie);
+    expect(replay.status).toBe(400);
+    expect(calls(h, "oauth.v2.access")).toHaveLength(1);
+    await expect(h.running.core.slackAccount("T0GAMMA")).rejects.toMatchObject({ code: "NOT_INSTALLED" });
+  });
+
+  it("Cancel on Slack's screen (error=access_denied)", async () => {
+    const h = await harness(await database());
+    const { state, cookie } = await h.startInstall();
+    const page = await h.redirect({ error: "access_denied", state }, cookie);
+    expect(page.status).toBe(403);
+    expect(page.html).toContain("You chose not to allow Rolecall");
+    await nothingStored(h);
+  });
+
+  it("a code Slack does not accept", async () => {
+    const h = await harness(await database());
+    workspaces(h);
+    const { state, cookie } = await h.startInstall();
+    h.fake.expectFailure("oauth.v2.access", "invalid_code");
+    const page = await h.redirect({ code: "not-a-code", state }, cookie);
+    expect(page.status).toBe(502);
+    expect(page.html).toContain("Slack did not complete the install");
+    await nothingStored(h);
+  });
+});
+
+describe("tokens at rest", () => {
+  it("the database holds no Slack token in clear text", async () => {
+    const db = await database();
+    const h = await harness(db);
+    workspaces(h);
+    await h.install({ teamId: "T0BETA", userId: ADA.id, rotation: { expiresInSeconds: 43_200 } });
+    const account = await h.running.core.slackAccount("T0BETA");
+    const { botToken, refreshToken } = h.fake.grantOf("T0BETA");
+    expect(refreshToken).toBeTruthy();
+    const secrets = [botToken, refreshToken ?? "", botToken.slice(5, 25)];
+    const stored =
+      TEST_ENGINE === "sqlite"
+        ? readdirSync(db.dir)
+            .filter((f) => f.startsWith("rolecall.db"))
+            .map((f) => readFileSync(join(db.dir, f)).toString("latin1"))
+            .join("\n")
+        : await dumpPostgres(db.url);
+    expect(stored).toContain(account.id);
+    for (const secret of secrets) expect(stored).not.toContain(secret);
+  });
+});
+
+/** Every row of every table in the test's schema, as text. */
+const dumpPostgres = async (url: string): Promise<string> => {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const tables = await client.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()",
+    );
+    const rows: string[] = [];
+    for (const { table_name } of tables.rows)
+      rows.push(JSON.stringify((await client.query(`SELECT * FROM "${table_name}"`)).rows));
+    return rows.join("\n");
+  } finally {
+    await client.end();
+  }
+};
+
+describe("token rotation", () => {
+  it("two instances refreshing the same installation at once perform one refresh, and both use its new token", async () => {
+    const db = await database();
+    const first = await harness(db);
+    workspaces(first);
+    // A token with an hour left is inside the refresh window: the next use renews it.
+    await first.install({ teamId: "T0BETA", userId: ADA.id, rotation: { expiresInSeconds: 3_600 } });
+    const second = await harness(db, {}, first.fake);
+    const account = await first.running.core.slackAccount("T0BETA");
+    const installToken = first.fake.tokenOf("T0BETA");
+    const clients = await Promise.all(
+      [first, second, first, second].map((h) => {
+        const slack = h.running.slack;
+        if (!slack) throw new Error("no Slack app");
+        return slack.clients.forAccount(account.id);
+      }),
+    );
+    const refreshes = calls(first, "oauth.v2.access").filter((c) => c.args.grant_type === "refresh_token");
+    expect(refreshes).toHaveLength(1);
+    const renewed = first.fake.tokenOf("T0BETA");
+    expect(renewed).not.toBe(installToken);
+    for (const client of clients) expect(client.token).toBe(renewed);
+    // And the renewed token works for what follows.
+    expect((await first.slash("T0BETA", ADA.id, "whoami")).status).toBe(200);
+  });
+});
+
+describe("uninstall and revocation", () => {
+  const uninstallAt = () => Math.ceil((Date.now() + 1) / 1000);
+
+  it("app_uninstalled, then a late tokens_revoked, then a reinstall: the new installation is intact", async () => {
+    const h = await harness(await database());
+    workspaces(h);
+    await h.install({ teamId: "T0BETA", userId: ADA.id });
+    const account = await h.running.core.slackAccount("T0BETA");
+    const at = uninstallAt();
+    expect((await h.event("T0BETA", { type: "app_uninstalled" }, { event_time: at })).status).toBe(200);
+    await waitUntil(async () => (await h.running.core.installs.installation("T0BETA")) === null);
+
+    // Commands from an uninstalled workspace get a clear message; the account and its data stay.
+    const refused = await h.slash("T0BETA", ADA.id, "whoami");
+    expect(ephemeral(refused).text).toMatch(/not installed/i);
+    expect(ephemeral(refused).text).toContain("/slack/install");
+    expect((await h.running.core.findLinkedMember(account.id, ADA.id))?.role).toBe("owner");
+
+    await waitUntil(async () => Date.now() > at * 1000);
+    expect((await h.install({ teamId: "T0BETA", userId: ADA.id })).status).toBe(200);
+    const reinstalled = await h.running.core.installs.installation("T0BETA");
+    expect(reinstalled).not.toBeNull();
+
+    // Slack's late word about the old installation: it must not touch the new one.
+    await h.event("T0BETA", { type: "tokens_revoked", tokens: { bot: ["UBOT"] } }, { event_time: at });
+    await h.event("T0BETA", { type: "app_uninstalled" }, { event_time: at });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await h.running.core.installs.installation("T0BETA")).toEqual(reinstalled);
+    expect((await h.running.core.slackAccount("T0BETA")).id).toBe(account.id);
+    const whoami = await h.slash("T0BETA", ADA.id, "whoami");
+    expect(ephemeral(whoami).text).not.toMatch(/not installed/i);
+    const log = await h.running.core.fullAuditLog(account.id);
+    expect(log.map((e) => e.action).filter((a) => a.startsWith("app."))).toEqual([
+      "app.installed",
+      "app.uninstalled",
+      "app.installed",
+    ]);
+  });
+
+  it("a command from a workspace that never installed Rolecall says how to add it", async () => {
+    const h = await harness(await database());
+    workspaces(h);
+    const reply = await h.slash("T0BETA", ADA.id, "whoami");
+    expect(reply.status).toBe(200);
+    expect(ephemeral(reply).text).toMatch(/not installed/i);
+    expect(calls(h, "users.info")).toHaveLength(0);
+  });
+});
+
+describe("Enterprise Grid", () => {
+  it("an org-wide install is one account for the organisation, found from any of its workspaces", async () => {
+    const h = await harness(await database());
+    h.fake.addWorkspace({ teamId: "T0GRIDA", name: "Grid A", enterprise: { id: "E0GRID", name: "Grid Org" } });
+    h.fake.addWorkspace({ teamId: "T0GRIDB", name: "Grid B", enterprise: { id: "E0GRID", name: "Grid Org" } });
+    h.fake.users.set(ADA.id, { email: ADA.email, team: "T0GRIDA" });
+    h.fake.users.set("U0BEN", { email: "ben@grid.test", team: "T0GRIDB" });
+    const page = await h.install({ teamId: "T0GRIDA", userId: ADA.id, enterpriseInstall: true });
+    expect(page.status).toBe(200);
+    const account = await h.running.core.slackAccount("E0GRID");
+    expect(account.name).toBe("Grid Org");
+    const org = { enterprise_id: "E0GRID", is_enterprise_install: "true" };
+    const whoami = await h.slash("T0GRIDA", ADA.id, "whoami", org);
+    expect(ephemeral(whoami).text ?? whoami.text).not.toMatch(/not installed/i);
+    await h.slash("T0GRIDA", ADA.id, "add ben@grid.test teammate Ben", org);
+    const members = await h.running.core.listMembers({ accountId: account.id, actor: { email: ADA.email }, source: "cli" });
+    expect(members.members.map((m) => m.email)).toContain("ben@grid.test");
+    await expect(h.running.core.slackAccount("T0GRIDA")).rejects.toMatchObject({ code: "NOT_INSTALLED" });
+  });
+});
+
+const waitUntil = async (check: () => Promise<boolean> | boolean, timeoutMs = 5_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
