@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 import { normalizeAddress } from "./http/client-address.js";
+import { parseEncryptionKey } from "./slack/token-cipher.js";
 
 const hours = (fallback: number) =>
   z.coerce
@@ -22,6 +23,12 @@ const optionalText = z
   .trim()
   .transform((s) => (s === "" ? undefined : s))
   .optional();
+
+/** A key that seals Slack tokens at rest; the value itself is never repeated in a message. */
+const encryptionKey = optionalText.refine(
+  (v) => v === undefined || parseEncryptionKey(v) !== null,
+  "must be 32 random bytes in base64, e.g. the output of: openssl rand -base64 32",
+);
 
 /** Comma-separated IP addresses of the proxies whose X-Forwarded-For is believed. */
 const trustedProxies = z
@@ -66,6 +73,13 @@ const schema = z
       (v) => v === undefined || v.startsWith("xapp-"),
       "must start with xapp-",
     ),
+    // OAuth mode (many workspaces install Rolecall): see slackMode for what each mode needs.
+    SLACK_CLIENT_ID: optionalText,
+    SLACK_CLIENT_SECRET: optionalText,
+    SLACK_STATE_SECRET: optionalText,
+    ROLECALL_ENCRYPTION_KEY: encryptionKey,
+    // The key being rotated out: it still opens tokens sealed before the rotation (rolecall reencrypt).
+    ROLECALL_ENCRYPTION_KEY_PREVIOUS: encryptionKey,
     SLACK_API_URL: z.url({ message: "must be a URL" }).default("https://slack.com/api/"),
     // Where Slack's response_urls live; a response_url anywhere else is refused (proxies, tests).
     SLACK_HOOKS_URL: z.url({ message: "must be a URL" }).default("https://hooks.slack.com/"),

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ConfigError, isPostgresUrl, loadConfig, shownDatabaseUrl } from "../src/config.js";
 import { mailDirectory } from "../src/mail/transport.js";
@@ -84,19 +85,100 @@ describe("configuration (PRODUCT §9)", () => {
   });
 
   it("picks the Slack transport and names what it is missing", () => {
-    expect(slackMode(loadConfig({}))).toEqual({ mode: null, missing: [] });
+    expect(slackMode(loadConfig({}))).toEqual({ mode: null, oauth: false, missing: [] });
     expect(slackMode(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" }))).toEqual({
       mode: "http",
+      oauth: false,
       missing: [],
     });
     expect(slackMode(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1" }))).toEqual({
       mode: "socket",
+      oauth: false,
       missing: [],
     });
     expect(slackMode(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1" })).missing.join()).toContain(
       "SLACK_SIGNING_SECRET",
     );
     expect(slackMode(loadConfig({ SLACK_APP_TOKEN: "xapp-1" })).missing.join()).toContain("SLACK_BOT_TOKEN");
+    // A key set for later changes nothing for one workspace.
+    expect(slackMode(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s", ...KEYS }))).toEqual({
+      mode: "http",
+      oauth: false,
+      missing: [],
+    });
+  });
+});
+
+const KEYS = {
+  ROLECALL_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+  ROLECALL_ENCRYPTION_KEY_PREVIOUS: randomBytes(32).toString("base64"),
+};
+const OAUTH = {
+  SLACK_CLIENT_ID: "1234.5678",
+  SLACK_CLIENT_SECRET: "client-secret",
+  SLACK_STATE_SECRET: "state-secret",
+  SLACK_SIGNING_SECRET: "signing-secret",
+  ROLECALL_ENCRYPTION_KEY: KEYS.ROLECALL_ENCRYPTION_KEY,
+};
+const problems = (env: Record<string, string>) => slackMode(loadConfig(env)).missing;
+
+describe("OAuth mode (many workspaces install Rolecall)", () => {
+  it("is asked for by any of SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET, and then needs all three", () => {
+    expect(slackMode(loadConfig(OAUTH))).toEqual({ mode: "http", oauth: true, missing: [] });
+    for (const name of ["SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET"] as const) {
+      expect(slackMode(loadConfig({ [name]: "x" })).oauth).toBe(true);
+      const { [name]: _left, ...rest } = OAUTH;
+      expect(problems(rest)).toEqual([
+        expect.stringMatching(new RegExp(`^${name} is required in OAuth mode`)),
+      ]);
+    }
+    // An empty value (as .env.example leaves them) is unset.
+    expect(slackMode(loadConfig({ SLACK_CLIENT_ID: "", SLACK_STATE_SECRET: " " })).oauth).toBe(false);
+  });
+
+  it("needs ROLECALL_ENCRYPTION_KEY and SLACK_SIGNING_SECRET", () => {
+    const { ROLECALL_ENCRYPTION_KEY: _key, SLACK_SIGNING_SECRET: _secret, ...rest } = OAUTH;
+    const named = problems(rest);
+    expect(named).toContain(
+      "ROLECALL_ENCRYPTION_KEY is required in OAuth mode: 32 random bytes in base64 (openssl rand -base64 32); Slack tokens are encrypted with it",
+    );
+    expect(named.join("\n")).toMatch(/^SLACK_SIGNING_SECRET is required in OAuth mode/m);
+  });
+
+  it("refuses a bot token or an app token: those serve one workspace", () => {
+    const named = problems({ ...OAUTH, SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1" });
+    expect(named).toHaveLength(2);
+    expect(named[0]).toMatch(
+      /^SLACK_BOT_TOKEN must be unset in OAuth mode: each workspace's token comes from its installation/,
+    );
+    expect(named[1]).toMatch(
+      /^SLACK_APP_TOKEN must be unset in OAuth mode: Socket Mode serves one workspace/,
+    );
+  });
+});
+
+describe("encryption keys", () => {
+  it("are 32 bytes in base64; a bad one is named, its value never shown", () => {
+    expect(loadConfig(KEYS)).toMatchObject(KEYS);
+    expect(loadConfig({ ROLECALL_ENCRYPTION_KEY: "" }).ROLECALL_ENCRYPTION_KEY).toBeUndefined();
+    for (const name of ["ROLECALL_ENCRYPTION_KEY", "ROLECALL_ENCRYPTION_KEY_PREVIOUS"]) {
+      for (const bad of [
+        randomBytes(16).toString("base64"),
+        "correct horse battery staple",
+        "a".repeat(44),
+      ]) {
+        try {
+          loadConfig({ [name]: bad });
+          expect.unreachable();
+        } catch (error) {
+          expect(error).toBeInstanceOf(ConfigError);
+          expect((error as ConfigError).problems).toEqual([
+            `${name} must be 32 random bytes in base64, e.g. the output of: openssl rand -base64 32`,
+          ]);
+          expect((error as ConfigError).message).not.toContain(bad.slice(0, 12));
+        }
+      }
+    }
   });
 });
 

@@ -44,16 +44,52 @@ export interface SlackApp {
 
 export const REQUEST_SYNC_MS = 5_000;
 
-/** Which Slack transport the configuration asks for, and what is missing for it. */
-export const slackMode = (config: Config): { mode: SlackMode | null; missing: string[] } => {
+/**
+ * Which Slack transport the configuration asks for, whether many workspaces install Rolecall (OAuth
+ * mode: any of SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET set) or one workspace's bot
+ * token serves, and what is missing or in conflict for it.
+ */
+export const slackMode = (config: Config): { mode: SlackMode | null; oauth: boolean; missing: string[] } => {
+  if (config.SLACK_CLIENT_ID || config.SLACK_CLIENT_SECRET || config.SLACK_STATE_SECRET)
+    return { mode: "http", oauth: true, missing: oauthProblems(config) };
   const wantsSlack = Boolean(config.SLACK_BOT_TOKEN || config.SLACK_APP_TOKEN || config.SLACK_SIGNING_SECRET);
-  if (!wantsSlack) return { mode: null, missing: [] };
+  if (!wantsSlack) return { mode: null, oauth: false, missing: [] };
   const missing: string[] = [];
   if (!config.SLACK_BOT_TOKEN) missing.push("SLACK_BOT_TOKEN is required to talk to Slack");
-  if (config.SLACK_APP_TOKEN) return { mode: "socket", missing };
+  if (config.SLACK_APP_TOKEN) return { mode: "socket", oauth: false, missing };
   if (!config.SLACK_SIGNING_SECRET)
     missing.push("SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN)");
-  return { mode: "http", missing };
+  return { mode: "http", oauth: false, missing };
+};
+
+const oauthProblems = (config: Config): string[] => {
+  const required = (name: keyof Config, why: string) =>
+    config[name] ? [] : [`${name} is required in OAuth mode: ${why}`];
+  return [
+    ...required("SLACK_CLIENT_ID", "Basic Information → App Credentials → Client ID"),
+    ...required("SLACK_CLIENT_SECRET", "Basic Information → App Credentials → Client Secret"),
+    ...required(
+      "SLACK_STATE_SECRET",
+      "a random secret that signs each install link's state (e.g. openssl rand -base64 32)",
+    ),
+    ...required("SLACK_SIGNING_SECRET", "Basic Information → App Credentials → Signing Secret"),
+    ...required(
+      "ROLECALL_ENCRYPTION_KEY",
+      "32 random bytes in base64 (openssl rand -base64 32); Slack tokens are encrypted with it",
+    ),
+    ...(config.SLACK_BOT_TOKEN
+      ? [
+          "SLACK_BOT_TOKEN must be unset in OAuth mode: each workspace's token comes from its installation " +
+            "(for one workspace, set SLACK_BOT_TOKEN alone, without SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET)",
+        ]
+      : []),
+    ...(config.SLACK_APP_TOKEN
+      ? [
+          "SLACK_APP_TOKEN must be unset in OAuth mode: Socket Mode serves one workspace, and the install pages " +
+            "need Rolecall's public HTTP address (Slack events then arrive at /slack/events)",
+        ]
+      : []),
+  ];
 };
 
 /**

@@ -1,8 +1,18 @@
 import { type ChildProcess, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { listeningPort, MAIN, spawnApp } from "../helpers/app-process.js";
 import { tempDatabase } from "../helpers/cli.js";
 import { FakeSlack } from "../helpers/fake-slack.js";
+
+const OAUTH = {
+  SLACK_CLIENT_ID: "1234.5678",
+  SLACK_CLIENT_SECRET: "client-secret",
+  SLACK_STATE_SECRET: "state-secret",
+  SLACK_SIGNING_SECRET: "signing-secret",
+};
+const KEY = randomBytes(32).toString("base64");
+const SHORT_KEY = randomBytes(16).toString("base64");
 
 const children: ChildProcess[] = [];
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -21,6 +31,34 @@ describe("npm start", () => {
     });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("SLACK_SIGNING_SECRET");
+  });
+
+  it.each([
+    [
+      "OAuth variables without ROLECALL_ENCRYPTION_KEY",
+      {},
+      "ROLECALL_ENCRYPTION_KEY is required in OAuth mode",
+    ],
+    [
+      "a 16-byte ROLECALL_ENCRYPTION_KEY",
+      { ROLECALL_ENCRYPTION_KEY: SHORT_KEY },
+      "ROLECALL_ENCRYPTION_KEY must be 32 random bytes in base64",
+    ],
+    [
+      "both SLACK_BOT_TOKEN and SLACK_CLIENT_ID",
+      { ROLECALL_ENCRYPTION_KEY: KEY, SLACK_BOT_TOKEN: "xoxb-1" },
+      "SLACK_BOT_TOKEN must be unset in OAuth mode",
+    ],
+  ])("with %s, refuses to start and names the variable", async (_, extra, named) => {
+    const { db, cleanup } = await tempDatabase();
+    cleanups.push(cleanup);
+    const run = spawnSync(process.execPath, [MAIN], {
+      env: { PATH: process.env.PATH, DATABASE_URL: db, ...OAUTH, ...extra },
+      encoding: "utf8",
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(named);
+    expect(run.stderr).not.toContain(SHORT_KEY);
   });
 
   it("with tokens, serves Slack on PORT (real process) and answers /healthz", async () => {
