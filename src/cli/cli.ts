@@ -6,9 +6,12 @@ import type { AccessCore } from "../core/access-core.js";
 import { CoreError, DatabaseUnavailableError } from "../core/errors.js";
 import { parseInput } from "../core/input.js";
 import { systemClock } from "../core/ports.js";
+import { plural } from "../core/words.js";
 import { createLogger } from "../log.js";
 import { createMailTransport } from "../mail/transport.js";
 import { OutboxWorker } from "../mail/worker.js";
+import { reencryptInstallations } from "../slack/reencrypt.js";
+import { TokenCipher } from "../slack/token-cipher.js";
 import { DatabaseTooNewError } from "../store/migrate.js";
 import { type Wired, wireCore } from "../wiring.js";
 import { runDemo } from "./demo.js";
@@ -44,7 +47,11 @@ const USAGE = `Usage:
   rolecall audit [--format text|json|csv] [--verify]        the whole audit log, or check its chain
   rolecall backup <file>                                    an online, consistent copy of a SQLite database
   rolecall migrate                                          bring the database's schema up to date
+<<<<<<< HEAD
   rolecall account delete <TEAM_ID> [--yes]                 delete an account and all it holds (keeps a digest)
+=======
+  rolecall reencrypt                                        seal every installation's Slack tokens under ROLECALL_ENCRYPTION_KEY
+>>>>>>> h3-crypto
   rolecall mail send | mail list                            send due invite mail now / show the mail queue
   rolecall apikey rotate [--grace 24h]                      a new organisation API key (shown once)
   rolecall demo                                             a try-out account with a few members
@@ -156,6 +163,7 @@ export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io
       }
       // Names its account by the team id it deletes, so --team and the one-account default never pick it.
       if (verb === "account" && !globals.as) return await accountVerb(core, rest, print, io);
+      if (verb === "reencrypt" && !globals.as) return await reencryptVerb(config, wired, rest, print);
       const accountId = (await core.resolveAccount(globals.team)).id;
       if (verb === "audit") return await auditVerb(core, accountId, globals, rest, print, io);
       if (globals.as) {
@@ -349,6 +357,44 @@ const mailVerb = async (
     }
   }
   throw new CoreError("INVALID_INPUT", "Usage: rolecall mail send | rolecall mail list");
+};
+
+/** The last step of a key rotation: every installation's tokens sealed under the current key. */
+const reencryptVerb = async (
+  config: Config,
+  wired: Wired,
+  words: string[],
+  print: (text: unknown, value: unknown) => void,
+): Promise<number> => {
+  if (takeOptions(words, []).rest.length > 0)
+    throw new CoreError("INVALID_INPUT", "Usage: rolecall reencrypt");
+  // The configuration has checked both keys' form; here the current one must be there.
+  if (!config.ROLECALL_ENCRYPTION_KEY) {
+    throw new CoreError(
+      "INVALID_INPUT",
+      "ROLECALL_ENCRYPTION_KEY is not set: rolecall reencrypt seals every installation's Slack tokens under it. " +
+        "Set it to the new key, and ROLECALL_ENCRYPTION_KEY_PREVIOUS to the key they were sealed under.",
+    );
+  }
+  const cipher = TokenCipher.fromBase64(
+    config.ROLECALL_ENCRYPTION_KEY,
+    config.ROLECALL_ENCRYPTION_KEY_PREVIOUS,
+  );
+  const { reencrypted, current, failures } = await reencryptInstallations(wired.store, cipher);
+  const done = `Re-encrypted ${plural(reencrypted, "installation")} under the current key; ${current} already ${current === 1 ? "was" : "were"}.`;
+  if (failures.length > 0) {
+    throw new CoreError(
+      "INVALID_INPUT",
+      `${plural(failures.length, "installation")} could not be re-encrypted:\n` +
+        failures.map((f) => `  ${f.key}: ${f.reason}`).join("\n") +
+        `\n${done} Keep ROLECALL_ENCRYPTION_KEY_PREVIOUS, fix the above and run rolecall reencrypt again.`,
+    );
+  }
+  print(
+    `${done}${config.ROLECALL_ENCRYPTION_KEY_PREVIOUS ? " ROLECALL_ENCRYPTION_KEY_PREVIOUS can now be removed." : ""}`,
+    { ok: true, reencrypted, current },
+  );
+  return 0;
 };
 
 const reportError = (error: unknown, json: boolean, io: Io): number => {

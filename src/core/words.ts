@@ -18,3 +18,6 @@ export const rolesBelow = (role: Role): Role[] => ROLES.filter((r) => ROLE_RANK[
 /** "A", "A and B", "A, B and C" (or "or"). */
 export const listWords = (items: readonly string[], last: "and" | "or" = "and"): string =>
   items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} ${last} ${items.at(-1)}`;
+
+/** "1 member", "2 members": a count with its noun (one that takes an s). */
+export const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? "" : "s"}`;

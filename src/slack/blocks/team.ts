@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { MemberAction, MemberRow, TeamPage } from "../../core/dashboard.js";
 import type { MemberView } from "../../core/model.js";
 import { ROLE_LABEL, ROLES, type Role } from "../../core/roles.js";
+import { plural } from "../../core/words.js";
 import { esc } from "../escape.js";
 import { slackDate } from "../format.js";
 import { IDS } from "../ids.js";
@@ -81,8 +82,6 @@ export const memberRow = ({ member, actions }: MemberRow): Block => {
     ...(accessory ? { accessory } : {}),
   };
 };
-
-const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
 
 /** "32 members", or with a filter "29 of 32 members (invited)". */
 export const teamCount = (page: Pick<TeamPage, "matching" | "total">, state: TeamState): string => {
