@@ -16,10 +16,12 @@ export default defineConfig({
       "test/core/requests-core.test.ts",
       "test/core/apikey.test.ts",
       "test/core/reads-and-accounts.test.ts",
+      "test/core/installs.test.ts",
       // Not test/cli/newcomer.test.ts: a fresh clone's SQLite file on disk, with no DATABASE_URL.
       "test/cli/cli.test.ts",
       "test/cli/race.test.ts",
       "test/slack/requests-once.test.ts",
+      "test/slack/install.test.ts",
       "test/e2e/instances.test.ts",
       // PostgreSQL only: the database going away and coming back.
       "test/postgres/*.pg-test.ts",

@@ -5,8 +5,8 @@ import { Changes } from "./changes.js";
 import { Dashboard } from "./dashboard.js";
 import type { ChangeResult } from "./decide.js";
 import { type ActorContext, Engine, memberActor } from "./engine.js";
-import type { RawChangeIntent } from "./intents.js";
 import { type InstallOutcome, type InstallRequest, Installs } from "./installs.js";
+import type { RawChangeIntent } from "./intents.js";
 import { type InvitePreview, Invites } from "./invites.js";
 import { type MemberForm, Members, type WhoAmI } from "./members.js";
 import type {

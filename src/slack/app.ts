@@ -7,19 +7,19 @@ import type { Logger } from "../log.js";
 import { SlackActors } from "./actor.js";
 import { boltLogger } from "./bolt-logger.js";
 import { type SlackClients, singleWorkspaceClients, webClientOptions } from "./clients.js";
+import { HomeTabs } from "./home.js";
 import { INSTALL_PATH, oauthReceiverOptions } from "./install-flow.js";
 import { InstalledWorkspaces } from "./installations.js";
-import { registerInstallEvents, requireInstallation } from "./listeners/installs.js";
-import { TokenCipher } from "./token-cipher.js";
-import { HomeTabs } from "./home.js";
 import { registerActions } from "./listeners/actions.js";
 import type { SlackDeps } from "./listeners/deps.js";
 import { registerHome } from "./listeners/home.js";
+import { registerInstallEvents, requireInstallation } from "./listeners/installs.js";
 import { registerRejectView, registerRequestActions } from "./listeners/requests.js";
 import { registerTeamCommand } from "./listeners/team-command.js";
 import { registerViews } from "./listeners/views.js";
 import { RequestsSync } from "./requests-sync.js";
 import { SlackRouter } from "./router.js";
+import { TokenCipher } from "./token-cipher.js";
 
 export type SlackMode = "http" | "socket";
 
@@ -112,9 +112,23 @@ export const createSlackApp = (
   if (oauth) {
     if (!stores) throw new Error("OAuth mode needs the installation store");
     const clock = stores.clock ?? systemClock;
-    const oauthApp = { clientId: config.SLACK_CLIENT_ID ?? "", clientSecret: config.SLACK_CLIENT_SECRET ?? "" };
-    const cipher = TokenCipher.fromBase64(config.ROLECALL_ENCRYPTION_KEY ?? "", config.ROLECALL_ENCRYPTION_KEY_PREVIOUS);
-    const workspaces = new InstalledWorkspaces(core, stores.installations, cipher, oauthApp, clientOptions, logger, clock);
+    const oauthApp = {
+      clientId: config.SLACK_CLIENT_ID ?? "",
+      clientSecret: config.SLACK_CLIENT_SECRET ?? "",
+    };
+    const cipher = TokenCipher.fromBase64(
+      config.ROLECALL_ENCRYPTION_KEY ?? "",
+      config.ROLECALL_ENCRYPTION_KEY_PREVIOUS,
+    );
+    const workspaces = new InstalledWorkspaces(
+      core,
+      stores.installations,
+      cipher,
+      oauthApp,
+      clientOptions,
+      logger,
+      clock,
+    );
     clients = workspaces;
     receiver = new HTTPReceiver({
       signingSecret: config.SLACK_SIGNING_SECRET ?? "",
@@ -122,7 +136,12 @@ export const createSlackApp = (
       logger: bolt,
       processBeforeResponse: false,
       ...oauthReceiverOptions(
-        { ...oauthApp, stateSecret: config.SLACK_STATE_SECRET ?? "", baseUrl: config.APP_BASE_URL, clientOptions },
+        {
+          ...oauthApp,
+          stateSecret: config.SLACK_STATE_SECRET ?? "",
+          baseUrl: config.APP_BASE_URL,
+          clientOptions,
+        },
         workspaces,
         stores.installations,
         clock,

@@ -4,7 +4,7 @@ import { DatabaseUnavailableError } from "../core/errors.js";
 import type { Clock, InstallationStore } from "../core/ports.js";
 import { installedPage, installFailedPage, installPage } from "../http/pages.js";
 import type { Logger } from "../log.js";
-import { InstallRefusedError, type InstalledWorkspaces } from "./installations.js";
+import { type InstalledWorkspaces, InstallRefusedError } from "./installations.js";
 import { SingleUseStateStore } from "./oauth-state.js";
 
 /** What Rolecall asks of each workspace (manifest.yml lists the same; a test holds them together). */
@@ -29,14 +29,18 @@ const sendPage = (res: ServerResponse, status: number, html: string): void => {
 };
 
 /** Each way an install can fail, as the installer reads it. Nothing was stored in any of them. */
-const failureOf = (error: { code?: string; message?: string }): { status: number; title: string; message: string } => {
+const failureOf = (error: {
+  code?: string;
+  message?: string;
+}): { status: number; title: string; message: string } => {
   if (error instanceof InstallRefusedError)
     return { status: 400, title: "Rolecall was not installed", message: error.message };
   if (error instanceof DatabaseUnavailableError)
     return {
       status: 503,
       title: "Rolecall was not installed",
-      message: "Rolecall could not save the installation just now, so nothing was installed. Please try again in a minute.",
+      message:
+        "Rolecall could not save the installation just now, so nothing was installed. Please try again in a minute.",
     };
   switch (error.code) {
     case "slack_oauth_installer_authorization_error":
@@ -85,7 +89,13 @@ export const oauthReceiverOptions = (
   logger: Logger,
 ): Pick<
   HTTPReceiverOptions,
-  "clientId" | "clientSecret" | "stateSecret" | "scopes" | "installationStore" | "redirectUri" | "installerOptions"
+  | "clientId"
+  | "clientSecret"
+  | "stateSecret"
+  | "scopes"
+  | "installationStore"
+  | "redirectUri"
+  | "installerOptions"
 > => {
   const redirectUri = `${settings.baseUrl}${REDIRECT_PATH}`;
   const scopes = [...BOT_SCOPES];
@@ -102,7 +112,10 @@ export const oauthReceiverOptions = (
       directInstall: false,
       clientOptions: settings.clientOptions,
       stateVerification: true,
-      stateStore: new SingleUseStateStore(settings.stateSecret, installations, clock, { scopes, redirectUri }),
+      stateStore: new SingleUseStateStore(settings.stateSecret, installations, clock, {
+        scopes,
+        redirectUri,
+      }),
       renderHtmlForInstallPath: installPage,
       callbackOptions: {
         success: (installation, _options, _req, res) => {

@@ -1,13 +1,18 @@
-import type { Installation as BoltInstallation, InstallationQuery, InstallationStore as BoltStore } from "@slack/bolt";
+import type {
+  Installation as BoltInstallation,
+  InstallationStore as BoltStore,
+  InstallationQuery,
+} from "@slack/bolt";
 import { webApi } from "@slack/bolt";
 import type { AccessCore, InstallOutcome } from "../core/access-core.js";
+import { DatabaseUnavailableError } from "../core/errors.js";
 import type { Installation } from "../core/model.js";
 import type { Clock, InstallationStore } from "../core/ports.js";
 import type { Logger } from "../log.js";
 import { accountKeyOf, SlackUnavailableError } from "./actor.js";
+import { welcomeMessage } from "./blocks/welcome.js";
 import type { SlackClients } from "./clients.js";
 import { openTokens, sealTokens, type TokenCipher } from "./token-cipher.js";
-import { welcomeMessage } from "./blocks/welcome.js";
 
 /** Slack's rotating bot tokens live 12 hours; like Bolt, Rolecall refreshes one in its last two. */
 export const REFRESH_BEFORE_MS = 2 * 60 * 60_000;
@@ -79,7 +84,8 @@ export class InstalledWorkspaces implements SlackClients {
   async forAccount(accountId: string): Promise<webApi.WebClient> {
     const installation = await this.core.installs.installationOf(accountId);
     const resolved = installation ? await this.fresh(installation) : null;
-    if (!resolved) throw new SlackUnavailableError("Rolecall is not installed in this Slack workspace any more.");
+    if (!resolved)
+      throw new SlackUnavailableError("Rolecall is not installed in this Slack workspace any more.");
     return this.clientFor(resolved.installation.key, resolved.botToken);
   }
 
@@ -103,7 +109,8 @@ export class InstalledWorkspaces implements SlackClients {
   }
 
   private fresh(installation: Installation): Promise<Resolved | null> {
-    if (!expiresSoon(installation, this.clock.now().getTime())) return Promise.resolve(this.opened(installation));
+    if (!expiresSoon(installation, this.clock.now().getTime()))
+      return Promise.resolve(this.opened(installation));
     // One refresh per installation in this process; the lease makes it one across instances.
     let refresh = this.refreshing.get(installation.key);
     if (!refresh) {
@@ -114,7 +121,10 @@ export class InstalledWorkspaces implements SlackClients {
   }
 
   private opened(installation: Installation): Resolved {
-    return { installation, botToken: openTokens(this.cipher, installation.key, installation.tokens).botToken };
+    return {
+      installation,
+      botToken: openTokens(this.cipher, installation.key, installation.tokens).botToken,
+    };
   }
 
   private async refresh(seen: Installation): Promise<Resolved | null> {
@@ -123,7 +133,10 @@ export class InstalledWorkspaces implements SlackClients {
     while (current && expiresSoon(current, this.clock.now().getTime())) {
       const now = this.clock.now();
       const until = new Date(now.getTime() + REFRESH_LEASE_MS);
-      if (current.tokenExpiresAt && (await this.installations.claimTokenRefresh(current.key, current.tokenExpiresAt, now, until))) {
+      if (
+        current.tokenExpiresAt &&
+        (await this.installations.claimTokenRefresh(current.key, current.tokenExpiresAt, now, until))
+      ) {
         const refreshed = await this.refreshHeld(current, until);
         if (refreshed) return refreshed;
       } else if (Date.now() > deadline) {
@@ -136,7 +149,9 @@ export class InstalledWorkspaces implements SlackClients {
     }
     if (!current) return null;
     if (expired(current, this.clock.now().getTime()))
-      throw new SlackUnavailableError("Rolecall could not renew its Slack token just now. Please try again in a moment.");
+      throw new SlackUnavailableError(
+        "Rolecall could not renew its Slack token just now. Please try again in a moment.",
+      );
     return this.opened(current);
   }
 
@@ -156,18 +171,34 @@ export class InstalledWorkspaces implements SlackClients {
         throw new Error("Slack's answer held no new token");
       const tokens = { botToken: answer.access_token, refreshToken: answer.refresh_token };
       const expiresAt = new Date(this.clock.now().getTime() + answer.expires_in * 1000).toISOString();
-      if (!(await this.installations.saveRefreshedTokens(key, until, sealTokens(this.cipher, key, tokens), expiresAt)))
+      if (
+        !(await this.installations.saveRefreshedTokens(
+          key,
+          until,
+          sealTokens(this.cipher, key, tokens),
+          expiresAt,
+        ))
+      )
         return null;
       this.logger.info(`Refreshed the Slack token of ${key}`);
       return {
-        installation: { ...installation, tokenExpiresAt: expiresAt, tokens: sealTokens(this.cipher, key, tokens) },
+        installation: {
+          ...installation,
+          tokenExpiresAt: expiresAt,
+          tokens: sealTokens(this.cipher, key, tokens),
+        },
         botToken: tokens.botToken,
       };
     } catch (error) {
       await this.installations.releaseTokenRefresh(key, until).catch(() => {});
-      this.logger.warn(`Could not refresh the Slack token of ${key}:`, error instanceof Error ? error.message : error);
+      this.logger.warn(
+        `Could not refresh the Slack token of ${key}:`,
+        error instanceof Error ? error.message : error,
+      );
       if (!expired(installation, this.clock.now().getTime())) return this.opened(installation);
-      throw new SlackUnavailableError("Rolecall could not renew its Slack token just now. Please try again in a moment.");
+      throw new SlackUnavailableError(
+        "Rolecall could not renew its Slack token just now. Please try again in a moment.",
+      );
     }
   }
 
@@ -177,7 +208,15 @@ export class InstalledWorkspaces implements SlackClients {
    */
   private async fetch(query: InstallationQuery<boolean>): Promise<BoltInstallation> {
     const key = accountKeyOf(query);
-    const resolved = key ? await this.resolve(key) : null;
+    // A database away or a token that cannot be renewed now: the request goes on without a token,
+    // and the middleware asks again and tells the person to try shortly (rather than silence).
+    const resolved = key
+      ? await this.resolve(key).catch((error: unknown) => {
+          if (error instanceof DatabaseUnavailableError || error instanceof SlackUnavailableError)
+            return null;
+          throw error;
+        })
+      : null;
     const none: BoltInstallation = {
       team: query.teamId ? { id: query.teamId } : undefined,
       enterprise: query.enterpriseId ? { id: query.enterpriseId } : undefined,
@@ -190,7 +229,12 @@ export class InstalledWorkspaces implements SlackClients {
       ...none,
       appId: installation.appId ?? undefined,
       // No refresh token for Bolt: refreshing is this resolver's, under its lease.
-      bot: { token: botToken, scopes: installation.scopes, id: installation.botId ?? "", userId: installation.botUserId },
+      bot: {
+        token: botToken,
+        scopes: installation.scopes,
+        id: installation.botId ?? "",
+        userId: installation.botUserId,
+      },
     };
   }
 
@@ -200,7 +244,9 @@ export class InstalledWorkspaces implements SlackClients {
     const key = orgWide ? granted.enterprise?.id : granted.team?.id;
     const bot = granted.bot;
     if (!key || !bot?.token || !bot.userId)
-      throw new InstallRefusedError("Slack did not give Rolecall a bot token for this workspace, so nothing was installed.");
+      throw new InstallRefusedError(
+        "Slack did not give Rolecall a bot token for this workspace, so nothing was installed.",
+      );
     const client = this.clientFor(key, bot.token);
     const installerEmail = await this.emailOf(client, granted.user.id);
     const outcome = await this.core.installs.install({
@@ -224,7 +270,12 @@ export class InstalledWorkspaces implements SlackClients {
     if (outcome.created) {
       await client.chat
         .postMessage({ channel: granted.user.id, ...welcomeMessage(outcome.account.name, granted.user.id) })
-        .catch((e) => this.logger.warn(`Could not send the welcome message in ${key}:`, e instanceof Error ? e.message : e));
+        .catch((e) =>
+          this.logger.warn(
+            `Could not send the welcome message in ${key}:`,
+            e instanceof Error ? e.message : e,
+          ),
+        );
     }
   }
 
@@ -233,8 +284,13 @@ export class InstalledWorkspaces implements SlackClients {
     try {
       email = (await client.users.info({ user: userId })).user?.profile?.email;
     } catch (error) {
-      this.logger.warn(`users.info failed for the installer ${userId}:`, error instanceof Error ? error.message : error);
-      throw new InstallRefusedError("Rolecall could not ask Slack who you are, so nothing was installed. Please try again.");
+      this.logger.warn(
+        `users.info failed for the installer ${userId}:`,
+        error instanceof Error ? error.message : error,
+      );
+      throw new InstallRefusedError(
+        "Rolecall could not ask Slack who you are, so nothing was installed. Please try again.",
+      );
     }
     if (!email)
       throw new InstallRefusedError(

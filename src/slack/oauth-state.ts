@@ -45,7 +45,9 @@ export class SingleUseStateStore implements StateStore {
     const now = this.clock.now().getTime();
     if (!Number.isSafeInteger(issuedAt) || now - issuedAt > STATE_TTL_MS || issuedAt - now > 60_000)
       throw new InvalidStateError("The install link has expired.");
-    if (!(await this.installations.consumeOAuthState(nonce, new Date(issuedAt + STATE_TTL_MS), new Date(now))))
+    if (
+      !(await this.installations.consumeOAuthState(nonce, new Date(issuedAt + STATE_TTL_MS), new Date(now)))
+    )
       throw new InvalidStateError("The install link was already used.");
     return this.installOptions;
   }

@@ -26,8 +26,18 @@ const state = (current: Installation | null) => ({ installation: current }) as u
 describe("an uninstall event removes only an installation stored before it happened", () => {
   it.each([
     ["an installation stored before the event", "2026-11-28T10:00:00.500Z", "2026-11-28T10:00:01.000Z", true],
-    ["a reinstall after the event (the event came late)", "2026-11-28T10:00:02.000Z", "2026-11-28T10:00:01.000Z", false],
-    ["an installation stored at the event's very moment", "2026-11-28T10:00:01.000Z", "2026-11-28T10:00:01.000Z", false],
+    [
+      "a reinstall after the event (the event came late)",
+      "2026-11-28T10:00:02.000Z",
+      "2026-11-28T10:00:01.000Z",
+      false,
+    ],
+    [
+      "an installation stored at the event's very moment",
+      "2026-11-28T10:00:01.000Z",
+      "2026-11-28T10:00:01.000Z",
+      false,
+    ],
   ])("%s", (_case, installedAt, at, removed) => {
     const decision = decideUninstall(state(installation({ installedAt })), new Date(at), "app_uninstalled");
     expect(decision.result.removed).toBe(removed);
@@ -36,11 +46,18 @@ describe("an uninstall event removes only an installation stored before it happe
   });
 
   it("an event for a workspace with no installation changes nothing (a redelivery)", () => {
-    expect(decideUninstall(state(null), new Date(), "tokens_revoked")).toMatchObject({ changes: [], audit: [] });
+    expect(decideUninstall(state(null), new Date(), "tokens_revoked")).toMatchObject({
+      changes: [],
+      audit: [],
+    });
   });
 
   it("the audit names why, and never holds a token", () => {
-    const decision = decideUninstall(state(installation()), new Date("2026-11-29T00:00:00Z"), "tokens_revoked");
+    const decision = decideUninstall(
+      state(installation()),
+      new Date("2026-11-29T00:00:00Z"),
+      "tokens_revoked",
+    );
     expect(decision.audit[0]?.after).toEqual({ reason: "tokens_revoked" });
     expect(JSON.stringify(decision.audit)).not.toContain("sealed-bot");
   });
@@ -49,15 +66,21 @@ describe("an uninstall event removes only an installation stored before it happe
 describe("installing", () => {
   it("a first install is not a reinstall; a second is, and keeps no token in the audit", () => {
     const first = decideInstall(state(null), installation());
-    expect(first.audit[0]).toMatchObject({ action: "app.installed", before: null, after: { reinstall: false } });
+    expect(first.audit[0]).toMatchObject({
+      action: "app.installed",
+      before: null,
+      after: { reinstall: false },
+    });
     const again = decideInstall(state(installation()), installation({ scopes: ["commands"] }));
     expect(again.audit[0]).toMatchObject({ after: { reinstall: true, scopes: ["commands"] } });
     expect(JSON.stringify([first, again].map((d) => d.audit))).not.toContain("sealed-bot");
   });
 });
 
-
-const request = (over: Partial<InstallRequest["installation"]> = {}, installerEmail = "ada@beta.test"): InstallRequest => {
+const request = (
+  over: Partial<InstallRequest["installation"]> = {},
+  installerEmail = "ada@beta.test",
+): InstallRequest => {
   const { accountId: _a, installedAt: _i, ...granted } = installation(over);
   return { installation: granted, workspaceName: "Beta Corp", installerEmail };
 };
@@ -93,7 +116,12 @@ describe("the workspace is ready on install", () => {
     expect((await wired.core.installs.installation("T0BETA"))?.scopes).toContain("im:write");
     expect(await wired.core.findLinkedMember(first.account.id, "U0OTHER")).toBeNull();
     const log = await wired.core.fullAuditLog(first.account.id);
-    expect(log.map((e) => e.action)).toEqual(["account.created", "member.added", "app.installed", "app.installed"]);
+    expect(log.map((e) => e.action)).toEqual([
+      "account.created",
+      "member.added",
+      "app.installed",
+      "app.installed",
+    ]);
     expect((await wired.core.verifyAudit(first.account.id)).ok).toBe(true);
   });
 
@@ -104,12 +132,18 @@ describe("the workspace is ready on install", () => {
     await wired.core.installs.install(request());
     clock.advance(5_000);
     const uninstalledAt = clock.now();
-    expect(await wired.core.installs.uninstall("T0BETA", uninstalledAt, "app_uninstalled")).toEqual({ removed: true });
-    expect(await wired.core.installs.uninstall("T0BETA", uninstalledAt, "app_uninstalled")).toEqual({ removed: false });
+    expect(await wired.core.installs.uninstall("T0BETA", uninstalledAt, "app_uninstalled")).toEqual({
+      removed: true,
+    });
+    expect(await wired.core.installs.uninstall("T0BETA", uninstalledAt, "app_uninstalled")).toEqual({
+      removed: false,
+    });
     clock.advance(5_000);
     await wired.core.installs.install(request({ installerUserId: "U0ADMIN" }));
     // tokens_revoked about the old installation, delivered after the reinstall.
-    expect(await wired.core.installs.uninstall("T0BETA", uninstalledAt, "tokens_revoked")).toEqual({ removed: false });
+    expect(await wired.core.installs.uninstall("T0BETA", uninstalledAt, "tokens_revoked")).toEqual({
+      removed: false,
+    });
     expect(await wired.core.installs.installation("T0BETA")).not.toBeNull();
   });
 

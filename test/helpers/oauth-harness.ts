@@ -3,7 +3,13 @@ import { loadConfig } from "../../src/config.js";
 import { createLogger, type Logger } from "../../src/log.js";
 import { type Running, type StartOptions, startRolecall } from "../../src/server.js";
 import { FakeSlack } from "./fake-slack.js";
-import { type HttpReply, interactiveBody, postSigned, SIGNING_SECRET, slashCommandBody } from "./slack-requests.js";
+import {
+  type HttpReply,
+  interactiveBody,
+  postSigned,
+  SIGNING_SECRET,
+  slashCommandBody,
+} from "./slack-requests.js";
 
 /** A test key (32 random bytes, base64), as `openssl rand -base64 32` makes one. */
 export const ENCRYPTION_KEY = randomBytes(32).toString("base64");
@@ -35,7 +41,12 @@ export interface OAuthHarness {
   redirect(query: Record<string, string>, cookie?: string): Promise<Page>;
   /** The whole flow: Add to Slack → Allow in workspace `teamId` as `userId` → back to Rolecall. */
   install(grant: Parameters<FakeSlack["authorizationCode"]>[0]): Promise<Page>;
-  slash(teamId: string, userId: string, text: string, extra?: Record<string, string>): Promise<HttpReply & { responseId: string }>;
+  slash(
+    teamId: string,
+    userId: string,
+    text: string,
+    extra?: Record<string, string>,
+  ): Promise<HttpReply & { responseId: string }>;
   interact(teamId: string, userId: string, payload: Record<string, unknown>): Promise<HttpReply>;
   event(teamId: string, event: Record<string, unknown>, extra?: Record<string, unknown>): Promise<HttpReply>;
   stop(): Promise<void>;

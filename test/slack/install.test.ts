@@ -40,7 +40,8 @@ const workspaces = (h: OAuthHarness) => {
   h.fake.users.set(GUS.id, { email: GUS.email, team: "T0GAMMA" });
 };
 
-const calls = (h: OAuthHarness, method: string): RecordedCall[] => h.fake.calls.filter((c) => c.method === method);
+const calls = (h: OAuthHarness, method: string): RecordedCall[] =>
+  h.fake.calls.filter((c) => c.method === method);
 const ephemeral = (reply: { text: string }) => JSON.parse(reply.text || "{}") as { text?: string };
 
 describe("Add to Slack, end to end", () => {
@@ -89,7 +90,10 @@ describe("Add to Slack, end to end", () => {
     // The workspace works at once: Ada invites Bob, and the mail goes out.
     const added = await h.slash("T0BETA", ADA.id, "add bob@beta.test admin Bob Stone");
     expect(added.status).toBe(200);
-    await h.fake.waitFor(() => smtp.messages.find((m) => m.subject?.includes("Beta Corp")), "the invite mail");
+    await h.fake.waitFor(
+      () => smtp.messages.find((m) => m.subject?.includes("Beta Corp")),
+      "the invite mail",
+    );
     expect(smtp.messages[0]?.to).toMatchObject({ text: "bob@beta.test" });
 
     // A second workspace installs and stays apart from the first.
@@ -97,7 +101,11 @@ describe("Add to Slack, end to end", () => {
     const gamma = await core.slackAccount("T0GAMMA");
     expect(gamma.id).not.toBe(account.id);
     const gammaList = await h.slash("T0GAMMA", GUS.id, "list");
-    const gammaText = gammaList.text || JSON.stringify(await h.fake.waitFor(() => h.fake.responses.find((r) => r.id === gammaList.responseId)?.body, "list"));
+    const gammaText =
+      gammaList.text ||
+      JSON.stringify(
+        await h.fake.waitFor(() => h.fake.responses.find((r) => r.id === gammaList.responseId)?.body, "list"),
+      );
     expect(gammaText).toContain(GUS.email);
     expect(gammaText).not.toContain("bob@beta.test");
     const gammaWelcome = calls(h, "chat.postMessage").find((c) => c.args.channel === GUS.id);
@@ -110,7 +118,11 @@ describe("Add to Slack, end to end", () => {
     workspaces(h);
     await h.install({ teamId: "T0BETA", userId: ADA.id });
     await h.slash("T0BETA", ADA.id, "add bob@beta.test admin Bob Stone");
-    const again = await h.install({ teamId: "T0BETA", userId: ADA.id, scopes: ["commands", "chat:write", "users:read", "users:read.email", "im:write"] });
+    const again = await h.install({
+      teamId: "T0BETA",
+      userId: ADA.id,
+      scopes: ["commands", "chat:write", "users:read", "users:read.email", "im:write"],
+    });
     expect(again.status).toBe(200);
     expect(again.html).toContain("Rolecall is updated in Beta Corp");
     const account = await h.running.core.slackAccount("T0BETA");
@@ -131,7 +143,10 @@ describe("a failed install changes nothing and says why", () => {
     workspaces(h);
     const { state, cookie } = await h.startInstall();
     const forged = `${state.slice(0, -4)}AAAA`;
-    const page = await h.redirect({ code: h.fake.authorizationCode({ teamId: "T0BETA", userId: ADA.id }), state: forged }, cookie.replace(state, forged));
+    const page = await h.redirect(
+      { code: h.fake.authorizationCode({ teamId: "T0BETA", userId: ADA.id }), state: forged },
+      cookie.replace(state, forged),
+    );
     expect(page.status).toBe(400);
     expect(page.html).toContain("This install link no longer works");
     expect(calls(h, "oauth.v2.access")).toHaveLength(0);
@@ -158,7 +173,10 @@ describe("a failed install changes nothing and says why", () => {
     const code = h.fake.authorizationCode({ teamId: "T0BETA", userId: ADA.id });
     expect((await h.redirect({ code, state }, cookie)).status).toBe(200);
     const other = await harness(db, {}, h.fake);
-    const replay = await other.redirect({ code: h.fake.authorizationCode({ teamId: "T0GAMMA", userId: GUS.id }), state }, cookie);
+    const replay = await other.redirect(
+      { code: h.fake.authorizationCode({ teamId: "T0GAMMA", userId: GUS.id }), state },
+      cookie,
+    );
     expect(replay.status).toBe(400);
     expect(calls(h, "oauth.v2.access")).toHaveLength(1);
     await expect(h.running.core.slackAccount("T0GAMMA")).rejects.toMatchObject({ code: "NOT_INSTALLED" });
@@ -303,8 +321,16 @@ describe("uninstall and revocation", () => {
 describe("Enterprise Grid", () => {
   it("an org-wide install is one account for the organisation, found from any of its workspaces", async () => {
     const h = await harness(await database());
-    h.fake.addWorkspace({ teamId: "T0GRIDA", name: "Grid A", enterprise: { id: "E0GRID", name: "Grid Org" } });
-    h.fake.addWorkspace({ teamId: "T0GRIDB", name: "Grid B", enterprise: { id: "E0GRID", name: "Grid Org" } });
+    h.fake.addWorkspace({
+      teamId: "T0GRIDA",
+      name: "Grid A",
+      enterprise: { id: "E0GRID", name: "Grid Org" },
+    });
+    h.fake.addWorkspace({
+      teamId: "T0GRIDB",
+      name: "Grid B",
+      enterprise: { id: "E0GRID", name: "Grid Org" },
+    });
     h.fake.users.set(ADA.id, { email: ADA.email, team: "T0GRIDA" });
     h.fake.users.set("U0BEN", { email: "ben@grid.test", team: "T0GRIDB" });
     const page = await h.install({ teamId: "T0GRIDA", userId: ADA.id, enterpriseInstall: true });
@@ -315,7 +341,11 @@ describe("Enterprise Grid", () => {
     const whoami = await h.slash("T0GRIDA", ADA.id, "whoami", org);
     expect(ephemeral(whoami).text ?? whoami.text).not.toMatch(/not installed/i);
     await h.slash("T0GRIDA", ADA.id, "add ben@grid.test teammate Ben", org);
-    const members = await h.running.core.listMembers({ accountId: account.id, actor: { email: ADA.email }, source: "cli" });
+    const members = await h.running.core.listMembers({
+      accountId: account.id,
+      actor: { email: ADA.email },
+      source: "cli",
+    });
     expect(members.members.map((m) => m.email)).toContain("ben@grid.test");
     await expect(h.running.core.slackAccount("T0GRIDA")).rejects.toMatchObject({ code: "NOT_INSTALLED" });
   });

@@ -46,7 +46,14 @@ export const decideUninstall = (
   if (!current || Date.parse(current.installedAt) >= at.getTime()) return nothingToDo({ removed: false });
   return {
     changes: [{ kind: "deleteInstallation", key: current.key }],
-    audit: [{ action: "app.uninstalled", target: target(current.key), before: described(current), after: { reason } }],
+    audit: [
+      {
+        action: "app.uninstalled",
+        target: target(current.key),
+        before: described(current),
+        after: { reason },
+      },
+    ],
     mails: [],
     result: { removed: true },
   };

@@ -8,7 +8,9 @@ export const welcomeMessage = (accountName: string, installerId: string): SlackM
     text: `Rolecall is ready in ${name}, and you are its first Owner.`,
     blocks: [
       header("Welcome to Rolecall"),
-      section(`Rolecall is ready in *${name}*, and <@${installerId}> is its first Owner. Three steps to set it up:`),
+      section(
+        `Rolecall is ready in *${name}*, and <@${installerId}> is its first Owner. Three steps to set it up:`,
+      ),
       section(
         `*1. Invite your team.* ${code("/team add teammate@example.com admin Full Name")}, or ${code("/team add")} for a form. Each person gets an invite by email.`,
       ),
@@ -18,7 +20,9 @@ export const welcomeMessage = (accountName: string, installerId: string): SlackM
       section(
         `*3. Connect the rest of your product.* ${code("/team apikey rotate")} makes the organisation API key; it is shown once, so keep it safe.`,
       ),
-      context(`${code("/team help")} lists every command. Your role and the team are also on Rolecall's Home tab.`),
+      context(
+        `${code("/team help")} lists every command. Your role and the team are also on Rolecall's Home tab.`,
+      ),
     ],
   };
 };

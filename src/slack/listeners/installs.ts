@@ -44,13 +44,19 @@ export const requireInstallation =
  * stay until an operator deletes them. Both may come late, twice, or after a reinstall: the core
  * removes only an installation older than the event.
  */
-export const registerInstallEvents = (app: App, { core, logger }: Pick<SlackDeps, "core" | "logger">): void => {
-  const at = (body: { event_time?: number }) => new Date((body.event_time ?? Math.floor(Date.now() / 1000)) * 1000);
+export const registerInstallEvents = (
+  app: App,
+  { core, logger }: Pick<SlackDeps, "core" | "logger">,
+): void => {
+  const at = (body: { event_time?: number }) =>
+    new Date((body.event_time ?? Math.floor(Date.now() / 1000)) * 1000);
   app.event("app_uninstalled", async ({ body, context }) => {
     const key = accountKeyOf(context);
     if (!key) return;
     const { removed } = await core.installs.uninstall(key, at(body), "app_uninstalled");
-    logger.info(`Rolecall was uninstalled from ${key}${removed ? "" : " (nothing to remove: already gone, or reinstalled since)"}`);
+    logger.info(
+      `Rolecall was uninstalled from ${key}${removed ? "" : " (nothing to remove: already gone, or reinstalled since)"}`,
+    );
   });
   app.event("tokens_revoked", async ({ event, body, context }) => {
     const key = accountKeyOf(context);

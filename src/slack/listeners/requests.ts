@@ -3,6 +3,7 @@ import { z } from "zod";
 import { CoreError } from "../../core/errors.js";
 import type { ChangeRequest } from "../../core/model.js";
 import { notAMember } from "../../core/policy.js";
+import { accountKeyOf } from "../actor.js";
 import { resultMessage } from "../blocks/messages.js";
 import { messageModal, rejectRequestModal } from "../blocks/modals.js";
 import {
@@ -13,7 +14,6 @@ import {
   requestFiledMessage,
 } from "../blocks/requests.js";
 import { openView } from "../clients.js";
-import { accountKeyOf } from "../actor.js";
 import { IDS } from "../ids.js";
 import { parsePayload } from "../payload.js";
 import { respondLater } from "../respond.js";
@@ -86,7 +86,10 @@ export const registerRejectView = (
         view.private_metadata,
         "This form is out of date; click Reject on the request again.",
       );
-      const actor = await actors.local({ teamId: accountKeyOf(context, body.team?.id ?? view.team_id), userId: body.user.id });
+      const actor = await actors.local({
+        teamId: accountKeyOf(context, body.team?.id ?? view.team_id),
+        userId: body.user.id,
+      });
       if (!actor) throw notAMember();
       const reason = view.state.values[IDS.blocks.reason]?.[IDS.inputs.reason]?.value?.trim() || null;
       if (reason && reason.length > 500)

@@ -5,9 +5,9 @@ import type { ChangeResult } from "../../core/decide.js";
 import { CoreError, type ErrorCode } from "../../core/errors.js";
 import { notAMember } from "../../core/policy.js";
 import { CHANGEABLE_ROLES, ROLES } from "../../core/roles.js";
+import { accountKeyOf } from "../actor.js";
 import { errorMessage, resultMessage } from "../blocks/messages.js";
 import { type ModalMetadata, messageModal } from "../blocks/modals.js";
-import { accountKeyOf } from "../actor.js";
 import { IDS } from "../ids.js";
 import { parsePayload } from "../payload.js";
 import { respondLater } from "../respond.js";
@@ -64,7 +64,10 @@ export const registerViews = (app: SlackRegistry, { core, actors, logger }: Slac
       try {
         meta = readMetadata(view);
         // The user was resolved (and linked) when the form opened, so this needs no Web API call.
-        const actor = await actors.local({ teamId: accountKeyOf(context, body.team?.id ?? view.team_id), userId: body.user.id });
+        const actor = await actors.local({
+          teamId: accountKeyOf(context, body.team?.id ?? view.team_id),
+          userId: body.user.id,
+        });
         if (!actor) throw notAMember();
         change = await apply(actor, view, meta);
       } catch (error) {
