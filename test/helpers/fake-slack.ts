@@ -2,6 +2,16 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { blockProblems, viewProblems } from "./block-kit-limits.js";
+import { type Answer, FakeSlackAuth, type FakeToken, fail } from "./fake-slack-auth.js";
+
+export type {
+  AuthorizationCodeOptions,
+  FakeToken,
+  FakeUser,
+  FakeWorkspace,
+  Installation,
+} from "./fake-slack-auth.js";
+export { CODE_TTL_MS, DEFAULT_BOT_SCOPES } from "./fake-slack-auth.js";
 
 export interface RecordedCall {
   method: string;
@@ -28,11 +38,6 @@ export interface Behaviour {
   status?: number;
   retryAfterSeconds?: number;
   hold?: Promise<void>;
-}
-
-/** A workspace's people: Slack user id → email (absent when Slack would not share it). */
-export interface FakeUser {
-  email?: string;
 }
 
 /** The bot token of the test workspace, unless a test names another. */
@@ -70,29 +75,37 @@ const parseArgs = (raw: string, contentType: string | undefined): Record<string,
   return args;
 };
 
-type Answer = Record<string, unknown> & { ok: boolean; error?: string };
-const fail = (error: string, extra: Record<string, unknown> = {}): Answer => ({ ok: false, error, ...extra });
+/** The scope each method needs of the token (Slack answers `missing_scope` without it). */
+const SCOPE_OF: Record<string, string> = {
+  "users.info": "users:read",
+  "users.lookupByEmail": "users:read.email",
+  "conversations.open": "im:write",
+  "chat.postMessage": "chat:write",
+  "chat.update": "chat:write",
+};
 
 /** Every fake started in this test file, for the shared after-each check (test/helpers/setup.ts). */
 export const liveFakes = new Set<FakeSlack>();
 
 /**
  * A loopback stand-in for Slack's Web API and response_url endpoints, as strict as Slack where a
- * kind fake would hide bugs: every call needs the workspace's bot token; channels, users, message
- * timestamps and trigger ids must exist; Block Kit limits are enforced. Every call is recorded with
- * its answer, and a test fails when a call it did not expect to fail answered `ok: false`.
+ * kind fake would hide bugs: every call needs a bot token Slack issued (and that is still good), with
+ * the scope the method needs; a token sees only the users and channels of its workspace (or of its
+ * enterprise, for an org-wide install); channels, users, message timestamps and trigger ids must
+ * exist; Block Kit limits are enforced. It plays Slack's side of OAuth v2 too (FakeSlackAuth). Every
+ * call is recorded with its answer, and a test fails when a call it did not expect to fail answered
+ * `ok: false`.
  */
-export class FakeSlack {
+export class FakeSlack extends FakeSlackAuth {
   readonly calls: RecordedCall[] = [];
   readonly responses: RecordedResponse[] = [];
-  readonly users = new Map<string, FakeUser>();
   readonly behaviours = new Map<string, Behaviour>();
-  /** Public and private channels the bot can post in. */
+  /** Public and private channels the bot can post in (of the default workspace unless `addChannel` said). */
   readonly channels = new Set<string>(["C0GENERAL", "C0APPROVE"]);
   /** Channels archived since: Slack refuses to post in them (`is_archived`). */
   readonly archived = new Set<string>();
-  /** Bot tokens of the workspaces this Slack knows: token → team id. */
-  readonly tokens = new Map<string, string>();
+  /** Channel → workspace, for channels outside the default workspace. */
+  private readonly channelTeams = new Map<string, string>();
   /** Messages posted, by channel, by ts: what chat.update and thread replies refer to. */
   readonly messages = new Map<string, Map<string, Record<string, unknown>>>();
   private readonly triggers = new Map<string, { issuedAt: number; used: boolean }>();
@@ -104,7 +117,13 @@ export class FakeSlack {
   port = 0;
 
   constructor(botToken = BOT_TOKEN, teamId = "T0ACME") {
-    this.tokens.set(botToken, teamId);
+    super(botToken, teamId);
+  }
+
+  /** A channel of that workspace the bot can post in. */
+  addChannel(channelId: string, teamId: string = this.defaultTeamId): void {
+    this.channels.add(channelId);
+    this.channelTeams.set(channelId, teamId);
   }
 
   get apiUrl(): string {
@@ -147,6 +166,7 @@ export class FakeSlack {
       const args = parseArgs(raw, req.headers["content-type"]);
       const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ""))?.[1];
       const token = bearer ?? (typeof args.token === "string" ? args.token : undefined);
+      const authorization = req.headers.authorization;
       const call: RecordedCall = { method, args, answered: false, ...(token ? { token } : {}) };
       this.calls.push(call);
       res.on("finish", () => {
@@ -167,7 +187,10 @@ export class FakeSlack {
         res.end(JSON.stringify({ ok: false, error }));
         return;
       }
-      const answer = this.answer(method, args, token, receivedAt);
+      const answer =
+        method === "oauth.v2.access"
+          ? this.oauthAccess(args, authorization)
+          : this.answer(method, args, token, receivedAt);
       call.ok = answer.ok;
       if (!answer.ok) {
         call.error = answer.error;
@@ -231,13 +254,33 @@ export class FakeSlack {
     return true;
   }
 
-  /** A user id, or a channel the bot may post in (a public/private channel, or an opened DM). */
-  private resolveChannel(channel: unknown): string | null {
+  /** A channel of a workspace the token reaches (channels belong to the default workspace unless `addChannel` said). */
+  private channelReached(token: FakeToken, channel: string): boolean {
+    return this.reaches(token, this.channelTeams.get(channel) ?? this.defaultTeamId);
+  }
+
+  private userOfDm(dm: string): string | undefined {
+    return [...this.users.keys()].find((u) => this.dmOf(u) === dm);
+  }
+
+  /**
+   * A user id, or a channel the bot may post in (a public/private channel, or an opened DM), as the
+   * token sees them: users and channels of another workspace do not exist for it.
+   */
+  private resolveChannel(token: FakeToken, channel: unknown): string | null {
     const id = String(channel ?? "");
-    if (this.channels.has(id)) return id;
-    if (/^[UW]/.test(id) && this.users.has(id)) return this.dmOf(id);
-    if (/^D/.test(id) && [...this.users.keys()].some((u) => this.dmOf(u) === id)) return id;
-    return null;
+    if (this.channels.has(id)) return this.channelReached(token, id) ? id : null;
+    if (/^[UW]/.test(id) && this.canSee(token, id)) return this.dmOf(id);
+    const user = /^D/.test(id) ? this.userOfDm(id) : undefined;
+    return user && this.canSee(token, user) ? id : null;
+  }
+
+  /** A channel the token reaches, or a DM with a user it sees (or one who has left since). */
+  private isConversationOf(token: FakeToken, id: string): boolean {
+    if (this.channels.has(id)) return this.channelReached(token, id);
+    if (!/^D/.test(id)) return false;
+    const user = this.userOfDm(id);
+    return user === undefined || this.canSee(token, user);
   }
 
   private nextTs(): string {
@@ -260,44 +303,46 @@ export class FakeSlack {
     token: string | undefined,
     receivedAt: number,
   ): Answer {
-    if (!token) return fail("not_authed");
-    if (!this.tokens.has(token)) return fail("invalid_auth");
+    const refused = this.tokenProblem(token);
+    const grant = token === undefined ? undefined : this.tokens.get(token);
+    if (refused || !grant) return refused ?? fail("invalid_auth");
+    const needed = SCOPE_OF[method];
+    if (needed && !grant.scopes.includes(needed))
+      return fail("missing_scope", { needed, provided: grant.scopes.join(",") });
     switch (method) {
       case "auth.test":
-        return {
-          ok: true,
-          user_id: "UBOT",
-          bot_id: "BBOT",
-          user: "rolecall",
-          team: "Acme",
-          team_id: this.tokens.get(token),
-        };
+        return this.authTest(grant);
       case "users.info": {
         const id = String(args.user);
         const user = this.users.get(id);
-        return user
-          ? { ok: true, user: { id, profile: user.email ? { email: user.email } : {} } }
+        // Slack shares the email only with a token that has users:read.email.
+        const email = grant.scopes.includes("users:read.email") ? user?.email : undefined;
+        return user && this.canSee(grant, id)
+          ? { ok: true, user: { id, team_id: this.teamOf(id), profile: email ? { email } : {} } }
           : fail("user_not_found");
       }
       case "users.lookupByEmail": {
-        const found = [...this.users].find(([, u]) => u.email === args.email);
+        const found = [...this.users].find(([id, u]) => u.email === args.email && this.canSee(grant, id));
         return found
-          ? { ok: true, user: { id: found[0], profile: { email: args.email } } }
+          ? {
+              ok: true,
+              user: { id: found[0], team_id: this.teamOf(found[0]), profile: { email: args.email } },
+            }
           : fail("users_not_found");
       }
       case "conversations.open": {
         const ids = String(args.users ?? "").split(",");
-        if (ids.length !== 1 || !this.users.has(ids[0] ?? "")) return fail("user_not_found");
+        if (ids.length !== 1 || !this.canSee(grant, ids[0] ?? "")) return fail("user_not_found");
         return { ok: true, channel: { id: this.dmOf(ids[0] ?? "") } };
       }
       case "chat.postMessage":
-        return this.postMessage(args);
+        return this.postMessage(grant, args);
       case "chat.update":
-        return this.update(args);
+        return this.update(grant, args);
       case "views.open":
         return this.viewsOpen(args, receivedAt);
       case "views.publish": {
-        if (!this.users.has(String(args.user_id))) return fail("user_not_found");
+        if (!this.canSee(grant, String(args.user_id))) return fail("user_not_found");
         const problems = viewProblems(args.view);
         if (problems.length > 0)
           return fail("invalid_arguments", { response_metadata: { messages: problems } });
@@ -310,8 +355,8 @@ export class FakeSlack {
     }
   }
 
-  private postMessage(args: Record<string, unknown>): Answer {
-    const channel = this.resolveChannel(args.channel);
+  private postMessage(token: FakeToken, args: Record<string, unknown>): Answer {
+    const channel = this.resolveChannel(token, args.channel);
     if (!channel) return fail("channel_not_found");
     if (this.archived.has(channel)) return fail("is_archived");
     const problem = this.messageProblems(args);
@@ -324,10 +369,10 @@ export class FakeSlack {
     return { ok: true, channel, ts, message: { ...args, ts } };
   }
 
-  private update(args: Record<string, unknown>): Answer {
+  private update(token: FakeToken, args: Record<string, unknown>): Answer {
     const channel = String(args.channel ?? "");
     // chat.update needs the conversation id itself; a user id is not one.
-    if (!this.channels.has(channel) && !/^D/.test(channel)) return fail("channel_not_found");
+    if (!this.isConversationOf(token, channel)) return fail("channel_not_found");
     const posted = this.messages.get(channel);
     const ts = String(args.ts ?? "");
     if (!posted?.has(ts)) return fail("message_not_found");
