@@ -130,7 +130,12 @@ export class InstalledWorkspaces implements SlackClients {
   private async refresh(seen: Installation): Promise<Resolved | null> {
     const deadline = Date.now() + REFRESH_LEASE_MS + 5_000;
     let current: Installation | null = seen;
-    while (current && expiresSoon(current, this.clock.now().getTime())) {
+    // Until the token is no longer the one seen expiring: renewed here, or by another instance.
+    while (
+      current &&
+      current.tokenExpiresAt === seen.tokenExpiresAt &&
+      expiresSoon(current, this.clock.now().getTime())
+    ) {
       const now = this.clock.now();
       const until = new Date(now.getTime() + REFRESH_LEASE_MS);
       if (

@@ -105,6 +105,8 @@ export class FakeSlackAuth {
   readonly defaultTeamId: string;
   private readonly codes = new Map<string, IssuedCode>();
   private readonly refreshTokens = new Map<string, RefreshGrant>();
+  /** Every token issued by `oauth.v2.access`, oldest first, with the installation (team or enterprise id) it is for. */
+  readonly granted: { id: string; botToken: string; refreshToken?: string }[] = [];
   private clockOffsetMs = 0;
 
   constructor(botToken: string, teamId: string) {
@@ -273,6 +275,11 @@ export class FakeSlackAuth {
       this.refreshTokens.set(refreshToken, { install, userId, expiresInSeconds, used: false });
     const workspace = install.teamId ? this.workspaceOf(install.teamId) : undefined;
     const enterprise = install.enterpriseId ? this.enterpriseOf(install.enterpriseId) : undefined;
+    this.granted.push({
+      id: (install.isEnterpriseInstall ? install.enterpriseId : install.teamId) ?? "",
+      botToken: accessToken,
+      ...(refreshToken ? { refreshToken } : {}),
+    });
     return {
       ok: true,
       app_id: this.appId,
@@ -286,6 +293,13 @@ export class FakeSlackAuth {
       enterprise: enterprise ? { id: enterprise.id, name: enterprise.name } : null,
       is_enterprise_install: install.isEnterpriseInstall,
     };
+  }
+
+  /** The newest tokens issued for a workspace (or, org-wide, an enterprise); a test fails loudly without one. */
+  latestGrant(id: string): { botToken: string; refreshToken?: string } {
+    const grant = this.granted.findLast((g) => g.id === id);
+    if (!grant) throw new Error(`no token was issued for ${id}`);
+    return grant;
   }
 
   private endInstallation(id: string, state: "revoked" | "uninstalled"): void {
