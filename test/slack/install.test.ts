@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { freshDatabase, TEST_ENGINE, type TestDatabase } from "../helpers/database.js";
 import { FakeSlack, type RecordedCall } from "../helpers/fake-slack.js";
 import { type OAuthHarness, startOAuthHarness } from "../helpers/oauth-harness.js";
+import { startHarness } from "../helpers/slack-harness.js";
 import { freePort, TestSmtp } from "../helpers/smtp.js";
 
 /**
@@ -90,11 +91,31 @@ describe("Add to Slack, end to end", () => {
     // The workspace works at once: Ada invites Bob, and the mail goes out.
     const added = await h.slash("T0BETA", ADA.id, "add bob@beta.test admin Bob Stone");
     expect(added.status).toBe(200);
-    await h.fake.waitFor(
+    const mail = await h.fake.waitFor(
       () => smtp.messages.find((m) => m.subject?.includes("Beta Corp")),
       "the invite mail",
     );
-    expect(smtp.messages[0]?.to).toMatchObject({ text: "bob@beta.test" });
+    expect(mail.to).toMatchObject({ text: "bob@beta.test" });
+
+    // Background work speaks with Beta's token too: Bob accepts, and Ada hears of it in Slack…
+    h.fake.users.set("U0BOB", { email: "bob@beta.test", team: "T0BETA" });
+    const link = /\/invites\/([A-Za-z0-9_-]+)/.exec(mail.text ?? "")?.[1];
+    expect((await fetch(`${h.base}/invites/${link}`, { method: "POST" })).status).toBe(200);
+    const told = await h.fake.waitFor(
+      () => calls(h, "chat.postMessage").find((c) => String(c.args.text).includes("bob@beta.test accepted")),
+      "the inviter told in Slack",
+    );
+    expect(told.token).toBe(betaToken);
+    // …and Bob's request goes to Ada, the Owner, by direct message.
+    await h.slash("T0BETA", "U0BOB", "request perms grant admin team_settings");
+    const asked = await h.fake.waitFor(
+      () =>
+        calls(h, "chat.postMessage").find(
+          (c) => c.args.channel === ADA.id && JSON.stringify(c.args).includes("Approve"),
+        ),
+      "the request sent to the Owner",
+    );
+    expect(asked.token).toBe(betaToken);
 
     // A second workspace installs and stays apart from the first.
     expect((await h.install({ teamId: "T0GAMMA", userId: GUS.id })).status).toBe(200);
@@ -130,6 +151,47 @@ describe("Add to Slack, end to end", () => {
     expect(log.filter((e) => e.action === "app.installed")).toHaveLength(2);
     expect(log.some((e) => e.target === "bob@beta.test")).toBe(true);
     expect(calls(h, "chat.postMessage").filter((c) => c.args.channel === ADA.id)).toHaveLength(1);
+  });
+});
+
+describe("installing, as hostile as Slack allows", () => {
+  it("Allow clicked twice at once makes one account and one welcome", async () => {
+    const h = await harness(await database());
+    workspaces(h);
+    const pages = await Promise.all([
+      h.install({ teamId: "T0BETA", userId: ADA.id }),
+      h.install({ teamId: "T0BETA", userId: ADA.id }),
+    ]);
+    expect(pages.map((p) => p.status)).toEqual([200, 200]);
+    expect(await h.running.core.operator.listAccounts()).toHaveLength(1);
+    const account = await h.running.core.slackAccount("T0BETA");
+    expect((await h.running.core.verifyAudit(account.id)).ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(calls(h, "chat.postMessage").filter((c) => c.args.channel === ADA.id)).toHaveLength(1);
+  });
+
+  it("a workspace named to ping or link is shown as text, in the welcome and on the page", async () => {
+    const h = await harness(await database());
+    h.fake.addWorkspace({ teamId: "T0EVIL", name: "<!channel> <https://evil.test|Beta> & Co" });
+    h.fake.users.set(ADA.id, { email: ADA.email, team: "T0EVIL" });
+    const page = await h.install({ teamId: "T0EVIL", userId: ADA.id });
+    expect(page.html).toContain("&lt;!channel&gt; &lt;https://evil.test|Beta&gt; &amp; Co");
+    expect(page.html).not.toContain("<!channel>");
+    const welcome = await h.fake.waitFor(
+      () => calls(h, "chat.postMessage").find((c) => c.args.channel === ADA.id),
+      "the welcome DM",
+    );
+    const said = JSON.stringify(welcome.args);
+    expect(said).toContain("&lt;!channel&gt;");
+    expect(said).not.toContain("<!channel>");
+    expect(said).not.toContain("<https://evil.test");
+  });
+
+  it("in single-workspace mode (SLACK_BOT_TOKEN) there is nothing to install", async () => {
+    const single = await startHarness();
+    cleanups.push(single.stop);
+    expect((await fetch(`${single.base}/slack/install`)).status).toBe(404);
+    expect((await fetch(`${single.base}/slack/oauth_redirect?code=x&state=y`)).status).toBe(404);
   });
 });
 

@@ -4,6 +4,7 @@ import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { IDS } from "../../src/slack/ids.js";
+import { BOT_SCOPES } from "../../src/slack/install-flow.js";
 
 const manifest = readFileSync(resolve(import.meta.dirname, "../../manifest.yml"), "utf8");
 const envExample = readFileSync(resolve(import.meta.dirname, "../../.env.example"), "utf8");
@@ -96,6 +97,10 @@ describe("manifest.yml is a manifest Slack accepts, for OAuth distribution", () 
     );
     expect(parsed.settings.org_deploy_enabled).toBe(true);
     expect(parsed.settings.token_rotation_enabled).toBe(false);
+  });
+
+  it("asks for exactly the scopes the Add-to-Slack link asks for", () => {
+    expect([...(parsed.oauth_config.scopes.bot as string[])].sort()).toEqual([...BOT_SCOPES].sort());
   });
 });
 
