@@ -47,11 +47,8 @@ const USAGE = `Usage:
   rolecall audit [--format text|json|csv] [--verify]        the whole audit log, or check its chain
   rolecall backup <file>                                    an online, consistent copy of a SQLite database
   rolecall migrate                                          bring the database's schema up to date
-<<<<<<< HEAD
   rolecall account delete <TEAM_ID> [--yes]                 delete an account and all it holds (keeps a digest)
-=======
   rolecall reencrypt                                        seal every installation's Slack tokens under ROLECALL_ENCRYPTION_KEY
->>>>>>> h3-crypto
   rolecall mail send | mail list                            send due invite mail now / show the mail queue
   rolecall apikey rotate [--grace 24h]                      a new organisation API key (shown once)
   rolecall demo                                             a try-out account with a few members
@@ -297,7 +294,7 @@ const accountVerb = async (
       return EXIT_REFUSED;
     }
   }
-  const digest = await core.deleteAccount(team);
+  const digest = await core.deleteAccount(team, doomed.account.id);
   print(accountDeletedText(digest), { ok: true, deleted: digest });
   return 0;
 };

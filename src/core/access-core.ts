@@ -206,5 +206,6 @@ export class AccessCore {
   activate = (accountId: string, email: unknown): Promise<ChangeResult> =>
     this.operator.activate(accountId, email);
   fullAuditLog = (accountId: string): Promise<AuditEntry[]> => this.operator.fullAuditLog(accountId);
-  deleteAccount = (slackTeamId: unknown): Promise<AccountDigest> => this.operator.deleteAccount(slackTeamId);
+  deleteAccount = (slackTeamId: unknown, confirmedAccountId?: string): Promise<AccountDigest> =>
+    this.operator.deleteAccount(slackTeamId, confirmedAccountId);
 }

@@ -92,7 +92,7 @@ export class Installs {
     try {
       const { account } = await this.operator.createAccount(
         { slackTeamId: key, name: accountName(workspaceName, key), ownerEmail, ownerSlackUserId },
-        { actor: ownerEmail, source: "slack", orgWide: key.startsWith("E") },
+        { actor: ownerEmail, source: "slack" },
       );
       return { account, created: true };
     } catch (error) {

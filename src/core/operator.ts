@@ -7,7 +7,6 @@ import {
   emailSchema,
   parseInput,
   slackAccountKeySchema,
-  slackTeamIdSchema,
   slackUserIdSchema,
 } from "./input.js";
 import type { Account, AccountDigest, AuditEntry, AuditSource, Member } from "./model.js";
@@ -47,9 +46,9 @@ export class Operator {
       ownerEmail: string;
       ownerSlackUserId?: string | null;
     },
-    by: { actor: string; source: AuditSource; orgWide?: boolean } = { actor: "operator", source: "cli" },
+    by: { actor: string; source: AuditSource } = { actor: "operator", source: "cli" },
   ): Promise<CreatedAccount> {
-    const slackTeamId = parseInput(by.orgWide ? slackAccountKeySchema : slackTeamIdSchema, input.slackTeamId);
+    const slackTeamId = parseInput(slackAccountKeySchema, input.slackTeamId);
     const name = parseInput(accountNameSchema, input.name);
     const ownerEmail = parseInput(emailSchema, input.ownerEmail, "email");
     const ownerSlackUserId =
@@ -126,8 +125,11 @@ export class Operator {
    * Deletes an account and everything it holds. Its own log goes with it, so what stays is the
    * digest (its entry count and chain head), listed by the store's `deletedAccounts`.
    */
-  async deleteAccount(slackTeamId: unknown): Promise<AccountDigest> {
+  async deleteAccount(slackTeamId: unknown, confirmedAccountId?: string): Promise<AccountDigest> {
     const account = await this.accountOfTeam(slackTeamId);
+    // The operator confirmed one account; one made anew under the same team id since is not it.
+    if (confirmedAccountId !== undefined && account.id !== confirmedAccountId)
+      throw new CoreError("INVALID_INPUT", `The account for ${account.slackTeamId} changed while you confirmed; nothing was deleted.`);
     const digest = await this.e.store.deleteAccount(account.id, this.e.clock.now());
     this.e.cache.invalidate();
     // Null when another process deleted it between the lookup and now: the same fact either way.
@@ -136,7 +138,7 @@ export class Operator {
   }
 
   private async accountOfTeam(slackTeamId: unknown): Promise<Account> {
-    const team = parseInput(slackTeamIdSchema, slackTeamId, "team");
+    const team = parseInput(slackAccountKeySchema, slackTeamId, "team");
     const account = await this.e.store.findAccountBySlackTeam(team);
     if (!account) throw noAccount(team);
     return account;
