@@ -16,11 +16,21 @@ import { DatabaseTooNewError } from "../store/migrate.js";
 import { type Wired, wireCore } from "../wiring.js";
 import { runDemo } from "./demo.js";
 import { EXIT_BAD_INPUT, EXIT_CODE, EXIT_REFUSED, EXIT_TEMPORARY } from "./exit-codes.js";
-import { auditCsv, auditJson, auditLine, renderJson, renderText } from "./render.js";
+import {
+  accountDeletedText,
+  accountToDeleteText,
+  auditCsv,
+  auditJson,
+  auditLine,
+  renderJson,
+  renderText,
+} from "./render.js";
 
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** Asks a person at a terminal and resolves to what they typed; absent when no one is (a script, a pipe). */
+  ask?(question: string): Promise<string>;
 }
 
 interface Globals {
@@ -38,6 +48,7 @@ const USAGE = `Usage:
   rolecall backup <file>                                    an online, consistent copy of a SQLite database
   rolecall migrate                                          bring the database's schema up to date
   rolecall reencrypt                                        seal every installation's Slack tokens under ROLECALL_ENCRYPTION_KEY
+  rolecall account delete <TEAM_ID> [--yes]                 delete an account and all it holds (keeps a digest)
   rolecall mail send | mail list                            send due invite mail now / show the mail queue
   rolecall apikey rotate [--grace 24h]                      a new organisation API key (shown once)
   rolecall demo                                             a try-out account with a few members
@@ -148,6 +159,8 @@ export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io
         return 0;
       }
       if (verb === "reencrypt" && !globals.as) return await reencryptVerb(config, wired, rest, print);
+      // Names its account by the team id it deletes, so --team and the one-account default never pick it.
+      if (verb === "account" && !globals.as) return await accountVerb(core, rest, print, io);
       const accountId = (await core.resolveAccount(globals.team)).id;
       if (verb === "audit") return await auditVerb(core, accountId, globals, rest, print, io);
       if (globals.as) {
@@ -247,6 +260,42 @@ const auditVerb = async (
   if (format === "json") io.out(JSON.stringify(entries.map(auditJson), null, 2));
   else if (format === "csv") io.out(auditCsv(entries));
   else io.out(entries.length === 0 ? "The audit log is empty." : entries.map(auditLine).join("\n"));
+  return 0;
+};
+
+const ACCOUNT_USAGE = "Usage: rolecall account delete <TEAM_ID> [--yes]";
+
+/**
+ * `account delete`: says what goes, then asks the person at the terminal to type the team id. A
+ * script has no one to ask, so it must say --yes; without it nothing is deleted.
+ */
+const accountVerb = async (
+  core: AccessCore,
+  words: string[],
+  print: (text: unknown, value: unknown) => void,
+  io: Io,
+): Promise<number> => {
+  const { rest, options } = takeOptions(words, ["yes"]);
+  const [action, team, ...extra] = rest;
+  if (action !== "delete" || team === undefined || extra.length > 0)
+    throw new CoreError("INVALID_INPUT", ACCOUNT_USAGE);
+  if (options.get("yes")) throw new CoreError("INVALID_INPUT", `--yes takes no value. ${ACCOUNT_USAGE}`);
+  const doomed = await core.operator.accountToDelete(team);
+  if (!options.has("yes")) {
+    if (!io.ask)
+      throw new CoreError(
+        "INVALID_INPUT",
+        `${accountToDeleteText(doomed)}\nNothing was deleted: there is no terminal to confirm at. In a script, add --yes.`,
+      );
+    io.err(accountToDeleteText(doomed));
+    const typed = await io.ask(`Type ${doomed.account.slackTeamId} to delete it: `);
+    if (typed.trim() !== doomed.account.slackTeamId) {
+      io.err("Not confirmed (the team id was not typed); nothing was deleted.");
+      return EXIT_REFUSED;
+    }
+  }
+  const digest = await core.deleteAccount(team);
+  print(accountDeletedText(digest), { ok: true, deleted: digest });
   return 0;
 };
 

@@ -3,7 +3,8 @@ import type { CommandResult } from "../../commands/index.js";
 import { HELP_GROUPS } from "../../commands/lib/command.js";
 import { describeChange } from "../../commands/lib/describe.js";
 import { approvalLine, requestJson, requestStatusLine } from "../../commands/lib/requests-view.js";
-import type { AuditEntry, ChangeRequest, MemberView } from "../core/model.js";
+import type { AccountDigest, AuditEntry, ChangeRequest, MemberView } from "../core/model.js";
+import type { AccountToDelete } from "../core/operator.js";
 import { PERMISSION_KEYS, PERMISSIONS } from "../core/permissions.js";
 import { plainFormatter } from "../core/results.js";
 import { ROLE_LABEL, ROLES } from "../core/roles.js";
@@ -25,6 +26,19 @@ export const inviteLabel = (member: MemberView): string =>
     : "";
 
 const json = (value: unknown) => (value === null || value === undefined ? "-" : JSON.stringify(value));
+
+const counted = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** What `account delete` is about to take with it, said before the operator confirms. */
+export const accountToDeleteText = ({ account, members, auditEntries }: AccountToDelete): string =>
+  `This deletes the account ${account.name} (Slack team ${account.slackTeamId}) and everything it holds: ` +
+  `${counted(members, "member")}, ${counted(auditEntries, "audit entry", "audit entries")}, its invites, ` +
+  "requests, API keys and Slack installation. Only a digest of its audit log is kept (how many entries " +
+  "it had and the hash of the last). This cannot be undone.";
+
+export const accountDeletedText = (d: AccountDigest): string =>
+  `Deleted the account ${d.name} (Slack team ${d.slackTeamId}). Kept its digest: ` +
+  `${counted(d.auditEntries, "audit entry", "audit entries")}, last hash ${d.auditHead ?? "none"}.`;
 
 export const auditLine = (e: AuditEntry): string =>
   `${e.at}  #${e.seq}  ${e.actor} (${e.source})  ${e.action}  ${e.target}  ${json(e.before)} → ${json(e.after)}${

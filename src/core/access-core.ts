@@ -8,7 +8,15 @@ import { type ActorContext, Engine, memberActor } from "./engine.js";
 import type { RawChangeIntent } from "./intents.js";
 import { type InvitePreview, Invites } from "./invites.js";
 import { type MemberForm, Members, type WhoAmI } from "./members.js";
-import type { Account, ApiKeyInfo, AuditEntry, Member, MemberRef, MemberView } from "./model.js";
+import type {
+  Account,
+  AccountDigest,
+  ApiKeyInfo,
+  AuditEntry,
+  Member,
+  MemberRef,
+  MemberView,
+} from "./model.js";
 import { type CreatedAccount, Operator } from "./operator.js";
 import { DEFAULT_CACHE_LIMITS, type MaybePromise, PermissionCache } from "./permission-cache.js";
 import type { PermissionKey } from "./permissions.js";
@@ -192,4 +200,5 @@ export class AccessCore {
   activate = (accountId: string, email: unknown): Promise<ChangeResult> =>
     this.operator.activate(accountId, email);
   fullAuditLog = (accountId: string): Promise<AuditEntry[]> => this.operator.fullAuditLog(accountId);
+  deleteAccount = (slackTeamId: unknown): Promise<AccountDigest> => this.operator.deleteAccount(slackTeamId);
 }

@@ -3,7 +3,7 @@ import { decideActivate } from "./decide.js";
 import type { Engine } from "./engine.js";
 import { CoreError } from "./errors.js";
 import { accountNameSchema, emailSchema, parseInput, slackTeamIdSchema, slackUserIdSchema } from "./input.js";
-import type { Account, AuditEntry, Member } from "./model.js";
+import type { Account, AccountDigest, AuditEntry, Member } from "./model.js";
 import { newApiKey, newId } from "./tokens.js";
 
 export interface CreatedAccount {
@@ -12,10 +12,19 @@ export interface CreatedAccount {
   apiKey: string;
 }
 
+/** What deleting an account would take with it, for the operator to confirm. */
+export interface AccountToDelete {
+  account: Account;
+  /** Current members (invited or active). */
+  members: number;
+  auditEntries: number;
+}
+
 /**
  * Trusted operator verbs — whoever runs the rolecall binary on the database, without --as: create an
- * account, activate an invited member, read the whole log. No member's rules apply; each is audited
- * as the operator (source cli). Kept apart so nothing else reaches them by accident.
+ * account, activate an invited member, read the whole log, delete an account. No member's rules
+ * apply; each is audited as the operator (source cli), except a deletion, whose log goes with the
+ * account and leaves its digest. Kept apart so nothing else reaches them by accident.
  */
 export class Operator {
   constructor(private readonly e: Engine) {}
@@ -87,4 +96,38 @@ export class Operator {
   fullAuditLog(accountId: string): Promise<AuditEntry[]> {
     return this.e.store.listAudit(accountId);
   }
+
+  /** The account a Slack team id names, with how many members and audit entries it holds. */
+  async accountToDelete(slackTeamId: unknown): Promise<AccountToDelete> {
+    const account = await this.accountOfTeam(slackTeamId);
+    return this.e.store.read(async () => ({
+      account,
+      members: await this.e.store.countMembers(account.id, {}),
+      // Entries are numbered from 1 without gaps: the newest one's number is the count.
+      auditEntries: (await this.e.store.listAudit(account.id, 1))[0]?.seq ?? 0,
+    }));
+  }
+
+  /**
+   * Deletes an account and everything it holds. Its own log goes with it, so what stays is the
+   * digest (its entry count and chain head), listed by the store's `deletedAccounts`.
+   */
+  async deleteAccount(slackTeamId: unknown): Promise<AccountDigest> {
+    const account = await this.accountOfTeam(slackTeamId);
+    const digest = await this.e.store.deleteAccount(account.id, this.e.clock.now());
+    this.e.cache.invalidate();
+    // Null when another process deleted it between the lookup and now: the same fact either way.
+    if (!digest) throw noAccount(account.slackTeamId);
+    return digest;
+  }
+
+  private async accountOfTeam(slackTeamId: unknown): Promise<Account> {
+    const team = parseInput(slackTeamIdSchema, slackTeamId, "team");
+    const account = await this.e.store.findAccountBySlackTeam(team);
+    if (!account) throw noAccount(team);
+    return account;
+  }
 }
+
+const noAccount = (slackTeamId: string) =>
+  new CoreError("INVALID_INPUT", `No account for Slack team ${slackTeamId}.`, "team");

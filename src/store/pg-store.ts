@@ -4,9 +4,11 @@ import type { AuditDraft, Change, Decision, MailDraft } from "../core/decision.j
 import { type ChangeIntent, intentToJson } from "../core/intents.js";
 import type {
   Account,
+  AccountDigest,
   ApiKeyInfo,
   AuditEntry,
   ChangeRequest,
+  Installation,
   Invite,
   InviteWithMail,
   MailStatus,
@@ -31,12 +33,17 @@ import type {
 import { CHANGEABLE_ROLES, type ChangeableRole } from "../core/roles.js";
 import { newId } from "../core/tokens.js";
 import type { OutboxRow, OutboxStore } from "../mail/outbox.js";
+import { StoredInstallations } from "./installations.js";
 import type { ChangeListener, Postgres } from "./pg.js";
 import {
   type AccountRow,
   type AuditRow,
   claimSlackSql,
+  DELETE_ACCOUNT_SQL,
+  type DeletedAccountRow,
+  INSTALLATION_SQL,
   type InviteRow,
+  installationRow,
   MEMBER_COLUMNS,
   type MemberRow,
   memberListOrder,
@@ -48,6 +55,7 @@ import {
   requireCurrentSchema,
   toAccount,
   toAudit,
+  toDigest,
   toInvite,
   toMember,
   toOutbox,
@@ -108,11 +116,18 @@ const GRANT = `INSERT INTO role_permissions (account_id, role, permission) VALUE
 export class PgStore implements StorePort, OutboxStore {
   readonly requests: PgRequestStore;
 
+  /** Slack installations: their token leases, reseals and OAuth states (saving one is a change, in `apply`). */
+  readonly installations: StoredInstallations;
+
   constructor(
     readonly db: Postgres,
     private readonly changes: ChangeListener,
   ) {
     this.requests = new PgRequestStore(db);
+    this.installations = new StoredInstallations({
+      rows: async <R>(sql: string, params?: object) => (await db.queryNamed(sql, params)).rows as R[],
+      run: async (sql, params) => (await db.queryNamed(sql, params)).rowCount ?? 0,
+    });
   }
 
   read<T>(fn: () => Promise<T>): Promise<T> {
@@ -322,6 +337,28 @@ export class PgStore implements StorePort, OutboxStore {
     return this.requests.pendingRequests(accountId);
   }
 
+  findInstallation(key: string): Promise<Installation | null> {
+    return this.installations.find(key);
+  }
+
+  /** Its first statement takes the account's row lock: an apply of the account waits, then finds it gone. */
+  async deleteAccount(accountId: string, now: Date): Promise<AccountDigest | null> {
+    const params = { accountId, at: now.toISOString() };
+    return this.db.outside(() =>
+      this.db.transaction(async (c) => {
+        if ((await this.db.queryNamed(DELETE_ACCOUNT_SQL.take, params, c)).rowCount === 0) return null;
+        await this.db.queryNamed(DELETE_ACCOUNT_SQL.keepDigest, params, c);
+        for (const sql of DELETE_ACCOUNT_SQL.deletes) await this.db.queryNamed(sql, params, c);
+        const { rows } = await this.db.queryNamed<DeletedAccountRow>(DELETE_ACCOUNT_SQL.digest, params, c);
+        return rows[0] ? toDigest(rows[0]) : null;
+      }),
+    );
+  }
+
+  async deletedAccounts(): Promise<AccountDigest[]> {
+    return (await this.db.queryNamed<DeletedAccountRow>(DELETE_ACCOUNT_SQL.digests)).rows.map(toDigest);
+  }
+
   async apiKeyCandidates(prefix: string): Promise<ApiKeyCandidate[]> {
     return this.db.rows<ApiKeyCandidate>(
       `SELECT id AS "accountId", api_key_hash AS hash, NULL AS "expiresAt" FROM accounts WHERE api_key_prefix = $1
@@ -464,6 +501,16 @@ export class PgStore implements StorePort, OutboxStore {
       case "closeRequest":
         // The version guard already makes the first decision win; this is the belt to its braces.
         if (!(await this.requests.close(change.closing, c))) throw new Error("request was no longer pending");
+        return;
+      case "saveInstallation":
+        await this.db.queryNamed(
+          INSTALLATION_SQL.save,
+          installationRow(ctx.accountId, change.installation),
+          c,
+        );
+        return;
+      case "deleteInstallation":
+        await this.db.queryNamed(INSTALLATION_SQL.delete, { accountId: ctx.accountId, key: change.key }, c);
         return;
     }
   }

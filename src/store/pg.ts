@@ -41,6 +41,7 @@ export const isConnectionError = (error: unknown): boolean => {
  */
 export class Postgres {
   private readonly names = new Map<string, string>();
+  private readonly numbered = new Map<string, { text: string; names: string[] }>();
   private readonly inSnapshot = new AsyncLocalStorage<pg.PoolClient>();
 
   constructor(
@@ -98,6 +99,32 @@ export class Postgres {
     on?: Queryable,
   ): Promise<R[]> {
     return (await this.query<R>(text, values, on)).rows;
+  }
+
+  /**
+   * A statement written for both engines, with `@name` parameters (SQLite's), run with `params` by
+   * name: each name becomes one `$n`, however often it appears.
+   */
+  queryNamed<R extends pg.QueryResultRow>(
+    sql: string,
+    params: object = {},
+    on?: Queryable,
+  ): Promise<pg.QueryResult<R>> {
+    let numbered = this.numbered.get(sql);
+    if (!numbered) {
+      const names: string[] = [];
+      const text = sql.replace(/@(\w+)/g, (_, name: string) => {
+        const at = names.indexOf(name);
+        return `$${at < 0 ? names.push(name) : at + 1}`;
+      });
+      numbered = { text, names };
+      this.numbered.set(sql, numbered);
+    }
+    const values = numbered.names.map((name) => {
+      if (!(name in params)) throw new Error(`no value for @${name}`);
+      return (params as Record<string, unknown>)[name];
+    });
+    return this.query<R>(numbered.text, values, on);
   }
 
   /**

@@ -2,9 +2,11 @@ import { GENESIS_HASH } from "../core/audit.js";
 import type { AuditDraft, Change, Decision, MailDraft } from "../core/decision.js";
 import type {
   Account,
+  AccountDigest,
   ApiKeyInfo,
   AuditEntry,
   ChangeRequest,
+  Installation,
   Invite,
   InviteWithMail,
   MailStatus,
@@ -25,12 +27,17 @@ import type {
 import { CHANGEABLE_ROLES, type ChangeableRole } from "../core/roles.js";
 import { newId } from "../core/tokens.js";
 import type { OutboxRow, OutboxStore } from "../mail/outbox.js";
+import { type NamedSql, StoredInstallations } from "./installations.js";
 import type { Db } from "./open.js";
 import { SqliteRequestStore } from "./requests.js";
 import {
   type AccountRow,
   type AuditRow,
+  DELETE_ACCOUNT_SQL,
+  type DeletedAccountRow,
+  INSTALLATION_SQL,
   type InviteRow,
+  installationRow,
   MEMBER_COLUMNS,
   type MemberRow,
   memberListOrder,
@@ -39,6 +46,7 @@ import {
   requireCurrentSchema,
   toAccount,
   toAudit,
+  toDigest,
   toInvite,
   toMember,
   toOutbox,
@@ -58,8 +66,16 @@ export class SqliteStore implements StorePort, OutboxStore {
   /** Change requests live in the same database, so a decision and its change commit together. */
   readonly requests: SqliteRequestStore;
 
+  /** Slack installations: their token leases, reseals and OAuth states (saving one is a change, in `apply`). */
+  readonly installations: StoredInstallations;
+
   constructor(readonly db: Db) {
     this.requests = new SqliteRequestStore(db);
+    const named: NamedSql = {
+      rows: async <R>(sql: string, params = {}) => this.prepared(sql).all(params) as R[],
+      run: async (sql, params) => this.prepared(sql).run(params).changes,
+    };
+    this.installations = new StoredInstallations(named);
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       dataVersion: p("PRAGMA data_version").pluck(),
@@ -144,6 +160,9 @@ export class SqliteStore implements StorePort, OutboxStore {
       invitePending: p(`SELECT 1 FROM invites WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL
         AND expires_at > ?`).pluck(),
       allMail: p("SELECT * FROM outbox ORDER BY created_at, rowid"),
+      saveInstallation: p(INSTALLATION_SQL.save),
+      deleteInstallation: p(INSTALLATION_SQL.delete),
+      deletedAccounts: p(DELETE_ACCOUNT_SQL.digests),
       insertMail:
         p(`INSERT INTO outbox (id, account_id, kind, recipient, payload_json, next_attempt_at, created_at,
         invite_id) VALUES (@id, @accountId, @kind, @recipient, @payload, @at, @at, @inviteId)`),
@@ -364,6 +383,26 @@ export class SqliteStore implements StorePort, OutboxStore {
     return this.requests.pendingNow(accountId);
   }
 
+  findInstallation(key: string): Promise<Installation | null> {
+    return this.installations.find(key);
+  }
+
+  async deleteAccount(accountId: string, now: Date): Promise<AccountDigest | null> {
+    const params = { accountId, at: now.toISOString() };
+    return this.db
+      .transaction(() => {
+        if (this.prepared(DELETE_ACCOUNT_SQL.take).run(params).changes === 0) return null;
+        this.prepared(DELETE_ACCOUNT_SQL.keepDigest).run(params);
+        for (const sql of DELETE_ACCOUNT_SQL.deletes) this.prepared(sql).run(params);
+        return toDigest(this.prepared(DELETE_ACCOUNT_SQL.digest).get(params) as DeletedAccountRow);
+      })
+      .immediate();
+  }
+
+  async deletedAccounts(): Promise<AccountDigest[]> {
+    return (this.s.deletedAccounts.all() as DeletedAccountRow[]).map(toDigest);
+  }
+
   private applyChange(ctx: ApplyContext, change: Change): void {
     const at = ctx.now.toISOString();
     switch (change.kind) {
@@ -406,6 +445,12 @@ export class SqliteStore implements StorePort, OutboxStore {
       case "closeRequest":
         // The version guard already makes the first decision win; this is the belt to its braces.
         if (!this.requests.closeNow(change.closing)) throw new Error("request was no longer pending");
+        return;
+      case "saveInstallation":
+        this.s.saveInstallation.run(installationRow(ctx.accountId, change.installation));
+        return;
+      case "deleteInstallation":
+        this.s.deleteInstallation.run({ accountId: ctx.accountId, key: change.key });
         return;
     }
   }

@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { EXIT_CODE } from "../../src/cli/exit-codes.js";
+import { runCli } from "../../src/cli/cli.js";
+import { EXIT_CODE, EXIT_REFUSED } from "../../src/cli/exit-codes.js";
 import type { ErrorCode } from "../../src/core/errors.js";
 import type { PermissionKey } from "../../src/core/permissions.js";
 import { LATEST_SCHEMA_VERSION } from "../../src/store/migrations/index.js";
@@ -388,6 +389,89 @@ describe("operator verbs", () => {
     const run = rolecall(db, ["list"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("--as");
+  });
+});
+
+describe("rolecall account delete", () => {
+  const lastHash = () => {
+    const log = json<{ hash: string }[]>(rolecall(db, ["audit", "--format", "json"]));
+    return { entries: log.length, head: log.at(-1)?.hash };
+  };
+
+  it("in a script refuses without --yes, saying what would go; with --yes deletes it and prints the digest", async () => {
+    init();
+    as(OWNER, "add", "bob@acme.test", "admin");
+    const refused = rolecall(db, ["account", "delete", "T0ACME"]);
+    expect(refused.code).toBe(EXIT_CODE.INVALID_INPUT);
+    expect(refused.stderr).toContain("Acme Inc (Slack team T0ACME)");
+    expect(refused.stderr).toContain("2 members");
+    expect(refused.stderr).toContain("Nothing was deleted");
+    expect(refused.stderr).toContain("--yes");
+    expect(as(OWNER, "whoami").code).toBe(0);
+
+    const { entries, head } = lastHash();
+    const deleted = rolecall(db, ["account", "delete", "T0ACME", "--yes", "--json"]);
+    expect(deleted.code).toBe(0);
+    expect(json(deleted)).toEqual({
+      ok: true,
+      deleted: {
+        accountId: expect.any(String),
+        slackTeamId: "T0ACME",
+        name: "Acme Inc",
+        deletedAt: expect.any(String),
+        auditEntries: entries,
+        auditHead: head,
+      },
+    });
+    expect(await sqlValue(db, "SELECT CAST(count(*) AS INTEGER) AS n FROM members")).toBe(0);
+    expect(await auditCount()).toBe(0);
+    expect(errorOf(as(OWNER, "whoami")).message).toContain("No account exists yet");
+  });
+
+  it("names a team with no account, and says how it is used", () => {
+    init();
+    expect(errorOf(rolecall(db, ["account", "delete", "T0NOWHERE", "--yes", "--json"]))).toEqual({
+      code: "INVALID_INPUT",
+      message: "No account for Slack team T0NOWHERE.",
+    });
+    const usage = rolecall(db, ["account", "remove", "T0ACME"]);
+    expect(usage.code).toBe(EXIT_CODE.INVALID_INPUT);
+    expect(usage.stderr).toContain("Usage: rolecall account delete <TEAM_ID> [--yes]");
+    expect(rolecall(db, ["--help"]).stdout).toContain("rolecall account delete <TEAM_ID> [--yes]");
+    expect(as(OWNER, "whoami").code).toBe(0);
+  });
+
+  it("at a terminal asks for the team id, and deletes only when it is typed", async () => {
+    init();
+    const at = (answer: string) => {
+      const io = { out: [] as string[], err: [] as string[], asked: [] as string[] };
+      const run = runCli(
+        ["account", "delete", "T0ACME"],
+        { ...process.env, DATABASE_URL: db },
+        {
+          out: (text) => io.out.push(text),
+          err: (text) => io.err.push(text),
+          ask: async (question) => {
+            io.asked.push(question);
+            return answer;
+          },
+        },
+      );
+      return run.then((code) => ({ code, ...io }));
+    };
+    const wrong = await at("T0ACM");
+    expect(wrong.code).toBe(EXIT_REFUSED);
+    expect(wrong.err.join("\n")).toContain("1 member, 2 audit entries");
+    expect(wrong.asked).toEqual(["Type T0ACME to delete it: "]);
+    expect(wrong.err.at(-1)).toBe("Not confirmed (the team id was not typed); nothing was deleted.");
+    expect(as(OWNER, "whoami").code).toBe(0);
+
+    const typed = await at(" T0ACME\n");
+    expect(typed.code).toBe(0);
+    expect(typed.out.join("\n")).toMatch(
+      /^Deleted the account Acme Inc \(Slack team T0ACME\)\. Kept its digest: 2 audit entries, last hash [0-9a-f]{64}\.$/,
+    );
+    expect(await sqlValue(db, "SELECT CAST(count(*) AS INTEGER) AS n FROM accounts")).toBe(0);
   });
 });
 

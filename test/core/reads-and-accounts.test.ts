@@ -153,6 +153,39 @@ describe("§7 --team: which account a command means", () => {
   });
 });
 
+describe("the operator deletes an account (rolecall account delete)", () => {
+  it("says what would go, deletes it with everything it holds, keeps its digest, and stops answering for it at once", async () => {
+    const { core, seeded, clock } = await team([{ email: "tm@acme.test", role: "teammate" }]);
+    const key = (await core.rotateApiKey({ accountId: seeded.accountId })).apiKey;
+    expect(await core.can(seeded.accountId, "tm@acme.test", "billing")).toBe(true);
+    expect((await core.resolveAccount(TEAM)).id).toBe(seeded.accountId);
+    const log = await core.fullAuditLog(seeded.accountId);
+    expect(await core.operator.accountToDelete(TEAM)).toMatchObject({
+      account: { id: seeded.accountId, name: "Acme" },
+      members: 2,
+      auditEntries: log.length,
+    });
+
+    expect(await core.deleteAccount(TEAM)).toEqual({
+      accountId: seeded.accountId,
+      slackTeamId: TEAM,
+      name: "Acme",
+      deletedAt: clock.now().toISOString(),
+      auditEntries: log.length,
+      auditHead: log.at(-1)?.hash,
+    });
+    // What this process held in memory about the account goes with it.
+    expect(await core.can(seeded.accountId, "tm@acme.test", "billing")).toBe(false);
+    expect(await core.authenticateApiKey(key)).toBeNull();
+    expect((await refusal(() => core.resolveAccount(TEAM))).code).toBe("NOT_INSTALLED");
+    expect(await refusal(() => core.deleteAccount(TEAM))).toMatchObject({
+      code: "INVALID_INPUT",
+      message: `No account for Slack team ${TEAM}.`,
+    });
+    expect((await refusal(() => core.operator.accountToDelete("acme"))).code).toBe("INVALID_INPUT");
+  });
+});
+
 describe("rule 1: the team list", () => {
   const listed = () =>
     team([

@@ -33,8 +33,11 @@ describe("migrations", () => {
       "api_keys_in_grace",
       "audit_log",
       "change_requests",
+      "deleted_accounts",
+      "installations",
       "invites",
       "members",
+      "oauth_states",
       "outbox",
       "role_permissions",
     ]);
@@ -183,6 +186,7 @@ describe("change requests filed as words, before they stored their typed change 
     raw.exec("ALTER TABLE change_requests DROP COLUMN slack_lease_until");
     raw.exec("ALTER TABLE change_requests DROP COLUMN intent_json");
     raw.exec("ALTER TABLE audit_log DROP COLUMN batch_seq");
+    raw.exec("DROP TABLE installations; DROP TABLE oauth_states; DROP TABLE deleted_accounts");
     raw.pragma("user_version = 7");
     const insert =
       raw.prepare(`INSERT INTO change_requests (id, account_id, requester_id, words_json, summary,

@@ -9,6 +9,7 @@ import * as requestIntents from "./008-request-intents.js";
 import * as auditBatches from "./009-audit-batches.js";
 import * as requestSlackLease from "./010-request-slack-lease.js";
 import * as changeNotifications from "./011-change-notifications.js";
+import * as installations from "./012-installations.js";
 
 /** One step of the schema, written for each engine. */
 export interface Migration {
@@ -41,6 +42,7 @@ export const MIGRATIONS: readonly Migration[] = [
   step(9, "audit-batches", auditBatches),
   step(10, "request-slack-lease", requestSlackLease),
   step(11, "change-notifications", changeNotifications),
+  step(12, "installations", installations),
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
