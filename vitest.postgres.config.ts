@@ -20,6 +20,8 @@ export default defineConfig({
       // Not test/cli/newcomer.test.ts: a fresh clone's SQLite file on disk, with no DATABASE_URL.
       "test/cli/cli.test.ts",
       "test/cli/race.test.ts",
+      "test/cli/reencrypt.test.ts",
+      "test/slack/reencrypt.test.ts",
       "test/slack/requests-once.test.ts",
       "test/slack/install.test.ts",
       "test/e2e/instances.test.ts",

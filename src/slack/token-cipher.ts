@@ -16,7 +16,9 @@ const VERSION = "rc1";
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-const SEALED = /^rc1\.([\w-]{8})\.([\w-]+)\.([\w-]+)\.([\w-]*)$/;
+const KEY_ID_CHARS = 8;
+/** version.keyId.iv.tag.ciphertext; the ciphertext of an empty string is empty. */
+const SEALED = new RegExp(`^${VERSION}\\.([\\w-]{${KEY_ID_CHARS}})\\.([\\w-]+)\\.([\\w-]+)\\.([\\w-]*)$`);
 
 /** A key as ROLECALL_ENCRYPTION_KEY holds it: 32 bytes in base64 (`openssl rand -base64 32`), else null. */
 export const parseEncryptionKey = (base64: string): Buffer | null => {
@@ -25,7 +27,7 @@ export const parseEncryptionKey = (base64: string): Buffer | null => {
   return /^[A-Za-z0-9+/]{43}=?$/.test(text) ? Buffer.from(text, "base64") : null;
 };
 
-/** Why a sealed token did not open. The message never holds token material (nor the key). */
+/** Why a key was refused or a sealed token did not open. The message never holds token material, nor a key. */
 export class TokenCipherError extends Error {
   override readonly name = "TokenCipherError";
   constructor(
@@ -37,7 +39,11 @@ export class TokenCipherError extends Error {
 }
 
 const keyIdOf = (key: Buffer): string =>
-  createHash("sha256").update("rolecall token key id\0").update(key).digest("base64url").slice(0, 8);
+  createHash("sha256")
+    .update("rolecall token key id\0")
+    .update(key)
+    .digest("base64url")
+    .slice(0, KEY_ID_CHARS);
 
 const checkedKey = (key: Buffer, name: string): Buffer => {
   if (key.length !== KEY_BYTES)

@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { Installation, SealedTokens } from "../../src/core/model.js";
 import { type ResealableStore, reencryptInstallations } from "../../src/slack/reencrypt.js";
 import { openTokens, sealTokens, TokenCipher } from "../../src/slack/token-cipher.js";
+import { install, installationOf, tokensOf } from "../helpers/installations.js";
+import { openCore } from "../helpers/team.js";
 
 const keyA = randomBytes(32);
 const keyB = randomBytes(32);
@@ -10,23 +12,9 @@ const underA = new TokenCipher(keyA);
 const rotating = new TokenCipher(keyB, keyA);
 const underB = new TokenCipher(keyB);
 
-const tokensOf = (key: string) => ({ botToken: `xoxb-${key}-bot`, refreshToken: `xoxe-1-${key}-refresh` });
-
-const installation = (key: string, cipher: TokenCipher, refresh = true): Installation => ({
-  key,
-  accountId: `acct-${key}`,
-  teamId: key,
-  enterpriseId: null,
-  isEnterpriseInstall: false,
-  appId: "A0ROLECALL",
-  botId: "B0BOT",
-  botUserId: "U0BOT",
-  scopes: ["commands", "chat:write"],
-  installerUserId: "U0OWNER",
-  installedAt: "2026-11-01T00:00:00.000Z",
-  tokenExpiresAt: null,
-  tokens: sealTokens(cipher, key, { ...tokensOf(key), ...(refresh ? {} : { refreshToken: null }) }),
-});
+/** Installed in workspace `key` with its tokens sealed by `cipher` (no account behind it here). */
+const installation = (key: string, cipher: TokenCipher, refresh = true): Installation =>
+  installationOf(key, `acct-${key}`, sealTokens(cipher, key, tokensOf(key, refresh)));
 
 /** A store of installations in memory, with the real store's compare-and-set on resealing. */
 class MemoryInstallations implements ResealableStore {
@@ -71,11 +59,7 @@ describe("re-encrypting installations under the current key", () => {
       current: 1,
       failures: [],
     });
-    expect(store.opened(underB)).toEqual([
-      tokensOf("T0A"),
-      { ...tokensOf("T0B"), refreshToken: null },
-      tokensOf("T0C"),
-    ]);
+    expect(store.opened(underB)).toEqual([tokensOf("T0A"), tokensOf("T0B", false), tokensOf("T0C")]);
     expect(store.rows.get("T0C")?.tokens).toEqual(untouched);
     expect(await reencryptInstallations(store, rotating)).toEqual({
       reencrypted: 0,
@@ -135,11 +119,52 @@ describe("re-encrypting installations under the current key", () => {
     const churning = new MemoryInstallations([installation("T0A", underA)]);
     churning.beforeReseal = (key) => {
       const row = churning.rows.get(key);
-      if (row) churning.rows.set(key, { ...row, tokens: sealTokens(underA, key, tokensOf(key)) });
+      if (row) churning.rows.set(key, { ...row, tokens: installation(key, underA).tokens });
     };
     const report = await reencryptInstallations(churning, rotating);
     expect(report.failures).toEqual([
       { key: "T0A", reason: expect.stringContaining("run rolecall reencrypt again") },
     ]);
+  });
+});
+
+describe("re-encrypting on the real store", () => {
+  it("a token refresh between the read and the reseal wins (compare-and-set); the refreshed tokens are resealed next", async () => {
+    const wired = await openCore();
+    const expiresAt = "2026-11-01T12:00:00.000Z";
+    await install(wired, "T0A", underA, { tokenExpiresAt: expiresAt });
+    const refreshed = { botToken: "xoxb-T0A-refreshed", refreshToken: "xoxe-1-T0A-refreshed" };
+    const { installations } = wired.store;
+    let reseals = 0;
+    const racing: ResealableStore = {
+      findInstallation: (key) => wired.store.findInstallation(key),
+      installations: {
+        listInstallations: () => installations.listInstallations(),
+        resealTokens: async (key, was, now) => {
+          if (reseals++ === 0) {
+            // Another instance, still sealing under the old key, refreshes the token just now.
+            const until = new Date(Date.now() + 60_000);
+            expect(await installations.claimTokenRefresh(key, expiresAt, new Date(), until)).toBe(true);
+            const sealed = sealTokens(underA, key, refreshed);
+            expect(
+              await installations.saveRefreshedTokens(key, until, sealed, "2026-11-02T00:00:00.000Z"),
+            ).toBe(true);
+          }
+          return installations.resealTokens(key, was, now);
+        },
+      },
+    };
+    try {
+      expect(await reencryptInstallations(racing, rotating)).toEqual({
+        reencrypted: 1,
+        current: 0,
+        failures: [],
+      });
+      expect(reseals).toBe(2);
+      const stored = await wired.store.findInstallation("T0A");
+      expect(stored && openTokens(underB, "T0A", stored.tokens)).toEqual(refreshed);
+    } finally {
+      await wired.close();
+    }
   });
 });
