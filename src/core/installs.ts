@@ -1,5 +1,6 @@
 import { decideInstall, decideUninstall, type UninstallReason } from "./decide/installs.js";
 import type { Engine } from "./engine.js";
+import { CoreError } from "./errors.js";
 import { emailSchema, nameSchema, parseInput, slackAccountKeySchema, slackUserIdSchema } from "./input.js";
 import type { Account, Installation } from "./model.js";
 import type { Operator } from "./operator.js";
@@ -9,8 +10,8 @@ export interface InstallRequest {
   installation: Omit<Installation, "accountId" | "installedAt">;
   /** The workspace's (or, org-wide, the organisation's) name: a new account is named after it. */
   workspaceName: string;
-  /** The email Slack reports for the person who clicked Allow. */
-  installerEmail: string;
+  /** The email Slack reports for the person who clicked Allow (null: not shared; a first install needs it). */
+  installerEmail: string | null;
 }
 
 export interface InstallOutcome {
@@ -42,23 +43,51 @@ export class Installs {
 
   async install(input: InstallRequest): Promise<InstallOutcome> {
     const key = parseInput(slackAccountKeySchema, input.installation.key, "team");
-    const installerEmail = parseInput(emailSchema, input.installerEmail, "email");
     const installer = parseInput(slackUserIdSchema, input.installation.installerUserId);
-    const { account, created } = await this.accountFor(key, input.workspaceName, installerEmail, installer);
+    const email =
+      input.installerEmail === null ? null : parseInput(emailSchema, input.installerEmail, "email");
+    const installation = (accountId: string, now: Date): Installation => ({
+      ...input.installation,
+      key,
+      accountId,
+      installedAt: now.toISOString(),
+    });
+    const existing = await this.e.store.findAccountBySlackTeam(key);
+    if (!existing) {
+      if (!email)
+        throw new CoreError(
+          "INVALID_INPUT",
+          "Rolecall needs the installer's email address to make them the team's first Owner, and Slack did not share it.",
+          "email",
+        );
+      try {
+        // The account, its first Owner and its installation: one transaction, so none is ever half there.
+        const { account } = await this.operator.createAccount(
+          {
+            slackTeamId: key,
+            name: accountName(input.workspaceName, key),
+            ownerEmail: email,
+            ownerSlackUserId: installer,
+          },
+          { actor: email, source: "slack" },
+          (accountId, now) => decideInstall(null, installation(accountId, now)),
+        );
+        return { account, created: true };
+      } catch (error) {
+        // Another instance created it a moment ago (Allow clicked twice): this install updates it.
+        if (!(await this.e.store.findAccountBySlackTeam(key))) throw error;
+      }
+    }
+    const account = existing ?? (await this.e.store.findAccountBySlackTeam(key));
+    if (!account) throw new CoreError("INVALID_INPUT", "That account does not exist.");
     await this.e.change(
-      { kind: "system", accountId: account.id, label: installerEmail, source: "slack" },
+      { kind: "system", accountId: account.id, label: email ?? installer, source: "slack" },
       {
         installationKey: key,
-        decide: (state) =>
-          decideInstall(state, {
-            ...input.installation,
-            key,
-            accountId: account.id,
-            installedAt: state.now.toISOString(),
-          }),
+        decide: (state) => decideInstall(state.installation ?? null, installation(account.id, state.now)),
       },
     );
-    return { account, created };
+    return { account, created: false };
   }
 
   /** Slack says the app was uninstalled, or its tokens revoked, at `at`. Safe to hear twice, or late. */
@@ -79,27 +108,5 @@ export class Installs {
   async installationOf(accountId: string): Promise<Installation | null> {
     const account = await this.e.store.getAccount(accountId);
     return account ? this.e.store.findInstallation(account.slackTeamId) : null;
-  }
-
-  private async accountFor(
-    key: string,
-    workspaceName: string,
-    ownerEmail: string,
-    ownerSlackUserId: string,
-  ): Promise<{ account: Account; created: boolean }> {
-    const existing = await this.e.store.findAccountBySlackTeam(key);
-    if (existing) return { account: existing, created: false };
-    try {
-      const { account } = await this.operator.createAccount(
-        { slackTeamId: key, name: accountName(workspaceName, key), ownerEmail, ownerSlackUserId },
-        { actor: ownerEmail, source: "slack" },
-      );
-      return { account, created: true };
-    } catch (error) {
-      // Another instance created it a moment ago (Allow clicked twice): this install updates it.
-      const raced = await this.e.store.findAccountBySlackTeam(key);
-      if (raced) return { account: raced, created: false };
-      throw error;
-    }
   }
 }

@@ -10,6 +10,7 @@ import {
   slackUserIdSchema,
 } from "./input.js";
 import type { Account, AccountDigest, AuditEntry, AuditSource, Member } from "./model.js";
+import type { NewAccount } from "./ports.js";
 import { newApiKey, newId } from "./tokens.js";
 
 export interface CreatedAccount {
@@ -47,6 +48,7 @@ export class Operator {
       ownerSlackUserId?: string | null;
     },
     by: { actor: string; source: AuditSource } = { actor: "operator", source: "cli" },
+    also?: (accountId: string, now: Date) => NewAccount["with"],
   ): Promise<CreatedAccount> {
     const slackTeamId = parseInput(slackAccountKeySchema, input.slackTeamId);
     const name = parseInput(accountNameSchema, input.name);
@@ -80,7 +82,13 @@ export class Operator {
     };
     const apiKey = newApiKey();
     await this.e.store.createAccount(
-      { account, owner, apiKeyHash: apiKey.hash, apiKeyPrefix: apiKey.prefix },
+      {
+        account,
+        owner,
+        apiKeyHash: apiKey.hash,
+        apiKeyPrefix: apiKey.prefix,
+        ...(also ? { with: also(account.id, now) } : {}),
+      },
       { actor: by.actor, source: by.source, requestId: null, now },
     );
     this.e.cache.invalidate();
@@ -129,7 +137,10 @@ export class Operator {
     const account = await this.accountOfTeam(slackTeamId);
     // The operator confirmed one account; one made anew under the same team id since is not it.
     if (confirmedAccountId !== undefined && account.id !== confirmedAccountId)
-      throw new CoreError("INVALID_INPUT", `The account for ${account.slackTeamId} changed while you confirmed; nothing was deleted.`);
+      throw new CoreError(
+        "INVALID_INPUT",
+        `The account for ${account.slackTeamId} changed while you confirmed; nothing was deleted.`,
+      );
     const digest = await this.e.store.deleteAccount(account.id, this.e.clock.now());
     this.e.cache.invalidate();
     // Null when another process deleted it between the lookup and now: the same fact either way.

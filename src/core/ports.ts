@@ -50,6 +50,8 @@ export interface NewAccount {
   owner: Member;
   apiKeyHash: string;
   apiKeyPrefix: string;
+  /** More of the same change, written in the same transaction (a Slack install's installation). */
+  with?: Pick<Decision<unknown>, "changes" | "audit">;
 }
 
 /** What a change's decision reads about its account, all from one state. */
@@ -190,10 +192,15 @@ export interface InstallationStore {
    * across instances.
    */
   claimTokenRefresh(key: string, seenExpiresAt: string, now: Date, until: Date): Promise<boolean>;
-  /** Stores the refreshed tokens and lets the lease go; false (nothing written) when the lease ending `until` is not held. */
+  /**
+   * Stores refreshed tokens and lets the lease go, only while the tokens are still `was`, the ones
+   * refreshed from: the first refresh saved wins, and a reinstall meanwhile is never overwritten. Not
+   * tied to the lease: tokens Slack has issued (spending the old refresh token) must not be lost
+   * because the call outlasted it.
+   */
   saveRefreshedTokens(
     key: string,
-    until: Date,
+    was: SealedTokens,
     tokens: SealedTokens,
     tokenExpiresAt: string | null,
   ): Promise<boolean>;

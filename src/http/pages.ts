@@ -67,18 +67,20 @@ export interface InstalledPage {
   accountName: string;
   /** True when this install created the account (the installer is its first Owner). */
   created: boolean;
+  /** Whether the welcome message reached the installer in Slack. */
+  welcomed: boolean;
   /** Opens Slack on Rolecall (https://slack.com/app_redirect?…). */
   slackUrl: string | null;
 }
 
-export const installedPage = ({ accountName, created, slackUrl }: InstalledPage): string => {
+export const installedPage = ({ accountName, created, welcomed, slackUrl }: InstalledPage): string => {
   const name = escapeHtml(accountName);
   const open = slackUrl ? `<p><a class="button" href="${escapeHtml(slackUrl)}">Open Slack</a></p>` : "";
   return page(
     created ? "Rolecall is installed" : "Rolecall is updated",
     created
       ? `<h1>Rolecall is ready in ${name}</h1>
-<p id="installed">You are the team's first <strong>Owner</strong>. Rolecall sent you a direct message in Slack with the next steps:</p>
+<p id="installed">You are the team's first <strong>Owner</strong>. ${welcomed ? "Rolecall sent you a direct message in Slack with the next steps:" : "Rolecall could not send you a message in Slack just now; the next steps:"}</p>
 <ol><li>Invite your team: <code>/team add teammate@example.com admin Full Name</code></li>
 <li>Choose where change requests go: <code>/team settings approvals #channel</code></li>
 <li>Get the organisation API key: <code>/team apikey rotate</code></li></ol>${open}`

@@ -109,9 +109,10 @@ export const createSlackApp = (
   let receiver: HTTPReceiver | null = null;
   let app: App;
   let clients: SlackClients;
+  let workspaces: InstalledWorkspaces | null = null;
+  const clock = stores?.clock ?? systemClock;
   if (oauth) {
     if (!stores) throw new Error("OAuth mode needs the installation store");
-    const clock = stores.clock ?? systemClock;
     const oauthApp = {
       clientId: config.SLACK_CLIENT_ID ?? "",
       clientSecret: config.SLACK_CLIENT_SECRET ?? "",
@@ -120,7 +121,7 @@ export const createSlackApp = (
       config.ROLECALL_ENCRYPTION_KEY ?? "",
       config.ROLECALL_ENCRYPTION_KEY_PREVIOUS,
     );
-    const workspaces = new InstalledWorkspaces(
+    workspaces = new InstalledWorkspaces(
       core,
       stores.installations,
       cipher,
@@ -196,7 +197,7 @@ export const createSlackApp = (
   registerViews(router.registry, deps);
   registerRequestActions(router.registry, deps);
   registerRejectView(router.registry, deps);
-  registerInstallEvents(app, deps);
+  if (workspaces) registerInstallEvents(app, deps, workspaces, clock);
   router.mount(app);
   let timer: NodeJS.Timeout | null = null;
   app.error(async (error) => {

@@ -131,6 +131,7 @@ export const oauthReceiverOptions = (
             installedPage({
               accountName: outcome?.account.name ?? installation.team?.name ?? "your workspace",
               created: outcome?.created ?? false,
+              welcomed: outcome?.welcomed ?? false,
               slackUrl,
             }),
           );

@@ -34,11 +34,11 @@ export class StoredInstallations implements InstallationStore {
 
   async saveRefreshedTokens(
     key: string,
-    until: Date,
+    was: SealedTokens,
     tokens: SealedTokens,
     tokenExpiresAt: string | null,
   ): Promise<boolean> {
-    const params = { key, until: until.toISOString(), ...tokens, tokenExpiresAt };
+    const params = { key, wasBotToken: was.botToken, ...tokens, tokenExpiresAt };
     return (await this.sql.run(INSTALLATION_SQL.saveRefreshed, params)) === 1;
   }
 

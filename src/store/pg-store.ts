@@ -389,7 +389,9 @@ export class PgStore implements StorePort, OutboxStore {
         for (const role of CHANGEABLE_ROLES)
           for (const permission of matrix[role])
             await this.db.query(GRANT, [account.id, role, permission], c);
-        await this.appendAudit(c, { ...ctx, accountId: account.id }, null, [
+        const full = { ...ctx, accountId: account.id };
+        for (const change of input.with?.changes ?? []) await this.applyChange(c, full, change);
+        await this.appendAudit(c, full, null, [
           {
             action: "account.created",
             target: `account:${account.slackTeamId}`,
@@ -402,6 +404,7 @@ export class PgStore implements StorePort, OutboxStore {
             before: null,
             after: { role: "owner", status: "active" },
           },
+          ...(input.with?.audit ?? []),
         ]);
       }),
     );

@@ -361,7 +361,7 @@ export const INSTALLATION_SQL = {
       AND (refresh_lease_until IS NULL OR refresh_lease_until <= @now)`,
   saveRefreshed: `UPDATE installations SET bot_token = @botToken, refresh_token = @refreshToken,
     token_expires_at = @tokenExpiresAt, refresh_lease_until = NULL
-    WHERE key = @key AND refresh_lease_until = @until`,
+    WHERE key = @key AND bot_token = @wasBotToken`,
   releaseRefresh:
     "UPDATE installations SET refresh_lease_until = NULL WHERE key = @key AND refresh_lease_until = @until",
   reseal: `UPDATE installations SET bot_token = @botToken, refresh_token = @refreshToken

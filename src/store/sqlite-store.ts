@@ -354,6 +354,8 @@ export class SqliteStore implements StorePort, OutboxStore {
           before: null,
           after: { role: "owner", status: "active" },
         });
+        for (const change of input.with?.changes ?? []) this.applyChange(full, change);
+        for (const entry of input.with?.audit ?? []) this.appendAudit(full, batch, entry);
       })
       .immediate();
   }

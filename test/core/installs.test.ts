@@ -65,13 +65,13 @@ describe("an uninstall event removes only an installation stored before it happe
 
 describe("installing", () => {
   it("a first install is not a reinstall; a second is, and keeps no token in the audit", () => {
-    const first = decideInstall(state(null), installation());
+    const first = decideInstall(null, installation());
     expect(first.audit[0]).toMatchObject({
       action: "app.installed",
       before: null,
       after: { reinstall: false },
     });
-    const again = decideInstall(state(installation()), installation({ scopes: ["commands"] }));
+    const again = decideInstall(installation(), installation({ scopes: ["commands"] }));
     expect(again.audit[0]).toMatchObject({ after: { reinstall: true, scopes: ["commands"] } });
     expect(JSON.stringify([first, again].map((d) => d.audit))).not.toContain("sealed-bot");
   });

@@ -343,14 +343,17 @@ describe("token rotation", () => {
 });
 
 describe("uninstall and revocation", () => {
-  const uninstallAt = () => Math.ceil((Date.now() + 1) / 1000);
+  const now = () => Math.floor(Date.now() / 1000);
 
   it("app_uninstalled, then a late tokens_revoked, then a reinstall: the new installation is intact", async () => {
     const h = await harness(await database());
     workspaces(h);
     await h.install({ teamId: "T0BETA", userId: ADA.id });
     const account = await h.running.core.slackAccount("T0BETA");
-    const at = uninstallAt();
+    // Removed in the very second it was installed: Slack's word (its token is dead) settles it.
+    const at = now();
+    h.fake.uninstall("T0BETA");
+    h.fake.expectFailure("auth.test", "account_inactive");
     expect((await h.event("T0BETA", { type: "app_uninstalled" }, { event_time: at })).status).toBe(200);
     await waitUntil(async () => (await h.running.core.installs.installation("T0BETA")) === null);
 
@@ -360,15 +363,15 @@ describe("uninstall and revocation", () => {
     expect(ephemeral(refused).text).toContain("/slack/install");
     expect((await h.running.core.findLinkedMember(account.id, ADA.id))?.role).toBe("owner");
 
-    await waitUntil(async () => Date.now() > at * 1000);
     expect((await h.install({ teamId: "T0BETA", userId: ADA.id })).status).toBe(200);
     const reinstalled = await h.running.core.installs.installation("T0BETA");
     expect(reinstalled).not.toBeNull();
 
-    // Slack's late word about the old installation: it must not touch the new one.
+    // Slack's late word about the old installation, and a redelivery: the new one stays.
     await h.event("T0BETA", { type: "tokens_revoked", tokens: { bot: ["UBOT"] } }, { event_time: at });
     await h.event("T0BETA", { type: "app_uninstalled" }, { event_time: at });
-    await new Promise((r) => setTimeout(r, 200));
+    await waitUntil(() => calls(h, "auth.test").filter((c) => c.ok).length >= 2);
+    await new Promise((r) => setTimeout(r, 100));
     expect(await h.running.core.installs.installation("T0BETA")).toEqual(reinstalled);
     expect((await h.running.core.slackAccount("T0BETA")).id).toBe(account.id);
     const whoami = await h.slash("T0BETA", ADA.id, "whoami");
@@ -379,6 +382,19 @@ describe("uninstall and revocation", () => {
       "app.uninstalled",
       "app.installed",
     ]);
+  });
+
+  it("when Slack cannot be asked, a late event removes only an installation older than itself", async () => {
+    const h = await harness(await database());
+    workspaces(h);
+    await h.install({ teamId: "T0BETA", userId: ADA.id });
+    h.fake.behaviours.set("auth.test", { status: 500 });
+    await h.event("T0BETA", { type: "app_uninstalled" }, { event_time: now() - 60 });
+    await waitUntil(() => calls(h, "auth.test").length >= 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await h.running.core.installs.installation("T0BETA")).not.toBeNull();
+    await h.event("T0BETA", { type: "app_uninstalled" }, { event_time: now() + 1 });
+    await waitUntil(async () => (await h.running.core.installs.installation("T0BETA")) === null);
   });
 
   it("a command from a workspace that never installed Rolecall says how to add it", async () => {
@@ -421,6 +437,28 @@ describe("Enterprise Grid", () => {
     });
     expect(members.members.map((m) => m.email)).toContain("ben@grid.test");
     await expect(h.running.core.slackAccount("T0GRIDA")).rejects.toMatchObject({ code: "NOT_INSTALLED" });
+
+    // Uninstalled org-wide: the organisation's installation goes, its account stays.
+    h.fake.uninstall("E0GRID");
+    h.fake.expectFailure("auth.test", "account_inactive");
+    await h.event(
+      "T0GRIDB",
+      { type: "app_uninstalled" },
+      {
+        enterprise_id: "E0GRID",
+        authorizations: [
+          {
+            enterprise_id: "E0GRID",
+            team_id: null,
+            user_id: "WBOT",
+            is_bot: true,
+            is_enterprise_install: true,
+          },
+        ],
+      },
+    );
+    await waitUntil(async () => (await h.running.core.installs.installation("E0GRID")) === null);
+    expect((await h.running.core.slackAccount("E0GRID")).id).toBe(account.id);
   });
 });
 

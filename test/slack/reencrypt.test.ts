@@ -147,7 +147,7 @@ describe("re-encrypting on the real store", () => {
             expect(await installations.claimTokenRefresh(key, expiresAt, new Date(), until)).toBe(true);
             const sealed = sealTokens(underA, key, refreshed);
             expect(
-              await installations.saveRefreshedTokens(key, until, sealed, "2026-11-02T00:00:00.000Z"),
+              await installations.saveRefreshedTokens(key, was, sealed, "2026-11-02T00:00:00.000Z"),
             ).toBe(true);
           }
           return installations.resealTokens(key, was, now);

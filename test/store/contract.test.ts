@@ -404,15 +404,21 @@ describe(`Slack installations in the store (${TEST_ENGINE})`, () => {
     const stale = "2026-03-01T09:00:00.000Z";
     expect(await a.store.installations.claimTokenRefresh(TEAM, stale, at(100), at(101))).toBe(false);
 
-    // The holder stores the new tokens; another instance cannot, and the next claim needs the new expiry.
+    // The holder stores the new tokens; a save from tokens that are not the stored ones changes nothing,
+    // nor does a second save from the tokens the first replaced; the next claim needs the new expiry.
     expect(await a.store.installations.claimTokenRefresh(TEAM, seen, at(100), at(101))).toBe(true);
+    const original = installation(seeded.accountId).tokens;
     const fresh = { botToken: "sealed:bot-2", refreshToken: "sealed:refresh-2" };
-    expect(await b.store.installations.saveRefreshedTokens(TEAM, at(102), fresh, at(200).toISOString())).toBe(
+    const other = { botToken: "sealed:bot-x", refreshToken: "sealed:refresh-x" };
+    expect(await b.store.installations.saveRefreshedTokens(TEAM, other, fresh, at(200).toISOString())).toBe(
       false,
     );
-    expect(await a.store.installations.saveRefreshedTokens(TEAM, at(101), fresh, at(200).toISOString())).toBe(
-      true,
-    );
+    expect(
+      await a.store.installations.saveRefreshedTokens(TEAM, original, fresh, at(200).toISOString()),
+    ).toBe(true);
+    expect(
+      await b.store.installations.saveRefreshedTokens(TEAM, original, other, at(300).toISOString()),
+    ).toBe(false);
     expect(await b.store.findInstallation(TEAM)).toMatchObject({
       tokens: fresh,
       tokenExpiresAt: at(200).toISOString(),
@@ -424,7 +430,7 @@ describe(`Slack installations in the store (${TEST_ENGINE})`, () => {
     expect((await a.store.getAccount(seeded.accountId))?.version).toBe(version);
   });
 
-  it("lets a refresh lease that ran out be taken over; the old holder then neither saves nor releases it", async () => {
+  it("lets a refresh lease that ran out be taken over; the old holder no longer releases it, but its tokens still save first", async () => {
     const { url } = await database();
     const a = await instance(url);
     const b = await instance(url);
@@ -435,13 +441,20 @@ describe(`Slack installations in the store (${TEST_ENGINE})`, () => {
     expect(await refreshes(a).claimTokenRefresh(TEAM, seen, at(0), at(1))).toBe(true);
     expect(await refreshes(b).claimTokenRefresh(TEAM, seen, at(0.5), at(2))).toBe(false);
     expect(await refreshes(b).claimTokenRefresh(TEAM, seen, at(1), at(3))).toBe(true);
-    const late = { botToken: "sealed:late", refreshToken: "sealed:late" };
-    expect(await refreshes(a).saveRefreshedTokens(TEAM, at(1), late, null)).toBe(false);
     await refreshes(a).releaseTokenRefresh(TEAM, at(1));
     expect(await refreshes(a).claimTokenRefresh(TEAM, seen, at(2), at(4))).toBe(false);
     await refreshes(b).releaseTokenRefresh(TEAM, at(3));
     expect(await refreshes(a).claimTokenRefresh(TEAM, seen, at(2), at(4))).toBe(true);
     expect((await a.store.findInstallation(TEAM))?.tokens.botToken).toBe("sealed:bot-1");
+    // Slack issued the slow holder's tokens (spending the old refresh token): they are kept; the
+    // later holder's save, from the same old tokens, then changes nothing.
+    const original = installation(seeded.accountId).tokens;
+    const slow = { botToken: "sealed:slow", refreshToken: "sealed:slow" };
+    expect(await refreshes(a).saveRefreshedTokens(TEAM, original, slow, at(100).toISOString())).toBe(true);
+    expect(
+      await refreshes(b).saveRefreshedTokens(TEAM, original, { ...slow, botToken: "sealed:b" }, null),
+    ).toBe(false);
+    expect((await b.store.findInstallation(TEAM))?.tokens).toEqual(slow);
   });
 
   it("a reinstall ends a refresh under way: its tokens are not overwritten by the old ones' refresh", async () => {
@@ -455,7 +468,8 @@ describe(`Slack installations in the store (${TEST_ENGINE})`, () => {
     });
     await install(store, reinstall);
     const refreshed = { botToken: "sealed:refreshed-old", refreshToken: "sealed:refreshed-old" };
-    expect(await store.installations.saveRefreshedTokens(TEAM, at(1), refreshed, null)).toBe(false);
+    const original = installation(seeded.accountId).tokens;
+    expect(await store.installations.saveRefreshedTokens(TEAM, original, refreshed, null)).toBe(false);
     expect(await store.findInstallation(TEAM)).toEqual(reinstall);
   });
 

@@ -15,8 +15,7 @@ const described = (i: Installation) => ({
 const target = (key: string) => `installation:${key}`;
 
 /** Stores a new or updated installation; a reinstall replaces the old one and keeps the account. */
-export const decideInstall = (state: DecisionState, installation: Installation): Decision<void> => {
-  const before = state.installation ?? null;
+export const decideInstall = (before: Installation | null, installation: Installation): Decision<void> => {
   return {
     changes: [{ kind: "saveInstallation", installation }],
     audit: [

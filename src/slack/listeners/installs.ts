@@ -1,8 +1,11 @@
 import type { AnyMiddlewareArgs, App, Middleware } from "@slack/bolt";
-import { CoreError } from "../../core/errors.js";
+import type { UninstallReason } from "../../core/decide/installs.js";
+import { CoreError, DatabaseUnavailableError } from "../../core/errors.js";
+import type { Clock } from "../../core/ports.js";
 import type { Logger } from "../../log.js";
-import { accountKeyOf } from "../actor.js";
+import { accountKeyOf, SlackUnavailableError } from "../actor.js";
 import { errorMessage } from "../blocks/messages.js";
+import { messageModal } from "../blocks/modals.js";
 import type { InstalledWorkspaces } from "../installations.js";
 import type { SlackDeps } from "./deps.js";
 
@@ -12,57 +15,80 @@ const INSTALL_EVENTS = new Set(["app_uninstalled", "tokens_revoked"]);
 const eventType = (body: unknown): string | undefined =>
   (body as { event?: { type?: unknown } } | null)?.event?.type?.toString();
 
-const notInstalled = (installUrl: string) =>
-  new CoreError(
-    "NOT_INSTALLED",
-    `Rolecall is not installed in this Slack workspace (or its access was removed). A workspace admin can add it at ${installUrl}`,
-  );
-
 /**
  * OAuth mode: a request from a workspace with no installation (never installed, uninstalled, or its
- * tokens revoked) has no bot token. Its person is told so — a command in its reply, a button in
- * place — and nothing else runs. A database outage says so instead.
+ * tokens revoked) has no bot token. Its person is told so — a command in its reply, a button beside
+ * it, a form in place — and nothing else runs. When the installation is there after all (the
+ * database was away a moment, a token could not be renewed), they are told to try again.
  */
 export const requireInstallation =
   (workspaces: InstalledWorkspaces, installUrl: string, logger: Logger): Middleware<AnyMiddlewareArgs> =>
   async (args) => {
     const { context, body, next } = args;
     if (context.botToken || INSTALL_EVENTS.has(eventType(body) ?? "")) return next();
-    let error: unknown = notInstalled(installUrl);
     const key = accountKeyOf(context);
-    // The installation may be there after all, and the database away for a moment.
-    if (key) await workspaces.resolve(key).catch((e) => (error = e));
-    logger.info(`A request from ${key ?? "an unknown workspace"} without an installation was refused.`);
+    let error: unknown = new CoreError(
+      "NOT_INSTALLED",
+      `Rolecall is not installed in this Slack workspace (or its access was removed). A workspace admin can add it at ${installUrl}`,
+    );
+    try {
+      if (key && (await workspaces.resolve(key)))
+        error = new SlackUnavailableError(
+          "Rolecall could not reach Slack for this workspace just now; nothing was changed. Please try again in a moment.",
+        );
+    } catch (e) {
+      error = e;
+      if (!(e instanceof DatabaseUnavailableError || e instanceof SlackUnavailableError))
+        logger.error(`Could not read the installation of ${key}:`, e);
+    }
+    if (error instanceof CoreError)
+      logger.info(
+        `A request from ${key ?? "an unknown workspace"}, where Rolecall is not installed, was refused.`,
+      );
     const message = { response_type: "ephemeral" as const, ...errorMessage(error) };
     if ("command" in args) return args.ack(message);
+    if ((body as { type?: string }).type === "view_submission" && "ack" in args)
+      return (args.ack as (r: unknown) => Promise<void>)({
+        response_action: "update",
+        view: messageModal(message),
+      });
     if ("ack" in args && typeof args.ack === "function") await (args.ack as () => Promise<void>)();
     if ("respond" in args && typeof args.respond === "function") await args.respond(message).catch(() => {});
   };
 
 /**
  * `app_uninstalled` and `tokens_revoked` remove the installation, audited; the account and its data
- * stay until an operator deletes them. Both may come late, twice, or after a reinstall: the core
- * removes only an installation older than the event.
+ * stay until an operator deletes them. Both may come late, twice, or after a reinstall, so Slack is
+ * asked first whether the stored token still works (`auth.test`): a working one belongs to a newer
+ * installation and stays. When Slack cannot say, only an installation stored before the event is
+ * removed.
  */
 export const registerInstallEvents = (
   app: App,
   { core, logger }: Pick<SlackDeps, "core" | "logger">,
+  workspaces: InstalledWorkspaces,
+  clock: Clock,
 ): void => {
-  const at = (body: { event_time?: number }) =>
-    new Date((body.event_time ?? Math.floor(Date.now() / 1000)) * 1000);
-  app.event("app_uninstalled", async ({ body, context }) => {
-    const key = accountKeyOf(context);
+  const ended = async (key: string | undefined, eventTime: number | undefined, reason: UninstallReason) => {
     if (!key) return;
-    const { removed } = await core.installs.uninstall(key, at(body), "app_uninstalled");
-    logger.info(
-      `Rolecall was uninstalled from ${key}${removed ? "" : " (nothing to remove: already gone, or reinstalled since)"}`,
-    );
+    const checkedAt = clock.now();
+    const works = await workspaces.stillWorks(key);
+    if (works) {
+      logger.info(
+        `Slack says Rolecall's access ended in ${key} (${reason}), but its installation works: a newer one; kept`,
+      );
+      return;
+    }
+    const at = works === false ? checkedAt : new Date((eventTime ?? 0) * 1000);
+    const { removed } = await core.installs.uninstall(key, at, reason);
+    logger.info(`Rolecall's access ended in ${key} (${reason})${removed ? "" : "; nothing to remove"}`);
+  };
+  app.event("app_uninstalled", async ({ body, context }) => {
+    await ended(accountKeyOf(context), body.event_time, "app_uninstalled");
   });
   app.event("tokens_revoked", async ({ event, body, context }) => {
-    const key = accountKeyOf(context);
     // Only the bot's tokens matter: Rolecall keeps no user tokens.
-    if (!key || (event.tokens.bot ?? []).length === 0) return;
-    const { removed } = await core.installs.uninstall(key, at(body), "tokens_revoked");
-    logger.info(`Slack revoked Rolecall's tokens in ${key}${removed ? "" : " (nothing to remove)"}`);
+    if ((event.tokens.bot ?? []).length > 0)
+      await ended(accountKeyOf(context), body.event_time, "tokens_revoked");
   });
 };
