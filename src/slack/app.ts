@@ -5,7 +5,7 @@ import type { AccessCore } from "../core/access-core.js";
 import { type Clock, type InstallationStore, systemClock } from "../core/ports.js";
 import type { Logger } from "../log.js";
 import { SlackActors } from "./actor.js";
-import { boltLogger } from "./bolt-logger.js";
+import { boltLogger, withoutRequestBodies } from "./bolt-logger.js";
 import { type SlackClients, singleWorkspaceClients, webClientOptions } from "./clients.js";
 import { HomeTabs } from "./home.js";
 import { INSTALL_PATH, oauthReceiverOptions } from "./install-flow.js";
@@ -134,7 +134,8 @@ export const createSlackApp = (
     receiver = new HTTPReceiver({
       signingSecret: config.SLACK_SIGNING_SECRET ?? "",
       endpoints: "/slack/events",
-      logger: bolt,
+      // Bolt's InstallProvider gives its clients this logger; their debug lines hold the client secret.
+      logger: withoutRequestBodies(bolt),
       processBeforeResponse: false,
       ...oauthReceiverOptions(
         {

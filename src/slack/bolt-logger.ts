@@ -23,3 +23,14 @@ export const boltLogger = (logger: Logger): BoltLogger => ({
   getLevel: () => BOLT_LEVEL[logger.level],
   setName: () => {},
 });
+
+/**
+ * For the clients that call `oauth.v2.access`: at debug level a Web API client logs each request's
+ * body, and that one holds the client secret and the code (or refresh token). Their debug lines go
+ * nowhere; the rest is as `boltLogger` says.
+ */
+export const withoutRequestBodies = (logger: BoltLogger): BoltLogger => ({
+  ...logger,
+  debug: () => {},
+  getLevel: () => (logger.getLevel() === LogLevel.DEBUG ? LogLevel.INFO : logger.getLevel()),
+});

@@ -3,7 +3,9 @@ import type { Logger } from "../log.js";
 import { SlackUnavailableError } from "./actor.js";
 
 /** The Web API client options every Rolecall client shares. */
-export const webClientOptions = (slackApiUrl: string, logger: BoltLogger): webApi.WebClientOptions => ({
+export type ClientOptions = webApi.WebClientOptions & { logger: BoltLogger };
+
+export const webClientOptions = (slackApiUrl: string, logger: BoltLogger): ClientOptions => ({
   slackApiUrl,
   logger,
   timeout: 10_000,

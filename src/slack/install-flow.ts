@@ -1,9 +1,10 @@
 import type { ServerResponse } from "node:http";
-import type { HTTPReceiverOptions, webApi } from "@slack/bolt";
+import type { HTTPReceiverOptions } from "@slack/bolt";
 import { DatabaseUnavailableError } from "../core/errors.js";
 import type { Clock, InstallationStore } from "../core/ports.js";
 import { installedPage, installFailedPage, installPage } from "../http/pages.js";
 import type { Logger } from "../log.js";
+import type { ClientOptions } from "./clients.js";
 import { type InstalledWorkspaces, InstallRefusedError } from "./installations.js";
 import { SingleUseStateStore } from "./oauth-state.js";
 
@@ -20,7 +21,7 @@ export interface OAuthSettings {
   /** APP_BASE_URL: where Slack sends the installer back. */
   baseUrl: string;
   /** For `oauth.v2.access` and `auth.test` at SLACK_API_URL. */
-  clientOptions: webApi.WebClientOptions;
+  clientOptions: ClientOptions;
 }
 
 const sendPage = (res: ServerResponse, status: number, html: string): void => {
@@ -98,6 +99,8 @@ export const oauthReceiverOptions = (
   | "installerOptions"
 > => {
   const redirectUri = `${settings.baseUrl}${REDIRECT_PATH}`;
+  // Without a logger: the InstallProvider gives its clients its own (the receiver's, no debug bodies).
+  const { logger: _own, ...installerClientOptions } = settings.clientOptions;
   const scopes = [...BOT_SCOPES];
   return {
     clientId: settings.clientId,
@@ -110,7 +113,7 @@ export const oauthReceiverOptions = (
       installPath: INSTALL_PATH,
       redirectUriPath: REDIRECT_PATH,
       directInstall: false,
-      clientOptions: settings.clientOptions,
+      clientOptions: installerClientOptions,
       stateVerification: true,
       stateStore: new SingleUseStateStore(settings.stateSecret, installations, clock, {
         scopes,

@@ -11,7 +11,8 @@ import type { Clock, InstallationStore } from "../core/ports.js";
 import type { Logger } from "../log.js";
 import { accountKeyOf, SlackUnavailableError } from "./actor.js";
 import { welcomeMessage } from "./blocks/welcome.js";
-import { type SlackClients, slackErrorCode } from "./clients.js";
+import { withoutRequestBodies } from "./bolt-logger.js";
+import { type ClientOptions, type SlackClients, slackErrorCode } from "./clients.js";
 import { openTokens, sealTokens, type TokenCipher, TokenCipherError } from "./token-cipher.js";
 
 /** Slack's rotating bot tokens live 12 hours; like Bolt, Rolecall refreshes one in its last two. */
@@ -83,12 +84,13 @@ export class InstalledWorkspaces implements SlackClients {
     private readonly installations: InstallationStore,
     private readonly cipher: TokenCipher,
     private readonly oauth: OAuthApp,
-    private readonly options: webApi.WebClientOptions,
+    private readonly options: ClientOptions,
     private readonly logger: Logger,
     private readonly clock: Clock,
   ) {
     this.refreshClient = new webApi.WebClient(undefined, {
       ...options,
+      logger: withoutRequestBodies(options.logger),
       timeout: REFRESH_CALL_TIMEOUT_MS,
       retryConfig: { retries: 0 },
     });

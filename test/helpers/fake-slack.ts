@@ -312,6 +312,10 @@ export class FakeSlack extends FakeSlackAuth {
     switch (method) {
       case "auth.test":
         return this.authTest(grant);
+      // The token gives itself back: from now on it answers token_revoked.
+      case "auth.revoke":
+        grant.state = "revoked";
+        return { ok: true, revoked: true };
       case "users.info": {
         const id = String(args.user);
         const user = this.users.get(id);

@@ -253,6 +253,19 @@ describe("a failed install changes nothing and says why", () => {
     await nothingStored(h);
   });
 
+  it("Slack will not say who the installer is: the first install is refused, and the token given back", async () => {
+    const h = await harness(await database());
+    workspaces(h);
+    h.fake.users.set(ADA.id, { team: "T0BETA" });
+    const page = await h.install({ teamId: "T0BETA", userId: ADA.id });
+    expect(page.status).toBe(400);
+    expect(page.html).toContain("email address");
+    await nothingStored(h);
+    const granted = h.fake.latestGrant("T0BETA").botToken;
+    expect(calls(h, "auth.revoke").map((c) => c.token)).toEqual([granted]);
+    expect(h.fake.tokens.get(granted)?.state).toBe("revoked");
+  });
+
   it("a code Slack does not accept", async () => {
     const h = await harness(await database());
     workspaces(h);
@@ -338,6 +351,43 @@ describe("token rotation", () => {
     expect(ephemeral(await two.slash("T0BETA", ADA.id, "whoami")).text).toContain("Owner");
     expect(calls(first, "oauth.v2.access").filter((c) => c.args.grant_type === "refresh_token")).toHaveLength(
       1,
+    );
+  });
+});
+
+describe("a renewal never holds up a request", () => {
+  it("while Slack is slow to renew a token that still works, /team answers at once with it", async () => {
+    const db = await database();
+    const fake = new FakeSlack();
+    await fake.start();
+    cleanups.push(() => fake.stop());
+    const first = await startOAuthHarness(db.url, {}, { fake });
+    workspaces(first);
+    await first.install({ teamId: "T0BETA", userId: ADA.id, rotation: { expiresInSeconds: 43_200 } });
+    await first.stop();
+    const h = await startOAuthHarness(
+      db.url,
+      {},
+      { fake, clock: { now: () => new Date(Date.now() + 11 * 3_600_000) } },
+    );
+    cleanups.push(h.stop);
+    const expiresBefore = (await h.running.core.installs.installation("T0BETA"))?.tokenExpiresAt;
+    let release = () => {};
+    fake.behaviours.set("oauth.v2.access", {
+      hold: new Promise<void>((r) => {
+        release = r;
+      }),
+    });
+    const reply = await h.slash("T0BETA", ADA.id, "whoami");
+    expect(ephemeral(reply).text).toContain("Owner");
+    const refresh = () => calls(h, "oauth.v2.access").find((c) => c.args.grant_type === "refresh_token");
+    expect(refresh()?.answered).toBe(false);
+    release();
+    fake.behaviours.delete("oauth.v2.access");
+    await waitUntil(() => refresh()?.answered === true);
+    // The renewal lands once Slack answers: the stored token is the new one.
+    await waitUntil(
+      async () => (await h.running.core.installs.installation("T0BETA"))?.tokenExpiresAt !== expiresBefore,
     );
   });
 });
