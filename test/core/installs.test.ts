@@ -2,23 +2,14 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import type { InstallRequest } from "../../src/core/access-core.js";
 import { decideInstall, decideUninstall } from "../../src/core/decide/installs.js";
 import type { DecisionState, Installation } from "../../src/core/model.js";
+import { installationOf } from "../helpers/installations.js";
 import { manualClock, openCore } from "../helpers/team.js";
 
 /** Issue 14 at the core's door: install makes a workspace ready; uninstall events never remove a newer install. */
 const installation = (over: Partial<Installation> = {}): Installation => ({
-  key: "T0BETA",
-  accountId: "acc",
-  teamId: "T0BETA",
-  enterpriseId: null,
-  isEnterpriseInstall: false,
-  appId: "A0ROLECALL",
-  botId: "B0BOT",
-  botUserId: "U0BOT",
-  scopes: ["commands", "chat:write"],
+  ...installationOf("T0BETA", "acc", { botToken: "sealed-bot", refreshToken: null }),
   installerUserId: "U0ADMIN",
   installedAt: "2026-11-28T10:00:00.500Z",
-  tokenExpiresAt: null,
-  tokens: { botToken: "sealed-bot", refreshToken: null },
   ...over,
 });
 const state = (current: Installation | null) => ({ installation: current }) as unknown as DecisionState;

@@ -317,24 +317,37 @@ const dumpPostgres = async (url: string): Promise<string> => {
   }
 };
 
+/**
+ * Beta installed with token rotation on (Slack's tokens live 12 hours); `later()` starts an instance
+ * 11 hours on, inside the last two hours, when the next use renews the token.
+ */
+const installedWithRotation = async () => {
+  const db = await database();
+  const fake = new FakeSlack();
+  await fake.start();
+  cleanups.push(() => fake.stop());
+  const first = await startOAuthHarness(db.url, {}, { fake });
+  workspaces(first);
+  await first.install({ teamId: "T0BETA", userId: ADA.id, rotation: { expiresInSeconds: 43_200 } });
+  await first.stop();
+  const later = async () => {
+    const h = await startOAuthHarness(
+      db.url,
+      {},
+      { fake, clock: { now: () => new Date(Date.now() + 11 * 3_600_000) } },
+    );
+    cleanups.push(h.stop);
+    return h;
+  };
+  return { fake, later };
+};
+
 describe("token rotation", () => {
   it("two instances refreshing the same installation at once perform one refresh, and both use its new token", async () => {
-    const db = await database();
-    // Slack's rotating tokens live 12 hours; these instances run 11 hours after the install, inside
-    // the last two hours, when the next use renews the token.
-    const later = { now: () => new Date(Date.now() + 11 * 3_600_000) };
-    const fake = new FakeSlack();
-    await fake.start();
-    cleanups.push(() => fake.stop());
-    const first = await startOAuthHarness(db.url, {}, { fake });
-    workspaces(first);
-    await first.install({ teamId: "T0BETA", userId: ADA.id, rotation: { expiresInSeconds: 43_200 } });
-    await first.stop();
-    const one = await startOAuthHarness(db.url, {}, { fake, clock: later });
-    const two = await startOAuthHarness(db.url, {}, { fake, clock: later });
-    cleanups.push(one.stop, two.stop);
+    const { fake, later } = await installedWithRotation();
+    const [one, two] = [await later(), await later()];
     const account = await one.running.core.slackAccount("T0BETA");
-    const installToken = first.fake.latestGrant("T0BETA").botToken;
+    const installToken = fake.latestGrant("T0BETA").botToken;
     const clients = await Promise.all(
       [one, two, one, two].map((h) => {
         const slack = h.running.slack;
@@ -342,35 +355,22 @@ describe("token rotation", () => {
         return slack.clients.forAccount(account.id);
       }),
     );
-    const refreshes = calls(first, "oauth.v2.access").filter((c) => c.args.grant_type === "refresh_token");
-    expect(refreshes).toHaveLength(1);
-    const renewed = first.fake.latestGrant("T0BETA").botToken;
+    const refreshes = () =>
+      calls(one, "oauth.v2.access").filter((c) => c.args.grant_type === "refresh_token");
+    expect(refreshes()).toHaveLength(1);
+    const renewed = fake.latestGrant("T0BETA").botToken;
     expect(renewed).not.toBe(installToken);
     for (const client of clients) expect(client.token).toBe(renewed);
     // The renewed token serves what follows, on either instance, without another refresh.
     expect(ephemeral(await two.slash("T0BETA", ADA.id, "whoami")).text).toContain("Owner");
-    expect(calls(first, "oauth.v2.access").filter((c) => c.args.grant_type === "refresh_token")).toHaveLength(
-      1,
-    );
+    expect(refreshes()).toHaveLength(1);
   });
 });
 
 describe("a renewal never holds up a request", () => {
   it("while Slack is slow to renew a token that still works, /team answers at once with it", async () => {
-    const db = await database();
-    const fake = new FakeSlack();
-    await fake.start();
-    cleanups.push(() => fake.stop());
-    const first = await startOAuthHarness(db.url, {}, { fake });
-    workspaces(first);
-    await first.install({ teamId: "T0BETA", userId: ADA.id, rotation: { expiresInSeconds: 43_200 } });
-    await first.stop();
-    const h = await startOAuthHarness(
-      db.url,
-      {},
-      { fake, clock: { now: () => new Date(Date.now() + 11 * 3_600_000) } },
-    );
-    cleanups.push(h.stop);
+    const { fake, later } = await installedWithRotation();
+    const h = await later();
     const expiresBefore = (await h.running.core.installs.installation("T0BETA"))?.tokenExpiresAt;
     let release = () => {};
     fake.behaviours.set("oauth.v2.access", {
