@@ -50,6 +50,22 @@ const trustedProxies = z
     return listed.map(normalizeAddress);
   });
 
+/** An address links are built on: http(s), with no query or fragment to break the paths put after it. */
+const isBaseUrl = (value: string): boolean => {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (
+    (url.protocol === "https:" || url.protocol === "http:") &&
+    !url.search &&
+    !url.hash &&
+    !value.includes("#")
+  );
+};
+
+/** Whether an address is this machine's, where browsers treat plain http as secure. */
+export const isLoopback = (url: string): boolean =>
+  ["localhost", "127.0.0.1", "[::1]"].includes(new URL(url).hostname);
+
 /** Whether DATABASE_URL names a PostgreSQL server (`postgres://` or `postgresql://`); else it is a SQLite file. */
 export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//i.test(url.trim());
 
@@ -103,7 +119,10 @@ const schema = z
     ),
     MAIL_FROM: z.string().trim().min(3).default("Rolecall <no-reply@localhost>"),
     TRUSTED_PROXIES: trustedProxies,
-    APP_BASE_URL: optionalText.refine((v) => v === undefined || URL.canParse(v), "must be a URL"),
+    APP_BASE_URL: optionalText.refine(
+      (v) => v === undefined || isBaseUrl(v),
+      "must be an http(s) address with no query or fragment, e.g. https://rolecall.example.com",
+    ),
     INVITE_TTL_HOURS: hours(168),
     REQUEST_TTL_HOURS: hours(168),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -145,6 +145,33 @@ describe("OAuth mode (many workspaces install Rolecall)", () => {
     expect(named.join("\n")).toMatch(/^SLACK_SIGNING_SECRET is required in OAuth mode/m);
   });
 
+  it("needs an https APP_BASE_URL (plain http only on this machine): browsers keep the state cookie only there", () => {
+    expect(problems({ ...OAUTH, APP_BASE_URL: "https://rolecall.example.com" })).toEqual([]);
+    expect(problems({ ...OAUTH, APP_BASE_URL: "http://localhost:3000" })).toEqual([]);
+    expect(problems({ ...OAUTH, APP_BASE_URL: "http://127.0.0.1:3000" })).toEqual([]);
+    expect(problems({ ...OAUTH, APP_BASE_URL: "http://rolecall.example.com" })).toEqual([
+      expect.stringMatching(/^APP_BASE_URL must be an https address in OAuth mode/),
+    ]);
+    // Single-workspace mode keeps plain http for invite links behind a proxy.
+    expect(
+      problems({
+        SLACK_BOT_TOKEN: "xoxb-1",
+        SLACK_SIGNING_SECRET: "s",
+        APP_BASE_URL: "http://rolecall.test",
+      }),
+    ).toEqual([]);
+  });
+
+  it.each([
+    "javascript:alert(1)//",
+    "ftp://files.example.com",
+    "https://x.test/rc?a=b",
+    "https://x.test/rc#top",
+    "not a url",
+  ])("APP_BASE_URL %s is refused: links are built on it", (url) => {
+    expect(() => loadConfig({ APP_BASE_URL: url })).toThrow(/APP_BASE_URL must be an http\(s\) address/);
+  });
+
   it("refuses a bot token or an app token: those serve one workspace", () => {
     const named = problems({ ...OAUTH, SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1" });
     expect(named).toHaveLength(2);

@@ -295,7 +295,14 @@ const accountVerb = async (
     }
   }
   const digest = await core.deleteAccount(team, doomed.account.id);
-  print(accountDeletedText(digest), { ok: true, deleted: digest });
+  const slackToo = doomed.installed
+    ? " It was still installed in Slack: remove Rolecall from that workspace there too."
+    : "";
+  print(`${accountDeletedText(digest)}${slackToo}`, {
+    ok: true,
+    deleted: digest,
+    stillInstalledInSlack: doomed.installed,
+  });
   return 0;
 };
 

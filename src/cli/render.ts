@@ -30,11 +30,14 @@ const json = (value: unknown) => (value === null || value === undefined ? "-" : 
 const counted = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** What `account delete` is about to take with it, said before the operator confirms. */
-export const accountToDeleteText = ({ account, members, auditEntries }: AccountToDelete): string =>
+export const accountToDeleteText = ({ account, members, auditEntries, installed }: AccountToDelete): string =>
   `This deletes the account ${account.name} (Slack team ${account.slackTeamId}) and everything it holds: ` +
   `${counted(members, "member")}, ${counted(auditEntries, "audit entry", "audit entries")}, its invites, ` +
   "requests, API keys and Slack installation. Only a digest of its audit log is kept (how many entries " +
-  "it had and the hash of the last). This cannot be undone.";
+  "it had and the hash of the last). This cannot be undone." +
+  (installed
+    ? " Rolecall is still installed in that Slack workspace: remove the app there too, or its people will keep seeing a /team that says it is not installed."
+    : "");
 
 export const accountDeletedText = (d: AccountDigest): string =>
   `Deleted the account ${d.name} (Slack team ${d.slackTeamId}). Kept its digest: ` +

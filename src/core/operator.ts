@@ -25,6 +25,8 @@ export interface AccountToDelete {
   /** Current members (invited or active). */
   members: number;
   auditEntries: number;
+  /** Still installed in Slack (OAuth mode): Slack keeps showing the app until it is removed there. */
+  installed: boolean;
 }
 
 /**
@@ -126,6 +128,7 @@ export class Operator {
       members: await this.e.store.countMembers(account.id, {}),
       // Entries are numbered from 1 without gaps: the newest one's number is the count.
       auditEntries: (await this.e.store.listAudit(account.id, 1))[0]?.seq ?? 0,
+      installed: (await this.e.store.findInstallation(account.slackTeamId)) !== null,
     }));
   }
 

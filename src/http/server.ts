@@ -48,7 +48,14 @@ export const createHttpServer = ({ core, logger, slackEvents, slackInstall, invi
         return;
       }
       if ((path === "/slack/install" || path === "/slack/oauth_redirect") && slackInstall) {
-        if (req.method !== "GET") return sendJson(res, 405, { error: "GET only" });
+        if (req.method !== "GET") {
+          res.setHeader("allow", "GET");
+          return sendJson(res, 405, { error: "GET only" });
+        }
+        // Each answer carries a one-time state (or spends one): never cached, never framed.
+        res.setHeader("cache-control", "no-store");
+        res.setHeader("x-frame-options", "DENY");
+        res.setHeader("content-security-policy", "frame-ancestors 'none'");
         slackInstall(req, res);
         return;
       }

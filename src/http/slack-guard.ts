@@ -37,6 +37,9 @@ const shapes = (hooksOrigin: string | null) => {
     }),
     event: z.looseObject({
       type: z.literal("event_callback"),
+      team_id: z.string().nullish(),
+      enterprise_id: z.string().nullish(),
+      event_time: z.number().int().nonnegative().optional(),
       event: z.looseObject({ type: id }),
     }),
     interaction: z.looseObject({

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { App, HTTPReceiver } from "@slack/bolt";
-import type { Config } from "../config.js";
+import { type Config, isLoopback } from "../config.js";
 import type { AccessCore } from "../core/access-core.js";
 import { type Clock, type InstallationStore, systemClock } from "../core/ports.js";
 import type { Logger } from "../log.js";
@@ -81,6 +81,12 @@ const oauthProblems = (config: Config): string[] => {
       ? [
           "SLACK_BOT_TOKEN must be unset in OAuth mode: each workspace's token comes from its installation " +
             "(for one workspace, set SLACK_BOT_TOKEN alone, without SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET)",
+        ]
+      : []),
+    ...(config.APP_BASE_URL.startsWith("http:") && !isLoopback(config.APP_BASE_URL)
+      ? [
+          "APP_BASE_URL must be an https address in OAuth mode (http only on localhost): browsers keep the install's " +
+            "state cookie only on secure pages, and Slack sends installers back to APP_BASE_URL/slack/oauth_redirect",
         ]
       : []),
     ...(config.SLACK_APP_TOKEN

@@ -7,9 +7,7 @@ import type { Logger } from "../log.js";
 import type { ClientOptions } from "./clients.js";
 import { type InstalledWorkspaces, InstallRefusedError } from "./installations.js";
 import { SingleUseStateStore } from "./oauth-state.js";
-
-/** What Rolecall asks of each workspace (manifest.yml lists the same; a test holds them together). */
-export const BOT_SCOPES = ["commands", "chat:write", "users:read", "users:read.email", "im:write"] as const;
+import { BOT_SCOPES } from "./scopes.js";
 
 export const INSTALL_PATH = "/slack/install";
 export const REDIRECT_PATH = "/slack/oauth_redirect";
@@ -57,7 +55,7 @@ const failureOf = (error: {
         status: 400,
         title: "This install link no longer works",
         message:
-          "The link has expired, was already used, or was started in another browser, so nothing was installed. Start again from this browser.",
+          "The link has expired, was already used, or was started in another browser, so this page installed nothing. If you have just installed Rolecall, it is installed: open Slack and type /team help. Otherwise, start again from this browser.",
       };
     case "slack_webapi_platform_error":
     case "slack_webapi_request_error":
@@ -139,9 +137,20 @@ export const oauthReceiverOptions = (
             }),
           );
         },
-        failure: (error, _options, _req, res) => {
-          const failure = failureOf(error);
-          logger.warn(`Slack install failed (${error.code ?? "unknown"}): ${error.message}`);
+        failure: (error, _options, req, res) => {
+          // Slack sends installers back with ?error=… when it refused (access_denied is Cancel).
+          const refused = new URL(req.url ?? "/", "http://localhost").searchParams.get("error");
+          const failure =
+            refused !== null && refused !== "access_denied"
+              ? {
+                  status: 502,
+                  title: "Slack did not complete the install",
+                  message: "Slack refused the installation, so nothing was installed. Please start again.",
+                }
+              : failureOf(error);
+          logger.warn(
+            `Slack install failed (${refused === null ? (error.code ?? "unknown") : `Slack said ${refused.slice(0, 100)}`}): ${error.message}`,
+          );
           sendPage(res, failure.status, installFailedPage(failure.title, failure.message));
         },
       },

@@ -13,6 +13,7 @@ import { accountKeyOf, SlackUnavailableError } from "./actor.js";
 import { welcomeMessage } from "./blocks/welcome.js";
 import { withoutRequestBodies } from "./bolt-logger.js";
 import { type ClientOptions, type SlackClients, slackErrorCode } from "./clients.js";
+import { BOT_SCOPES } from "./scopes.js";
 import { openTokens, sealTokens, type TokenCipher, TokenCipherError } from "./token-cipher.js";
 
 /** Slack's rotating bot tokens live 12 hours; like Bolt, Rolecall refreshes one in its last two. */
@@ -304,6 +305,11 @@ export class InstalledWorkspaces implements SlackClients {
     const client = this.clientFor(key, bot.token);
     let outcome: InstallOutcome;
     try {
+      const missing = BOT_SCOPES.filter((scope) => !bot.scopes.includes(scope));
+      if (missing.length > 0)
+        throw new InstallRefusedError(
+          `Slack granted Rolecall less than it needs (without ${missing.join(", ")}), so nothing was installed. Please start again and allow everything it asks for.`,
+        );
       outcome = await this.core.installs.install({
         installation: {
           key,
@@ -330,9 +336,9 @@ export class InstalledWorkspaces implements SlackClients {
         .catch((e) =>
           this.logger.warn(`Could not give back the token of ${key}:`, e instanceof Error ? e.message : e),
         );
-      throw error instanceof CoreError
-        ? new InstallRefusedError(`${error.message} Nothing was installed.`)
-        : error;
+      if (error instanceof CoreError)
+        throw new InstallRefusedError(`${error.message} Nothing was installed.`);
+      throw error;
     }
     let welcomed = false;
     if (outcome.created) {

@@ -35,7 +35,8 @@ export class SingleUseStateStore implements StateStore {
   }
 
   async verifyStateParam(_now: Date, state: string): Promise<InstallURLOptions> {
-    const [nonce, issued, signature] = state.split(".");
+    const parts = state.split(".");
+    const [nonce, issued, signature] = parts.length === 3 ? parts : [];
     const payload = `${nonce}.${issued}`;
     const given = Buffer.from(signature ?? "", "base64url");
     const expected = this.sign(payload);

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -5,9 +6,11 @@ import { runCli } from "../../src/cli/cli.js";
 import { EXIT_CODE, EXIT_REFUSED } from "../../src/cli/exit-codes.js";
 import type { ErrorCode } from "../../src/core/errors.js";
 import type { PermissionKey } from "../../src/core/permissions.js";
+import { TokenCipher } from "../../src/slack/token-cipher.js";
 import { LATEST_SCHEMA_VERSION } from "../../src/store/migrations/index.js";
 import { json, rolecall, tempDatabase } from "../helpers/cli.js";
 import { TEST_ENGINE } from "../helpers/database.js";
+import { install } from "../helpers/installations.js";
 import { allowAuditTampering, setSchemaVersion, sql, sqlValue } from "../helpers/sql.js";
 import { openCore, seedTeam } from "../helpers/team.js";
 
@@ -422,10 +425,33 @@ describe("rolecall account delete", () => {
         auditEntries: entries,
         auditHead: head,
       },
+      stillInstalledInSlack: false,
     });
     expect(await sqlValue(db, "SELECT CAST(count(*) AS INTEGER) AS n FROM members")).toBe(0);
     expect(await auditCount()).toBe(0);
     expect(errorOf(as(OWNER, "whoami")).message).toContain("No account exists yet");
+  });
+
+  it("an account still installed in Slack, or org-wide (E…), is deleted too, and the operator told to remove the app in Slack", async () => {
+    const wired = await openCore(db);
+    const cipher = new TokenCipher(randomBytes(32));
+    await install(wired, "T0BETA", cipher);
+    await install(wired, "E0GRID", cipher, {
+      teamId: null,
+      enterpriseId: "E0GRID",
+      isEnterpriseInstall: true,
+    });
+    await wired.close();
+    const beta = rolecall(db, ["account", "delete", "T0BETA", "--yes"]);
+    expect(beta.code).toBe(0);
+    expect(beta.stdout).toContain("still installed in Slack");
+    const grid = rolecall(db, ["account", "delete", "E0GRID", "--yes", "--json"]);
+    expect(json(grid)).toMatchObject({
+      ok: true,
+      deleted: { slackTeamId: "E0GRID" },
+      stillInstalledInSlack: true,
+    });
+    expect(await sqlValue(db, "SELECT CAST(count(*) AS INTEGER) AS n FROM installations")).toBe(0);
   });
 
   it("names a team with no account, and says how it is used", () => {

@@ -187,6 +187,16 @@ describe("installing, as hostile as Slack allows", () => {
     expect(said).not.toContain("<https://evil.test");
   });
 
+  it("the install pages are never cached or framed, and take GET alone", async () => {
+    const h = await harness(await database());
+    const page = await h.get("/slack/install");
+    expect(page.headers.get("cache-control")).toBe("no-store");
+    expect(page.headers.get("x-frame-options")).toBe("DENY");
+    const posted = await fetch(`${h.base}/slack/install`, { method: "POST" });
+    expect(posted.status).toBe(405);
+    expect(posted.headers.get("allow")).toBe("GET");
+  });
+
   it("in single-workspace mode (SLACK_BOT_TOKEN) there is nothing to install", async () => {
     const single = await startHarness();
     cleanups.push(single.stop);
@@ -264,6 +274,42 @@ describe("a failed install changes nothing and says why", () => {
     const granted = h.fake.latestGrant("T0BETA").botToken;
     expect(calls(h, "auth.revoke").map((c) => c.token)).toEqual([granted]);
     expect(h.fake.tokens.get(granted)?.state).toBe("revoked");
+  });
+
+  it("a state with anything added to it, even in the cookie too", async () => {
+    const h = await harness(await database());
+    workspaces(h);
+    const { state } = await h.startInstall();
+    const longer = `${state}.x`;
+    const page = await h.redirect(
+      { code: h.fake.authorizationCode({ teamId: "T0BETA", userId: ADA.id }), state: longer },
+      `slack-app-oauth-state=${longer}`,
+    );
+    expect(page.status).toBe(400);
+    await nothingStored(h);
+  });
+
+  it("Slack sends the installer back with another error than Cancel", async () => {
+    const h = await harness(await database());
+    const { state, cookie } = await h.startInstall();
+    const page = await h.redirect({ error: "invalid_scope", state }, cookie);
+    expect(page.status).toBe(502);
+    expect(page.html).toContain("Slack refused the installation");
+    await nothingStored(h);
+  });
+
+  it("Slack grants fewer scopes than Rolecall asked for: refused, named, and the token given back", async () => {
+    const h = await harness(await database());
+    workspaces(h);
+    const page = await h.install({
+      teamId: "T0BETA",
+      userId: ADA.id,
+      scopes: ["commands", "users:read", "users:read.email"],
+    });
+    expect(page.status).toBe(400);
+    expect(page.html).toContain("without chat:write, im:write");
+    await nothingStored(h);
+    expect(h.fake.tokens.get(h.fake.latestGrant("T0BETA").botToken)?.state).toBe("revoked");
   });
 
   it("a code Slack does not accept", async () => {
@@ -439,12 +485,29 @@ describe("uninstall and revocation", () => {
     workspaces(h);
     await h.install({ teamId: "T0BETA", userId: ADA.id });
     h.fake.behaviours.set("auth.test", { status: 500 });
+    const asked = calls(h, "auth.test").length;
     await h.event("T0BETA", { type: "app_uninstalled" }, { event_time: now() - 60 });
-    await waitUntil(() => calls(h, "auth.test").length >= 1);
+    // Slack's client tries three times before it gives up.
+    await waitUntil(() => calls(h, "auth.test").filter((c) => c.answered).length >= asked + 3);
     await new Promise((r) => setTimeout(r, 100));
     expect(await h.running.core.installs.installation("T0BETA")).not.toBeNull();
     await h.event("T0BETA", { type: "app_uninstalled" }, { event_time: now() + 1 });
     await waitUntil(async () => (await h.running.core.installs.installation("T0BETA")) === null);
+  });
+
+  it("a signed event with holes in it removes nothing and stops nothing", async () => {
+    const h = await harness(await database());
+    workspaces(h);
+    await h.install({ teamId: "T0BETA", userId: ADA.id });
+    expect((await h.event("T0BETA", { type: "tokens_revoked" })).status).toBe(200);
+    expect((await h.event("T0BETA", { type: "tokens_revoked", tokens: null })).status).toBe(200);
+    const mistyped = await h.event("T0BETA", { type: "app_uninstalled" }, { event_time: "9999999999" });
+    expect(mistyped.status).toBe(400);
+    expect(
+      calls(h, "auth.test").filter((c) => c.token === h.fake.latestGrant("T0BETA").botToken),
+    ).toHaveLength(1);
+    expect(await h.running.core.installs.installation("T0BETA")).not.toBeNull();
+    expect(ephemeral(await h.slash("T0BETA", ADA.id, "whoami")).text).toContain("Owner");
   });
 
   it("a command from a workspace that never installed Rolecall says how to add it", async () => {

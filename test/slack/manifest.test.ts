@@ -4,7 +4,7 @@ import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { IDS } from "../../src/slack/ids.js";
-import { BOT_SCOPES } from "../../src/slack/install-flow.js";
+import { BOT_SCOPES } from "../../src/slack/scopes.js";
 
 const manifest = readFileSync(resolve(import.meta.dirname, "../../manifest.yml"), "utf8");
 const envExample = readFileSync(resolve(import.meta.dirname, "../../.env.example"), "utf8");

@@ -79,7 +79,9 @@ export const registerInstallEvents = (
       );
       return;
     }
-    const at = works === false ? checkedAt : new Date((eventTime ?? 0) * 1000);
+    // Slack's word on when it happened, never later than now (a later one would outrank a reinstall).
+    const said = typeof eventTime === "number" && Number.isFinite(eventTime) ? eventTime * 1000 : 0;
+    const at = works === false ? checkedAt : new Date(Math.min(said, checkedAt.getTime()));
     const { removed } = await core.installs.uninstall(key, at, reason);
     logger.info(`Rolecall's access ended in ${key} (${reason})${removed ? "" : "; nothing to remove"}`);
   };
@@ -88,7 +90,7 @@ export const registerInstallEvents = (
   });
   app.event("tokens_revoked", async ({ event, body, context }) => {
     // Only the bot's tokens matter: Rolecall keeps no user tokens.
-    if ((event.tokens.bot ?? []).length > 0)
+    if ((event.tokens?.bot ?? []).length > 0)
       await ended(accountKeyOf(context), body.event_time, "tokens_revoked");
   });
 };
