@@ -229,20 +229,27 @@ export class SqliteStore implements StorePort, OutboxStore {
   }
 
   /** Synchronous statements with no await between them: one state, without a transaction. */
+  /**
+   * One read transaction: without it another process (a second CLI, another instance on the file) could
+   * commit between these statements, and a refusal decided on the mix of two states (an Owner who is
+   * still one, with an owner count that already lost them) is never caught by the version guard.
+   */
   async decisionBasis(accountId: string, query: BasisQuery): Promise<DecisionBasis | null> {
-    const account = this.account(this.s.accountById.get(accountId) as AccountRow | undefined);
-    if (!account) return null;
-    const invite = query.inviteTokenHash
-      ? (this.s.inviteByHash.get(query.inviteTokenHash) as InviteRow | undefined)
-      : undefined;
-    return {
-      account,
-      actor: query.actor ? this.member(accountId, query.actor) : null,
-      target: query.target ? this.member(accountId, query.target) : null,
-      activeOwnerCount: this.s.ownerCount.get(accountId) as number,
-      matrix: this.matrix(accountId),
-      ...(query.inviteTokenHash ? { invite: invite ? toInvite(invite) : null } : {}),
-    };
+    return this.db.transaction((): DecisionBasis | null => {
+      const account = this.account(this.s.accountById.get(accountId) as AccountRow | undefined);
+      if (!account) return null;
+      const invite = query.inviteTokenHash
+        ? (this.s.inviteByHash.get(query.inviteTokenHash) as InviteRow | undefined)
+        : undefined;
+      return {
+        account,
+        actor: query.actor ? this.member(accountId, query.actor) : null,
+        target: query.target ? this.member(accountId, query.target) : null,
+        activeOwnerCount: this.s.ownerCount.get(accountId) as number,
+        matrix: this.matrix(accountId),
+        ...(query.inviteTokenHash ? { invite: invite ? toInvite(invite) : null } : {}),
+      };
+    })();
   }
 
   private member(accountId: string, ref: MemberRef): Member | null {
