@@ -47,6 +47,7 @@ import {
   MEMBER_COLUMNS,
   type MemberRow,
   memberListOrder,
+  newAccountAudit,
   nextAuditEntry,
   type OutboxDbRow,
   REQUEST_SELECT,
@@ -391,21 +392,7 @@ export class PgStore implements StorePort, OutboxStore {
             await this.db.query(GRANT, [account.id, role, permission], c);
         const full = { ...ctx, accountId: account.id };
         for (const change of input.with?.changes ?? []) await this.applyChange(c, full, change);
-        await this.appendAudit(c, full, null, [
-          {
-            action: "account.created",
-            target: `account:${account.slackTeamId}`,
-            before: null,
-            after: { name: account.name },
-          },
-          {
-            action: "member.added",
-            target: owner.email,
-            before: null,
-            after: { role: "owner", status: "active" },
-          },
-          ...(input.with?.audit ?? []),
-        ]);
+        await this.appendAudit(c, full, null, newAccountAudit(input));
       }),
     );
   }

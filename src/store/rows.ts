@@ -15,7 +15,7 @@ import type {
   RequestPost,
   RequestStatus,
 } from "../core/model.js";
-import type { ApplyContext } from "../core/ports.js";
+import type { ApplyContext, NewAccount } from "../core/ports.js";
 import { ROLES } from "../core/roles.js";
 import type { OutboxRow } from "../mail/outbox.js";
 import { LATEST_SCHEMA_VERSION } from "./migrations/index.js";
@@ -59,6 +59,21 @@ export const nextAuditEntry = (
 };
 
 /** Throws unless the database's schema is the one this code knows (see StorePort.ping). */
+/**
+ * What creating an account writes to its log, one change: the account, its first Owner, and what the
+ * creator asked to go with them (a Slack install's installation).
+ */
+export const newAccountAudit = ({ account, owner, with: also }: NewAccount): AuditDraft[] => [
+  {
+    action: "account.created",
+    target: `account:${account.slackTeamId}`,
+    before: null,
+    after: { name: account.name },
+  },
+  { action: "member.added", target: owner.email, before: null, after: { role: "owner", status: "active" } },
+  ...(also?.audit ?? []),
+];
+
 export const requireCurrentSchema = (found: number): void => {
   if (found !== LATEST_SCHEMA_VERSION)
     throw new Error(

@@ -41,6 +41,7 @@ import {
   MEMBER_COLUMNS,
   type MemberRow,
   memberListOrder,
+  newAccountAudit,
   nextAuditEntry,
   type OutboxDbRow,
   requireCurrentSchema,
@@ -349,20 +350,12 @@ export class SqliteStore implements StorePort, OutboxStore {
         for (const role of CHANGEABLE_ROLES)
           for (const permission of matrix[role]) this.s.grant.run(account.id, role, permission);
         const full = { ...ctx, accountId: account.id };
-        const batch = this.appendAudit(full, null, {
-          action: "account.created",
-          target: `account:${account.slackTeamId}`,
-          before: null,
-          after: { name: account.name },
-        });
-        this.appendAudit(full, batch, {
-          action: "member.added",
-          target: owner.email,
-          before: null,
-          after: { role: "owner", status: "active" },
-        });
         for (const change of input.with?.changes ?? []) this.applyChange(full, change);
-        for (const entry of input.with?.audit ?? []) this.appendAudit(full, batch, entry);
+        let batch: number | null = null;
+        for (const entry of newAccountAudit(input)) {
+          const seq = this.appendAudit(full, batch, entry);
+          batch ??= seq;
+        }
       })
       .immediate();
   }
