@@ -125,6 +125,7 @@ const schema = z
     ),
     INVITE_TTL_HOURS: hours(168),
     REQUEST_TTL_HOURS: hours(168),
+    GRANT_MAX_HOURS: hours(72),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     // Tuning for the mail outbox (not in the contract; defaults suit production).
     MAIL_RETRY_SECONDS: seconds(30),

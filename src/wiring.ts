@@ -14,7 +14,9 @@ export interface Wired extends OpenedStore {
 /** Opens the database (SQLite, or PostgreSQL for a postgres:// URL) and builds the access core on it. */
 export const wireCore = async (
   config: Pick<Config, "DATABASE_URL" | "INVITE_TTL_HOURS"> &
-    Partial<Pick<Config, "REQUEST_TTL_HOURS" | "CACHE_MAX_ACCOUNTS" | "DATABASE_POOL_MAX">>,
+    Partial<
+      Pick<Config, "REQUEST_TTL_HOURS" | "GRANT_MAX_HOURS" | "CACHE_MAX_ACCOUNTS" | "DATABASE_POOL_MAX">
+    >,
   clock: Clock = systemClock,
   logger?: Pick<Logger, "warn">,
 ): Promise<Wired> => {
@@ -26,6 +28,8 @@ export const wireCore = async (
     inviteTtlHours: config.INVITE_TTL_HOURS,
     requestStore: store.requests,
     requestTtlHours: config.REQUEST_TTL_HOURS ?? 168,
+    grantStore: store.grants,
+    grantMaxHours: config.GRANT_MAX_HOURS ?? 72,
     ...(config.CACHE_MAX_ACCOUNTS ? { cacheMaxAccounts: config.CACHE_MAX_ACCOUNTS } : {}),
   });
   try {

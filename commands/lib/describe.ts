@@ -1,4 +1,5 @@
 import type { ChangeResult, MemberFieldChanges, PermissionCell } from "../../src/core/decide.js";
+import { durationWords } from "../../src/core/input.js";
 import type { ChangeIntent } from "../../src/core/intents.js";
 import type { MemberRef } from "../../src/core/model.js";
 import { PERMISSIONS } from "../../src/core/permissions.js";
@@ -151,5 +152,17 @@ export const describeAsk = (intent: ChangeIntent, fmt: Formatter = plainFormatte
       return intent.channel
         ? `post change requests in ${fmt.channel(intent.channel)}`
         : "send change requests to the Owners by direct message";
+    case "settings.four_eyes":
+      return intent.on ? "turn four-eyes on" : "turn four-eyes off";
+    case "grant.start":
+      return `give ${refWords(intent.member, fmt)} ${PERMISSIONS[intent.permission].label} for ${durationWords(intent.minutes)}`;
+    case "grant.extend":
+      return `give ${refWords(intent.member, fmt)} ${PERMISSIONS[intent.permission].label} for ${durationWords(intent.minutes)} longer`;
+    case "grant.end":
+      return `end ${refWords(intent.member, fmt)}'s temporary ${PERMISSIONS[intent.permission].label}`;
+    case "apikey.rotate":
+      return intent.graceHours
+        ? `rotate the organisation API key, the old one working ${durationWords(intent.graceHours * 60)} longer`
+        : "rotate the organisation API key, stopping the old one at once";
   }
 };

@@ -1,10 +1,17 @@
 import { Access, type Explanation, type PermissionsView } from "./access.js";
 import { Accounts, type AuditPage } from "./accounts.js";
-import { type AlreadyRotated, ApiKeys, type ApiMember, type RotatedKey } from "./api-keys.js";
+import {
+  type AlreadyRotated,
+  ApiKeys,
+  type ApiMember,
+  type HeldForSecondOwner,
+  type RotatedKey,
+} from "./api-keys.js";
 import { Changes } from "./changes.js";
 import { Dashboard } from "./dashboard.js";
 import type { ChangeResult } from "./decide.js";
 import { type ActorContext, Engine, memberActor } from "./engine.js";
+import { type GrantList, Grants } from "./grants.js";
 import { type InstallOutcome, type InstallRequest, Installs } from "./installs.js";
 import type { RawChangeIntent } from "./intents.js";
 import { type InvitePreview, Invites } from "./invites.js";
@@ -21,7 +28,7 @@ import type {
 import { type CreatedAccount, Operator } from "./operator.js";
 import { DEFAULT_CACHE_LIMITS, type MaybePromise, PermissionCache } from "./permission-cache.js";
 import type { PermissionKey } from "./permissions.js";
-import type { Clock, MemberFilter, Page, RequestStore, StorePort } from "./ports.js";
+import type { Clock, GrantStore, MemberFilter, Page, RequestStore, StorePort } from "./ports.js";
 import { Requests } from "./requests.js";
 
 export interface MemberList {
@@ -38,6 +45,8 @@ export type {
   AuditPage,
   CreatedAccount,
   Explanation,
+  GrantList,
+  HeldForSecondOwner,
   InstallOutcome,
   InstallRequest,
   InvitePreview,
@@ -53,6 +62,9 @@ export interface CoreOptions {
   inviteTtlHours: number;
   requestStore: RequestStore;
   requestTtlHours: number;
+  grantStore: GrantStore;
+  /** GRANT_MAX_HOURS: the longest time-bound grant. */
+  grantMaxHours: number;
   /** CACHE_MAX_ACCOUNTS: accounts kept in the permission cache. */
   cacheMaxAccounts?: number;
 }
@@ -83,18 +95,26 @@ export class AccessCore {
   readonly installs: Installs;
   /** The team dashboard's reads: rows with what the viewer may do, an invited person's invite. */
   readonly dashboard: Dashboard;
+  /** Time-bound grants: who holds what until when, and their expiry and notices (rule 8). */
+  readonly grants: Grants;
 
   constructor(options: CoreOptions) {
-    const cache = new PermissionCache(options.store, {
-      ...DEFAULT_CACHE_LIMITS,
-      accounts: options.cacheMaxAccounts ?? DEFAULT_CACHE_LIMITS.accounts,
-    });
+    const cache = new PermissionCache(
+      options.store,
+      { ...DEFAULT_CACHE_LIMITS, accounts: options.cacheMaxAccounts ?? DEFAULT_CACHE_LIMITS.accounts },
+      options.clock,
+    );
     this.engine = new Engine(options.store, options.clock, cache);
-    this.changes = new Changes(this.engine, options.inviteTtlHours);
+    this.changes = new Changes(this.engine, {
+      inviteTtlHours: options.inviteTtlHours,
+      requestTtlHours: options.requestTtlHours,
+      maxHours: options.grantMaxHours,
+    });
+    this.grants = new Grants(this.engine, options.grantStore);
     this.members = new Members(this.engine);
     this.invites = new Invites(this.engine);
     this.access = new Access(this.engine);
-    this.apiKeys = new ApiKeys(this.engine);
+    this.apiKeys = new ApiKeys(this.engine, this.changes);
     this.accounts = new Accounts(this.engine);
     this.operator = new Operator(this.engine);
     this.installs = new Installs(this.engine, this.operator);
@@ -102,13 +122,19 @@ export class AccessCore {
     this.requests = new Requests(this.engine, this.changes, options.requestStore, options.requestTtlHours);
   }
 
-  /** Any change a member makes, typed: from `/team` words, a modal or a button. */
-  change(
+  /**
+   * Any change a member makes, typed: from `/team` words, a modal or a button. With four-eyes on, a
+   * sensitive one comes back unmade, with the `request` that now waits for a second Owner.
+   */
+  async change(
     ctx: ActorContext,
     intent: RawChangeIntent,
     options: { dryRun?: boolean } = {},
   ): Promise<ChangeResult> {
-    return this.changes.apply(memberActor(ctx), intent, options);
+    const result = await this.changes.apply(memberActor(ctx), intent, options);
+    return result.action === "request.filed" && result.detail && !options.dryRun
+      ? { ...result, request: await this.requests.get(ctx.accountId, result.detail) }
+      : result;
   }
 
   // The named changes below are the same, for callers that know which one they mean.
@@ -140,6 +166,9 @@ export class AccessCore {
   }
   setApprovalsChannel(ctx: ActorContext, channel: unknown) {
     return this.change(ctx, { kind: "settings.approvals", channel } as RawChangeIntent);
+  }
+  setFourEyes(ctx: ActorContext, on: boolean) {
+    return this.change(ctx, { kind: "settings.four_eyes", on });
   }
 
   /** Tells `listener` of every change this process commits, by account id. */
@@ -183,18 +212,22 @@ export class AccessCore {
   authenticateApiKey = (key: string): Promise<string | null> => this.apiKeys.authenticate(key);
   apiMembers = (accountId: string) => this.apiKeys.members(accountId);
   apiMember = (accountId: string, email: unknown) => this.apiKeys.member(accountId, email);
-  /** A member rotates (with `ctx`), or the operator (with `{ accountId }` only: CLI recovery). */
-  rotateApiKey(target: ActorContext | { accountId: string }, graceHours?: number): Promise<RotatedKey>;
+  /** The operator rotates (CLI recovery): the new key, always. */
+  rotateApiKey(target: { accountId: string }, graceHours?: number): Promise<RotatedKey>;
+  /**
+   * A member rotates: the new key; or, with `from`, the key a repeated click found in use; or, with
+   * four-eyes on and no grace, the request that waits for a second Owner.
+   */
   rotateApiKey(
     target: ActorContext,
-    graceHours: number | undefined,
-    from: string,
-  ): Promise<RotatedKey | AlreadyRotated>;
+    graceHours?: number,
+    from?: string,
+  ): Promise<RotatedKey | AlreadyRotated | HeldForSecondOwner>;
   rotateApiKey(
     target: ActorContext | { accountId: string },
     graceHours?: number,
     from?: string,
-  ): Promise<RotatedKey | AlreadyRotated> {
+  ): Promise<RotatedKey | AlreadyRotated | HeldForSecondOwner> {
     const by =
       "actor" in target ? memberActor(target) : { kind: "operator" as const, accountId: target.accountId };
     return this.apiKeys.rotate(by, graceHours, from);

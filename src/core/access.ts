@@ -1,5 +1,6 @@
 import { permits } from "./authz.js";
 import type { ActorContext, Engine } from "./engine.js";
+import { grantReason } from "./grant-rules.js";
 import type { CachedMember, MaybePromise } from "./permission-cache.js";
 import { matrixAsLists, PERMISSIONS, type PermissionKey } from "./permissions.js";
 import { CHANGEABLE_ROLES, type ChangeableRole, ROLE_LABEL, type Role } from "./roles.js";
@@ -15,6 +16,8 @@ export interface Explanation {
   allowed: boolean;
   role: Role | null;
   reason: string;
+  /** When a time-bound grant is what allows it: until when, and who approved it. */
+  grant?: { permission: PermissionKey; endsAt: string; grantedBy: string };
 }
 
 /** What roles may do: the matrix as a member may see it, and the hot `can()` check with its reasons. */
@@ -49,26 +52,33 @@ export class Access {
   explain(accountId: string, email: string, permission: PermissionKey): MaybePromise<Explanation> {
     const member = this.e.cache.member(accountId, email);
     return member instanceof Promise
-      ? explainLoaded(email, permission, member)
-      : explanation(email, permission, member);
+      ? this.explainLoaded(email, permission, member)
+      : this.explanation(email, permission, member);
+  }
+
+  // Apart from `explain`, so its warm path allocates no closure.
+  private async explainLoaded(email: string, permission: PermissionKey, member: Promise<CachedMember>) {
+    return this.explanation(email, permission, await member);
+  }
+
+  private explanation(email: string, permission: PermissionKey, member: CachedMember): Explanation {
+    const label = PERMISSIONS[permission].label;
+    if (!member) return { allowed: false, role: null, reason: `${email} is not a member of this team.` };
+    const byRole = member.allowed.has(permission);
+    if (member.status !== "active")
+      return { allowed: byRole, role: member.role, reason: `${email} is ${member.status}, not active.` };
+    if (member.role === "owner")
+      return { allowed: true, role: member.role, reason: "Owners hold every permission." };
+    const role = ROLE_LABEL[member.role];
+    if (byRole) return { allowed: true, role: member.role, reason: `${role}s may use ${label}.` };
+    const grant = member.grants.length > 0 ? this.e.cache.grantFor(member, permission) : undefined;
+    if (grant)
+      return {
+        allowed: true,
+        role: member.role,
+        reason: grantReason(grant, this.e.clock.now()),
+        grant: { permission, endsAt: grant.endsAt, grantedBy: grant.grantedBy },
+      };
+    return { allowed: false, role: member.role, reason: `${role}s may not use ${label}.` };
   }
 }
-
-// Apart from `explain`, so its warm path allocates no closure.
-const explainLoaded = async (email: string, permission: PermissionKey, member: Promise<CachedMember>) =>
-  explanation(email, permission, await member);
-
-const explanation = (email: string, permission: PermissionKey, member: CachedMember): Explanation => {
-  const allowed = member?.allowed.has(permission) ?? false;
-  const label = PERMISSIONS[permission].label;
-  if (!member) return { allowed, role: null, reason: `${email} is not a member of this team.` };
-  if (member.status !== "active")
-    return { allowed, role: member.role, reason: `${email} is ${member.status}, not active.` };
-  if (member.role === "owner") return { allowed, role: member.role, reason: "Owners hold every permission." };
-  const role = ROLE_LABEL[member.role];
-  return {
-    allowed,
-    role: member.role,
-    reason: allowed ? `${role}s may use ${label}.` : `${role}s may not use ${label}.`,
-  };
-};

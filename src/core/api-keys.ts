@@ -1,4 +1,5 @@
 import { authorize, permits } from "./authz.js";
+import type { Changes } from "./changes.js";
 import { type ChangeResult, decideRotateApiKey } from "./decide.js";
 import type { Actor, ActorContext, Engine } from "./engine.js";
 import { CoreError } from "./errors.js";
@@ -24,6 +25,23 @@ export interface AlreadyRotated {
   prefix: string;
 }
 
+/** With four-eyes on, an Owner's rotation without grace waits for a second Owner: not rotated yet. */
+export interface HeldForSecondOwner extends ChangeResult {
+  heldForSecondOwner: true;
+  requestId: string;
+}
+
+/** A rotation's result as callers see it: the new key (shown once), or the key a repeat found in use. */
+export const rotatedKey = (result: ChangeResult): RotatedKey | AlreadyRotated =>
+  result.changed && result.apiKey
+    ? {
+        ...result,
+        apiKey: result.apiKey,
+        prefix: result.apiKey.slice(0, 10),
+        oldKeyWorksUntil: result.detail ?? "now",
+      }
+    : { ok: true, changed: false, alreadyRotated: true, prefix: result.detail ?? "" };
+
 export interface ApiMember {
   email: string;
   name: string | null;
@@ -33,7 +51,10 @@ export interface ApiMember {
 
 /** The organisation API key (§8): seeing, rotating, authenticating, and what the key may read. */
 export class ApiKeys {
-  constructor(private readonly e: Engine) {}
+  constructor(
+    private readonly e: Engine,
+    private readonly changes: Changes,
+  ) {}
 
   /** The key as it may be shown (prefix, age, keys still in grace); needs `api_key`. */
   info(ctx: ActorContext): Promise<ApiKeyInfo> {
@@ -58,7 +79,11 @@ export class ApiKeys {
    * operator only), or after `graceHours` (default: none for Owners and the operator, 24 for the
    * rest). With `from`, it rotates only while that key (prefix) is in use, so a repeated click rotates once.
    */
-  async rotate(by: Actor, graceHours?: number, from?: string): Promise<RotatedKey | AlreadyRotated> {
+  async rotate(
+    by: Actor,
+    graceHours?: number,
+    from?: string,
+  ): Promise<RotatedKey | AlreadyRotated | HeldForSecondOwner> {
     if (graceHours !== undefined && (!Number.isInteger(graceHours) || graceHours < 0 || graceHours > 168)) {
       throw new CoreError(
         "INVALID_INPUT",
@@ -66,19 +91,22 @@ export class ApiKeys {
         "grace",
       );
     }
+    const asked = {
+      ...(graceHours === undefined ? {} : { graceHours }),
+      ...(from === undefined ? {} : { from }),
+    };
+    // A member's rotation is a change like any other (four-eyes may hold it for a second Owner).
+    if (by.kind === "member") {
+      const result = await this.changes.apply(by, { kind: "apikey.rotate", ...asked });
+      if (result.action === "request.filed")
+        return { ...result, heldForSecondOwner: true, requestId: result.detail ?? "" };
+      return rotatedKey(result);
+    }
     const fresh = newApiKey();
     const result = await this.e.change(by, {
-      decide: (state) =>
-        decideRotateApiKey(state, {
-          fresh,
-          operator: by.kind === "operator",
-          ...(graceHours === undefined ? {} : { graceHours }),
-          ...(from === undefined ? {} : { from }),
-        }),
+      decide: (state) => decideRotateApiKey(state, { fresh, operator: true, ...asked }),
     });
-    if (!result.changed)
-      return { ok: true, changed: false, alreadyRotated: true, prefix: result.detail ?? "" };
-    return { ...result, apiKey: fresh.key, prefix: fresh.prefix, oldKeyWorksUntil: result.detail ?? "now" };
+    return rotatedKey({ ...result, ...(result.changed ? { apiKey: fresh.key } : {}) });
   }
 
   /** The account an API key opens, or null. Hashes are compared in constant time. */

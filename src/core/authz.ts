@@ -1,5 +1,5 @@
 import { CoreError } from "./errors.js";
-import type { Member } from "./model.js";
+import type { Acting, Member } from "./model.js";
 import { holds, type Matrix, PERMISSIONS, type PermissionKey } from "./permissions.js";
 import { requireActiveActor } from "./policy.js";
 import { isWithinHierarchy, ROLE_LABEL, ROLES, type Role } from "./roles.js";
@@ -27,6 +27,9 @@ export const ACTIONS = [
   "apikey.rotate",
   "request.decide",
   "request.cancel",
+  "grant.start",
+  "grant.end",
+  "grants.view_all",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -40,7 +43,7 @@ export interface Subject {
 }
 
 /** A rule answers with the refusal, or null when the actor may. */
-export type Rule = (actor: Member, subject: Subject, matrix: Matrix) => CoreError | null;
+export type Rule = (actor: Acting, subject: Subject, matrix: Matrix) => CoreError | null;
 
 const all =
   (...rules: Rule[]): Rule =>
@@ -59,7 +62,7 @@ const all =
 const needs =
   (permission: PermissionKey, doing: string, ask: "change" | "see" = "change"): Rule =>
   (actor, _subject, matrix) =>
-    holds(matrix, actor.role, permission)
+    holds(matrix, actor.role, permission) || actor.granted?.has(permission)
       ? null
       : new CoreError(
           "FORBIDDEN",
@@ -187,6 +190,15 @@ const requesterOnly: Rule = (actor, { requesterId }) =>
         "Only the person who filed a request can cancel it; an Owner can reject it instead.",
       );
 
+/** Rule 8: a grant ends early by an Owner, or by its holder giving it back. */
+const holderOrOwner: Rule = (actor, { target }) =>
+  actor.role === "owner" || target?.id === actor.id
+    ? null
+    : new CoreError(
+        "FORBIDDEN",
+        "Only Owners can end someone else's temporary access. Ask an Owner to do it.",
+      );
+
 export const RULES = {
   "team.view": needs("team_settings", "see the team", "see"),
   "member.form": all(needs("team_settings", "manage members"), selfOrLowerRank(doing("change"))),
@@ -216,12 +228,17 @@ export const RULES = {
     notRequester,
   ),
   "request.cancel": requesterOnly,
+  "grant.start": ownersOnly(
+    "Only Owners can grant temporary access. Ask for it yourself with /team access <permission> for <duration>, or ask an Owner.",
+  ),
+  "grant.end": holderOrOwner,
+  "grants.view_all": needs("team_settings", "see everyone's temporary access", "see"),
 } as const satisfies Record<Action, Rule>;
 
 /** Why `actor` may not take `action` (null when they may). Rule 6 — only active members act — comes first. */
 export const refusalOf = (
   action: Action,
-  actor: Member,
+  actor: Acting,
   subject: Subject,
   matrix: Matrix,
 ): CoreError | null => {
@@ -235,11 +252,11 @@ export const refusalOf = (
 };
 
 /** Throws the refusal when the actor may not. */
-export const authorize = (action: Action, actor: Member, subject: Subject, matrix: Matrix): void => {
+export const authorize = (action: Action, actor: Acting, subject: Subject, matrix: Matrix): void => {
   const refusal = refusalOf(action, actor, subject, matrix);
   if (refusal) throw refusal;
 };
 
 /** Whether the actor may, for views that show more or less (the matrix, the forms' role lists). */
-export const permits = (action: Action, actor: Member, subject: Subject, matrix: Matrix): boolean =>
+export const permits = (action: Action, actor: Acting, subject: Subject, matrix: Matrix): boolean =>
   refusalOf(action, actor, subject, matrix) === null;

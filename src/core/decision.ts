@@ -1,5 +1,13 @@
 import type { ChangeIntent } from "./intents.js";
-import type { AuditAction, Installation, Invite, Member, RequestStatus } from "./model.js";
+import type {
+  AuditAction,
+  Grant,
+  GrantEndReason,
+  Installation,
+  Invite,
+  Member,
+  RequestStatus,
+} from "./model.js";
 import type { PermissionKey } from "./permissions.js";
 import type { ChangeableRole, Role } from "./roles.js";
 
@@ -21,7 +29,13 @@ export type Change =
   /** Inserts or replaces the account's Slack installation (by `key`). */
   | { kind: "saveInstallation"; installation: Installation }
   /** Removes the account's Slack installation; its account and data stay. */
-  | { kind: "deleteInstallation"; key: string };
+  | { kind: "deleteInstallation"; key: string }
+  | { kind: "setFourEyes"; on: boolean }
+  | { kind: "insertGrant"; grant: Grant }
+  /** A longer grant: its new end, and when to remind the holder again. */
+  | { kind: "extendGrant"; grantId: string; endsAt: string; remindAt: string }
+  /** Stops a grant that has not stopped yet. */
+  | { kind: "endGrant"; grantId: string; at: string; by: string | null; reason: GrantEndReason };
 
 /** An audit entry before the store gives it a place in the chain. */
 export interface AuditDraft {

@@ -1,8 +1,10 @@
 import type { Decision } from "./decision.js";
 import { CoreError } from "./errors.js";
+import { grantedNow } from "./grant-rules.js";
 import { memberRefSchema, parseInput } from "./input.js";
 import {
   type Account,
+  type Acting,
   type AuditSource,
   type DecisionState,
   inviteState,
@@ -137,10 +139,15 @@ export class Engine {
     return { ...basis, now: this.clock.now() };
   }
 
-  /** For a read: the acting member (active, rule 6) and the matrix, from the versioned cache. */
-  async reader(ctx: ActorContext): Promise<{ actor: Member; matrix: Matrix }> {
+  /**
+   * For a read: the acting member (active, rule 6) with what they hold by grant right now (rule 8),
+   * and the matrix, from the versioned cache.
+   */
+  async reader(ctx: ActorContext): Promise<{ actor: Acting; matrix: Matrix }> {
     const matrix = await this.cache.matrix(ctx.accountId);
-    return { actor: requireActiveActor({ actor: await this.findActor(ctx) }), matrix };
+    const actor = requireActiveActor({ actor: await this.findActor(ctx) });
+    const grants = (await this.cache.openGrants(ctx.accountId)).get(actor.id) ?? [];
+    return { actor: { ...actor, granted: grantedNow(grants, actor.id, this.clock.now()) }, matrix };
   }
 
   async requireAccount(accountId: string): Promise<Account> {

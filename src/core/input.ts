@@ -59,6 +59,60 @@ export const slackAccountKeySchema = z
 
 export const accountNameSchema = nameSchema;
 
+/** Why someone needs temporary access: free text, one line, shown to the Owners. */
+export const reasonSchema = z
+  .string()
+  .trim()
+  .min(1, "A reason cannot be empty.")
+  .max(300, "A reason has at most 300 characters.")
+  .refine((s) => !CONTROL.test(s), "A reason cannot contain control characters.")
+  .refine((s) => !INVISIBLE.test(s), "A reason cannot contain invisible characters.");
+
+const UNIT_MINUTES: Record<string, number> = { m: 1, h: 60, d: 1440 };
+
+/**
+ * How long a grant lasts, in whole minutes: `30m`, `2h`, `1d` (also `90 min`, `2 hours`, `1 day`).
+ * At most a year here; the account's limit (GRANT_MAX_HOURS) is a rule of its own (GRANT_TOO_LONG).
+ */
+export const durationSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(
+    /^\d{1,6}\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?)$/,
+    "A duration is a number and a unit, e.g. 30m, 2h or 1d.",
+  )
+  .transform((s) => {
+    const [, n = "0", unit = "m"] = /^(\d+)\s*([a-z])/.exec(s) ?? [];
+    return Number(n) * (UNIT_MINUTES[unit] ?? 1);
+  })
+  .pipe(minutesSchema());
+
+function minutesSchema() {
+  return z
+    .number()
+    .int("A duration is a whole number of minutes.")
+    .min(1, "A grant lasts at least one minute.")
+    .max(366 * 1440, "A grant cannot last longer than a year.");
+}
+
+/** A grant's length as stored in a change: whole minutes. */
+export const grantMinutesSchema = minutesSchema();
+
+/** `120` → "2 hours", `90` → "1 hour 30 minutes", `1440` → "1 day". */
+export const durationWords = (minutes: number): string => {
+  const parts: string[] = [];
+  const unit = (n: number, word: string) => n > 0 && parts.push(`${n} ${word}${n === 1 ? "" : "s"}`);
+  unit(Math.floor(minutes / 1440), "day");
+  unit(Math.floor((minutes % 1440) / 60), "hour");
+  unit(minutes % 60, "minute");
+  return parts.join(" ") || "0 minutes";
+};
+
+/** `120` → "2h", `90` → "90m", `1440` → "1d": the duration as the grammar takes it back. */
+export const durationShort = (minutes: number): string =>
+  minutes % 1440 === 0 ? `${minutes / 1440}d` : minutes % 60 === 0 ? `${minutes / 60}h` : `${minutes}m`;
+
 export const memberRefSchema = z.union([
   z.object({ email: emailSchema }).strict(),
   z.object({ slackUserId: slackUserIdSchema }).strict(),

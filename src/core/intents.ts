@@ -1,11 +1,15 @@
 import { z } from "zod";
 import { CoreError } from "./errors.js";
 import {
+  durationShort,
+  durationWords,
   emailSchema,
+  grantMinutesSchema,
   memberRefSchema,
   nameSchema,
   permissionSchema,
   phoneSchema,
+  reasonSchema,
   roleSchema,
   slackChannelIdSchema,
 } from "./input.js";
@@ -54,6 +58,33 @@ export const changeIntentSchema = z.discriminatedUnion("kind", [
     columns: z.partialRecord(roleSchema, z.array(permissionSchema)),
   }),
   z.object({ kind: z.literal("settings.approvals"), channel: z.union([z.null(), slackChannelIdSchema]) }),
+  z.object({ kind: z.literal("settings.four_eyes"), on: z.boolean() }),
+  /** A time-bound grant of one permission to one member, for `minutes` from when it starts. */
+  z.object({
+    kind: z.literal("grant.start"),
+    member,
+    permission: permissionSchema,
+    minutes: grantMinutesSchema,
+    reason: clearable(reasonSchema).default(null),
+  }),
+  /** The member's active grant of `permission` lasts `minutes` longer. */
+  z.object({
+    kind: z.literal("grant.extend"),
+    member,
+    permission: permissionSchema,
+    minutes: grantMinutesSchema,
+  }),
+  /** Ends the member's active grant of `permission` now. */
+  z.object({ kind: z.literal("grant.end"), member, permission: permissionSchema }),
+  /**
+   * A new organisation API key. It is an intent so that, with four-eyes on, an Owner's rotation
+   * without grace can wait for a second Owner; the approving Owner is shown the key.
+   */
+  z.object({
+    kind: z.literal("apikey.rotate"),
+    graceHours: z.number().int().min(0).max(168).optional(),
+    from: z.string().max(20).optional(),
+  }),
 ]);
 
 export type ChangeIntent = z.infer<typeof changeIntentSchema>;
@@ -97,10 +128,15 @@ export const intentTarget = (intent: ChangeIntent): MemberRef | null => {
     case "member.remove":
     case "invite.resend":
     case "invite.revoke":
+    case "grant.start":
+    case "grant.extend":
+    case "grant.end":
       return intent.member;
     case "permission.set":
     case "permission.save":
     case "settings.approvals":
+    case "settings.four_eyes":
+    case "apikey.rotate":
       return null;
   }
 };
@@ -148,6 +184,25 @@ export const describeIntent = (intent: ChangeIntent): string => {
         .join(" ")}`;
     case "settings.approvals":
       return `settings approvals ${intent.channel ?? "none"}`;
+    case "settings.four_eyes":
+      return `settings four-eyes ${intent.on ? "on" : "off"}`;
+    case "grant.start":
+      return [
+        "grant",
+        refWords(intent.member),
+        intent.permission,
+        "for",
+        durationShort(intent.minutes),
+        intent.reason ?? "",
+      ]
+        .filter(Boolean)
+        .join(" ");
+    case "grant.extend":
+      return `grant extend ${refWords(intent.member)} ${intent.permission} ${durationShort(intent.minutes)}`;
+    case "grant.end":
+      return `ungrant ${refWords(intent.member)} ${intent.permission}`;
+    case "apikey.rotate":
+      return `apikey rotate --grace ${intent.graceHours ?? 0}h`;
   }
 };
 
@@ -197,6 +252,20 @@ export const describeEffect = (intent: ChangeIntent, facts: EffectFacts): string
         .join(" ");
     case "settings.approvals":
       return `Approvals channel → ${intent.channel ? `channel ${intent.channel}` : "none (DMs to Owners)"}.`;
+    case "settings.four_eyes":
+      return `Four-eyes → ${intent.on ? "on: sensitive changes need a second Owner" : "off"}.`;
+    case "grant.start":
+      return `${label} gets ${PERMISSIONS[intent.permission].label} for ${durationWords(intent.minutes)}, from approval; it ends by itself.${
+        intent.reason ? ` Reason: ${intent.reason}` : ""
+      }`;
+    case "grant.extend":
+      return `${label}'s temporary ${PERMISSIONS[intent.permission].label} lasts ${durationWords(intent.minutes)} longer.`;
+    case "grant.end":
+      return `${label}'s temporary ${PERMISSIONS[intent.permission].label} ends now.`;
+    case "apikey.rotate":
+      return intent.graceHours
+        ? `A new organisation API key; the old one keeps working for ${durationWords(intent.graceHours * 60)}.`
+        : "A new organisation API key; the old one stops working at once.";
   }
 };
 
@@ -256,6 +325,13 @@ export const isSensitive = (intent: ChangeIntent, { targetRole, matrix }: Sensit
       return [...toAdd, ...toRemove].some((cell) => SENSITIVE_PERMISSION[cell.permission]);
     }
     case "settings.approvals":
+    case "settings.four_eyes":
+    case "apikey.rotate":
       return true;
+    case "grant.start":
+    case "grant.extend":
+      return SENSITIVE_PERMISSION[intent.permission];
+    case "grant.end":
+      return false;
   }
 };

@@ -2,8 +2,8 @@ import { authorize, permits } from "./authz.js";
 import { type ChangeResult, decideLinkSlackUser } from "./decide.js";
 import type { ActorContext, Engine } from "./engine.js";
 import { emailSchema, memberRefSchema, parseInput, slackUserIdSchema } from "./input.js";
-import { describeRef, type Member, type MemberRef, type MemberView } from "./model.js";
-import { type PermissionKey, permissionsOf } from "./permissions.js";
+import { describeRef, isActiveGrant, type Member, type MemberRef, type MemberView } from "./model.js";
+import { holds, PERMISSION_KEYS, type PermissionKey } from "./permissions.js";
 import { requireTarget } from "./policy.js";
 import { ROLES, type Role } from "./roles.js";
 
@@ -12,7 +12,10 @@ export interface WhoAmI {
   name: string | null;
   role: Role;
   status: Member["status"];
+  /** What they may use now: their role's permissions and those they hold by a grant. */
   permissions: PermissionKey[];
+  /** Their time-bound grants working now, each until its end. */
+  grants: { permission: PermissionKey; endsAt: string; grantedBy: string }[];
   account: { name: string; slackTeamId: string };
 }
 
@@ -29,6 +32,7 @@ export class Members {
   /** Served from the versioned cache: no transaction needed when nothing is read from disk. */
   async whoami(ctx: ActorContext): Promise<WhoAmI> {
     const { actor, matrix } = await this.e.reader(ctx);
+    const now = this.e.clock.now();
     const account = await this.e.cache.memo(`account:${ctx.accountId}`, () =>
       this.e.requireAccount(ctx.accountId),
     );
@@ -37,7 +41,10 @@ export class Members {
       name: actor.name,
       role: actor.role,
       status: actor.status,
-      permissions: permissionsOf(matrix, actor.role),
+      permissions: PERMISSION_KEYS.filter((key) => holds(matrix, actor.role, key) || actor.granted?.has(key)),
+      grants: ((await this.e.cache.openGrants(ctx.accountId)).get(actor.id) ?? [])
+        .filter((g) => isActiveGrant(g, now))
+        .map(({ permission, endsAt, grantedBy }) => ({ permission, endsAt, grantedBy })),
       account: { name: account.name, slackTeamId: account.slackTeamId },
     };
   }

@@ -1,5 +1,5 @@
 import type { ChangeIntent } from "./intents.js";
-import type { Matrix } from "./permissions.js";
+import type { Matrix, PermissionKey } from "./permissions.js";
 import type { Role } from "./roles.js";
 
 export const MEMBER_STATUSES = ["invited", "active", "removed"] as const;
@@ -10,6 +10,8 @@ export interface Account {
   slackTeamId: string;
   name: string;
   approvalsChannel: string | null;
+  /** PRODUCT rule 9: sensitive changes need a second active Owner's approval. Off by default. */
+  fourEyes: boolean;
   /** Bumped by every change to the account; guards decisions against concurrent writers. */
   version: number;
   createdAt: string;
@@ -37,6 +39,12 @@ export interface Member {
   createdAt: string;
   updatedAt: string;
 }
+
+/**
+ * The acting member, with the permissions they hold by a time-bound grant right now (rule 8). A grant
+ * opens the feature gate and nothing else: the rules of rank read the role alone.
+ */
+export type Acting = Member & { readonly granted?: ReadonlySet<PermissionKey> };
 
 export interface Invite {
   id: string;
@@ -122,6 +130,11 @@ export const AUDIT_ACTIONS = [
   "request.expired",
   "app.installed",
   "app.uninstalled",
+  "grant.requested",
+  "grant.started",
+  "grant.extended",
+  "grant.ended",
+  "grant.expired",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -159,6 +172,11 @@ export interface DecisionState {
   activeOwnerCount: number;
   matrix: Matrix;
   now: Date;
+  /**
+   * The account's grants that nobody has ended yet (some may be past their end time: `isActiveGrant`
+   * compares the clock), so every rule sees what the actor holds right now.
+   */
+  grants: Grant[];
   /** Loaded only for decisions about an invite token. */
   invite?: Invite | null;
   /** Loaded only for decisions about a change request. */
@@ -261,3 +279,42 @@ export interface AccountDigest {
   /** The hash of the log's last entry (the chain's head). */
   auditHead: string | null;
 }
+
+/** How a grant stopped: ended early by someone, expired at its end time, or its holder left or moved up. */
+export const GRANT_END_REASONS = ["ended", "expired", "removed", "standing"] as const;
+export type GrantEndReason = (typeof GRANT_END_REASONS)[number];
+
+/**
+ * A time-bound grant (PRODUCT rule 8): one member holds one permission until `endsAt`, exactly. It
+ * never widens the rules of authority: a granted `team_settings` still acts only below the holder's rank.
+ */
+export interface Grant {
+  id: string;
+  accountId: string;
+  memberId: string;
+  /** The holder as they are now (denormalised for lists and notices). */
+  memberEmail: string;
+  memberSlackUserId: string | null;
+  permission: PermissionKey;
+  reason: string | null;
+  /** The Owner who granted it directly or approved the request (email). */
+  grantedBy: string;
+  /** The change request it came from, when it was asked for (its thread hears how it ends). */
+  requestId: string | null;
+  startsAt: string;
+  endsAt: string;
+  /** Set once it stops: early (`ended`), at its time (`expired`), or with the holder (`removed`/`standing`). */
+  endedAt: string | null;
+  endedBy: string | null;
+  endReason: GrantEndReason | null;
+  /** When the holder is reminded: 15 minutes before the end, or half-way for grants under 30 minutes. */
+  remindAt: string;
+  /** When the holder was reminded that it is about to end (once). */
+  remindedAt: string | null;
+  /** When the holder (and the request's thread) heard that it ended (once). */
+  endNoticeAt: string | null;
+}
+
+/** Whether a grant gives its permission at `now`: not ended, and strictly before its end time. */
+export const isActiveGrant = (grant: Grant, now: Date): boolean =>
+  grant.endedAt === null && now.getTime() < new Date(grant.endsAt).getTime();

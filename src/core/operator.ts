@@ -62,7 +62,7 @@ export class Operator {
     }
     const now = this.e.clock.now();
     const at = now.toISOString();
-    const account: Omit<Account, "version" | "apiKey"> = {
+    const account: Omit<Account, "version" | "apiKey" | "fourEyes"> = {
       id: newId(),
       slackTeamId,
       name,
@@ -95,7 +95,12 @@ export class Operator {
     );
     this.e.cache.invalidate();
     return {
-      account: { ...account, version: 1, apiKey: { prefix: apiKey.prefix, createdAt: at, previous: [] } },
+      account: {
+        ...account,
+        fourEyes: false,
+        version: 1,
+        apiKey: { prefix: apiKey.prefix, createdAt: at, previous: [] },
+      },
       owner: { email: ownerEmail },
       apiKey: apiKey.key,
     };

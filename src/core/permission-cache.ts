@@ -1,17 +1,29 @@
 import { LruMap } from "./lru.js";
-import type { MemberStatus } from "./model.js";
+import { type Grant, isActiveGrant, type MemberStatus } from "./model.js";
 import { type Matrix, PERMISSION_KEYS, type PermissionKey } from "./permissions.js";
-import type { StorePort } from "./ports.js";
+import { type Clock, type StorePort, systemClock } from "./ports.js";
 import type { Role } from "./roles.js";
 
-/** A member as checks need them: role, status, and the permissions they hold right now. */
-export type CachedMember = { role: Role; status: MemberStatus; allowed: ReadonlySet<PermissionKey> } | null;
+/**
+ * A member as checks need them: role, status, the permissions their role gives, and their grants
+ * not yet ended (each works until its end time: checks compare the clock, rule 8).
+ */
+export type CachedMember = {
+  role: Role;
+  status: MemberStatus;
+  allowed: ReadonlySet<PermissionKey>;
+  grants: readonly Grant[];
+} | null;
+
+const NO_GRANTS: readonly Grant[] = [];
 
 const EVERYTHING: ReadonlySet<PermissionKey> = new Set(PERMISSION_KEYS);
 const NOTHING: ReadonlySet<PermissionKey> = new Set();
 
 interface CachedAccount {
   matrix: Matrix;
+  /** The account's grants nobody has ended, by member id. */
+  grants: Map<string, Grant[]>;
   members: LruMap<string, CachedMember>;
 }
 
@@ -59,6 +71,7 @@ export class PermissionCache {
   constructor(
     private readonly store: StorePort,
     private readonly limits: CacheLimits = DEFAULT_CACHE_LIMITS,
+    private readonly clock: Clock = systemClock,
   ) {
     this.accounts = new LruMap(limits.accounts);
     this.memos = new LruMap(limits.memos);
@@ -89,15 +102,33 @@ export class PermissionCache {
     const account = this.warmAccount(accountId);
     if (account !== undefined) {
       const member = this.warmMember(account, email);
-      // biome-ignore lint/complexity/useOptionalChain: the answer is a boolean, never undefined
-      if (member !== undefined) return member !== null && member.allowed.has(permission);
+      if (member !== undefined) return this.holds(member, permission);
     }
     return this.loadAllowed(accountId, email, permission);
   }
 
+  /** By role, or by a grant that has not reached its end time. */
+  holds(member: CachedMember, permission: PermissionKey): boolean {
+    if (member === null) return false;
+    if (member.allowed.has(permission)) return true;
+    return member.grants.length > 0 && this.grantFor(member, permission) !== undefined;
+  }
+
+  /** The member's grant of `permission` that works now, if any. */
+  grantFor(member: NonNullable<CachedMember>, permission: PermissionKey): Grant | undefined {
+    const now = this.clock.now();
+    return member.grants.find((g) => g.permission === permission && isActiveGrant(g, now));
+  }
+
   // Apart from `can`, so the warm path captures nothing in a closure (no context allocated per call).
   private async loadAllowed(accountId: string, email: string, permission: PermissionKey): Promise<boolean> {
-    return (await this.loadMember(accountId, email))?.allowed.has(permission) ?? false;
+    return this.holds(await this.loadMember(accountId, email), permission);
+  }
+
+  /** The account's grants nobody has ended (some may be past their end: compare the clock). */
+  openGrants(accountId: string): MaybePromise<ReadonlyMap<string, readonly Grant[]>> {
+    const account = this.warmAccount(accountId);
+    return account ? account.grants : this.loadAccount(accountId).then((a) => a.grants);
   }
 
   /** An account's matrix as of this turn. */
@@ -146,8 +177,13 @@ export class PermissionCache {
 
   private async loadAccount(accountId: string): Promise<CachedAccount> {
     const generation = this.generation;
-    const matrix = await this.store.outside(() => this.store.loadMatrix(accountId));
-    const loaded: CachedAccount = { matrix, members: new LruMap(this.limits.membersPerAccount) };
+    const { matrix, open } = await this.store.outside(async () => ({
+      matrix: await this.store.loadMatrix(accountId),
+      open: await this.store.openGrants(accountId),
+    }));
+    const grants = new Map<string, Grant[]>();
+    for (const grant of open) grants.set(grant.memberId, [...(grants.get(grant.memberId) ?? []), grant]);
+    const loaded: CachedAccount = { matrix, grants, members: new LruMap(this.limits.membersPerAccount) };
     if (generation !== this.generation) return loaded;
     // Another caller may have loaded it meanwhile: keep theirs, so its members stay cached.
     const account = this.accounts.get(accountId) ?? loaded;
@@ -175,6 +211,7 @@ export class PermissionCache {
                 : found.role === "owner"
                   ? EVERYTHING
                   : account.matrix[found.role],
+            grants: found.status === "active" ? (account.grants.get(found.id) ?? NO_GRANTS) : NO_GRANTS,
           }
         : null;
     if (generation === this.generation) account.members.set(key, member);

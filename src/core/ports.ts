@@ -6,6 +6,7 @@ import type {
   AuditSource,
   ChangeRequest,
   DecisionState,
+  Grant,
   Installation,
   Invite,
   InviteWithMail,
@@ -46,7 +47,7 @@ export interface Page {
 }
 
 export interface NewAccount {
-  account: Omit<Account, "version" | "apiKey">;
+  account: Omit<Account, "version" | "apiKey" | "fourEyes">;
   owner: Member;
   apiKeyHash: string;
   apiKeyPrefix: string;
@@ -99,6 +100,8 @@ export interface StoreReads {
   listAuditChanges(accountId: string, changes: number, before: number | null): Promise<AuditEntry[]>;
   getRequest(accountId: string, id: string): Promise<ChangeRequest | null>;
   pendingRequests(accountId: string): Promise<ChangeRequest[]>;
+  /** The account's grants nobody has ended yet (some may be past their end time), oldest first. */
+  openGrants(accountId: string): Promise<Grant[]>;
   /** The Slack installation whose key (team id, or enterprise id for an org-wide install) this is. */
   findInstallation(key: string): Promise<Installation | null>;
 }
@@ -210,4 +213,27 @@ export interface InstallationStore {
   resealTokens(key: string, was: SealedTokens, now: SealedTokens): Promise<boolean>;
   /** Marks an OAuth state's nonce used; false when it was used before (a replay). Forgets nonces past their expiry. */
   consumeOAuthState(nonce: string, expiresAt: Date, now: Date): Promise<boolean>;
+}
+
+/** The two messages a grant's holder gets, each once: the reminder before the end, and the end. */
+export type GrantNotice = "reminder" | "end";
+
+/**
+ * What the grants' background job needs beyond `apply` (which starts, extends and ends grants): the
+ * grants that are due, across accounts, and a once-only claim on each notice.
+ */
+export interface GrantStore {
+  /** Grants nobody has ended whose end time has come (`endsAt <= now`): the expiry job ends them. */
+  grantsPastEnd(now: Date): Promise<Grant[]>;
+  /** Open grants whose reminder is due (`remindAt <= now < endsAt`) and not yet claimed. */
+  grantsToRemind(now: Date): Promise<Grant[]>;
+  /** Grants that ended early (`ended`) or at their time (`expired`) whose holder has not been told. */
+  grantsToTell(): Promise<Grant[]>;
+  /**
+   * Claims one notice of one grant, atomically across instances: true for the one caller that
+   * takes it. A reminder is claimed only while it is due and the grant still open.
+   */
+  claimGrantNotice(grantId: string, notice: GrantNotice, now: Date): Promise<boolean>;
+  /** Gives a claimed notice back (Slack failed for now), for the next beat to try again. */
+  releaseGrantNotice(grantId: string, notice: GrantNotice): Promise<void>;
 }

@@ -1,5 +1,4 @@
-import { randomInt } from "node:crypto";
-import type { Changes } from "./changes.js";
+import { type Changes, newRequestId } from "./changes.js";
 import {
   type ApprovalOutcome,
   decideApprove,
@@ -14,15 +13,12 @@ import {
 } from "./decide/requests.js";
 import { type Actor, type ActorContext, type Engine, memberActor } from "./engine.js";
 import { CoreError } from "./errors.js";
-import { type ChangeIntent, describeEffect, intentTarget, isSensitive, parseIntent } from "./intents.js";
+import { durationWords, grantMinutesSchema, parseInput } from "./input.js";
+import { type ChangeIntent, intentTarget, isSensitive, parseIntent } from "./intents.js";
 import type { ChangeRequest, DecisionState, Member, RequestPost } from "./model.js";
 import type { RequestStore } from "./ports.js";
 
 export type { ApprovalOutcome };
-
-const ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-const newRequestId = () =>
-  `R${Array.from({ length: 6 }, () => ID_ALPHABET[randomInt(ID_ALPHABET.length)]).join("")}`;
 
 /** Request ids are shown upper-case; people type them any way (`approve rk3m9qx`). */
 const normalId = (raw: string) => raw.trim().toUpperCase();
@@ -30,6 +26,24 @@ const normalId = (raw: string) => raw.trim().toUpperCase();
 /** The state as another active Owner would see it: the actor, checked active, stands in as one. */
 const asAnotherOwner = (state: DecisionState): DecisionState =>
   state.actor ? { ...state, actor: { ...state.actor, id: "another-owner", role: "owner" } } : state;
+
+/** A grant request approved for `minutes` instead of the time asked: shorter only. */
+const shortened = (intent: ChangeIntent | null, minutes: number): ChangeIntent | null => {
+  if (intent?.kind !== "grant.start" && intent?.kind !== "grant.extend")
+    throw new CoreError(
+      "INVALID_INPUT",
+      "Only a request for temporary access can be approved for a shorter time.",
+    );
+  const asked = intent.minutes;
+  const wanted = parseInput(grantMinutesSchema, minutes, "minutes");
+  if (wanted > asked)
+    throw new CoreError(
+      "INVALID_INPUT",
+      `You can approve ${durationWords(asked)} or less: that is what was asked for.`,
+      "minutes",
+    );
+  return { ...intent, minutes: wanted };
+};
 
 /**
  * PRODUCT §3: members ask the Owners for changes they may not make. Each verb is a pure decision
@@ -48,7 +62,7 @@ export class Requests {
   async file(ctx: ActorContext, raw: unknown): Promise<ChangeRequest> {
     const intent = parseIntent(raw);
     const id = newRequestId();
-    const effect = await this.effect(ctx.accountId, intent);
+    const effect = await this.changes.effect(ctx.accountId, intent);
     const expiresAt = new Date(this.engine.clock.now().getTime() + this.ttlHours * 3_600_000).toISOString();
     const decide = this.changes.decider(intent);
     const filed = await this.engine.change(memberActor(ctx), {
@@ -95,12 +109,20 @@ export class Requests {
     };
   }
 
-  /** Approves and applies the stored change as the approving Owner, in one transaction. */
-  async approve(ctx: ActorContext, rawId: string): Promise<ApprovalOutcome> {
+  /**
+   * Approves and applies the stored change as the approving Owner, in one transaction. A grant may be
+   * approved for less time than asked (`minutes`), never more.
+   */
+  async approve(
+    ctx: ActorContext,
+    rawId: string,
+    options: { minutes?: number } = {},
+  ): Promise<ApprovalOutcome> {
     const id = normalId(rawId);
     const request = await this.sweptIfDue(await this.find(ctx.accountId, rawId));
     const approver: Actor = { kind: "member", ...ctx, source: "approval", requestId: request.id };
-    const intent = request.intent;
+    const intent =
+      options.minutes === undefined ? request.intent : shortened(request.intent, options.minutes);
     const outcome = await this.engine.change(approver, {
       requestId: id,
       target: intent ? intentTarget(intent) : null,
@@ -244,7 +266,7 @@ export class Requests {
     await this.assertMayDecide(ctx, rawId);
     const request = await this.find(ctx.accountId, rawId);
     return request.intent
-      ? { ...request, effect: await this.effect(ctx.accountId, request.intent) }
+      ? { ...request, effect: await this.changes.effect(ctx.accountId, request.intent) }
       : request;
   }
 
@@ -259,19 +281,5 @@ export class Requests {
     const request = /^R[A-Z0-9]{6}$/.test(id) ? await this.store.getRequest(accountId, id) : null;
     if (!request) throw noSuchRequest(rawId);
     return request;
-  }
-
-  /** What a change would do, in the words the Owners read: before → after, and who is affected. */
-  private effect(accountId: string, intent: ChangeIntent): Promise<string> {
-    return this.engine.store.read(async () => {
-      const ref = intentTarget(intent);
-      const member = ref ? await this.engine.store.findMember(accountId, ref) : null;
-      const target = member && member.status !== "removed" ? member : null;
-      const activeWithRole =
-        intent.kind === "permission.set"
-          ? await this.engine.store.countMembers(accountId, { role: intent.role, status: "active" })
-          : 0;
-      return describeEffect(intent, { target, activeWithRole });
-    });
   }
 }

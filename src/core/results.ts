@@ -44,7 +44,11 @@ export const alreadySo = (change: ChangeResult, fmt: Formatter = plainFormatter)
       return change.role
         ? `${role}s already ${change.allowed ? "have" : "lack"} ${fmt.text(change.detail ?? "")}`
         : "the roles already have those permissions";
+    case "grant.unchanged":
+      return change.detail ?? "that is already so";
     case "setting.unchanged":
+      if (change.detail?.startsWith("four-eyes "))
+        return `${change.detail.replace("four-eyes", "four-eyes is already")}`;
       return change.detail === "none"
         ? "change requests already go to the Owners by direct message"
         : `change requests are already posted in ${fmt.channel(change.detail ?? "")}`;

@@ -1,6 +1,6 @@
 import type { ChangeIntent } from "../core/intents.js";
 import type { ChangeRequest } from "../core/model.js";
-import type { InstallationStore, RequestStore, StorePort } from "../core/ports.js";
+import type { GrantStore, InstallationStore, RequestStore, StorePort } from "../core/ports.js";
 import type { OutboxStore } from "../mail/outbox.js";
 import type { Db, Migrated } from "./open.js";
 
@@ -8,6 +8,7 @@ import type { Db, Migrated } from "./open.js";
 export type RolecallStore = StorePort &
   OutboxStore & {
     installations: InstallationStore;
+    grants: GrantStore;
     requests: RequestStore & {
       legacyRequests(): Promise<{ request: ChangeRequest; words: string[] }[]>;
       setIntent(accountId: string, id: string, intent: ChangeIntent): Promise<void>;

@@ -8,6 +8,7 @@ import type {
   ApiKeyInfo,
   AuditEntry,
   ChangeRequest,
+  Grant,
   Installation,
   Invite,
   InviteWithMail,
@@ -33,7 +34,8 @@ import type {
 import { CHANGEABLE_ROLES, type ChangeableRole } from "../core/roles.js";
 import { newId } from "../core/tokens.js";
 import type { OutboxRow, OutboxStore } from "../mail/outbox.js";
-import { StoredInstallations } from "./installations.js";
+import { StoredGrants } from "./grants.js";
+import { type NamedSql, StoredInstallations } from "./installations.js";
 import type { ChangeListener, Postgres } from "./pg.js";
 import {
   type AccountRow,
@@ -41,6 +43,9 @@ import {
   claimSlackSql,
   DELETE_ACCOUNT_SQL,
   type DeletedAccountRow,
+  GRANT_SELECT,
+  type GrantRow,
+  grantChangeSql,
   INSTALLATION_SQL,
   type InviteRow,
   installationRow,
@@ -57,6 +62,7 @@ import {
   toAccount,
   toAudit,
   toDigest,
+  toGrant,
   toInvite,
   toMember,
   toOutbox,
@@ -120,15 +126,20 @@ export class PgStore implements StorePort, OutboxStore {
   /** Slack installations: their token leases, reseals and OAuth states (saving one is a change, in `apply`). */
   readonly installations: StoredInstallations;
 
+  /** What the grants' background job reads and claims (starting and ending one is a change, in `apply`). */
+  readonly grants: StoredGrants;
+
   constructor(
     readonly db: Postgres,
     private readonly changes: ChangeListener,
   ) {
     this.requests = new PgRequestStore(db);
-    this.installations = new StoredInstallations({
+    const named: NamedSql = {
       rows: async <R>(sql: string, params?: object) => (await db.queryNamed(sql, params)).rows as R[],
       run: async (sql, params) => (await db.queryNamed(sql, params)).rowCount ?? 0,
-    });
+    };
+    this.installations = new StoredInstallations(named);
+    this.grants = new StoredGrants(named);
   }
 
   read<T>(fn: () => Promise<T>): Promise<T> {
@@ -185,6 +196,7 @@ export class PgStore implements StorePort, OutboxStore {
       owners: number;
       matrix: { role: ChangeableRole; permission: PermissionKey }[];
       invite: InviteRow | null;
+      grants: GrantRow[];
     }>(
       `SELECT row_to_json(a) AS account,
         (SELECT COALESCE(json_agg(json_build_object('prefix', g.prefix, 'expiresAt', g.expires_at)
@@ -195,7 +207,9 @@ export class PgStore implements StorePort, OutboxStore {
           AND o.status = 'active') AS owners,
         (SELECT COALESCE(json_agg(json_build_object('role', p.role, 'permission', p.permission)), '[]')
           FROM role_permissions p WHERE p.account_id = a.id) AS matrix,
-        (SELECT row_to_json(i) FROM invites i WHERE i.token_hash = $4) AS invite
+        (SELECT row_to_json(i) FROM invites i WHERE i.token_hash = $4) AS invite,
+        (SELECT COALESCE(json_agg(row_to_json(o) ORDER BY o.starts_at, o.id), '[]')
+          FROM (${GRANT_SELECT} WHERE g.account_id = a.id AND g.ended_at IS NULL) o) AS grants
       FROM accounts a WHERE a.id = $1`,
       [accountId, refValue(query.actor), refValue(query.target), query.inviteTokenHash ?? null],
     );
@@ -208,6 +222,7 @@ export class PgStore implements StorePort, OutboxStore {
       target: row.target ? toMember(row.target) : null,
       activeOwnerCount: row.owners,
       matrix,
+      grants: row.grants.map(toGrant),
       ...(query.inviteTokenHash ? { invite: row.invite ? toInvite(row.invite) : null } : {}),
     };
   }
@@ -336,6 +351,10 @@ export class PgStore implements StorePort, OutboxStore {
 
   async pendingRequests(accountId: string): Promise<ChangeRequest[]> {
     return this.requests.pendingRequests(accountId);
+  }
+
+  openGrants(accountId: string): Promise<Grant[]> {
+    return this.grants.open(accountId);
   }
 
   findInstallation(key: string): Promise<Installation | null> {
@@ -502,6 +521,14 @@ export class PgStore implements StorePort, OutboxStore {
       case "deleteInstallation":
         await this.db.queryNamed(INSTALLATION_SQL.delete, { accountId: ctx.accountId, key: change.key }, c);
         return;
+      case "setFourEyes":
+      case "insertGrant":
+      case "extendGrant":
+      case "endGrant": {
+        const { sql, params } = grantChangeSql(ctx.accountId, change);
+        await this.db.queryNamed(sql, params, c);
+        return;
+      }
     }
   }
 

@@ -1,5 +1,5 @@
 import { type AuditContent, auditHash } from "../core/audit.js";
-import type { AuditDraft, MailDraft } from "../core/decision.js";
+import type { AuditDraft, Change, MailDraft } from "../core/decision.js";
 import { intentFromJson } from "../core/intents.js";
 import type {
   Account,
@@ -8,6 +8,8 @@ import type {
   AuditEntry,
   AuditSource,
   ChangeRequest,
+  Grant,
+  GrantEndReason,
   Installation,
   Invite,
   MailStatus,
@@ -15,6 +17,7 @@ import type {
   RequestPost,
   RequestStatus,
 } from "../core/model.js";
+import type { PermissionKey } from "../core/permissions.js";
 import type { ApplyContext, NewAccount } from "../core/ports.js";
 import { ROLES } from "../core/roles.js";
 import type { OutboxRow } from "../mail/outbox.js";
@@ -87,6 +90,7 @@ export interface AccountRow {
   slack_team_id: string;
   name: string;
   approvals_channel: string | null;
+  four_eyes: number | boolean;
   version: number;
   created_at: string;
   api_key_hash: string;
@@ -135,6 +139,7 @@ export const toAccount = (r: AccountRow, inGrace: ApiKeyInfo["previous"]): Accou
   slackTeamId: r.slack_team_id,
   name: r.name,
   approvalsChannel: r.approvals_channel,
+  fourEyes: Boolean(r.four_eyes),
   version: r.version,
   createdAt: r.created_at,
   apiKey: {
@@ -423,6 +428,7 @@ export const DELETE_ACCOUNT_SQL = {
     "DELETE FROM outbox WHERE account_id = @accountId",
     "DELETE FROM invites WHERE member_id IN (SELECT id FROM members WHERE account_id = @accountId)",
     "DELETE FROM change_requests WHERE account_id = @accountId",
+    "DELETE FROM grants WHERE account_id = @accountId",
     "DELETE FROM api_keys_in_grace WHERE account_id = @accountId",
     "DELETE FROM role_permissions WHERE account_id = @accountId",
     "DELETE FROM installations WHERE account_id = @accountId",
@@ -433,3 +439,109 @@ export const DELETE_ACCOUNT_SQL = {
   digest: "SELECT * FROM deleted_accounts WHERE account_id = @accountId",
   digests: "SELECT * FROM deleted_accounts ORDER BY deleted_at DESC, account_id",
 } as const;
+
+export interface GrantRow {
+  id: string;
+  account_id: string;
+  member_id: string;
+  member_email: string;
+  member_slack_user_id: string | null;
+  permission: PermissionKey;
+  reason: string | null;
+  granted_by: string;
+  request_id: string | null;
+  starts_at: string;
+  ends_at: string;
+  remind_at: string;
+  ended_at: string | null;
+  ended_by: string | null;
+  end_reason: GrantEndReason | null;
+  reminded_at: string | null;
+  end_notice_at: string | null;
+}
+
+export const toGrant = (r: GrantRow): Grant => ({
+  id: r.id,
+  accountId: r.account_id,
+  memberId: r.member_id,
+  memberEmail: r.member_email,
+  memberSlackUserId: r.member_slack_user_id,
+  permission: r.permission,
+  reason: r.reason,
+  grantedBy: r.granted_by,
+  requestId: r.request_id,
+  startsAt: r.starts_at,
+  endsAt: r.ends_at,
+  remindAt: r.remind_at,
+  endedAt: r.ended_at,
+  endedBy: r.ended_by,
+  endReason: r.end_reason,
+  remindedAt: r.reminded_at,
+  endNoticeAt: r.end_notice_at,
+});
+
+export const GRANT_SELECT = `SELECT g.*, m.email AS member_email, m.slack_user_id AS member_slack_user_id
+  FROM grants g JOIN members m ON m.id = g.member_id`;
+
+/** The SQL of grants, with `@name` parameters, the same for both engines. */
+export const GRANT_SQL = {
+  open: `${GRANT_SELECT} WHERE g.account_id = @accountId AND g.ended_at IS NULL ORDER BY g.starts_at, g.id`,
+  pastEnd: `${GRANT_SELECT} WHERE g.ended_at IS NULL AND g.ends_at <= @now ORDER BY g.ends_at, g.id`,
+  toRemind: `${GRANT_SELECT} WHERE g.ended_at IS NULL AND g.reminded_at IS NULL
+    AND g.remind_at <= @now AND g.ends_at > @now ORDER BY g.remind_at, g.id`,
+  toTell: `${GRANT_SELECT} WHERE g.ended_at IS NOT NULL AND g.end_notice_at IS NULL
+    AND g.end_reason IN ('ended', 'expired') ORDER BY g.ended_at, g.id`,
+  claimReminder: `UPDATE grants SET reminded_at = @now WHERE id = @id AND reminded_at IS NULL
+    AND ended_at IS NULL AND remind_at <= @now AND ends_at > @now`,
+  claimEnd: `UPDATE grants SET end_notice_at = @now WHERE id = @id AND end_notice_at IS NULL
+    AND ended_at IS NOT NULL`,
+  releaseReminder: "UPDATE grants SET reminded_at = NULL WHERE id = @id",
+  releaseEnd: "UPDATE grants SET end_notice_at = NULL WHERE id = @id",
+} as const;
+
+/** A grant change of `apply` as one statement with `@name` parameters, for both engines. */
+export const grantChangeSql = (
+  accountId: string,
+  change: Extract<Change, { kind: "insertGrant" | "extendGrant" | "endGrant" | "setFourEyes" }>,
+): { sql: string; params: Record<string, unknown> } => {
+  switch (change.kind) {
+    case "setFourEyes":
+      return {
+        sql: "UPDATE accounts SET four_eyes = @on WHERE id = @accountId",
+        params: { accountId, on: change.on ? 1 : 0 },
+      };
+    case "insertGrant": {
+      const g = change.grant;
+      return {
+        sql: `INSERT INTO grants (id, account_id, member_id, permission, reason, granted_by, request_id, starts_at,
+          ends_at, remind_at) VALUES (@id, @accountId, @memberId, @permission, @reason, @grantedBy, @requestId,
+          @startsAt, @endsAt, @remindAt)`,
+        params: {
+          id: g.id,
+          accountId,
+          memberId: g.memberId,
+          permission: g.permission,
+          reason: g.reason,
+          grantedBy: g.grantedBy,
+          requestId: g.requestId,
+          startsAt: g.startsAt,
+          endsAt: g.endsAt,
+          remindAt: g.remindAt,
+        },
+      };
+    }
+    case "extendGrant":
+      // A longer grant earns a new reminder before its new end.
+      return {
+        sql: `UPDATE grants SET ends_at = @endsAt, remind_at = @remindAt, reminded_at = NULL
+          WHERE id = @id AND account_id = @accountId AND ended_at IS NULL`,
+        params: { id: change.grantId, accountId, endsAt: change.endsAt, remindAt: change.remindAt },
+      };
+    case "endGrant":
+      return {
+        sql: `UPDATE grants SET ended_at = @at, ended_by = @by, end_reason = @reason
+          WHERE id = @id AND account_id = @accountId AND ended_at IS NULL`,
+        params: { id: change.grantId, accountId, at: change.at, by: change.by, reason: change.reason },
+      };
+  }
+};

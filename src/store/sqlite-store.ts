@@ -6,6 +6,7 @@ import type {
   ApiKeyInfo,
   AuditEntry,
   ChangeRequest,
+  Grant,
   Installation,
   Invite,
   InviteWithMail,
@@ -27,6 +28,7 @@ import type {
 import { CHANGEABLE_ROLES, type ChangeableRole } from "../core/roles.js";
 import { newId } from "../core/tokens.js";
 import type { OutboxRow, OutboxStore } from "../mail/outbox.js";
+import { StoredGrants } from "./grants.js";
 import { type NamedSql, StoredInstallations } from "./installations.js";
 import type { Db } from "./open.js";
 import { SqliteRequestStore } from "./requests.js";
@@ -35,6 +37,9 @@ import {
   type AuditRow,
   DELETE_ACCOUNT_SQL,
   type DeletedAccountRow,
+  GRANT_SQL,
+  type GrantRow,
+  grantChangeSql,
   INSTALLATION_SQL,
   type InviteRow,
   installationRow,
@@ -48,6 +53,7 @@ import {
   toAccount,
   toAudit,
   toDigest,
+  toGrant,
   toInvite,
   toMember,
   toOutbox,
@@ -70,6 +76,9 @@ export class SqliteStore implements StorePort, OutboxStore {
   /** Slack installations: their token leases, reseals and OAuth states (saving one is a change, in `apply`). */
   readonly installations: StoredInstallations;
 
+  /** What the grants' background job reads and claims (starting and ending one is a change, in `apply`). */
+  readonly grants: StoredGrants;
+
   constructor(readonly db: Db) {
     this.requests = new SqliteRequestStore(db);
     const named: NamedSql = {
@@ -77,6 +86,7 @@ export class SqliteStore implements StorePort, OutboxStore {
       run: async (sql, params) => this.prepared(sql).run(params).changes,
     };
     this.installations = new StoredInstallations(named);
+    this.grants = new StoredGrants(named);
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       dataVersion: p("PRAGMA data_version").pluck(),
@@ -248,6 +258,7 @@ export class SqliteStore implements StorePort, OutboxStore {
         target: query.target ? this.member(accountId, query.target) : null,
         activeOwnerCount: this.s.ownerCount.get(accountId) as number,
         matrix: this.matrix(accountId),
+        grants: (this.prepared(GRANT_SQL.open).all({ accountId }) as GrantRow[]).map(toGrant),
         ...(query.inviteTokenHash ? { invite: invite ? toInvite(invite) : null } : {}),
       };
     })();
@@ -385,6 +396,10 @@ export class SqliteStore implements StorePort, OutboxStore {
     return this.requests.pendingNow(accountId);
   }
 
+  openGrants(accountId: string): Promise<Grant[]> {
+    return this.grants.open(accountId);
+  }
+
   findInstallation(key: string): Promise<Installation | null> {
     return this.installations.find(key);
   }
@@ -454,6 +469,14 @@ export class SqliteStore implements StorePort, OutboxStore {
       case "deleteInstallation":
         this.s.deleteInstallation.run({ accountId: ctx.accountId, key: change.key });
         return;
+      case "setFourEyes":
+      case "insertGrant":
+      case "extendGrant":
+      case "endGrant": {
+        const { sql, params } = grantChangeSql(ctx.accountId, change);
+        this.prepared(sql).run(params);
+        return;
+      }
     }
   }
 

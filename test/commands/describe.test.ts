@@ -45,6 +45,23 @@ describe("what asking the Owners asks, in words (describeAsk)", () => {
       { kind: "settings.approvals", channel: "C0APPROVE" },
       "post change requests in C0APPROVE",
     ],
+    "settings.four_eyes": [{ kind: "settings.four_eyes", on: true }, "turn four-eyes on"],
+    "grant.start": [
+      { kind: "grant.start", member: { email: "tom@acme.test" }, permission: "export_users", minutes: 120 },
+      "give tom@acme.test Export Users for 2 hours",
+    ],
+    "grant.extend": [
+      { kind: "grant.extend", member: { email: "tom@acme.test" }, permission: "billing", minutes: 30 },
+      "give tom@acme.test Billing for 30 minutes longer",
+    ],
+    "grant.end": [
+      { kind: "grant.end", member: { email: "tom@acme.test" }, permission: "billing" },
+      "end tom@acme.test's temporary Billing",
+    ],
+    "apikey.rotate": [
+      { kind: "apikey.rotate", graceHours: 0 },
+      "rotate the organisation API key, stopping the old one at once",
+    ],
   } satisfies Record<IntentKind, [unknown, string]>;
 
   it.each(Object.entries(ASKS))("%s", (_kind, [raw, words]) => {

@@ -73,7 +73,8 @@ describe("one click, one rotation", () => {
     const before = await rotations();
     const from = first.slice(0, 10);
     const done = await core.rotateApiKey(owner, 24, from);
-    if ("alreadyRotated" in done) throw new Error("the first click should rotate");
+    if ("alreadyRotated" in done || "heldForSecondOwner" in done)
+      throw new Error("the first click should rotate");
     const again = await core.rotateApiKey(admin, 24, from);
     expect(again).toMatchObject({ changed: false, alreadyRotated: true, prefix: done.prefix });
     expect(await rotations()).toBe(before + 1);

@@ -24,12 +24,17 @@ interface Case {
   role: Role;
   matrix: "default" | "everything";
   graceHours: number;
+  /** A permission the actor holds by a time-bound grant now (rule 8), or none. */
+  granted: PermissionKey | null;
 }
 
 const RANK: Record<Role, number> = { owner: 3, admin: 2, teammate: 1 };
 const below = (actor: Role, subject: Role) => actor === "owner" || RANK[actor] > RANK[subject];
 const holds = (c: Case, p: PermissionKey) =>
-  c.actor === "owner" || c.matrix === "everything" || defaultMatrix()[c.actor as "admin"].has(p);
+  c.actor === "owner" ||
+  c.matrix === "everything" ||
+  defaultMatrix()[c.actor as "admin"].has(p) ||
+  c.granted === p;
 const gate = (c: Case, p: PermissionKey): ErrorCode | null => (holds(c, p) ? null : "FORBIDDEN");
 const onTarget = (c: Case): ErrorCode | null => (below(c.actor, c.target) ? null : "RANK_TOO_LOW");
 
@@ -55,6 +60,10 @@ const EXPECTED = {
     gate(c, "api_key") ?? (c.graceHours === 0 && c.actor !== "owner" ? "FORBIDDEN" : null),
   "request.decide": (c) => (c.actor !== "owner" ? "FORBIDDEN" : c.self ? "SELF_APPROVAL" : null),
   "request.cancel": (c) => (c.self ? null : "FORBIDDEN"),
+  // Rule 8: only Owners grant; the holder or an Owner ends a grant; Team Settings shows everyone's.
+  "grant.start": (c) => (c.actor === "owner" ? null : "FORBIDDEN"),
+  "grant.end": (c) => (c.actor === "owner" || c.self ? null : "FORBIDDEN"),
+  "grants.view_all": (c) => gate(c, "team_settings"),
 } satisfies Record<Action, (c: Case) => ErrorCode | null>;
 
 const everything: Matrix = { admin: new Set(PERMISSION_KEYS), teammate: new Set(PERMISSION_KEYS) };
@@ -66,11 +75,12 @@ const cases = function* (): Generator<Case> {
         for (const self of [false, true])
           for (const role of ROLES)
             for (const matrix of ["default", "everything"] as const)
-              for (const graceHours of [0, 24]) {
-                // Acting on yourself means a target of your own role.
-                if (!self || target === actor)
-                  yield { actor, status, target, self, role, matrix, graceHours };
-              }
+              for (const graceHours of [0, 24])
+                for (const granted of [null, "team_settings", "access_permissions", "api_key"] as const) {
+                  // Acting on yourself means a target of your own role.
+                  if (!self || target === actor)
+                    yield { actor, status, target, self, role, matrix, graceHours, granted };
+                }
 };
 
 const member = (id: string, role: Role, status: MemberStatus): Member => ({
@@ -91,7 +101,7 @@ describe("the authorization table (PRODUCT §2), every action against every kind
   it.each(ACTIONS)("%s", (action) => {
     let checked = 0;
     for (const c of cases()) {
-      const actor = member("me", c.actor, c.status);
+      const actor = { ...member("me", c.actor, c.status), granted: new Set(c.granted ? [c.granted] : []) };
       const subject: Subject = {
         target: c.self ? actor : member("them", c.target, "active"),
         role: c.role,

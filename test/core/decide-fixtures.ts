@@ -23,6 +23,7 @@ export const fixtureState = (over: Partial<DecisionState> = {}): DecisionState =
     slackTeamId: "T1",
     name: "X",
     approvalsChannel: null,
+    fourEyes: false,
     version: 1,
     createdAt: "",
     apiKey: { prefix: "rc_abcdefg", createdAt: "", previous: [] },
@@ -31,6 +32,7 @@ export const fixtureState = (over: Partial<DecisionState> = {}): DecisionState =
   target: fixtureMember("m-o2", "o2@x.test", "owner", "Second Owner"),
   activeOwnerCount: 2,
   matrix: defaultMatrix(),
+  grants: [],
   now: new Date("2026-01-01T00:00:00.000Z"),
   ...over,
 });

@@ -164,6 +164,41 @@ const SENTENCES = {
     ),
     "Slack revoked Rolecall's access; it no longer posts in this workspace",
   ],
+  "grant.requested": [
+    entry(
+      "grant.requested",
+      "request:RABC234",
+      { change: "grant tom@acme.test export_users for 2h audit" },
+      {
+        actor: "tom@acme.test",
+      },
+    ),
+    "<@U0TOM> asked for temporary access (request RABC234): `grant tom@acme.test export_users for 2h audit`",
+  ],
+  "grant.started": [
+    entry("grant.started", "tom@acme.test", {
+      permission: "export_users",
+      until: "2026-03-02T14:30:00.000Z",
+      reason: "<!channel> audit",
+    }),
+    "<@U0OLIVIA> gave <@U0TOM> Export Users until <!date^1772461800^{date_short_pretty} at {time}|2 March 2026 at 14:30 UTC> (&lt;!channel&gt; audit)",
+  ],
+  "grant.extended": [
+    entry("grant.extended", "tom@acme.test", { permission: "billing", until: "2026-03-02T16:30:00.000Z" }),
+    "<@U0OLIVIA> extended <@U0TOM>'s Billing until <!date^1772469000^{date_short_pretty} at {time}|2 March 2026 at 16:30 UTC>",
+  ],
+  "grant.ended": [
+    entry("grant.ended", "tom@acme.test", { permission: "billing", endedBy: "olivia@acme.test" }),
+    "<@U0OLIVIA> ended <@U0TOM>'s temporary Billing",
+  ],
+  "grant.expired": [
+    entry("grant.expired", "tom@acme.test", null, {
+      actor: "system",
+      source: "system",
+      before: { permission: "team_settings", until: "2026-03-02T14:30:00.000Z" },
+    }),
+    "<@U0TOM>'s temporary Team Settings ended at its time",
+  ],
 } satisfies Record<AuditAction, [AuditEntry, string]>;
 
 describe("every audit action reads as a sentence", () => {
@@ -175,8 +210,8 @@ describe("every audit action reads as a sentence", () => {
   );
 
   it("an action this version does not know still reads as a sentence, never its name or JSON", () => {
-    expect(line(entry("grant.started", "tom@acme.test", { permission: "billing", until: AT }))).toBe(
-      "<@U0OLIVIA> made a change to <@U0TOM> (grant started)",
+    expect(line(entry("grant.delegated", "tom@acme.test", { permission: "billing", until: AT }))).toBe(
+      "<@U0OLIVIA> made a change to <@U0TOM> (grant delegated)",
     );
   });
 

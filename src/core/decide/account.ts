@@ -28,6 +28,32 @@ export const decideSetApprovalsChannel = (
   };
 };
 
+/** PRODUCT rule 9: Owners turn four-eyes on or off (off needs nobody else, so one Owner is never stuck). */
+export const decideSetFourEyes = (state: DecisionState, on: boolean): Decision<ChangeResult> => {
+  allowed(state, "settings.change");
+  const detail = on ? "on" : "off";
+  if (state.account.fourEyes === on)
+    return nothingToDo({
+      ok: true,
+      changed: false,
+      action: "setting.unchanged",
+      detail: `four-eyes ${detail}`,
+    });
+  return {
+    changes: [{ kind: "setFourEyes", on }],
+    audit: [
+      {
+        action: "setting.changed",
+        target: "setting:four_eyes",
+        before: { fourEyes: state.account.fourEyes },
+        after: { fourEyes: on },
+      },
+    ],
+    mails: [],
+    result: { ok: true, changed: true, action: "setting.changed", detail: `four-eyes ${detail}` },
+  };
+};
+
 /** The old key's grace period when a member other than an Owner does not choose one (§8). */
 export const DEFAULT_GRACE_HOURS = 24;
 

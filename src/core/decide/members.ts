@@ -5,6 +5,7 @@ import type { DecisionState, Member } from "../model.js";
 import { permissionsOf } from "../permissions.js";
 import { requireOwnerLeft, requireTarget } from "../policy.js";
 import type { Role } from "../roles.js";
+import { endGrants, grantsEndedBy } from "./grants.js";
 import {
   aboutMember,
   allowed,
@@ -93,8 +94,11 @@ export const decideEditMember = (
   if (input.name !== undefined && input.name !== target.name) patch.name = input.name;
   if (input.phone !== undefined && input.phone !== target.phone) patch.phone = input.phone;
   const roleChanges = input.role !== undefined && input.role !== target.role;
+  let ended: ReturnType<typeof endGrants> = { changes: [], audit: [] };
   if (roleChanges && input.role) {
-    allowed(state, "member.change_role", { target, role: input.role });
+    const actor = allowed(state, "member.change_role", { target, role: input.role });
+    // Rule 8: a grant of what the new role holds by itself has nothing left to give.
+    ended = endGrants(state, grantsEndedBy(state, target, input.role), "standing", actor.email);
     if (input.role !== "owner") requireOwnerLeft(state, target);
     patch.role = input.role;
   } else {
@@ -131,8 +135,8 @@ export const decideEditMember = (
   if (patch.phone !== undefined) fields.phone = { before: target.phone, after: patch.phone };
   if (role) fields.role = { before: target.role, after: role };
   return {
-    changes: [{ kind: "updateMember", memberId: target.id, patch }],
-    audit,
+    changes: [{ kind: "updateMember", memberId: target.id, patch }, ...ended.changes],
+    audit: [...audit, ...ended.audit],
     // Active members hear about a new role by mail; the invited learn it from their invite page.
     mails:
       role && target.status === "active"
@@ -159,12 +163,15 @@ export const decideEditMember = (
 export const decideRemoveMember = (state: DecisionState, named: string): Decision<ChangeResult> => {
   allowed(state, "member.remove");
   const target = requireTarget(state, named);
-  allowed(state, "member.remove", { target });
+  const actor = allowed(state, "member.remove", { target });
   requireOwnerLeft(state, target);
+  // Rule 8: a member's grants end with their membership.
+  const ended = endGrants(state, grantsEndedBy(state, target), "removed", actor.email);
   return {
     changes: [
       { kind: "updateMember", memberId: target.id, patch: { status: "removed" } },
       { kind: "closeInvites", memberId: target.id, how: "revoked" },
+      ...ended.changes,
     ],
     audit: [
       {
@@ -173,6 +180,7 @@ export const decideRemoveMember = (state: DecisionState, named: string): Decisio
         before: memberSnapshot(target),
         after: { status: "removed" },
       },
+      ...ended.audit,
     ],
     mails:
       target.status === "active"

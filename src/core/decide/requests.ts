@@ -102,7 +102,18 @@ export const decideFile = (
   };
   return {
     changes: [{ kind: "insertRequest", request }],
-    audit: [{ action: "request.filed", target: target(fresh.id), before: null, after: { change: summary } }],
+    audit: [
+      {
+        // A grant asked for reads as such in the log; any other change as a request.
+        action:
+          intent.kind === "grant.start" || intent.kind === "grant.extend"
+            ? "grant.requested"
+            : "request.filed",
+        target: target(fresh.id),
+        before: null,
+        after: { change: summary },
+      },
+    ],
     mails: [],
     result: { id: request.id },
   };

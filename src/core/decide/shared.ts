@@ -1,6 +1,7 @@
 import { type Action, authorize, type Subject } from "../authz.js";
 import type { Decision, MailDraft } from "../decision.js";
-import type { DecisionState, Invite, Member, MemberStatus } from "../model.js";
+import { grantedNow } from "../grant-rules.js";
+import type { Acting, ChangeRequest, DecisionState, Invite, Member, MemberStatus } from "../model.js";
 import { type PermissionKey, permissionsOf } from "../permissions.js";
 import { requireActiveActor } from "../policy.js";
 import type { ChangeableRole, Role } from "../roles.js";
@@ -50,6 +51,12 @@ export interface ChangeResult {
   fields?: MemberFieldChanges;
   /** The cells of the permission matrix a change turned on or off, in the order they were decided. */
   cells?: PermissionCell[];
+  /** For a grant: the permission it is about (`detail` holds its end time). */
+  permission?: PermissionKey;
+  /** With four-eyes on, the change was not made: it waits for a second Owner as this request. */
+  request?: ChangeRequest;
+  /** A rotation: the new organisation API key, in full, this once (never stored, never audited). */
+  apiKey?: string;
 }
 
 /** Who a member change is about, as its result names them. */
@@ -110,9 +117,15 @@ export const inviteMail = (
   resent,
 });
 
-/** Rule 6, then the action's rule from the table: the acting member, allowed. */
-export const allowed = (state: DecisionState, action: Action, subject: Subject = {}): Member => {
+/** Rule 6, and the permissions the actor holds by grant at this moment (rule 8). */
+export const acting = (state: DecisionState): Acting => {
   const actor = requireActiveActor(state);
+  return { ...actor, granted: grantedNow(state.grants, actor.id, state.now) };
+};
+
+/** Rule 6, then the action's rule from the table: the acting member, allowed. */
+export const allowed = (state: DecisionState, action: Action, subject: Subject = {}): Acting => {
+  const actor = acting(state);
   authorize(action, actor, subject, state.matrix);
   return actor;
 };

@@ -151,6 +151,10 @@ const SENTENCES = {
   "permission.granted": permissionSentence,
   "permission.revoked": permissionSentence,
   "setting.changed": (e, r) => {
+    if (e.target === "setting:four_eyes")
+      return fields(e.after).fourEyes === true
+        ? `${r.who(e.actor)} turned four-eyes on: sensitive changes need a second Owner`
+        : `${r.who(e.actor)} turned four-eyes off`;
     if (e.target !== "setting:approvals_channel")
       return `${r.who(e.actor)} changed ${targetWords(e.target, r)}`;
     const channel = text(fields(e.after).channel);
@@ -185,6 +189,27 @@ const SENTENCES = {
     const which = `Request ${requestOf(e) ?? fmt.text(e.target)}${r.from(requestOf(e))}`;
     return why ? `${which} was closed: ${fmt.text(why)}` : `${which} expired with no decision`;
   },
+  "grant.requested": (e, r) => {
+    const change = text(fields(e.after).change);
+    return `${r.who(e.actor)} asked for temporary access (${requestWords(e)})${change ? `: ${code(change)}` : ""}`;
+  },
+  "grant.started": (e, r) => {
+    const after = fields(e.after);
+    const reason = text(after.reason);
+    return `${r.who(e.actor)} gave ${r.who(e.target)} ${grantWords(after)}${reason ? ` (${fmt.text(reason)})` : ""}`;
+  },
+  "grant.extended": (e, r) =>
+    `${r.who(e.actor)} extended ${r.who(e.target)}'s ${grantWords(fields(e.after))}`,
+  "grant.ended": (e, r) => {
+    const after = fields(e.after);
+    const label = permissionLabel(after.permission);
+    if (after.why === "removed") return `${r.who(e.target)}'s temporary ${label} ended with their removal`;
+    if (after.why === "standing")
+      return `${r.who(e.target)}'s temporary ${label} ended: their new role has it`;
+    return `${r.who(e.actor)} ended ${r.who(e.target)}'s temporary ${label}`;
+  },
+  "grant.expired": (e, r) =>
+    `${r.who(e.target)}'s temporary ${permissionLabel(fields(e.before).permission)} ended at its time`,
   "app.installed": (e, r) =>
     fields(e.after).reinstall === true
       ? `${r.who(e.actor)} reinstalled Rolecall in Slack`
@@ -194,6 +219,18 @@ const SENTENCES = {
       ? "Slack revoked Rolecall's access; it no longer posts in this workspace"
       : "Rolecall was uninstalled from Slack; the team and its log are kept",
 } as const satisfies Record<AuditAction, Sentence>;
+
+/** A permission key from the log as its label (a key this version does not know, as written). */
+const permissionLabel = (key: unknown): string => {
+  const k = text(key) ?? "";
+  return Object.hasOwn(PERMISSIONS, k) ? PERMISSIONS[k as PermissionKey].label : fmt.text(k);
+};
+
+/** "Export Users until <time>" from a grant's audit fields. */
+const grantWords = (after: Record<string, unknown>): string => {
+  const until = text(after.until);
+  return `${permissionLabel(after.permission)}${until ? ` until ${fmt.date(until)}` : ""}`;
+};
 
 /** An action written by a newer version: still a sentence, never its raw name or JSON. */
 const otherAction: Sentence = (e, r) =>

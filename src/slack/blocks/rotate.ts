@@ -44,3 +44,13 @@ export const alreadyRotated = (prefix: string): SlackMessage => ({
     ),
   ],
 });
+
+/** With four-eyes on, rotating without grace waits for a second Owner: the key is unchanged so far. */
+export const heldForSecondOwner = (requestId: string): SlackMessage => ({
+  text: "The rotation waits for a second Owner",
+  blocks: [
+    section(
+      `:busts_in_silhouette: Four-eyes is on, so stopping the old key at once needs a second Owner. Request *${requestId}* went to the Owners; the key in use is unchanged until one of them approves.`,
+    ),
+  ],
+});

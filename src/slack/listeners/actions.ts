@@ -6,7 +6,7 @@ import { CoreError } from "../../core/errors.js";
 import { auditMessage, type OlderPage } from "../blocks/audit.js";
 import { resultMessage } from "../blocks/messages.js";
 import { addMemberModal, changeRoleModal, permissionsModal, removeMemberModal } from "../blocks/modals.js";
-import { alreadyRotated, rotateButton, rotateConfirmation } from "../blocks/rotate.js";
+import { alreadyRotated, heldForSecondOwner, rotateButton, rotateConfirmation } from "../blocks/rotate.js";
 import { teamState } from "../blocks/team.js";
 import { openView } from "../clients.js";
 import { editForm, LIST_PAGE_SIZE } from "../dispatch.js";
@@ -131,7 +131,8 @@ export const registerActions = (app: SlackRegistry, deps: SlackDeps): void => {
     );
     const rotated = await core.rotateApiKey(actor, click.grace, click.from);
     // A repeated click answers beside the first one's message, which shows the new key.
-    if ("alreadyRotated" in rotated) await reply(alreadyRotated(rotated.prefix), false);
+    if ("heldForSecondOwner" in rotated) await reply(heldForSecondOwner(rotated.requestId));
+    else if ("alreadyRotated" in rotated) await reply(alreadyRotated(rotated.prefix), false);
     else await reply(resultMessage({ type: "apikey_rotated", rotated }));
   });
 

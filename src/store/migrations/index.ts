@@ -10,6 +10,7 @@ import * as auditBatches from "./009-audit-batches.js";
 import * as requestSlackLease from "./010-request-slack-lease.js";
 import * as changeNotifications from "./011-change-notifications.js";
 import * as installations from "./012-installations.js";
+import * as grants from "./013-grants.js";
 
 /** One step of the schema, written for each engine. */
 export interface Migration {
@@ -43,6 +44,7 @@ export const MIGRATIONS: readonly Migration[] = [
   step(10, "request-slack-lease", requestSlackLease),
   step(11, "change-notifications", changeNotifications),
   step(12, "installations", installations),
+  step(13, "grants", grants),
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,70 @@
+import { permits } from "./authz.js";
+import { decideExpireGrant } from "./decide/grants.js";
+import type { Actor, ActorContext, Engine } from "./engine.js";
+import { type Grant, isActiveGrant } from "./model.js";
+import type { GrantNotice, GrantStore } from "./ports.js";
+
+export interface GrantList {
+  /** The reader's own active grants. */
+  mine: Grant[];
+  /** Every active grant of the account, for holders of Team Settings; null for everyone else. */
+  all: Grant[] | null;
+}
+
+/**
+ * Time-bound grants (rule 8) beyond the changes that start, extend and end them (those are intents,
+ * in `Changes`): who holds what until when, and the background job's work — ending grants at their
+ * end time in the audit log, and the holder's reminder and end notice, each claimed once.
+ */
+export class Grants {
+  constructor(
+    private readonly e: Engine,
+    private readonly store: GrantStore,
+  ) {}
+
+  /** Active grants: the reader's own, and all of them for holders of Team Settings. */
+  async list(ctx: ActorContext): Promise<GrantList> {
+    const { actor, matrix } = await this.e.reader(ctx);
+    const now = this.e.clock.now();
+    const open = await this.e.store.openGrants(ctx.accountId);
+    const active = open.filter((g) => isActiveGrant(g, now));
+    return {
+      mine: active.filter((g) => g.memberId === actor.id),
+      all: permits("grants.view_all", actor, {}, matrix) ? active : null,
+    };
+  }
+
+  /**
+   * Writes `grant.expired` for every grant past its end time (they stopped working at their end
+   * already: checks compare the clock). Safe on many instances at once: each grant is ended once,
+   * under its account's version guard. Returns the grants this call ended.
+   */
+  async expire(): Promise<Grant[]> {
+    const ended: Grant[] = [];
+    for (const grant of await this.store.grantsPastEnd(this.e.clock.now())) {
+      const system: Actor = { kind: "system", accountId: grant.accountId, label: "system", source: "system" };
+      const expired = await this.e.change(system, { decide: (state) => decideExpireGrant(state, grant.id) });
+      if (expired) ended.push(expired);
+    }
+    return ended;
+  }
+
+  /** Grants whose holder is due a reminder now. */
+  toRemind = (): Promise<Grant[]> => this.store.grantsToRemind(this.e.clock.now());
+  /** Grants that ended (early, or at their time) whose holder has not heard. */
+  toTell = (): Promise<Grant[]> => this.store.grantsToTell();
+  /** Takes a notice of a grant for this instance alone; false when another took it (or it is no longer due). */
+  claim = (grant: Grant, notice: GrantNotice): Promise<boolean> =>
+    this.store.claimGrantNotice(grant.id, notice, this.e.clock.now());
+  /** Gives a notice back for the next beat (Slack failed for now). */
+  release = (grant: Grant, notice: GrantNotice): Promise<void> =>
+    this.store.releaseGrantNotice(grant.id, notice);
+
+  /** Whether the member holds `permission` by a grant working now (a newer grant may follow an ended one). */
+  async holdsNow(accountId: string, memberId: string, permission: Grant["permission"]): Promise<boolean> {
+    const now = this.e.clock.now();
+    return (await this.e.store.openGrants(accountId)).some(
+      (g) => g.memberId === memberId && g.permission === permission && isActiveGrant(g, now),
+    );
+  }
+}
