@@ -38,6 +38,13 @@ export default defineCommand({
         type: "confirm",
         confirm: { kind: "rotate", choices: await core.apiKeyRotationChoices(actor) },
       };
-    return { type: "apikey_rotated", rotated: await core.rotateApiKey(actor, input.grace) };
+    const rotated = await core.rotateApiKey(actor, input.grace);
+    if ("heldForSecondOwner" in rotated)
+      return {
+        type: "request_filed",
+        request: await core.requests.get(actor.accountId, rotated.requestId),
+        fourEyes: true,
+      };
+    return { type: "apikey_rotated", rotated };
   },
 });

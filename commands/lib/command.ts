@@ -3,6 +3,7 @@ import type {
   AccessCore,
   ActorContext,
   AuditPage,
+  GrantList,
   PermissionsView,
   RotatedKey,
   WhoAmI,
@@ -65,9 +66,12 @@ export type CommandResult =
   | { type: "audit"; entries: AuditEntry[] }
   /** The newest `last` changes, whole (see `auditByChange`). */
   | { type: "audit_changes"; page: AuditPage; last: number }
-  | { type: "settings"; approvalsChannel: string | null }
+  | { type: "settings"; approvalsChannel: string | null; fourEyes: boolean }
+  /** Active time-bound grants: the reader's own, and everyone's for holders of Team Settings. */
+  | { type: "grants"; grants: GrantList }
   | { type: "apikey"; key: ApiKeyInfo }
-  | { type: "request_filed"; request: ChangeRequest }
+  /** `fourEyes`: the reader made the change themselves, and four-eyes holds it for a second Owner. */
+  | { type: "request_filed"; request: ChangeRequest; fourEyes?: boolean }
   | { type: "requests"; toDecide: ChangeRequest[]; filed: ChangeRequest[] }
   | { type: "request_approved"; outcome: ApprovalOutcome }
   | { type: "request_closed"; request: ChangeRequest }
@@ -112,11 +116,16 @@ export const parseCommandInput = <S extends z.ZodType>(
 export const unknownFlags = (args: Pick<SplitArgs, "flags">, allowed: readonly string[]): string[] =>
   [...args.flags.keys()].filter((flag) => !allowed.includes(flag));
 
-/** Runs a command's change: its intent, applied as the actor. */
-export const runChange = async (ctx: CommandContext, intent: RawChangeIntent): Promise<CommandResult> => ({
-  type: "change",
-  change: await ctx.core.change(ctx.actor, intent),
-});
+/**
+ * Runs a command's change: its intent, applied as the actor; or, when four-eyes holds it back, the
+ * request that now waits for a second Owner.
+ */
+export const runChange = async (ctx: CommandContext, intent: RawChangeIntent): Promise<CommandResult> => {
+  const change = await ctx.core.change(ctx.actor, intent);
+  return change.request
+    ? { type: "request_filed", request: change.request, fourEyes: true }
+    : { type: "change", change };
+};
 
 /**
  * A command that changes something when its words say what (`intent`), and otherwise shows

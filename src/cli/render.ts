@@ -95,7 +95,9 @@ export const renderText = (result: CommandResult): string => {
       return entries.length === 0 ? "The audit log is empty." : entries.map(auditLine).join("\n");
     }
     case "settings":
-      return `Approvals channel: ${result.approvalsChannel ?? "none (requests go to the Owners by direct message)"}`;
+      return `Approvals channel: ${result.approvalsChannel ?? "none (requests go to the Owners by direct message)"}\nFour-eyes: ${result.fourEyes ? "on" : "off"}`;
+    case "grants":
+      return JSON.stringify(result.grants);
     case "apikey":
       return [
         `Organisation API key: ${result.key.prefix}… created ${result.key.createdAt}`,
@@ -149,7 +151,9 @@ export const renderJson = (result: CommandResult): unknown => {
     case "audit_changes":
       return result.page.entries.map(auditJson);
     case "settings":
-      return { approvalsChannel: result.approvalsChannel };
+      return { approvalsChannel: result.approvalsChannel, fourEyes: result.fourEyes };
+    case "grants":
+      return result.grants;
     case "apikey":
       return result.key;
     case "apikey_rotated":

@@ -212,17 +212,16 @@ export class AccessCore {
   authenticateApiKey = (key: string): Promise<string | null> => this.apiKeys.authenticate(key);
   apiMembers = (accountId: string) => this.apiKeys.members(accountId);
   apiMember = (accountId: string, email: unknown) => this.apiKeys.member(accountId, email);
-  /** The operator rotates (CLI recovery): the new key, always. */
-  rotateApiKey(target: { accountId: string }, graceHours?: number): Promise<RotatedKey>;
-  /**
-   * A member rotates: the new key; or, with `from`, the key a repeated click found in use; or, with
-   * four-eyes on and no grace, the request that waits for a second Owner.
-   */
+  /** A member's repeatable click (`from`): the new key, the key a repeat found in use, or held by four-eyes. */
   rotateApiKey(
     target: ActorContext,
-    graceHours?: number,
-    from?: string,
+    graceHours: number | undefined,
+    from: string,
   ): Promise<RotatedKey | AlreadyRotated | HeldForSecondOwner>;
+  /** A member rotates: the new key, or — four-eyes on, no grace — the request for a second Owner. */
+  rotateApiKey(target: ActorContext, graceHours?: number): Promise<RotatedKey | HeldForSecondOwner>;
+  /** The operator rotates (CLI recovery): the new key, always. */
+  rotateApiKey(target: { accountId: string }, graceHours?: number): Promise<RotatedKey>;
   rotateApiKey(
     target: ActorContext | { accountId: string },
     graceHours?: number,

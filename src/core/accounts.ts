@@ -71,10 +71,11 @@ export class Accounts {
     );
   }
 
-  settings(ctx: ActorContext): Promise<{ approvalsChannel: string | null }> {
+  settings(ctx: ActorContext): Promise<{ approvalsChannel: string | null; fourEyes: boolean }> {
     return this.e.store.read(async () => {
       await this.e.reader(ctx);
-      return { approvalsChannel: (await this.e.requireAccount(ctx.accountId)).approvalsChannel };
+      const { approvalsChannel, fourEyes } = await this.e.requireAccount(ctx.accountId);
+      return { approvalsChannel, fourEyes };
     });
   }
 

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { PERMISSION_KEYS } from "../../src/core/permissions.js";
+import { newKey } from "../helpers/api-keys.js";
 import { json, rolecall } from "../helpers/cli.js";
 import { PEOPLE, startHarness } from "../helpers/slack-harness.js";
 import { manualClock, openCore } from "../helpers/team.js";
@@ -215,7 +216,7 @@ describe("the organisation API key", () => {
   it("rotated with a 24h grace: the old key works until the grace ends (injected clock)", async () => {
     const clock = manualClock(new Date().toISOString());
     const { h, call, key } = await setup(clock);
-    const rotated = await h.running.core.rotateApiKey(h.as("owner"), 24);
+    const rotated = await newKey(h.running.core.rotateApiKey(h.as("owner"), 24));
     expect((await call("/api/v1/members", { key })).status).toBe(200);
     expect((await call("/api/v1/members", { key: rotated.apiKey })).status).toBe(200);
     clock.advanceHours(23);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { newKey } from "../helpers/api-keys.js";
 import { manualClock, openCore, outcome, seedTeam } from "../helpers/team.js";
 
 /** PRODUCT §8: rotating the organisation API key. */
@@ -18,11 +19,11 @@ const setup = async () => {
 describe("a key inside its grace period is never cut short by a later rotation", () => {
   it("three rotations, the last without grace: every key in grace works until its own end", async () => {
     const { core, clock, owner, first, opens } = await setup();
-    const second = (await core.rotateApiKey(owner, 24)).apiKey; // first works 24 h more
+    const second = (await newKey(core.rotateApiKey(owner, 24))).apiKey; // first works 24 h more
     clock.advanceHours(1);
-    const third = (await core.rotateApiKey(owner, 2)).apiKey; // second works 2 h more
+    const third = (await newKey(core.rotateApiKey(owner, 2))).apiKey; // second works 2 h more
     clock.advanceHours(1);
-    const fourth = (await core.rotateApiKey(owner, 0)).apiKey; // third stops now
+    const fourth = (await newKey(core.rotateApiKey(owner, 0))).apiKey; // third stops now
     expect([await opens(first), await opens(second), await opens(third), await opens(fourth)]).toEqual([
       true,
       true,
@@ -54,9 +55,9 @@ describe("who may stop the key in use at once", () => {
   it("a non-Owner who names no grace gets 24 hours; an Owner or the operator, none", async () => {
     const { core, clock, seeded, owner, admin } = await setup();
     const in24h = new Date(clock.now().getTime() + 24 * 3_600_000).toISOString();
-    expect((await core.rotateApiKey(admin)).oldKeyWorksUntil).toBe(in24h);
-    expect((await core.rotateApiKey(owner)).oldKeyWorksUntil).toBe("now");
-    expect((await core.rotateApiKey({ accountId: seeded.accountId })).oldKeyWorksUntil).toBe("now");
+    expect((await newKey(core.rotateApiKey(admin))).oldKeyWorksUntil).toBe(in24h);
+    expect((await newKey(core.rotateApiKey(owner))).oldKeyWorksUntil).toBe("now");
+    expect((await newKey(core.rotateApiKey({ accountId: seeded.accountId }))).oldKeyWorksUntil).toBe("now");
   });
 
   it("the Rotate choices offer stopping at once to Owners only", async () => {

@@ -105,6 +105,8 @@ export const resultMessage = (result: CommandResult): SlackMessage => {
       return auditRowsMessage(result.entries);
     case "audit_changes":
       return auditMessage(result.page, result.last);
+    case "grants":
+      return { text: "Temporary access", blocks: [section(`${result.grants.mine.length} active grants`)] };
     case "settings":
       return {
         text: "Settings",
