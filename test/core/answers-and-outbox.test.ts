@@ -165,7 +165,7 @@ describe("§3 a request named by a long made-up id", () => {
 
 /** Just what the cache reads, counting each question. */
 const countingStore = () => {
-  const asked = { version: 0, matrix: 0, member: 0 };
+  const asked = { version: 0, matrix: 0, grants: 0, member: 0 };
   let version = 1;
   const store = {
     outside: <T>(fn: () => T) => fn(),
@@ -176,6 +176,10 @@ const countingStore = () => {
     loadMatrix: () => {
       asked.matrix++;
       return defaultMatrix();
+    },
+    openGrants: () => {
+      asked.grants++;
+      return [];
     },
     findMember: (_accountId: string, ref: { email: string }): Member | null => {
       asked.member++;
@@ -190,14 +194,14 @@ const countingStore = () => {
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe("the hot permission check is answered from memory", () => {
-  it("a burst of checks in one turn asks the store once for the version, the matrix and the member", async () => {
+  it("a burst of checks in one turn asks the store once for the version, the matrix, the grants and the member", async () => {
     const { asked, store } = countingStore();
     const cache = new PermissionCache(store);
     for (let n = 0; n < 50; n++) {
       expect(await cache.can("acc", "a@x.test", "billing")).toBe(true);
       expect(await cache.can("acc", "a@x.test", "team_settings")).toBe(false);
     }
-    expect(asked).toEqual({ version: 1, matrix: 1, member: 1 });
+    expect(asked).toEqual({ version: 1, matrix: 1, grants: 1, member: 1 });
   });
 
   it("the next turn asks for the version again, and reads again only when another connection wrote", async () => {
@@ -208,11 +212,11 @@ describe("the hot permission check is answered from memory", () => {
     await nextTurn();
     await cache.can("acc", "a@x.test", "billing");
     await cache.can("other", "a@x.test", "billing");
-    expect(asked).toEqual({ version: 2, matrix: 2, member: 2 });
+    expect(asked).toEqual({ version: 2, matrix: 2, grants: 2, member: 2 });
     bump();
     await nextTurn();
     await cache.can("acc", "a@x.test", "billing");
-    expect(asked).toEqual({ version: 3, matrix: 3, member: 3 });
+    expect(asked).toEqual({ version: 3, matrix: 3, grants: 3, member: 3 });
   });
 
   it("an email as typed (case, spaces) is the same member, read once", async () => {

@@ -122,6 +122,6 @@ describe("the authorization table (PRODUCT §2), every action against every kind
       checked++;
     }
     // 3 actor roles × 3 statuses × 4 (3 other targets, or yourself) × 3 roles × 2 matrices × 2 graces.
-    expect(checked).toBe(3 * 3 * 4 * 3 * 2 * 2);
+    expect(checked).toBe(3 * 3 * 4 * 3 * 2 * 2 * 4);
   });
 });

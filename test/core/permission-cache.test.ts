@@ -15,6 +15,7 @@ const countingStore = () => {
       ask(accountId);
       return defaultMatrix();
     },
+    openGrants: async () => [],
     findMember: async (_accountId: string, ref: { email: string }): Promise<Member | null> => {
       ask(ref.email);
       return ref.email === "a@x.test"

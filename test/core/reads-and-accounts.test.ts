@@ -61,6 +61,7 @@ describe("§7 rolecall init: creating an account", () => {
       role: "owner",
       status: "active",
       permissions: expect.arrayContaining(EVERYDAY),
+      grants: [],
       account: { name: "Acme Inc", slackTeamId: "T0ACME" },
     });
     expect(me.permissions).toHaveLength(8);
@@ -501,7 +502,7 @@ describe("/readyz: the core says whether the database answers with the schema th
 describe("settings: the approvals channel (Owners only)", () => {
   it("is set, cleared and audited; setting it to what it is changes nothing", async () => {
     const { core, owner, seeded } = await team();
-    expect(await core.settings(owner)).toEqual({ approvalsChannel: null });
+    expect(await core.settings(owner)).toEqual({ approvalsChannel: null, fourEyes: false });
     expect(await core.setApprovalsChannel(owner, "C0APPROVE")).toMatchObject({
       changed: true,
       detail: "C0APPROVE",
@@ -517,7 +518,7 @@ describe("settings: the approvals channel (Owners only)", () => {
       detail: "C0APPROVE",
     });
     expect(await core.setApprovalsChannel(owner, null)).toMatchObject({ changed: true, detail: "none" });
-    expect(await core.settings(owner)).toEqual({ approvalsChannel: null });
+    expect(await core.settings(owner)).toEqual({ approvalsChannel: null, fourEyes: false });
     expect(await core.setApprovalsChannel(owner, null)).toMatchObject({ changed: false, detail: "none" });
     expect((await refusal(() => core.setApprovalsChannel(owner, "#general"))).code).toBe("INVALID_INPUT");
   });

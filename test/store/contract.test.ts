@@ -570,8 +570,16 @@ describe(`deleting an account (${TEST_ENGINE})`, () => {
     await install(a.store, installation(other.account.id, { key: "T0OTHER", teamId: "T0OTHER" }));
     await a.core.setPermission(owner, { role: "teammate", permission: "billing", allowed: false });
     await a.core.setPermission(owner, { role: "teammate", permission: "billing", allowed: true });
+    await a.core.change(owner, {
+      kind: "grant.start",
+      member: { email: "tm@acme.test" },
+      permission: "team_settings",
+      minutes: 60,
+    });
     const tables = await accountTables(url);
-    expect(tables).toEqual(expect.arrayContaining(["members", "audit_log", "outbox", "installations"]));
+    expect(tables).toEqual(
+      expect.arrayContaining(["members", "audit_log", "outbox", "installations", "grants"]),
+    );
     // Every table holds some of the account's rows, so the deletion below is tested on each.
     for (const table of tables)
       expect([table, await rowsOf(url, table, seeded.accountId)]).not.toEqual([table, 0]);

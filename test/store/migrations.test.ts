@@ -34,6 +34,7 @@ describe("migrations", () => {
       "audit_log",
       "change_requests",
       "deleted_accounts",
+      "grants",
       "installations",
       "invites",
       "members",
@@ -186,6 +187,7 @@ describe("change requests filed as words, before they stored their typed change 
     raw.exec("ALTER TABLE change_requests DROP COLUMN slack_lease_until");
     raw.exec("ALTER TABLE change_requests DROP COLUMN intent_json");
     raw.exec("ALTER TABLE audit_log DROP COLUMN batch_seq");
+    raw.exec("DROP TABLE grants; ALTER TABLE accounts DROP COLUMN four_eyes");
     raw.exec("DROP TABLE installations; DROP TABLE oauth_states; DROP TABLE deleted_accounts");
     raw.pragma("user_version = 7");
     const insert =
