@@ -17,6 +17,7 @@ export default defineConfig({
       "test/core/apikey.test.ts",
       "test/core/reads-and-accounts.test.ts",
       "test/core/installs.test.ts",
+      "test/core/grants.test.ts",
       // Not test/cli/newcomer.test.ts: a fresh clone's SQLite file on disk, with no DATABASE_URL.
       "test/cli/cli.test.ts",
       "test/cli/race.test.ts",

@@ -5,7 +5,7 @@ import type { Actor, ActorContext, Engine } from "./engine.js";
 import { CoreError } from "./errors.js";
 import { emailSchema, parseInput } from "./input.js";
 import type { ApiKeyInfo, Member } from "./model.js";
-import { type PermissionKey, permissionsOf } from "./permissions.js";
+import { PERMISSION_KEYS, type PermissionKey } from "./permissions.js";
 import type { Role } from "./roles.js";
 import { newApiKey, sameSecretHash, sha256Hex } from "./tokens.js";
 
@@ -137,8 +137,9 @@ export class ApiKeys {
     const member = await this.e.store.findMember(accountId, { email });
     if (!member || member.status === "removed")
       throw new CoreError("NO_SUCH_MEMBER", `${email} is not a member of this team.`);
-    const permissions =
-      member.status === "active" ? permissionsOf(await this.e.cache.matrix(accountId), member.role) : [];
+    // What they may use now: by role, or by a grant before its end (the same answer as authorize).
+    const cached = await this.e.cache.member(accountId, member.email);
+    const permissions = PERMISSION_KEYS.filter((key) => this.e.cache.holds(cached, key));
     return { email: member.email, name: member.name, role: member.role, status: member.status, permissions };
   }
 }

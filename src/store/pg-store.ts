@@ -208,7 +208,7 @@ export class PgStore implements StorePort, OutboxStore {
         (SELECT COALESCE(json_agg(json_build_object('role', p.role, 'permission', p.permission)), '[]')
           FROM role_permissions p WHERE p.account_id = a.id) AS matrix,
         (SELECT row_to_json(i) FROM invites i WHERE i.token_hash = $4) AS invite,
-        (SELECT COALESCE(json_agg(row_to_json(o) ORDER BY o.starts_at, o.id), '[]')
+        (SELECT COALESCE(json_agg(row_to_json(o) ORDER BY o.starts_at, o.member_email, o.permission), '[]')
           FROM (${GRANT_SELECT} WHERE g.account_id = a.id AND g.ended_at IS NULL) o) AS grants
       FROM accounts a WHERE a.id = $1`,
       [accountId, refValue(query.actor), refValue(query.target), query.inviteTokenHash ?? null],

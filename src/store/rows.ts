@@ -485,7 +485,8 @@ export const GRANT_SELECT = `SELECT g.*, m.email AS member_email, m.slack_user_i
 
 /** The SQL of grants, with `@name` parameters, the same for both engines. */
 export const GRANT_SQL = {
-  open: `${GRANT_SELECT} WHERE g.account_id = @accountId AND g.ended_at IS NULL ORDER BY g.starts_at, g.id`,
+  open: `${GRANT_SELECT} WHERE g.account_id = @accountId AND g.ended_at IS NULL
+    ORDER BY g.starts_at, m.email, g.permission`,
   pastEnd: `${GRANT_SELECT} WHERE g.ended_at IS NULL AND g.ends_at <= @now ORDER BY g.ends_at, g.id`,
   toRemind: `${GRANT_SELECT} WHERE g.ended_at IS NULL AND g.reminded_at IS NULL
     AND g.remind_at <= @now AND g.ends_at > @now ORDER BY g.remind_at, g.id`,
