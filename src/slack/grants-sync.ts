@@ -70,12 +70,22 @@ export class GrantsSync {
     let client: Awaited<ReturnType<SlackClients["forAccount"]>>;
     try {
       client = await this.clients.forAccount(grant.accountId);
+    } catch (error) {
+      await this.core.grants.release(grant, "end");
+      throw error;
+    }
+    try {
       const stillHeld = await this.core.grants.holdsNow(grant.accountId, grant.memberId, grant.permission);
       if (grant.memberSlackUserId && !stillHeld)
         await client.chat.postMessage({ channel: grant.memberSlackUserId, ...endedMessage(grant, now) });
     } catch (error) {
-      if (!slackErrorCode(error)) await this.core.grants.release(grant, "end");
-      throw error;
+      // Slack failing for now: the notice is given back for the next beat, threads and all.
+      if (!slackErrorCode(error)) {
+        await this.core.grants.release(grant, "end");
+        throw error;
+      }
+      // Refused for good (the holder left Slack): the request's threads are still told.
+      this.fail("tell the holder", grant, error);
     }
     if (!grant.requestId) return;
     const request = await this.core.requests.get(grant.accountId, grant.requestId);

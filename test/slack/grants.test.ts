@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { resultMessage } from "../../src/slack/blocks/messages.js";
 import { IDS } from "../../src/slack/ids.js";
+import { blockProblems } from "../helpers/block-kit-limits.js";
 import type { RecordedCall } from "../helpers/fake-slack.js";
 import {
   buttonsOf,
@@ -10,7 +12,15 @@ import {
   type Person,
   startHarness,
 } from "../helpers/slack-harness.js";
-import { blockAction, openedView, select, text, viewSubmission } from "../helpers/slack-payloads.js";
+import {
+  blockAction,
+  homeAction,
+  openedView,
+  radio,
+  select,
+  text,
+  viewSubmission,
+} from "../helpers/slack-payloads.js";
 import { manualClock } from "../helpers/team.js";
 
 /**
@@ -293,6 +303,46 @@ describe("the grants job: the reminder with Extend, then the end, each once", ()
   });
 });
 
+describe("/team grants as Slack shows it", () => {
+  it("yours, and the team's for Team Settings holders: who, what, until, by whom, why (escaped)", async () => {
+    await start();
+    await h.running.core.change(h.as("owner"), {
+      kind: "grant.start",
+      member: { email: PEOPLE.teammate.email },
+      permission: "billing",
+      minutes: 90,
+      reason: "<!here> *invoices*",
+    });
+    const mine = resultMessage({
+      type: "grants",
+      grants: await h.running.core.grants.list(h.as("teammate")),
+    });
+    expect(mine.text).toBe("Your temporary access: 1 active");
+    expect(messageText(mine)).toContain("*Billing* until <!date^");
+    expect(messageText(mine)).not.toContain("<@U0TEAM> ·");
+    const all = resultMessage({ type: "grants", grants: await h.running.core.grants.list(h.as("owner")) });
+    const shown = messageText(all);
+    expect(shown).toContain("Temporary access on the team* (1)");
+    expect(shown).toContain("<@U0TEAM> · *Billing* until <!date^");
+    expect(shown).toContain("granted by owner@acme.test");
+    expect(shown).toContain("&lt;!here&gt;");
+    expect(shown).not.toContain("<!here>");
+    expect(blockProblems("message", all.blocks)).toEqual([]);
+    const started = resultMessage({
+      type: "change",
+      change: await h.running.core.change(h.as("owner"), {
+        kind: "grant.start",
+        member: { email: PEOPLE.teammate.email },
+        permission: "billing",
+        minutes: 30,
+        reason: null,
+      }),
+    });
+    // Already held for longer: nothing changes, and it says until when.
+    expect(started.text).toBe("Nothing to change: tm@acme.test already has Billing until 15:30 UTC.");
+  });
+});
+
 describe("App Home shows temporary access", () => {
   it("the holder sees theirs with its end; an Owner sees the team's, the reason escaped", async () => {
     await start();
@@ -349,6 +399,39 @@ describe("four-eyes in Slack", () => {
     expect((await member())?.role).toBe("owner");
   });
 
+  it("an Owner's /team role to Owner is filed and posted, and they are told four-eyes holds it", async () => {
+    await start();
+    await fourEyesOn();
+    const r = await h.slash("owner", "role tm@acme.test owner");
+    const told = r.message ?? (await h.responseTo(r.responseId));
+    expect(String(told.text)).toMatch(
+      /^Four-eyes is on: this waits for a second Owner's approval \(request R[A-Z0-9]{6}\)\.$/,
+    );
+    const id = /request (R[A-Z0-9]{6})/.exec(String(told.text))?.[1] ?? "";
+    await h.fake.waitFor(() => postsOf(id)[0], "the request post");
+    expect(postsOf(id)).toHaveLength(1);
+  });
+
+  it("a form opened from App Home turns into the four-eyes answer, and the request is posted", async () => {
+    await start();
+    await fourEyesOn();
+    const payload = homeAction(h.fake, {
+      type: "overflow",
+      action_id: IDS.actions.memberAction,
+      block_id: PEOPLE.teammate.email,
+      selected: "role",
+    });
+    expect((await h.interact("owner", payload)).status).toBe(200);
+    const view = await openedView(h.fake, payload.trigger_id);
+    const submitted = await h.interact("owner", viewSubmission(view, { role: radio("owner") }));
+    const body = JSON.parse(submitted.text);
+    expect(body.response_action).toBe("update");
+    const shown = messageText(body.view);
+    expect(shown).toContain("Four-eyes is on: this waits for a second Owner's approval (request *");
+    const id = /request \*(R[A-Z0-9]{6})\*/.exec(shown)?.[1] ?? "";
+    await h.fake.waitFor(() => postsOf(id)[0], "the request post");
+  });
+
   it("the only active Owner is told a second Owner is needed, on the role field", async () => {
     await start();
     await h.running.core.changeRole(h.as("owner"), { email: PEOPLE.owner2.email }, "admin");
@@ -383,7 +466,6 @@ describe("four-eyes in Slack", () => {
   it("settings and whoami say what holds", async () => {
     await start();
     await fourEyesOn();
-    const { resultMessage } = await import("../../src/slack/blocks/messages.js");
     const settings = resultMessage({ type: "settings", approvalsChannel: "C0APPROVE", fourEyes: true });
     expect(messageText(settings)).toContain("*Four-eyes:* on");
     await h.running.core.change(h.as("owner"), {
