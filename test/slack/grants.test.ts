@@ -362,6 +362,24 @@ describe("App Home shows temporary access", () => {
     expect(mine).toContain("Your temporary access");
     expect(mine).toContain("*Billing* until <!date^");
     expect(mine).not.toContain("Temporary access (");
+    // Extend from App Home: the form, then the request, and the holder hears where it stands by DM.
+    const extend = homeAction(h.fake, {
+      type: "button",
+      action_id: IDS.actions.grantExtend,
+      value: JSON.stringify({ permission: "billing" }),
+    });
+    expect((await h.interact("teammate", extend)).status).toBe(200);
+    const form = await openedView(h.fake, extend.trigger_id);
+    expect(form.blocks.find((b) => b.block_id === IDS.blocks.duration)?.element).toMatchObject({
+      initial_value: "2h",
+    });
+    const filed = await h.interact("teammate", viewSubmission(form, { [IDS.blocks.duration]: text("1h") }));
+    expect(JSON.parse(filed.text)).toMatchObject({ response_action: "update" });
+    const dm = await h.fake.waitFor(
+      () => dmsTo("teammate").find((c) => messageText(c.args).includes("Your request *R")),
+      "the holder's DM",
+    );
+    expect(messageText(dm.args)).toContain("Billing for 1 hour longer");
     const owners = messageText(await home(PEOPLE.owner.id));
     expect(owners).toContain("Temporary access (1)");
     expect(owners).toContain("<@U0TEAM> · *Billing* until <!date^");

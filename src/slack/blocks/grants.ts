@@ -73,6 +73,15 @@ export const grantBlocks = (grants: readonly Grant[], withHolder: boolean, max: 
   return shown < grants.length ? [...blocks, context(`…and ${grants.length - shown} more.`)] : blocks;
 };
 
+/** The viewer's own grants, each with Extend beside it (one per permission, so a handful at most). */
+export const ownGrantBlocks = (grants: readonly Grant[]): Block[] =>
+  grants.map((g) => ({
+    type: "section",
+    block_id: `grant_${g.permission}`,
+    text: { type: "mrkdwn", text: clip(grantLine(g, false)) },
+    accessory: button("Extend", IDS.actions.grantExtend, JSON.stringify({ permission: g.permission })),
+  }));
+
 /** `/team grants`: your temporary access, and everyone's for holders of Team Settings. */
 export const grantsMessage = ({ mine, all }: GrantList): SlackMessage => {
   const blocks: Block[] = [section("*Your temporary access*")];

@@ -5,7 +5,7 @@ import { ROLE_LABEL } from "../../core/roles.js";
 import { esc } from "../escape.js";
 import { slackDate, slackFormatter } from "../format.js";
 import { IDS } from "../ids.js";
-import { grantBlocks } from "./grants.js";
+import { grantBlocks, ownGrantBlocks } from "./grants.js";
 import { type Block, button, context, divider, header, section, VIEW_BLOCK_LIMIT, type View } from "./kit.js";
 import { matrixBlocks, ownPermissionsLine } from "./matrix.js";
 import { asked, decisionButtons } from "./requests.js";
@@ -88,7 +88,7 @@ export const homeView = (content: HomeContent): View => {
     section(`*You* (${esc(me.email)})\n${ownPermissionsLine(me.role, me.permissions)}`),
   ];
   if (content.grants.mine.length > 0)
-    blocks.push(section("*Your temporary access*"), ...grantBlocks(content.grants.mine, false, 2));
+    blocks.push(section("*Your temporary access*"), ...ownGrantBlocks(content.grants.mine));
   const all = content.grants.all;
   if (all && all.length > 0)
     blocks.push(
