@@ -7,11 +7,13 @@ import type { Logger } from "../log.js";
 import { SlackActors } from "./actor.js";
 import { boltLogger, withoutRequestBodies } from "./bolt-logger.js";
 import { type SlackClients, singleWorkspaceClients, webClientOptions } from "./clients.js";
+import { GrantsSync } from "./grants-sync.js";
 import { HomeTabs } from "./home.js";
 import { INSTALL_PATH, oauthReceiverOptions } from "./install-flow.js";
 import { InstalledWorkspaces } from "./installations.js";
 import { registerActions } from "./listeners/actions.js";
 import type { SlackDeps } from "./listeners/deps.js";
+import { registerGrantActions } from "./listeners/grants.js";
 import { registerHome } from "./listeners/home.js";
 import { registerInstallEvents, requireInstallation } from "./listeners/installs.js";
 import { registerRejectView, registerRequestActions } from "./listeners/requests.js";
@@ -36,6 +38,8 @@ export interface SlackApp {
   installListener: ((req: IncomingMessage, res: ServerResponse) => void) | null;
   /** Expire, post and announce change requests now (the app also does it every few seconds). */
   syncRequests(): Promise<void>;
+  /** End grants past their time, remind holders and tell them of ends now (also done every few seconds). */
+  syncGrants(): Promise<void>;
   /** Publish now the App Homes that changes have made stale (the app also does it moments after). */
   refreshHomes(): Promise<void>;
   start(): Promise<void>;
@@ -183,8 +187,10 @@ export const createSlackApp = (
     app = new App({ receiver, authorize: single.authorize, clientOptions, logger: bolt, convoStore: false });
   }
   const sync = new RequestsSync(core, clients, logger);
+  const grantsSync = new GrantsSync(core, clients, clock, logger);
   const syncNow = () => {
     sync.run().catch((e) => logger.warn("Request sync failed:", e));
+    grantsSync.run().catch((e) => logger.warn("Grant sync failed:", e));
     homes.poll().catch((e) => logger.warn("Could not check for changes to App Home:", e));
   };
   const actors = new SlackActors(core, logger);
@@ -196,6 +202,8 @@ export const createSlackApp = (
     homes,
     requestsChanged: syncNow,
     deliverRequest: (request) => sync.deliver(request),
+    clock,
+    grantMaxHours: config.GRANT_MAX_HOURS,
   };
   const router = new SlackRouter();
   registerTeamCommand(app, deps);
@@ -204,6 +212,7 @@ export const createSlackApp = (
   registerViews(router.registry, deps);
   registerRequestActions(router.registry, deps);
   registerRejectView(router.registry, deps);
+  registerGrantActions(router.registry, deps);
   if (workspaces) registerInstallEvents(app, deps, workspaces, clock);
   router.mount(app);
   let timer: NodeJS.Timeout | null = null;
@@ -219,6 +228,7 @@ export const createSlackApp = (
     eventsListener: receiver ? receiver.requestListener : null,
     installListener: oauth && receiver ? receiver.requestListener : null,
     syncRequests: () => sync.run(),
+    syncGrants: () => grantsSync.run(),
     refreshHomes: async () => {
       await homes.poll();
       return homes.refresh();
@@ -234,6 +244,7 @@ export const createSlackApp = (
       if (timer) clearInterval(timer);
       await homes.stop();
       await sync.run().catch(() => {});
+      await grantsSync.run().catch(() => {});
       if (mode === "socket") await app.stop();
     },
   };

@@ -13,8 +13,11 @@ export const LIST_PAGE_SIZE = 20;
 export type Outcome =
   | { type: "message"; message: SlackMessage }
   | { type: "modal"; view: View }
-  /** A change request was filed: the adapter posts it to the Owners, then tells the requester. */
-  | { type: "filed"; request: ChangeRequest };
+  /**
+   * A change request was filed (asked for, or — `fourEyes` — the actor's own change held for a second
+   * Owner): the adapter posts it to the Owners, then tells the requester.
+   */
+  | { type: "filed"; request: ChangeRequest; fourEyes: boolean };
 
 /**
  * `/team <words…>` for one actor, as Slack shows it: most subcommands are the shared command and a
@@ -30,7 +33,8 @@ export const dispatch = async (
     { core, actor, pageSize: LIST_PAGE_SIZE, confirmFirst: true, auditByChange: true },
     words,
   );
-  if (result.type === "request_filed") return { type: "filed", request: result.request };
+  if (result.type === "request_filed")
+    return { type: "filed", request: result.request, fourEyes: result.fourEyes === true };
   if (result.type !== "form") return { type: "message", message: resultMessage(result) };
   if (result.form === "add") {
     return {

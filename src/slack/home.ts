@@ -180,12 +180,14 @@ export class HomeTabs {
     const me = await core.whoami(actor);
     const allowed = new Set(await core.dashboard.allowed(actor));
     const requests = await core.requests.list(actor);
+    const grants = await core.grants.list(actor);
     const permissions = allowed.has("matrix.view_all") ? await core.permissions(actor) : null;
     // Judged now, before rendering: the blocks are drawn synchronously.
     const sensitiveIds = new Set<string>();
     for (const r of requests.toDecide) if (await core.requests.isSensitive(r)) sensitiveIds.add(r.id);
     const sensitive = (r: ChangeRequest) => sensitiveIds.has(r.id);
-    if (!allowed.has("team.view")) return homeView({ me, requests, sensitive, team: null, permissions });
+    if (!allowed.has("team.view"))
+      return homeView({ me, requests, sensitive, team: null, permissions, grants });
     const filter = { role: wanted.role, status: wanted.status };
     const pageOf = (state: TeamState) =>
       core.dashboard.teamPage(actor, filter, {
@@ -200,7 +202,7 @@ export class HomeTabs {
       page = await pageOf(state);
     }
     const canAdd = (await core.prepareMemberForm(actor)).assignableRoles.length > 0;
-    return homeView({ me, requests, sensitive, permissions, team: { page, state, canAdd } });
+    return homeView({ me, requests, sensitive, permissions, grants, team: { page, state, canAdd } });
   }
 
   private remember(accountId: string, viewer: Viewer): void {

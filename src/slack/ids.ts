@@ -10,6 +10,10 @@ export const IDS = {
     rejectRequest: "rolecall_reject_request",
     changeRole: "rolecall_change_role",
     removeMember: "rolecall_remove_member",
+    /** The holder asks for more time on a temporary grant. */
+    extendGrant: "rolecall_extend_grant",
+    /** An Owner approves a request for temporary access, for the time asked or less. */
+    approveGrant: "rolecall_approve_grant",
   },
   actions: {
     listPage: "rolecall_list_page",
@@ -28,6 +32,8 @@ export const IDS = {
     /** A team row's menu (or its one button): the row's block_id is the member's email. */
     memberAction: "rolecall_member_action",
     auditOlder: "rolecall_audit_older",
+    /** Extend, on the reminder that a temporary grant is about to end: the value is its permission. */
+    grantExtend: "rolecall_grant_extend",
   },
   blocks: {
     email: "email",
@@ -37,6 +43,7 @@ export const IDS = {
     /** One checkbox group per changeable role: `perms_admin`, `perms_teammate`. */
     permsPrefix: "perms_",
     reason: "reason",
+    duration: "duration",
   },
   /** The action_id of the single input element inside each form block. */
   inputs: {
@@ -46,5 +53,6 @@ export const IDS = {
     role: "role_input",
     perms: "perms_input",
     reason: "reason_input",
+    duration: "duration_input",
   },
 } as const;

@@ -14,7 +14,7 @@ import {
   type Person,
   startHarness,
 } from "../helpers/slack-harness.js";
-import { blockAction } from "../helpers/slack-payloads.js";
+import { blockAction, openedView, text, viewSubmission } from "../helpers/slack-payloads.js";
 import { postSigned, slashCommandBody } from "../helpers/slack-requests.js";
 
 /**
@@ -72,7 +72,6 @@ type Row =
 
 const INVITE_PAGE_ONLY =
   "only the invite page (GET and POST /invites/{token}) reads invite tokens; no Slack surface does";
-const NOT_BUILT = "nothing raises it yet: four-eyes approvals and time-bound grants are not built";
 
 const REFUSALS = {
   NOT_A_MEMBER: {
@@ -135,9 +134,40 @@ const REFUSALS = {
     drive: async () => slash("owner2", `approve ${await fileRequest("owner2", "role tm@acme.test admin")}`),
     says: "You cannot decide your own request; another Owner must.",
   },
-  SECOND_OWNER_NEEDED: { unreachable: NOT_BUILT, raisedOnlyIn: [] },
-  GRANT_TOO_LONG: { unreachable: NOT_BUILT, raisedOnlyIn: [] },
-  NO_SUCH_GRANT: { unreachable: NOT_BUILT, raisedOnlyIn: [] },
+  SECOND_OWNER_NEEDED: {
+    drive: async () => {
+      await slash("owner", "role owner2@acme.test admin");
+      await h.running.core.setFourEyes(h.as("owner"), true);
+      return slash("owner", "role tm@acme.test owner");
+    },
+    says: "Four-eyes is on, so this change needs a second active Owner to approve it, and you are the only one.",
+  },
+  GRANT_TOO_LONG: {
+    drive: async () => {
+      await h.running.core.change(h.as("owner"), {
+        kind: "grant.start",
+        member: { email: PEOPLE.admin.email },
+        permission: "team_settings",
+        minutes: 60,
+        reason: null,
+      });
+      const b = blockAction(h.fake, {
+        action_id: IDS.actions.grantExtend,
+        value: JSON.stringify({ permission: "team_settings" }),
+      });
+      expect((await h.interact("admin", b.payload)).status).toBe(200);
+      const view = await openedView(h.fake, b.payload.trigger_id);
+      const submitted = await h.interact("admin", viewSubmission(view, { duration: text("4d") }));
+      // A form's refusal is shown on its field: that text is what the person reads.
+      const errors = (JSON.parse(submitted.text) as { errors: Record<string, string> }).errors;
+      return { text: errors.duration ?? "", blocks: [] };
+    },
+    says: "Temporary access lasts at most 3 days from now. Ask for a shorter time",
+  },
+  NO_SUCH_GRANT: {
+    drive: () => click("admin", IDS.actions.grantExtend, JSON.stringify({ permission: "team_settings" })),
+    says: "Your temporary Team Settings has already ended. Ask for new access with /team access",
+  },
   NOT_INSTALLED: {
     drive: async () => {
       const responseId = randomUUID();

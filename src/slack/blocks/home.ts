@@ -1,10 +1,11 @@
-import type { PermissionsView, WhoAmI } from "../../core/access-core.js";
+import type { GrantList, PermissionsView, WhoAmI } from "../../core/access-core.js";
 import type { Invitation, TeamPage } from "../../core/dashboard.js";
 import type { ChangeRequest } from "../../core/model.js";
 import { ROLE_LABEL } from "../../core/roles.js";
 import { esc } from "../escape.js";
 import { slackDate, slackFormatter } from "../format.js";
 import { IDS } from "../ids.js";
+import { grantBlocks, ownGrantBlocks } from "./grants.js";
 import { type Block, button, context, divider, header, section, VIEW_BLOCK_LIMIT, type View } from "./kit.js";
 import { matrixBlocks, ownPermissionsLine } from "./matrix.js";
 import { asked, decisionButtons } from "./requests.js";
@@ -12,6 +13,8 @@ import { type TeamState, teamBlocks } from "./team.js";
 
 /** Members on one page of App Home's team. */
 export const HOME_PAGE_SIZE = 20;
+/** Sections of the team's grants on App Home before "…and N more" (each holds many lines). */
+export const HOME_GRANT_SECTIONS = 3;
 /** Requests shown on App Home before "…and N more". */
 export const HOME_REQUESTS = 5;
 
@@ -25,6 +28,8 @@ export interface HomeContent {
   team: { page: TeamPage; state: TeamState; canAdd: boolean } | null;
   /** The whole matrix, for holders of Access Permissions. */
   permissions: PermissionsView | null;
+  /** Active time-bound grants: the viewer's own, and the account's for those who may see them all. */
+  grants: GrantList;
 }
 
 const requester = (r: ChangeRequest) =>
@@ -82,6 +87,15 @@ export const homeView = (content: HomeContent): View => {
     divider(),
     section(`*You* (${esc(me.email)})\n${ownPermissionsLine(me.role, me.permissions)}`),
   ];
+  if (content.grants.mine.length > 0)
+    blocks.push(section("*Your temporary access*"), ...ownGrantBlocks(content.grants.mine));
+  const all = content.grants.all;
+  if (all && all.length > 0)
+    blocks.push(
+      divider(),
+      header(`Temporary access (${all.length})`),
+      ...grantBlocks(all, true, HOME_GRANT_SECTIONS),
+    );
   if (team) {
     blocks.push(
       divider(),

@@ -1,7 +1,7 @@
 import { HELP_GROUP_TITLE } from "../../../commands/help.js";
 import type { CommandResult } from "../../../commands/index.js";
 import { HELP_GROUPS, type HelpEntry } from "../../../commands/lib/command.js";
-import { describeAsk, describeChange } from "../../../commands/lib/describe.js";
+import { describeAsk } from "../../../commands/lib/describe.js";
 import { CoreError, DatabaseUnavailableError, type ErrorCode } from "../../core/errors.js";
 import { changeIntentSchema, type RawChangeIntent } from "../../core/intents.js";
 import type { ApiKeyInfo } from "../../core/model.js";
@@ -11,6 +11,7 @@ import { clip, code, esc } from "../escape.js";
 import { slackDate, slackFormatter } from "../format.js";
 import { IDS } from "../ids.js";
 import { auditMessage, auditRowsMessage } from "./audit.js";
+import { changeSentence, grantsMessage, permissionLabel } from "./grants.js";
 import {
   type Block,
   button,
@@ -62,12 +63,17 @@ export const resultMessage = (result: CommandResult): SlackMessage => {
       return helpMessage(result.commands, result.forReader);
     case "whoami": {
       const w = result.whoami;
+      const grants = w.grants.map(
+        (g) =>
+          `*${permissionLabel(g.permission)}* until ${slackDate(g.endsAt)} (granted by ${esc(g.grantedBy)})`,
+      );
       return {
         text: `You are ${ROLE_LABEL[w.role]} on ${esc(w.account.name)}.`,
         blocks: [
           section(
             `You are *${ROLE_LABEL[w.role]}* on *${esc(w.account.name)}* (${esc(w.email)}).\n*Your permissions:* ${permissionsPhrase(w.permissions)}`,
           ),
+          ...(grants.length > 0 ? [section(`*Temporary access:*\n${grants.join("\n")}`)] : []),
         ],
       };
     }
@@ -93,7 +99,7 @@ export const resultMessage = (result: CommandResult): SlackMessage => {
       };
     }
     case "change": {
-      const sentence = describeChange(result.change, slackFormatter);
+      const sentence = changeSentence(result.change);
       return {
         text: sentence,
         blocks: [
@@ -106,13 +112,17 @@ export const resultMessage = (result: CommandResult): SlackMessage => {
     case "audit_changes":
       return auditMessage(result.page, result.last);
     case "grants":
-      return { text: "Temporary access", blocks: [section(`${result.grants.mine.length} active grants`)] };
+      return grantsMessage(result.grants);
     case "settings":
       return {
-        text: "Settings",
+        text: `Settings: four-eyes is ${result.fourEyes ? "on" : "off"}`,
         blocks: [
           section(
-            `*Approvals channel:* ${result.approvalsChannel ? `<#${result.approvalsChannel}>` : "none — change requests go to the Owners by direct message"}`,
+            `*Approvals channel:* ${result.approvalsChannel ? `<#${result.approvalsChannel}>` : "none — change requests go to the Owners by direct message"}\n*Four-eyes:* ${
+              result.fourEyes
+                ? "on — making or removing an Owner, changing Team Settings or Access Permissions, granting them and rotating the API key without grace wait for a second Owner's approval"
+                : "off — Owners' changes apply at once"
+            }`,
           ),
         ],
       };
@@ -135,7 +145,7 @@ export const resultMessage = (result: CommandResult): SlackMessage => {
       };
     }
     case "request_filed":
-      return requestFiledMessage(result.request, "waiting");
+      return requestFiledMessage(result.request, "waiting", { fourEyes: result.fourEyes === true });
     case "requests":
       return requestListMessage(result.toDecide, result.filed);
     case "request_approved":

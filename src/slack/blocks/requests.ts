@@ -1,10 +1,11 @@
-import { describeAsk, describeChange } from "../../../commands/lib/describe.js";
+import { describeAsk } from "../../../commands/lib/describe.js";
 import { requestStatusLine } from "../../../commands/lib/requests-view.js";
 import type { ChangeRequest } from "../../core/model.js";
 import type { ApprovalOutcome } from "../../core/requests.js";
 import { clip, code, esc } from "../escape.js";
 import { slackFormatter as fmt } from "../format.js";
 import { IDS } from "../ids.js";
+import { changeSentence, grantAskLines } from "./grants.js";
 import { type Block, button, context, linesToSections, type SlackMessage, section } from "./kit.js";
 
 /** The requester as outcomes name them: a mention where they are linked, else their email. */
@@ -69,11 +70,16 @@ export const reconfirmMessage = (r: ChangeRequest): SlackMessage => ({
  * The post the Owners see: who asks, the change, what it does, and — while pending — the buttons
  * (`sensitive`: Approve asks for a confirmation first).
  */
-export const requestPost = (r: ChangeRequest, { sensitive }: { sensitive: boolean }): SlackMessage => {
+export const requestPost = (
+  r: ChangeRequest,
+  { sensitive, accessEnded }: { sensitive: boolean; accessEnded?: string },
+): SlackMessage => {
   const email = r.requesterSlackUserId ? ` (${esc(r.requesterEmail)})` : "";
   const blocks: Block[] = [
     section(`:inbox_tray: *Change request ${r.id}* from ${who(r)}${email}`),
-    section(`*Asks for:* ${code(r.summary)}\n*What it does:* ${esc(r.effect)}`),
+    section(
+      [`*Asks for:* ${code(r.summary)}`, ...grantAskLines(r), `*What it does:* ${esc(r.effect)}`].join("\n"),
+    ),
   ];
   if (r.status === "pending") {
     blocks.push(
@@ -86,6 +92,8 @@ export const requestPost = (r: ChangeRequest, { sensitive }: { sensitive: boolea
         `*${r.status === "approved" ? ":white_check_mark:" : ":no_entry_sign:"} ${requestStatusLine(r, fmt)}*`,
       ),
     );
+    // A grant it gave has ended since: the post says so, so nobody reads it as access still held.
+    if (accessEnded) blocks.push(context(`:lock: ${accessEnded}`));
   }
   return { text: `Change request ${r.id} from ${esc(r.requesterEmail)}: ${code(r.summary)}`, blocks };
 };
@@ -108,9 +116,22 @@ const WHERE: Record<Delivery, string> = {
  * What the requester sees once they file: "sent" only when a post or DM has landed with an Owner.
  * It names the request in the words the "Ask an Owner" offer used ("to make tom@acme.test an Admin").
  */
-export const requestFiledMessage = (r: ChangeRequest, delivery: Delivery): SlackMessage => ({
-  text: `Request ${r.id} ${WHERE[delivery]}.`,
+export const requestFiledMessage = (
+  r: ChangeRequest,
+  delivery: Delivery,
+  { fourEyes = false }: { fourEyes?: boolean } = {},
+): SlackMessage => ({
+  text: fourEyes
+    ? `Four-eyes is on: this waits for a second Owner's approval (request ${r.id}).`
+    : `Request ${r.id} ${WHERE[delivery]}.`,
   blocks: [
+    ...(fourEyes
+      ? [
+          section(
+            `:busts_in_silhouette: Four-eyes is on: this waits for a second Owner's approval (request *${r.id}*).`,
+          ),
+        ]
+      : []),
     section(
       `:outbox_tray: Your request *${r.id}*${r.intent ? ` to ${describeAsk(r.intent, fmt)}` : ""} ${WHERE[delivery]}: ${code(r.summary)}`,
     ),
@@ -138,7 +159,7 @@ export const requestListMessage = (toDecide: ChangeRequest[], filed: ChangeReque
 /** What the Owner who approved sees, and only they: "You approved R… — tm@acme.test is now Admin." */
 export const approvalMessage = (o: ApprovalOutcome): SlackMessage => {
   const text = o.applied
-    ? `You approved request ${o.request.id} — ${describeChange(o.result, fmt)}`
+    ? `You approved request ${o.request.id} — ${changeSentence(o.result)}`
     : `You approved request ${o.request.id}, but it could not be applied: ${esc(o.error.message)}`;
   return { text, blocks: [section(`${o.applied ? ":white_check_mark:" : ":warning:"} ${text}`)] };
 };
@@ -150,4 +171,22 @@ export const closedMessage = (r: ChangeRequest): SlackMessage => {
       ? `You rejected request ${r.id} from ${who(r)} (${code(r.summary)})${r.reason ? `: ${esc(r.reason)}` : "."}`
       : requestOutcome(r);
   return { text, blocks: [section(text)] };
+};
+
+/**
+ * Four-eyes held a change its maker may make: it waits for a second Owner as request R…. Said where
+ * Slack cannot wait for the post to land first (a form answered in place).
+ */
+export const heldForSecondOwnerMessage = (r: ChangeRequest): SlackMessage => {
+  const text = `Four-eyes is on: this waits for a second Owner's approval (request ${r.id}).`;
+  return {
+    text,
+    blocks: [
+      section(
+        `:busts_in_silhouette: Four-eyes is on: this waits for a second Owner's approval (request *${r.id}*)${r.intent ? `: ${describeAsk(r.intent, fmt)}` : ""}. The Owners are asked now.`,
+      ),
+      context(`${esc(r.effect)} Expires ${fmt.date(r.expiresAt)}.`),
+      { type: "actions", elements: [button("Cancel request", IDS.actions.requestCancel, r.id)] },
+    ],
+  };
 };

@@ -2,10 +2,13 @@ import { z } from "zod";
 import { AUDIT_MAX } from "../../../commands/audit.js";
 import { runCommand } from "../../../commands/index.js";
 import { MEMBER_ACTIONS } from "../../core/dashboard.js";
+import type { ChangeResult } from "../../core/decide.js";
 import { CoreError } from "../../core/errors.js";
 import { auditMessage, type OlderPage } from "../blocks/audit.js";
+import type { SlackMessage } from "../blocks/kit.js";
 import { resultMessage } from "../blocks/messages.js";
 import { addMemberModal, changeRoleModal, permissionsModal, removeMemberModal } from "../blocks/modals.js";
+import { requestFiledMessage } from "../blocks/requests.js";
 import { alreadyRotated, heldForSecondOwner, rotateButton, rotateConfirmation } from "../blocks/rotate.js";
 import { teamState } from "../blocks/team.js";
 import { openView } from "../clients.js";
@@ -24,7 +27,12 @@ const olderPage = z.strictObject({
 
 /** Buttons and menus on Rolecall's messages and App Home. Each acknowledges first, then works. */
 export const registerActions = (app: SlackRegistry, deps: SlackDeps): void => {
-  const { core, logger } = deps;
+  const { core, logger, deliverRequest } = deps;
+  /** A change's outcome; one four-eyes held goes to the Owners first, and says where it stands. */
+  const changeMessage = async (change: ChangeResult): Promise<SlackMessage> =>
+    change.request
+      ? requestFiledMessage(change.request, await deliverRequest(change.request), { fourEyes: true })
+      : resultMessage({ type: "change", change });
   const handle = (actionId: string, work: (ctx: ActionContext) => Promise<void>) =>
     onAction(app, deps, actionId, work);
 
@@ -90,7 +98,7 @@ export const registerActions = (app: SlackRegistry, deps: SlackDeps): void => {
         await openView(client, body.trigger_id, changeRoleModal(choice.member, choice.roles, meta));
         return;
       case "resend":
-        await reply(resultMessage({ type: "change", change: await core.resendInvite(actor, member) }), false);
+        await reply(await changeMessage(await core.resendInvite(actor, member)), false);
         return;
       case "revoke":
       case "remove":
@@ -116,7 +124,7 @@ export const registerActions = (app: SlackRegistry, deps: SlackDeps): void => {
       kind: kind === "revoke" ? "invite.revoke" : "member.remove",
       member: { email },
     } as const;
-    await reply(resultMessage({ type: "change", change: await core.change(actor, intent) }));
+    await reply(await changeMessage(await core.change(actor, intent)));
   });
 
   handle(IDS.actions.apiKeyAsk, async ({ actor, reply }) => {
@@ -131,8 +139,15 @@ export const registerActions = (app: SlackRegistry, deps: SlackDeps): void => {
     );
     const rotated = await core.rotateApiKey(actor, click.grace, click.from);
     // A repeated click answers beside the first one's message, which shows the new key.
-    if ("heldForSecondOwner" in rotated) await reply(heldForSecondOwner(rotated.requestId));
-    else if ("alreadyRotated" in rotated) await reply(alreadyRotated(rotated.prefix), false);
+    if ("heldForSecondOwner" in rotated) {
+      // Four-eyes: the rotation is a request now, posted to the Owners like any other.
+      const request = await core.requests.get(actor.accountId, rotated.requestId);
+      const filed = requestFiledMessage(request, await deliverRequest(request), { fourEyes: true });
+      await reply({
+        ...filed,
+        blocks: [...heldForSecondOwner(rotated.requestId).blocks, ...filed.blocks.slice(1)],
+      });
+    } else if ("alreadyRotated" in rotated) await reply(alreadyRotated(rotated.prefix), false);
     else await reply(resultMessage({ type: "apikey_rotated", rotated }));
   });
 

@@ -2,6 +2,7 @@ import type { App } from "@slack/bolt";
 import type { AccessCore } from "../../core/access-core.js";
 import { CoreError } from "../../core/errors.js";
 import type { ChangeRequest } from "../../core/model.js";
+import type { Clock } from "../../core/ports.js";
 import type { Logger } from "../../log.js";
 import type { SlackActors } from "../actor.js";
 import { SlackUnavailableError } from "../actor.js";
@@ -18,6 +19,10 @@ export interface SlackDeps {
   requestsChanged: () => void;
   /** Posts a just-filed request now, and says where it stands (sent, waiting for Slack, nobody to send to). */
   deliverRequest: (request: ChangeRequest) => Promise<Delivery>;
+  /** The app's clock (tests inject one): grant end times are worded against it. */
+  clock: Clock;
+  /** GRANT_MAX_HOURS: an Extend form never offers more than this allows. */
+  grantMaxHours: number;
 }
 
 /** Refusals are expected; anything else is logged with where it happened. */

@@ -4,6 +4,7 @@ import { CoreError } from "../../core/errors.js";
 import type { ChangeRequest } from "../../core/model.js";
 import { notAMember } from "../../core/policy.js";
 import { accountKeyOf } from "../actor.js";
+import { approveGrantModal, isGrantRequest } from "../blocks/grants.js";
 import { resultMessage } from "../blocks/messages.js";
 import { messageModal, rejectRequestModal } from "../blocks/modals.js";
 import {
@@ -31,8 +32,18 @@ export const registerRequestActions = (app: SlackRegistry, deps: SlackDeps): voi
     onAction(app, deps, actionId, work);
 
   // The post itself shows the outcome once Slack is told; the Owner who clicked hears it privately now.
-  handle(IDS.actions.requestApprove, async ({ value, actor, reply }) => {
+  handle(IDS.actions.requestApprove, async ({ body, value, actor, reply, client }) => {
     const click = approveClick(value);
+    // Temporary access is approved for the time asked, or less: a form asks how long.
+    // A refusal here (decided, expired, not theirs to decide) is left to approve, which words it.
+    const asked = await core.requests.forDecision(actor, click.id).catch(() => null);
+    if (asked?.status === "pending" && isGrantRequest(asked)) {
+      const meta = body.response_url
+        ? { requestId: asked.id, responseUrl: body.response_url }
+        : { requestId: asked.id };
+      await openView(client, body.trigger_id, approveGrantModal(asked, meta));
+      return;
+    }
     // A post drawn without a confirmation, for a change that has become sensitive since: ask first.
     if (!click.confirmed) {
       const request = await core.requests.forDecision(actor, click.id);

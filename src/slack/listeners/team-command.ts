@@ -82,7 +82,11 @@ export const registerTeamCommand = (app: App, { core, actors, logger, deliverReq
       }
       if (outcome.type === "filed") {
         await ackFirst();
-        await send(requestFiledMessage(outcome.request, await deliverRequest(outcome.request)));
+        await send(
+          requestFiledMessage(outcome.request, await deliverRequest(outcome.request), {
+            fourEyes: outcome.fourEyes,
+          }),
+        );
         return;
       }
       await ackFirst();

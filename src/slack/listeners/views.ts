@@ -8,6 +8,7 @@ import { CHANGEABLE_ROLES, ROLES } from "../../core/roles.js";
 import { accountKeyOf } from "../actor.js";
 import { errorMessage, resultMessage } from "../blocks/messages.js";
 import { type ModalMetadata, messageModal } from "../blocks/modals.js";
+import { heldForSecondOwnerMessage, requestFiledMessage } from "../blocks/requests.js";
 import { IDS } from "../ids.js";
 import { parsePayload } from "../payload.js";
 import { respondLater } from "../respond.js";
@@ -38,6 +39,7 @@ const blockFor = (error: CoreError, fields: readonly string[], fallback: string)
     RANK_TOO_LOW: IDS.blocks.role,
     OWN_ROLE: IDS.blocks.role,
     LAST_OWNER: IDS.blocks.role,
+    SECOND_OWNER_NEEDED: IDS.blocks.role,
   };
   const block = byCode[error.code];
   return block && fields.includes(block) ? block : fallback;
@@ -49,7 +51,10 @@ const blockFor = (error: CoreError, fields: readonly string[], fallback: string)
  */
 const none = (): string[] => [];
 
-export const registerViews = (app: SlackRegistry, { core, actors, logger }: SlackDeps): void => {
+export const registerViews = (
+  app: SlackRegistry,
+  { core, actors, logger, deliverRequest }: SlackDeps,
+): void => {
   const submit = (
     callbackId: string,
     fields: (view: ViewOutput) => string[],
@@ -84,19 +89,26 @@ export const registerViews = (app: SlackRegistry, { core, actors, logger }: Slac
         );
         return;
       }
+      // Four-eyes held the change: it is a request now, which goes to the Owners like any other.
+      const held = change.request;
       if (!meta.responseUrl) {
         // Opened from App Home: the form itself turns into the outcome.
         await answer({
           response_action: "update",
-          view: messageModal(resultMessage({ type: "change", change })),
+          view: messageModal(
+            held ? heldForSecondOwnerMessage(held) : resultMessage({ type: "change", change }),
+          ),
         });
+        if (held) await deliverRequest(held).catch((e) => logger.warn(`could not deliver ${held.id}:`, e));
         return;
       }
       await answer();
       // The confirmation goes where the command was typed, through the command's response_url.
       const reply: RespondArguments = {
         response_type: "ephemeral",
-        ...resultMessage({ type: "change", change }),
+        ...(held
+          ? requestFiledMessage(held, await deliverRequest(held), { fourEyes: true })
+          : resultMessage({ type: "change", change })),
       };
       await respondLater(meta.responseUrl, reply).catch((e) =>
         logger.warn(`could not confirm ${callbackId}:`, e),
