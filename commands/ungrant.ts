@@ -3,7 +3,6 @@ import type { RawChangeIntent } from "../src/core/intents.js";
 import { memberArg, noFlags, noMore, permissionArg } from "./lib/args.js";
 import { defineCommand, runChange, unknownFlags } from "./lib/command.js";
 
-/** `ungrant <member> <permission>`: ends a time-bound grant now (an Owner, or its holder giving it back). */
 const schema = z.object({ member: memberArg, permission: permissionArg, extra: noMore, flags: noFlags });
 const intent = ({ member, permission }: z.infer<typeof schema>): RawChangeIntent => ({
   kind: "grant.end",
@@ -11,6 +10,7 @@ const intent = ({ member, permission }: z.infer<typeof schema>): RawChangeIntent
   permission,
 });
 
+/** `ungrant <member> <permission>`: ends a time-bound grant now (an Owner, or its holder giving it back). */
 export default defineCommand({
   name: "ungrant",
   usage: "ungrant <member> <permission>",

@@ -215,7 +215,10 @@ export const renderJson = (result: CommandResult): unknown => {
         ok: true,
         applied: result.outcome.applied,
         request: requestJson(result.outcome.request),
-        ...(result.outcome.applied ? {} : { error: result.outcome.error.toJSON() }),
+        // What the approval did, as a change made directly shows it (a grant: its end in `detail`).
+        ...(result.outcome.applied
+          ? { change: result.outcome.result }
+          : { error: result.outcome.error.toJSON() }),
       };
     case "request_closed":
       return { ok: true, request: requestJson(result.request) };

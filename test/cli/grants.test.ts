@@ -135,8 +135,18 @@ describe("grants, as text", () => {
     );
     expect(longer.code).toBe(EXIT_CODE.INVALID_INPUT);
     expect(longer.body.error.message).toBe("You can approve 2 hours or less: that is what was asked for.");
-    expect((await cli(clock, OWNER, "approve", id, "--for", "30m")).out).toBe(
-      `Request ${id}: Approved by owner@acme.test — applied. tm@acme.test has Billing until 13:00 UTC (ends by itself).`,
+    expect(await cliJson(clock, OWNER, "approve", id, "--for", "30m")).toMatchObject({
+      code: 0,
+      body: {
+        applied: true,
+        request: { status: "approved" },
+        change: { action: "grant.started", permission: "billing", detail: "2026-03-02T13:00:00.000Z" },
+      },
+    });
+    expect((await cli(clock, OWNER, "ungrant", TM, "billing")).code).toBe(0);
+    const again = await cliJson<{ request: { id: string } }>(clock, TM, "access", "billing", "for", "1h");
+    expect((await cli(clock, OWNER, "approve", again.body.request.id, "--for", "30m")).out).toBe(
+      `Request ${again.body.request.id}: Approved by owner@acme.test — applied. tm@acme.test has Billing until 13:00 UTC (ends by itself).`,
     );
   });
 
