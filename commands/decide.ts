@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { noFlags, noMore } from "./lib/args.js";
+import { durationArg, noFlags, noMore } from "./lib/args.js";
 import { defineCommand, unknownFlags } from "./lib/command.js";
 import type { SplitArgs } from "./lib/tokens.js";
 
@@ -48,14 +48,28 @@ export const rejectCommand = defineCommand({
   }),
 });
 
-/** `approve <id>`: an Owner other than the requester approves; the change applies at once, as them. */
+/**
+ * `approve <id> [--for <duration>]`: an Owner other than the requester approves; the change applies
+ * at once, as them. A request for temporary access may be approved for a shorter time.
+ */
 export const approveCommand = defineCommand({
   name: "approve",
-  usage: "approve <request id>",
-  summary: "Approve a change request and apply it (Owners)",
-  ...idOnly,
-  run: async ({ core, actor }, { id }) => ({
+  usage: "approve <request id> [--for <duration>]",
+  summary: "Approve a change request and apply it; temporary access for a shorter time with --for (Owners)",
+  toInput: (args) => ({
+    id: args.positionals[0],
+    extra: args.positionals.slice(1),
+    minutes: args.flags.get("for"),
+    flags: unknownFlags(args, ["for"]),
+  }),
+  schema: z.object({
+    id: requestId,
+    extra: noMore,
+    minutes: durationArg.optional(),
+    flags: noFlags,
+  }),
+  run: async ({ core, actor }, { id, minutes }) => ({
     type: "request_approved",
-    outcome: await core.requests.approve(actor, id),
+    outcome: await core.requests.approve(actor, id, minutes === undefined ? {} : { minutes }),
   }),
 });

@@ -25,6 +25,11 @@ export const HELP_PLACES: Record<string, { group: HelpGroup; needs?: "member" | 
   resend: { group: "team", needs: "invite.resend" },
   revoke: { group: "team", needs: "invite.revoke" },
   audit: { group: "team", needs: "audit.view" },
+  grant: { group: "team", needs: "grant.start" },
+  // The holder may give their own grant back; Owners end anyone's.
+  ungrant: { group: "team", needs: "member" },
+  grants: { group: "everyday", needs: "member" },
+  access: { group: "requests", needs: "member" },
   // Everyone may see where requests go; only Owners change it (the summary says so).
   settings: { group: "team", needs: "member" },
   request: { group: "requests", needs: "member" },

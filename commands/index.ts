@@ -1,10 +1,13 @@
 import type { Action } from "../src/core/authz.js";
 import { CoreError } from "../src/core/errors.js";
+import access from "./access.js";
 import add from "./add.js";
 import apikey from "./apikey.js";
 import audit from "./audit.js";
 import { approveCommand, cancelCommand, rejectCommand } from "./decide.js";
 import edit from "./edit.js";
+import grant from "./grant.js";
+import grants from "./grants.js";
 import { HELP_PLACES, helpCommand } from "./help.js";
 import {
   type Command,
@@ -22,6 +25,7 @@ import resend from "./resend.js";
 import revoke from "./revoke.js";
 import role from "./role.js";
 import settings from "./settings.js";
+import ungrant from "./ungrant.js";
 import whoami from "./whoami.js";
 
 /** Every command's help entry, or only those a reader may run (`may`: member? which actions?). */
@@ -64,6 +68,10 @@ export const COMMANDS: readonly Command[] = [
   perms,
   audit,
   settings,
+  grant,
+  ungrant,
+  grants,
+  access,
   apikey,
   requestCommand(() => COMMANDS),
   requests,

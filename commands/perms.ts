@@ -1,12 +1,11 @@
 import { z } from "zod";
-import { permissionSchema } from "../src/core/input.js";
-import { noFlags, noMore, roleArg } from "./lib/args.js";
+import { noFlags, noMore, permissionArg, roleArg } from "./lib/args.js";
 import { defineChangeCommand, unknownFlags } from "./lib/command.js";
 
 const toggle = z.object({
   verb: z.enum(["grant", "revoke"], { message: 'After "perms", say "grant" or "revoke".' }),
   role: roleArg,
-  permission: z.string({ message: "Name a permission, e.g. export_users." }).pipe(permissionSchema),
+  permission: permissionArg,
   extra: noMore,
   flags: noFlags,
 });

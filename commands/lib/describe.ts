@@ -1,4 +1,5 @@
 import type { ChangeResult, MemberFieldChanges, PermissionCell } from "../../src/core/decide.js";
+import { grantEndWords } from "../../src/core/grant-rules.js";
 import { durationWords } from "../../src/core/input.js";
 import type { ChangeIntent } from "../../src/core/intents.js";
 import type { MemberRef } from "../../src/core/model.js";
@@ -49,8 +50,21 @@ const describeFields = (who: string, fields: MemberFieldChanges, fmt: Formatter)
   return `${who}'s ${parts.join("; ")}.`;
 };
 
-/** One sentence for a change, shared by every surface: what changed, named. */
-export const describeChange = (change: ChangeResult, fmt: Formatter = plainFormatter): string => {
+/**
+ * When a grant ends, as the reader reads it: counted from `now` in UTC ("14:30 UTC", a date beyond a
+ * day) where the surface has no zone of its own (the CLI), else as the surface writes a time.
+ */
+export const grantEnd = (endsAt: string, fmt: Formatter, now?: Date): string =>
+  now ? grantEndWords(endsAt, now) : fmt.date(endsAt);
+
+/** "Four-eyes is on: this change waits for a second Owner's approval." — a change held by rule 9. */
+export const FOUR_EYES_HELD = "Four-eyes is on: this change waits for a second Owner's approval.";
+
+/**
+ * One sentence for a change, shared by every surface: what changed, named. A grant's end is written
+ * by `grantEnd` (with `now`, in UTC words).
+ */
+export const describeChange = (change: ChangeResult, fmt: Formatter = plainFormatter, now?: Date): string => {
   const email = fmt.text(change.email ?? "");
   const who = fmt.person({
     email: change.email ?? "",
@@ -79,12 +93,25 @@ export const describeChange = (change: ChangeResult, fmt: Formatter = plainForma
     case "permission.revoked":
     case "permissions.changed":
       return change.cells ? `${describeCells(change.cells)}.` : "Saved the permissions.";
+    case "grant.started":
+    case "grant.extended":
+    case "grant.ended": {
+      const label = change.permission ? PERMISSIONS[change.permission].label : "temporary access";
+      const until = grantEnd(change.detail ?? "", fmt, now);
+      if (change.action === "grant.started") return `${who} has ${label} until ${until} (ends by itself).`;
+      if (change.action === "grant.extended") return `${who}'s temporary ${label} now lasts until ${until}.`;
+      return `${who}'s temporary ${label} has ended.`;
+    }
     case "setting.changed":
+      if (change.detail === "four-eyes on")
+        return "Four-eyes is now on: changes to Owners, to who may manage the team or permissions, and key rotations without grace need a second Owner's approval.";
+      if (change.detail === "four-eyes off") return "Four-eyes is now off: Owners' changes apply at once.";
       return change.detail === "none"
         ? "Change requests will go to the Owners by direct message."
         : `Change requests will be posted in ${fmt.channel(change.detail ?? "")}.`;
     case "member.unchanged":
     case "permission.unchanged":
+    case "grant.unchanged":
     case "setting.unchanged":
       return `Nothing to change: ${alreadySo(change, fmt)}.`;
     default:

@@ -5,7 +5,7 @@ import { type Config, ConfigError, loadConfig } from "../config.js";
 import type { AccessCore } from "../core/access-core.js";
 import { CoreError, DatabaseUnavailableError } from "../core/errors.js";
 import { parseInput } from "../core/input.js";
-import { systemClock } from "../core/ports.js";
+import { type Clock, systemClock } from "../core/ports.js";
 import { plural } from "../core/words.js";
 import { createLogger } from "../log.js";
 import { createMailTransport } from "../mail/transport.js";
@@ -31,6 +31,8 @@ export interface Io {
   err(text: string): void;
   /** Asks a person at a terminal and resolves to what they typed; absent when no one is (a script, a pipe). */
   ask?(question: string): Promise<string>;
+  /** The time everything the CLI builds reads (the core, the mail worker, a grant's end); a test's own clock. */
+  clock?: Clock;
 }
 
 interface Globals {
@@ -107,7 +109,8 @@ export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io
       return 0;
     }
     const config = loadConfig(env);
-    const wired = await wireCore(config);
+    const clock = io.clock ?? systemClock;
+    const wired = await wireCore(config, clock);
     try {
       const core = wired.core;
       if (verb === "init") {
@@ -176,7 +179,7 @@ export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io
               : "Say what to change: --name, --phone or --role.",
           );
         }
-        print(renderText(result), renderJson(result));
+        print(renderText(result, clock.now()), renderJson(result));
         return 0;
       }
       if (verb === "activate") {
@@ -186,7 +189,7 @@ export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io
         print(`${change.email} is now active.`, change);
         return 0;
       }
-      if (verb === "mail") return await mailVerb(config, wired, rest, print);
+      if (verb === "mail") return await mailVerb(config, wired, clock, rest, print);
       if (verb === "apikey") {
         // Operator rotation (no --as): recovery when no member with the api_key permission can.
         const { rest: words, options } = takeOptions(rest, ["grace"]);
@@ -199,7 +202,7 @@ export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io
           type: "apikey_rotated" as const,
           rotated: await core.rotateApiKey({ accountId }, hours),
         };
-        print(renderText(result), renderJson(result));
+        print(renderText(result, clock.now()), renderJson(result));
         return 0;
       }
       if (verb === "backup") {
@@ -309,6 +312,7 @@ const accountVerb = async (
 const mailVerb = async (
   config: Config,
   wired: Wired,
+  clock: Clock,
   words: string[],
   print: (text: unknown, value: unknown) => void,
 ): Promise<number> => {
@@ -343,7 +347,7 @@ const mailVerb = async (
       const worker = new OutboxWorker({
         store: wired.store,
         transport,
-        clock: systemClock,
+        clock,
         logger,
         baseUrl: config.APP_BASE_URL,
         from: config.MAIL_FROM,

@@ -1,9 +1,11 @@
 import { HELP_GROUP_TITLE } from "../../commands/help.js";
 import type { CommandResult } from "../../commands/index.js";
 import { HELP_GROUPS } from "../../commands/lib/command.js";
-import { describeChange } from "../../commands/lib/describe.js";
+import { describeChange, FOUR_EYES_HELD } from "../../commands/lib/describe.js";
 import { approvalLine, requestJson, requestStatusLine } from "../../commands/lib/requests-view.js";
-import type { AccountDigest, AuditEntry, ChangeRequest, MemberView } from "../core/model.js";
+import type { GrantList } from "../core/access-core.js";
+import { grantEndWords } from "../core/grant-rules.js";
+import type { AccountDigest, AuditEntry, ChangeRequest, Grant, MemberView } from "../core/model.js";
 import type { AccountToDelete } from "../core/operator.js";
 import { PERMISSION_KEYS, PERMISSIONS } from "../core/permissions.js";
 import { plainFormatter } from "../core/results.js";
@@ -48,8 +50,34 @@ export const auditLine = (e: AuditEntry): string =>
     e.requestId ? `  request ${e.requestId}` : ""
   }`;
 
-/** The CLI's plain-text rendering of a command result. */
-export const renderText = (result: CommandResult): string => {
+/** "tom@acme.test  Export Users  until 14:30 UTC  granted by owner@acme.test — reason": one grant. */
+export const grantLine = (g: Grant, now: Date): string =>
+  `${g.memberEmail}  ${PERMISSIONS[g.permission].label}  until ${grantEndWords(g.endsAt, now)}  granted by ${g.grantedBy}${
+    g.reason ? ` — ${g.reason}` : ""
+  }`;
+
+/** Everyone's grants for Team Settings holders (theirs among them), else the reader's own. */
+const grantsText = ({ mine, all }: GrantList, now: Date): string => {
+  const shown = all ?? mine;
+  return shown.length === 0 ? "No active temporary access." : shown.map((g) => grantLine(g, now)).join("\n");
+};
+
+/** A grant as `grants --json` shows it (README: "Temporary access"). */
+export const grantJson = (g: Grant) => ({
+  email: g.memberEmail,
+  permission: g.permission,
+  startsAt: g.startsAt,
+  endsAt: g.endsAt,
+  grantedBy: g.grantedBy,
+  reason: g.reason,
+  requestId: g.requestId,
+});
+
+/**
+ * The CLI's plain-text rendering of a command result; `now` is the clock's time, which a grant's end
+ * is counted from ("until 14:30 UTC", or a date beyond a day).
+ */
+export const renderText = (result: CommandResult, now: Date): string => {
   switch (result.type) {
     case "help":
       return HELP_GROUPS.flatMap((group) => {
@@ -60,7 +88,11 @@ export const renderText = (result: CommandResult): string => {
     case "whoami": {
       const w = result.whoami;
       const labels = w.permissions.map((p) => PERMISSIONS[p].label);
-      return `${w.name ? `${w.name} <${w.email}>` : w.email} — ${ROLE_LABEL[w.role]} (${w.status}) on ${w.account.name}\nPermissions: ${labels.join(", ") || "none"}`;
+      const temporary = w.grants.map(
+        (g) =>
+          `\nTemporary: ${PERMISSIONS[g.permission].label} until ${grantEndWords(g.endsAt, now)} (granted by ${g.grantedBy})`,
+      );
+      return `${w.name ? `${w.name} <${w.email}>` : w.email} — ${ROLE_LABEL[w.role]} (${w.status}) on ${w.account.name}\nPermissions: ${labels.join(", ") || "none"}${temporary.join("")}`;
     }
     case "list":
       if (result.rows.length === 0) return "No members match.";
@@ -88,7 +120,7 @@ export const renderText = (result: CommandResult): string => {
       return table(["PERMISSION", ...roles.map((r) => ROLE_LABEL[r])], rows);
     }
     case "change":
-      return describeChange(result.change);
+      return describeChange(result.change, plainFormatter, now);
     case "audit":
     case "audit_changes": {
       const entries = result.type === "audit" ? result.entries : result.page.entries;
@@ -97,7 +129,7 @@ export const renderText = (result: CommandResult): string => {
     case "settings":
       return `Approvals channel: ${result.approvalsChannel ?? "none (requests go to the Owners by direct message)"}\nFour-eyes: ${result.fourEyes ? "on" : "off"}`;
     case "grants":
-      return JSON.stringify(result.grants);
+      return grantsText(result.grants, now);
     case "apikey":
       return [
         `Organisation API key: ${result.key.prefix}… created ${result.key.createdAt}`,
@@ -111,7 +143,9 @@ export const renderText = (result: CommandResult): string => {
       }`;
     case "request_filed":
       return [
-        `Request ${result.request.id} was filed: ${result.request.summary}`,
+        result.fourEyes
+          ? `${FOUR_EYES_HELD} Request ${result.request.id} was sent to the Owners: ${result.request.summary}`
+          : `Request ${result.request.id} was filed: ${result.request.summary}`,
         "The Owners see it in Slack as soon as the Rolecall app posts it, and here with: requests",
         `What it does: ${result.request.effect}`,
         `It expires ${humanDate(result.request.expiresAt)}. Withdraw it with: cancel ${result.request.id}`,
@@ -124,7 +158,9 @@ export const renderText = (result: CommandResult): string => {
       return parts.length > 0 ? parts.join("\n") : "No pending requests.";
     }
     case "request_approved":
-      return approvalLine(result.outcome);
+      return result.outcome.applied
+        ? `${approvalLine(result.outcome)} ${describeChange(result.outcome.result, plainFormatter, now)}`
+        : approvalLine(result.outcome);
     case "request_closed":
       return `Request ${result.request.id}: ${requestStatusLine(result.request, plainFormatter)}`;
     case "form":
@@ -153,7 +189,10 @@ export const renderJson = (result: CommandResult): unknown => {
     case "settings":
       return { approvalsChannel: result.approvalsChannel, fourEyes: result.fourEyes };
     case "grants":
-      return result.grants;
+      return {
+        grants: result.grants.mine.map(grantJson),
+        all: result.grants.all?.map(grantJson) ?? null,
+      };
     case "apikey":
       return result.key;
     case "apikey_rotated":
@@ -164,7 +203,11 @@ export const renderJson = (result: CommandResult): unknown => {
         oldKeyWorksUntil: result.rotated.oldKeyWorksUntil,
       };
     case "request_filed":
-      return { ok: true, request: requestJson(result.request) };
+      return {
+        ok: true,
+        ...(result.fourEyes ? { fourEyes: true } : {}),
+        request: requestJson(result.request),
+      };
     case "requests":
       return { toDecide: result.toDecide.map(requestJson), filed: result.filed.map(requestJson) };
     case "request_approved":
@@ -172,7 +215,10 @@ export const renderJson = (result: CommandResult): unknown => {
         ok: true,
         applied: result.outcome.applied,
         request: requestJson(result.outcome.request),
-        ...(result.outcome.applied ? {} : { error: result.outcome.error.toJSON() }),
+        // What the approval did, as a change made directly shows it (a grant: its end in `detail`).
+        ...(result.outcome.applied
+          ? { change: result.outcome.result }
+          : { error: result.outcome.error.toJSON() }),
       };
     case "request_closed":
       return { ok: true, request: requestJson(result.request) };

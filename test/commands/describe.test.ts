@@ -188,4 +188,57 @@ describe("what a change did, named (describeChange)", () => {
     );
     expect(sentence).toBe("Tom's name is now &lt;!channel&gt; (was Tom).");
   });
+
+  describe("temporary access and four-eyes", () => {
+    const grant = (action: string, endsAt = "2026-03-02T14:30:00.000Z") =>
+      change({
+        action,
+        email: "tom@acme.test",
+        slackUserId: "U0TOM",
+        role: "teammate",
+        permission: "export_users",
+        detail: endsAt,
+      });
+    const now = new Date("2026-03-02T12:30:00.000Z");
+
+    it.each([
+      ["grant.started", "tom@acme.test has Export Users until 14:30 UTC (ends by itself)."],
+      ["grant.extended", "tom@acme.test's temporary Export Users now lasts until 14:30 UTC."],
+      ["grant.ended", "tom@acme.test's temporary Export Users has ended."],
+    ])("%s, in a terminal: the end in UTC words counted from now", (action, words) => {
+      expect(describeChange(grant(action), undefined, now)).toBe(words);
+    });
+
+    it("an end beyond a day names its date", () => {
+      expect(describeChange(grant("grant.started", "2026-03-04T09:00:00.000Z"), undefined, now)).toBe(
+        "tom@acme.test has Export Users until 4 Mar 09:00 UTC (ends by itself).",
+      );
+    });
+
+    it("in Slack: the holder mentioned, the end in the reader's own time", () => {
+      expect(describeChange(grant("grant.started"), slackFormatter)).toMatch(
+        /^<@U0TOM> has Export Users until <!date\^\d+\^[^|]+\|[^>]+> \(ends by itself\)\.$/,
+      );
+    });
+
+    it("a grant that changes nothing says what already holds", () => {
+      expect(
+        describeChange(
+          change({ action: "grant.unchanged", changed: false, detail: "Teammates already have Billing" }),
+        ),
+      ).toBe("Nothing to change: Teammates already have Billing.");
+    });
+
+    it("four-eyes on, off, and already so", () => {
+      expect(describeChange(change({ action: "setting.changed", detail: "four-eyes on" }))).toMatch(
+        /^Four-eyes is now on: .*need a second Owner's approval\.$/,
+      );
+      expect(describeChange(change({ action: "setting.changed", detail: "four-eyes off" }))).toBe(
+        "Four-eyes is now off: Owners' changes apply at once.",
+      );
+      expect(
+        describeChange(change({ action: "setting.unchanged", changed: false, detail: "four-eyes on" })),
+      ).toBe("Nothing to change: four-eyes is already on.");
+    });
+  });
 });

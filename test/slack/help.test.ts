@@ -29,6 +29,10 @@ const ALL = [
   "revoke",
   "audit",
   "settings",
+  "grant",
+  "ungrant",
+  "grants",
+  "access",
   "request",
   "requests",
   "approve",
@@ -38,9 +42,24 @@ const ALL = [
 
 it.each([
   ["owner", ALL],
-  // Team Settings, but an Admin can hand out only Teammate: no role changes, no decisions.
-  ["admin", ALL.filter((c) => !["role", "approve", "reject"].includes(c))],
-  ["teammate", ["help", "whoami", "perms", "apikey", "settings", "request", "requests", "cancel"]],
+  // Team Settings, but an Admin can hand out only Teammate: no role changes, no decisions, no grants.
+  ["admin", ALL.filter((c) => !["role", "approve", "reject", "grant"].includes(c))],
+  [
+    "teammate",
+    [
+      "help",
+      "whoami",
+      "perms",
+      "apikey",
+      "settings",
+      "grants",
+      "ungrant",
+      "access",
+      "request",
+      "requests",
+      "cancel",
+    ],
+  ],
   ["invited", ["help"]],
   ["stranger", ["help"]],
 ] as const)("%s is shown only the commands they can run, grouped", async (who, expected) => {
