@@ -1,3 +1,4 @@
+import { APPLIED_UNTIL } from "../../src/core/decide/requests.js";
 import type { ChangeRequest } from "../../src/core/model.js";
 import type { ApprovalOutcome } from "../../src/core/requests.js";
 import { type Formatter, plainFormatter } from "../../src/core/results.js";
@@ -27,8 +28,12 @@ export const requestStatusLine = (r: ChangeRequest, fmt: Formatter): string => {
   switch (r.status) {
     case "pending":
       return `Waiting for an Owner; expires ${fmt.date(r.expiresAt)}.`;
-    case "approved":
-      return `Approved by ${decider} — applied.`;
+    case "approved": {
+      const until = r.outcome?.startsWith(APPLIED_UNTIL) ? r.outcome.slice(APPLIED_UNTIL.length) : null;
+      return until
+        ? `Approved by ${decider} — applied: access until ${fmt.date(until)}.`
+        : `Approved by ${decider} — applied.`;
+    }
     case "failed":
       return `Approved by ${decider}, but it could not be applied: ${fmt.text(r.outcome ?? "")}`;
     case "rejected":

@@ -110,7 +110,7 @@ export class AccessCore {
       requestTtlHours: options.requestTtlHours,
       maxHours: options.grantMaxHours,
     });
-    this.grants = new Grants(this.engine, options.grantStore);
+    this.grants = new Grants(this.engine, options.grantStore, { maxHours: options.grantMaxHours });
     this.members = new Members(this.engine);
     this.invites = new Invites(this.engine);
     this.access = new Access(this.engine);

@@ -1,7 +1,8 @@
 import { permits } from "./authz.js";
-import { decideExpireGrant } from "./decide/grants.js";
+import { decideExpireGrant, type GrantLimits, noSuchGrant } from "./decide/grants.js";
 import type { Actor, ActorContext, Engine } from "./engine.js";
 import { type Grant, isActiveGrant } from "./model.js";
+import type { PermissionKey } from "./permissions.js";
 import type { GrantNotice, GrantStore } from "./ports.js";
 
 export interface GrantList {
@@ -20,7 +21,25 @@ export class Grants {
   constructor(
     private readonly e: Engine,
     private readonly store: GrantStore,
+    private readonly limits: GrantLimits,
   ) {}
+
+  /**
+   * What an Extend form offers the holder of an active grant: the grant, and how many more minutes
+   * to ask for — its own length again, or less where GRANT_MAX_HOURS leaves less room. Asking is
+   * decided (and refused, GRANT_TOO_LONG) when the request is filed and approved.
+   */
+  async extension(ctx: ActorContext, permission: PermissionKey): Promise<{ grant: Grant; minutes: number }> {
+    const grant = (await this.list(ctx)).mine.find((g) => g.permission === permission);
+    if (!grant) throw noSuchGrant("You", permission);
+    const minute = 60_000;
+    const length = Math.round((Date.parse(grant.endsAt) - Date.parse(grant.startsAt)) / minute);
+    const room = Math.floor(
+      (this.limits.maxHours * 60 * minute - (Date.parse(grant.endsAt) - this.e.clock.now().getTime())) /
+        minute,
+    );
+    return { grant, minutes: Math.max(1, Math.min(length, room)) };
+  }
 
   /** Active grants: the reader's own, and all of them for holders of Team Settings. */
   async list(ctx: ActorContext): Promise<GrantList> {

@@ -203,7 +203,6 @@ export const createSlackApp = (
     requestsChanged: syncNow,
     deliverRequest: (request) => sync.deliver(request),
     clock,
-    grantMaxHours: config.GRANT_MAX_HOURS,
   };
   const router = new SlackRouter();
   registerTeamCommand(app, deps);

@@ -146,7 +146,7 @@ describe("grants, as text", () => {
     expect((await cli(clock, OWNER, "ungrant", TM, "billing")).code).toBe(0);
     const again = await cliJson<{ request: { id: string } }>(clock, TM, "access", "billing", "for", "1h");
     expect((await cli(clock, OWNER, "approve", again.body.request.id, "--for", "30m")).out).toBe(
-      `Request ${again.body.request.id}: Approved by owner@acme.test — applied. tm@acme.test has Billing until 13:00 UTC (ends by itself).`,
+      `Request ${again.body.request.id}: Approved by owner@acme.test — applied: access until 2 March 2026 at 13:00 UTC. tm@acme.test has Billing until 13:00 UTC (ends by itself).`,
     );
   });
 

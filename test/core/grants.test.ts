@@ -229,6 +229,10 @@ describe("asking for a grant: a change request an Owner approves, maybe for less
       requestId: request.id,
       reason: "export for the auditors",
     });
+    // The requester reads the time they got, not the time they asked for.
+    expect((await core.requests.get(seeded.accountId, request.id)).outcome).toBe(
+      "applied until 2026-01-01T02:00:00.000Z",
+    );
     const actions = (await core.fullAuditLog(seeded.accountId)).map((e) => e.action);
     expect(actions.slice(-3)).toEqual(["grant.requested", "grant.started", "request.approved"]);
   });

@@ -269,7 +269,7 @@ describe("the grants job: the reminder with Extend, then the end, each once", ()
       JSON.stringify({ permission: "billing" }),
     );
     const answer = messageText(await h.responseTo(clicked.responseId));
-    expect(answer).toContain("Your temporary Billing has already ended.");
+    expect(answer).toContain("You have no temporary Billing right now.");
     expect(answer).not.toMatch(ERROR_CODE_PATTERN);
   });
 

@@ -166,7 +166,7 @@ const REFUSALS = {
   },
   NO_SUCH_GRANT: {
     drive: () => click("admin", IDS.actions.grantExtend, JSON.stringify({ permission: "team_settings" })),
-    says: "Your temporary Team Settings has already ended. Ask for new access with /team access",
+    says: "You have no temporary Team Settings right now. Ask for new access instead: /team access",
   },
   NOT_INSTALLED: {
     drive: async () => {

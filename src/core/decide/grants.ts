@@ -30,10 +30,11 @@ const tooLong = (maxHours: number): CoreError =>
     `Temporary access lasts at most ${durationWords(maxHours * 60)} from now. Ask for a shorter time (e.g. ${Math.min(maxHours, 24)}h), and extend it later if needed.`,
   );
 
-const noSuchGrant = (who: string, permission: PermissionKey): CoreError =>
+/** No grant of `permission` is running for `who` (an email, or "You"). */
+export const noSuchGrant = (who: string, permission: PermissionKey): CoreError =>
   new CoreError(
     "NO_SUCH_GRANT",
-    `${who} has no temporary ${label(permission)} right now. Ask for new access instead: /team access ${permission} for <duration>.`,
+    `${who} ${who === "You" ? "have" : "has"} no temporary ${label(permission)} right now. Ask for new access instead: /team access ${permission} for <duration>.`,
   );
 
 /** The member a grant is about: active, and not holding the permission by role already. */

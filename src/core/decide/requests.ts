@@ -139,6 +139,18 @@ const closing = (
 });
 
 /**
+ * What an approved request's outcome records: "applied", and for a grant its end — the Owner may
+ * have approved less time than asked, and the requester should read the time they got.
+ */
+const appliedOutcome = (result: ChangeResult): string =>
+  (result.action === "grant.started" || result.action === "grant.extended") && result.detail
+    ? `${APPLIED_UNTIL}${result.detail}`
+    : "applied";
+
+/** The outcome of an approved grant request starts with this, then the grant's end (ISO). */
+export const APPLIED_UNTIL = "applied until ";
+
+/**
  * Approves and applies: `change` is the request's own decision, taken as the approving Owner on
  * this same state. If that change is refused now, or would change nothing, nothing of it is applied
  * and the request closes as failed, saying why.
@@ -174,7 +186,10 @@ export const decideApprove = (
     };
   }
   return {
-    changes: [closing(state, request, "approved", actor.email, { outcome: "applied" }), ...decided.changes],
+    changes: [
+      closing(state, request, "approved", actor.email, { outcome: appliedOutcome(decided.result) }),
+      ...decided.changes,
+    ],
     audit: [
       ...decided.audit,
       {

@@ -21,8 +21,6 @@ export interface SlackDeps {
   deliverRequest: (request: ChangeRequest) => Promise<Delivery>;
   /** The app's clock (tests inject one): grant end times are worded against it. */
   clock: Clock;
-  /** GRANT_MAX_HOURS: an Extend form never offers more than this allows. */
-  grantMaxHours: number;
 }
 
 /** Refusals are expected; anything else is logged with where it happened. */

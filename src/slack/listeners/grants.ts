@@ -1,7 +1,6 @@
 import type { AckFn, ViewOutput, ViewResponseAction } from "@slack/bolt";
 import { z } from "zod";
 import type { ActorContext } from "../../core/access-core.js";
-import { CoreError } from "../../core/errors.js";
 import { durationSchema, parseInput } from "../../core/input.js";
 import { PERMISSION_KEYS } from "../../core/permissions.js";
 import { notAMember } from "../../core/policy.js";
@@ -21,8 +20,6 @@ import { parsePayload } from "../payload.js";
 import { respondLater } from "../respond.js";
 import { logIfUnexpected, type SlackDeps, type SlackRegistry } from "./deps.js";
 import { onAction, refuseForm } from "./handlers.js";
-
-const MINUTE = 60_000;
 
 const extendClick = z.strictObject({ permission: z.enum(PERMISSION_KEYS) });
 const extendMetadata = z.object({
@@ -48,7 +45,7 @@ const typedMinutes = (view: ViewOutput): number =>
  * that takes the time asked, or less. The core decides everything; a refusal shows on the field.
  */
 export const registerGrantActions = (app: SlackRegistry, deps: SlackDeps): void => {
-  const { core, actors, logger, clock, grantMaxHours, deliverRequest, requestsChanged } = deps;
+  const { core, actors, logger, clock, deliverRequest, requestsChanged } = deps;
 
   // Extend: a form prefilled with the grant's own length, never more than GRANT_MAX_HOURS allows.
   onAction(app, deps, IDS.actions.grantExtend, async ({ body, value, actor, client }) => {
@@ -57,18 +54,8 @@ export const registerGrantActions = (app: SlackRegistry, deps: SlackDeps): void 
       value,
       "That Extend button could not be read; ask with /team access.",
     );
-    const grant = (await core.grants.list(actor)).mine.find((g) => g.permission === permission);
-    if (!grant)
-      throw new CoreError(
-        "NO_SUCH_GRANT",
-        `Your temporary ${permissionLabel(permission)} has already ended. Ask for new access with /team access ${permission} for <duration>.`,
-      );
+    const { grant, minutes } = await core.grants.extension(actor, permission);
     const now = clock.now();
-    const length = Math.round((Date.parse(grant.endsAt) - Date.parse(grant.startsAt)) / MINUTE);
-    const room = Math.floor(
-      (grantMaxHours * 60 * MINUTE - (Date.parse(grant.endsAt) - now.getTime())) / MINUTE,
-    );
-    const minutes = Math.max(1, Math.min(length, room));
     const meta: ExtendMetadata = body.response_url
       ? { permission, responseUrl: body.response_url }
       : { permission };
