@@ -24,6 +24,8 @@ export default defineConfig({
       "test/cli/reencrypt.test.ts",
       "test/slack/reencrypt.test.ts",
       "test/slack/requests-once.test.ts",
+      "test/slack/grants-once.test.ts",
+      "test/commands/grants.test.ts",
       "test/slack/install.test.ts",
       "test/e2e/instances.test.ts",
       // PostgreSQL only: the database going away and coming back.
