@@ -91,7 +91,9 @@ describe("GET /api/v1/openapi.json (PRODUCT §8)", () => {
     expect((await call("/api/v1/openapi.json", { method: "POST", key: null })).status).toBe(405);
 
     const validator = new Validator();
-    const result = await validator.validate(structuredClone(doc) as object);
+    const result = await validator.validate(
+      structuredClone(doc) as unknown as Parameters<Validator["validate"]>[0],
+    );
     expect(result).toEqual({ valid: true });
     expect(validator.version).toBe("3.1");
     expect(doc.openapi).toMatch(/^3\.1\./);
