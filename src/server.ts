@@ -11,7 +11,7 @@ import { OutboxWorker, type WorkerOptions } from "./mail/worker.js";
 import { createSlackApp, type SlackApp, slackMode } from "./slack/app.js";
 import type { AuthTestRetry } from "./slack/clients.js";
 import { announceAcceptedInvite } from "./slack/notify.js";
-import { wireCore } from "./wiring.js";
+import { type Wired, wireCore } from "./wiring.js";
 
 export interface Running {
   port: number;
@@ -27,6 +27,8 @@ export interface StartOptions {
   inviteLimiter?: RateLimiter;
   /** How soon a failed auth.test is tried again (single-workspace mode); tests make it quick. */
   authTestRetry?: AuthTestRetry;
+  /** Work on the opened database before the server listens and the mail worker starts (the live try-out). */
+  beforeServing?: (wired: Wired) => Promise<void>;
 }
 
 /** Starts Rolecall: the database, the Slack app (when configured), the mail worker and the HTTP server on PORT. */
@@ -37,6 +39,12 @@ export const startRolecall = async (
 ): Promise<Running> => {
   const clock = options.clock ?? systemClock;
   const wired = await wireCore(config, clock);
+  try {
+    await options.beforeServing?.(wired);
+  } catch (error) {
+    await wired.close();
+    throw error;
+  }
   const slack = slackMode(config).mode
     ? createSlackApp(config, wired.core, logger, {
         installations: wired.store.installations,
