@@ -127,6 +127,8 @@ const schema = z
     REQUEST_TTL_HOURS: hours(168),
     GRANT_MAX_HOURS: hours(72),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    // `npm start` without Slack settings: print the try-out tour and exit instead of serving it (scripts).
+    ROLECALL_ONCE: z.stringbool({ message: "must be 1 or 0 (true/false)" }).default(false),
     // Tuning for the mail outbox (not in the contract; defaults suit production).
     MAIL_RETRY_SECONDS: seconds(30),
     MAIL_LEASE_SECONDS: seconds(120),

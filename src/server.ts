@@ -9,8 +9,9 @@ import type { Logger } from "./log.js";
 import { createMailTransport } from "./mail/transport.js";
 import { OutboxWorker, type WorkerOptions } from "./mail/worker.js";
 import { createSlackApp, type SlackApp, slackMode } from "./slack/app.js";
+import type { AuthTestRetry } from "./slack/clients.js";
 import { announceAcceptedInvite } from "./slack/notify.js";
-import { wireCore } from "./wiring.js";
+import { type Wired, wireCore } from "./wiring.js";
 
 export interface Running {
   port: number;
@@ -24,6 +25,10 @@ export interface StartOptions {
   /** Faster retries and polling in tests. */
   worker?: Partial<Pick<WorkerOptions, "pollMs" | "backoffMs" | "maxBackoffMs" | "leaseMs" | "maxAttempts">>;
   inviteLimiter?: RateLimiter;
+  /** How soon a failed auth.test is tried again (single-workspace mode); tests make it quick. */
+  authTestRetry?: AuthTestRetry;
+  /** Work on the opened database before the server listens and the mail worker starts (the live try-out). */
+  beforeServing?: (wired: Wired) => Promise<void>;
 }
 
 /** Starts Rolecall: the database, the Slack app (when configured), the mail worker and the HTTP server on PORT. */
@@ -34,8 +39,18 @@ export const startRolecall = async (
 ): Promise<Running> => {
   const clock = options.clock ?? systemClock;
   const wired = await wireCore(config, clock);
+  try {
+    await options.beforeServing?.(wired);
+  } catch (error) {
+    await wired.close();
+    throw error;
+  }
   const slack = slackMode(config).mode
-    ? createSlackApp(config, wired.core, logger, { installations: wired.store.installations, clock })
+    ? createSlackApp(config, wired.core, logger, {
+        installations: wired.store.installations,
+        clock,
+        ...(options.authTestRetry ? { authTestRetry: options.authTestRetry } : {}),
+      })
     : null;
   const transport = createMailTransport(config, logger);
   const worker = new OutboxWorker({
@@ -59,6 +74,7 @@ export const startRolecall = async (
         )
       : null,
     slackInstall: slack?.installListener ?? null,
+    slackConnected: slack ? () => slack.connected() : null,
     invites: {
       core: wired.core,
       logger,

@@ -32,21 +32,35 @@ const tourLines = (team: string | null): string[] => {
   return lines.map(({ line, comment }) => `  ${comment ? `${line.padEnd(width)}  # ${comment}` : line}`);
 };
 
+/** The try-out as seeded: the tour's text, the account (null when the database holds others only) and its new key. */
+export interface TryOut {
+  text: string;
+  accountId: string | null;
+  /** The organisation API key, when this run created the account (it is shown only then). */
+  apiKey: string | null;
+}
+
 /**
  * Seeds a try-out account on an empty database (once), and shows the tour. A database that holds
  * someone's own accounts is left alone: the try-out would make every command there need --team.
  */
-export const runDemo = async (core: AccessCore, url: string): Promise<string> => {
+export const runDemo = async (core: AccessCore, url: string): Promise<string> =>
+  (await seedTryOut(core, url)).text;
+
+export const seedTryOut = async (core: AccessCore, url: string): Promise<TryOut> => {
   const databaseUrl = shownDatabaseUrl(url);
   const accounts = await core.operator.listAccounts();
   if (accounts.length > 0 && !accounts.some((a) => a.slackTeamId === DEMO_TEAM)) {
-    return [
+    const text = [
       `${databaseUrl} holds other accounts (${accounts.map((a) => a.slackTeamId).join(", ")}), so no try-out account was added to it.`,
       "For the try-out, use a database of its own, e.g.:",
       "  DATABASE_URL=data/try-out.db npx rolecall demo",
     ].join("\n");
+    return { text, accountId: null, apiKey: null };
   }
   const lines: string[] = [];
+  let accountId = accounts.find((a) => a.slackTeamId === DEMO_TEAM)?.id ?? null;
+  let apiKey: string | null = null;
   if (accounts.length === 0) {
     const created = await core.createAccount({
       slackTeamId: DEMO_TEAM,
@@ -58,6 +72,8 @@ export const runDemo = async (core: AccessCore, url: string): Promise<string> =>
       actor: { email: DEMO_OWNER },
       source: "cli",
     };
+    accountId = created.account.id;
+    apiKey = created.apiKey;
     await core.editMember(owner, { email: DEMO_OWNER }, { name: "Olivia Owner" });
     await core.addMember(owner, { email: "ada@acme.test", role: "admin", name: "Ada Admin" });
     await core.activate(created.account.id, "ada@acme.test");
@@ -81,5 +97,5 @@ export const runDemo = async (core: AccessCore, url: string): Promise<string> =>
       : "The tour: act as the owner and as the others with --as.",
     ...tourLines(several ? DEMO_TEAM : null),
   );
-  return lines.join("\n");
+  return { text: lines.join("\n"), accountId, apiKey };
 };

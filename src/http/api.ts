@@ -1,19 +1,24 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { z } from "zod";
 import type { AccessCore } from "../core/access-core.js";
 import { CoreError, type ErrorCode } from "../core/errors.js";
-import { permissionSchema } from "../core/input.js";
+import type { PermissionKey } from "../core/permissions.js";
+import {
+  API_BODY_LIMIT,
+  type ApiError,
+  type ApiErrorCode,
+  type Authorization,
+  authorizeRequestSchema,
+  type MemberList,
+  type MemberWithPermissions,
+} from "./api-schema.js";
 import { BodyError, readJson } from "./body.js";
 import { HTTP_STATUS } from "./error-status.js";
+import { OPENAPI_PATH, servedOpenApi } from "./openapi.js";
 
-export const API_BODY_LIMIT = 16 * 1024;
-
-const authorizeBody = z.object({ email: z.string().max(254), permission: z.string().max(64) }).strict();
-
-const apiError = (
+export const apiError = (
   res: ServerResponse,
   status: number,
-  code: string,
+  code: ApiErrorCode,
   message: string,
   headers: Record<string, string> = {},
 ) => {
@@ -22,26 +27,66 @@ const apiError = (
     "cache-control": "no-store",
     ...headers,
   });
-  res.end(JSON.stringify({ error: { code, message } }));
+  const body: ApiError = { error: { code, message } };
+  res.end(JSON.stringify(body));
 };
 
 /** A refusal with a stable code: its status comes from the one table. */
 const refuse = (res: ServerResponse, code: ErrorCode, message: string) =>
   apiError(res, HTTP_STATUS[code], code, message);
 
-const ok = (res: ServerResponse, body: unknown) => {
+/** A 200 answer: its shape is one of the document's (api-schema.ts), checked when compiled, not per request. */
+const ok = (res: ServerResponse, body: MemberList | MemberWithPermissions | Authorization) => {
   res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
   res.end(JSON.stringify(body));
 };
 
-/** What the API asks of the core. */
-export type ApiCore = Pick<AccessCore, "authenticateApiKey" | "apiMembers" | "apiMember" | "explain">;
+/**
+ * What the API asks of the core, typed with the document's shapes: a core answer that drifts from
+ * what the document says (a field more, less or of another type) fails to compile here.
+ */
+export interface ApiCore {
+  authenticateApiKey(key: string): Promise<string | null>;
+  apiMembers(accountId: string): Promise<Exactly<MemberList, Awaited<ReturnType<AccessCore["apiMembers"]>>>>;
+  apiMember(
+    accountId: string,
+    email: unknown,
+  ): Promise<Exactly<MemberWithPermissions, Awaited<ReturnType<AccessCore["apiMember"]>>>>;
+  explain(
+    accountId: string,
+    email: string,
+    permission: PermissionKey,
+  ): Exactly<Authorization, Awaited<ReturnType<AccessCore["explain"]>>> | Promise<Authorization>;
+}
+
+/** `Document` when `Code` has exactly its shape, else `never` (so the core no longer fits ApiCore). */
+type Exactly<Document, Code> = [Document] extends [Code]
+  ? [Code] extends [Document]
+    ? Document
+    : never
+  : never;
+
+/** GET /api/v1/openapi.json: public and cacheable; built once. */
+const serveOpenApi = (req: IncomingMessage, res: ServerResponse) => {
+  req.resume();
+  if (req.method !== "GET" && req.method !== "HEAD")
+    return apiError(res, 405, "INVALID_INPUT", "Use GET.", { allow: "GET, HEAD" });
+  const { body, etag } = servedOpenApi();
+  const headers = { etag, "cache-control": "public, max-age=300", "access-control-allow-origin": "*" };
+  if (req.headers["if-none-match"] === etag) {
+    res.writeHead(304, headers);
+    return res.end();
+  }
+  res.writeHead(200, { "content-type": "application/json; charset=utf-8", ...headers });
+  res.end(req.method === "HEAD" ? undefined : body);
+};
 
 /**
  * §8: the rest of the product asks here, with the organisation key, who is on the team and whether a
  * member may use a feature. Answers come from the same cache as the core's `can()`.
  */
 export const handleApi = async (core: ApiCore, req: IncomingMessage, res: ServerResponse, path: string) => {
+  if (path === OPENAPI_PATH) return serveOpenApi(req, res);
   const bearer = /^Bearer ([^\s]+)$/.exec(req.headers.authorization ?? "")?.[1];
   const accountId = bearer ? await core.authenticateApiKey(bearer) : null;
   if (!accountId) {
@@ -80,13 +125,22 @@ export const handleApi = async (core: ApiCore, req: IncomingMessage, res: Server
         req.resume();
         return apiError(res, 405, "INVALID_INPUT", "Use POST.", { allow: "POST" });
       }
-      const parsed = authorizeBody.safeParse(await readJson(req, API_BODY_LIMIT));
+      const parsed = authorizeRequestSchema.safeParse(await readJson(req, API_BODY_LIMIT));
       if (!parsed.success) {
-        return refuse(res, "INVALID_INPUT", 'Send JSON: { "email": "…", "permission": "export_users" }.');
+        // A well-formed body naming an unknown permission is told the permissions there are.
+        const { issues } = parsed.error;
+        const unknownPermission = issues.every(
+          (i) => i.path[0] === "permission" && i.code === "invalid_value",
+        );
+        return refuse(
+          res,
+          "INVALID_INPUT",
+          unknownPermission
+            ? (issues[0]?.message ?? "")
+            : 'Send JSON: { "email": "…", "permission": "export_users" }.',
+        );
       }
-      const permission = permissionSchema.safeParse(parsed.data.permission);
-      if (!permission.success) return refuse(res, "INVALID_INPUT", permission.error.issues[0]?.message ?? "");
-      return ok(res, await core.explain(accountId, parsed.data.email, permission.data));
+      return ok(res, await core.explain(accountId, parsed.data.email, parsed.data.permission));
     }
     req.resume();
     return apiError(res, 404, "NOT_FOUND", "No such endpoint.");

@@ -13,7 +13,26 @@ export interface HttpDeps {
   /** OAuth mode: GET /slack/install and /slack/oauth_redirect, Bolt's InstallProvider. */
   slackInstall?: ((req: IncomingMessage, res: ServerResponse) => void) | null;
   invites: InviteRouteDeps;
+  /** Single-workspace mode: whether Slack has accepted SLACK_BOT_TOKEN yet (auth.test), for /readyz. */
+  slackConnected?: (() => boolean) | null;
 }
+
+/**
+ * /readyz: the database answers with the schema this code knows and, with a bot token configured,
+ * Slack has accepted it once. Each part says what it waits for, so an operator sees which.
+ */
+const readiness = async (core: AccessCore, slackConnected: (() => boolean) | null | undefined) => {
+  const database = (await core.ready())
+    ? "ready"
+    : "not ready: the database is not answering, or its schema is not the one this version knows";
+  const slack = !slackConnected
+    ? undefined
+    : slackConnected()
+      ? "ready"
+      : "not ready: Slack has not accepted SLACK_BOT_TOKEN yet (auth.test is retried in the background)";
+  const ok = database === "ready" && (slack === undefined || slack === "ready");
+  return { ok, database, ...(slack === undefined ? {} : { slack }) };
+};
 
 /** 503 with a hint to retry: the database is away for now. */
 const sendUnavailable = (res: ServerResponse, body: unknown): void => {
@@ -27,7 +46,14 @@ export const sendJson = (res: ServerResponse, status: number, body: unknown): vo
 };
 
 /** One HTTP server for everything Rolecall serves: Slack events (HTTP mode), invites and health. */
-export const createHttpServer = ({ core, logger, slackEvents, slackInstall, invites }: HttpDeps): Server =>
+export const createHttpServer = ({
+  core,
+  logger,
+  slackEvents,
+  slackInstall,
+  invites,
+  slackConnected,
+}: HttpDeps): Server =>
   createServer(async (req, res) => {
     try {
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
@@ -36,10 +62,10 @@ export const createHttpServer = ({ core, logger, slackEvents, slackInstall, invi
         sendJson(res, 200, { ok: true });
         return;
       }
-      // Readiness: the database answers and its schema is current; a load balancer sends traffic elsewhere until then.
+      // Readiness: a load balancer sends traffic elsewhere until the instance can serve it.
       if (path === "/readyz" && (req.method === "GET" || req.method === "HEAD")) {
-        const ok = await core.ready();
-        sendJson(res, ok ? 200 : 503, { ok });
+        const ready = await readiness(core, slackConnected);
+        sendJson(res, ready.ok ? 200 : 503, ready);
         return;
       }
       if (path === "/slack/events" && slackEvents) {

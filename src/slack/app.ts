@@ -6,7 +6,12 @@ import { type Clock, type InstallationStore, systemClock } from "../core/ports.j
 import type { Logger } from "../log.js";
 import { SlackActors } from "./actor.js";
 import { boltLogger, withoutRequestBodies } from "./bolt-logger.js";
-import { type SlackClients, singleWorkspaceClients, webClientOptions } from "./clients.js";
+import {
+  type AuthTestRetry,
+  type SlackClients,
+  singleWorkspaceClients,
+  webClientOptions,
+} from "./clients.js";
 import { GrantsSync } from "./grants-sync.js";
 import { HomeTabs } from "./home.js";
 import { INSTALL_PATH, oauthReceiverOptions } from "./install-flow.js";
@@ -42,6 +47,11 @@ export interface SlackApp {
   syncGrants(): Promise<void>;
   /** Publish now the App Homes that changes have made stale (the app also does it moments after). */
   refreshHomes(): Promise<void>;
+  /**
+   * For /readyz: single-workspace mode is ready once Slack accepted SLACK_BOT_TOKEN (`auth.test`);
+   * OAuth mode has no one token to check, so it is always ready.
+   */
+  connected(): boolean;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -110,7 +120,7 @@ export const createSlackApp = (
   config: Config,
   core: AccessCore,
   logger: Logger,
-  stores: { installations: InstallationStore; clock?: Clock } | null = null,
+  stores: { installations: InstallationStore; clock?: Clock; authTestRetry?: AuthTestRetry } | null = null,
 ): SlackApp => {
   const { mode, oauth, missing } = slackMode(config);
   if (!mode || missing.length > 0) throw new Error(`Slack is not configured: ${missing.join("; ")}`);
@@ -120,6 +130,7 @@ export const createSlackApp = (
   let app: App;
   let clients: SlackClients;
   let workspaces: InstalledWorkspaces | null = null;
+  let single: ReturnType<typeof singleWorkspaceClients> | null = null;
   const clock = stores?.clock ?? systemClock;
   if (oauth) {
     if (!stores) throw new Error("OAuth mode needs the installation store");
@@ -164,7 +175,12 @@ export const createSlackApp = (
     app = new App({ receiver, clientOptions, logger: bolt, convoStore: false });
     app.use(requireInstallation(workspaces, `${config.APP_BASE_URL}${INSTALL_PATH}`, logger));
   } else if (mode === "socket") {
-    const single = singleWorkspaceClients(config.SLACK_BOT_TOKEN ?? "", clientOptions, logger);
+    single = singleWorkspaceClients(
+      config.SLACK_BOT_TOKEN ?? "",
+      clientOptions,
+      logger,
+      stores?.authTestRetry,
+    );
     clients = single;
     app = new App({
       authorize: single.authorize,
@@ -175,7 +191,12 @@ export const createSlackApp = (
       convoStore: false,
     });
   } else {
-    const single = singleWorkspaceClients(config.SLACK_BOT_TOKEN ?? "", clientOptions, logger);
+    single = singleWorkspaceClients(
+      config.SLACK_BOT_TOKEN ?? "",
+      clientOptions,
+      logger,
+      stores?.authTestRetry,
+    );
     clients = single;
     receiver = new HTTPReceiver({
       signingSecret: config.SLACK_SIGNING_SECRET ?? "",
@@ -232,6 +253,7 @@ export const createSlackApp = (
       await homes.poll();
       return homes.refresh();
     },
+    connected: () => single?.connected() ?? true,
     start: async () => {
       void clients.start();
       // Expiry, and decisions made from the CLI, reach Slack on this beat.
@@ -240,6 +262,7 @@ export const createSlackApp = (
       if (mode === "socket") await app.start();
     },
     stop: async () => {
+      single?.stop();
       if (timer) clearInterval(timer);
       await homes.stop();
       await sync.run().catch(() => {});

@@ -25,29 +25,57 @@ export interface SlackClients {
   start(): Promise<void>;
 }
 
-/** Single-workspace mode: one configured bot token (`SLACK_BOT_TOKEN`) serves the one workspace. */
+/** How often a failed `auth.test` at start is tried again: doubling from `firstMs`, at most `maxMs` apart. */
+export interface AuthTestRetry {
+  firstMs: number;
+  maxMs: number;
+}
+
+const AUTH_TEST_RETRY: AuthTestRetry = { firstMs: 1_000, maxMs: 60_000 };
+
+/**
+ * Single-workspace mode: one configured bot token (`SLACK_BOT_TOKEN`) serves the one workspace. Its
+ * `auth.test` is tried at start and again in the background until Slack accepts the token; until then
+ * the instance is not ready (`connected()`, for /readyz).
+ */
 export const singleWorkspaceClients = (
   botToken: string,
   options: webApi.WebClientOptions,
   logger: Logger,
-): SlackClients & { authorize: Authorize<boolean> } => {
+  retry: AuthTestRetry = AUTH_TEST_RETRY,
+): SlackClients & { authorize: Authorize<boolean>; connected(): boolean; stop(): void } => {
   const client = new webApi.WebClient(botToken, options);
   const identity: { botId?: string; botUserId?: string } = {};
+  let connected = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  const attempt = async (delayMs: number): Promise<void> => {
+    try {
+      const r = await client.auth.test();
+      identity.botId = r.bot_id;
+      identity.botUserId = r.user_id;
+      connected = true;
+      logger.info(`Connected to Slack as ${r.user ?? "?"} in ${r.team ?? "?"}`);
+    } catch (e) {
+      if (stopped) return;
+      logger.warn(
+        `auth.test failed (check SLACK_BOT_TOKEN); trying again in ${Math.round(delayMs / 1000)} s:`,
+        slackErrorCode(e) ?? (e instanceof Error ? e.message : e),
+      );
+      timer = setTimeout(() => void attempt(Math.min(delayMs * 2, retry.maxMs)), delayMs);
+      timer.unref();
+    }
+  };
   return {
     // Answered without waiting for auth.test, so a slow or failing Slack never delays an ack.
     authorize: async () => ({ botToken, ...identity }),
     forAccount: async () => client,
-    start: () =>
-      client.auth
-        .test()
-        .then((r) => {
-          identity.botId = r.bot_id;
-          identity.botUserId = r.user_id;
-          logger.info(`Connected to Slack as ${r.user ?? "?"} in ${r.team ?? "?"}`);
-        })
-        .catch((e) =>
-          logger.warn("auth.test failed; check SLACK_BOT_TOKEN:", e instanceof Error ? e.message : e),
-        ),
+    start: () => attempt(retry.firstMs),
+    connected: () => connected,
+    stop: () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
   };
 };
 

@@ -24,7 +24,8 @@ const run = (script: string, args: string[] = []) => {
   });
   return { code: done.status, stdout: done.stdout, stderr: done.stderr };
 };
-const npmStart = () => run(MAIN);
+/** `npm start -- --once`: the tour, printed, and exit (plain `npm start` goes on serving it). */
+const npmStart = () => run(MAIN, ["--once"]);
 const rolecall = (...args: string[]) => run(BIN, args);
 /** `npx rolecall a b c` as typed in README or printed by Rolecall (no quoting in these). */
 const typed = (line: string) => {

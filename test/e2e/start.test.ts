@@ -72,11 +72,17 @@ describe("npm start", () => {
     const started = listeningPort(child);
     const port = await started.port;
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${port}/slack/events`, { method: "POST", body: "x" })).status).toBe(
       401,
     );
-    await fake.waitFor(() => fake.callsTo("auth.test")[0], "auth.test at start-up");
+    await fake.waitFor(() => fake.callsTo("auth.test").find((c) => c.ok), "auth.test at start-up");
+    // Ready once Slack accepted the token (the app learns it a moment after the fake answered).
+    let ready = 0;
+    for (let i = 0; i < 200 && ready !== 200; i++) {
+      ready = (await fetch(`http://127.0.0.1:${port}/readyz`)).status;
+      if (ready !== 200) await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(ready).toBe(200);
     child.kill("SIGTERM");
     expect(await new Promise((done) => child.on("exit", done))).toBe(0);
   });

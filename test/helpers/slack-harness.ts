@@ -61,9 +61,9 @@ export interface Harness {
  */
 export const startHarness = async (
   env: Record<string, string> = {},
-  options: StartOptions & { logger?: Logger } = {},
+  { fake = new FakeSlack(), ...options }: StartOptions & { logger?: Logger; fake?: FakeSlack } = {},
 ): Promise<Harness> => {
-  const fake = new FakeSlack();
+  // A test may hand in its own (not yet started) fake, to set how Slack answers from the first call.
   await fake.start();
   for (const p of Object.values(PEOPLE)) fake.users.set(p.id, { email: p.email });
   const { db, cleanup } = await tempDatabase();

@@ -1,0 +1,90 @@
+import { z } from "zod";
+import { ERROR_CODES } from "../core/errors.js";
+import { permissionSchema, roleSchema } from "../core/input.js";
+import { MEMBER_STATUSES } from "../core/model.js";
+import { PERMISSION_KEYS } from "../core/permissions.js";
+
+/**
+ * The shapes of /api/v1 (PRODUCT §8), in and out. Requests are validated with these schemas, handlers
+ * are type-checked against what they infer, and the OpenAPI document (openapi.ts) is generated from
+ * them, so the three cannot drift apart.
+ */
+
+/** The largest body POST /api/v1/authorize reads (413 beyond). */
+export const API_BODY_LIMIT = 16 * 1024;
+
+/** Codes only HTTP has, beside the core's refusals: no key, no such endpoint, database away, a bug. */
+export const API_ONLY_ERROR_CODES = ["UNAUTHORIZED", "NOT_FOUND", "UNAVAILABLE", "INTERNAL"] as const;
+export const API_ERROR_CODES = [...ERROR_CODES, ...API_ONLY_ERROR_CODES] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+export const apiErrorSchema = z
+  .object({
+    error: z.object({
+      code: z
+        .enum(API_ERROR_CODES)
+        .meta({ description: "A stable code: branch on this, not on the message." }),
+      message: z.string().meta({ description: "A sentence a person can act on." }),
+    }),
+  })
+  .meta({ id: "Error", description: "Every refusal and failure of the API has this shape." });
+export type ApiError = z.infer<typeof apiErrorSchema>;
+
+export const authorizeRequestSchema = z
+  .object({
+    email: z.string().max(254).meta({ description: "The member's email (compared case-insensitively)." }),
+    permission: permissionSchema.meta({
+      description: `A permission key: ${PERMISSION_KEYS.join(", ")} (case and dashes are forgiven).`,
+      examples: ["export_users"],
+    }),
+  })
+  .strict()
+  .meta({ id: "AuthorizeRequest", description: "May this member use this feature?" });
+
+const permissionKeySchema = z.enum(PERMISSION_KEYS).meta({ id: "Permission" });
+const roleKeySchema = roleSchema.meta({ id: "Role" });
+
+export const apiMemberSchema = z
+  .object({
+    email: z.string(),
+    name: z.string().nullable(),
+    role: roleKeySchema,
+    status: z.enum(MEMBER_STATUSES).meta({ id: "MemberStatus" }),
+  })
+  .meta({ id: "Member" });
+
+export const memberListSchema = z
+  .object({ members: z.array(apiMemberSchema) })
+  .meta({ id: "MemberList", description: "Every current member (invited or active), with role and status." });
+export type MemberList = z.infer<typeof memberListSchema>;
+
+export const memberWithPermissionsSchema = apiMemberSchema
+  .extend({
+    permissions: z.array(permissionKeySchema).meta({
+      description:
+        "What the member may use now: by role, or by a time-bound grant before its end. None unless active.",
+    }),
+  })
+  .meta({ id: "MemberWithPermissions" });
+export type MemberWithPermissions = z.infer<typeof memberWithPermissionsSchema>;
+
+export const authorizationSchema = z
+  .object({
+    allowed: z.boolean(),
+    role: roleKeySchema
+      .nullable()
+      .meta({ description: "The member's role; null when they are not a member." }),
+    reason: z
+      .string()
+      .meta({ description: "Why, in plain words (names a time-bound grant when one allows it)." }),
+    grant: z
+      .object({
+        permission: permissionKeySchema,
+        endsAt: z.string().meta({ description: "When the grant ends (ISO 8601).", format: "date-time" }),
+        grantedBy: z.string().meta({ description: "The email of whoever granted or approved it." }),
+      })
+      .optional()
+      .meta({ description: "Present when a time-bound grant is what allows it." }),
+  })
+  .meta({ id: "Authorization" });
+export type Authorization = z.infer<typeof authorizationSchema>;

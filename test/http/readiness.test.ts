@@ -1,0 +1,117 @@
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { RateLimiter } from "../../src/http/rate-limit.js";
+import { createHttpServer } from "../../src/http/server.js";
+import { createLogger } from "../../src/log.js";
+import { LATEST_SCHEMA_VERSION } from "../../src/store/migrations/index.js";
+import { FakeSlack } from "../helpers/fake-slack.js";
+import { startHarness } from "../helpers/slack-harness.js";
+import { setSchemaVersion } from "../helpers/sql.js";
+import { openCore } from "../helpers/team.js";
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const readyz = async (base: string) => {
+  const res = await fetch(`${base}/readyz`);
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+};
+
+/** Asks again until `ok` holds of the answer (the state it waits for comes from the background). */
+const eventually = async <T>(ask: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> => {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = await ask();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+/** Retries of auth.test come quickly in these tests. */
+const QUICK_RETRY = { authTestRetry: { firstMs: 20, maxMs: 50 } };
+
+describe("/readyz (PRODUCT §8): ready only when the instance can serve", () => {
+  it("is 503 while the database is unreachable, naming the database; /healthz stays 200", async () => {
+    const wired = await openCore();
+    const logger = createLogger("silent");
+    const server = createHttpServer({
+      core: wired.core,
+      logger,
+      slackEvents: null,
+      invites: { core: wired.core, logger, limiter: new RateLimiter(30, 60_000), trustedProxies: new Set() },
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    expect(await readyz(base)).toEqual({ status: 200, body: { ok: true, database: "ready" } });
+    await wired.close();
+    const down = await readyz(base);
+    expect(down.status).toBe(503);
+    expect(down.body).toMatchObject({
+      ok: false,
+      database: expect.stringMatching(/^not ready: the database/),
+    });
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
+  it("is 503 once a newer Rolecall migrated the database, in the real app", async () => {
+    const h = await startHarness();
+    cleanups.push(() => h.stop());
+    await eventually(
+      () => readyz(h.base),
+      (r) => r.status === 200,
+      "ready at start",
+    );
+    await setSchemaVersion(h.db, LATEST_SCHEMA_VERSION + 1);
+    expect(await readyz(h.base)).toMatchObject({
+      status: 503,
+      body: { ok: false, database: expect.stringMatching(/^not ready/), slack: "ready" },
+    });
+  });
+
+  it("single-workspace mode: 503 until Slack's auth.test has succeeded once, retried in the background; 200 after", async () => {
+    const fake = new FakeSlack();
+    fake.behaviours.set("auth.test", { status: 500 });
+    const h = await startHarness({}, { fake, ...QUICK_RETRY });
+    cleanups.push(() => h.stop());
+    await fake.waitFor(() => fake.callsTo("auth.test").find((c) => c.answered), "a failed auth.test");
+    expect(await readyz(h.base)).toEqual({
+      status: 503,
+      body: {
+        ok: false,
+        database: "ready",
+        slack: expect.stringMatching(/^not ready: Slack has not accepted SLACK_BOT_TOKEN/),
+      },
+    });
+    const failed = fake.callsTo("auth.test").length;
+    fake.behaviours.delete("auth.test");
+    const ready = await eventually(
+      () => readyz(h.base),
+      (r) => r.status === 200,
+      "ready after auth.test",
+    );
+    expect(ready.body).toEqual({ ok: true, database: "ready", slack: "ready" });
+    expect(fake.callsTo("auth.test").length).toBeGreaterThan(failed);
+    expect(fake.callsTo("auth.test").at(-1)).toMatchObject({ ok: true });
+  });
+
+  it("a bot token Slack does not know is refused (invalid_auth, as Slack does) and the app is never ready", async () => {
+    const fake = new FakeSlack();
+    // One try only in this test: the next would be a minute later.
+    fake.expectFailure("auth.test", "invalid_auth");
+    const h = await startHarness(
+      { SLACK_BOT_TOKEN: "xoxb-not-a-token-slack-issued" },
+      { fake, authTestRetry: { firstMs: 60_000, maxMs: 60_000 } },
+    );
+    cleanups.push(() => h.stop());
+    const refused = await fake.waitFor(
+      () => fake.callsTo("auth.test").find((c) => c.answered),
+      "auth.test with the unknown token",
+    );
+    expect(refused).toMatchObject({ ok: false, error: "invalid_auth" });
+    expect(await readyz(h.base)).toMatchObject({ status: 503, body: { ok: false, database: "ready" } });
+  });
+});
