@@ -102,6 +102,10 @@ export const requestPost = (
 export const requestOutcome = (r: ChangeRequest): string =>
   `Request ${r.id} from ${who(r)} (${code(r.summary)}): ${requestStatusLine(r, fmt)}`;
 
+/** Rule 9 held a change its maker may make: the words every Slack message about it starts with. */
+const fourEyesHeld = (id: string) =>
+  `Four-eyes is on: this waits for a second Owner's approval (request ${id})`;
+
 /** Where a just-filed request stands in Slack, as the requester is told. */
 export type Delivery = "sent" | "waiting" | "unreachable";
 
@@ -121,17 +125,9 @@ export const requestFiledMessage = (
   delivery: Delivery,
   { fourEyes = false }: { fourEyes?: boolean } = {},
 ): SlackMessage => ({
-  text: fourEyes
-    ? `Four-eyes is on: this waits for a second Owner's approval (request ${r.id}).`
-    : `Request ${r.id} ${WHERE[delivery]}.`,
+  text: fourEyes ? `${fourEyesHeld(r.id)}.` : `Request ${r.id} ${WHERE[delivery]}.`,
   blocks: [
-    ...(fourEyes
-      ? [
-          section(
-            `:busts_in_silhouette: Four-eyes is on: this waits for a second Owner's approval (request *${r.id}*).`,
-          ),
-        ]
-      : []),
+    ...(fourEyes ? [section(`:busts_in_silhouette: ${fourEyesHeld(`*${r.id}*`)}.`)] : []),
     section(
       `:outbox_tray: Your request *${r.id}*${r.intent ? ` to ${describeAsk(r.intent, fmt)}` : ""} ${WHERE[delivery]}: ${code(r.summary)}`,
     ),
@@ -178,12 +174,12 @@ export const closedMessage = (r: ChangeRequest): SlackMessage => {
  * Slack cannot wait for the post to land first (a form answered in place).
  */
 export const heldForSecondOwnerMessage = (r: ChangeRequest): SlackMessage => {
-  const text = `Four-eyes is on: this waits for a second Owner's approval (request ${r.id}).`;
+  const text = `${fourEyesHeld(r.id)}.`;
   return {
     text,
     blocks: [
       section(
-        `:busts_in_silhouette: Four-eyes is on: this waits for a second Owner's approval (request *${r.id}*)${r.intent ? `: ${describeAsk(r.intent, fmt)}` : ""}. The Owners are asked now.`,
+        `:busts_in_silhouette: ${fourEyesHeld(`*${r.id}*`)}${r.intent ? `: ${describeAsk(r.intent, fmt)}` : ""}. The Owners are asked now.`,
       ),
       context(`${esc(r.effect)} Expires ${fmt.date(r.expiresAt)}.`),
       { type: "actions", elements: [button("Cancel request", IDS.actions.requestCancel, r.id)] },
