@@ -87,10 +87,16 @@ export const needsSecondOwner = (intent: ChangeIntent, state: DecisionState): bo
   }
 };
 
-export const secondOwnerNeeded = (): CoreError =>
+/**
+ * No Owner could ever approve the held change: the actor is the only active Owner, or the only other
+ * one is the Owner the change is about (`about`), who may not approve their own demotion or removal.
+ */
+export const secondOwnerNeeded = (about?: string): CoreError =>
   new CoreError(
     "SECOND_OWNER_NEEDED",
-    "Four-eyes is on, so this change needs a second active Owner to approve it, and you are the only one. Turn four-eyes off (/team settings four-eyes off), make the change, and turn it back on once the team has a second Owner.",
+    about
+      ? `Four-eyes is on, so this change needs another active Owner to approve it, and the only other one is ${about}, whom it is about (nobody approves a change to their own role or their own removal). Turn four-eyes off (/team settings four-eyes off), make the change, and turn it back on; or make a third Owner first.`
+      : "Four-eyes is on, so this change needs a second active Owner to approve it, and you are the only one. Turn four-eyes off (/team settings four-eyes off), make the change, and turn it back on once the team has a second Owner.",
   );
 
 /**
@@ -108,7 +114,12 @@ export const decideWithFourEyes = (
   if (!state.account.fourEyes || !decided.result.changed || !needsSecondOwner(intent, state)) return decided;
   const actor = acting(state);
   const otherOwners = state.activeOwnerCount - (actor.role === "owner" ? 1 : 0);
-  if (otherOwners < 1) throw secondOwnerNeeded();
+  // An Owner the change demotes or removes cannot approve it (rules 4 and 2): they do not count.
+  const { target } = state;
+  const aboutOwner =
+    target?.status === "active" && target.role === "owner" && target.id !== actor.id ? target : null;
+  if (otherOwners - (aboutOwner ? 1 : 0) < 1)
+    throw secondOwnerNeeded(otherOwners >= 1 && aboutOwner ? aboutOwner.email : undefined);
   const filed = decideFile(state, intent, () => decided.result, fresh);
   return { ...filed, result: { ok: true, changed: true, action: "request.filed", detail: filed.result.id } };
 };

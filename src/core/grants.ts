@@ -1,5 +1,5 @@
 import { permits } from "./authz.js";
-import { decideExpireGrant, type GrantLimits, noSuchGrant } from "./decide/grants.js";
+import { decideExpireGrant, type GrantLimits, grantTooLong, noSuchGrant } from "./decide/grants.js";
 import type { Actor, ActorContext, Engine } from "./engine.js";
 import { type Grant, isActiveGrant } from "./model.js";
 import type { PermissionKey } from "./permissions.js";
@@ -27,7 +27,8 @@ export class Grants {
   /**
    * What an Extend form offers the holder of an active grant: the grant, and how many more minutes
    * to ask for — its own length again, or less where GRANT_MAX_HOURS leaves less room. Asking is
-   * decided (and refused, GRANT_TOO_LONG) when the request is filed and approved.
+   * decided (and refused, GRANT_TOO_LONG) when the request is filed and approved; a grant with no
+   * room left is refused here already.
    */
   async extension(ctx: ActorContext, permission: PermissionKey): Promise<{ grant: Grant; minutes: number }> {
     const grant = (await this.list(ctx)).mine.find((g) => g.permission === permission);
@@ -38,7 +39,9 @@ export class Grants {
       (this.limits.maxHours * 60 * minute - (Date.parse(grant.endsAt) - this.e.clock.now().getTime())) /
         minute,
     );
-    return { grant, minutes: Math.max(1, Math.min(length, room)) };
+    // Already as long as the limit allows: no extension could be approved, so none is offered.
+    if (room < 1) throw grantTooLong(this.limits.maxHours);
+    return { grant, minutes: Math.min(length, room) };
   }
 
   /** Active grants: the reader's own, and all of them for holders of Team Settings. */

@@ -313,10 +313,17 @@ describe("rule 9: four-eyes", () => {
   });
 
   it("holds exactly the changes rule 9 names", async () => {
-    const { core, owner } = await withTwoOwners();
+    const { core, owner, seeded } = await withTwoOwners();
     const held = async (fn: () => Promise<{ action: string }>) => (await fn()).action === "request.filed";
     expect(await held(() => core.addMember(owner, { email: "boss@acme.test", role: "owner" }))).toBe(true);
     expect(await held(() => core.addMember(owner, { email: "pal@acme.test", role: "admin" }))).toBe(false);
+    // Removing or demoting the other Owner is held too; with only two, olga could never approve her
+    // own removal or demotion, so that case is SECOND_OWNER_NEEDED (test/core/four-eyes-approver.test.ts).
+    await core.addMember(seeded.as("olga@acme.test"), { email: "otto@acme.test", role: "teammate" });
+    await core.activate(seeded.accountId, "otto@acme.test");
+    await core.setFourEyes(owner, false);
+    await core.changeRole(owner, { email: "otto@acme.test" }, "owner");
+    await core.setFourEyes(owner, true);
     expect(await held(() => core.removeMember(owner, { email: "olga@acme.test" }))).toBe(true);
     expect(await held(() => core.removeMember(owner, { email: "tia@acme.test" }))).toBe(false);
     expect(await held(() => core.changeRole(owner, { email: "olga@acme.test" }, "admin"))).toBe(true);

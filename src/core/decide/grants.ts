@@ -24,7 +24,8 @@ export interface GrantLimits {
 
 const label = (permission: PermissionKey) => PERMISSIONS[permission].label;
 
-const tooLong = (maxHours: number): CoreError =>
+/** GRANT_TOO_LONG: a grant would run past GRANT_MAX_HOURS from now. */
+export const grantTooLong = (maxHours: number): CoreError =>
   new CoreError(
     "GRANT_TOO_LONG",
     `Temporary access lasts at most ${durationWords(maxHours * 60)} from now. Ask for a shorter time (e.g. ${Math.min(maxHours, 24)}h), and extend it later if needed.`,
@@ -103,7 +104,7 @@ export const decideStartGrant = (
       permission: input.permission,
       detail: `${ROLE_LABEL[target.role]}s already have ${what}`,
     });
-  if (input.minutes > limits.maxHours * 60) throw tooLong(limits.maxHours);
+  if (input.minutes > limits.maxHours * 60) throw grantTooLong(limits.maxHours);
   const endsAt = new Date(state.now.getTime() + input.minutes * MINUTE);
   const current = activeGrantOf(state.grants, target.id, input.permission, state.now);
   if (current) {
@@ -186,7 +187,8 @@ export const decideExtendGrant = (
   const grant = activeGrantOf(state.grants, target.id, input.permission, state.now);
   if (!grant) throw noSuchGrant(target.email, input.permission);
   const endsAt = new Date(new Date(grant.endsAt).getTime() + input.minutes * MINUTE);
-  if (endsAt.getTime() - state.now.getTime() > limits.maxHours * 60 * MINUTE) throw tooLong(limits.maxHours);
+  if (endsAt.getTime() - state.now.getTime() > limits.maxHours * 60 * MINUTE)
+    throw grantTooLong(limits.maxHours);
   return extendTo(state, target, grant, endsAt);
 };
 
