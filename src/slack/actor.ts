@@ -2,6 +2,7 @@ import type { webApi } from "@slack/bolt";
 import type { AccessCore, ActorContext } from "../core/access-core.js";
 import { CoreError } from "../core/errors.js";
 import type { Logger } from "../log.js";
+import { slackErrorCode } from "./slack-error.js";
 
 /** Bolt's context of a request: which workspace or organisation it came from. */
 export interface RequestSource {
@@ -80,6 +81,9 @@ export class SlackActors {
       const info = await client.users.info({ user: userId });
       return info.user?.profile?.email;
     } catch (error) {
+      // Slack's final answer that there is no such user (deleted, from another workspace, made up):
+      // nobody to link. The command says so if it needed them; a mention in a reason is just text.
+      if (slackErrorCode(error) === "user_not_found") return undefined;
       this.logger.warn(`users.info failed for ${userId}:`, error instanceof Error ? error.message : error);
       throw new SlackUnavailableError(
         "Rolecall could not reach Slack just now; nothing was changed. Please try again in a moment.",

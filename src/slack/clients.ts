@@ -1,6 +1,7 @@
 import { type Authorize, type Logger as BoltLogger, webApi } from "@slack/bolt";
 import type { Logger } from "../log.js";
 import { SlackUnavailableError } from "./actor.js";
+import { slackErrorCode } from "./slack-error.js";
 
 /** The Web API client options every Rolecall client shares. */
 export type ClientOptions = webApi.WebClientOptions & { logger: BoltLogger };
@@ -82,8 +83,7 @@ export const singleWorkspaceClients = (
 const TRIGGER_ERRORS = new Set(["expired_trigger_id", "exchanged_trigger_id", "invalid_trigger_id"]);
 
 /** Slack's error code of a failed Web API call (`not_authed`, `channel_not_found`, …), if it was one. */
-export const slackErrorCode = (error: unknown): string | undefined =>
-  (error as { data?: { error?: unknown } } | null)?.data?.error?.toString();
+export { slackErrorCode };
 
 /**
  * Opens a modal. A trigger id lives three seconds: when Slack (or we) took longer, the person is told

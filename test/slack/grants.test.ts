@@ -499,3 +499,15 @@ describe("four-eyes in Slack", () => {
     expect(whoami).toContain("*Billing* until <!date^");
   });
 });
+
+describe("a mention in a reason is text", () => {
+  it("a user Slack does not know (deleted, elsewhere, made up) in a reason still files the request", async () => {
+    await start();
+    h.fake.expectFailure("users.info", "user_not_found");
+    const r = await h.slash("teammate", "access billing for 1h ask <@U0EVIL> about it");
+    const shown = messageText(r.message ?? (await h.responseTo(r.responseId)));
+    expect(shown).toMatch(/request \*?R[A-Z0-9]{6}/i);
+    const [pending] = (await h.running.core.requests.list(h.as("teammate"))).filed;
+    expect(pending?.intent).toMatchObject({ kind: "grant.start", reason: "ask <@U0EVIL> about it" });
+  });
+});
