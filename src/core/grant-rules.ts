@@ -31,6 +31,13 @@ export const remindAt = (startsAt: Date, endsAt: Date): Date => {
   return new Date(length < 30 * MINUTE ? startsAt.getTime() + length / 2 : endsAt.getTime() - 15 * MINUTE);
 };
 
+/**
+ * How many more minutes a grant ending at `endsAt` may run: a grant ends at most `maxHours`
+ * (GRANT_MAX_HOURS) from now, so extending it past that is GRANT_TOO_LONG.
+ */
+export const extensionRoom = (endsAt: string, now: Date, maxHours: number): number =>
+  Math.floor((now.getTime() + maxHours * 60 * MINUTE - Date.parse(endsAt)) / MINUTE);
+
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /**

@@ -1,6 +1,7 @@
 import { permits } from "./authz.js";
 import { decideExpireGrant, type GrantLimits, grantTooLong, noSuchGrant } from "./decide/grants.js";
 import type { Actor, ActorContext, Engine } from "./engine.js";
+import { activeGrantOf, extensionRoom } from "./grant-rules.js";
 import { type Grant, isActiveGrant } from "./model.js";
 import type { PermissionKey } from "./permissions.js";
 import type { GrantNotice, GrantStore } from "./ports.js";
@@ -33,12 +34,8 @@ export class Grants {
   async extension(ctx: ActorContext, permission: PermissionKey): Promise<{ grant: Grant; minutes: number }> {
     const grant = (await this.list(ctx)).mine.find((g) => g.permission === permission);
     if (!grant) throw noSuchGrant("You", permission);
-    const minute = 60_000;
-    const length = Math.round((Date.parse(grant.endsAt) - Date.parse(grant.startsAt)) / minute);
-    const room = Math.floor(
-      (this.limits.maxHours * 60 * minute - (Date.parse(grant.endsAt) - this.e.clock.now().getTime())) /
-        minute,
-    );
+    const length = Math.round((Date.parse(grant.endsAt) - Date.parse(grant.startsAt)) / 60_000);
+    const room = extensionRoom(grant.endsAt, this.e.clock.now(), this.limits.maxHours);
     // Already as long as the limit allows: no extension could be approved, so none is offered.
     if (room < 1) throw grantTooLong(this.limits.maxHours);
     return { grant, minutes: Math.min(length, room) };
@@ -84,9 +81,7 @@ export class Grants {
 
   /** Whether the member holds `permission` by a grant working now (a newer grant may follow an ended one). */
   async holdsNow(accountId: string, memberId: string, permission: Grant["permission"]): Promise<boolean> {
-    const now = this.e.clock.now();
-    return (await this.e.store.openGrants(accountId)).some(
-      (g) => g.memberId === memberId && g.permission === permission && isActiveGrant(g, now),
-    );
+    const open = await this.e.store.openGrants(accountId);
+    return activeGrantOf(open, memberId, permission, this.e.clock.now()) !== undefined;
   }
 }

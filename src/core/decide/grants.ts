@@ -1,7 +1,7 @@
 import type { AuditDraft, Change, Decision } from "../decision.js";
 import { nothingToDo } from "../decision.js";
 import { CoreError } from "../errors.js";
-import { activeGrantOf, grantEndWords, remindAt } from "../grant-rules.js";
+import { activeGrantOf, extensionRoom, grantEndWords, remindAt } from "../grant-rules.js";
 import { durationWords } from "../input.js";
 import type { DecisionState, Grant, GrantEndReason, Member } from "../model.js";
 import { holds, PERMISSIONS, type PermissionKey } from "../permissions.js";
@@ -186,10 +186,9 @@ export const decideExtendGrant = (
   const target = grantee(state, input.member);
   const grant = activeGrantOf(state.grants, target.id, input.permission, state.now);
   if (!grant) throw noSuchGrant(target.email, input.permission);
-  const endsAt = new Date(new Date(grant.endsAt).getTime() + input.minutes * MINUTE);
-  if (endsAt.getTime() - state.now.getTime() > limits.maxHours * 60 * MINUTE)
+  if (input.minutes > extensionRoom(grant.endsAt, state.now, limits.maxHours))
     throw grantTooLong(limits.maxHours);
-  return extendTo(state, target, grant, endsAt);
+  return extendTo(state, target, grant, new Date(new Date(grant.endsAt).getTime() + input.minutes * MINUTE));
 };
 
 /** Ends a grant early: an Owner, or the holder giving it back. */
