@@ -122,8 +122,8 @@ export const createLogger = (
   else if (format === "pretty") {
     const pretty = prettyStream();
     fallback = pretty === null;
-    destination = pretty ?? pino.destination({ dest: 2, sync: false, minLength: 4096 });
-  } else destination = pino.destination({ dest: 2, sync: false, minLength: 4096 });
+    destination = pretty ?? pino.destination({ dest: 2, sync: false });
+  } else destination = pino.destination({ dest: 2, sync: false });
   const base = pino(
     {
       level: configured === "trace" ? "debug" : configured,
