@@ -46,7 +46,8 @@ const LEVEL_OF: Record<ConfiguredLevel, LoggerLevel> = {
 
 /**
  * Context fields never written as they are, whoever passes them: Slack tokens, invite tokens and
- * links, API keys, secrets, mail bodies, people's names.
+ * links, API keys, secrets, mail bodies, people's names. Named paths only: a wildcard (`*.token`)
+ * would make every line walk every field, several microseconds a request; context fields are flat.
  */
 export const REDACTED_PATHS = [
   "token",
@@ -69,13 +70,6 @@ export const REDACTED_PATHS = [
   "body",
   "headers.authorization",
   "headers.cookie",
-  "*.token",
-  "*.botToken",
-  "*.apiKey",
-  "*.secret",
-  "*.name",
-  "*.text",
-  "*.body",
 ];
 
 /** An error as a log field: what it is and where, not the data some errors carry (responses, requests). */
@@ -94,8 +88,16 @@ const isFields = (value: unknown): value is Record<string, unknown> =>
   !(value instanceof Error) &&
   (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null);
 
-const text = (m: unknown): string =>
-  typeof m === "string" ? m : m instanceof Error ? `${m.name}: ${m.message}` : JSON.stringify(m);
+const text = (m: unknown): string => {
+  if (typeof m === "string") return m;
+  if (m instanceof Error) return `${m.name}: ${m.message}`;
+  try {
+    return JSON.stringify(m) ?? String(m);
+  } catch {
+    // A cycle or a BigInt: a log line never throws.
+    return String(m);
+  }
+};
 
 /** Where the pretty format comes from: pino-pretty, when it is installed (it is a dev dependency). */
 const prettyStream = (): DestinationStream | null => {

@@ -33,14 +33,19 @@ describe("the logger", () => {
       { route: "/api/v1/members", status: 200, token: "xoxb-secret", name: "Ada Lovelace" },
       "http request",
     );
-    logger.info(
-      { install: { botToken: "xoxb-2", team: "T1" }, headers: { authorization: "Bearer rc_x" } },
-      "x",
-    );
+    logger.info({ botToken: "xoxb-2", team: "T1", headers: { authorization: "Bearer rc_x" } }, "x");
     expect(parsed(lines[0])).toMatchObject({ msg: "http request", route: "/api/v1/members", status: 200 });
     const all = lines.join("");
     for (const secret of ["xoxb-secret", "Ada Lovelace", "xoxb-2", "rc_x"]) expect(all).not.toContain(secret);
-    expect(parsed(lines[1])).toMatchObject({ install: { botToken: "[redacted]", team: "T1" } });
+    expect(parsed(lines[1])).toMatchObject({ botToken: "[redacted]", team: "T1" });
+  });
+
+  it("never throws on what it is given: a cycle or a BigInt is written as text", () => {
+    const { lines, logger } = capture("info");
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = cyclic;
+    logger.info("state", cyclic, 10n);
+    expect(parsed(lines[0]).msg).toBe("state [object Object] 10");
   });
 
   it("silent writes nothing; trace means debug", () => {

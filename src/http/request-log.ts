@@ -50,9 +50,8 @@ export const observeRequest = (
   const requestId = requestIdOf(req.headers["x-request-id"]);
   res.setHeader("x-request-id", requestId);
   const route = routeOf(path);
-  const done = () => {
-    res.off("finish", done);
-    res.off("close", done);
+  // 'close' comes once for every response: after its end, or when the connection went away first.
+  res.once("close", () => {
     const ms = performance.now() - started;
     // A response cut before it ended (the client went away) has no status it was given: 499, as nginx says.
     const status = res.writableFinished ? res.statusCode : 499;
@@ -63,7 +62,5 @@ export const observeRequest = (
       metrics.httpDuration.observe(labels, ms / 1000);
     }
     logger.info({ requestId, route, method, status, durationMs: Math.round(ms * 100) / 100 }, "http request");
-  };
-  res.on("finish", done);
-  res.on("close", done);
+  });
 };
