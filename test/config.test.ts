@@ -29,7 +29,9 @@ describe("configuration (PRODUCT §9)", () => {
     expect(() => loadConfig({ LOG_FORMAT: "text" })).toThrow(/LOG_FORMAT must be json .* or pretty/);
     expect(loadConfig({ METRICS_TOKEN: "" }).METRICS_TOKEN).toBeUndefined();
     expect(loadConfig({ METRICS_TOKEN: "0123456789abcdef" }).METRICS_TOKEN).toBe("0123456789abcdef");
-    expect(() => loadConfig({ METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN must be at least 16 characters/);
+    expect(() => loadConfig({ METRICS_TOKEN: "short" })).toThrow(
+      /METRICS_TOKEN must be at least 16 characters/,
+    );
   });
 
   it("names every problem at once", () => {
