@@ -28,6 +28,8 @@ export default defineConfig({
       "test/commands/grants.test.ts",
       "test/slack/install.test.ts",
       "test/e2e/instances.test.ts",
+      // /metrics reads the outbox and pending requests from the store on each scrape.
+      "test/http/metrics.test.ts",
       // PostgreSQL only: the database going away and coming back.
       "test/postgres/*.pg-test.ts",
     ],

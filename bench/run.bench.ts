@@ -205,7 +205,12 @@ const httpPaths = async (dir: string) => {
     DATABASE_URL: db,
     LOG_LEVEL: "silent",
   });
-  const running = await startRolecall(config, createLogger("silent"));
+  // Logging at info, as in production: every request's line is built and handed on (here to a
+  // sink that drops it, so the bench's own output stays readable; the app writes to stderr).
+  const running = await startRolecall(
+    config,
+    createLogger("info", () => {}),
+  );
 
   const receiver = new HTTPReceiver({
     signingSecret: SECRET,

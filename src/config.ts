@@ -129,6 +129,21 @@ const schema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     // `npm start` without Slack settings: print the try-out tour and exit instead of serving it (scripts).
     ROLECALL_ONCE: z.stringbool({ message: "must be 1 or 0 (true/false)" }).default(false),
+    LOG_FORMAT: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .default("json")
+      .pipe(
+        z.enum(["json", "pretty"], {
+          message: "must be json (one JSON object a line, for log collectors) or pretty (for a terminal)",
+        }),
+      ),
+    // Turns GET /metrics on, behind `Authorization: Bearer <METRICS_TOKEN>`.
+    METRICS_TOKEN: optionalText.refine(
+      (v) => v === undefined || v.length >= 16,
+      "must be at least 16 characters (e.g. the output of: openssl rand -hex 24)",
+    ),
     // Tuning for the mail outbox (not in the contract; defaults suit production).
     MAIL_RETRY_SECONDS: seconds(30),
     MAIL_LEASE_SECONDS: seconds(120),

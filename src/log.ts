@@ -1,4 +1,5 @@
-import type { Config } from "./config.js";
+import { createRequire } from "node:module";
+import { type DestinationStream, type LevelWithSilent, pino } from "pino";
 
 const LEVELS = ["debug", "info", "warn", "error"] as const;
 type Level = (typeof LEVELS)[number];
@@ -6,9 +7,19 @@ type Level = (typeof LEVELS)[number];
 /** The level a logger writes at and above; `silent` writes nothing. */
 export type LoggerLevel = Level | "silent";
 
+/** LOG_LEVEL's words (pino's). */
+export type ConfiguredLevel = LevelWithSilent;
+
+/** LOG_FORMAT: JSON lines, or colourful lines for a terminal (pino-pretty, a dev dependency). */
+export type LogFormat = "json" | "pretty";
+
 /**
  * Rolecall's own logger, so the HTTP server, the mail worker and the core depend on no Slack package.
- * Bolt gets an adapter over it (src/slack/bolt-logger.ts).
+ * Bolt gets an adapter over it (src/slack/bolt-logger.ts). Backed by pino: one JSON line per event.
+ *
+ * `info("text", …)` logs a message; `info({ field: value }, "text")` (pino's form) logs an event
+ * with context fields. Field names that could hold a secret or a person's name are redacted
+ * (`REDACTED_PATHS`); message texts are Rolecall's own and never carry either.
  */
 export interface Logger {
   readonly level: LoggerLevel;
@@ -18,7 +29,12 @@ export interface Logger {
   error(...msg: unknown[]): void;
 }
 
-const LEVEL_OF: Record<Config["LOG_LEVEL"], LoggerLevel> = {
+/** A logger that can also write what it buffers before the process exits. */
+export interface RootLogger extends Logger {
+  flush(): void;
+}
+
+const LEVEL_OF: Record<ConfiguredLevel, LoggerLevel> = {
   trace: "debug",
   debug: "debug",
   info: "info",
@@ -28,21 +44,131 @@ const LEVEL_OF: Record<Config["LOG_LEVEL"], LoggerLevel> = {
   silent: "silent",
 };
 
-/** A small logger: one line per entry on stderr, at or above LOG_LEVEL. */
+/**
+ * Context fields never written as they are, whoever passes them: Slack tokens, invite tokens and
+ * links, API keys, secrets, mail bodies, people's names. Named paths only: a wildcard (`*.token`)
+ * would make every line walk every field, several microseconds a request; context fields are flat.
+ */
+export const REDACTED_PATHS = [
+  "token",
+  "botToken",
+  "userToken",
+  "refreshToken",
+  "apiKey",
+  "key",
+  "secret",
+  "password",
+  "authorization",
+  "cookie",
+  "link",
+  "url",
+  "name",
+  "fullName",
+  "realName",
+  "text",
+  "html",
+  "body",
+  "headers.authorization",
+  "headers.cookie",
+];
+
+/** An error as a log field: what it is and where, not the data some errors carry (responses, requests). */
+const errorField = (error: Error): Record<string, unknown> => ({
+  type: error.name,
+  message: error.message,
+  ...((error as { code?: unknown }).code === undefined
+    ? {}
+    : { code: String((error as { code?: unknown }).code) }),
+  stack: error.stack,
+});
+
+const isFields = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" &&
+  value !== null &&
+  !(value instanceof Error) &&
+  (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null);
+
+const text = (m: unknown): string => {
+  if (typeof m === "string") return m;
+  if (m instanceof Error) return `${m.name}: ${m.message}`;
+  try {
+    return JSON.stringify(m) ?? String(m);
+  } catch {
+    // A cycle or a BigInt: a log line never throws.
+    return String(m);
+  }
+};
+
+/** Where the pretty format comes from: pino-pretty, when it is installed (it is a dev dependency). */
+const prettyStream = (): DestinationStream | null => {
+  try {
+    const build = createRequire(import.meta.url)("pino-pretty") as (o: object) => DestinationStream;
+    return build({ destination: 2, sync: true, colorize: Boolean(process.stderr.isTTY) });
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * The logger: JSON lines on stderr at or above LOG_LEVEL (written asynchronously, in batches; call
+ * `flush` before exiting), or through `write` (one line per call, synchronously: tests, the CLI).
+ */
 export const createLogger = (
-  configured: Config["LOG_LEVEL"],
-  write: (line: string) => unknown = (line) => process.stderr.write(line),
-): Logger => {
+  configured: ConfiguredLevel,
+  write?: (line: string) => unknown,
+  format: LogFormat = "json",
+): RootLogger => {
+  let destination: DestinationStream;
+  let fallback = false;
+  if (write) destination = { write: (line: string) => void write(line) };
+  else if (format === "pretty") {
+    const pretty = prettyStream();
+    fallback = pretty === null;
+    destination = pretty ?? pino.destination({ dest: 2, sync: false });
+  } else destination = pino.destination({ dest: 2, sync: false });
+  const base = pino(
+    {
+      level: configured === "trace" ? "debug" : configured,
+      base: { app: "rolecall" },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+      serializers: { err: (e: unknown) => (e instanceof Error ? errorField(e) : e) },
+    },
+    destination,
+  );
   const level = LEVEL_OF[configured];
-  const lowest = level === "silent" ? LEVELS.length : LEVELS.indexOf(level);
-  const at =
-    (lvl: Level) =>
-    (...msg: unknown[]) => {
-      if (LEVELS.indexOf(lvl) < lowest) return;
-      const text = msg.map((m) =>
-        m instanceof Error ? (m.stack ?? m.message) : typeof m === "string" ? m : JSON.stringify(m),
-      );
-      write(`${new Date().toISOString()} ${lvl.toUpperCase()} [rolecall] ${text.join(" ")}\n`);
+  const at = (lvl: Level) => {
+    const log = base[lvl].bind(base);
+    return (...msg: unknown[]): void => {
+      if (!base.isLevelEnabled(lvl)) return;
+      const first = msg[0];
+      if (isFields(first)) {
+        log(first, msg.length > 1 ? msg.slice(1).map(text).join(" ") : undefined);
+        return;
+      }
+      const error = msg.find((m): m is Error => m instanceof Error);
+      const line = msg
+        .filter((m) => m !== error)
+        .map(text)
+        .join(" ");
+      if (error) log({ err: error }, line || error.message);
+      else log(line);
     };
-  return { level, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+  };
+  const logger: RootLogger = {
+    level,
+    debug: at("debug"),
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
+    flush: () => {
+      const sonic = destination as { flushSync?: () => void };
+      try {
+        sonic.flushSync?.();
+      } catch {}
+    },
+  };
+  if (fallback) logger.warn("LOG_FORMAT=pretty needs pino-pretty (a dev dependency); writing JSON lines.");
+  return logger;
 };

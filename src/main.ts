@@ -1,6 +1,6 @@
 import { runDemo } from "./cli/demo.js";
 import { ConfigError, loadConfig } from "./config.js";
-import { createLogger } from "./log.js";
+import { createLogger, type RootLogger } from "./log.js";
 import { startRolecall } from "./server.js";
 import { slackMode } from "./slack/app.js";
 import { prepareLiveTryOut } from "./try-out.js";
@@ -29,7 +29,7 @@ const main = async () => {
     }
     return;
   }
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, undefined, config.LOG_FORMAT);
   process.on("unhandledRejection", (reason) => logger.error("Unhandled rejection:", reason));
   process.on("uncaughtException", (error) => logger.error("Uncaught exception:", error));
   let tour = "";
@@ -45,12 +45,48 @@ const main = async () => {
       : {},
   );
   if (tour) console.log(tour);
-  const shutdown = () => {
-    logger.info("Shutting down");
-    void running.stop().finally(() => process.exit(0));
+  stopOnSignals(running, logger);
+};
+
+/** How long a shutdown may take before the process exits anyway (orchestrators wait ~30 s, then kill). */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * SIGTERM or SIGINT: stop accepting, finish what was accepted, let leases go, exit 0. A shutdown
+ * that overruns SHUTDOWN_GRACE_MS is cut short with a log line (exit 1); a second signal changes nothing.
+ */
+const stopOnSignals = (running: Awaited<ReturnType<typeof startRolecall>>, logger: RootLogger): void => {
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    const started = Date.now();
+    logger.info({ signal }, "shutting down: finishing the requests and the mail under way");
+    const force = setTimeout(() => {
+      logger.error({ graceMs: SHUTDOWN_GRACE_MS }, "shutdown took too long; exiting now");
+      logger.flush();
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    running
+      .stop()
+      .then(
+        () => {
+          logger.info({ durationMs: Date.now() - started }, "stopped");
+          process.exitCode = 0;
+        },
+        (error) => {
+          logger.error("shutdown failed:", error);
+          process.exitCode = 1;
+        },
+      )
+      .finally(() => {
+        logger.flush();
+        process.exit();
+      });
   };
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
 };
 
 main().catch((error) => {

@@ -8,6 +8,7 @@ import { guardSlackRequests } from "./http/slack-guard.js";
 import type { Logger } from "./log.js";
 import { createMailTransport } from "./mail/transport.js";
 import { OutboxWorker, type WorkerOptions } from "./mail/worker.js";
+import { Metrics } from "./metrics.js";
 import { createSlackApp, type SlackApp, slackMode } from "./slack/app.js";
 import type { AuthTestRetry } from "./slack/clients.js";
 import { announceAcceptedInvite } from "./slack/notify.js";
@@ -17,6 +18,14 @@ export interface Running {
   port: number;
   core: AccessCore;
   slack: SlackApp | null;
+  /** The app's metrics registry (null unless METRICS_TOKEN is set). */
+  metrics: Metrics | null;
+  /**
+   * Stops gracefully: no new connections; the HTTP requests and Slack requests being handled and the
+   * mail being sent finish; the leases this instance holds are let go (a mail's row is marked, the
+   * request posts' and token refreshes' leases are released as their work ends); then the database
+   * closes.
+   */
   stop(): Promise<void>;
 }
 
@@ -45,12 +54,21 @@ export const startRolecall = async (
     await wired.close();
     throw error;
   }
+  const metrics = config.METRICS_TOKEN
+    ? new Metrics({ core: wired.core, gauges: () => wired.store.gauges(), clock })
+    : null;
   const slack = slackMode(config).mode
-    ? createSlackApp(config, wired.core, logger, {
-        installations: wired.store.installations,
-        clock,
-        ...(options.authTestRetry ? { authTestRetry: options.authTestRetry } : {}),
-      })
+    ? createSlackApp(
+        config,
+        wired.core,
+        logger,
+        {
+          installations: wired.store.installations,
+          clock,
+          ...(options.authTestRetry ? { authTestRetry: options.authTestRetry } : {}),
+        },
+        metrics,
+      )
     : null;
   const transport = createMailTransport(config, logger);
   const worker = new OutboxWorker({
@@ -62,6 +80,7 @@ export const startRolecall = async (
     from: config.MAIL_FROM,
     backoffMs: config.MAIL_RETRY_SECONDS * 1000,
     leaseMs: config.MAIL_LEASE_SECONDS * 1000,
+    metrics,
     ...options.worker,
   });
   const server = createHttpServer({
@@ -75,6 +94,7 @@ export const startRolecall = async (
       : null,
     slackInstall: slack?.installListener ?? null,
     slackConnected: slack ? () => slack.connected() : null,
+    metrics: metrics && config.METRICS_TOKEN ? { metrics, token: config.METRICS_TOKEN } : null,
     invites: {
       core: wired.core,
       logger,
@@ -100,14 +120,16 @@ export const startRolecall = async (
     port,
     core: wired.core,
     slack,
+    metrics,
     stop: async () => {
-      await worker.stop();
-      transport.close();
+      // Stop accepting and let what was accepted finish: HTTP answers, then the Slack work after
+      // the acks, while the mail being sent goes out (and no other mail is claimed).
+      const mail = worker.stop();
+      await server.drain();
+      await slack?.drain();
       await slack?.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await mail;
+      transport.close();
       await wired.close();
     },
   };

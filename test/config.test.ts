@@ -18,8 +18,20 @@ describe("configuration (PRODUCT §9)", () => {
       INVITE_TTL_HOURS: 168,
       REQUEST_TTL_HOURS: 168,
       LOG_LEVEL: "info",
+      LOG_FORMAT: "json",
     });
+    expect(loadConfig({}).METRICS_TOKEN).toBeUndefined();
     expect(loadConfig({ PORT: "8080" }).APP_BASE_URL).toBe("http://localhost:8080");
+  });
+
+  it("LOG_FORMAT is json or pretty; METRICS_TOKEN, when set, is long enough to guard /metrics", () => {
+    expect(loadConfig({ LOG_FORMAT: " Pretty " }).LOG_FORMAT).toBe("pretty");
+    expect(() => loadConfig({ LOG_FORMAT: "text" })).toThrow(/LOG_FORMAT must be json .* or pretty/);
+    expect(loadConfig({ METRICS_TOKEN: "" }).METRICS_TOKEN).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: "0123456789abcdef" }).METRICS_TOKEN).toBe("0123456789abcdef");
+    expect(() => loadConfig({ METRICS_TOKEN: "short" })).toThrow(
+      /METRICS_TOKEN must be at least 16 characters/,
+    );
   });
 
   it("names every problem at once", () => {

@@ -171,6 +171,17 @@ export class AccessCore {
     return this.change(ctx, { kind: "settings.four_eyes", on });
   }
 
+  /** What /metrics counts inside the core: plain numbers, read on each scrape. */
+  counters = (): { cacheHits: number; cacheMisses: number; versionRetries: number } => ({
+    cacheHits: this.engine.cache.stats.hits,
+    cacheMisses: this.engine.cache.stats.misses,
+    versionRetries: this.engine.stats.versionRetries,
+  });
+  /** Times each change's transaction (seconds), for /metrics. */
+  observeTransactions = (observe: (seconds: number) => void): void => {
+    this.engine.onTransaction = observe;
+  };
+
   /** Tells `listener` of every change this process commits, by account id. */
   onCommit = (listener: (accountId: string) => void): (() => void) => this.engine.onCommit(listener);
 

@@ -60,6 +60,10 @@ export interface Run<R> {
  */
 export class Engine {
   private readonly committed = new Set<(accountId: string) => void>();
+  /** Changes decided again because another writer moved the account's version first (for /metrics). */
+  readonly stats = { versionRetries: 0 };
+  /** Told how long each change's transaction took, in seconds, committed or not (for /metrics). */
+  onTransaction: ((seconds: number) => void) | null = null;
 
   constructor(
     readonly store: StorePort,
@@ -101,13 +105,14 @@ export class Engine {
             : by.label;
       const source = by.kind === "operator" ? "cli" : by.source;
       const requestId = by.kind === "operator" ? null : (by.requestId ?? null);
-      if (
-        await this.store.apply(
-          { accountId, actor, source, requestId, now: state.now },
-          state.account.version,
-          decision,
-        )
-      ) {
+      const started = performance.now();
+      const applied = await this.store.apply(
+        { accountId, actor, source, requestId, now: state.now },
+        state.account.version,
+        decision,
+      );
+      this.onTransaction?.((performance.now() - started) / 1000);
+      if (applied) {
         this.cache.invalidate();
         // A listener's trouble is its own: the change is committed either way.
         for (const listener of this.committed) {
@@ -118,6 +123,7 @@ export class Engine {
         return decision.result;
       }
       // Someone else changed the account between our read and our write: decide again on fresh state.
+      this.stats.versionRetries++;
       if (attempt >= MAX_ATTEMPTS) throw new Error("The account is too busy to change right now; try again.");
     }
   }

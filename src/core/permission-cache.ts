@@ -67,6 +67,8 @@ export class PermissionCache {
   private seenVersion = Number.NaN;
   private checkedThisTurn = false;
   private generation = 0;
+  /** Permission checks answered from memory, and those that had to load (for /metrics). */
+  readonly stats = { hits: 0, misses: 0 };
 
   constructor(
     private readonly store: StorePort,
@@ -102,8 +104,12 @@ export class PermissionCache {
     const account = this.warmAccount(accountId);
     if (account !== undefined) {
       const member = this.warmMember(account, email);
-      if (member !== undefined) return this.holds(member, permission);
+      if (member !== undefined) {
+        this.stats.hits++;
+        return this.holds(member, permission);
+      }
     }
+    this.stats.misses++;
     return this.loadAllowed(accountId, email, permission);
   }
 
@@ -142,8 +148,12 @@ export class PermissionCache {
     const account = this.warmAccount(accountId);
     if (account !== undefined) {
       const member = this.warmMember(account, email);
-      if (member !== undefined) return member;
+      if (member !== undefined) {
+        this.stats.hits++;
+        return member;
+      }
     }
+    this.stats.misses++;
     return this.loadMember(accountId, email);
   }
 

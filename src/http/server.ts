@@ -2,8 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AccessCore } from "../core/access-core.js";
 import { DatabaseUnavailableError } from "../core/errors.js";
 import type { Logger } from "../log.js";
+import { bearerMatches, type Metrics } from "../metrics.js";
 import { handleApi } from "./api.js";
 import { handleInvite, type InviteRouteDeps } from "./invites.js";
+import { observeRequest } from "./request-log.js";
 
 export interface HttpDeps {
   core: AccessCore;
@@ -15,6 +17,17 @@ export interface HttpDeps {
   invites: InviteRouteDeps;
   /** Single-workspace mode: whether Slack has accepted SLACK_BOT_TOKEN yet (auth.test), for /readyz. */
   slackConnected?: (() => boolean) | null;
+  /** GET /metrics, when METRICS_TOKEN is set: the app's registry behind that Bearer token. */
+  metrics?: { metrics: Metrics; token: string } | null;
+}
+
+/** Rolecall's HTTP server, and how it stops without cutting a request it has accepted. */
+export interface RolecallServer extends Server {
+  /**
+   * Stops accepting connections, lets the requests already accepted finish (their connections then
+   * close instead of waiting for more) and resolves when every connection is gone.
+   */
+  drain(): Promise<void>;
 }
 
 /**
@@ -45,6 +58,35 @@ export const sendJson = (res: ServerResponse, status: number, body: unknown): vo
   res.end(JSON.stringify(body));
 };
 
+/** The request's path; an unreadable request target is nobody's route. */
+const pathOf = (url: string | undefined): string => {
+  try {
+    return new URL(url ?? "/", "http://localhost").pathname;
+  } catch {
+    return "/";
+  }
+};
+
+/** GET /metrics: off (404) without METRICS_TOKEN; then Prometheus text for `Bearer <METRICS_TOKEN>` only. */
+const serveMetrics = async (
+  on: NonNullable<HttpDeps["metrics"]>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> => {
+  req.resume();
+  if (req.method !== "GET") {
+    res.setHeader("allow", "GET");
+    return sendJson(res, 405, { error: "GET only" });
+  }
+  if (!bearerMatches(req.headers.authorization, on.token)) {
+    res.setHeader("www-authenticate", 'Bearer realm="rolecall-metrics"');
+    return sendJson(res, 401, { error: "Send Authorization: Bearer <METRICS_TOKEN>." });
+  }
+  const text = await on.metrics.registry.metrics();
+  res.writeHead(200, { "content-type": on.metrics.registry.contentType, "cache-control": "no-store" });
+  res.end(text);
+};
+
 /** One HTTP server for everything Rolecall serves: Slack events (HTTP mode), invites and health. */
 export const createHttpServer = ({
   core,
@@ -53,10 +95,26 @@ export const createHttpServer = ({
   slackInstall,
   invites,
   slackConnected,
-}: HttpDeps): Server =>
-  createServer(async (req, res) => {
+  metrics,
+}: HttpDeps): RolecallServer => {
+  let draining = false;
+  const inFlight = new Set<ServerResponse>();
+  const server = createServer(async (req, res) => {
+    const path = pathOf(req.url);
+    observeRequest(logger, metrics?.metrics ?? null, req, res, path);
+    inFlight.add(res);
+    res.once("close", () => inFlight.delete(res));
+    // While stopping, each answer closes its connection rather than wait for another request.
+    if (draining) res.shouldKeepAlive = false;
     try {
-      const path = new URL(req.url ?? "/", "http://localhost").pathname;
+      if (path === "/metrics") {
+        if (!metrics) {
+          req.resume();
+          return sendJson(res, 404, { error: "Not found" });
+        }
+        await serveMetrics(metrics, req, res);
+        return;
+      }
       // Liveness: the process serves (a database away is no reason to restart it).
       if (path === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
         sendJson(res, 200, { ok: true });
@@ -117,4 +175,18 @@ export const createHttpServer = ({
       if (!res.headersSent) sendJson(res, 500, { error: "Internal error" });
       else res.end();
     }
-  });
+  }) as RolecallServer;
+  server.drain = async () => {
+    draining = true;
+    for (const res of inFlight) res.shouldKeepAlive = false;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    // Every accepted request gets its whole answer; a connection with none under way (idle, or one
+    // that never finished sending a request) is then closed.
+    while (inFlight.size > 0)
+      await Promise.all([...inFlight].map((res) => new Promise((done) => res.once("close", done))));
+    server.closeAllConnections();
+    await closed;
+  };
+  return server;
+};

@@ -1,5 +1,6 @@
 import type { Clock } from "../core/ports.js";
 import type { Logger } from "../log.js";
+import type { Metrics } from "../metrics.js";
 import type { OutboxRow, OutboxStore } from "./outbox.js";
 import { renderMail } from "./render.js";
 import { isPermanentFailure, type MailTransport } from "./transport.js";
@@ -21,6 +22,8 @@ export interface WorkerOptions {
   /** A claimed row is not handed out again for this long, in case this worker dies mid-send. */
   leaseMs?: number;
   random?: () => number;
+  /** Counts sends and failures for /metrics. */
+  metrics?: Metrics | null;
 }
 
 export interface SendReport {
@@ -42,7 +45,12 @@ const messageIdDomain = (from: string): string =>
 export class OutboxWorker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<SendReport> | null = null;
-  private readonly o: Required<Omit<WorkerOptions, "random">> & { random: () => number };
+  /** Set by `stop`: the mail being sent finishes, no other is claimed. */
+  private stopping = false;
+  private readonly o: Required<Omit<WorkerOptions, "random" | "metrics">> & {
+    random: () => number;
+    metrics: Metrics | null;
+  };
 
   constructor(options: WorkerOptions) {
     this.o = {
@@ -52,6 +60,7 @@ export class OutboxWorker {
       maxAttempts: 12,
       leaseMs: 120_000,
       random: Math.random,
+      metrics: null,
       ...options,
     };
   }
@@ -64,14 +73,16 @@ export class OutboxWorker {
    */
   async sendDue(): Promise<SendReport> {
     const report: SendReport = { sent: 0, retried: 0, failed: 0, skipped: 0 };
-    for (;;) {
+    while (!this.stopping) {
       const [row] = await this.o.store.claimDueMail(this.o.clock.now(), this.o.leaseMs, 1);
       if (!row) return report;
       report[await this.sendOne(row)]++;
     }
+    return report;
   }
 
   start(): void {
+    this.stopping = false;
     const tick = () => {
       this.running ??= this.sendDue()
         .catch((error) => {
@@ -87,7 +98,9 @@ export class OutboxWorker {
     this.timer.unref();
   }
 
+  /** Claims no more mail and waits for the one being sent (its row is then marked: no lease is left held). */
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;
@@ -119,12 +132,14 @@ export class OutboxWorker {
       const reason = error instanceof Error ? error.message : String(error);
       if (isPermanentFailure(error) || row.attempts >= this.o.maxAttempts) {
         await this.o.store.markMailFailed(row.id, reason);
+        this.o.metrics?.mailFailures.inc({ kind: row.mail.kind, permanent: "true" });
         this.o.logger.warn(`Mail ${row.id} (${row.mail.kind}) failed for good: ${reason}`);
         return "failed";
       }
       const base = Math.min(this.o.maxBackoffMs, this.o.backoffMs * 2 ** (row.attempts - 1));
       const delay = Math.round(base * (0.5 + this.o.random()));
       await this.o.store.markMailRetry(row.id, new Date(this.o.clock.now().getTime() + delay), reason);
+      this.o.metrics?.mailFailures.inc({ kind: row.mail.kind, permanent: "false" });
       this.o.logger.warn(`Mail ${row.id} (${row.mail.kind}) will be retried in ${delay} ms: ${reason}`);
       return "retried";
     }
@@ -132,6 +147,7 @@ export class OutboxWorker {
     // retried as if sending had failed; its lease runs out and it goes again (the same Message-ID),
     // the one duplicate an outbox cannot rule out.
     await this.o.store.markMailSent(row.id, this.o.clock.now());
+    this.o.metrics?.mailSent.inc({ kind: row.mail.kind });
     this.o.logger.info(`Mail ${row.id} (${row.mail.kind}) sent`);
     return "sent";
   }

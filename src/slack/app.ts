@@ -4,10 +4,12 @@ import { type Config, isLoopback } from "../config.js";
 import type { AccessCore } from "../core/access-core.js";
 import { type Clock, type InstallationStore, systemClock } from "../core/ports.js";
 import type { Logger } from "../log.js";
+import type { Metrics } from "../metrics.js";
 import { SlackActors } from "./actor.js";
 import { boltLogger, withoutRequestBodies } from "./bolt-logger.js";
 import {
   type AuthTestRetry,
+  observedFetch,
   type SlackClients,
   singleWorkspaceClients,
   webClientOptions,
@@ -24,6 +26,7 @@ import { registerInstallEvents, requireInstallation } from "./listeners/installs
 import { registerRejectView, registerRequestActions } from "./listeners/requests.js";
 import { registerTeamCommand } from "./listeners/team-command.js";
 import { registerViews } from "./listeners/views.js";
+import { InFlight, slackRequestLog } from "./request-log.js";
 import { RequestsSync } from "./requests-sync.js";
 import { SlackRouter } from "./router.js";
 import { TokenCipher } from "./token-cipher.js";
@@ -53,6 +56,8 @@ export interface SlackApp {
    */
   connected(): boolean;
   start(): Promise<void>;
+  /** Resolves once the Slack requests being handled now have finished (their work after the ack included). */
+  drain(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -121,11 +126,18 @@ export const createSlackApp = (
   core: AccessCore,
   logger: Logger,
   stores: { installations: InstallationStore; clock?: Clock; authTestRetry?: AuthTestRetry } | null = null,
+  metrics: Metrics | null = null,
 ): SlackApp => {
   const { mode, oauth, missing } = slackMode(config);
   if (!mode || missing.length > 0) throw new Error(`Slack is not configured: ${missing.join("; ")}`);
   const bolt = boltLogger(logger);
-  const clientOptions = webClientOptions(config.SLACK_API_URL, bolt);
+  const clientOptions = webClientOptions(config.SLACK_API_URL, bolt, observedFetch(logger, metrics));
+  const inFlight = new InFlight();
+  // Bolt's first middleware, in every mode: each request is logged once, when its listener is done.
+  const observed = (created: App): App => {
+    created.use(slackRequestLog(logger, metrics, inFlight));
+    return created;
+  };
   let receiver: HTTPReceiver | null = null;
   let app: App;
   let clients: SlackClients;
@@ -172,7 +184,7 @@ export const createSlackApp = (
       ),
     });
     // Bolt's InstallProvider gives each request its workspace's token (through `workspaces`).
-    app = new App({ receiver, clientOptions, logger: bolt, convoStore: false });
+    app = observed(new App({ receiver, clientOptions, logger: bolt, convoStore: false }));
     app.use(requireInstallation(workspaces, `${config.APP_BASE_URL}${INSTALL_PATH}`, logger));
   } else if (mode === "socket") {
     single = singleWorkspaceClients(
@@ -182,14 +194,16 @@ export const createSlackApp = (
       stores?.authTestRetry,
     );
     clients = single;
-    app = new App({
-      authorize: single.authorize,
-      appToken: config.SLACK_APP_TOKEN,
-      socketMode: true,
-      clientOptions,
-      logger: bolt,
-      convoStore: false,
-    });
+    app = observed(
+      new App({
+        authorize: single.authorize,
+        appToken: config.SLACK_APP_TOKEN,
+        socketMode: true,
+        clientOptions,
+        logger: bolt,
+        convoStore: false,
+      }),
+    );
   } else {
     single = singleWorkspaceClients(
       config.SLACK_BOT_TOKEN ?? "",
@@ -205,7 +219,9 @@ export const createSlackApp = (
       processBeforeResponse: false,
     });
     // No conversation store: Rolecall keeps no per-conversation state, and it costs every request.
-    app = new App({ receiver, authorize: single.authorize, clientOptions, logger: bolt, convoStore: false });
+    app = observed(
+      new App({ receiver, authorize: single.authorize, clientOptions, logger: bolt, convoStore: false }),
+    );
   }
   const sync = new RequestsSync(core, clients, logger);
   const grantsSync = new GrantsSync(core, clients, clock, logger);
@@ -261,6 +277,7 @@ export const createSlackApp = (
       timer.unref();
       if (mode === "socket") await app.start();
     },
+    drain: () => inFlight.idle(),
     stop: async () => {
       single?.stop();
       if (timer) clearInterval(timer);

@@ -10,15 +10,29 @@ const BOLT_LEVEL: Record<LoggerLevel, LogLevel> = {
 };
 
 /**
+ * A Web API client's debug lines that carry what was sent or answered: message texts (people's
+ * names), users.info's profiles, OAuth bodies. Rolecall logs each call itself (method, result,
+ * duration: clients.ts), so these go nowhere.
+ */
+const PAYLOAD_LINE = /^http request (body|result|headers)|^http request url/;
+
+/** Bolt's and the Web API's lines are text: passed as text, never as fields Rolecall would read. */
+const asText = (msg: unknown[]): unknown[] =>
+  typeof msg[0] === "object" && msg[0] !== null && !(msg[0] instanceof Error) ? ["", ...msg] : msg;
+
+/**
  * Rolecall's logger in the shape Bolt, its receivers and Web API clients want. LOG_LEVEL decides:
  * their own setLevel calls at start-up are not allowed to override it, and every line is Rolecall's,
  * so setName changes nothing.
  */
 export const boltLogger = (logger: Logger): BoltLogger => ({
-  debug: (...msg) => logger.debug(...msg),
-  info: (...msg) => logger.info(...msg),
-  warn: (...msg) => logger.warn(...msg),
-  error: (...msg) => logger.error(...msg),
+  debug: (...msg) => {
+    if (typeof msg[0] === "string" && PAYLOAD_LINE.test(msg[0])) return;
+    logger.debug(...asText(msg));
+  },
+  info: (...msg) => logger.info(...asText(msg)),
+  warn: (...msg) => logger.warn(...asText(msg)),
+  error: (...msg) => logger.error(...asText(msg)),
   setLevel: () => {},
   getLevel: () => BOLT_LEVEL[logger.level],
   setName: () => {},

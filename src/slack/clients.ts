@@ -1,14 +1,66 @@
 import { type Authorize, type Logger as BoltLogger, webApi } from "@slack/bolt";
 import type { Logger } from "../log.js";
+import type { Metrics } from "../metrics.js";
 import { SlackUnavailableError } from "./actor.js";
 import { slackErrorCode } from "./slack-error.js";
 
 /** The Web API client options every Rolecall client shares. */
 export type ClientOptions = webApi.WebClientOptions & { logger: BoltLogger };
 
-export const webClientOptions = (slackApiUrl: string, logger: BoltLogger): ClientOptions => ({
+/** The method a Web API URL calls (`chat.postMessage`): the path's last segment, never its query. */
+const methodOf = (url: string | URL): string => {
+  const path = (typeof url === "string" ? url : url.href).split(/[?#]/)[0] ?? "";
+  const method = path.slice(path.lastIndexOf("/") + 1);
+  return /^[A-Za-z0-9._]{1,64}$/.test(method) ? method : "unknown";
+};
+
+/** What Slack answered: `ok`, its error code (`channel_not_found`…), or the HTTP status when not JSON. */
+const resultOf = async (response: Awaited<ReturnType<webApi.FetchFunction>>): Promise<string> => {
+  if (response.status !== 200) return `http_${response.status}`;
+  try {
+    const body = (await (response as Response).clone().json()) as { ok?: unknown; error?: unknown };
+    if (body.ok === true) return "ok";
+    return typeof body.error === "string" && /^[a-z0-9_]{1,64}$/.test(body.error) ? body.error : "error";
+  } catch {
+    return "not_json";
+  }
+};
+
+/**
+ * fetch for the Web API clients, timing each call (each attempt, retries apart) for the log and
+ * /metrics: method, Slack's result and duration. Tokens travel in the Authorization header, which is
+ * neither read nor logged here.
+ */
+export const observedFetch =
+  (
+    logger: Logger,
+    metrics: Metrics | null,
+    inner: webApi.FetchFunction = globalThis.fetch,
+  ): webApi.FetchFunction =>
+  async (url, init) => {
+    const started = performance.now();
+    const method = methodOf(url);
+    let result = "network";
+    try {
+      const response = await inner(url, init);
+      result = await resultOf(response);
+      return response;
+    } finally {
+      const ms = performance.now() - started;
+      metrics?.slackApiCalls.inc({ method, result });
+      metrics?.slackApiDuration.observe({ method }, ms / 1000);
+      logger.info({ method, result, durationMs: Math.round(ms * 100) / 100 }, "slack api call");
+    }
+  };
+
+export const webClientOptions = (
+  slackApiUrl: string,
+  logger: BoltLogger,
+  fetch?: webApi.FetchFunction,
+): ClientOptions => ({
   slackApiUrl,
   logger,
+  ...(fetch ? { fetch } : {}),
   timeout: 10_000,
   // A few quick retries on errors and 429s (honouring Retry-After), never minutes of them.
   retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 },

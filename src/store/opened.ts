@@ -4,9 +4,34 @@ import type { GrantStore, InstallationStore, RequestStore, StorePort } from "../
 import type { OutboxStore } from "../mail/outbox.js";
 import type { Db, Migrated } from "./open.js";
 
+/** What `/metrics` reads of the database on each scrape: a few counts, on indexes. */
+export interface StoreGauges {
+  /** Mail waiting to be sent (queued, due or retrying). */
+  outboxQueued: number;
+  /** When the oldest of them was queued; null when none waits. */
+  oldestQueuedAt: Date | null;
+  /** Change requests waiting for an Owner's decision, across accounts. */
+  pendingRequests: number;
+}
+
+/** One query for both engines (no parameters). */
+export const STORE_GAUGES_SQL = `SELECT
+  (SELECT count(*) FROM outbox WHERE status = 'queued') AS queued,
+  (SELECT min(created_at) FROM outbox WHERE status = 'queued') AS oldest,
+  (SELECT count(*) FROM change_requests WHERE status = 'pending') AS pending`;
+
+export const toStoreGauges = (
+  row: { queued: unknown; oldest: unknown; pending: unknown } | undefined,
+): StoreGauges => ({
+  outboxQueued: Number(row?.queued ?? 0),
+  oldestQueuedAt: row?.oldest ? new Date(row.oldest as string | Date) : null,
+  pendingRequests: Number(row?.pending ?? 0),
+});
+
 /** What the app needs of a store, whichever engine holds it. */
 export type RolecallStore = StorePort &
   OutboxStore & {
+    gauges(): Promise<StoreGauges>;
     installations: InstallationStore;
     grants: GrantStore;
     requests: RequestStore & {

@@ -36,6 +36,7 @@ import { newId } from "../core/tokens.js";
 import type { OutboxRow, OutboxStore } from "../mail/outbox.js";
 import { StoredGrants } from "./grants.js";
 import { type NamedSql, StoredInstallations } from "./installations.js";
+import { STORE_GAUGES_SQL, type StoreGauges, toStoreGauges } from "./opened.js";
 import type { ChangeListener, Postgres } from "./pg.js";
 import {
   type AccountRow,
@@ -649,6 +650,13 @@ export class PgStore implements StorePort, OutboxStore {
 
   async listMail(): Promise<OutboxRow[]> {
     return (await this.db.rows<OutboxDbRow>("SELECT * FROM outbox ORDER BY created_at, n")).map(toOutbox);
+  }
+
+  async gauges(): Promise<StoreGauges> {
+    const [row] = await this.db.rows<{ queued: unknown; oldest: unknown; pending: unknown }>(
+      STORE_GAUGES_SQL,
+    );
+    return toStoreGauges(row);
   }
 }
 

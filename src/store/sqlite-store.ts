@@ -31,6 +31,7 @@ import type { OutboxRow, OutboxStore } from "../mail/outbox.js";
 import { StoredGrants } from "./grants.js";
 import { type NamedSql, StoredInstallations } from "./installations.js";
 import type { Db } from "./open.js";
+import { STORE_GAUGES_SQL, type StoreGauges, toStoreGauges } from "./opened.js";
 import { SqliteRequestStore } from "./requests.js";
 import {
   type AccountRow,
@@ -171,6 +172,7 @@ export class SqliteStore implements StorePort, OutboxStore {
       invitePending: p(`SELECT 1 FROM invites WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL
         AND expires_at > ?`).pluck(),
       allMail: p("SELECT * FROM outbox ORDER BY created_at, rowid"),
+      gauges: p(STORE_GAUGES_SQL),
       saveInstallation: p(INSTALLATION_SQL.save),
       deleteInstallation: p(INSTALLATION_SQL.delete),
       deletedAccounts: p(DELETE_ACCOUNT_SQL.digests),
@@ -541,6 +543,10 @@ export class SqliteStore implements StorePort, OutboxStore {
 
   async listMail(): Promise<OutboxRow[]> {
     return (this.s.allMail.all() as OutboxDbRow[]).map(toOutbox);
+  }
+
+  async gauges(): Promise<StoreGauges> {
+    return toStoreGauges(this.s.gauges.get() as Parameters<typeof toStoreGauges>[0]);
   }
 
   private queueMail(ctx: ApplyContext, mail: MailDraft): void {

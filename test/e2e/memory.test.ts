@@ -49,12 +49,14 @@ const startApp = async (): Promise<{ port: number; settledRssMb: () => Promise<n
   const started = listeningPort(child);
   const port = await started.port;
   child.stdout?.resume();
-  const collections = () => started.log().split("gc-probe: collected").length;
   const settledRssMb = () =>
     new Promise<number>((done) => {
-      const before = collections();
-      const onData = () => {
-        if (collections() === before) return;
+      // Only the output from now on is searched: at LOG_LEVEL=info there is a line per request.
+      let tail = "";
+      const onData = (chunk: Buffer) => {
+        const seen = tail + chunk.toString();
+        tail = seen.slice(-32);
+        if (!seen.includes("gc-probe: collected")) return;
         child.stderr?.off("data", onData);
         done(rssMb(child.pid ?? 0));
       };

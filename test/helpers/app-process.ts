@@ -28,10 +28,16 @@ export const spawnApp = (
 export const listeningPort = (child: ChildProcess): { port: Promise<number>; log: () => string } => {
   let log = "";
   const port = new Promise<number>((done, fail) => {
+    let found = false;
     child.stderr?.on("data", (chunk) => {
       log += chunk;
+      // Searched until found only: at LOG_LEVEL=info an app under load writes a line per request.
+      if (found) return;
       const match = /listening on port (\d+)/.exec(log);
-      if (match?.[1]) done(Number(match[1]));
+      if (match?.[1]) {
+        found = true;
+        done(Number(match[1]));
+      }
     });
     child.on("exit", (code) => fail(new Error(`exited ${code}: ${log}`)));
   });

@@ -8,6 +8,7 @@ import type { SlackActors } from "../actor.js";
 import { SlackUnavailableError } from "../actor.js";
 import type { Delivery } from "../blocks/requests.js";
 import type { HomeTabs } from "../home.js";
+import { noteOutcome } from "../request-log.js";
 
 export interface SlackDeps {
   core: AccessCore;
@@ -25,6 +26,7 @@ export interface SlackDeps {
 
 /** Refusals are expected; anything else is logged with where it happened. */
 export const logIfUnexpected = (logger: Logger, where: string, error: unknown): void => {
+  noteOutcome(error);
   if (error instanceof CoreError || error instanceof SlackUnavailableError) return;
   logger.error(`${where} failed:`, error);
 };

@@ -14,6 +14,7 @@ import type { SlackMessage } from "../blocks/kit.js";
 import { errorMessage } from "../blocks/messages.js";
 import { messageModal } from "../blocks/modals.js";
 import { openView } from "../clients.js";
+import { noteOutcome } from "../request-log.js";
 import { logIfUnexpected, type SlackDeps, type SlackRegistry } from "./deps.js";
 
 export type ActionBody = BlockAction<ButtonAction | StaticSelectAction | OverflowAction>;
@@ -67,6 +68,7 @@ export const refuseForm = async (
   error: unknown,
   block: string,
 ): Promise<void> => {
+  noteOutcome(error);
   const message =
     error instanceof CoreError || error instanceof DatabaseUnavailableError
       ? error.message
