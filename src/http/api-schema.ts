@@ -10,8 +10,14 @@ import { PERMISSION_KEYS } from "../core/permissions.js";
  * them, so the three cannot drift apart.
  */
 
-/** The largest body POST /api/v1/authorize reads (413 beyond). */
-export const API_BODY_LIMIT = 16 * 1024;
+/** The largest batch POST /api/v1/authorize answers in one request. */
+export const AUTHORIZE_BATCH_MAX = 100;
+
+/**
+ * The largest body POST /api/v1/authorize reads (413 beyond): room for a full batch of the longest
+ * emails (100 × ~300 bytes), and no more.
+ */
+export const API_BODY_LIMIT = 64 * 1024;
 
 /** Codes only HTTP has, beside the core's refusals: no key, no such endpoint, database away, a bug. */
 export const API_ONLY_ERROR_CODES = ["UNAUTHORIZED", "NOT_FOUND", "UNAVAILABLE", "INTERNAL"] as const;
@@ -40,6 +46,26 @@ export const authorizeRequestSchema = z
   })
   .strict()
   .meta({ id: "AuthorizeRequest", description: "May this member use this feature?" });
+
+export const authorizeBatchRequestSchema = z
+  .object({
+    checks: z
+      .array(authorizeRequestSchema)
+      .min(1, "Send at least one check.")
+      .max(AUTHORIZE_BATCH_MAX, `At most ${AUTHORIZE_BATCH_MAX} checks per request.`)
+      .meta({ description: `1 to ${AUTHORIZE_BATCH_MAX} checks, answered in the same order.` }),
+  })
+  .strict()
+  .meta({
+    id: "AuthorizeBatchRequest",
+    description:
+      "Several checks in one request; one bad entry refuses the whole request (400 naming its index).",
+  });
+
+/** The body of POST /api/v1/authorize: one check, or a batch. */
+export const authorizeBodySchema = z
+  .xor([authorizeRequestSchema, authorizeBatchRequestSchema])
+  .meta({ id: "AuthorizeBody", description: "One check, or `{ checks: [...] }`." });
 
 const permissionKeySchema = z.enum(PERMISSION_KEYS).meta({ id: "Permission" });
 const roleKeySchema = roleSchema.meta({ id: "Role" });
@@ -88,3 +114,20 @@ export const authorizationSchema = z
   })
   .meta({ id: "Authorization" });
 export type Authorization = z.infer<typeof authorizationSchema>;
+
+export const authorizationBatchSchema = z
+  .object({
+    results: z
+      .array(authorizationSchema)
+      .meta({ description: "One answer per check, in the order of `checks`." }),
+  })
+  .meta({ id: "AuthorizationBatch" });
+export type AuthorizationBatch = z.infer<typeof authorizationBatchSchema>;
+
+/** The answer of POST /api/v1/authorize: one answer for one check, `results` for a batch. */
+export const authorizeAnswerSchema = z
+  .xor([authorizationSchema, authorizationBatchSchema])
+  .meta({
+    id: "AuthorizeAnswer",
+    description: "An Authorization for one check; AuthorizationBatch for `checks`.",
+  });

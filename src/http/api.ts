@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { z } from "zod";
 import type { AccessCore } from "../core/access-core.js";
 import { CoreError, type ErrorCode } from "../core/errors.js";
 import type { PermissionKey } from "../core/permissions.js";
@@ -7,6 +8,8 @@ import {
   type ApiError,
   type ApiErrorCode,
   type Authorization,
+  type AuthorizationBatch,
+  authorizeBatchRequestSchema,
   authorizeRequestSchema,
   type MemberList,
   type MemberWithPermissions,
@@ -36,7 +39,10 @@ const refuse = (res: ServerResponse, code: ErrorCode, message: string) =>
   apiError(res, HTTP_STATUS[code], code, message);
 
 /** A 200 answer: its shape is one of the document's (api-schema.ts), checked when compiled, not per request. */
-const ok = (res: ServerResponse, body: MemberList | MemberWithPermissions | Authorization) => {
+const ok = (
+  res: ServerResponse,
+  body: MemberList | MemberWithPermissions | Authorization | AuthorizationBatch,
+) => {
   res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
   res.end(JSON.stringify(body));
 };
@@ -79,6 +85,44 @@ const serveOpenApi = (req: IncomingMessage, res: ServerResponse) => {
   }
   res.writeHead(200, { "content-type": "application/json; charset=utf-8", ...headers });
   res.end(req.method === "HEAD" ? undefined : body);
+};
+
+/** Where an issue is, as a reader writes it: `checks[3].permission`. */
+const issuePath = (path: readonly PropertyKey[]): string =>
+  path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
+
+/** The one message a refused body gets: the first issue, named by where it is in a batch. */
+const bodyProblem = (issues: readonly z.core.$ZodIssue[], batch: boolean): string => {
+  const first = issues[0];
+  if (batch && first) return `${issuePath(first.path)}: ${first.message}`;
+  // A well-formed single check naming an unknown permission is told the permissions there are.
+  const unknownPermission = issues.every((i) => i.path[0] === "permission" && i.code === "invalid_value");
+  return unknownPermission && first
+    ? first.message
+    : 'Send JSON: { "email": "…", "permission": "export_users" }, or { "checks": [ … ] }.';
+};
+
+/**
+ * POST /api/v1/authorize: one check, or `{ checks: [...] }` (1..100) answered `{ results: [...] }`
+ * in the same order. One bad entry refuses the whole batch, naming it.
+ */
+const authorize = async (core: ApiCore, accountId: string, req: IncomingMessage, res: ServerResponse) => {
+  const body = await readJson(req, API_BODY_LIMIT);
+  const batch = typeof body === "object" && body !== null && !Array.isArray(body) && "checks" in body;
+  if (!batch) {
+    const parsed = authorizeRequestSchema.safeParse(body);
+    if (!parsed.success) return refuse(res, "INVALID_INPUT", bodyProblem(parsed.error.issues, false));
+    const answer = core.explain(accountId, parsed.data.email, parsed.data.permission);
+    return ok(res, answer instanceof Promise ? await answer : answer);
+  }
+  const parsed = authorizeBatchRequestSchema.safeParse(body);
+  if (!parsed.success) return refuse(res, "INVALID_INPUT", bodyProblem(parsed.error.issues, true));
+  const results: Authorization[] = [];
+  for (const check of parsed.data.checks) {
+    const answer = core.explain(accountId, check.email, check.permission);
+    results.push(answer instanceof Promise ? await answer : answer);
+  }
+  return ok(res, { results });
 };
 
 /**
@@ -125,22 +169,7 @@ export const handleApi = async (core: ApiCore, req: IncomingMessage, res: Server
         req.resume();
         return apiError(res, 405, "INVALID_INPUT", "Use POST.", { allow: "POST" });
       }
-      const parsed = authorizeRequestSchema.safeParse(await readJson(req, API_BODY_LIMIT));
-      if (!parsed.success) {
-        // A well-formed body naming an unknown permission is told the permissions there are.
-        const { issues } = parsed.error;
-        const unknownPermission = issues.every(
-          (i) => i.path[0] === "permission" && i.code === "invalid_value",
-        );
-        return refuse(
-          res,
-          "INVALID_INPUT",
-          unknownPermission
-            ? (issues[0]?.message ?? "")
-            : 'Send JSON: { "email": "…", "permission": "export_users" }.',
-        );
-      }
-      return ok(res, await core.explain(accountId, parsed.data.email, parsed.data.permission));
+      return await authorize(core, accountId, req, res);
     }
     req.resume();
     return apiError(res, 404, "NOT_FOUND", "No such endpoint.");

@@ -102,12 +102,15 @@ export const buildOpenApiDocument = () => ({
       post: {
         operationId: "authorize",
         summary: "May this member use this feature?",
-        description: "Honours time-bound grants, and says so in `reason` and `grant`.",
-        requestBody: { required: true, content: json(schemaRef("AuthorizeRequest")) },
+        description:
+          "Honours time-bound grants, and says so in `reason` and `grant`. Takes one check, or a batch " +
+          "`{ checks: [...] }` (1 to 100) answered as `{ results: [...] }` in the same order; one bad entry " +
+          "refuses the whole batch with 400, its message naming the entry (`checks[3].permission: …`).",
+        requestBody: { required: true, content: json(schemaRef("AuthorizeBody")) },
         responses: {
           "200": {
             description: "The answer (a non-member is answered `allowed: false`, not 404).",
-            content: json(schemaRef("Authorization")),
+            content: json(schemaRef("AuthorizeAnswer")),
           },
           "400": ref("BadRequest"),
           "413": ref("TooLarge"),

@@ -185,6 +185,125 @@ describe("the authorization API (PRODUCT §8)", () => {
   });
 });
 
+describe("the batch form of POST /api/v1/authorize (PRODUCT §8)", () => {
+  const batch = async (call: Awaited<ReturnType<typeof setup>>["call"], checks: unknown) => {
+    const res = await call("/api/v1/authorize", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ checks }),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  it("answers every check in the order asked, allowed and denied mixed, a time-bound grant named in its entry", async () => {
+    const clock = manualClock("2026-03-02T12:00:00.000Z");
+    const { h, call, authorize } = await setup(clock);
+    const side = await openCore(h.db, clock);
+    await side.core.setPermission(h.as("owner"), { role: "teammate", permission: "billing", allowed: false });
+    await side.core.change(h.as("owner"), {
+      kind: "grant.start",
+      member: { email: PEOPLE.teammate.email },
+      permission: "billing",
+      minutes: 60,
+    });
+    await side.close();
+    const checks = [
+      { email: PEOPLE.admin.email, permission: "team_settings" },
+      { email: PEOPLE.owner.email, permission: "team_settings" },
+      { email: PEOPLE.teammate.email, permission: "billing" },
+      { email: "nobody@acme.test", permission: "billing" },
+      { email: PEOPLE.invited.email, permission: "export_users" },
+      { email: "TM@Acme.test", permission: "Export-Users" },
+      { email: PEOPLE.admin.email, permission: "billing" },
+    ];
+    const answer = await batch(call, checks);
+    expect(answer.status).toBe(200);
+    const results = answer.body.results as { allowed: boolean; role: string | null; grant?: object }[];
+    expect(results.map((r) => [r.allowed, r.role])).toEqual([
+      [false, "admin"],
+      [true, "owner"],
+      [true, "teammate"],
+      [false, null],
+      [false, "teammate"],
+      [true, "teammate"],
+      [true, "admin"],
+    ]);
+    // Each entry is exactly the single form's answer for it.
+    for (const [i, check] of checks.entries())
+      expect(results[i]).toEqual((await authorize(check.email, check.permission)).body);
+    expect(results[2]).toMatchObject({
+      grant: { permission: "billing", grantedBy: PEOPLE.owner.email },
+      reason: expect.stringMatching(/^Temporary grant until 13:00 UTC/),
+    });
+    expect(results.filter((r) => r.grant)).toHaveLength(1);
+    // The grant stops at its end time, in the batch as in the single form.
+    clock.advance(60 * 60_000);
+    const after = (await batch(call, checks)).body.results as { allowed: boolean }[];
+    expect(after.map((r) => r.allowed)).toEqual([false, true, false, false, false, true, true]);
+  });
+
+  it("refuses the whole batch with 400 naming the entry: an unknown permission, a malformed entry", async () => {
+    const { call } = await setup();
+    const good = { email: PEOPLE.admin.email, permission: "billing" };
+    const unknown = await batch(call, [
+      good,
+      good,
+      good,
+      { email: PEOPLE.admin.email, permission: "launch" },
+    ]);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toEqual({
+      error: {
+        code: "INVALID_INPUT",
+        message: expect.stringMatching(/^checks\[3\]\.permission: A permission is one of: /),
+      },
+    });
+    const noEmail = await batch(call, [good, { permission: "billing" }]);
+    expect(noEmail.status).toBe(400);
+    expect((noEmail.body.error as { message: string }).message).toMatch(/^checks\[1\]\.email: /);
+    const extra = await batch(call, [{ ...good, x: 1 }]);
+    expect((extra.body.error as { message: string }).message).toMatch(/^checks\[0\]: /);
+    for (const checks of [[], "all", [null], [[good]]]) {
+      const res = await batch(call, checks);
+      expect(res.status).toBe(400);
+      expect((res.body.error as { message: string }).message).toMatch(/^checks/);
+    }
+    const both = await call("/api/v1/authorize", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ...good, checks: [good] }),
+    });
+    expect(both.status).toBe(400);
+  });
+
+  it("takes 100 checks and refuses 101 with 400", async () => {
+    const { call } = await setup();
+    const check = { email: PEOPLE.teammate.email, permission: "export_users" };
+    const hundred = await batch(
+      call,
+      Array.from({ length: 100 }, () => check),
+    );
+    expect(hundred.status).toBe(200);
+    expect(hundred.body.results).toHaveLength(100);
+    const tooMany = await batch(
+      call,
+      Array.from({ length: 101 }, () => check),
+    );
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body).toEqual({
+      error: { code: "INVALID_INPUT", message: "checks: At most 100 checks per request." },
+    });
+    // A full batch of the longest emails fits the body limit.
+    const longest = `${"a".repeat(64)}@${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(61)}`;
+    const big = await batch(
+      call,
+      Array.from({ length: 100 }, () => ({ email: longest, permission: "access_permissions" })),
+    );
+    expect(big.status).toBe(200);
+    expect((big.body.results as { allowed: boolean }[]).every((r) => !r.allowed)).toBe(true);
+  });
+});
+
 describe("the organisation API key", () => {
   it("is shown once by init, stored only as a hash, and never in the audit trail or logs in full", async () => {
     const { h, key } = await setup();

@@ -150,12 +150,36 @@ describe("GET /api/v1/openapi.json (PRODUCT §8)", () => {
     ] as const)
       await check("/api/v1/authorize", "POST", await authorize(JSON.stringify({ email, permission })));
 
+    // The batch form: a real answer, one entry granted for a time, is one the document describes.
+    const checks = [
+      { email: PEOPLE.teammate.email, permission: "billing" },
+      { email: PEOPLE.admin.email, permission: "team_settings" },
+      { email: "nobody@acme.test", permission: "billing" },
+    ];
+    const answered = (await check(
+      "/api/v1/authorize",
+      "POST",
+      await authorize(JSON.stringify({ checks })),
+    )) as { results: { allowed: boolean; grant?: object }[] };
+    expect(answered.results.map((r) => [r.allowed, Boolean(r.grant)])).toEqual([
+      [true, true],
+      [false, false],
+      [false, false],
+    ]);
+    expect(
+      await check(
+        "/api/v1/authorize",
+        "POST",
+        await authorize(JSON.stringify({ checks: [...checks, { email: "a@b.c", permission: "launch" }] })),
+      ),
+    ).toMatchObject({ error: { code: "INVALID_INPUT", message: expect.stringMatching(/^checks\[3\]/) } });
+
     // Refusals: 400, 401, 404, 405, 413.
     for (const body of ["{", '{"email":"a@b.c"}', JSON.stringify({ email: "a@b.c", permission: "launch" })])
       expect(await check("/api/v1/authorize", "POST", await authorize(body))).toMatchObject({
         error: { code: "INVALID_INPUT" },
       });
-    await check("/api/v1/authorize", "POST", await authorize("x".repeat(20_000)));
+    await check("/api/v1/authorize", "POST", await authorize("x".repeat(70_000)));
     await check("/api/v1/authorize", "POST", await authorize("{}", null));
     await check("/api/v1/members", "GET", await call("/api/v1/members", { key: "rc_wrong" }));
     await check("/api/v1/members/{email}", "GET", await call("/api/v1/members/nobody%40acme.test"));
