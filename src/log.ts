@@ -144,7 +144,9 @@ export const createLogger = (
       if (!base.isLevelEnabled(lvl)) return;
       const first = msg[0];
       if (isFields(first)) {
-        log(first, msg.length > 1 ? msg.slice(1).map(text).join(" ") : undefined);
+        // The common form, `(fields, "text")`, goes straight through: nothing to join.
+        if (msg.length === 2 && typeof msg[1] === "string") log(first, msg[1]);
+        else log(first, msg.length > 1 ? msg.slice(1).map(text).join(" ") : undefined);
         return;
       }
       const error = msg.find((m): m is Error => m instanceof Error);

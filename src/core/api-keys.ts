@@ -1,3 +1,4 @@
+import { timingSafeEqual } from "node:crypto";
 import { authorize, permits } from "./authz.js";
 import type { Changes } from "./changes.js";
 import { type ChangeResult, decideRotateApiKey } from "./decide.js";
@@ -5,7 +6,9 @@ import type { Actor, ActorContext, Engine } from "./engine.js";
 import { CoreError } from "./errors.js";
 import { emailSchema, parseInput } from "./input.js";
 import type { ApiKeyInfo, Member } from "./model.js";
+import type { MaybePromise } from "./permission-cache.js";
 import { PERMISSION_KEYS, type PermissionKey } from "./permissions.js";
+import type { ApiKeyCandidate } from "./ports.js";
 import type { Role } from "./roles.js";
 import { newApiKey, sameSecretHash, sha256Hex } from "./tokens.js";
 
@@ -49,8 +52,18 @@ export interface ApiMember {
   status: Member["status"];
 }
 
+/** What an organisation key looks like; anything else is refused before any lookup. */
+const API_KEY_SHAPE = /^rc_[A-Za-z0-9_-]{43}$/;
+
+/** When a candidate key stops working, in epoch milliseconds (never, for the key in use). */
+const endOf = (candidate: ApiKeyCandidate): number =>
+  candidate.expiresAt === null ? Number.POSITIVE_INFINITY : Date.parse(candidate.expiresAt);
+
 /** The organisation API key (§8): seeing, rotating, authenticating, and what the key may read. */
 export class ApiKeys {
+  /** Candidates a request has shown the key of: that key's bytes, and when the candidate stops working. */
+  private readonly verified = new WeakMap<ApiKeyCandidate, { key: Buffer; until: number }>();
+
   constructor(
     private readonly e: Engine,
     private readonly changes: Changes,
@@ -109,18 +122,42 @@ export class ApiKeys {
     return rotatedKey({ ...result, ...(result.changed ? { apiKey: fresh.key } : {}) });
   }
 
-  /** The account an API key opens, or null. Hashes are compared in constant time. */
-  async authenticate(key: string): Promise<string | null> {
-    if (!/^rc_[A-Za-z0-9_-]{43}$/.test(key)) return null;
-    const hash = sha256Hex(key);
-    const now = this.e.clock.now();
+  /**
+   * The account an API key opens, or null. A key is hashed and its hash compared in constant time the
+   * first time it is shown; the candidate it matched then remembers the key's bytes, and later
+   * requests compare the key with them in constant time instead of hashing again. What is remembered
+   * lives as long as the candidates do: bounded by the cache's memos, and gone with them at the next
+   * write (a rotation) or another process's. A key's grace end is compared with the clock every time.
+   * Warm, the answer is the value itself, not a promise.
+   */
+  authenticate(key: string): MaybePromise<string | null> {
+    if (!API_KEY_SHAPE.test(key)) return null;
     const prefix = key.slice(0, 10);
-    // The candidates hold hashes only; they stay valid until the next write, like every cached read.
-    for (const candidate of await this.e.cache.memo(`apikey:${prefix}`, () =>
-      this.e.store.apiKeyCandidates(prefix),
-    )) {
-      const inForce = candidate.expiresAt === null || new Date(candidate.expiresAt) > now;
-      if (inForce && sameSecretHash(candidate.hash, hash)) return candidate.accountId;
+    const candidates = this.e.cache.memo(`apikey:${prefix}`, () => this.e.store.apiKeyCandidates(prefix));
+    return candidates instanceof Promise
+      ? candidates.then((loaded) => this.match(key, loaded))
+      : this.match(key, candidates);
+  }
+
+  private match(key: string, candidates: readonly ApiKeyCandidate[]): string | null {
+    const now = this.e.clock.now().getTime();
+    let given: Buffer | null = null;
+    let hash: string | null = null;
+    for (const candidate of candidates) {
+      const known = this.verified.get(candidate);
+      const until = known ? known.until : endOf(candidate);
+      if (!(until > now)) continue;
+      if (known) {
+        given ??= Buffer.from(key, "latin1");
+        if (given.length === known.key.length && timingSafeEqual(given, known.key))
+          return candidate.accountId;
+        continue;
+      }
+      hash ??= sha256Hex(key);
+      if (sameSecretHash(candidate.hash, hash)) {
+        this.verified.set(candidate, { key: Buffer.from(key, "latin1"), until });
+        return candidate.accountId;
+      }
     }
     return null;
   }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ERROR_CODES } from "../core/errors.js";
 import { permissionSchema, roleSchema } from "../core/input.js";
 import { MEMBER_STATUSES } from "../core/model.js";
-import { PERMISSION_KEYS } from "../core/permissions.js";
+import { PERMISSION_KEYS, type PermissionKey } from "../core/permissions.js";
 
 /**
  * The shapes of /api/v1 (PRODUCT §8), in and out. Requests are validated with these schemas, handlers
@@ -46,6 +46,41 @@ export const authorizeRequestSchema = z
   })
   .strict()
   .meta({ id: "AuthorizeRequest", description: "May this member use this feature?" });
+
+const PERMISSION_KEY_SET: ReadonlySet<string> = new Set(PERMISSION_KEYS);
+
+/**
+ * A check already in the form `authorizeRequestSchema` reads it as (exactly `email`, a string of at
+ * most 254, and `permission`, a key as written in the catalog), taken as it is; null for anything
+ * else, which the schema then reads (forgiving case and dashes) or refuses with its words. The hot
+ * path's shortcut: a test holds it to the schema's answer.
+ */
+export const canonicalCheck = (body: unknown): z.infer<typeof authorizeRequestSchema> | null => {
+  if (typeof body !== "object" || body === null) return null;
+  const { email, permission } = body as { email?: unknown; permission?: unknown };
+  if (typeof email !== "string" || email.length > 254) return null;
+  if (typeof permission !== "string" || !PERMISSION_KEY_SET.has(permission)) return null;
+  let keys = 0;
+  for (const key in body) if (Object.hasOwn(body, key)) keys++;
+  return keys === 2 ? { email, permission: permission as PermissionKey } : null;
+};
+
+/** A batch whose every check is canonical (see `canonicalCheck`), taken as it is; else null. */
+export const canonicalBatch = (body: unknown): z.infer<typeof authorizeBatchRequestSchema> | null => {
+  if (typeof body !== "object" || body === null) return null;
+  const { checks } = body as { checks?: unknown };
+  if (!Array.isArray(checks) || checks.length < 1 || checks.length > AUTHORIZE_BATCH_MAX) return null;
+  let keys = 0;
+  for (const key in body) if (Object.hasOwn(body, key)) keys++;
+  if (keys !== 1) return null;
+  const read: z.infer<typeof authorizeRequestSchema>[] = [];
+  for (const check of checks) {
+    const one = canonicalCheck(check);
+    if (one === null) return null;
+    read.push(one);
+  }
+  return { checks: read };
+};
 
 export const authorizeBatchRequestSchema = z
   .object({
@@ -125,9 +160,7 @@ export const authorizationBatchSchema = z
 export type AuthorizationBatch = z.infer<typeof authorizationBatchSchema>;
 
 /** The answer of POST /api/v1/authorize: one answer for one check, `results` for a batch. */
-export const authorizeAnswerSchema = z
-  .xor([authorizationSchema, authorizationBatchSchema])
-  .meta({
-    id: "AuthorizeAnswer",
-    description: "An Authorization for one check; AuthorizationBatch for `checks`.",
-  });
+export const authorizeAnswerSchema = z.xor([authorizationSchema, authorizationBatchSchema]).meta({
+  id: "AuthorizeAnswer",
+  description: "An Authorization for one check; AuthorizationBatch for `checks`.",
+});

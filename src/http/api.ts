@@ -11,6 +11,8 @@ import {
   type AuthorizationBatch,
   authorizeBatchRequestSchema,
   authorizeRequestSchema,
+  canonicalBatch,
+  canonicalCheck,
   type MemberList,
   type MemberWithPermissions,
 } from "./api-schema.js";
@@ -52,7 +54,7 @@ const ok = (
  * what the document says (a field more, less or of another type) fails to compile here.
  */
 export interface ApiCore {
-  authenticateApiKey(key: string): Promise<string | null>;
+  authenticateApiKey(key: string): string | null | Promise<string | null>;
   apiMembers(accountId: string): Promise<Exactly<MemberList, Awaited<ReturnType<AccessCore["apiMembers"]>>>>;
   apiMember(
     accountId: string,
@@ -110,15 +112,23 @@ const authorize = async (core: ApiCore, accountId: string, req: IncomingMessage,
   const body = await readJson(req, API_BODY_LIMIT);
   const batch = typeof body === "object" && body !== null && !Array.isArray(body) && "checks" in body;
   if (!batch) {
-    const parsed = authorizeRequestSchema.safeParse(body);
-    if (!parsed.success) return refuse(res, "INVALID_INPUT", bodyProblem(parsed.error.issues, false));
-    const answer = core.explain(accountId, parsed.data.email, parsed.data.permission);
+    let check = canonicalCheck(body);
+    if (check === null) {
+      const parsed = authorizeRequestSchema.safeParse(body);
+      if (!parsed.success) return refuse(res, "INVALID_INPUT", bodyProblem(parsed.error.issues, false));
+      check = parsed.data;
+    }
+    const answer = core.explain(accountId, check.email, check.permission);
     return ok(res, answer instanceof Promise ? await answer : answer);
   }
-  const parsed = authorizeBatchRequestSchema.safeParse(body);
-  if (!parsed.success) return refuse(res, "INVALID_INPUT", bodyProblem(parsed.error.issues, true));
+  let checks = canonicalBatch(body)?.checks;
+  if (checks === undefined) {
+    const parsed = authorizeBatchRequestSchema.safeParse(body);
+    if (!parsed.success) return refuse(res, "INVALID_INPUT", bodyProblem(parsed.error.issues, true));
+    checks = parsed.data.checks;
+  }
   const results: Authorization[] = [];
-  for (const check of parsed.data.checks) {
+  for (const check of checks) {
     const answer = core.explain(accountId, check.email, check.permission);
     results.push(answer instanceof Promise ? await answer : answer);
   }
@@ -132,7 +142,8 @@ const authorize = async (core: ApiCore, accountId: string, req: IncomingMessage,
 export const handleApi = async (core: ApiCore, req: IncomingMessage, res: ServerResponse, path: string) => {
   if (path === OPENAPI_PATH) return serveOpenApi(req, res);
   const bearer = /^Bearer ([^\s]+)$/.exec(req.headers.authorization ?? "")?.[1];
-  const accountId = bearer ? await core.authenticateApiKey(bearer) : null;
+  const known = bearer ? core.authenticateApiKey(bearer) : null;
+  const accountId = known instanceof Promise ? await known : known;
   if (!accountId) {
     req.resume();
     apiError(

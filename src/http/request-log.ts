@@ -34,10 +34,23 @@ const SANE_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 export const requestIdOf = (header: string | string[] | undefined): string =>
   typeof header === "string" && SANE_ID.test(header) ? header : randomUUID();
 
+/** The label values of one series (route, method, status), built once and reused by every request. */
+const seriesLabels = new Map<string, { route: string; method: string; status: string }>();
+const labelsOf = (route: string, method: string, status: number) => {
+  const key = `${route} ${method} ${status}`;
+  let labels = seriesLabels.get(key);
+  if (labels === undefined) {
+    labels = { route, method, status: String(status) };
+    // Routes and statuses are few, but methods come from requests: the map stays bounded.
+    if (seriesLabels.size < 10_000) seriesLabels.set(key, labels);
+  }
+  return labels;
+};
+
 /**
  * One log line (and the metrics) per HTTP request, when its response has ended or the connection
  * went away: request id, route, method, status and duration. Answers carry the id back in
- * X-Request-Id.
+ * X-Request-Id. `done` runs then too (the server's own bookkeeping), so a request has one listener.
  */
 export const observeRequest = (
   logger: Logger,
@@ -45,6 +58,7 @@ export const observeRequest = (
   req: IncomingMessage,
   res: ServerResponse,
   path: string,
+  done: () => void,
 ): void => {
   const started = performance.now();
   const requestId = requestIdOf(req.headers["x-request-id"]);
@@ -52,15 +66,20 @@ export const observeRequest = (
   const route = routeOf(path);
   // 'close' comes once for every response: after its end, or when the connection went away first.
   res.once("close", () => {
+    done();
     const ms = performance.now() - started;
     // A response cut before it ended (the client went away) has no status it was given: 499, as nginx says.
     const status = res.writableFinished ? res.statusCode : 499;
     const method = req.method ?? "?";
     if (metrics) {
-      const labels = { route, method, status: String(status) };
+      const labels = labelsOf(route, method, status);
       metrics.httpRequests.inc(labels);
       metrics.httpDuration.observe(labels, ms / 1000);
     }
-    logger.info({ requestId, route, method, status, durationMs: Math.round(ms * 100) / 100 }, "http request");
+    if (logger.level === "debug" || logger.level === "info")
+      logger.info(
+        { requestId, route, method, status, durationMs: Math.round(ms * 100) / 100 },
+        "http request",
+      );
   });
 };

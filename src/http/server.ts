@@ -58,8 +58,18 @@ export const sendJson = (res: ServerResponse, status: number, body: unknown): vo
   res.end(JSON.stringify(body));
 };
 
+/**
+ * A request target that is already a plain path: no dot segments, percent-escapes, backslashes or
+ * double slashes for URL parsing to resolve, so the path is the target up to its query.
+ */
+const PLAIN_PATH = /^\/(?:[A-Za-z0-9_~-]+(?:\/[A-Za-z0-9_~-]+)*\/?)?(?:\?|$)/;
+
 /** The request's path; an unreadable request target is nobody's route. */
 const pathOf = (url: string | undefined): string => {
+  if (url !== undefined && PLAIN_PATH.test(url)) {
+    const query = url.indexOf("?");
+    return query === -1 ? url : url.slice(0, query);
+  }
   try {
     return new URL(url ?? "/", "http://localhost").pathname;
   } catch {
@@ -101,9 +111,8 @@ export const createHttpServer = ({
   const inFlight = new Set<ServerResponse>();
   const server = createServer(async (req, res) => {
     const path = pathOf(req.url);
-    observeRequest(logger, metrics?.metrics ?? null, req, res, path);
     inFlight.add(res);
-    res.once("close", () => inFlight.delete(res));
+    observeRequest(logger, metrics?.metrics ?? null, req, res, path, () => inFlight.delete(res));
     // While stopping, each answer closes its connection rather than wait for another request.
     if (draining) res.shouldKeepAlive = false;
     try {

@@ -478,6 +478,26 @@ describe("§8 a key in its grace period", () => {
     expect(await core.authenticateApiKey(old)).toBeNull();
     expect((await core.apiKeyInfo(owner)).previous).toEqual([]);
   });
+
+  it("a key once verified is remembered, never past its grace end nor past a rotation", async () => {
+    const { core, owner, clock, seeded } = await team();
+    const first = (await core.rotateApiKey({ accountId: seeded.accountId })).apiKey;
+    expect(await core.authenticateApiKey(first)).toBe(seeded.accountId);
+    // Remembered: answered from memory (no promise), and a near miss with its prefix still refused.
+    expect(core.authenticateApiKey(first)).toBe(seeded.accountId);
+    expect(core.authenticateApiKey(`${first.slice(0, -1)}${first.endsWith("A") ? "B" : "A"}`)).toBeNull();
+    const second = (await newKey(core.rotateApiKey(owner, 1))).apiKey;
+    for (const key of [first, second, first, second])
+      expect(await core.authenticateApiKey(key)).toBe(seeded.accountId);
+    clock.advanceHours(0.5);
+    expect(await core.authenticateApiKey(first)).toBe(seeded.accountId);
+    clock.advanceHours(0.5);
+    expect(await core.authenticateApiKey(first)).toBeNull();
+    expect(await core.authenticateApiKey(second)).toBe(seeded.accountId);
+    // Rotated without grace: the remembered key stops at once.
+    await core.rotateApiKey(owner, 0);
+    expect(await core.authenticateApiKey(second)).toBeNull();
+  });
 });
 
 describe("/readyz: the core says whether the database answers with the schema this code knows", () => {
