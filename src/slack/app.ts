@@ -170,6 +170,8 @@ export const createSlackApp = (
       // Bolt's InstallProvider gives its clients this logger; their debug lines hold the client secret.
       logger: withoutRequestBodies(bolt),
       processBeforeResponse: false,
+      // Checked once, by the guard every POST /slack/events passes first (src/http/slack-guard.ts).
+      signatureVerification: false,
       ...oauthReceiverOptions(
         {
           ...oauthApp,
@@ -217,6 +219,8 @@ export const createSlackApp = (
       endpoints: "/slack/events",
       logger: bolt,
       processBeforeResponse: false,
+      // Checked once, by the guard every POST /slack/events passes first (src/http/slack-guard.ts).
+      signatureVerification: false,
     });
     // No conversation store: Rolecall keeps no per-conversation state, and it costs every request.
     app = observed(
