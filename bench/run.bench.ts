@@ -138,7 +138,9 @@ m = g(r.sub, p.sub) && r.obj == p.obj && r.act == p.act`);
     true,
   );
   const q = (i: number) => queries[i % queries.length] as readonly [string, PermissionKey];
-  const oursRate = () => opsPerSecond((i) => ours(...q(i)));
+  // Called as the peers are (two arguments, not spread from the tuple: a spread call costs more
+  // than the Map lookup being compared).
+  const oursRate = () => opsPerSecond((i) => ours(q(i)[0], q(i)[1]));
   const pairCasl = compare(oursRate, () => opsPerSecond((i) => casl(...q(i))));
   const pairCasbin = compare(
     oursRate,
@@ -155,7 +157,7 @@ m = g(r.sub, p.sub) && r.obj == p.obj && r.act == p.act`);
     "≥ 100×",
     (r) => r >= 100,
   );
-  record("permission check vs Map → Set", pairMap.ours, pairMap.peer, "checks/s", "≥ 0.5×", (r) => r >= 0.5);
+  record("permission check vs Map → Set", pairMap.ours, pairMap.peer, "checks/s", "≥ 0.9×", (r) => r >= 0.9);
 
   // The uncached path: the store's single query against a raw primary-key get.
   const raw = wired.db.prepare("SELECT * FROM members WHERE id = ?");
@@ -259,7 +261,7 @@ const httpPaths = async (dir: string) => {
     },
     async () => (await load(bareSlack, { method: "POST", headers, body })).requests.average,
   );
-  record("Slack path: signed /team whoami", slack.ours, slack.peer, "req/s", "≥ 0.9×", (r) => r >= 0.9);
+  record("Slack path: signed /team whoami", slack.ours, slack.peer, "req/s", "≥ 1.0×", (r) => r >= 1);
   rows.push({
     metric: "Slack path p99 latency",
     ours: p99,
@@ -295,7 +297,36 @@ const httpPaths = async (dir: string) => {
       (await load(`http://127.0.0.1:${plainPort}/`, { method: "POST", headers: apiHeaders, body: apiBody }))
         .requests.average,
   );
-  record("authorization API", api.ours, api.peer, "req/s", "≥ 0.5×", (r) => r >= 0.5);
+  record("authorization API", api.ours, api.peer, "req/s", "≥ 0.8×", (r) => r >= 0.8);
+
+  // The batch form: 20 checks in one request, against 20 single requests (checks per second).
+  const BATCH = 20;
+  const batchChecks = Array.from({ length: BATCH }, (_, i) => ({
+    email: i % 2 === 0 ? "owner@bench.test" : `nobody${i}@bench.test`,
+    permission: PERMISSION_KEYS[i % PERMISSION_KEYS.length] as PermissionKey,
+  }));
+  const batchBody = JSON.stringify({ checks: batchChecks });
+  const batchProbe = (await (
+    await fetch(ourApi, { method: "POST", headers: apiHeaders, body: batchBody })
+  ).json()) as { results: { allowed: boolean }[] };
+  agree(
+    "batch answers, in order",
+    batchProbe.results.map((r) => r.allowed),
+    batchChecks.map((c) => c.email === "owner@bench.test"),
+  );
+  const batch = await compareAsync(
+    async () =>
+      (await load(ourApi, { method: "POST", headers: apiHeaders, body: batchBody })).requests.average * BATCH,
+    async () => (await load(ourApi, { method: "POST", headers: apiHeaders, body: apiBody })).requests.average,
+  );
+  record(
+    `authorize batch of ${BATCH} vs single checks`,
+    batch.ours,
+    batch.peer,
+    "checks/s",
+    "≥ 10×",
+    (r) => r >= 10,
+  );
 
   await running.stop();
   for (const s of [bareServer, plain]) {
