@@ -34,7 +34,8 @@ export const readBody = (req: IncomingMessage, limit: number): Promise<Buffer> =
       chunks.push(chunk);
     });
     req.on("end", () => {
-      if (!failed) resolve(Buffer.concat(chunks));
+      // Most bodies arrive in one chunk: that chunk is the body (no copy).
+      if (!failed) resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
     });
     req.on("error", () => {
       if (!failed) reject(new BodyError(400, "The body could not be read."));
