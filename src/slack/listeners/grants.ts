@@ -19,7 +19,7 @@ import { IDS } from "../ids.js";
 import { parsePayload } from "../payload.js";
 import { respondLater } from "../respond.js";
 import { logIfUnexpected, type SlackDeps, type SlackRegistry } from "./deps.js";
-import { onAction, refuseForm } from "./handlers.js";
+import { confirmDecision, onAction, refuseForm } from "./handlers.js";
 
 const extendClick = z.strictObject({ permission: z.enum(PERMISSION_KEYS) });
 const extendMetadata = z.object({
@@ -45,7 +45,7 @@ const typedMinutes = (view: ViewOutput): number =>
  * that takes the time asked, or less. The core decides everything; a refusal shows on the field.
  */
 export const registerGrantActions = (app: SlackRegistry, deps: SlackDeps): void => {
-  const { core, actors, logger, clock, deliverRequest, requestsChanged } = deps;
+  const { core, actors, logger, clock, deliverRequest } = deps;
 
   // Extend: a form prefilled with the grant's own length, never more than GRANT_MAX_HOURS allows.
   onAction(app, deps, IDS.actions.grantExtend, async ({ body, value, actor, client }) => {
@@ -137,15 +137,6 @@ export const registerGrantActions = (app: SlackRegistry, deps: SlackDeps): void 
       await refuseForm(answer, error, IDS.blocks.duration);
       return;
     }
-    const confirmation = approvalMessage(outcome);
-    if (meta.responseUrl) await answer();
-    else await answer({ response_action: "update", view: messageModal(confirmation) });
-    requestsChanged();
-    if (meta.responseUrl)
-      await respondLater(meta.responseUrl, {
-        response_type: "ephemeral",
-        replace_original: false,
-        ...confirmation,
-      }).catch((e) => logger.warn("could not confirm the approval:", e));
+    await confirmDecision(answer, meta.responseUrl, approvalMessage(outcome), deps);
   });
 };

@@ -15,6 +15,7 @@ import { errorMessage } from "../blocks/messages.js";
 import { messageModal } from "../blocks/modals.js";
 import { openView } from "../clients.js";
 import { noteOutcome } from "../request-log.js";
+import { respondLater } from "../respond.js";
 import { logIfUnexpected, type SlackDeps, type SlackRegistry } from "./deps.js";
 
 export type ActionBody = BlockAction<ButtonAction | StaticSelectAction | OverflowAction>;
@@ -74,4 +75,26 @@ export const refuseForm = async (
       ? error.message
       : "Something went wrong on our side; nothing was changed.";
   await ack({ response_action: "errors", errors: { [block]: message.slice(0, 1000) } });
+};
+
+/**
+ * An Owner's decision in a form, confirmed privately: where they clicked (the form closes, the
+ * confirmation goes to the message's response_url), or in the form itself when they came from App
+ * Home. Slack is brought up to date in between.
+ */
+export const confirmDecision = async (
+  ack: AckFn<ViewResponseAction | undefined>,
+  responseUrl: string | undefined,
+  confirmation: SlackMessage,
+  deps: Pick<SlackDeps, "logger" | "requestsChanged">,
+): Promise<void> => {
+  if (responseUrl) await ack();
+  else await ack({ response_action: "update", view: messageModal(confirmation) });
+  deps.requestsChanged();
+  if (responseUrl)
+    await respondLater(responseUrl, {
+      response_type: "ephemeral",
+      replace_original: false,
+      ...confirmation,
+    }).catch((e) => deps.logger.warn("could not confirm the decision:", e));
 };

@@ -6,7 +6,7 @@ import { notAMember } from "../../core/policy.js";
 import { accountKeyOf } from "../actor.js";
 import { approveGrantModal, isGrantRequest } from "../blocks/grants.js";
 import { resultMessage } from "../blocks/messages.js";
-import { messageModal, rejectRequestModal } from "../blocks/modals.js";
+import { rejectRequestModal } from "../blocks/modals.js";
 import {
   approvalMessage,
   approveClick,
@@ -17,9 +17,8 @@ import {
 import { openView } from "../clients.js";
 import { IDS } from "../ids.js";
 import { parsePayload } from "../payload.js";
-import { respondLater } from "../respond.js";
 import { logIfUnexpected, type SlackDeps, type SlackRegistry } from "./deps.js";
-import { type ActionContext, onAction, refuseForm } from "./handlers.js";
+import { type ActionContext, confirmDecision, onAction, refuseForm } from "./handlers.js";
 
 /**
  * Approve / Reject on request posts, Cancel for the requester, and Ask an Owner on refusals.
@@ -84,10 +83,8 @@ export const registerRequestActions = (app: SlackRegistry, deps: SlackDeps): voi
 
 const rejectMetadata = z.object({ requestId: z.string().min(1), responseUrl: z.url().optional() });
 
-export const registerRejectView = (
-  app: SlackRegistry,
-  { core, actors, logger, requestsChanged }: SlackDeps,
-): void => {
+export const registerRejectView = (app: SlackRegistry, deps: SlackDeps): void => {
+  const { core, actors, logger } = deps;
   app.view(IDS.views.rejectRequest, async ({ ack, body, view, context }) => {
     let meta: z.infer<typeof rejectMetadata>;
     let rejected: ChangeRequest;
@@ -112,15 +109,11 @@ export const registerRejectView = (
       return;
     }
     // The Owner who rejected hears it privately: where they clicked, or (from App Home) in the form.
-    const confirmation = closedMessage(rejected);
-    if (meta.responseUrl) await ack();
-    else await ack({ response_action: "update", view: messageModal(confirmation) });
-    requestsChanged();
-    if (meta.responseUrl)
-      await respondLater(meta.responseUrl, {
-        response_type: "ephemeral",
-        replace_original: false,
-        ...confirmation,
-      }).catch((e) => logger.warn("could not confirm the rejection:", e));
+    await confirmDecision(
+      ack as AckFn<ViewResponseAction | undefined>,
+      meta.responseUrl,
+      closedMessage(rejected),
+      deps,
+    );
   });
 };
