@@ -95,28 +95,26 @@ export const decideStartGrant = (
       "INVALID_INPUT",
       `${target.email} is an Owner; Owners hold every permission already.`,
     );
-  if (holds(state.matrix, target.role, input.permission))
-    return nothingToDo({
+  /** Nothing to grant: `why` says what already holds. */
+  const unchanged = (why: string) =>
+    nothingToDo<ChangeResult>({
       ok: true,
       changed: false,
       action: "grant.unchanged",
       ...aboutMember(target),
       permission: input.permission,
-      detail: `${ROLE_LABEL[target.role]}s already have ${what}`,
+      detail: why,
     });
+  if (holds(state.matrix, target.role, input.permission))
+    return unchanged(`${ROLE_LABEL[target.role]}s already have ${what}`);
   if (input.minutes > limits.maxHours * 60) throw grantTooLong(limits.maxHours);
   const endsAt = new Date(state.now.getTime() + input.minutes * MINUTE);
   const current = activeGrantOf(state.grants, target.id, input.permission, state.now);
   if (current) {
     if (new Date(current.endsAt) >= endsAt)
-      return nothingToDo({
-        ok: true,
-        changed: false,
-        action: "grant.unchanged",
-        ...aboutMember(target),
-        permission: input.permission,
-        detail: `${target.email} already has ${what} until ${grantEndWords(current.endsAt, state.now)}`,
-      });
+      return unchanged(
+        `${target.email} already has ${what} until ${grantEndWords(current.endsAt, state.now)}`,
+      );
     return extendTo(state, target, current, endsAt);
   }
   const grant: Grant = {
