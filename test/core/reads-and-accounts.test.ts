@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { LATEST_SCHEMA_VERSION } from "../../src/store/migrations/index.js";
 import { newKey } from "../helpers/api-keys.js";
 import { tempDatabase } from "../helpers/cli.js";
+import { TEST_ENGINE } from "../helpers/database.js";
 import { setSchemaVersion } from "../helpers/sql.js";
 import { manualClock, openCore, outcome, TEAM, testTeam } from "../helpers/team.js";
 
@@ -483,9 +484,14 @@ describe("§8 a key in its grace period", () => {
     const { core, owner, clock, seeded } = await team();
     const first = (await core.rotateApiKey({ accountId: seeded.accountId })).apiKey;
     expect(await core.authenticateApiKey(first)).toBe(seeded.accountId);
-    // Remembered: answered from memory (no promise), and a near miss with its prefix still refused.
-    expect(core.authenticateApiKey(first)).toBe(seeded.accountId);
-    expect(core.authenticateApiKey(`${first.slice(0, -1)}${first.endsWith("A") ? "B" : "A"}`)).toBeNull();
+    // Remembered: answered from memory (no promise) on SQLite — on PostgreSQL a change notification
+    // still arriving may send it to the database once more — and a near miss with its prefix refused.
+    const again = core.authenticateApiKey(first);
+    if (TEST_ENGINE === "sqlite") expect(again).toBe(seeded.accountId);
+    expect(await again).toBe(seeded.accountId);
+    expect(
+      await core.authenticateApiKey(`${first.slice(0, -1)}${first.endsWith("A") ? "B" : "A"}`),
+    ).toBeNull();
     const second = (await newKey(core.rotateApiKey(owner, 1))).apiKey;
     for (const key of [first, second, first, second])
       expect(await core.authenticateApiKey(key)).toBe(seeded.accountId);
