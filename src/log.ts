@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { type DestinationStream, type LevelWithSilent, pino } from "pino";
+import { BatchedDestination } from "./log-destination.js";
 
 const LEVELS = ["debug", "info", "warn", "error"] as const;
 type Level = (typeof LEVELS)[number];
@@ -125,13 +126,15 @@ const isoTime = (): string => {
 };
 
 /**
- * The logger: JSON lines on stderr at or above LOG_LEVEL (written asynchronously, in batches; call
- * `flush` before exiting), or through `write` (one line per call, synchronously: tests, the CLI).
+ * The logger: JSON lines on stderr at or above LOG_LEVEL (written in batches, one write per turn of
+ * the event loop: `BatchedDestination`; call `flush` before exiting), or through `write` (one line per call, synchronously: tests, the CLI).
+ * `dest` is where the JSON lines go instead of stderr (a file descriptor or a path: the bench).
  */
 export const createLogger = (
   configured: ConfiguredLevel,
   write?: (line: string) => unknown,
   format: LogFormat = "json",
+  dest: number | string = 2,
 ): RootLogger => {
   let destination: DestinationStream;
   let fallback = false;
@@ -139,8 +142,8 @@ export const createLogger = (
   else if (format === "pretty") {
     const pretty = prettyStream();
     fallback = pretty === null;
-    destination = pretty ?? pino.destination({ dest: 2, sync: false });
-  } else destination = pino.destination({ dest: 2, sync: false });
+    destination = pretty ?? BatchedDestination.to(dest);
+  } else destination = BatchedDestination.to(dest);
   const base = pino(
     {
       level: configured === "trace" ? "debug" : configured,

@@ -47,10 +47,25 @@ const labelsOf = (route: string, method: string, status: number) => {
   return labels;
 };
 
+/** What the log knows of an HTTP request while it is handled: its id, and who writes its line. */
+export interface HttpRequestNote {
+  readonly requestId: string;
+  /** Set when a Slack request's own line (kind, team, user, outcome) stands for this one. */
+  loggedAsSlackRequest: boolean;
+}
+
+const NOTE = Symbol("rolecall.httpRequest");
+
+/** The note of a request `observeRequest` watches (undefined for any other). */
+export const httpRequestNote = (req: IncomingMessage): HttpRequestNote | undefined =>
+  (req as IncomingMessage & { [NOTE]?: HttpRequestNote })[NOTE];
+
 /**
  * One log line (and the metrics) per HTTP request, when its response has ended or the connection
  * went away: request id, route, method, status and duration. Answers carry the id back in
  * X-Request-Id. `done` runs then too (the server's own bookkeeping), so a request has one listener.
+ * A Slack request that reached Bolt is logged by its own line instead (src/slack/request-log.ts),
+ * with the same request id: each request is logged once.
  */
 export const observeRequest = (
   logger: Logger,
@@ -62,6 +77,8 @@ export const observeRequest = (
 ): void => {
   const started = performance.now();
   const requestId = requestIdOf(req.headers["x-request-id"]);
+  const note: HttpRequestNote = { requestId, loggedAsSlackRequest: false };
+  (req as IncomingMessage & { [NOTE]?: HttpRequestNote })[NOTE] = note;
   res.setHeader("x-request-id", requestId);
   const route = routeOf(path);
   // 'close' comes once for every response: after its end, or when the connection went away first.
@@ -76,7 +93,7 @@ export const observeRequest = (
       metrics.httpRequests.inc(labels);
       metrics.httpDuration.observe(labels, ms / 1000);
     }
-    if (logger.level === "debug" || logger.level === "info")
+    if ((logger.level === "debug" || logger.level === "info") && !note.loggedAsSlackRequest)
       logger.info(
         { requestId, route, method, status, durationMs: Math.round(ms * 100) / 100 },
         "http request",

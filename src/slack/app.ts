@@ -26,7 +26,7 @@ import { registerInstallEvents, requireInstallation } from "./listeners/installs
 import { registerRejectView, registerRequestActions } from "./listeners/requests.js";
 import { registerTeamCommand } from "./listeners/team-command.js";
 import { registerViews } from "./listeners/views.js";
-import { InFlight, slackRequestLog } from "./request-log.js";
+import { httpRequestProperties, InFlight, slackRequestLog } from "./request-log.js";
 import { RequestsSync } from "./requests-sync.js";
 import { SlackRouter } from "./router.js";
 import { TokenCipher } from "./token-cipher.js";
@@ -172,6 +172,8 @@ export const createSlackApp = (
       processBeforeResponse: false,
       // Checked once, by the guard every POST /slack/events passes first (src/http/slack-guard.ts).
       signatureVerification: false,
+      // The HTTP request's id and log line, for the Slack request's own line (src/slack/request-log.ts).
+      customPropertiesExtractor: httpRequestProperties,
       ...oauthReceiverOptions(
         {
           ...oauthApp,
@@ -221,6 +223,8 @@ export const createSlackApp = (
       processBeforeResponse: false,
       // Checked once, by the guard every POST /slack/events passes first (src/http/slack-guard.ts).
       signatureVerification: false,
+      // The HTTP request's id and log line, for the Slack request's own line (src/slack/request-log.ts).
+      customPropertiesExtractor: httpRequestProperties,
     });
     // No conversation store: Rolecall keeps no per-conversation state, and it costs every request.
     app = observed(

@@ -1,6 +1,9 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import type { AnyMiddlewareArgs, Middleware } from "@slack/bolt";
 import { CoreError } from "../core/errors.js";
+import { type HttpRequestNote, httpRequestNote } from "../http/request-log.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import { SlackUnavailableError } from "./actor.js";
@@ -87,10 +90,16 @@ export class InFlight {
   }
 }
 
+/** For Bolt's HTTP receiver: puts the HTTP request's note in each Slack request's context. */
+export const httpRequestProperties = (req: IncomingMessage): { httpRequest?: HttpRequestNote } => {
+  const note = httpRequestNote(req);
+  return note ? { httpRequest: note } : {};
+};
+
 /**
  * Bolt's first global middleware: one log line (and the metrics) per Slack request once its
- * listener has finished (work after the acknowledgement included) — kind, team, user, outcome and
- * duration; ids only, never a payload's text.
+ * listener has finished (work after the acknowledgement included) — request id, kind, team, user,
+ * outcome and duration; ids only, never a payload's text.
  */
 export const slackRequestLog =
   (logger: Logger, metrics: Metrics | null, inFlight: InFlight): Middleware<AnyMiddlewareArgs> =>
@@ -98,6 +107,9 @@ export const slackRequestLog =
     const started = performance.now();
     const state: Handling = { outcome: "ok" };
     const b = body as Body;
+    // Over HTTP, this line stands for the request's HTTP line, with its id; over a socket, one is made.
+    const http = (context as { httpRequest?: HttpRequestNote }).httpRequest;
+    if (http) http.loggedAsSlackRequest = true;
     try {
       await inFlight.track(handling.run(state, next));
     } catch (error) {
@@ -113,6 +125,7 @@ export const slackRequestLog =
       }
       logger.info(
         {
+          requestId: http?.requestId ?? randomUUID(),
           kind,
           team: context.teamId ?? context.enterpriseId ?? b.team_id ?? b.team?.id,
           user: userOf(b),

@@ -1,0 +1,112 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { createLogger } from "../src/log.js";
+import { BatchedDestination, type WriteSync } from "../src/log-destination.js";
+
+const turn = () => new Promise((done) => setImmediate(done));
+const later = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+/** An output that records each write(2) it takes; `refuse` decides, write by write, what it does. */
+const output = (refuse: (n: number) => "EAGAIN" | "EPIPE" | number | null = () => null) => {
+  const writes: string[] = [];
+  let n = 0;
+  const write: WriteSync = (_fd, buffer, offset) => {
+    const answer = refuse(n++);
+    if (answer === "EAGAIN" || answer === "EPIPE") throw Object.assign(new Error(answer), { code: answer });
+    const taken = answer === null ? buffer.length - offset : Math.min(answer, buffer.length - offset);
+    writes.push(buffer.subarray(offset, offset + taken).toString());
+    return taken;
+  };
+  return { writes, all: () => writes.join(""), destination: new BatchedDestination(99, write) };
+};
+
+describe("the log's destination", () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  it("writes every line of one turn of the event loop with one write, in order, when the turn ends", async () => {
+    const { writes, destination } = output();
+    for (let i = 0; i < 500; i++) destination.write(`line ${i}\n`);
+    expect(writes).toEqual([]);
+    await turn();
+    expect(writes).toHaveLength(1);
+    expect(writes[0]?.split("\n").slice(0, 3)).toEqual(["line 0", "line 1", "line 2"]);
+    expect(writes[0]?.split("\n")).toHaveLength(501);
+    destination.write("next\n");
+    await turn();
+    expect(writes).toEqual([expect.any(String), "next\n"]);
+  });
+
+  it("keeps what a full pipe does not take and writes it first once the pipe takes lines again", async () => {
+    // The first write takes 4 bytes, the second finds the pipe full; then it drains.
+    const { all, destination } = output((n) => (n === 0 ? 4 : n === 1 ? "EAGAIN" : null));
+    destination.write("first line\n");
+    await turn();
+    expect(all()).toBe("firs");
+    destination.write("second line\n");
+    await later(30);
+    expect(all()).toBe("first line\nsecond line\n");
+  });
+
+  it("never throws at a broken output, and writes to it again later", async () => {
+    const { all, destination } = output((n) => (n === 0 ? "EPIPE" : null));
+    destination.write("lost\n");
+    await turn();
+    destination.write("kept\n");
+    await turn();
+    expect(all()).toBe("kept\n");
+  });
+
+  it("drops lines past its limit while the output takes nothing, then says how many it dropped", async () => {
+    let full = true;
+    const { all, destination } = output(() => (full ? "EAGAIN" : null));
+    const big = `${"x".repeat(1024 * 1024 - 1)}\n`;
+    for (let i = 0; i < 12; i++) destination.write(big);
+    await turn();
+    full = false;
+    await later(30);
+    destination.write('{"msg":"after"}\n');
+    await turn();
+    const lines = all().split("\n").filter(Boolean);
+    expect(lines.filter((l) => l.startsWith("x"))).toHaveLength(9);
+    const notice = lines.find((l) => l.startsWith("{") && l.includes("dropped"));
+    expect(JSON.parse(notice ?? "{}")).toMatchObject({
+      level: "warn",
+      msg: expect.stringMatching(/^3 log lines dropped/),
+    });
+    expect(lines.at(-1)).toBe('{"msg":"after"}');
+  });
+
+  it("writes what it holds at once on flushSync (before the process exits)", () => {
+    const { all, destination } = output();
+    destination.write("a\n");
+    destination.write("b\n");
+    destination.flushSync();
+    expect(all()).toBe("a\nb\n");
+  });
+
+  it("is where the logger's JSON lines go: a file receives them after the turn, or on flush", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rolecall-log-"));
+    dirs.push(dir);
+    const file = join(dir, "rolecall.log");
+    const logger = createLogger("info", undefined, "json", file);
+    logger.info({ route: "/healthz", status: 200 }, "http request");
+    logger.warn("disk low");
+    await turn();
+    const lines = readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines).toEqual([
+      expect.objectContaining({ level: "info", msg: "http request", route: "/healthz" }),
+      expect.objectContaining({ level: "warn", msg: "disk low" }),
+    ]);
+    logger.error("last words");
+    logger.flush();
+    expect(readFileSync(file, "utf8")).toContain('"msg":"last words"');
+  });
+});
