@@ -1,10 +1,14 @@
 import { openSync, writeSync } from "node:fs";
 
 /** What a log line is written with: node's `fs.writeSync` (a seam for tests). */
-export type WriteSync = (fd: number, buffer: Buffer, offset: number) => number;
+export type WriteSync = (fd: number, buffer: Buffer, offset: number, length: number) => number;
 
-/** Lines held at most while the output does not take them (a full pipe); beyond, lines are dropped and counted. */
-const MAX_HELD_BYTES = 8 * 1024 * 1024;
+/** The bytes held at most: while the output does not take them (a full pipe), later lines are dropped and counted. */
+const HELD_BYTES = 1024 * 1024;
+
+/** Lines are written this often, or at once when SOON_BYTES are waiting. */
+const EVERY_MS = 20;
+const SOON_BYTES = 256 * 1024;
 
 /** How long `flushSync` (at exit) waits in all for an output that does not take what is held. */
 const FLUSH_PATIENCE_MS = 1_000;
@@ -14,21 +18,21 @@ const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(
 const isAgain = (error: unknown) => (error as { code?: unknown }).code === "EAGAIN";
 
 /**
- * Where the JSON lines go: every line logged during one turn of the event loop is written with a
- * single `write(2)` when the turn ends. A request's line costs an array push, not a syscall, and
- * nothing waits for a thread-pool round trip. (sonic-boom, pino's own asynchronous destination,
- * measures the whole pending buffer again on every line: under load that was a tenth of a request.)
+ * Where the JSON lines go. Each line is copied into one buffer allocated once, and what the buffer
+ * holds is written with a single `write(2)` every EVERY_MS (at once past SOON_BYTES). A request's
+ * line costs a copy: no syscall, no thread-pool round trip, and no string kept alive until a write.
+ * (sonic-boom, pino's own asynchronous destination, measures its whole pending string again on every
+ * line and keeps lines alive for the garbage collector to move: under load that was a tenth of a
+ * request.)
  *
- * A pipe that is full (`EAGAIN`) keeps the rest for a later turn; past MAX_HELD_BYTES, lines are
- * dropped, and a line says how many once the output takes lines again. `flushSync` writes what is
- * held before the process exits.
+ * A full pipe (`EAGAIN`) keeps the rest for the next write; past HELD_BYTES, lines are dropped, and a
+ * line says how many once the output takes lines again. What is held is written before the process
+ * exits: by `flushSync`, and on the process's `exit` (an uncaught error too).
  */
 export class BatchedDestination {
-  private pending: string[] = [];
-  private pendingBytes = 0;
-  private rest: Buffer | null = null;
-  private scheduled = false;
-  private retry: NodeJS.Timeout | null = null;
+  private readonly buffer = Buffer.allocUnsafe(HELD_BYTES);
+  private used = 0;
+  private timer: NodeJS.Timeout | null = null;
   private dropped = 0;
 
   constructor(
@@ -38,61 +42,60 @@ export class BatchedDestination {
 
   /** A destination on a file (appended to) or on a file descriptor. */
   static to(dest: number | string): BatchedDestination {
-    return new BatchedDestination(typeof dest === "number" ? dest : openSync(dest, "a"));
+    const destination = new BatchedDestination(typeof dest === "number" ? dest : openSync(dest, "a"));
+    process.once("exit", () => destination.flushSync());
+    return destination;
   }
 
   write(line: string): void {
-    if (this.pendingBytes + (this.rest?.length ?? 0) > MAX_HELD_BYTES) {
-      this.dropped++;
-      return;
-    }
-    this.pending.push(line);
-    this.pendingBytes += line.length;
-    if (!this.scheduled && this.retry === null) {
-      this.scheduled = true;
-      setImmediate(this.endOfTurn);
+    // After lines were dropped, the next line that fits comes with a line saying how many.
+    if (this.hold(this.dropped > 0 ? this.droppedNotice() + line : line)) this.dropped = 0;
+    else this.dropped++;
+    if (this.used >= SOON_BYTES) this.due();
+    else if (this.timer === null) {
+      // Never what keeps the process alive: what is held is written on exit.
+      this.timer = setTimeout(this.due, EVERY_MS);
+      this.timer.unref();
     }
   }
 
-  private readonly endOfTurn = (): void => {
-    this.scheduled = false;
-    if (!this.writeHeld() && this.retry === null) {
-      // The output is full: try again shortly, without holding the process open for it.
-      this.retry = setTimeout(() => {
-        this.retry = null;
-        this.endOfTurn();
-      }, 5);
-      this.retry.unref();
+  /** Copies a line in whole, or not at all when it does not fit. */
+  private hold(line: string): boolean {
+    // A UTF-8 byte takes at most 3 per UTF-16 unit: most lines fit without being measured.
+    if (this.used + line.length * 3 > HELD_BYTES && this.used + Buffer.byteLength(line) > HELD_BYTES)
+      return false;
+    this.used += this.buffer.write(line, this.used);
+    return true;
+  }
+
+  private droppedNotice(): string {
+    return `${JSON.stringify({ level: "warn", time: new Date().toISOString(), app: "rolecall", msg: `${this.dropped} log lines dropped: the log output did not take them` })}\n`;
+  }
+
+  private readonly due = (): void => {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    // A full output: what it did not take is tried again a moment later.
+    if (!this.writeHeld()) {
+      this.timer = setTimeout(this.due, EVERY_MS);
+      this.timer.unref();
     }
   };
 
   /** Writes what is held; false when the output would not take all of it now. */
   private writeHeld(): boolean {
-    if (this.pending.length > 0) {
-      if (this.dropped > 0 && this.rest === null) {
-        this.pending.unshift(
-          `${JSON.stringify({ level: "warn", time: new Date().toISOString(), app: "rolecall", msg: `${this.dropped} log lines dropped: the log output did not take them` })}\n`,
-        );
-        this.dropped = 0;
-      }
-      const fresh = Buffer.from(this.pending.join(""));
-      this.rest = this.rest ? Buffer.concat([this.rest, fresh]) : fresh;
-      this.pending = [];
-      this.pendingBytes = 0;
-    }
-    const chunk = this.rest;
-    if (chunk === null) return true;
     let offset = 0;
     try {
-      while (offset < chunk.length) offset += this.write_(this.fd, chunk, offset);
+      while (offset < this.used) offset += this.write_(this.fd, this.buffer, offset, this.used - offset);
     } catch (error) {
       if (isAgain(error)) {
-        this.rest = chunk.subarray(offset);
+        this.buffer.copyWithin(0, offset, this.used);
+        this.used -= offset;
         return false;
       }
       // A closed or broken output (EPIPE, EBADF): logging must never take the process down.
     }
-    this.rest = null;
+    this.used = 0;
     return true;
   }
 
