@@ -250,14 +250,14 @@ export const createSlackApp = (
     clock,
   };
   const router = new SlackRouter();
-  registerTeamCommand(app, deps);
-  registerHome(app, deps);
+  registerTeamCommand(router.registry, deps);
+  registerHome(router.registry, deps);
   registerActions(router.registry, deps);
   registerViews(router.registry, deps);
   registerRequestActions(router.registry, deps);
   registerRejectView(router.registry, deps);
   registerGrantActions(router.registry, deps);
-  if (workspaces) registerInstallEvents(app, deps, workspaces, clock);
+  if (workspaces) registerInstallEvents(router.registry, deps, workspaces, clock);
   router.mount(app);
   let timer: NodeJS.Timeout | null = null;
   app.error(async (error) => {

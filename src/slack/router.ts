@@ -1,40 +1,67 @@
-import type { App } from "@slack/bolt";
+import type { AnyMiddlewareArgs, App, Middleware } from "@slack/bolt";
 import { IDS } from "./ids.js";
+import type { SlackRegistry } from "./listeners/deps.js";
 
-type ActionListener = Parameters<App["action"]>[1];
-type ViewListener = Parameters<App["view"]>[1];
+type Listener = (args: never) => Promise<void>;
 
 /**
- * Bolt runs every registered listener's matching middleware on every request, so many small
- * `app.action(id, …)` listeners tax even a `/team whoami`. Rolecall's listener modules register
- * against this router instead, and the app gets one action and one view listener that look the
- * handler up by id.
+ * Bolt runs every registered listener's middleware (its kind and name matchers, each with a copy of
+ * the request's arguments) on every request, so each `app.command`, `app.event`, `app.action` or
+ * `app.view` taxes even a `/team whoami`. Rolecall's listener modules register against this router
+ * instead, and the app gets one global middleware that looks the handler up by kind and exact name:
+ * one pass per request, however many handlers there are. What it does not know goes on to Bolt.
  */
 export class SlackRouter {
-  private readonly actions = new Map<string, ActionListener>();
-  private readonly views = new Map<string, ViewListener>();
+  private readonly commands = new Map<string, Listener>();
+  private readonly events = new Map<string, Listener>();
+  private readonly actions = new Map<string, Listener>();
+  private readonly views = new Map<string, Listener>();
 
-  /** What listener modules register against: the same calls as Bolt's, by exact id. */
-  readonly registry = {
-    action: ((id: string, listener: ActionListener) => {
+  /** What listener modules register against: the same calls as Bolt's, by exact name or id. */
+  readonly registry: SlackRegistry = {
+    command: ((name: string, listener: Listener) => {
+      this.commands.set(name, listener);
+    }) as unknown as App["command"],
+    event: ((type: string, listener: Listener) => {
+      this.events.set(type, listener);
+    }) as unknown as App["event"],
+    action: ((id: string, listener: Listener) => {
       this.actions.set(id, listener);
     }) as unknown as App["action"],
-    view: ((id: string, listener: ViewListener) => {
+    view: ((id: string, listener: Listener) => {
       this.views.set(id, listener);
     }) as unknown as App["view"],
   };
 
+  /** The handler for a request, or what to do without one. */
+  private readonly route: Middleware<AnyMiddlewareArgs> = async (args) => {
+    const a = args as Partial<
+      Record<
+        "command" | "event" | "action" | "view",
+        { command?: unknown; type?: unknown; action_id?: unknown; callback_id?: unknown }
+      >
+    >;
+    let handler: Listener | undefined;
+    let ours = false;
+    if (a.command) handler = this.commands.get(String(a.command.command));
+    else if (a.event) handler = this.events.get(String(a.event.type));
+    else if (a.action) {
+      const id = String(a.action.action_id);
+      handler = this.actions.get(id);
+      ours = id.startsWith(IDS.prefix);
+    } else if (a.view) {
+      const id = String(a.view.callback_id);
+      handler = this.views.get(id);
+      ours = id.startsWith(IDS.prefix);
+    }
+    if (handler) await handler(args as never);
+    // A button or form of Rolecall's that no longer has a handler (an old message): acknowledged, so
+    // Slack shows no error; anything else is Bolt's to answer.
+    else if (ours && "ack" in args) await (args.ack as () => Promise<void>)();
+    else await args.next();
+  };
+
   mount(app: App): void {
-    const prefix = new RegExp(`^${IDS.prefix}`);
-    app.action({ action_id: prefix }, async (args) => {
-      const handler = this.actions.get((args.action as { action_id: string }).action_id);
-      if (handler) await handler(args as never);
-      else await args.ack();
-    });
-    app.view({ callback_id: prefix }, async (args) => {
-      const handler = this.views.get(args.view.callback_id);
-      if (handler) await handler(args as never);
-      else await args.ack();
-    });
+    app.use(this.route);
   }
 }

@@ -31,8 +31,10 @@ export const logIfUnexpected = (logger: Logger, where: string, error: unknown): 
   logger.error(`${where} failed:`, error);
 };
 
-/** Where listener modules register their buttons and forms (see router.ts). */
+/** Where listener modules register their commands, events, buttons and forms (see router.ts). */
 export interface SlackRegistry {
+  command: App["command"];
+  event: App["event"];
   action: App["action"];
   view: App["view"];
 }

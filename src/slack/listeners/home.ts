@@ -1,10 +1,9 @@
-import type { App } from "@slack/bolt";
 import { accountKeyOf } from "../actor.js";
 import { stateOfHome } from "../home.js";
-import type { SlackDeps } from "./deps.js";
+import type { SlackDeps, SlackRegistry } from "./deps.js";
 
 /** App Home: opening the tab shows the dashboard as it is now, on the page the viewer last chose. */
-export const registerHome = (app: App, { homes, logger }: SlackDeps): void => {
+export const registerHome = (app: SlackRegistry, { homes, logger }: SlackDeps): void => {
   app.event("app_home_opened", async ({ event, body, client, context }) => {
     if (event.tab !== "home") return;
     const state = stateOfHome(event.view?.private_metadata);

@@ -1,4 +1,4 @@
-import type { AnyMiddlewareArgs, App, Middleware } from "@slack/bolt";
+import type { AnyMiddlewareArgs, Middleware } from "@slack/bolt";
 import type { UninstallReason } from "../../core/decide/installs.js";
 import { CoreError, DatabaseUnavailableError } from "../../core/errors.js";
 import type { Clock } from "../../core/ports.js";
@@ -7,7 +7,7 @@ import { accountKeyOf, SlackUnavailableError } from "../actor.js";
 import { errorMessage } from "../blocks/messages.js";
 import { messageModal } from "../blocks/modals.js";
 import type { InstalledWorkspaces } from "../installations.js";
-import type { SlackDeps } from "./deps.js";
+import type { SlackDeps, SlackRegistry } from "./deps.js";
 
 /** Slack tells Rolecall it was removed with these; Bolt sends them without asking for a token. */
 const INSTALL_EVENTS = new Set(["app_uninstalled", "tokens_revoked"]);
@@ -64,7 +64,7 @@ export const requireInstallation =
  * removed.
  */
 export const registerInstallEvents = (
-  app: App,
+  app: SlackRegistry,
   { core, logger }: Pick<SlackDeps, "core" | "logger">,
   workspaces: InstalledWorkspaces,
   clock: Clock,

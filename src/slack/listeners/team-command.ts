@@ -1,4 +1,4 @@
-import type { App, RespondArguments, webApi } from "@slack/bolt";
+import type { RespondArguments, webApi } from "@slack/bolt";
 import { changeToAskFor, helpResult } from "../../../commands/index.js";
 import { slackCommandWords } from "../../../commands/lib/tokens.js";
 import type { ActorContext } from "../../core/access-core.js";
@@ -11,14 +11,17 @@ import { requestFiledMessage } from "../blocks/requests.js";
 import { openView } from "../clients.js";
 import { dispatch } from "../dispatch.js";
 import { IDS } from "../ids.js";
-import { logIfUnexpected, type SlackDeps } from "./deps.js";
+import { logIfUnexpected, type SlackDeps, type SlackRegistry } from "./deps.js";
 
 /**
  * `/team`. When the user is already linked everything is local (SQLite, microseconds), so the reply
  * rides on the acknowledgement itself. Otherwise — and before any Web API call — it acknowledges
  * first and replies through the response_url, so a slow Slack never costs the 3-second deadline.
  */
-export const registerTeamCommand = (app: App, { core, actors, logger, deliverRequest }: SlackDeps): void => {
+export const registerTeamCommand = (
+  app: SlackRegistry,
+  { core, actors, logger, deliverRequest }: SlackDeps,
+): void => {
   /** What a reader may do, for help: null when they are not an active member of this team. */
   const readersActions = async (
     user: SlackUser,
