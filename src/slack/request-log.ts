@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { AnyMiddlewareArgs, Middleware } from "@slack/bolt";
@@ -13,14 +12,15 @@ interface Handling {
   outcome: string;
 }
 
-const handling = new AsyncLocalStorage<Handling>();
+/** Where a request's context keeps how it is going (Bolt hands the same context to every listener). */
+const HANDLING = "rolecallHandling";
 
 /**
- * Records how the Slack request being handled ended, for its log line: listeners call it where they
- * catch (see `logIfUnexpected`, `refuseForm`). The first outcome noted stands.
+ * Records how the Slack request whose context this is ended, for its log line: listeners call it
+ * where they catch (see `logIfUnexpected`). The first outcome noted stands.
  */
-export const noteOutcome = (error: unknown): void => {
-  const current = handling.getStore();
+export const noteOutcome = (context: object, error: unknown): void => {
+  const current = (context as { [HANDLING]?: Handling })[HANDLING];
   if (current && current.outcome === "ok") current.outcome = outcomeOf(error);
 };
 
@@ -106,12 +106,13 @@ export const slackRequestLog =
   async ({ body, context, next }) => {
     const started = performance.now();
     const state: Handling = { outcome: "ok" };
+    (context as { [HANDLING]?: Handling })[HANDLING] = state;
     const b = body as Body;
     // Over HTTP, this line stands for the request's HTTP line, with its id; over a socket, one is made.
     const http = (context as { httpRequest?: HttpRequestNote }).httpRequest;
     if (http) http.loggedAsSlackRequest = true;
     try {
-      await inFlight.track(handling.run(state, next));
+      await inFlight.track(next());
     } catch (error) {
       if (state.outcome === "ok") state.outcome = outcomeOf(error);
       throw error;

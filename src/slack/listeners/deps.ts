@@ -24,9 +24,9 @@ export interface SlackDeps {
   clock: Clock;
 }
 
-/** Refusals are expected; anything else is logged with where it happened. */
-export const logIfUnexpected = (logger: Logger, where: string, error: unknown): void => {
-  noteOutcome(error);
+/** Refusals are expected; anything else is logged with where it happened. Either way the request's log line says how it ended. */
+export const logIfUnexpected = (logger: Logger, where: string, error: unknown, context: object): void => {
+  noteOutcome(context, error);
   if (error instanceof CoreError || error instanceof SlackUnavailableError) return;
   logger.error(`${where} failed:`, error);
 };

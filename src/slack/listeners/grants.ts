@@ -95,7 +95,7 @@ export const registerGrantActions = (app: SlackRegistry, deps: SlackDeps): void 
         minutes,
       });
     } catch (error) {
-      logIfUnexpected(logger, "extend a grant", error);
+      logIfUnexpected(logger, "extend a grant", error, context);
       await refuseForm(answer, error, IDS.blocks.duration);
       return;
     }
@@ -133,7 +133,7 @@ export const registerGrantActions = (app: SlackRegistry, deps: SlackDeps): void 
       const actor = await submitter(body, view, context);
       outcome = await core.requests.approve(actor, meta.requestId, { minutes: typedMinutes(view) });
     } catch (error) {
-      logIfUnexpected(logger, "approve a grant request", error);
+      logIfUnexpected(logger, "approve a grant request", error, context);
       await refuseForm(answer, error, IDS.blocks.duration);
       return;
     }

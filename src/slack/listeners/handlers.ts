@@ -14,7 +14,6 @@ import type { SlackMessage } from "../blocks/kit.js";
 import { errorMessage } from "../blocks/messages.js";
 import { messageModal } from "../blocks/modals.js";
 import { openView } from "../clients.js";
-import { noteOutcome } from "../request-log.js";
 import { respondLater } from "../respond.js";
 import { logIfUnexpected, type SlackDeps, type SlackRegistry } from "./deps.js";
 
@@ -57,7 +56,7 @@ export const onAction = (
       const actor = await actors.resolve(user, client);
       await work({ body, value, blockId: action.block_id, client, user, actor, reply });
     } catch (error) {
-      logIfUnexpected(logger, actionId, error);
+      logIfUnexpected(logger, actionId, error, context);
       await reply(errorMessage(error), false).catch((e) => logger.warn(`could not answer ${actionId}:`, e));
     }
   });
@@ -69,7 +68,6 @@ export const refuseForm = async (
   error: unknown,
   block: string,
 ): Promise<void> => {
-  noteOutcome(error);
   const message =
     error instanceof CoreError || error instanceof DatabaseUnavailableError
       ? error.message

@@ -104,7 +104,7 @@ export const registerRejectView = (app: SlackRegistry, deps: SlackDeps): void =>
         throw new CoreError("INVALID_INPUT", "A reason has at most 500 characters.");
       rejected = await core.requests.reject(actor, meta.requestId, reason);
     } catch (error) {
-      logIfUnexpected(logger, "reject request", error);
+      logIfUnexpected(logger, "reject request", error, context);
       await refuseForm(ack as AckFn<ViewResponseAction | undefined>, error, IDS.blocks.reason);
       return;
     }

@@ -95,7 +95,7 @@ export const registerTeamCommand = (
       await ackFirst();
       await openView(client, command.trigger_id, outcome.view);
     } catch (error) {
-      logIfUnexpected(logger, "/team", error);
+      logIfUnexpected(logger, "/team", error, context);
       const askFor = actor ? await changeToAskFor({ core, actor }, words, error) : null;
       await send(errorMessage(error, askFor)).catch((e) => logger.warn("could not reply to /team:", e));
     }

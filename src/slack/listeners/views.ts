@@ -76,7 +76,7 @@ export const registerViews = (
         if (!actor) throw notAMember();
         change = await apply(actor, view, meta);
       } catch (error) {
-        logIfUnexpected(logger, callbackId, error);
+        logIfUnexpected(logger, callbackId, error, context);
         // A confirmation has no field to show an error on: the form turns into the refusal.
         if (fields === none) {
           await answer({ response_action: "update", view: messageModal(errorMessage(error)) });
