@@ -123,6 +123,20 @@ export class AccessCore {
   }
 
   /**
+   * A reply an adapter built from the data as it is now, kept under `key` until the next change
+   * anywhere (each instance hears of changes the others make): the same question, asked again,
+   * costs a lookup. `undefined` when there is none.
+   */
+  remembered<T>(key: string): T | undefined {
+    return this.engine.cache.kept(`reply:${key}`) as T | undefined;
+  }
+
+  /** Keeps a reply for `remembered` (see there). */
+  remember(key: string, reply: unknown): void {
+    this.engine.cache.keep(`reply:${key}`, reply);
+  }
+
+  /**
    * Any change a member makes, typed: from `/team` words, a modal or a button. With four-eyes on, a
    * sensitive one comes back unmade, with the `request` that now waits for a second Owner.
    */

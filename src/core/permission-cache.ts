@@ -93,6 +93,18 @@ export class PermissionCache {
     return this.memoLoad(key, compute);
   }
 
+  /** What was kept under `key` since the last write, if anything (see `keep`). */
+  kept(key: string): unknown {
+    this.freshen();
+    return this.memos.get(key);
+  }
+
+  /** Keeps a value built from the data as it is now (a reply): forgotten at the next write anywhere. */
+  keep(key: string, value: unknown): void {
+    this.freshen();
+    this.memos.set(key, value);
+  }
+
   private async memoLoad<T>(key: string, compute: () => Promise<T>): Promise<T> {
     const generation = this.generation;
     const value = await this.store.outside(compute);
