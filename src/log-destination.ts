@@ -17,6 +17,17 @@ const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(
 
 const isAgain = (error: unknown) => (error as { code?: unknown }).code === "EAGAIN";
 
+/** Every destination still in use, written out once when the process exits (one listener for all). */
+const open = new Set<WeakRef<BatchedDestination>>();
+const writeAllOnExit = () => {
+  for (const ref of open) ref.deref()?.flushSync();
+};
+const register = (destination: BatchedDestination) => {
+  if (open.size === 0) process.once("exit", writeAllOnExit);
+  for (const ref of open) if (ref.deref() === undefined) open.delete(ref);
+  open.add(new WeakRef(destination));
+};
+
 /**
  * Where the JSON lines go. Each line is copied into one buffer allocated once, and what the buffer
  * holds is written with a single `write(2)` every EVERY_MS (at once past SOON_BYTES). A request's
@@ -33,6 +44,8 @@ export class BatchedDestination {
   private readonly buffer = Buffer.allocUnsafe(HELD_BYTES);
   private used = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** The output answered EAGAIN last time: wait for the timer rather than try on every line. */
+  private blocked = false;
   private dropped = 0;
 
   constructor(
@@ -43,15 +56,16 @@ export class BatchedDestination {
   /** A destination on a file (appended to) or on a file descriptor. */
   static to(dest: number | string): BatchedDestination {
     const destination = new BatchedDestination(typeof dest === "number" ? dest : openSync(dest, "a"));
-    process.once("exit", () => destination.flushSync());
+    register(destination);
     return destination;
   }
 
   write(line: string): void {
+    if (line.length * 3 > HELD_BYTES && Buffer.byteLength(line) > HELD_BYTES) return this.writeLarge(line);
     // After lines were dropped, the next line that fits comes with a line saying how many.
     if (this.hold(this.dropped > 0 ? this.droppedNotice() + line : line)) this.dropped = 0;
     else this.dropped++;
-    if (this.used >= SOON_BYTES) this.due();
+    if (this.used >= SOON_BYTES && !this.blocked) this.due();
     else if (this.timer === null) {
       // Never what keeps the process alive: what is held is written on exit.
       this.timer = setTimeout(this.due, EVERY_MS);
@@ -82,25 +96,46 @@ export class BatchedDestination {
     }
   };
 
+  /** A line larger than the buffer: written on its own, after what is held, if the output takes it now. */
+  private writeLarge(line: string): void {
+    const bytes = Buffer.from(line);
+    let offset = this.writeHeld() ? this.writeOut(bytes, 0) : 0;
+    if (offset === 0) {
+      this.dropped++;
+      return;
+    }
+    // Begun: finished, waiting a little for a full pipe, rather than leave half a line.
+    const deadline = Date.now() + FLUSH_PATIENCE_MS;
+    while (offset < bytes.length && Date.now() < deadline) {
+      sleep(1);
+      offset = this.writeOut(bytes, offset);
+    }
+  }
+
   /** Writes what is held; false when the output would not take all of it now. */
   private writeHeld(): boolean {
-    let offset = 0;
+    const written = this.writeOut(this.buffer.subarray(0, this.used), 0);
+    this.buffer.copyWithin(0, written, this.used);
+    this.used -= written;
+    this.blocked = this.used > 0;
+    return !this.blocked;
+  }
+
+  /** Writes `bytes` from `offset` on; where the output stopped taking them (their end, unless it is full). */
+  private writeOut(bytes: Buffer, offset: number): number {
+    let at = offset;
     try {
-      while (offset < this.used) offset += this.write_(this.fd, this.buffer, offset, this.used - offset);
+      while (at < bytes.length) at += this.write_(this.fd, bytes, at, bytes.length - at);
     } catch (error) {
-      if (isAgain(error)) {
-        this.buffer.copyWithin(0, offset, this.used);
-        this.used -= offset;
-        return false;
-      }
+      if (isAgain(error)) return at;
       // A closed or broken output (EPIPE, EBADF): logging must never take the process down.
     }
-    this.used = 0;
-    return true;
+    return bytes.length;
   }
 
   /** Writes everything held now (before exiting), waiting up to FLUSH_PATIENCE_MS for a full pipe. */
   flushSync(): void {
+    if (this.dropped > 0 && this.hold(this.droppedNotice())) this.dropped = 0;
     const deadline = Date.now() + FLUSH_PATIENCE_MS;
     while (!this.writeHeld() && Date.now() < deadline) sleep(1);
   }

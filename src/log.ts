@@ -139,6 +139,7 @@ export const createLogger = (
   let destination: DestinationStream;
   let fallback = false;
   if (write) destination = { write: (line: string) => void write(line) };
+  else if (configured === "silent") destination = { write: () => {} };
   else if (format === "pretty") {
     const pretty = prettyStream();
     fallback = pretty === null;

@@ -90,6 +90,24 @@ describe("the log's destination", () => {
     expect(lines.at(-1)).toBe('{"msg":"after"}');
   });
 
+  it("writes a line larger than its buffer whole, after the lines before it", () => {
+    const { all, destination } = output();
+    destination.write("before\n");
+    const huge = `${"y".repeat(1_500_000)}\n`;
+    destination.write(huge);
+    destination.write("after\n");
+    destination.flushSync();
+    expect(all()).toBe(`before\n${huge}after\n`);
+  });
+
+  it("adds one exit listener for all the loggers of a process", () => {
+    const before = process.listenerCount("exit");
+    const dir = mkdtempSync(join(tmpdir(), "rolecall-log-"));
+    dirs.push(dir);
+    for (let i = 0; i < 20; i++) createLogger("info", undefined, "json", join(dir, `${i}.log`));
+    expect(process.listenerCount("exit") - before).toBeLessThanOrEqual(1);
+  });
+
   it("writes what it holds at once on flushSync (before the process exits)", () => {
     const { all, destination } = output();
     destination.write("a\n");

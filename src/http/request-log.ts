@@ -93,7 +93,12 @@ export const observeRequest = (
       metrics.httpRequests.inc(labels);
       metrics.httpDuration.observe(labels, ms / 1000);
     }
-    if ((logger.level === "debug" || logger.level === "info") && !note.loggedAsSlackRequest)
+    // A Slack request answered 200 is logged by its own line; one Bolt answered otherwise (404 when
+    // nothing acknowledged it, 500) or that Slack left (499) is logged here too, with the same id.
+    if (
+      (logger.level === "debug" || logger.level === "info") &&
+      !(note.loggedAsSlackRequest && status === 200)
+    )
       logger.info(
         { requestId, route, method, status, durationMs: Math.round(ms * 100) / 100 },
         "http request",

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/log.js";
 import { newKey } from "../helpers/api-keys.js";
 import { type Harness, PEOPLE, startHarness, TEAM_ID } from "../helpers/slack-harness.js";
-import { SIGNING_SECRET } from "../helpers/slack-requests.js";
+import { postSigned, SIGNING_SECRET, slashCommandBody } from "../helpers/slack-requests.js";
 import { eventually, freePort, TestSmtp } from "../helpers/smtp.js";
 
 type Line = Record<string, unknown> & { msg?: string };
@@ -63,6 +63,15 @@ describe("the log of a whole run", () => {
       body: "command=%2Fteam&text=whoami",
     });
     expect(forged.status).toBe(401);
+    // A command Rolecall has no handler for: nothing acknowledges it, and Bolt answers 404 after 3 s.
+    const other = slashCommandBody({
+      text: "x",
+      userId: PEOPLE.owner.id,
+      teamId: TEAM_ID,
+      responseUrl: h.fake.responseUrl("other"),
+      triggerId: "t",
+    }).replace("command=%2Fteam", "command=%2Fother");
+    expect((await postSigned(h.base, other, "application/x-www-form-urlencoded")).status).toBe(404);
     await h.running.slack?.drain();
   }, 60_000);
 
@@ -99,8 +108,16 @@ describe("the log of a whole run", () => {
   it("has one line per HTTP request: request id, route pattern (never the path), method, status, duration", () => {
     const http = lines().filter((l) => l.msg === "http request");
     const byRoute = (route: string) => http.filter((l) => l.route === route);
-    // The Slack requests Bolt handled are logged by their own lines; the forged one never got that far.
-    expect(byRoute("/slack/events").map((l) => [l.method, l.status])).toEqual([["POST", 401]]);
+    // The Slack requests Bolt answered 200 are logged by their own lines; the forged one never got
+    // that far, and the unacknowledged one's 404 is logged here too, with its Slack line's id.
+    expect(byRoute("/slack/events").map((l) => [l.method, l.status])).toEqual([
+      ["POST", 401],
+      ["POST", 404],
+    ]);
+    const slackIds = lines()
+      .filter((l) => l.msg === "slack request")
+      .map((l) => l.requestId);
+    expect(slackIds).toContain(byRoute("/slack/events")[1]?.requestId);
     expect(byRoute("/invites/{token}").map((l) => [l.method, l.status])).toEqual([
       ["GET", 200],
       ["POST", 200],
@@ -109,7 +126,7 @@ describe("the log of a whole run", () => {
     expect(byRoute("/api/v1/members/{email}")).toEqual([
       expect.objectContaining({ requestId: REQUEST_ID, method: "GET", status: 200 }),
     ]);
-    expect(http).toHaveLength(6);
+    expect(http).toHaveLength(7);
     for (const l of http) {
       expect(typeof l.durationMs).toBe("number");
       expect(String(l.requestId)).toMatch(/^[A-Za-z0-9._:-]+$/);
@@ -122,14 +139,15 @@ describe("the log of a whole run", () => {
       ["command", TEAM_ID, PEOPLE.owner.id, "ok"],
       ["command", TEAM_ID, PEOPLE.owner.id, "ok"],
       ["command", TEAM_ID, PEOPLE.teammate.id, "FORBIDDEN"],
+      ["command", TEAM_ID, PEOPLE.owner.id, "ok"],
     ]);
     for (const l of slack) expect(typeof l.durationMs).toBe("number");
   });
 
-  it("logs each request once: nine requests, nine lines, nine request ids", () => {
+  it("logs each request once, and a Slack request Bolt did not answer 200 twice with one id", () => {
     const requests = lines().filter((l) => l.msg === "http request" || l.msg === "slack request");
-    expect(requests).toHaveLength(9);
-    expect(new Set(requests.map((l) => l.requestId)).size).toBe(9);
+    expect(requests).toHaveLength(11);
+    expect(new Set(requests.map((l) => l.requestId)).size).toBe(10);
   });
 
   it("has a line per Web API call: method, Slack's result, duration", () => {
