@@ -131,9 +131,14 @@ export class AccessCore {
     return this.engine.cache.kept(`reply:${key}`) as T | undefined;
   }
 
-  /** Keeps a reply for `remembered` (see there). */
-  remember(key: string, reply: unknown): void {
-    this.engine.cache.keep(`reply:${key}`, reply);
+  /** Which data replies are built from now: read it before building one, and pass it to `remember`. */
+  replyEpoch(): number {
+    return this.engine.cache.epoch();
+  }
+
+  /** Keeps a reply for `remembered`, unless the data changed since `epoch` (while it was built). */
+  remember(key: string, reply: unknown, epoch: number): void {
+    this.engine.cache.keep(`reply:${key}`, reply, epoch);
   }
 
   /**

@@ -99,10 +99,19 @@ export class PermissionCache {
     return this.memos.get(key);
   }
 
-  /** Keeps a value built from the data as it is now (a reply): forgotten at the next write anywhere. */
-  keep(key: string, value: unknown): void {
+  /** Which data the cache holds now: a value built from it may be kept only while it is the same. */
+  epoch(): number {
     this.freshen();
-    this.memos.set(key, value);
+    return this.generation;
+  }
+
+  /**
+   * Keeps a value built from the data as it was at `since` (a reply): not at all when a write came
+   * in between, and forgotten at the next write anywhere.
+   */
+  keep(key: string, value: unknown, since: number): void {
+    this.freshen();
+    if (since === this.generation) this.memos.set(key, value);
   }
 
   private async memoLoad<T>(key: string, compute: () => Promise<T>): Promise<T> {

@@ -64,8 +64,8 @@ export const httpRequestNote = (req: IncomingMessage): HttpRequestNote | undefin
  * One log line (and the metrics) per HTTP request, when its response has ended or the connection
  * went away: request id, route, method, status and duration. Answers carry the id back in
  * X-Request-Id. `done` runs then too (the server's own bookkeeping), so a request has one listener.
- * A Slack request that reached Bolt is logged by its own line instead (src/slack/request-log.ts),
- * with the same request id: each request is logged once.
+ * A Slack request that Bolt answered 200 is logged by its own line instead (src/slack/request-log.ts),
+ * with the same request id; one it answered otherwise is logged by both, with that id.
  */
 export const observeRequest = (
   logger: Logger,

@@ -36,6 +36,7 @@ export const dispatch = async (
       : null;
   const kept = replyKey === null ? undefined : core.remembered<Outcome>(replyKey);
   if (kept !== undefined) return kept;
+  const epoch = core.replyEpoch();
   const result = await runCommand(
     { core, actor, pageSize: LIST_PAGE_SIZE, confirmFirst: true, auditByChange: true },
     words,
@@ -46,7 +47,7 @@ export const dispatch = async (
     const outcome: Outcome = { type: "message", message: resultMessage(result) };
     // A reply that shows a grant's end changes when the grant ends, which writes nothing: built anew.
     if (replyKey !== null && result.type === "whoami" && result.whoami.grants.length === 0)
-      core.remember(replyKey, outcome);
+      core.remember(replyKey, outcome, epoch);
     return outcome;
   }
   if (result.form === "add") {

@@ -81,3 +81,26 @@ describe("the permission cache is bounded: its keys come from requests", () => {
     expect(asked("a@x.test")).toBe(2);
   });
 });
+
+describe("replies kept until the next write", () => {
+  const limits = { accounts: 4, membersPerAccount: 10, memos: 10 };
+
+  it("keeps a reply built from the data as it is, forgets it at a write, and never keeps one a write overtook", () => {
+    const { store } = countingStore();
+    const cache = new PermissionCache(store, limits);
+    const before = cache.epoch();
+    cache.keep("whoami:a", "You are Admin", before);
+    expect(cache.kept("whoami:a")).toBe("You are Admin");
+
+    // A reply built while a write came in: built from data that is no longer so.
+    const building = cache.epoch();
+    cache.invalidate();
+    cache.keep("whoami:a", "You are Admin", building);
+    expect(cache.kept("whoami:a")).toBeUndefined();
+
+    cache.keep("whoami:a", "You are Teammate", cache.epoch());
+    expect(cache.kept("whoami:a")).toBe("You are Teammate");
+    cache.invalidate();
+    expect(cache.kept("whoami:a")).toBeUndefined();
+  });
+});
