@@ -61,7 +61,10 @@ export class BatchedDestination {
   }
 
   write(line: string): void {
-    if (line.length * 3 > HELD_BYTES && Buffer.byteLength(line) > HELD_BYTES) return this.writeLarge(line);
+    if (line.length * 3 > HELD_BYTES && Buffer.byteLength(line) > HELD_BYTES) {
+      this.writeLarge(line);
+      return;
+    }
     // After lines were dropped, the next line that fits comes with a line saying how many.
     if (this.hold(this.dropped > 0 ? this.droppedNotice() + line : line)) this.dropped = 0;
     else this.dropped++;
