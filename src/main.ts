@@ -44,8 +44,9 @@ const main = async () => {
         }
       : {},
   );
-  if (tour) console.log(tour);
+  // Ready for Ctrl-C before the tour says the server is up: a signal right after it stops cleanly.
   stopOnSignals(running, logger);
+  if (tour) console.log(tour);
 };
 
 /** How long a shutdown may take before the process exits anyway (orchestrators wait ~30 s, then kill). */
