@@ -16,7 +16,8 @@ export interface Pair {
   peer: number;
 }
 
-const median = (xs: number[]): number => {
+/** The middle value (the upper of the two middles for an even count). */
+export const median = (xs: number[]): number => {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 };

@@ -22,6 +22,7 @@ import { openSqliteCore as openCore } from "../test/helpers/team.js";
 import {
   compare,
   compareAsync,
+  median,
   opsPerSecond,
   opsPerSecondAsync,
   opsPerSecondSlow,
@@ -251,7 +252,7 @@ const versus = async (ours: Served, peer: Served, path: string, opts: Load, roun
     rounds,
   );
   // The p99 of a typical round (the median of the rounds').
-  return { ...pair, p99: [...p99s].sort((a, b) => a - b)[Math.floor(p99s.length / 2)] ?? 0 };
+  return { ...pair, p99: median(p99s) };
 };
 
 /** Logging costs a few percent, within the noise of one long run: many short runs, alternated. */
@@ -278,7 +279,6 @@ const loggingCost = async (ours: Served, quiet: Served, path: string, opts: Load
     q.push(silent);
     ratios.push(logged / silent);
   }
-  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
   console.log(`logging at info vs silent, ${path}, each round: ${ratios.map((r) => r.toFixed(3)).join(" ")}`);
   return { ours: median(o), peer: median(q), ratio: median(ratios) };
 };

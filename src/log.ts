@@ -126,8 +126,9 @@ const isoTime = (): string => {
 };
 
 /**
- * The logger: JSON lines on stderr at or above LOG_LEVEL (written in batches, one write per turn of
- * the event loop: `BatchedDestination`; call `flush` before exiting), or through `write` (one line per call, synchronously: tests, the CLI).
+ * The logger: JSON lines on stderr at or above LOG_LEVEL (gathered and written together every few
+ * milliseconds by `BatchedDestination`; call `flush` before exiting), or through `write` (one line
+ * per call, synchronously: tests, the CLI).
  * `dest` is where the JSON lines go instead of stderr (a file descriptor or a path: the bench).
  */
 export const createLogger = (

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { PERMISSION_KEYS } from "../../src/core/permissions.js";
 import { newKey } from "../helpers/api-keys.js";
 import { json, rolecall } from "../helpers/cli.js";
-import { PEOPLE, startHarness } from "../helpers/slack-harness.js";
+import { grantTeammateBilling, PEOPLE, startHarness } from "../helpers/slack-harness.js";
 import { manualClock, openCore } from "../helpers/team.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -198,15 +198,7 @@ describe("the batch form of POST /api/v1/authorize (PRODUCT §8)", () => {
   it("answers every check in the order asked, allowed and denied mixed, a time-bound grant named in its entry", async () => {
     const clock = manualClock("2026-03-02T12:00:00.000Z");
     const { h, call, authorize } = await setup(clock);
-    const side = await openCore(h.db, clock);
-    await side.core.setPermission(h.as("owner"), { role: "teammate", permission: "billing", allowed: false });
-    await side.core.change(h.as("owner"), {
-      kind: "grant.start",
-      member: { email: PEOPLE.teammate.email },
-      permission: "billing",
-      minutes: 60,
-    });
-    await side.close();
+    await grantTeammateBilling(h, clock);
     const checks = [
       { email: PEOPLE.admin.email, permission: "team_settings" },
       { email: PEOPLE.owner.email, permission: "team_settings" },

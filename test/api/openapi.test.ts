@@ -2,8 +2,7 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { json, rolecall } from "../helpers/cli.js";
-import { PEOPLE, startHarness } from "../helpers/slack-harness.js";
-import { openCore } from "../helpers/team.js";
+import { grantTeammateBilling, PEOPLE, startHarness } from "../helpers/slack-harness.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -120,15 +119,7 @@ describe("GET /api/v1/openapi.json (PRODUCT §8)", () => {
       });
 
     // A time-bound grant, so an answer with `grant` is among those checked.
-    const side = await openCore(h.db);
-    await side.core.setPermission(h.as("owner"), { role: "teammate", permission: "billing", allowed: false });
-    await side.core.change(h.as("owner"), {
-      kind: "grant.start",
-      member: { email: PEOPLE.teammate.email },
-      permission: "billing",
-      minutes: 60,
-    });
-    await side.close();
+    await grantTeammateBilling(h);
 
     const list = (await check("/api/v1/members", "GET", await call("/api/v1/members"))) as {
       members: unknown[];

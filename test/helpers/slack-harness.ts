@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { loadConfig } from "../../src/config.js";
 import type { ActorContext } from "../../src/core/access-core.js";
+import type { Clock } from "../../src/core/ports.js";
 import { createLogger, type Logger } from "../../src/log.js";
 import { type Running, type StartOptions, startRolecall } from "../../src/server.js";
 import { tempDatabase } from "./cli.js";
@@ -203,3 +204,19 @@ export const buttonsOf = (message: unknown): ShownButton[] =>
 export const ERROR_CODE_PATTERN = /[A-Z]+_[A-Z_]+/;
 
 export type { SignedOptions };
+
+/**
+ * Teammates lose Billing, and the teammate holds it by a 60-minute grant instead: set up from
+ * another connection on the harness's database, as the CLI or another instance would.
+ */
+export const grantTeammateBilling = async (h: Harness, clock?: Clock): Promise<void> => {
+  const side = await openCore(h.db, clock);
+  await side.core.setPermission(h.as("owner"), { role: "teammate", permission: "billing", allowed: false });
+  await side.core.change(h.as("owner"), {
+    kind: "grant.start",
+    member: { email: PEOPLE.teammate.email },
+    permission: "billing",
+    minutes: 60,
+  });
+  await side.close();
+};
