@@ -1,7 +1,7 @@
 import { intentOf } from "../commands/index.js";
 import type { Config } from "./config.js";
 import { AccessCore } from "./core/access-core.js";
-import { CoreError } from "./core/errors.js";
+import { CoreError, TEMPORARY_CODES } from "./core/errors.js";
 import { parseIntent } from "./core/intents.js";
 import { type Clock, systemClock } from "./core/ports.js";
 import type { Logger } from "./log.js";
@@ -55,7 +55,7 @@ const carryOverWordRequests = async (
     try {
       await requests.setIntent(request.accountId, request.id, parseIntent(intentOf(words)));
     } catch (error) {
-      if (!(error instanceof CoreError)) throw error;
+      if (!(error instanceof CoreError) || TEMPORARY_CODES.has(error.code)) throw error;
       await core.requests.close(
         request,
         `Rolecall could not carry this request over to its new version (${error.message}). Please file it again.`,

@@ -3,7 +3,7 @@ import { runCommand } from "../../commands/index.js";
 import { splitFlags } from "../../commands/lib/tokens.js";
 import { type Config, ConfigError, loadConfig } from "../config.js";
 import type { AccessCore } from "../core/access-core.js";
-import { CoreError, DatabaseUnavailableError } from "../core/errors.js";
+import { CoreError } from "../core/errors.js";
 import { parseInput } from "../core/input.js";
 import { type Clock, systemClock } from "../core/ports.js";
 import { plural } from "../core/words.js";
@@ -415,9 +415,6 @@ const reportError = (error: unknown, json: boolean, io: Io): number => {
   } else if (error instanceof ConfigError) {
     code = "INVALID_INPUT";
     exit = EXIT_BAD_INPUT;
-  } else if (error instanceof DatabaseUnavailableError) {
-    code = "UNAVAILABLE";
-    exit = EXIT_TEMPORARY;
   } else if (error instanceof DatabaseTooNewError) {
     code = "DATABASE_TOO_NEW";
     exit = EXIT_REFUSED;

@@ -27,4 +27,6 @@ export const EXIT_CODE = {
   SECOND_OWNER_NEEDED: EXIT_REFUSED,
   NO_SUCH_GRANT: EXIT_REFUSED,
   NOT_INSTALLED: EXIT_REFUSED,
-} as const satisfies Record<ErrorCode, typeof EXIT_BAD_INPUT | typeof EXIT_REFUSED>;
+  BUSY: EXIT_TEMPORARY,
+  UNAVAILABLE: EXIT_TEMPORARY,
+} as const satisfies Record<ErrorCode, typeof EXIT_BAD_INPUT | typeof EXIT_REFUSED | typeof EXIT_TEMPORARY>;

@@ -18,26 +18,15 @@ export const ERROR_CODES = [
   "GRANT_TOO_LONG",
   "NO_SUCH_GRANT",
   "NOT_INSTALLED",
+  "BUSY",
+  "UNAVAILABLE",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/**
- * The database did not answer (down, restarting, unreachable). Not a refusal: nothing was changed,
- * and the same request will work once it is back. HTTP answers 503, Slack and the CLI say so.
- */
-export class DatabaseUnavailableError extends Error {
-  override readonly name = "DatabaseUnavailableError";
-  static readonly MESSAGE =
-    "The database is not answering right now; nothing was changed. Please try again in a moment.";
-  constructor(cause?: unknown, message = DatabaseUnavailableError.MESSAGE) {
-    super(message, { cause });
-  }
-}
-
 /** A refusal with a stable code and a sentence a user can act on. */
 export class CoreError extends Error {
-  override readonly name = "CoreError";
+  override readonly name: string = "CoreError";
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -52,3 +41,31 @@ export class CoreError extends Error {
       : { code: this.code, message: this.message };
   }
 }
+
+/**
+ * The database did not answer (down, restarting, unreachable). Not a refusal: nothing was changed,
+ * and the same request will work once it is back. HTTP answers 503 with Retry-After, Slack and the
+ * CLI say so (exit 75).
+ */
+export class DatabaseUnavailableError extends CoreError {
+  override readonly name = "DatabaseUnavailableError";
+  static readonly MESSAGE =
+    "The database is not answering right now; nothing was changed. Please try again in a moment.";
+  constructor(cause?: unknown, message = DatabaseUnavailableError.MESSAGE) {
+    super("UNAVAILABLE", message);
+    this.cause = cause;
+  }
+}
+
+/**
+ * Too many changes to one account at once: this one could not get its turn in time. Nothing was
+ * changed; trying again works (HTTP 503 with Retry-After, CLI exit 75).
+ */
+export const busy = (): CoreError =>
+  new CoreError(
+    "BUSY",
+    "Many changes are being made to this team right now; nothing was changed. Please try again in a moment.",
+  );
+
+/** The codes that mean "not now" rather than "no": the same request may work in a moment. */
+export const TEMPORARY_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["BUSY", "UNAVAILABLE"]);

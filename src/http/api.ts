@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { z } from "zod";
 import type { AccessCore } from "../core/access-core.js";
-import { CoreError, type ErrorCode } from "../core/errors.js";
+import { CoreError, type ErrorCode, TEMPORARY_CODES } from "../core/errors.js";
 import type { PermissionKey } from "../core/permissions.js";
 import {
   API_BODY_LIMIT,
@@ -36,9 +36,9 @@ export const apiError = (
   res.end(JSON.stringify(body));
 };
 
-/** A refusal with a stable code: its status comes from the one table. */
+/** A refusal with a stable code: its status comes from the one table; "not now" says when to retry. */
 const refuse = (res: ServerResponse, code: ErrorCode, message: string) =>
-  apiError(res, HTTP_STATUS[code], code, message);
+  apiError(res, HTTP_STATUS[code], code, message, TEMPORARY_CODES.has(code) ? { "retry-after": "5" } : {});
 
 /** A 200 answer: its shape is one of the document's (api-schema.ts), checked when compiled, not per request. */
 const ok = (

@@ -24,4 +24,7 @@ export const HTTP_STATUS = {
   INVITE_INVALID: 410,
   INVITE_EXPIRED: 410,
   INVITE_USED: 410,
-} as const satisfies Record<ErrorCode, 400 | 403 | 404 | 409 | 410>;
+  // Not now rather than no: answered with Retry-After.
+  BUSY: 503,
+  UNAVAILABLE: 503,
+} as const satisfies Record<ErrorCode, 400 | 403 | 404 | 409 | 410 | 503>;

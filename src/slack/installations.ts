@@ -5,7 +5,7 @@ import type {
 } from "@slack/bolt";
 import { webApi } from "@slack/bolt";
 import type { AccessCore, InstallOutcome } from "../core/access-core.js";
-import { CoreError, DatabaseUnavailableError } from "../core/errors.js";
+import { CoreError, DatabaseUnavailableError, TEMPORARY_CODES } from "../core/errors.js";
 import type { Installation } from "../core/model.js";
 import type { Clock, InstallationStore } from "../core/ports.js";
 import type { Logger } from "../log.js";
@@ -336,7 +336,7 @@ export class InstalledWorkspaces implements SlackClients {
         .catch((e) =>
           this.logger.warn(`Could not give back the token of ${key}:`, e instanceof Error ? e.message : e),
         );
-      if (error instanceof CoreError)
+      if (error instanceof CoreError && !TEMPORARY_CODES.has(error.code))
         throw new InstallRefusedError(`${error.message} Nothing was installed.`);
       throw error;
     }

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InvitePreview } from "../../src/core/access-core.js";
-import { CoreError, ERROR_CODES, type ErrorCode } from "../../src/core/errors.js";
+import { CoreError, ERROR_CODES, type ErrorCode, TEMPORARY_CODES } from "../../src/core/errors.js";
 import { type ApiCore, handleApi } from "../../src/http/api.js";
 import { HTTP_STATUS } from "../../src/http/error-status.js";
 import { handleInvite, type InviteRouteDeps } from "../../src/http/invites.js";
@@ -10,9 +10,14 @@ import { RateLimiter } from "../../src/http/rate-limit.js";
 import { createLogger } from "../../src/log.js";
 
 describe("every error code has an HTTP status", () => {
-  it.each(ERROR_CODES)("%s is a 4xx, never a 500", (code) => {
+  const refusals = ERROR_CODES.filter((code) => !TEMPORARY_CODES.has(code));
+  it.each(refusals)("%s is a 4xx, never a 500", (code) => {
     expect(HTTP_STATUS[code]).toBeGreaterThanOrEqual(400);
     expect(HTTP_STATUS[code]).toBeLessThan(500);
+  });
+
+  it.each([...TEMPORARY_CODES])("%s (not now rather than no) is a 503", (code) => {
+    expect(HTTP_STATUS[code]).toBe(503);
   });
 
   it("bad input is 400, refusals 403, unknown things 404, conflicts 409, dead invites 410", () => {

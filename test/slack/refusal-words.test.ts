@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { ERROR_CODES, type ErrorCode } from "../../src/core/errors.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { busy, DatabaseUnavailableError, ERROR_CODES, type ErrorCode } from "../../src/core/errors.js";
 import { IDS } from "../../src/slack/ids.js";
 import { blockProblems } from "../helpers/block-kit-limits.js";
 import {
@@ -182,6 +182,22 @@ const REFUSALS = {
       return (reply.text ? JSON.parse(reply.text) : await h.responseTo(responseId)) as Message;
     },
     says: "Rolecall is not set up for this Slack workspace. Ask a workspace admin to install it.",
+  },
+  // The real causes (a queue too long, a database gone) are driven in busy-accounts and outage
+  // tests; here only the words Slack shows for them.
+  BUSY: {
+    drive: () => {
+      vi.spyOn(h.running.core, "change").mockRejectedValueOnce(busy());
+      return slash("owner", "add new@acme.test");
+    },
+    says: "Many changes are being made to this team right now; nothing was changed. Please try again in a moment.",
+  },
+  UNAVAILABLE: {
+    drive: () => {
+      vi.spyOn(h.running.core, "change").mockRejectedValueOnce(new DatabaseUnavailableError());
+      return slash("owner", "add new@acme.test");
+    },
+    says: "The database is not answering right now; nothing was changed.",
   },
 } satisfies Record<ErrorCode, Row>;
 

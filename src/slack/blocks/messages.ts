@@ -2,7 +2,7 @@ import { HELP_GROUP_TITLE } from "../../../commands/help.js";
 import type { CommandResult } from "../../../commands/index.js";
 import { HELP_GROUPS, type HelpEntry } from "../../../commands/lib/command.js";
 import { describeAsk } from "../../../commands/lib/describe.js";
-import { CoreError, DatabaseUnavailableError, type ErrorCode } from "../../core/errors.js";
+import { CoreError, type ErrorCode, TEMPORARY_CODES } from "../../core/errors.js";
 import { changeIntentSchema, type RawChangeIntent } from "../../core/intents.js";
 import type { ApiKeyInfo } from "../../core/model.js";
 import { ROLE_LABEL, type Role } from "../../core/roles.js";
@@ -201,6 +201,8 @@ export const ERROR_ICON = {
   INVITE_EXPIRED: CLOSED,
   INVITE_USED: CLOSED,
   NOT_INSTALLED: ":electric_plug:",
+  BUSY: ":hourglass:",
+  UNAVAILABLE: ":hourglass:",
 } as const satisfies Record<ErrorCode, string>;
 
 /**
@@ -232,12 +234,14 @@ const askAnOwner = (askFor: RawChangeIntent): Block | null => {
  */
 export const errorMessage = (error: unknown, askFor: RawChangeIntent | null = null): SlackMessage => {
   if (error instanceof CoreError) {
+    if (TEMPORARY_CODES.has(error.code))
+      return { text: esc(error.message), blocks: [section(`${ERROR_ICON[error.code]} ${esc(error.message)}`)] };
     const blocks: Block[] = [section(`${ERROR_ICON[error.code]} ${esc(error.message)}`)];
     const ask = askFor ? askAnOwner(askFor) : null;
     if (ask) blocks.push(ask);
     return { text: esc(error.message), blocks };
   }
-  if (error instanceof SlackUnavailableError || error instanceof DatabaseUnavailableError) {
+  if (error instanceof SlackUnavailableError) {
     return { text: esc(error.message), blocks: [section(`:hourglass: ${esc(error.message)}`)] };
   }
   return {

@@ -41,7 +41,7 @@ export const requireInstallation =
       if (!(e instanceof DatabaseUnavailableError || e instanceof SlackUnavailableError))
         logger.error(`Could not read the installation of ${key}:`, e);
     }
-    if (error instanceof CoreError)
+    if (error instanceof CoreError && error.code === "NOT_INSTALLED")
       logger.info(
         `A request from ${key ?? "an unknown workspace"}, where Rolecall is not installed, was refused.`,
       );
