@@ -15,7 +15,7 @@ import { TokenCipher } from "../slack/token-cipher.js";
 import { DatabaseTooNewError } from "../store/migrate.js";
 import { type Wired, wireCore } from "../wiring.js";
 import { runDemo } from "./demo.js";
-import { EXIT_BAD_INPUT, EXIT_CODE, EXIT_REFUSED, EXIT_TEMPORARY } from "./exit-codes.js";
+import { EXIT_BAD_INPUT, EXIT_CODE, EXIT_REFUSED } from "./exit-codes.js";
 import {
   accountDeletedText,
   accountToDeleteText,

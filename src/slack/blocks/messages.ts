@@ -235,7 +235,10 @@ const askAnOwner = (askFor: RawChangeIntent): Block | null => {
 export const errorMessage = (error: unknown, askFor: RawChangeIntent | null = null): SlackMessage => {
   if (error instanceof CoreError) {
     if (TEMPORARY_CODES.has(error.code))
-      return { text: esc(error.message), blocks: [section(`${ERROR_ICON[error.code]} ${esc(error.message)}`)] };
+      return {
+        text: esc(error.message),
+        blocks: [section(`${ERROR_ICON[error.code]} ${esc(error.message)}`)],
+      };
     const blocks: Block[] = [section(`${ERROR_ICON[error.code]} ${esc(error.message)}`)];
     const ask = askFor ? askAnOwner(askFor) : null;
     if (ask) blocks.push(ask);
