@@ -37,19 +37,26 @@ export const mayNeedSecondOwner = (intent: ChangeIntent): boolean => {
     case "grant.extend":
     case "apikey.rotate":
       return true;
+    case "settings.four_eyes":
+      return !intent.on;
     case "invite.resend":
     case "settings.approvals":
-    case "settings.four_eyes":
     case "grant.end":
       return false;
   }
 };
 
+/** Active Owners besides the actor: who could be the second pair of eyes. */
+const otherActiveOwners = (state: DecisionState): number =>
+  state.activeOwnerCount - (acting(state).role === "owner" ? 1 : 0);
+
 /**
  * Whether this change, on this state, is one rule 9 names: making or removing an Owner (inviting one,
  * a role to or from Owner, removing one or cancelling their invite), changing Team Settings or Access
- * Permissions for a role, rotating the API key without grace, granting those two permissions. Turning
- * four-eyes itself off is not: the only Owner must never be stuck.
+ * Permissions for a role, rotating the API key without grace, granting those two permissions, and
+ * turning four-eyes itself off while another active Owner could approve it (the only active Owner
+ * turns it off at once: nobody else could). Otherwise an Owner could switch it off, make the change
+ * it guards, and switch it back on, unseen.
  */
 export const needsSecondOwner = (intent: ChangeIntent, state: DecisionState): boolean => {
   const targetRole = state.target && state.target.status !== "removed" ? state.target.role : null;
@@ -79,9 +86,10 @@ export const needsSecondOwner = (intent: ChangeIntent, state: DecisionState): bo
     case "apikey.rotate":
       // Left out, an Owner's rotation stops the old key at once.
       return intent.graceHours === 0 || (intent.graceHours === undefined && state.actor?.role === "owner");
+    case "settings.four_eyes":
+      return !intent.on && otherActiveOwners(state) > 0;
     case "invite.resend":
     case "settings.approvals":
-    case "settings.four_eyes":
     case "grant.end":
       return false;
   }
@@ -95,8 +103,8 @@ export const secondOwnerNeeded = (about?: string): CoreError =>
   new CoreError(
     "SECOND_OWNER_NEEDED",
     about
-      ? `Four-eyes is on, so this change needs another active Owner to approve it, and the only other one is ${about}, whom it is about (nobody approves a change to their own role or their own removal). Turn four-eyes off (/team settings four-eyes off), make the change, and turn it back on; or make a third Owner first.`
-      : "Four-eyes is on, so this change needs a second active Owner to approve it, and you are the only one. Turn four-eyes off (/team settings four-eyes off), make the change, and turn it back on once the team has a second Owner.",
+      ? `Four-eyes is on, so this change needs another active Owner to approve it, and the only other one is ${about}, whom it is about (nobody approves a change to their own role or their own removal). Make a third Owner first (${about} approves that); then the third Owner can approve this change.`
+      : "Four-eyes is on, so this change needs a second active Owner to approve it, and you are the only one: nobody can approve it yet. Four-eyes guards a team with two or more active Owners.",
   );
 
 /**
@@ -113,7 +121,7 @@ export const decideWithFourEyes = (
   const decided = decide(state);
   if (!state.account.fourEyes || !decided.result.changed || !needsSecondOwner(intent, state)) return decided;
   const actor = acting(state);
-  const otherOwners = state.activeOwnerCount - (actor.role === "owner" ? 1 : 0);
+  const otherOwners = otherActiveOwners(state);
   // An Owner the change demotes or removes cannot approve it (rules 4 and 2): they do not count.
   const { target } = state;
   const aboutOwner =

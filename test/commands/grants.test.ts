@@ -321,13 +321,24 @@ describe("four-eyes (rule 9)", () => {
     });
   });
 
+  it("with two Owners, turning it off is itself a request the other Owner approves", async () => {
+    const t = await twoOwners();
+    await t.run(OWNER, "settings four-eyes on");
+    const held = filed(await t.run(OWNER, "settings four-eyes off"));
+    expect(held.fourEyes).toBe(true);
+    expect(await t.run(OWNER, "settings")).toMatchObject({ fourEyes: true });
+    expect((await refusal(t.run(OWNER, `approve ${held.request.id}`))).code).toBe("SELF_APPROVAL");
+    expect(await t.run(OWNER2, `approve ${held.request.id}`)).toMatchObject({ outcome: { applied: true } });
+    expect(await t.run(OWNER, "settings")).toMatchObject({ fourEyes: false });
+  });
+
   it("the only Owner is told a second one is needed, and can still turn four-eyes off", async () => {
     const t = await team();
     await t.run(OWNER, "settings four-eyes on");
     const held = await refusal(t.run(OWNER, `role ${ADMIN} owner`));
     expect(held).toMatchObject({
       code: "SECOND_OWNER_NEEDED",
-      message: expect.stringContaining("four-eyes off"),
+      message: expect.stringContaining("you are the only one"),
     });
     expect(changed(await t.run(OWNER, "settings four-eyes off"))).toMatchObject({ changed: true });
     expect(changed(await t.run(OWNER, `role ${ADMIN} owner`))).toMatchObject({ role: "owner" });

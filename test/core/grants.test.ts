@@ -303,9 +303,18 @@ describe("rule 9: four-eyes", () => {
     expect(twice.request?.id).toBe(again.request?.id);
   });
 
+  /** Four-eyes off, as rule 9 allows with two Owners: one asks, the other approves. */
+  const turnOff = async ({ core, owner, seeded }: Awaited<ReturnType<typeof withTwoOwners>>) => {
+    const held = await core.setFourEyes(owner, false);
+    expect(held.action).toBe("request.filed");
+    const approved = await core.requests.approve(seeded.as("olga@acme.test"), held.detail ?? "");
+    expect(approved.applied).toBe(true);
+  };
+
   it("with four-eyes off, the same change applies at once", async () => {
-    const { core, owner, seeded } = await withTwoOwners();
-    await core.setFourEyes(owner, false);
+    const team = await withTwoOwners();
+    const { core, owner, seeded } = team;
+    await turnOff(team);
     expect(await core.changeRole(owner, { email: "ann@acme.test" }, "owner")).toMatchObject({
       action: "member.role_changed",
     });
@@ -313,7 +322,8 @@ describe("rule 9: four-eyes", () => {
   });
 
   it("holds exactly the changes rule 9 names", async () => {
-    const { core, owner, seeded } = await withTwoOwners();
+    const team = await withTwoOwners();
+    const { core, owner, seeded } = team;
     const held = async (fn: () => Promise<{ action: string }>) => (await fn()).action === "request.filed";
     expect(await held(() => core.addMember(owner, { email: "boss@acme.test", role: "owner" }))).toBe(true);
     expect(await held(() => core.addMember(owner, { email: "pal@acme.test", role: "admin" }))).toBe(false);
@@ -321,7 +331,7 @@ describe("rule 9: four-eyes", () => {
     // own removal or demotion, so that case is SECOND_OWNER_NEEDED (test/core/four-eyes-approver.test.ts).
     await core.addMember(seeded.as("olga@acme.test"), { email: "otto@acme.test", role: "teammate" });
     await core.activate(seeded.accountId, "otto@acme.test");
-    await core.setFourEyes(owner, false);
+    await turnOff(team);
     await core.changeRole(owner, { email: "otto@acme.test" }, "owner");
     await core.setFourEyes(owner, true);
     expect(await held(() => core.removeMember(owner, { email: "olga@acme.test" }))).toBe(true);
@@ -358,7 +368,60 @@ describe("rule 9: four-eyes", () => {
     expect((await core.apiKeyInfo(owner)).prefix).toBe(key.slice(0, 10));
   });
 
-  it("the only active Owner is told a second Owner is needed, and may turn four-eyes off", async () => {
+  it("turning four-eyes off waits for the other Owner: the maker cannot approve it, and nothing it guards is open meanwhile", async () => {
+    const { core, owner, seeded } = await withTwoOwners();
+    const held = await core.setFourEyes(owner, false);
+    expect(held).toMatchObject({ changed: true, action: "request.filed" });
+    expect((await core.settings(owner)).fourEyes).toBe(true);
+    // The attack it stops: off, remove the other Owner, on again — the removal is still guarded.
+    expect(await outcome(() => core.removeMember(owner, { email: "olga@acme.test" }))).toBe(
+      "SECOND_OWNER_NEEDED",
+    );
+    expect((await core.whoami(seeded.as("olga@acme.test"))).role).toBe("owner");
+    expect(
+      await outcome(() => core.requests.approve(owner, held.detail ?? "").then(() => ({ changed: true }))),
+    ).toBe("SELF_APPROVAL");
+    expect((await core.settings(owner)).fourEyes).toBe(true);
+    const approved = await core.requests.approve(seeded.as("olga@acme.test"), held.detail ?? "");
+    expect(approved.applied).toBe(true);
+    expect((await core.settings(owner)).fourEyes).toBe(false);
+    const audit = (await core.fullAuditLog(seeded.accountId)).find(
+      (e) => e.target === "setting:four_eyes" && JSON.stringify(e.after) === `{"fourEyes":false}`,
+    );
+    expect(audit).toMatchObject({
+      action: "setting.changed",
+      target: "setting:four_eyes",
+      before: { fourEyes: true },
+      after: { fourEyes: false },
+      source: "approval",
+    });
+    // Turning it back on needs nobody.
+    expect(await outcome(() => core.setFourEyes(owner, true))).toBe("ok");
+  });
+
+  it("no refusal advises turning four-eyes off", async () => {
+    const { core, owner } = await withTwoOwners();
+    const messages: string[] = [];
+    const refused = async (fn: () => Promise<unknown>) =>
+      fn().then(
+        () => {
+          throw new Error("should be refused");
+        },
+        (e: Error) => messages.push(e.message),
+      );
+    await refused(() => core.removeMember(owner, { email: "olga@acme.test" }));
+    const alone = await testTeam(MEMBERS);
+    await alone.core.setFourEyes(alone.owner, true);
+    await refused(() => alone.core.changeRole(alone.owner, { email: "ann@acme.test" }, "owner"));
+    expect(messages).toHaveLength(2);
+    for (const message of messages) {
+      expect(message).not.toMatch(/four-eyes off|turn (it|four-eyes) off|switch/i);
+      expect(message).toMatch(/Owner/);
+    }
+    expect(messages[0]).toContain("Make a third Owner first");
+  });
+
+  it("the only active Owner is told a second Owner is needed, and may turn four-eyes off at once", async () => {
     const { core, owner } = await testTeam(MEMBERS);
     await core.setFourEyes(owner, true);
     expect(await outcome(() => core.changeRole(owner, { email: "ann@acme.test" }, "owner"))).toBe(

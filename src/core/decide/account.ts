@@ -28,7 +28,7 @@ export const decideSetApprovalsChannel = (
   };
 };
 
-/** PRODUCT rule 9: Owners turn four-eyes on or off (off needs nobody else, so one Owner is never stuck). */
+/** PRODUCT rule 9: Owners turn four-eyes on or off (off waits for another active Owner, if any: four-eyes.ts). */
 export const decideSetFourEyes = (state: DecisionState, on: boolean): Decision<ChangeResult> => {
   allowed(state, "settings.change");
   const detail = on ? "on" : "off";
