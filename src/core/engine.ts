@@ -1,5 +1,6 @@
+import { AccountQueue } from "./account-queue.js";
 import type { Decision } from "./decision.js";
-import { CoreError } from "./errors.js";
+import { busy, CoreError } from "./errors.js";
 import { grantedNow } from "./grant-rules.js";
 import { memberRefSchema, parseInput } from "./input.js";
 import {
@@ -38,6 +39,13 @@ export const memberActor = (ctx: ActorContext): Actor => ({ kind: "member", ...c
 
 const MAX_ATTEMPTS = 20;
 
+/**
+ * How long a change may wait for the account's earlier changes in this process before it is refused
+ * with BUSY. Slack hears back within its 3 seconds regardless (the reply then follows), so this can
+ * be generous; PostgreSQL's wait for another instance's row lock is bounded on its own (lock_timeout).
+ */
+export const CHANGE_QUEUE_WAIT_MS = 10_000;
+
 /** A decision to run: what to load besides the actor and the account, and the pure function. */
 export interface Run<R> {
   target?: MemberRef | null;
@@ -65,11 +73,16 @@ export class Engine {
   /** Told how long each change's transaction took, in seconds, committed or not (for /metrics). */
   onTransaction: ((seconds: number) => void) | null = null;
 
+  private readonly queue: AccountQueue;
+
   constructor(
     readonly store: StorePort,
     readonly clock: Clock,
     readonly cache: PermissionCache,
-  ) {}
+    queueWaitMs = CHANGE_QUEUE_WAIT_MS,
+  ) {
+    this.queue = new AccountQueue(queueWaitMs);
+  }
 
   /** Tells `listener` of every change this process commits, by account (to refresh what people see). */
   onCommit(listener: (accountId: string) => void): () => void {
@@ -77,7 +90,30 @@ export class Engine {
     return () => this.committed.delete(listener);
   }
 
+  /**
+   * Loads, decides and applies one change. Changes to one account take turns: in this process in
+   * its queue, across instances as the store's one writer of the account (PostgreSQL: its row lock,
+   * held from the first read to the commit), so a busy account queues rather than fails.
+   */
   async change<R>(by: Actor, run: Run<R>): Promise<R> {
+    if (run.dryRun) return (await this.decideAndApply(by, run)).result;
+    const { result, applied } = await this.queue.run(by.accountId, () =>
+      this.store.write(by.accountId, () => this.decideAndApply(by, run)),
+    );
+    // Committed (the write's transaction is over): what readers keep is now stale.
+    if (applied) {
+      this.cache.invalidate();
+      // A listener's trouble is its own: the change is committed either way.
+      for (const listener of this.committed) {
+        try {
+          listener(by.accountId);
+        } catch {}
+      }
+    }
+    return result;
+  }
+
+  private async decideAndApply<R>(by: Actor, run: Run<R>): Promise<{ result: R; applied: boolean }> {
     const { accountId } = by;
     const actorRef = by.kind === "member" ? by.actor : null;
     for (let attempt = 1; ; attempt++) {
@@ -96,7 +132,7 @@ export class Engine {
                 : { installation: await this.store.findInstallation(installationKey) }),
             }));
       const decision = run.decide(state);
-      if (run.dryRun || decision.changes.length === 0) return decision.result;
+      if (run.dryRun || decision.changes.length === 0) return { result: decision.result, applied: false };
       const actor =
         by.kind === "member"
           ? (state.actor?.email ?? "unknown")
@@ -112,19 +148,11 @@ export class Engine {
         decision,
       );
       this.onTransaction?.((performance.now() - started) / 1000);
-      if (applied) {
-        this.cache.invalidate();
-        // A listener's trouble is its own: the change is committed either way.
-        for (const listener of this.committed) {
-          try {
-            listener(accountId);
-          } catch {}
-        }
-        return decision.result;
-      }
+      if (applied) return { result: decision.result, applied };
       // Someone else changed the account between our read and our write: decide again on fresh state.
       this.stats.versionRetries++;
-      if (attempt >= MAX_ATTEMPTS) throw new Error("The account is too busy to change right now; try again.");
+      // Only writers that skip the queue (another process on the same SQLite file) get here.
+      if (attempt >= MAX_ATTEMPTS) throw busy();
     }
   }
 

@@ -123,6 +123,13 @@ export interface StorePort extends StoreReads {
    * of (SQLite reads the newest state anyway).
    */
   outside<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` (a change's reads, decision and apply) as the account's only writer across processes
+   * where the engine can: PostgreSQL holds the account's row lock in one transaction from the first
+   * read to the commit, so other instances' writers wait their turn (bounded by lock_timeout: BUSY).
+   * SQLite runs `fn` as it is: each apply is one synchronous transaction, guarded by the version.
+   */
+  write<T>(accountId: string, fn: () => Promise<T>): Promise<T>;
   /** Applies a decision atomically, only if the account is still at `expectedVersion`. False on a conflict. */
   apply(ctx: ApplyContext, expectedVersion: number, decision: Decision<unknown>): Promise<boolean>;
   createAccount(input: NewAccount, ctx: Omit<ApplyContext, "accountId">): Promise<void>;

@@ -151,6 +151,10 @@ export class PgStore implements StorePort, OutboxStore {
     return this.db.outside(fn);
   }
 
+  write<T>(accountId: string, fn: () => Promise<T>): Promise<T> {
+    return this.db.exclusive("SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE", [accountId], fn);
+  }
+
   async ping(): Promise<void> {
     const [row] = await this.db.rows<{ version: number }>("SELECT version FROM rolecall_schema");
     requireCurrentSchema(row?.version ?? 0);

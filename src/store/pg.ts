@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import pg from "pg";
-import { DatabaseUnavailableError } from "../core/errors.js";
+import { busy, DatabaseUnavailableError } from "../core/errors.js";
 import type { Logger } from "../log.js";
 
 /** The channel every commit of an account row notifies (migration 011's trigger), so each instance knows its cache may be stale. */
@@ -11,8 +11,11 @@ export type Queryable = Pick<pg.PoolClient, "query">;
 const SERIALIZATION_FAILURE = "40001";
 const DEADLOCK = "40P01";
 
+/** A lock not granted within lock_timeout: other writers of the same rows (an account's) hold it. */
+const LOCK_NOT_AVAILABLE = "55P03";
+
 /** A statement cut by a timeout (ours or the server's): the database is too slow or blocked right now. */
-const TIMEOUT_CODES = new Set(["57014", "55P03"]);
+const TIMEOUT_CODES = new Set(["57014"]);
 
 const CONNECTION_CODES = new Set([
   "ECONNREFUSED",
@@ -43,6 +46,8 @@ export class Postgres {
   private readonly names = new Map<string, string>();
   private readonly numbered = new Map<string, { text: string; names: string[] }>();
   private readonly inSnapshot = new AsyncLocalStorage<pg.PoolClient>();
+  /** Inside `exclusive`: its connection, whose transaction every query and transaction joins. */
+  private readonly inWrite = new AsyncLocalStorage<pg.PoolClient>();
 
   constructor(
     readonly pool: pg.Pool,
@@ -85,10 +90,11 @@ export class Postgres {
     values: unknown[] = [],
     on?: Queryable,
   ): Promise<pg.QueryResult<R>> {
-    const target: Queryable = on ?? this.inSnapshot.getStore() ?? this.pool;
+    const target: Queryable = on ?? this.inSnapshot.getStore() ?? this.inWrite.getStore() ?? this.pool;
     try {
       return await target.query<R>({ name: this.named(text), text, values });
     } catch (error) {
+      if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) throw busy();
       throw isConnectionError(error) ? new DatabaseUnavailableError(error) : error;
     }
   }
@@ -158,6 +164,8 @@ export class Postgres {
    * when it throws. A serialization failure or deadlock runs it again (a few times).
    */
   async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>, begin = "BEGIN"): Promise<T> {
+    const writing = this.inWrite.getStore();
+    if (writing) return fn(writing);
     for (let attempt = 1; ; attempt++) {
       const { client, release } = await this.connect();
       let broken: Error | undefined;
@@ -190,9 +198,22 @@ export class Postgres {
     }
   }
 
+  /**
+   * Runs `fn` in one transaction that first takes `lock` (a `SELECT … FOR UPDATE`): every query and
+   * transaction inside `fn` joins it, so what `fn` reads cannot change under it until it commits.
+   * Waiting longer than lock_timeout for the lock is BUSY.
+   */
+  exclusive<T>(lock: string, values: unknown[], fn: () => Promise<T>): Promise<T> {
+    if (this.inWrite.getStore()) return fn();
+    return this.transaction(async (client) => {
+      await this.query(lock, values, client);
+      return this.inWrite.run(client, fn);
+    });
+  }
+
   /** Runs `fn` with every query on one REPEATABLE READ snapshot (nested calls share the outer one). */
   async snapshot<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.inSnapshot.getStore()) return fn();
+    if (this.inSnapshot.getStore() || this.inWrite.getStore()) return fn();
     return this.transaction(
       (client) => this.inSnapshot.run(client, fn),
       "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",

@@ -1,5 +1,6 @@
 import { GENESIS_HASH } from "../core/audit.js";
 import type { AuditDraft, Change, Decision, MailDraft } from "../core/decision.js";
+import { busy } from "../core/errors.js";
 import type {
   Account,
   AccountDigest,
@@ -66,6 +67,20 @@ const MAX_READ_ATTEMPTS = 20;
 
 /** Members in display order (see `memberListOrder`). */
 export const MEMBER_LIST_ORDER = memberListOrder("email");
+
+/**
+ * A write that could not take the database within busy_timeout (another process holds it: a second
+ * instance or a CLI on the same file) is BUSY, with nothing changed, never an internal error.
+ */
+const whenNotBusy = <T>(write: () => T): T => {
+  try {
+    return write();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === "string" && (code === "SQLITE_BUSY" || code.startsWith("SQLITE_BUSY_"))) throw busy();
+    throw error;
+  }
+};
 
 /** The SQLite store: all SQL lives here, every write in one BEGIN IMMEDIATE transaction. */
 export class SqliteStore implements StorePort, OutboxStore {
@@ -204,8 +219,7 @@ export class SqliteStore implements StorePort, OutboxStore {
       const before = this.commitMark();
       const result = await fn();
       if (this.commitMark() === before) return result;
-      if (attempt >= MAX_READ_ATTEMPTS)
-        throw new Error("The account is too busy to read right now; try again.");
+      if (attempt >= MAX_READ_ATTEMPTS) throw busy();
     }
   }
 
@@ -214,6 +228,10 @@ export class SqliteStore implements StorePort, OutboxStore {
   }
 
   outside<T>(fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+
+  write<T>(_accountId: string, fn: () => Promise<T>): Promise<T> {
     return fn();
   }
 
@@ -374,20 +392,22 @@ export class SqliteStore implements StorePort, OutboxStore {
   }
 
   async apply(ctx: ApplyContext, expectedVersion: number, decision: Decision<unknown>): Promise<boolean> {
-    return this.db
-      .transaction(() => {
-        if (this.s.bumpVersion.run(ctx.accountId, expectedVersion).changes === 0) return false;
-        for (const change of decision.changes) this.applyChange(ctx, change);
-        // Every entry of one decision carries the seq of its first: the log reads them as one change.
-        let batch: number | null = null;
-        for (const entry of decision.audit) {
-          const seq = this.appendAudit(ctx, batch, entry);
-          batch ??= seq;
-        }
-        for (const mail of decision.mails) this.queueMail(ctx, mail);
-        return true;
-      })
-      .immediate();
+    return whenNotBusy(() =>
+      this.db
+        .transaction(() => {
+          if (this.s.bumpVersion.run(ctx.accountId, expectedVersion).changes === 0) return false;
+          for (const change of decision.changes) this.applyChange(ctx, change);
+          // Every entry of one decision carries the seq of its first: the log reads them as one change.
+          let batch: number | null = null;
+          for (const entry of decision.audit) {
+            const seq = this.appendAudit(ctx, batch, entry);
+            batch ??= seq;
+          }
+          for (const mail of decision.mails) this.queueMail(ctx, mail);
+          return true;
+        })
+        .immediate(),
+    );
   }
 
   async getRequest(accountId: string, id: string): Promise<ChangeRequest | null> {

@@ -140,7 +140,7 @@ const REFUSALS = {
       await h.running.core.setFourEyes(h.as("owner"), true);
       return slash("owner", "role tm@acme.test owner");
     },
-    says: "Four-eyes is on, so this change needs a second active Owner to approve it, and you are the only one.",
+    says: "Four-eyes is on, so this change needs a second active Owner to approve it, and you are the only one: nobody can approve it yet.",
   },
   GRANT_TOO_LONG: {
     drive: async () => {

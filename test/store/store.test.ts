@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { MEMBER_LIST_ORDER } from "../../src/store/sqlite-store.js";
 import { openSqliteCore as openCore, seedTeam } from "../helpers/team.js";
@@ -121,6 +122,28 @@ describe("the store", () => {
       expect(await core.can(seeded.accountId, email, "export_users")).toBe(false);
     }
     expect(await core.can(seeded.accountId, "owner@acme.test", "team_settings")).toBe(true);
+  });
+});
+
+describe("a database another process holds", () => {
+  it("a change that cannot take the file within busy_timeout is BUSY, with nothing changed", async () => {
+    const file = tempDb();
+    const { core, db, close } = await openCore(file);
+    const seeded = await seedTeam(core);
+    db.pragma("busy_timeout = 50");
+    // Another process (a second instance, a CLI) in the middle of its write.
+    const other = new Database(file);
+    other.exec("BEGIN IMMEDIATE");
+    await expect(
+      core.addMember(seeded.as("owner@acme.test"), { email: "late@acme.test" }),
+    ).rejects.toMatchObject({ code: "BUSY", message: expect.stringContaining("nothing was changed") });
+    other.exec("ROLLBACK");
+    other.close();
+    expect((await core.apiMembers(seeded.accountId)).members.map((m) => m.email)).not.toContain(
+      "late@acme.test",
+    );
+    await core.addMember(seeded.as("owner@acme.test"), { email: "late@acme.test" });
+    await close();
   });
 });
 

@@ -17,7 +17,11 @@ import { logIfUnexpected, type SlackDeps, type SlackRegistry } from "./deps.js";
  * `/team`. When the user is already linked everything is local (SQLite, microseconds), so the reply
  * rides on the acknowledgement itself. Otherwise — and before any Web API call — it acknowledges
  * first and replies through the response_url, so a slow Slack never costs the 3-second deadline.
+ * Whatever else is slow (a change waiting its turn on a busy account, a slow database) is cut off the
+ * same way at ACK_DEADLINE_MS: Slack gets its acknowledgement, and the reply follows.
  */
+const ACK_DEADLINE_MS = 2_000;
+
 export const registerTeamCommand = (
   app: SlackRegistry,
   { core, actors, logger, deliverRequest }: SlackDeps,
@@ -60,6 +64,10 @@ export const registerTeamCommand = (
     };
     let words: string[] = [];
     let actor: ActorContext | null = null;
+    const deadline = setTimeout(
+      () => void ackFirst().catch((e) => logger.warn("could not acknowledge /team:", e)),
+      ACK_DEADLINE_MS,
+    );
     try {
       words = slackCommandWords(command.text);
       const user = { teamId: accountKeyOf(context, command.team_id), userId: command.user_id };
@@ -98,6 +106,8 @@ export const registerTeamCommand = (
       logIfUnexpected(logger, "/team", error, context);
       const askFor = actor ? await changeToAskFor({ core, actor }, words, error) : null;
       await send(errorMessage(error, askFor)).catch((e) => logger.warn("could not reply to /team:", e));
+    } finally {
+      clearTimeout(deadline);
     }
   });
 };
