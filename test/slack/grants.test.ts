@@ -430,6 +430,30 @@ describe("four-eyes in Slack", () => {
     expect(postsOf(id)).toHaveLength(1);
   });
 
+  it("/team settings four-eyes off with two Owners is posted for the other Owner; the maker's Approve is refused, the other's turns it off", async () => {
+    await start();
+    await fourEyesOn();
+    const r = await h.slash("owner", "settings four-eyes off");
+    const told = r.message ?? (await h.responseTo(r.responseId));
+    expect(String(told.text)).toMatch(
+      /^Four-eyes is on: this waits for a second Owner's approval \(request R[A-Z0-9]{6}\)\.$/,
+    );
+    expect(messageText(told)).not.toContain("went wrong");
+    const id = /request (R[A-Z0-9]{6})/.exec(String(told.text))?.[1] ?? "";
+    const post = await h.fake.waitFor(() => postsOf(id)[0], "the request post");
+    expect(messageText(post.args)).toContain("Four-eyes → off");
+    expect((await h.running.core.settings(h.as("owner"))).fourEyes).toBe(true);
+    const approve = buttonsOf(post.args).find((b) => b.action_id === IDS.actions.requestApprove);
+    const mine = await click("owner", IDS.actions.requestApprove, approve?.value ?? "");
+    expect(messageText(await h.responseTo(mine.responseId))).toContain("You cannot decide your own request");
+    expect((await h.running.core.settings(h.as("owner"))).fourEyes).toBe(true);
+    await click("owner2", IDS.actions.requestApprove, approve?.value ?? "");
+    await h.fake.waitFor(
+      async () => (await h.running.core.settings(h.as("owner"))).fourEyes === false || undefined,
+      "four-eyes off",
+    );
+  });
+
   it("a form opened from App Home turns into the four-eyes answer, and the request is posted", async () => {
     await start();
     await fourEyesOn();
