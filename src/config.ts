@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 import { normalizeAddress } from "./http/client-address.js";
+import { DEFAULT_REQUEST_TIMEOUT_MS } from "./http/connections.js";
 import { parseEncryptionKey } from "./slack/token-cipher.js";
 
 const hours = (fallback: number) =>
@@ -16,6 +17,14 @@ const seconds = (fallback: number) =>
     .number({ message: "must be a number of seconds" })
     .min(0.01, "must be more than 0")
     .max(86_400, "must be at most a day")
+    .default(fallback);
+
+const milliseconds = (fallback: number, least: number, most: number, mostInWords: string) =>
+  z.coerce
+    .number({ message: "must be a number of milliseconds" })
+    .int("must be a whole number of milliseconds")
+    .min(least, `must be at least ${least}`)
+    .max(most, `must be at most ${most} (${mostInWords})`)
     .default(fallback);
 
 const optionalText = z
@@ -144,6 +153,10 @@ const schema = z
       (v) => v === undefined || v.length >= 16,
       "must be at least 16 characters (e.g. the output of: openssl rand -hex 24)",
     ),
+    // A request (its headers and body) must arrive within this, or it gets 408 and its connection closes.
+    REQUEST_BODY_TIMEOUT_MS: milliseconds(DEFAULT_REQUEST_TIMEOUT_MS, 100, 600_000, "ten minutes"),
+    // On SIGTERM, how long requests are still served after /readyz turns 503 (SIGINT: none).
+    SHUTDOWN_DRAIN_MS: milliseconds(5_000, 0, 300_000, "five minutes"),
     // Tuning for the mail outbox (not in the contract; defaults suit production).
     MAIL_RETRY_SECONDS: seconds(30),
     MAIL_LEASE_SECONDS: seconds(120),

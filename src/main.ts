@@ -1,5 +1,5 @@
 import { runDemo } from "./cli/demo.js";
-import { ConfigError, loadConfig } from "./config.js";
+import { type Config, ConfigError, loadConfig } from "./config.js";
 import { createLogger, type RootLogger } from "./log.js";
 import { startRolecall } from "./server.js";
 import { slackMode } from "./slack/app.js";
@@ -45,32 +45,46 @@ const main = async () => {
       : {},
   );
   // Ready for Ctrl-C before the tour says the server is up: a signal right after it stops cleanly.
-  stopOnSignals(running, logger);
+  stopOnSignals(running, logger, config);
   if (tour) console.log(tour);
 };
 
-/** How long a shutdown may take before the process exits anyway (orchestrators wait ~30 s, then kill). */
-const SHUTDOWN_GRACE_MS = 10_000;
+/**
+ * What a shutdown may take once the port has closed, beyond REQUEST_BODY_TIMEOUT_MS for a request
+ * still arriving: the answers, the Slack work after acknowledgements and the mail under way.
+ */
+const FINISH_MS = 10_000;
 
 /**
- * SIGTERM or SIGINT: stop accepting, finish what was accepted, let leases go, exit 0. A shutdown
- * that overruns SHUTDOWN_GRACE_MS is cut short with a log line (exit 1); a second signal changes nothing.
+ * SIGTERM: /readyz answers 503 at once and requests are still served for SHUTDOWN_DRAIN_MS; then stop
+ * accepting, finish what was accepted, let leases go, exit 0. SIGINT (Ctrl-C in a terminal) does the
+ * same without the drain. A shutdown that overruns its grace (the drain + REQUEST_BODY_TIMEOUT_MS +
+ * 10 s) is cut short with a log line (exit 1); a second signal changes nothing.
  */
-const stopOnSignals = (running: Awaited<ReturnType<typeof startRolecall>>, logger: RootLogger): void => {
+const stopOnSignals = (
+  running: Awaited<ReturnType<typeof startRolecall>>,
+  logger: RootLogger,
+  config: Pick<Config, "SHUTDOWN_DRAIN_MS" | "REQUEST_BODY_TIMEOUT_MS">,
+): void => {
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     const started = Date.now();
-    logger.info({ signal }, "shutting down: finishing the requests and the mail under way");
+    const drainMs = signal === "SIGTERM" ? config.SHUTDOWN_DRAIN_MS : 0;
+    const graceMs = drainMs + config.REQUEST_BODY_TIMEOUT_MS + FINISH_MS;
+    logger.info(
+      { signal, drainMs },
+      "shutting down: /readyz answers 503; serving for drainMs more, then finishing the requests and the mail under way",
+    );
     const force = setTimeout(() => {
-      logger.error({ graceMs: SHUTDOWN_GRACE_MS }, "shutdown took too long; exiting now");
+      logger.error({ graceMs }, "shutdown took too long; exiting now");
       logger.flush();
       process.exit(1);
-    }, SHUTDOWN_GRACE_MS);
+    }, graceMs);
     force.unref();
     running
-      .stop()
+      .stop({ drainMs })
       .then(
         () => {
           logger.info({ durationMs: Date.now() - started }, "stopped");

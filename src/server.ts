@@ -21,12 +21,18 @@ export interface Running {
   /** The app's metrics registry (null unless METRICS_TOKEN is set). */
   metrics: Metrics | null;
   /**
-   * Stops gracefully: no new connections; the HTTP requests and Slack requests being handled and the
-   * mail being sent finish; the leases this instance holds are let go (a mail's row is marked, the
-   * request posts' and token refreshes' leases are released as their work ends); then the database
-   * closes.
+   * Stops gracefully: /readyz answers 503 at once and every answer closes its connection; requests
+   * are still served for `drainMs`; then no new connections; the HTTP requests and Slack requests
+   * being handled and the mail being sent finish; the leases this instance holds are let go (a mail's
+   * row is marked, the request posts' and token refreshes' leases are released as their work ends);
+   * then the database closes.
    */
-  stop(): Promise<void>;
+  stop(options?: StopOptions): Promise<void>;
+}
+
+export interface StopOptions {
+  /** How long requests are still served after /readyz turns 503 (SHUTDOWN_DRAIN_MS on SIGTERM); 0 by default. */
+  drainMs?: number;
 }
 
 export interface StartOptions {
@@ -95,6 +101,7 @@ export const startRolecall = async (
     slackInstall: slack?.installListener ?? null,
     slackConnected: slack ? () => slack.connected() : null,
     metrics: metrics && config.METRICS_TOKEN ? { metrics, token: config.METRICS_TOKEN } : null,
+    requestTimeoutMs: config.REQUEST_BODY_TIMEOUT_MS,
     invites: {
       core: wired.core,
       logger,
@@ -121,7 +128,12 @@ export const startRolecall = async (
     core: wired.core,
     slack,
     metrics,
-    stop: async () => {
+    stop: async ({ drainMs = 0 } = {}) => {
+      // Load balancers see /readyz fail and keep-alive clients are told to leave, while what still
+      // reaches this instance is served; only then does the port close.
+      server.beginShutdown();
+      if (drainMs > 0) await new Promise((done) => setTimeout(done, drainMs));
+      logger.info("no longer accepting connections: finishing the requests and the mail under way");
       // Stop accepting and let what was accepted finish: HTTP answers, then the Slack work after
       // the acks, while the mail being sent goes out (and no other mail is claimed).
       const mail = worker.stop();

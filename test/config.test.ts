@@ -19,6 +19,8 @@ describe("configuration (PRODUCT §9)", () => {
       REQUEST_TTL_HOURS: 168,
       LOG_LEVEL: "info",
       LOG_FORMAT: "json",
+      REQUEST_BODY_TIMEOUT_MS: 10_000,
+      SHUTDOWN_DRAIN_MS: 5_000,
     });
     expect(loadConfig({}).METRICS_TOKEN).toBeUndefined();
     expect(loadConfig({ PORT: "8080" }).APP_BASE_URL).toBe("http://localhost:8080");
@@ -31,6 +33,26 @@ describe("configuration (PRODUCT §9)", () => {
     expect(loadConfig({ METRICS_TOKEN: "0123456789abcdef" }).METRICS_TOKEN).toBe("0123456789abcdef");
     expect(() => loadConfig({ METRICS_TOKEN: "short" })).toThrow(
       /METRICS_TOKEN must be at least 16 characters/,
+    );
+  });
+
+  it("REQUEST_BODY_TIMEOUT_MS and SHUTDOWN_DRAIN_MS are whole milliseconds within bounds (the drain may be 0)", () => {
+    expect(loadConfig({ REQUEST_BODY_TIMEOUT_MS: "2500", SHUTDOWN_DRAIN_MS: "0" })).toMatchObject({
+      REQUEST_BODY_TIMEOUT_MS: 2500,
+      SHUTDOWN_DRAIN_MS: 0,
+    });
+    expect(() => loadConfig({ REQUEST_BODY_TIMEOUT_MS: "50" })).toThrow(
+      /REQUEST_BODY_TIMEOUT_MS must be at least 100/,
+    );
+    expect(() => loadConfig({ REQUEST_BODY_TIMEOUT_MS: "1.5" })).toThrow(
+      /REQUEST_BODY_TIMEOUT_MS must be a whole number of milliseconds/,
+    );
+    expect(() => loadConfig({ SHUTDOWN_DRAIN_MS: "-1" })).toThrow(/SHUTDOWN_DRAIN_MS must be at least 0/);
+    expect(() => loadConfig({ SHUTDOWN_DRAIN_MS: "soon" })).toThrow(
+      /SHUTDOWN_DRAIN_MS must be a number of milliseconds/,
+    );
+    expect(() => loadConfig({ SHUTDOWN_DRAIN_MS: "600000" })).toThrow(
+      /SHUTDOWN_DRAIN_MS must be at most 300000 \(five minutes\)/,
     );
   });
 

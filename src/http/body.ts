@@ -2,18 +2,51 @@ import type { IncomingMessage } from "node:http";
 
 export class BodyError extends Error {
   constructor(
-    readonly status: 400 | 413,
+    readonly status: 400 | 408 | 413,
     message: string,
   ) {
     super(message);
   }
 }
 
+/** The words of a 408, wherever it is given: the request's headers and body did not all arrive in time. */
+export const lateRequestMessage = (timeoutMs: number): string => {
+  const within =
+    timeoutMs === 1000
+      ? "1 second"
+      : timeoutMs % 1000 === 0
+        ? `${timeoutMs / 1000} seconds`
+        : `${timeoutMs} ms`;
+  return `The request did not arrive in full within ${within}; the connection is closed.`;
+};
+
+const LATE = Symbol("rolecall.lateBody");
+
+/** A request whose time is up: the 408 to give, or the read under way to fail with it. */
+type Watched = IncomingMessage & { [LATE]?: BodyError | ((late: BodyError) => void) };
+
+/**
+ * The request's time to arrive (REQUEST_BODY_TIMEOUT_MS) is up and its body is not all here: the
+ * read under way fails with `late` (408), and so does any read started afterwards.
+ */
+export const expireBody = (req: IncomingMessage, late: BodyError): void => {
+  const watched = req as Watched;
+  const reading = watched[LATE];
+  watched[LATE] = late;
+  if (typeof reading === "function") reading(late);
+};
+
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-/** Reads a body of at most `limit` bytes; too many bytes, or a broken stream, is a BodyError. */
+/** Reads a body of at most `limit` bytes; too many bytes, a broken stream or one too late is a BodyError. */
 export const readBody = (req: IncomingMessage, limit: number): Promise<Buffer> =>
   new Promise((resolve, reject) => {
+    const watched = req as Watched;
+    const late = watched[LATE];
+    if (late instanceof BodyError) {
+      reject(late);
+      return;
+    }
     const declared = Number(req.headers["content-length"] ?? 0);
     if (declared > limit) {
       req.resume();
@@ -23,6 +56,10 @@ export const readBody = (req: IncomingMessage, limit: number): Promise<Buffer> =
     const chunks: Buffer[] = [];
     let size = 0;
     let failed = false;
+    watched[LATE] = (error) => {
+      if (!failed) reject(error);
+      failed = true;
+    };
     req.on("data", (chunk: Buffer) => {
       if (failed) return;
       size += chunk.length;

@@ -41,6 +41,9 @@ const RESPONSES = {
     { Allow: { schema: { type: "string" } } },
   ),
   TooLarge: errorResponse(`The body is larger than ${API_BODY_LIMIT} bytes (code INVALID_INPUT).`),
+  TooLate: errorResponse(
+    "The request (headers and body) did not arrive in full within the server's REQUEST_BODY_TIMEOUT_MS of its first byte (code INVALID_INPUT); the connection is closed.",
+  ),
   Unavailable: errorResponse("The database is not answering; nothing was changed (code UNAVAILABLE).", {
     "Retry-After": { schema: { type: "integer" }, description: "Seconds to wait before trying again." },
   }),
@@ -113,6 +116,7 @@ export const buildOpenApiDocument = () => ({
             content: json(schemaRef("AuthorizeAnswer")),
           },
           "400": ref("BadRequest"),
+          "408": ref("TooLate"),
           "413": ref("TooLarge"),
           ...always,
         },

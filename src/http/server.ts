@@ -4,6 +4,7 @@ import { DatabaseUnavailableError } from "../core/errors.js";
 import type { Logger } from "../log.js";
 import { bearerMatches, type Metrics } from "../metrics.js";
 import { handleApi } from "./api.js";
+import { DEFAULT_REQUEST_TIMEOUT_MS, requestTimeouts, trackConnections } from "./connections.js";
 import { handleInvite, type InviteRouteDeps } from "./invites.js";
 import { observeRequest } from "./request-log.js";
 
@@ -19,16 +20,32 @@ export interface HttpDeps {
   slackConnected?: (() => boolean) | null;
   /** GET /metrics, when METRICS_TOKEN is set: the app's registry behind that Bearer token. */
   metrics?: { metrics: Metrics; token: string } | null;
+  /** REQUEST_BODY_TIMEOUT_MS: a request's headers and body must have arrived this long after its first byte. */
+  requestTimeoutMs?: number;
 }
 
 /** Rolecall's HTTP server, and how it stops without cutting a request it has accepted. */
 export interface RolecallServer extends Server {
   /**
-   * Stops accepting connections, lets the requests already accepted finish (their connections then
-   * close instead of waiting for more) and resolves when every connection is gone.
+   * The shutdown's first step: /readyz answers 503 from now on and every answer closes its
+   * connection, while requests (and new connections) are still served, so that load balancers and
+   * keep-alive clients move away before the port closes.
+   */
+  beginShutdown(): void;
+  /**
+   * Stops accepting connections, lets the requests already accepted finish (each answer closing its
+   * connection), closes the keep-alive connections between requests only, and resolves when every
+   * connection is gone. A request still arriving is bounded by REQUEST_BODY_TIMEOUT_MS.
    */
   drain(): Promise<void>;
 }
+
+/** /readyz once the shutdown has begun: answered at once, whatever the database does. */
+const SHUTTING_DOWN = {
+  ok: false,
+  shutdown:
+    "not ready: this instance is shutting down; it still answers what reaches it for a moment, send new requests elsewhere",
+};
 
 /**
  * /readyz: the database answers with the schema this code knows and, with a bot token configured,
@@ -106,15 +123,13 @@ export const createHttpServer = ({
   invites,
   slackConnected,
   metrics,
+  requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
 }: HttpDeps): RolecallServer => {
-  let draining = false;
-  const inFlight = new Set<ServerResponse>();
-  const server = createServer(async (req, res) => {
+  const server = createServer(requestTimeouts(requestTimeoutMs), async (req, res) => {
     const path = pathOf(req.url);
-    inFlight.add(res);
-    observeRequest(logger, metrics?.metrics ?? null, req, res, path, () => inFlight.delete(res));
-    // While stopping, each answer closes its connection rather than wait for another request.
-    if (draining) res.shouldKeepAlive = false;
+    // Its connection is busy until the answer ends; once stopping, the answer closes it.
+    connections.started(req, res);
+    observeRequest(logger, metrics?.metrics ?? null, req, res, path, () => connections.ended(req, res));
     try {
       if (path === "/metrics") {
         if (!metrics) {
@@ -131,6 +146,7 @@ export const createHttpServer = ({
       }
       // Readiness: a load balancer sends traffic elsewhere until the instance can serve it.
       if (path === "/readyz" && (req.method === "GET" || req.method === "HEAD")) {
+        if (connections.shuttingDown) return sendJson(res, 503, SHUTTING_DOWN);
         const ready = await readiness(core, slackConnected);
         sendJson(res, ready.ok ? 200 : 503, ready);
         return;
@@ -185,17 +201,8 @@ export const createHttpServer = ({
       else res.end();
     }
   }) as RolecallServer;
-  server.drain = async () => {
-    draining = true;
-    for (const res of inFlight) res.shouldKeepAlive = false;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    // Every accepted request gets its whole answer; a connection with none under way (idle, or one
-    // that never finished sending a request) is then closed.
-    while (inFlight.size > 0)
-      await Promise.all([...inFlight].map((res) => new Promise((done) => res.once("close", done))));
-    server.closeAllConnections();
-    await closed;
-  };
+  const connections = trackConnections(server, requestTimeoutMs);
+  server.beginShutdown = () => connections.shutdown();
+  server.drain = () => connections.drain();
   return server;
 };

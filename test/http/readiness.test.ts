@@ -5,6 +5,7 @@ import { createHttpServer } from "../../src/http/server.js";
 import { createLogger } from "../../src/log.js";
 import { LATEST_SCHEMA_VERSION } from "../../src/store/migrations/index.js";
 import { FakeSlack } from "../helpers/fake-slack.js";
+import { openRaw } from "../helpers/raw-http.js";
 import { startHarness } from "../helpers/slack-harness.js";
 import { setSchemaVersion } from "../helpers/sql.js";
 import { openCore } from "../helpers/team.js";
@@ -55,6 +56,38 @@ describe("/readyz (PRODUCT §8): ready only when the instance can serve", () => 
       database: expect.stringMatching(/^not ready: the database/),
     });
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
+  it("is 503 at once when the shutdown begins, saying so, while /healthz and the rest are still served; every answer then closes its connection", async () => {
+    const wired = await openCore();
+    cleanups.push(() => wired.close());
+    const logger = createLogger("silent");
+    const server = createHttpServer({
+      core: wired.core,
+      logger,
+      slackEvents: null,
+      invites: { core: wired.core, logger, limiter: new RateLimiter(30, 60_000), trustedProxies: new Set() },
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    cleanups.push(() => server.drain());
+    const port = (server.address() as AddressInfo).port;
+    const ask = async (path: string) => {
+      const conn = await openRaw(port);
+      conn.send(`GET ${path} HTTP/1.1\r\nhost: rolecall.test\r\n\r\n`);
+      const answer = await conn.answer();
+      conn.socket.destroy();
+      return { status: answer.status, connection: answer.headers.connection, body: JSON.parse(answer.body) };
+    };
+    expect(await ask("/readyz")).toMatchObject({ status: 200, connection: "keep-alive" });
+
+    server.beginShutdown();
+    expect(await ask("/readyz")).toEqual({
+      status: 503,
+      connection: "close",
+      body: { ok: false, shutdown: expect.stringMatching(/^not ready: this instance is shutting down/) },
+    });
+    expect(await ask("/healthz")).toEqual({ status: 200, connection: "close", body: { ok: true } });
+    expect(await ask("/api/v1/openapi.json")).toMatchObject({ status: 200, connection: "close" });
   });
 
   it("is 503 once a newer Rolecall migrated the database, in the real app", async () => {
