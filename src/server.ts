@@ -34,6 +34,8 @@ export interface StartOptions {
   /** Faster retries and polling in tests. */
   worker?: Partial<Pick<WorkerOptions, "pollMs" | "backoffMs" | "maxBackoffMs" | "leaseMs" | "maxAttempts">>;
   inviteLimiter?: RateLimiter;
+  /** Wrong API keys per client address (default: 30 in 10 minutes). */
+  apiKeyLimiter?: RateLimiter;
   /** How soon a failed auth.test is tried again (single-workspace mode); tests make it quick. */
   authTestRetry?: AuthTestRetry;
   /** Work on the opened database before the server listens and the mail worker starts (the live try-out). */
@@ -83,6 +85,7 @@ export const startRolecall = async (
     metrics,
     ...options.worker,
   });
+  const trustedProxies = new Set(config.TRUSTED_PROXIES);
   const server = createHttpServer({
     core: wired.core,
     logger,
@@ -99,10 +102,15 @@ export const startRolecall = async (
       core: wired.core,
       logger,
       limiter: options.inviteLimiter ?? new RateLimiter(30, 10 * 60_000),
-      trustedProxies: new Set(config.TRUSTED_PROXIES),
+      trustedProxies,
       onAccepted: (accepted) => {
         if (slack) void announceAcceptedInvite(slack.clients, wired.core, logger, accepted);
       },
+    },
+    apiKeyAttempts: {
+      limiter: options.apiKeyLimiter ?? new RateLimiter(30, 10 * 60_000),
+      everywhere: new RateLimiter(1_000, 10 * 60_000, Date.now, 2),
+      trustedProxies,
     },
   });
   server.keepAliveTimeout = 65_000;

@@ -388,6 +388,13 @@ export class PgStore implements StorePort, OutboxStore {
     );
   }
 
+  async apiKeyPrefixes(): Promise<string[]> {
+    const rows = await this.db.rows<{ prefix: string }>(
+      "SELECT api_key_prefix AS prefix FROM accounts UNION SELECT prefix FROM api_keys_in_grace",
+    );
+    return rows.map((row) => row.prefix);
+  }
+
   async createAccount(input: NewAccount, ctx: Omit<ApplyContext, "accountId">): Promise<void> {
     const { account, owner } = input;
     await this.db.outside(() =>
