@@ -742,7 +742,7 @@ const millionMembers = async (dir: string) => {
   }
 };
 
-it("runs every benchmark and writes bench/results.json", { timeout: 600_000 }, async () => {
+it("runs every benchmark and writes bench/results.json", { timeout: 720_000 }, async () => {
   const only = process.env.BENCH_ONLY;
   const dir = mkdtempSync(join(tmpdir(), "rolecall-bench-"));
   const started = Date.now();

@@ -40,6 +40,7 @@ import { STORE_GAUGES_SQL, type StoreGauges, toStoreGauges } from "./opened.js";
 import type { ChangeListener, Postgres } from "./pg.js";
 import {
   type AccountRow,
+  API_KEY_PREFIXES_SQL,
   type AuditRow,
   claimSlackSql,
   DELETE_ACCOUNT_SQL,
@@ -389,10 +390,7 @@ export class PgStore implements StorePort, OutboxStore {
   }
 
   async apiKeyPrefixes(): Promise<string[]> {
-    const rows = await this.db.rows<{ prefix: string }>(
-      "SELECT api_key_prefix AS prefix FROM accounts UNION SELECT prefix FROM api_keys_in_grace",
-    );
-    return rows.map((row) => row.prefix);
+    return (await this.db.rows<{ prefix: string }>(API_KEY_PREFIXES_SQL)).map((row) => row.prefix);
   }
 
   async createAccount(input: NewAccount, ctx: Omit<ApplyContext, "accountId">): Promise<void> {
