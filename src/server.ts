@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import type { Config } from "./config.js";
 import type { AccessCore } from "./core/access-core.js";
 import { type Clock, systemClock } from "./core/ports.js";
+import { apiKeyAttempts } from "./http/api.js";
 import { RateLimiter } from "./http/rate-limit.js";
 import { createHttpServer } from "./http/server.js";
 import { guardSlackRequests } from "./http/slack-guard.js";
@@ -40,6 +41,8 @@ export interface StartOptions {
   /** Faster retries and polling in tests. */
   worker?: Partial<Pick<WorkerOptions, "pollMs" | "backoffMs" | "maxBackoffMs" | "leaseMs" | "maxAttempts">>;
   inviteLimiter?: RateLimiter;
+  /** Wrong API keys per client address (default: 30 in 10 minutes). */
+  apiKeyLimiter?: RateLimiter;
   /** How soon a failed auth.test is tried again (single-workspace mode); tests make it quick. */
   authTestRetry?: AuthTestRetry;
   /** Work on the opened database before the server listens and the mail worker starts (the live try-out). */
@@ -89,6 +92,7 @@ export const startRolecall = async (
     metrics,
     ...options.worker,
   });
+  const trustedProxies = new Set(config.TRUSTED_PROXIES);
   const server = createHttpServer({
     core: wired.core,
     logger,
@@ -106,11 +110,12 @@ export const startRolecall = async (
       core: wired.core,
       logger,
       limiter: options.inviteLimiter ?? new RateLimiter(30, 10 * 60_000),
-      trustedProxies: new Set(config.TRUSTED_PROXIES),
+      trustedProxies,
       onAccepted: (accepted) => {
         if (slack) void announceAcceptedInvite(slack.clients, wired.core, logger, accepted);
       },
     },
+    apiKeyAttempts: apiKeyAttempts(trustedProxies, options.apiKeyLimiter),
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

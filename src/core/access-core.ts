@@ -240,6 +240,7 @@ export class AccessCore {
   apiKeyInfo = (ctx: ActorContext): Promise<ApiKeyInfo> => this.apiKeys.info(ctx);
   apiKeyRotationChoices = (ctx: ActorContext) => this.apiKeys.rotationChoices(ctx);
   authenticateApiKey = (key: string): MaybePromise<string | null> => this.apiKeys.authenticate(key);
+  apiKeyPrefixInUse = (key: string): MaybePromise<boolean> => this.apiKeys.prefixInUse(key);
   apiMembers = (accountId: string) => this.apiKeys.members(accountId);
   apiMember = (accountId: string, email: unknown) => this.apiKeys.member(accountId, email);
   /** A member's repeatable click (`from`): the new key, the key a repeat found in use, or held by four-eyes. */

@@ -55,6 +55,9 @@ export interface ApiMember {
 /** What an organisation key looks like; anything else is refused before any lookup. */
 const API_KEY_SHAPE = /^rc_[A-Za-z0-9_-]{43}$/;
 
+/** Where the cache keeps the prefixes of the keys that may open an account (see `prefixInUse`). */
+const PREFIXES_IN_USE = "apikey-prefixes";
+
 /** When a candidate key stops working, in epoch milliseconds (never, for the key in use). */
 const endOf = (candidate: ApiKeyCandidate): number =>
   candidate.expiresAt === null ? Number.POSITIVE_INFINITY : Date.parse(candidate.expiresAt);
@@ -63,6 +66,8 @@ const endOf = (candidate: ApiKeyCandidate): number =>
 export class ApiKeys {
   /** Candidates a request has shown the key of: that key's bytes, and when the candidate stops working. */
   private readonly verified = new WeakMap<ApiKeyCandidate, { key: Buffer; until: number }>();
+  /** The prefixes in use being loaded, for the data as it was at `epoch`: one load shared by all asking. */
+  private loadingPrefixes: { epoch: number; prefixes: Promise<ReadonlySet<string>> } | null = null;
 
   constructor(
     private readonly e: Engine,
@@ -129,14 +134,54 @@ export class ApiKeys {
    * lives as long as the candidates do: bounded by the cache's memos, and gone with them at the next
    * write (a rotation) or another process's. A key's grace end is compared with the clock every time.
    * Warm, the answer is the value itself, not a promise.
+   *
+   * A prefix no key has is not remembered: made-up keys would only push out what is worth keeping
+   * (the caller limits how often one address may try, see src/http/api.ts).
    */
   authenticate(key: string): MaybePromise<string | null> {
     if (!API_KEY_SHAPE.test(key)) return null;
     const prefix = key.slice(0, 10);
-    const candidates = this.e.cache.memo(`apikey:${prefix}`, () => this.e.store.apiKeyCandidates(prefix));
-    return candidates instanceof Promise
-      ? candidates.then((loaded) => this.match(key, loaded))
-      : this.match(key, candidates);
+    const memo = `apikey:${prefix}`;
+    const kept = this.e.cache.kept(memo) as readonly ApiKeyCandidate[] | undefined;
+    if (kept !== undefined) return this.match(key, kept);
+    const since = this.e.cache.epoch();
+    return this.e.store
+      .outside(() => this.e.store.apiKeyCandidates(prefix))
+      .then((loaded) => {
+        if (loaded.length > 0) this.e.cache.keep(memo, loaded, since);
+        return this.match(key, loaded);
+      });
+  }
+
+  /**
+   * Whether `key` could open an account at all: well-formed, and starting with the prefix of a key in
+   * use or rotated out. Answered from memory: the prefixes are loaded at most once per change of data
+   * (every caller in between shares that one load), whatever and however many keys are asked about.
+   * A key of a prefix in use still needs `authenticate`.
+   */
+  prefixInUse(key: string): MaybePromise<boolean> {
+    if (!API_KEY_SHAPE.test(key)) return false;
+    const prefix = key.slice(0, 10);
+    const kept = this.e.cache.kept(PREFIXES_IN_USE) as ReadonlySet<string> | undefined;
+    if (kept !== undefined) return kept.has(prefix);
+    return this.prefixesInUse().then((prefixes) => prefixes.has(prefix));
+  }
+
+  private prefixesInUse(): Promise<ReadonlySet<string>> {
+    const epoch = this.e.cache.epoch();
+    if (this.loadingPrefixes?.epoch === epoch) return this.loadingPrefixes.prefixes;
+    const prefixes = this.e.store
+      .outside(() => this.e.store.apiKeyPrefixes())
+      .then((list) => {
+        const set: ReadonlySet<string> = new Set(list);
+        this.e.cache.keep(PREFIXES_IN_USE, set, epoch);
+        return set;
+      })
+      .finally(() => {
+        if (this.loadingPrefixes?.prefixes === prefixes) this.loadingPrefixes = null;
+      });
+    this.loadingPrefixes = { epoch, prefixes };
+    return prefixes;
   }
 
   private match(key: string, candidates: readonly ApiKeyCandidate[]): string | null {

@@ -91,6 +91,8 @@ export interface StoreReads {
   getMember(memberId: string): Promise<Member | null>;
   /** Keys (in use, or rotated out and maybe still in grace) that start with `prefix`, hashed. */
   apiKeyCandidates(prefix: string): Promise<ApiKeyCandidate[]>;
+  /** The prefix of every key that may open an account: each account's key, and those rotated out. */
+  apiKeyPrefixes(): Promise<string[]>;
   /** Audit entries, oldest first; with `last`, only the newest `last` of them. */
   listAudit(accountId: string, last?: number): Promise<AuditEntry[]>;
   /**

@@ -19,8 +19,8 @@ export const AUTHORIZE_BATCH_MAX = 100;
  */
 export const API_BODY_LIMIT = 64 * 1024;
 
-/** Codes only HTTP has, beside the core's refusals: no key, no such endpoint, database away, a bug. */
-export const API_ONLY_ERROR_CODES = ["UNAUTHORIZED", "NOT_FOUND", "INTERNAL"] as const;
+/** Codes only HTTP has, beside the core's refusals: no key, too many wrong keys, no such endpoint, a bug. */
+export const API_ONLY_ERROR_CODES = ["UNAUTHORIZED", "RATE_LIMITED", "NOT_FOUND", "INTERNAL"] as const;
 export const API_ERROR_CODES = [...ERROR_CODES, ...API_ONLY_ERROR_CODES] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 

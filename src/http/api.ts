@@ -17,8 +17,40 @@ import {
   type MemberWithPermissions,
 } from "./api-schema.js";
 import { BodyError, readJson } from "./body.js";
+import { clientAddress } from "./client-address.js";
 import { HTTP_STATUS } from "./error-status.js";
 import { OPENAPI_PATH, servedOpenApi } from "./openapi.js";
+import { RateLimiter } from "./rate-limit.js";
+
+/**
+ * Requests with a wrong API key (PRODUCT §8). Past its limit, an address is answered 429 for any key
+ * that cannot open an account, told from memory, so a flood of made-up keys costs the database
+ * nothing. Only keys that open nothing count; a valid key is served whatever its address did.
+ */
+export interface ApiKeyAttempts {
+  /** Wrong keys per client address. */
+  limiter: RateLimiter;
+  /**
+   * Wrong keys from all addresses together: past its limit (a flood spread over many addresses), every
+   * key is told from memory first too, and a made-up one is answered 401 without a lookup.
+   */
+  everywhere: RateLimiter;
+  /** Proxies whose X-Forwarded-For names the client (TRUSTED_PROXIES). */
+  trustedProxies: ReadonlySet<string>;
+}
+
+/** How many wrong keys the API takes, per address and from all together, in ten minutes (as the invite page). */
+export const apiKeyAttempts = (
+  trustedProxies: ReadonlySet<string>,
+  limiter = new RateLimiter(30, 10 * 60_000),
+): ApiKeyAttempts => ({
+  limiter,
+  everywhere: new RateLimiter(1_000, 10 * 60_000, Date.now, 2),
+  trustedProxies,
+});
+
+/** The one key `ApiKeyAttempts.everywhere` counts under. */
+const EVERYWHERE = "*";
 
 export const apiError = (
   res: ServerResponse,
@@ -55,6 +87,8 @@ const ok = (
  */
 export interface ApiCore {
   authenticateApiKey(key: string): string | null | Promise<string | null>;
+  /** Whether a key could open an account at all, answered without asking the database per key. */
+  apiKeyPrefixInUse(key: string): boolean | Promise<boolean>;
   apiMembers(accountId: string): Promise<Exactly<MemberList, Awaited<ReturnType<AccessCore["apiMembers"]>>>>;
   apiMember(
     accountId: string,
@@ -136,15 +170,54 @@ const authorize = async (core: ApiCore, accountId: string, req: IncomingMessage,
 };
 
 /**
+ * The account a key opens, asked during a flood: the key is looked up only when its prefix is one in
+ * use (known from memory), so a valid key is still served and a made-up one never reaches the store.
+ */
+const ifPrefixInUse = async (core: ApiCore, key: string): Promise<string | null> => {
+  const inUse = core.apiKeyPrefixInUse(key);
+  if (!(inUse instanceof Promise ? await inUse : inUse)) return null;
+  return core.authenticateApiKey(key);
+};
+
+/**
  * §8: the rest of the product asks here, with the organisation key, who is on the team and whether a
  * member may use a feature. Answers come from the same cache as the core's `can()`.
  */
-export const handleApi = async (core: ApiCore, req: IncomingMessage, res: ServerResponse, path: string) => {
+export const handleApi = async (
+  core: ApiCore,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  attempts: ApiKeyAttempts,
+) => {
   if (path === OPENAPI_PATH) return serveOpenApi(req, res);
   const bearer = /^Bearer ([^\s]+)$/.exec(req.headers.authorization ?? "")?.[1];
-  const known = bearer ? core.authenticateApiKey(bearer) : null;
-  const accountId = known instanceof Promise ? await known : known;
+  // No key has failed lately (the limiter is empty): nothing to look up on the hot path.
+  const someFailed = bearer !== undefined && attempts.limiter.size > 0;
+  const wait = someFailed ? attempts.limiter.retryAfter(clientAddress(req, attempts.trustedProxies)) : 0;
+  const flooded = wait > 0 || (someFailed && attempts.everywhere.retryAfter(EVERYWHERE) > 0);
+  let accountId: string | null = null;
+  if (bearer) {
+    const known = flooded ? ifPrefixInUse(core, bearer) : core.authenticateApiKey(bearer);
+    accountId = known instanceof Promise ? await known : known;
+  }
+  if (!accountId && wait > 0) {
+    req.resume();
+    apiError(
+      res,
+      429,
+      "RATE_LIMITED",
+      `Too many requests with a wrong API key from your address; try again in ${wait} s.`,
+      { "retry-after": String(wait) },
+    );
+    return;
+  }
   if (!accountId) {
+    // Only a key shown and refused counts; a request without one cost no lookup.
+    if (bearer) {
+      attempts.limiter.hit(clientAddress(req, attempts.trustedProxies));
+      attempts.everywhere.hit(EVERYWHERE);
+    }
     req.resume();
     apiError(
       res,

@@ -35,6 +35,10 @@ const RESPONSES = {
   Unauthorized: errorResponse("The organisation API key is missing or wrong (code UNAUTHORIZED).", {
     "WWW-Authenticate": { schema: { type: "string" }, description: 'Bearer realm="rolecall"' },
   }),
+  TooManyWrongKeys: errorResponse(
+    "Too many requests with a wrong key came from this client address lately (code RATE_LIMITED); a valid key is still served.",
+    { "Retry-After": { schema: { type: "integer" }, description: "Seconds to wait before trying again." } },
+  ),
   NoSuchMember: errorResponse("Nobody with that email is a current member (code NO_SUCH_MEMBER)."),
   MethodNotAllowed: errorResponse(
     "The path exists but not with this method (code INVALID_INPUT); `Allow` names the one it takes.",
@@ -51,7 +55,12 @@ const RESPONSES = {
 } as const;
 
 const ref = (name: keyof typeof RESPONSES) => ({ $ref: `#/components/responses/${name}` });
-const always = { "401": ref("Unauthorized"), "503": ref("Unavailable"), "500": ref("Internal") };
+const always = {
+  "401": ref("Unauthorized"),
+  "429": ref("TooManyWrongKeys"),
+  "503": ref("Unavailable"),
+  "500": ref("Internal"),
+};
 const otherMethods = (allowed: string) =>
   `Any other method is answered 405 (see components.responses.MethodNotAllowed) with \`Allow: ${allowed}\`.`;
 

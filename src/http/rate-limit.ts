@@ -1,7 +1,8 @@
 import { LruMap } from "../core/lru.js";
 
 /**
- * Counts events per key in fixed windows; used to slow down invite-token guessing per address.
+ * Counts events per key in fixed windows; used to slow down invite-token and API-key guessing per
+ * client address.
  * It remembers at most `maxKeys` keys (least recently seen dropped), so a flood from many addresses
  * costs a bounded amount of memory; an address dropped that way simply starts a fresh window.
  */

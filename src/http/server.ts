@@ -3,7 +3,7 @@ import type { AccessCore } from "../core/access-core.js";
 import { DatabaseUnavailableError } from "../core/errors.js";
 import type { Logger } from "../log.js";
 import { bearerMatches, type Metrics } from "../metrics.js";
-import { handleApi } from "./api.js";
+import { type ApiKeyAttempts, apiKeyAttempts, handleApi } from "./api.js";
 import { DEFAULT_REQUEST_TIMEOUT_MS, requestTimeouts, trackConnections } from "./connections.js";
 import { handleInvite, type InviteRouteDeps } from "./invites.js";
 import { observeRequest } from "./request-log.js";
@@ -16,6 +16,9 @@ export interface HttpDeps {
   /** OAuth mode: GET /slack/install and /slack/oauth_redirect, Bolt's InstallProvider. */
   slackInstall?: ((req: IncomingMessage, res: ServerResponse) => void) | null;
   invites: InviteRouteDeps;
+  /** Wrong API keys counted per client address (PRODUCT §8). */
+  /** Wrong API keys allowed per client address (the app's limits unless a test sets its own). */
+  apiKeyAttempts?: ApiKeyAttempts;
   /** Single-workspace mode: whether Slack has accepted SLACK_BOT_TOKEN yet (auth.test), for /readyz. */
   slackConnected?: (() => boolean) | null;
   /** GET /metrics, when METRICS_TOKEN is set: the app's registry behind that Bearer token. */
@@ -121,6 +124,7 @@ export const createHttpServer = ({
   slackEvents,
   slackInstall,
   invites,
+  apiKeyAttempts: attempts = apiKeyAttempts(invites.trustedProxies),
   slackConnected,
   metrics,
   requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
@@ -169,7 +173,7 @@ export const createHttpServer = ({
         return;
       }
       if (path.startsWith("/api/")) {
-        handleApi(core, req, res, path).catch((error) => {
+        handleApi(core, req, res, path, attempts).catch((error) => {
           if (error instanceof DatabaseUnavailableError) {
             logger.warn("API request refused:", error.message);
             if (!res.headersSent)

@@ -40,6 +40,7 @@ import { STORE_GAUGES_SQL, type StoreGauges, toStoreGauges } from "./opened.js";
 import type { ChangeListener, Postgres } from "./pg.js";
 import {
   type AccountRow,
+  API_KEY_PREFIXES_SQL,
   type AuditRow,
   claimSlackSql,
   DELETE_ACCOUNT_SQL,
@@ -390,6 +391,10 @@ export class PgStore implements StorePort, OutboxStore {
         UNION ALL SELECT account_id, hash, expires_at FROM api_keys_in_grace WHERE prefix = $1`,
       [prefix],
     );
+  }
+
+  async apiKeyPrefixes(): Promise<string[]> {
+    return (await this.db.rows<{ prefix: string }>(API_KEY_PREFIXES_SQL)).map((row) => row.prefix);
   }
 
   async createAccount(input: NewAccount, ctx: Omit<ApplyContext, "accountId">): Promise<void> {

@@ -440,6 +440,10 @@ export const DELETE_ACCOUNT_SQL = {
   digests: "SELECT * FROM deleted_accounts ORDER BY deleted_at DESC, account_id",
 } as const;
 
+/** The prefix of every key that may open an account (each account's, and those rotated out), for both engines. */
+export const API_KEY_PREFIXES_SQL =
+  "SELECT api_key_prefix AS prefix FROM accounts UNION SELECT prefix FROM api_keys_in_grace";
+
 export interface GrantRow {
   id: string;
   account_id: string;

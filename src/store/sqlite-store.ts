@@ -36,6 +36,7 @@ import { STORE_GAUGES_SQL, type StoreGauges, toStoreGauges } from "./opened.js";
 import { SqliteRequestStore } from "./requests.js";
 import {
   type AccountRow,
+  API_KEY_PREFIXES_SQL,
   type AuditRow,
   DELETE_ACCOUNT_SQL,
   type DeletedAccountRow,
@@ -169,6 +170,7 @@ export class SqliteStore implements StorePort, OutboxStore {
       keyCandidates: p(`SELECT id AS accountId, api_key_hash AS hash, NULL AS expiresAt FROM accounts
         WHERE api_key_prefix = @prefix
         UNION ALL SELECT account_id, hash, expires_at FROM api_keys_in_grace WHERE prefix = @prefix`),
+      keyPrefixes: p(API_KEY_PREFIXES_SQL).pluck(),
       allowed: p(`SELECT m.role = 'owner' OR EXISTS (SELECT 1 FROM role_permissions rp
           WHERE rp.account_id = m.account_id AND rp.role = m.role AND rp.permission = @permission)
         FROM members m WHERE m.account_id = @accountId AND m.email = @email AND m.status <> 'removed'
@@ -521,6 +523,10 @@ export class SqliteStore implements StorePort, OutboxStore {
 
   async apiKeyCandidates(prefix: string): Promise<ApiKeyCandidate[]> {
     return this.s.keyCandidates.all({ prefix }) as ApiKeyCandidate[];
+  }
+
+  async apiKeyPrefixes(): Promise<string[]> {
+    return this.s.keyPrefixes.all() as string[];
   }
 
   /** The permission check without any cache: one query. */

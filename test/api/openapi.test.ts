@@ -165,7 +165,7 @@ describe("GET /api/v1/openapi.json (PRODUCT §8)", () => {
       ),
     ).toMatchObject({ error: { code: "INVALID_INPUT", message: expect.stringMatching(/^checks\[3\]/) } });
 
-    // Refusals: 400, 401, 404, 405, 413.
+    // Refusals: 400, 401, 404, 405, 413 (and 429 below).
     for (const body of ["{", '{"email":"a@b.c"}', JSON.stringify({ email: "a@b.c", permission: "launch" })])
       expect(await check("/api/v1/authorize", "POST", await authorize(body))).toMatchObject({
         error: { code: "INVALID_INPUT" },
@@ -178,5 +178,15 @@ describe("GET /api/v1/openapi.json (PRODUCT §8)", () => {
     await check("/api/v1/members/{email}", "GET", await call("/api/v1/members/not-an-email"));
     await check("/api/v1/authorize", "GET", await call("/api/v1/authorize"));
     await check("/api/v1/members", "DELETE", await call("/api/v1/members", { method: "DELETE" }));
+
+    // 429: wrong keys from this address past its limit (last: from now on this address is limited).
+    let limited: globalThis.Response | undefined;
+    for (let i = 0; i < 100 && limited === undefined; i++) {
+      const res = await call("/api/v1/members", { key: `rc_${"x".repeat(43)}` });
+      if (res.status === 429) limited = res;
+      else await res.arrayBuffer();
+    }
+    expect(limited?.status).toBe(429);
+    if (limited) await check("/api/v1/members", "GET", limited);
   });
 });

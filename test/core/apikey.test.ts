@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { newKey } from "../helpers/api-keys.js";
 import { manualClock, openCore, outcome, seedTeam } from "../helpers/team.js";
@@ -86,5 +87,37 @@ describe("one click, one rotation", () => {
     const { core, owner, admin, first } = await setup();
     await core.rotateApiKey(owner, 24, first.slice(0, 10));
     expect(await outcome(() => core.rotateApiKey(admin, 0, first.slice(0, 10)))).toBe("FORBIDDEN");
+  });
+});
+
+describe("whether a key could open an account is known without a lookup per key (PRODUCT §8)", () => {
+  it("the prefixes of the key in use and of keys rotated out, read once for every key until the data changes", async () => {
+    const { core, store, owner, first } = await setup();
+    // Which data each load of the prefixes was for (on PostgreSQL a change is heard a moment later).
+    const loadedFor: number[] = [];
+    const lookups = store as { apiKeyPrefixes(): Promise<string[]> };
+    const load = lookups.apiKeyPrefixes.bind(store);
+    lookups.apiKeyPrefixes = () => {
+      loadedFor.push(core.replyEpoch());
+      return load();
+    };
+    const second = (await newKey(core.rotateApiKey(owner, 24))).apiKey; // the first is in grace
+    const madeUp = () => `rc_${randomBytes(32).toString("base64url")}`;
+    const asked = [first, second, `${second.slice(0, 10)}${"A".repeat(36)}`, madeUp(), "rc_short", "x"];
+    expect(await Promise.all(asked.map((key) => core.apiKeyPrefixInUse(key)))).toEqual([
+      true,
+      true,
+      true, // a prefix in use: whether the rest is right is for authenticateApiKey
+      false,
+      false,
+      false,
+    ]);
+    for (let i = 0; i < 100; i++) expect(await core.apiKeyPrefixInUse(madeUp())).toBe(false);
+    const third = (await newKey(core.rotateApiKey(owner, 0))).apiKey; // the second stops now
+    expect(await core.apiKeyPrefixInUse(third)).toBe(true);
+    expect(await core.apiKeyPrefixInUse(second)).toBe(false);
+    // 110 questions, at most one load for each state of the data (those asked at once shared one).
+    expect(loadedFor.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(loadedFor).size).toBe(loadedFor.length);
   });
 });

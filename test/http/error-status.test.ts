@@ -46,6 +46,7 @@ const refuse = (): never => {
 };
 const core: ApiCore & InviteRouteDeps["core"] = {
   authenticateApiKey: async () => "account-1",
+  apiKeyPrefixInUse: () => true,
   apiMembers: refuse,
   apiMember: refuse,
   explain: refuse,
@@ -78,7 +79,12 @@ beforeAll(async () => {
   };
   server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const path = req.url ?? "/";
-    if (path.startsWith("/api/")) handleApi(core, req, res, path).catch(() => failed(res));
+    if (path.startsWith("/api/"))
+      handleApi(core, req, res, path, {
+        limiter: new RateLimiter(100, 60_000),
+        everywhere: new RateLimiter(1_000, 60_000),
+        trustedProxies: new Set(),
+      }).catch(() => failed(res));
     else {
       try {
         await handleInvite(invites, req, res, TOKEN);

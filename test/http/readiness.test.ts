@@ -43,6 +43,11 @@ describe("/readyz (PRODUCT §8): ready only when the instance can serve", () => 
       logger,
       slackEvents: null,
       invites: { core: wired.core, logger, limiter: new RateLimiter(30, 60_000), trustedProxies: new Set() },
+      apiKeyAttempts: {
+        limiter: new RateLimiter(30, 60_000),
+        everywhere: new RateLimiter(1_000, 60_000),
+        trustedProxies: new Set(),
+      },
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
     cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
