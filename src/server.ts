@@ -56,7 +56,8 @@ export const startRolecall = async (
   options: StartOptions = {},
 ): Promise<Running> => {
   const clock = options.clock ?? systemClock;
-  const wired = await wireCore(config, clock);
+  // The store says why a database stops serving (a lost connection, a dropped schema, a full disk).
+  const wired = await wireCore(config, clock, logger);
   try {
     await options.beforeServing?.(wired);
   } catch (error) {

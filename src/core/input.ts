@@ -3,17 +3,99 @@ import { CoreError } from "./errors.js";
 import { PERMISSION_KEYS } from "./permissions.js";
 import { ROLES } from "./roles.js";
 
-// Control characters (C0, DEL, C1) and the Unicode line/paragraph separators.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-// Bidi controls make a name display as something it is not ("Bob" + U+202E + "nimda"); zero-width
-// and blank-looking characters make two different names look the same, or a name look empty.
-// U+034F combining grapheme joiner (outside the class, where it would combine); U+00AD soft
-// hyphen; U+061C Arabic letter mark; U+115F, U+1160, U+3164, U+FFA0 Hangul fillers; U+180E
-// Mongolian vowel separator; U+200B–F zero-width space, joiners, LRM and RLM; U+202A–E embeddings
-// and overrides; U+2060–4 word joiner and invisible operators; U+2066–9 isolates; U+FEFF BOM.
-const INVISIBLE =
-  /\u034f|[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufeff\uffa0]/;
+/**
+ * What names and reasons never contain (PRODUCT §1), by Unicode's own classes rather than a list, so
+ * a character Unicode adds to them is refused without a change here: control characters (Cc, NUL
+ * included), format characters (Cf: bidi controls, zero-width characters, tags, interlinear
+ * annotation marks, invisible operators…), line and paragraph separators (Zl, Zp), private-use (Co)
+ * and unassigned (Cn) code points, lone surrogates (Cs: broken UTF-16), and the characters Unicode
+ * says to draw as nothing (Default_Ignorable_Code_Point: Hangul fillers, U+034F, U+17B4–5,
+ * variation selectors…), which make two names look the same or a name look empty.
+ */
+const HIDDEN_CLASS = String.raw`[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Cs}\p{Default_Ignorable_Code_Point}]`;
+/**
+ * The two of them that emoji need, and only where they are part of one visible picture: U+200D
+ * (zero-width joiner, Cf) between two pictographs, after a skin tone or U+FE0F if any (👩‍💻, 👩🏽‍💻,
+ * ❤️‍🔥), and the presentation selectors U+FE0E/U+FE0F right after an emoji (✈️, 1️⃣). Anywhere else
+ * they draw nothing and are refused. Emoji tag sequences (the flags of England, Scotland, Wales) are
+ * refused with the other tags: Unicode cannot tell a tag in a flag from one hidden in a name.
+ */
+const EMOJI_GLUE = String.raw`(?<=\p{Extended_Pictographic}[\u{1F3FB}-\u{1F3FF}\uFE0F]?)\u200D(?=\p{Extended_Pictographic})|(?<=\p{Emoji})[\uFE0E\uFE0F]`;
+/** Each match is either emoji glue (group 1, kept) or a hidden character. */
+const HIDDEN = new RegExp(`(${EMOJI_GLUE})|${HIDDEN_CLASS}`, "gu");
+
+/** The first character of `text` that names and reasons refuse, or null. */
+const firstHidden = (text: string): string | null => {
+  for (const [match, glue] of text.matchAll(HIDDEN)) if (glue === undefined) return match;
+  return null;
+};
+
+/** `text` without the characters names refuse (a Slack workspace name made an account name). */
+export const withoutHiddenCharacters = (text: string): string =>
+  text.replace(HIDDEN, (_match, glue: string | undefined) => glue ?? "");
+
+const codePointName = (c: string): string =>
+  `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+
+/** Which kind of refused character `c` is, in the words of a refusal. */
+const hiddenKind = (c: string): string => {
+  if (/[\p{Cc}\p{Zl}\p{Zp}]/u.test(c)) return "control characters or line breaks";
+  if (/\p{Cs}/u.test(c)) return "broken text (half of a UTF-16 surrogate pair)";
+  if (/[\p{Co}\p{Cn}]/u.test(c)) return "private-use or unassigned characters";
+  return "invisible characters (format, zero-width or text-direction characters)";
+};
+
+/** A check for text a person reads as written: `A name cannot contain invisible characters (U+200B).` */
+const visibleText =
+  (subject: string) =>
+  (text: string, ctx: z.RefinementCtx): void => {
+    const hidden = firstHidden(text);
+    if (hidden !== null)
+      ctx.addIssue({
+        code: "custom",
+        message: `${subject} cannot contain ${hiddenKind(hidden)} (${codePointName(hidden)}).`,
+      });
+  };
+
+/**
+ * NUL, or half of a UTF-16 surrogate pair: text that no database stores as given (PostgreSQL
+ * refuses NUL; a lone surrogate is no character at all, and turns into U+FFFD on the way).
+ */
+const BROKEN_TEXT = /[\0\p{Cs}]/u;
+
+const BROKEN_TEXT_MESSAGE = "cannot contain a NUL character or broken UTF-16 (a lone surrogate).";
+
+/**
+ * Where in `value` (a parsed body: objects, arrays, strings) a key or a string holds broken text, as
+ * a reader writes it (`checks[1].email`; "" for `value` itself); null when nowhere. Every field of a
+ * door is checked with this once, where its body is parsed. Iterative: a deeply nested body cannot
+ * overflow the stack.
+ */
+export const brokenTextAt = (value: unknown): string | null => {
+  const pending: [unknown, string][] = [[value, ""]];
+  // Breadth-first, in the body's order: the field named is the first a reader meets.
+  for (let i = 0; i < pending.length; i++) {
+    const [item, path] = pending[i] as [unknown, string];
+    if (typeof item === "string") {
+      if (BROKEN_TEXT.test(item)) return path;
+    } else if (Array.isArray(item)) {
+      item.forEach((element, index) => {
+        pending.push([element, `${path}[${index}]`]);
+      });
+    } else if (typeof item === "object" && item !== null) {
+      for (const [key, field] of Object.entries(item)) {
+        const at = path ? `${path}.${key}` : key;
+        if (BROKEN_TEXT.test(key)) return at;
+        pending.push([field, at]);
+      }
+    }
+  }
+  return null;
+};
+
+/** The refusal of broken text found at `path` (see `brokenTextAt`). */
+export const brokenTextMessage = (path: string): string =>
+  `${path ? `${path.replace(/[^\x20-\x7e]/g, "?")}: text` : "Text"} ${BROKEN_TEXT_MESSAGE}`;
 
 export const emailSchema = z
   .string()
@@ -27,11 +109,7 @@ export const nameSchema = z
   .trim()
   .min(1, "A name cannot be empty.")
   .max(100, "A name has at most 100 characters.")
-  .refine((s) => !CONTROL.test(s), "A name cannot contain control characters.")
-  .refine(
-    (s) => !INVISIBLE.test(s),
-    "A name cannot contain invisible characters (text-direction controls or zero-width characters).",
-  );
+  .superRefine(visibleText("A name"));
 
 export const phoneSchema = z
   .string()
@@ -59,14 +137,20 @@ export const slackAccountKeySchema = z
 
 export const accountNameSchema = nameSchema;
 
+/** Free text shown to others as a reason: one line, with a name's character rules. */
+const reasonText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, "A reason cannot be empty.")
+    .max(max, `A reason has at most ${max} characters.`)
+    .superRefine(visibleText("A reason"));
+
 /** Why someone needs temporary access: free text, one line, shown to the Owners. */
-export const reasonSchema = z
-  .string()
-  .trim()
-  .min(1, "A reason cannot be empty.")
-  .max(300, "A reason has at most 300 characters.")
-  .refine((s) => !CONTROL.test(s), "A reason cannot contain control characters.")
-  .refine((s) => !INVISIBLE.test(s), "A reason cannot contain invisible characters.");
+export const reasonSchema = reasonText(300);
+
+/** Why an Owner declined a request: shown to the requester. */
+export const rejectionReasonSchema = reasonText(500);
 
 const UNIT_MINUTES: Record<string, number> = { m: 1, h: 60, d: 1440 };
 

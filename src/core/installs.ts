@@ -1,7 +1,14 @@
 import { decideInstall, decideUninstall, type UninstallReason } from "./decide/installs.js";
 import type { Engine } from "./engine.js";
 import { CoreError } from "./errors.js";
-import { emailSchema, nameSchema, parseInput, slackAccountKeySchema, slackUserIdSchema } from "./input.js";
+import {
+  emailSchema,
+  nameSchema,
+  parseInput,
+  slackAccountKeySchema,
+  slackUserIdSchema,
+  withoutHiddenCharacters,
+} from "./input.js";
 import type { Account, Installation } from "./model.js";
 import type { Operator } from "./operator.js";
 
@@ -22,10 +29,7 @@ export interface InstallOutcome {
 
 /** A workspace name as an account name: Slack allows names Rolecall would refuse for a person. */
 const accountName = (workspaceName: string, key: string): string => {
-  const cleaned = workspaceName
-    .replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, "")
-    .trim()
-    .slice(0, 100);
+  const cleaned = withoutHiddenCharacters(workspaceName).trim().slice(0, 100);
   return nameSchema.safeParse(cleaned).success ? cleaned : `Slack workspace ${key}`;
 };
 

@@ -13,7 +13,7 @@ import {
 } from "./decide/requests.js";
 import { type Actor, type ActorContext, type Engine, memberActor } from "./engine.js";
 import { CoreError } from "./errors.js";
-import { durationWords, grantMinutesSchema, parseInput } from "./input.js";
+import { durationWords, grantMinutesSchema, parseInput, rejectionReasonSchema } from "./input.js";
 import { type ChangeIntent, intentTarget, isSensitive, parseIntent } from "./intents.js";
 import type { ChangeRequest, DecisionState, Member, RequestPost } from "./model.js";
 import type { RequestStore } from "./ports.js";
@@ -142,7 +142,8 @@ export class Requests {
         };
   }
 
-  async reject(ctx: ActorContext, rawId: string, reason: string | null): Promise<ChangeRequest> {
+  async reject(ctx: ActorContext, rawId: string, rawReason: string | null): Promise<ChangeRequest> {
+    const reason = rawReason === null ? null : parseInput(rejectionReasonSchema, rawReason, "reason");
     const id = (await this.sweptIfDue(await this.find(ctx.accountId, rawId))).id;
     await this.engine.change(memberActor(ctx), {
       requestId: id,

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { brokenTextAt, brokenTextMessage } from "../core/input.js";
 
 export class BodyError extends Error {
   constructor(
@@ -80,7 +81,10 @@ export const readBody = (req: IncomingMessage, limit: number): Promise<Buffer> =
     });
   });
 
-/** Reads a JSON body of at most `limit` bytes; bad UTF-8, bad JSON or too many bytes is a BodyError. */
+/**
+ * Reads a JSON body of at most `limit` bytes; bad UTF-8, bad JSON, too many bytes, or a string with
+ * a NUL or a lone surrogate anywhere in it (no database stores those) is a BodyError.
+ */
 export const readJson = async (req: IncomingMessage, limit: number): Promise<unknown> => {
   let text: string;
   try {
@@ -89,9 +93,15 @@ export const readJson = async (req: IncomingMessage, limit: number): Promise<unk
     if (error instanceof BodyError) throw error;
     throw new BodyError(400, "The body is not valid UTF-8.");
   }
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
     throw new BodyError(400, "The body is not valid JSON.");
   }
+  // NUL and lone surrogates can only come from `\u` escapes (raw control characters are not JSON, and
+  // the UTF-8 was checked), so most bodies need no walk.
+  const broken = text.includes("\\u") ? brokenTextAt(body) : null;
+  if (broken !== null) throw new BodyError(400, brokenTextMessage(broken));
+  return body;
 };

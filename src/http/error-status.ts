@@ -28,3 +28,6 @@ export const HTTP_STATUS = {
   BUSY: 503,
   UNAVAILABLE: 503,
 } as const satisfies Record<ErrorCode, 400 | 403 | 404 | 409 | 410 | 503>;
+
+/** How long a "not now" answer (BUSY, UNAVAILABLE) asks the client to wait: Retry-After, in seconds. */
+export const RETRY_AFTER_SECONDS = "5";

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AccessCore, InvitePreview } from "../core/access-core.js";
-import { CoreError, type ErrorCode } from "../core/errors.js";
+import { CoreError, type ErrorCode, TEMPORARY_CODES } from "../core/errors.js";
 import type { Logger } from "../log.js";
 import { clientAddress } from "./client-address.js";
-import { HTTP_STATUS } from "./error-status.js";
-import { acceptedPage, invitePage, problemPage } from "./pages.js";
+import { HTTP_STATUS, RETRY_AFTER_SECONDS } from "./error-status.js";
+import { acceptedPage, invitePage, problemPage, tryAgainPage } from "./pages.js";
 import type { RateLimiter } from "./rate-limit.js";
 
 export interface AcceptedInvite {
@@ -76,7 +76,9 @@ const send = (res: ServerResponse, status: number, html: string, extra: Record<s
 /**
  * GET and POST /invites/{token}: the page and the acceptance. The token is never logged. Only failed
  * lookups (malformed or unknown tokens) count toward the per-address limit and only they are refused
- * by it, so a flood of guesses from an address never locks out a real invitee behind it.
+ * by it, so a flood of guesses from an address never locks out a real invitee behind it. A browser
+ * always gets a page: a database that is not answering (or too busy) is a 503 page with
+ * Retry-After, and a failure of ours a 500 page.
  */
 export const handleInvite = async (
   deps: InviteRouteDeps,
@@ -85,6 +87,28 @@ export const handleInvite = async (
   token: string,
 ): Promise<void> => {
   req.resume(); // the acceptance needs no body; drain whatever came
+  try {
+    await answerInvite(deps, req, res, token);
+  } catch (error) {
+    if (res.headersSent) throw error;
+    if (error instanceof CoreError && TEMPORARY_CODES.has(error.code)) {
+      deps.logger.warn("Invite page refused:", error.message);
+      send(res, HTTP_STATUS[error.code], tryAgainPage(error.message), {
+        "retry-after": RETRY_AFTER_SECONDS,
+      });
+      return;
+    }
+    deps.logger.error("Invite page failed:", error);
+    send(res, 500, tryAgainPage("Something went wrong on our side; nothing was changed."));
+  }
+};
+
+const answerInvite = async (
+  deps: InviteRouteDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  token: string,
+): Promise<void> => {
   const problem = ({ code, title, message }: Problem) =>
     send(res, HTTP_STATUS[code], problemPage(title, message));
   const failedLookup = (lookup: Problem) => {
@@ -133,7 +157,7 @@ export const handleInvite = async (
       inviterSlackUserId: before.inviter?.slackUserId ?? null,
     });
   } catch (error) {
-    if (!(error instanceof CoreError)) throw error;
+    if (!(error instanceof CoreError) || TEMPORARY_CODES.has(error.code)) throw error;
     if (!error.code.startsWith("INVITE_")) {
       problem({ code: error.code, title: "Invite not accepted", message: error.message });
       return;

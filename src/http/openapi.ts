@@ -31,7 +31,9 @@ const errorResponse = (description: string, headers?: Record<string, unknown>) =
 
 /** Refusals and failures, each once; operations refer to the ones they can answer. */
 const RESPONSES = {
-  BadRequest: errorResponse("Malformed input (code INVALID_INPUT)."),
+  BadRequest: errorResponse(
+    "Malformed input, a NUL or broken UTF-16 (a lone surrogate) in any string included (code INVALID_INPUT).",
+  ),
   Unauthorized: errorResponse("The organisation API key is missing or wrong (code UNAUTHORIZED).", {
     "WWW-Authenticate": { schema: { type: "string" }, description: 'Bearer realm="rolecall"' },
   }),

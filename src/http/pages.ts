@@ -51,6 +51,14 @@ export const problemPage = (title: string, message: string): string =>
 <p class="muted">Ask whoever invited you to send a new invite.</p>`,
   );
 
+/** The database is not answering (or is too busy) right now: the page says so, and to come back. */
+export const tryAgainPage = (message: string): string =>
+  page(
+    "Try again in a moment",
+    `<h1>Try again in a moment</h1><p id="problem">${escapeHtml(message)}</p>
+<p class="muted">Reload this page in a minute.</p>`,
+  );
+
 /** The Add-to-Slack page: one link to Slack's consent screen (it carries this browser's `state`). */
 export const installPage = (authorizeUrl: string): string =>
   page(

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { defaultBodyLimit, HTTPModuleFunctions } from "@slack/bolt";
 import { z } from "zod";
+import { brokenTextAt, brokenTextMessage } from "../core/input.js";
 import type { Logger } from "../log.js";
 import { BodyError, readBody } from "./body.js";
 import { sendJson } from "./server.js";
@@ -107,6 +108,9 @@ const plainCommand = (body: Record<string, unknown>, hooksPrefix: string | null)
 const problemWith = (body: unknown, schemas: Shapes, hooksPrefix: string | null): string | null => {
   if (typeof body !== "object" || body === null || Array.isArray(body))
     return "The body (or its payload) must be a JSON object.";
+  // Every field, ids and free text alike, once: Slack never sends these, and no database stores them.
+  const broken = brokenTextAt(body);
+  if (broken !== null) return brokenTextMessage(broken);
   const record = body as Record<string, unknown>;
   const kind = kindOf(record);
   if (kind === "command" && plainCommand(record, hooksPrefix)) return null;
@@ -145,7 +149,8 @@ const header = (req: IncomingMessage, name: string): string | null => {
 /**
  * In front of Bolt's receiver. A request must be signed by Slack with a timestamp within five
  * minutes either side of now (401), and its body must have the shape Rolecall's listeners read
- * (400): Bolt hangs on a `null` body and answers 500 for an action without a user. A response_url
+ * (400): Bolt hangs on a `null` body and answers 500 for an action without a user, and a NUL or a
+ * lone surrogate in any field (a team or user id included) would reach the database. A response_url
  * that is not on Slack's hooks host is refused too, since Bolt's `respond()` posts to whatever URL a
  * payload names. Bolt then gets the body already read, and checks the signature again.
  */

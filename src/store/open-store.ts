@@ -3,6 +3,7 @@ import type { Logger } from "../log.js";
 import { openSqlite } from "./open.js";
 import type { OpenedStore } from "./opened.js";
 import { SqliteStore } from "./sqlite-store.js";
+import { unusableAsUnavailable } from "./sqlite-unusable.js";
 
 export type { OpenedStore, RolecallStore } from "./opened.js";
 
@@ -16,7 +17,8 @@ export const openStore = async (
 ): Promise<OpenedStore> => {
   const url = config.DATABASE_URL;
   if (!isPostgresUrl(url)) {
-    const { db, schema } = openSqlite(url);
+    const { db: opened, schema } = openSqlite(url);
+    const db = unusableAsUnavailable(opened, logger);
     return {
       engine: "sqlite",
       schema,

@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import pg from "pg";
-import { busy, DatabaseUnavailableError } from "../core/errors.js";
+import { busy, CoreError, DatabaseUnavailableError } from "../core/errors.js";
 import type { Logger } from "../log.js";
+import { unusableWarning } from "./unusable.js";
 
 /** The channel every commit of an account row notifies (migration 011's trigger), so each instance knows its cache may be stale. */
 export const CHANGES_CHANNEL = "rolecall_changes";
@@ -27,6 +28,20 @@ const CONNECTION_CODES = new Set([
   "57P03",
 ]);
 
+/**
+ * Text PostgreSQL cannot store (22021: a NUL, or bytes that are not UTF-8; 22P05: a character the
+ * database's encoding lacks). The doors refuse such text where they parse it; this is the belt, so
+ * whatever slips past them is bad input rather than a failure of ours.
+ */
+const TEXT_CODES = new Set(["22021", "22P05"]);
+
+/**
+ * A server that answers, but not as Rolecall's database: the database, schema or tables are gone
+ * (3D000, 3F000, 42P01: dropped under a running instance), or it is out of room or connections
+ * (class 53). Until that is fixed the database is, for Rolecall, not answering; /readyz says so too.
+ */
+const UNUSABLE_CODES = new Set(["3D000", "3F000", "42P01"]);
+
 /** A failure of the connection rather than of the statement. */
 export const isConnectionError = (error: unknown): boolean => {
   if (!(error instanceof Error)) return false;
@@ -48,11 +63,13 @@ export class Postgres {
   private readonly inSnapshot = new AsyncLocalStorage<pg.PoolClient>();
   /** Inside `exclusive`: its connection, whose transaction every query and transaction joins. */
   private readonly inWrite = new AsyncLocalStorage<pg.PoolClient>();
+  private readonly sayUnusable: (line: string) => void;
 
   constructor(
     readonly pool: pg.Pool,
     private readonly logger?: Pick<Logger, "warn">,
   ) {
+    this.sayUnusable = unusableWarning(logger);
     // An idle connection that breaks (the server restarted) must never take the process down.
     pool.on("error", (error) => this.logger?.warn("PostgreSQL connection lost:", error.message));
   }
@@ -75,6 +92,27 @@ export class Postgres {
     return new Postgres(pool, logger);
   }
 
+  /**
+   * What a failed statement means to its caller: an account too busy to wait for (BUSY), the
+   * database not answering, text it cannot store (INVALID_INPUT), or the error as it is.
+   */
+  private failure(error: unknown): unknown {
+    // Other writers of the account held its row lock past lock_timeout: busy, not gone.
+    if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) return busy();
+    if (isConnectionError(error)) return new DatabaseUnavailableError(error);
+    if (!(error instanceof pg.DatabaseError) || error.code === undefined) return error;
+    if (TEXT_CODES.has(error.code))
+      return new CoreError(
+        "INVALID_INPUT",
+        "That text has a character the database cannot store (such as a NUL); nothing was changed.",
+      );
+    if (!UNUSABLE_CODES.has(error.code) && !error.code.startsWith("53")) return error;
+    this.sayUnusable(
+      `PostgreSQL cannot serve Rolecall (${error.code}: ${error.message}); answering that the database is not answering.`,
+    );
+    return new DatabaseUnavailableError(error);
+  }
+
   private named(text: string): string {
     let name = this.names.get(text);
     if (!name) {
@@ -94,8 +132,7 @@ export class Postgres {
     try {
       return await target.query<R>({ name: this.named(text), text, values });
     } catch (error) {
-      if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) throw busy();
-      throw isConnectionError(error) ? new DatabaseUnavailableError(error) : error;
+      throw this.failure(error);
     }
   }
 
@@ -184,7 +221,7 @@ export class Postgres {
         else broken = error as Error;
         const code = (error as { code?: string }).code;
         if ((code === SERIALIZATION_FAILURE || code === DEADLOCK) && attempt < 5) continue;
-        if (!isConnectionError(error)) throw error;
+        if (!isConnectionError(error)) throw this.failure(error);
         // Lost while committing, the change may have been saved: say so rather than "nothing changed".
         throw committing
           ? new DatabaseUnavailableError(

@@ -10,6 +10,7 @@ import { TokenCipher } from "../../src/slack/token-cipher.js";
 import { LATEST_SCHEMA_VERSION } from "../../src/store/migrations/index.js";
 import { json, rolecall, tempDatabase } from "../helpers/cli.js";
 import { TEST_ENGINE } from "../helpers/database.js";
+import { HIDDEN_SAMPLES } from "../helpers/hidden-characters.js";
 import { install } from "../helpers/installations.js";
 import { allowAuditTampering, setSchemaVersion, sql, sqlValue } from "../helpers/sql.js";
 import { openCore, seedTeam } from "../helpers/team.js";
@@ -287,6 +288,18 @@ describe("bad input is INVALID_INPUT, exits non-zero and writes nothing", () => 
     ["a name with an Arabic letter mark", ["edit", OWNER, "--name", "Oli\u061cvia"]],
     ["a name that is a Hangul filler (looks blank)", ["add", "bob@acme.test", "teammate", "\u3164"]],
     ["a name with a soft hyphen", ["edit", OWNER, "--name", "Oli\u00advia"]],
+    // PRODUCT §1 by category: what a fixed list let through (argv carries no NUL, and turns a lone
+    // surrogate into U+FFFD; the API and Slack take those, test/http/hostile-input.test.ts).
+    ...HIDDEN_SAMPLES.slice(0, 9).map(([label, c]): [string, string[]] => [
+      `a name with ${label}`,
+      ["add", "bob@acme.test", "teammate", `Bob${c}Stone`],
+    ]),
+    ["a name with a private-use character", ["edit", OWNER, "--name", "Oli\ue000via"]],
+    ["a name with an unassigned code point", ["edit", OWNER, "--name", "Oli\u0378via"]],
+    [
+      "a grant's reason with a tag character",
+      ["grant", "tm@acme.test", "billing", "for", "1h", "on\u{E0001}call"],
+    ],
     ["a bad phone number", ["edit", OWNER, "--phone", "0123"]],
     ["an unknown subcommand", ["launch"]],
     ["extra words", ["whoami", "please"]],

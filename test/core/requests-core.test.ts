@@ -123,6 +123,16 @@ describe("deciding", () => {
     );
   });
 
+  it("a rejection's reason has a name's character rules (PRODUCT §1): hidden characters are refused, and the request stays open", async () => {
+    const { core, admin, owner } = await team();
+    const { id } = await core.requests.file(admin, promote);
+    for (const reason of ["not\u{E0001} now", "not\u206a now", "not\u17b4 now", "x".repeat(501)])
+      await expect(core.requests.reject(owner, id, reason)).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    expect((await core.requests.get(admin.accountId, id)).status).toBe("pending");
+    const rejected = await core.requests.reject(owner, id, "  Not this week 🙅‍♀️  ");
+    expect(rejected).toMatchObject({ status: "rejected", reason: "Not this week 🙅‍♀️" });
+  });
+
   it("a request expires at its time exactly: at that moment a decision closes it", async () => {
     const { core, clock, admin, owner } = await team();
     const { id } = await core.requests.file(admin, promote);

@@ -181,6 +181,32 @@ export const startHarness = async (
 /** The whole text of a Slack message, blocks included, for assertions. */
 export const messageText = (message: unknown): string => JSON.stringify(message ?? null);
 
+/**
+ * `/team <text>` from `userId` in `teamId`, sent to a Rolecall process (spawnApp's signing secret,
+ * its SLACK_HOOKS_URL the fake's): the whole reply the user sees, from the acknowledgement or the
+ * response_url.
+ */
+export const slashToProcess = async (
+  fake: FakeSlack,
+  base: string,
+  { userId, teamId, text }: { userId: string; teamId: string; text: string },
+): Promise<string> => {
+  const responseId = randomUUID();
+  const body = slashCommandBody({
+    text,
+    userId,
+    teamId,
+    responseUrl: fake.responseUrl(responseId),
+    triggerId: fake.triggerId(),
+  });
+  const http = await postSigned(base, body, "application/x-www-form-urlencoded", { secret: "secret" });
+  if (http.status !== 200) throw new Error(`/team ${text} answered ${http.status}: ${http.text}`);
+  if (http.text) return messageText(JSON.parse(http.text));
+  return messageText(
+    await fake.waitFor(() => fake.responses.find((r) => r.id === responseId)?.body, `the reply to ${text}`),
+  );
+};
+
 export interface ShownButton {
   action_id: string;
   value: string;

@@ -60,8 +60,13 @@ const core: ApiCore & InviteRouteDeps["core"] = {
     inviter: null,
     expiresAt: "2099-01-01T00:00:00.000Z",
   }),
-  acceptInvite: refuse,
+  acceptInvite: () => {
+    if (bug) throw bug;
+    return refuse();
+  },
 };
+/** A failure that is no refusal (a bug of ours), when set. */
+let bug: Error | null = null;
 const TOKEN = "a".repeat(43);
 
 let server: Server;
@@ -119,4 +124,32 @@ describe("a refusal over HTTP gets its mapped status, never a 500", () => {
       expect(await res.text()).toContain(`Refused with ${code}.`);
     },
   );
+});
+
+describe("a browser on the invite page always gets a page", () => {
+  it.each([...TEMPORARY_CODES])("%s (not now): an HTML 503 page with Retry-After", async (code) => {
+    refusal = code;
+    const res = await fetch(`${base}/invites/${TOKEN}`, { method: "POST" });
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("5");
+    expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    const page = await res.text();
+    expect(page).toContain("Try again in a moment");
+    expect(page).toContain(`Refused with ${code}.`);
+    expect(page).not.toContain("send a new invite");
+  });
+
+  it("a failure of ours: an HTML 500 page, not JSON", async () => {
+    bug = new Error("relation does not exist");
+    try {
+      const res = await fetch(`${base}/invites/${TOKEN}`, { method: "POST" });
+      expect(res.status).toBe(500);
+      expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
+      const page = await res.text();
+      expect(page).toContain("Something went wrong on our side; nothing was changed.");
+      expect(page).not.toContain("relation does not exist");
+    } finally {
+      bug = null;
+    }
+  });
 });

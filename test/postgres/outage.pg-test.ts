@@ -1,13 +1,11 @@
 import type { ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { listeningPort, spawnApp } from "../helpers/app-process.js";
 import { rolecallAsync } from "../helpers/cli.js";
 import { freshDatabase } from "../helpers/database.js";
 import { FakeSlack } from "../helpers/fake-slack.js";
 import { relayTo } from "../helpers/relay.js";
-import { messageText } from "../helpers/slack-harness.js";
-import { postSigned, slashCommandBody } from "../helpers/slack-requests.js";
+import { slashToProcess } from "../helpers/slack-harness.js";
 import { openCore, seedTeam, TEAM } from "../helpers/team.js";
 
 /**
@@ -60,28 +58,9 @@ describe("PostgreSQL away for ten seconds", () => {
       };
     };
     expect((await authorize()).body.allowed).toBe(true);
-    /** `/team <text>` from the Owner in Slack: the reply they see (the ack's body, or on the response_url). */
-    const slash = async (text: string): Promise<string> => {
-      const responseId = randomUUID();
-      const body = slashCommandBody({
-        text,
-        userId: "U0OWNER",
-        teamId: TEAM,
-        responseUrl: fake.responseUrl(responseId),
-        triggerId: fake.triggerId(),
-      });
-      const http = await postSigned(`http://127.0.0.1:${port}`, body, "application/x-www-form-urlencoded", {
-        secret: "secret",
-      });
-      expect(http.status).toBe(200);
-      if (http.text) return messageText(JSON.parse(http.text));
-      return messageText(
-        await fake.waitFor(
-          () => fake.responses.find((r) => r.id === responseId)?.body,
-          `the reply to ${text}`,
-        ),
-      );
-    };
+    /** `/team <text>` from the Owner in Slack: the reply they see. */
+    const slash = (text: string) =>
+      slashToProcess(fake, `http://127.0.0.1:${port}`, { userId: "U0OWNER", teamId: TEAM, text });
     expect(await slash("whoami")).toMatch(/Owner/);
 
     relay.down();
