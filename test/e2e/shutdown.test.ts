@@ -1,12 +1,11 @@
 import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { Agent, type IncomingMessage, request } from "node:http";
-import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { listeningPort, spawnApp } from "../helpers/app-process.js";
 import { tempDatabase } from "../helpers/cli.js";
 import { FakeSlack } from "../helpers/fake-slack.js";
-import { openRaw } from "../helpers/raw-http.js";
+import { openRaw, refused } from "../helpers/raw-http.js";
 import { SIGNING_SECRET, signature, slashCommandBody } from "../helpers/slack-requests.js";
 import { eventually, freePort, outboxRows, TestSmtp } from "../helpers/smtp.js";
 import { openCore } from "../helpers/team.js";
@@ -284,17 +283,6 @@ const get = (port: number, path: string): Promise<{ status: number; body: Record
     })
       .on("error", reject)
       .end();
-  });
-
-/** Whether a new connection is refused (the port no longer accepts). */
-const refused = (port: number) =>
-  new Promise<boolean>((done) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      done(false);
-    });
-    socket.once("error", (error: NodeJS.ErrnoException) => done(error.code === "ECONNREFUSED"));
   });
 
 /** The real app on a fresh database holding one account, and its API key. */

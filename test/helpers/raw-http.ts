@@ -141,3 +141,14 @@ export const openRaw = (port: number): Promise<RawConnection> =>
     });
     socket.once("error", reject);
   });
+
+/** Whether a new connection is refused (the port no longer accepts). */
+export const refused = (port: number) =>
+  new Promise<boolean>((done) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      done(false);
+    });
+    socket.once("error", (error: NodeJS.ErrnoException) => done(error.code === "ECONNREFUSED"));
+  });

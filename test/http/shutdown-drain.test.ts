@@ -1,10 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { RateLimiter } from "../../src/http/rate-limit.js";
 import { createHttpServer, type RolecallServer } from "../../src/http/server.js";
 import { createLogger } from "../../src/log.js";
-import { openRaw } from "../helpers/raw-http.js";
+import { openRaw, refused } from "../helpers/raw-http.js";
 import { openCore } from "../helpers/team.js";
 
 const TIMEOUT_MS = 1000;
@@ -39,17 +38,6 @@ const GET_HEALTHZ = "GET /healthz HTTP/1.1\r\nhost: rolecall.test\r\n\r\n";
 
 /** Lets the server's event loop read what was just written (the test runs in the same process). */
 const settle = () => new Promise((r) => setTimeout(r, 50));
-
-/** Whether a new connection is refused (the port no longer accepts). */
-const refused = (port: number) =>
-  new Promise<boolean>((done) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      done(false);
-    });
-    socket.once("error", (error: NodeJS.ErrnoException) => done(error.code === "ECONNREFUSED"));
-  });
 
 describe("drain (the end of a shutdown): no accepted request is cut", () => {
   it("closes a keep-alive connection at rest, answers one whose request has begun to arrive, refuses new connections", async () => {

@@ -1,12 +1,9 @@
 import type { ChildProcess } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
-import { listeningPort, spawnApp } from "../helpers/app-process.js";
 import { rolecallAsync } from "../helpers/cli.js";
-import { freshDatabase } from "../helpers/database.js";
-import { FakeSlack } from "../helpers/fake-slack.js";
-import { relayTo } from "../helpers/relay.js";
+import { relayedApp } from "../helpers/relayed-app.js";
 import { slashToProcess } from "../helpers/slack-harness.js";
-import { openCore, seedTeam, TEAM } from "../helpers/team.js";
+import { openCore, TEAM } from "../helpers/team.js";
 
 /**
  * PostgreSQL going away for ten seconds while requests arrive. The app reaches the server through a
@@ -21,33 +18,25 @@ afterEach(async () => {
 
 describe("PostgreSQL away for ten seconds", () => {
   it("answers with clear errors, never hangs or crashes, writes nothing half, and recovers by itself", async () => {
-    const db = await freshDatabase();
-    cleanups.push(db.cleanup);
-    const { relay, url: relayed } = await relayTo(db.url);
-    cleanups.push(() => relay.stop());
-
-    const seed = await openCore(db.url);
-    const seeded = await seedTeam(seed.core, [{ email: "tm@acme.test", role: "teammate" }]);
-    const created = await seed.core.rotateApiKey({ accountId: seeded.accountId }, 0);
-    await seed.close();
-
-    const fake = new FakeSlack();
-    await fake.start();
-    cleanups.push(() => fake.stop());
-    fake.users.set("U0OWNER", { email: "owner@acme.test" });
-    const app = spawnApp({
-      SLACK_API_URL: fake.apiUrl,
-      DATABASE_URL: relayed,
-      SLACK_HOOKS_URL: fake.hooksUrl,
-      LOG_LEVEL: "info",
+    const {
+      db,
+      relay,
+      relayedUrl: relayed,
+      fake,
+      app,
+      apiKey,
+      accountId,
+      listening,
+    } = await relayedApp({
+      children,
+      cleanups,
     });
-    children.push(app);
-    const port = await listeningPort(app).port;
+    const port = await listening.port;
     const authorize = async (permission = "billing") => {
       const started = Date.now();
       const res = await fetch(`http://127.0.0.1:${port}/api/v1/authorize`, {
         method: "POST",
-        headers: { authorization: `Bearer ${created.apiKey}`, "content-type": "application/json" },
+        headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
         body: JSON.stringify({ email: "tm@acme.test", permission }),
         signal: AbortSignal.timeout(20_000),
       });
@@ -128,7 +117,7 @@ describe("PostgreSQL away for ten seconds", () => {
 
     const after = await openCore(db.url);
     cleanups.push(after.close);
-    expect(await after.store.findMember(seeded.accountId, { email: "late@acme.test" })).toBeNull();
-    expect((await after.core.verifyAudit(seeded.accountId)).ok).toBe(true);
+    expect(await after.store.findMember(accountId, { email: "late@acme.test" })).toBeNull();
+    expect((await after.core.verifyAudit(accountId)).ok).toBe(true);
   });
 });

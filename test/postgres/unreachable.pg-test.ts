@@ -1,13 +1,12 @@
 import type { ChildProcess } from "node:child_process";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
-import { listeningPort, spawnApp } from "../helpers/app-process.js";
-import { freshDatabase, TEST_DATABASE_URL } from "../helpers/database.js";
-import { FakeSlack } from "../helpers/fake-slack.js";
-import { type Relay, relayTo } from "../helpers/relay.js";
+import { TEST_DATABASE_URL } from "../helpers/database.js";
+import type { Relay } from "../helpers/relay.js";
+import { relayedApp } from "../helpers/relayed-app.js";
 import { slashToProcess } from "../helpers/slack-harness.js";
 import { eventually } from "../helpers/smtp.js";
-import { openCore, seedTeam, TEAM } from "../helpers/team.js";
+import { TEAM } from "../helpers/team.js";
 
 /**
  * PRODUCT §8: a database that is not answering gets 503 with Retry-After, as JSON for the API and as
@@ -34,27 +33,8 @@ const running = async (): Promise<{
   log(): string;
   slash(text: string): Promise<string>;
 }> => {
-  const db = await freshDatabase();
-  cleanups.push(db.cleanup);
+  const { db, relay, fake, apiKey, listening } = await relayedApp({ children, cleanups });
   const schema = /search_path=(\w+)/.exec(decodeURIComponent(db.url))?.[1] ?? "";
-  const { relay, url } = await relayTo(db.url);
-  cleanups.push(() => relay.stop());
-  const seed = await openCore(db.url);
-  const seeded = await seedTeam(seed.core, [{ email: "tm@acme.test", role: "teammate" }]);
-  const { apiKey } = await seed.core.rotateApiKey({ accountId: seeded.accountId }, 0);
-  await seed.close();
-  const fake = new FakeSlack();
-  await fake.start();
-  cleanups.push(() => fake.stop());
-  fake.users.set("U0OWNER", { email: "owner@acme.test" });
-  const app = spawnApp({
-    SLACK_API_URL: fake.apiUrl,
-    DATABASE_URL: url,
-    SLACK_HOOKS_URL: fake.hooksUrl,
-    LOG_LEVEL: "info",
-  });
-  children.push(app);
-  const listening = listeningPort(app);
   const base = `http://127.0.0.1:${await listening.port}`;
   const slash = (text: string) => slashToProcess(fake, base, { userId: "U0OWNER", teamId: TEAM, text });
   expect(await slash("whoami")).toMatch(/Owner/);
