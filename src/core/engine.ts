@@ -125,7 +125,7 @@ export class Engine {
           ? await load()
           : await this.store.read(async () => ({
               ...(await load()),
-              ...(wanted === undefined ? {} : { request: await this.store.getRequest(accountId, wanted) }),
+              ...(wanted === undefined ? {} : await this.requestAndRequester(accountId, wanted)),
               ...(pending ? { pending: await this.store.pendingRequests(accountId) } : {}),
               ...(installationKey === undefined
                 ? {}
@@ -154,6 +154,17 @@ export class Engine {
       // Only writers that skip the queue (another process on the same SQLite file) get here.
       if (attempt >= MAX_ATTEMPTS) throw busy();
     }
+  }
+
+  private async requestAndRequester(
+    accountId: string,
+    id: string,
+  ): Promise<Pick<DecisionState, "request" | "requester">> {
+    const request = await this.store.getRequest(accountId, id);
+    const requester = request
+      ? await this.store.findMember(accountId, { email: request.requesterEmail })
+      : null;
+    return { request, requester };
   }
 
   /** What a decision reads, fresh from the store (call it inside `store.read` for one snapshot). */

@@ -108,6 +108,22 @@ export const secondOwnerNeeded = (about?: string): CoreError =>
   );
 
 /**
+ * Rule 9 when a request is approved: the approving Owner is the second pair of eyes only when an
+ * Owner asked for the change (four-eyes files an Owner's own change as a request). A change it
+ * guards, asked for by anyone else, would have one Owner behind it — an Owner could ask in a
+ * teammate's name and approve it — so that approval is refused; the request stays pending.
+ */
+export const requireOwnerAsked = (state: DecisionState, intent: ChangeIntent): void => {
+  if (!state.account.fourEyes || !needsSecondOwner(intent, state)) return;
+  const { requester } = state;
+  if (requester?.status === "active" && requester.role === "owner") return;
+  throw new CoreError(
+    "SECOND_OWNER_NEEDED",
+    "Four-eyes is on, so this change needs two Owners, and whoever asked for it is not an Owner: approving it would make you the only one. Make the change yourself instead; it then waits for another Owner's approval.",
+  );
+};
+
+/**
  * The actor's own change, unless four-eyes holds it back: then — after the same checks as if it were
  * applied now (refusals stay refusals) — it becomes a request any other active Owner decides.
  * Approving it applies the change as the approving Owner, who is the second pair of eyes.

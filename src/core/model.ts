@@ -181,6 +181,8 @@ export interface DecisionState {
   invite?: Invite | null;
   /** Loaded only for decisions about a change request. */
   request?: ChangeRequest | null;
+  /** With `request`: the member who asked for it, as they are now (rule 9 asks whether an Owner did). */
+  requester?: Member | null;
   /** Loaded only when filing one: the account's pending requests. */
   pending?: ChangeRequest[];
   /** Loaded only for decisions about the account's Slack installation. */

@@ -13,6 +13,7 @@ import {
 } from "./decide/requests.js";
 import { type Actor, type ActorContext, type Engine, memberActor } from "./engine.js";
 import { CoreError } from "./errors.js";
+import { requireOwnerAsked } from "./four-eyes.js";
 import { durationWords, grantMinutesSchema, parseInput, rejectionReasonSchema } from "./input.js";
 import { type ChangeIntent, intentTarget, isSensitive, parseIntent } from "./intents.js";
 import type { ChangeRequest, DecisionState, Member, RequestPost } from "./model.js";
@@ -126,11 +127,15 @@ export class Requests {
     const outcome = await this.engine.change(approver, {
       requestId: id,
       target: intent ? intentTarget(intent) : null,
-      decide: (state) =>
-        decideApprove(state as RequestState, rawId, (s) => {
+      decide: (state) => {
+        // Refusals in the order a reader needs them: may you decide it at all, then four-eyes.
+        requireMayDecide(state as RequestState, rawId);
+        if (intent) requireOwnerAsked(state, intent);
+        return decideApprove(state as RequestState, rawId, (s) => {
           if (!intent) throw new CoreError("INVALID_INPUT", "This request could not be read; file it again.");
           return this.changes.decider(intent)(s);
-        }),
+        });
+      },
     });
     const closed = await this.get(ctx.accountId, id);
     return outcome.status === "approved" && outcome.result

@@ -48,3 +48,65 @@ describe("four-eyes with two Owners, when the change is about the other Owner", 
     expect(approved.applied).toBe(true);
   });
 });
+
+describe("four-eyes when a request is approved: two Owners, never one behind a teammate's name", () => {
+  const team = async () => {
+    const t = await testTeam([
+      { email: "olga@acme.test", role: "owner" as const },
+      { email: "tim@acme.test", role: "teammate" as const },
+    ]);
+    await t.core.setFourEyes(t.owner, true);
+    return t;
+  };
+
+  it("a teammate's request to remove an Owner, approved by one Owner, is refused and stays pending", async () => {
+    const { core, owner, seeded } = await team();
+    const asked = await core.requests.file(seeded.as("tim@acme.test"), {
+      kind: "member.remove",
+      member: { email: "olga@acme.test" },
+    });
+    const refused = await refusal(core.requests.approve(owner, asked.id));
+    expect(refused.code).toBe("SECOND_OWNER_NEEDED");
+    expect(refused.message).toContain("Make the change yourself instead");
+    expect(refused.message).not.toMatch(/four-eyes off/i);
+    expect((await core.whoami(seeded.as("olga@acme.test"))).role).toBe("owner");
+    expect((await core.requests.list(owner)).toDecide.map((r) => r.id)).toContain(asked.id);
+  });
+
+  it("a teammate's request to turn four-eyes off is refused to one Owner the same way", async () => {
+    const { core, owner, seeded } = await team();
+    const asked = await core.requests.file(seeded.as("tim@acme.test"), {
+      kind: "settings.four_eyes",
+      on: false,
+    });
+    expect((await refusal(core.requests.approve(owner, asked.id))).code).toBe("SECOND_OWNER_NEEDED");
+    expect((await core.settings(owner)).fourEyes).toBe(true);
+  });
+
+  it("an Owner's own request for it is what the other Owner approves; a teammate's unguarded request any Owner approves", async () => {
+    const { core, owner, seeded } = await team();
+    const mine = await core.requests.file(seeded.as("olga@acme.test"), {
+      kind: "settings.four_eyes",
+      on: false,
+    });
+    expect((await core.requests.approve(owner, mine.id)).applied).toBe(true);
+    expect((await core.settings(owner)).fourEyes).toBe(false);
+    await core.setFourEyes(owner, true);
+    const billing = await core.requests.file(seeded.as("tim@acme.test"), {
+      kind: "grant.start",
+      member: { email: "tim@acme.test" },
+      permission: "team_settings",
+      minutes: 60,
+      reason: null,
+    });
+    expect((await refusal(core.requests.approve(owner, billing.id))).code).toBe("SECOND_OWNER_NEEDED");
+    const add = await core.requests.file(seeded.as("tim@acme.test"), {
+      kind: "member.add",
+      email: "pal@acme.test",
+      role: "teammate",
+      name: null,
+      phone: null,
+    });
+    expect((await core.requests.approve(owner, add.id)).applied).toBe(true);
+  });
+});

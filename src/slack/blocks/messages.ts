@@ -120,7 +120,7 @@ export const resultMessage = (result: CommandResult): SlackMessage => {
           section(
             `*Approvals channel:* ${result.approvalsChannel ? `<#${result.approvalsChannel}>` : "none — change requests go to the Owners by direct message"}\n*Four-eyes:* ${
               result.fourEyes
-                ? "on — making or removing an Owner, changing Team Settings or Access Permissions, granting them and rotating the API key without grace wait for a second Owner's approval"
+                ? "on — making or removing an Owner, changing Team Settings or Access Permissions, granting them, rotating the API key without grace and turning four-eyes off wait for a second Owner's approval"
                 : "off — Owners' changes apply at once"
             }`,
           ),
