@@ -1,3 +1,4 @@
+import { CoreError, TEMPORARY_CODES } from "../core/errors.js";
 import type { Clock } from "../core/ports.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
@@ -86,7 +87,11 @@ export class OutboxWorker {
     const tick = () => {
       this.running ??= this.sendDue()
         .catch((error) => {
-          this.o.logger.error("Mail worker failed:", error);
+          // The database busy with another process's write, or not answering: nothing was lost, and
+          // the next poll tries again. A line a poll, not a stack.
+          if (error instanceof CoreError && TEMPORARY_CODES.has(error.code))
+            this.o.logger.warn(`Mail worker: ${error.message} (${error.code}; tried again at the next poll)`);
+          else this.o.logger.error("Mail worker failed:", error);
           return { sent: 0, retried: 0, failed: 0, skipped: 0 };
         })
         .finally(() => {

@@ -23,6 +23,8 @@ export const openSqlite = (path: string): { db: Db; schema: Migrated } => {
     if (!inMemory) db.pragma("journal_mode = WAL");
     db.pragma("synchronous = FULL");
     db.pragma("foreign_keys = ON");
+    // Opening and migrating may wait inside SQLite (nothing is served yet); the store then shortens
+    // each wait and goes on waiting between tries, with the event loop free (sqlite-writes.ts).
     db.pragma("busy_timeout = 10000");
     const from = db.pragma("user_version", { simple: true }) as number;
     return { db, schema: { from, to: migrate(db) } };

@@ -3,12 +3,16 @@ import type { ChangeRequest, RequestPost } from "../core/model.js";
 import type { NewRequest, RequestClosing, RequestStore } from "../core/ports.js";
 import type { Db } from "./open.js";
 import { claimSlackSql, REQUEST_SELECT, type RequestRow, releaseSlackSql, toRequest } from "./rows.js";
+import type { SqliteWrites } from "./sqlite-writes.js";
 
-/** The SQL of change requests. */
+/** The SQL of change requests (the `…Now` methods for the store's transactions; the others write through `writes`). */
 export class SqliteRequestStore implements RequestStore {
   private readonly s;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly writes: SqliteWrites,
+  ) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       insert:
@@ -53,7 +57,7 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   async insertRequest(r: NewRequest): Promise<void> {
-    this.insertNow(r);
+    await this.writes.run(() => this.insertNow(r));
   }
 
   async getRequest(accountId: string, id: string): Promise<ChangeRequest | null> {
@@ -64,8 +68,8 @@ export class SqliteRequestStore implements RequestStore {
     return this.pendingNow(accountId);
   }
 
-  async closeRequest(c: RequestClosing): Promise<boolean> {
-    return this.closeNow(c);
+  closeRequest(c: RequestClosing): Promise<boolean> {
+    return this.writes.run(() => this.closeNow(c));
   }
 
   async requestsToPost(): Promise<ChangeRequest[]> {
@@ -77,24 +81,24 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   async markPosted(accountId: string, id: string, posts: RequestPost[], done = true): Promise<void> {
-    this.s.posted.run(done ? 1 : 0, JSON.stringify(posts), accountId, id);
+    await this.writes.run(() => this.s.posted.run(done ? 1 : 0, JSON.stringify(posts), accountId, id));
   }
 
   async markAnnounced(accountId: string, id: string): Promise<void> {
-    this.s.announced.run(accountId, id);
+    await this.writes.run(() => this.s.announced.run(accountId, id));
   }
 
   // The UPDATE and the read run back to back with no await between: nothing else on this
   // connection runs in between, and another process's write waits for SQLite's lock.
-  async claimSlackWork(accountId: string, id: string, now: Date, until: Date): Promise<ChangeRequest | null> {
-    const taken =
-      this.s.claimSlack.run({ accountId, id, until: until.toISOString(), now: now.toISOString() }).changes ===
-      1;
-    return taken ? this.getRequestNow(accountId, id) : null;
+  claimSlackWork(accountId: string, id: string, now: Date, until: Date): Promise<ChangeRequest | null> {
+    return this.writes.run(() => {
+      const params = { accountId, id, until: until.toISOString(), now: now.toISOString() };
+      return this.s.claimSlack.run(params).changes === 1 ? this.getRequestNow(accountId, id) : null;
+    });
   }
 
   async releaseSlackWork(accountId: string, id: string, until: Date): Promise<void> {
-    this.s.releaseSlack.run(accountId, id, until.toISOString());
+    await this.writes.run(() => this.s.releaseSlack.run(accountId, id, until.toISOString()));
   }
 
   /** Pending requests filed before intents were stored, with the words they were filed with. */
@@ -106,7 +110,7 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   async setIntent(accountId: string, id: string, intent: ChangeIntent): Promise<void> {
-    this.s.setIntent.run(intentToJson(intent), accountId, id);
+    await this.writes.run(() => this.s.setIntent.run(intentToJson(intent), accountId, id));
   }
 
   async expiredRequests(now: Date): Promise<ChangeRequest[]> {

@@ -61,6 +61,7 @@ import {
   toMember,
   toOutbox,
 } from "./rows.js";
+import { SQLITE_WRITE_WAIT_MS, SqliteWrites } from "./sqlite-writes.js";
 
 type Statement = ReturnType<Db["prepare"]>;
 
@@ -69,23 +70,19 @@ const MAX_READ_ATTEMPTS = 20;
 /** Members in display order (see `memberListOrder`). */
 export const MEMBER_LIST_ORDER = memberListOrder("email");
 
-/**
- * A write that could not take the database within busy_timeout (another process holds it: a second
- * instance or a CLI on the same file) is BUSY, with nothing changed, never an internal error.
- */
-const whenNotBusy = <T>(write: () => T): T => {
-  try {
-    return write();
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === "string" && (code === "SQLITE_BUSY" || code.startsWith("SQLITE_BUSY_"))) throw busy();
-    throw error;
-  }
-};
+export interface SqliteStoreOptions {
+  /** How long a write waits for another process's write lock before it is BUSY (10 s; tests shorten it). */
+  writeWaitMs?: number;
+}
 
-/** The SQLite store: all SQL lives here, every write in one BEGIN IMMEDIATE transaction. */
+/**
+ * The SQLite store: all SQL lives here, every write in one BEGIN IMMEDIATE transaction or one
+ * statement, each through `writes` (another process holding the file is waited for without holding
+ * this process's event loop, and is BUSY past its bound).
+ */
 export class SqliteStore implements StorePort, OutboxStore {
   private readonly s;
+  private readonly writes: SqliteWrites;
 
   /** Change requests live in the same database, so a decision and its change commit together. */
   readonly requests: SqliteRequestStore;
@@ -96,11 +93,16 @@ export class SqliteStore implements StorePort, OutboxStore {
   /** What the grants' background job reads and claims (starting and ending one is a change, in `apply`). */
   readonly grants: StoredGrants;
 
-  constructor(readonly db: Db) {
-    this.requests = new SqliteRequestStore(db);
+  constructor(
+    readonly db: Db,
+    options: SqliteStoreOptions = {},
+  ) {
+    const writes = new SqliteWrites(db, options.writeWaitMs ?? SQLITE_WRITE_WAIT_MS);
+    this.writes = writes;
+    this.requests = new SqliteRequestStore(db, writes);
     const named: NamedSql = {
       rows: async <R>(sql: string, params = {}) => this.prepared(sql).all(params) as R[],
-      run: async (sql, params) => this.prepared(sql).run(params).changes,
+      run: (sql, params) => writes.run(() => this.prepared(sql).run(params).changes),
     };
     this.installations = new StoredInstallations(named);
     this.grants = new StoredGrants(named);
@@ -370,31 +372,33 @@ export class SqliteStore implements StorePort, OutboxStore {
   }
 
   async createAccount(input: NewAccount, ctx: Omit<ApplyContext, "accountId">): Promise<void> {
-    this.db
-      .transaction(() => {
-        const { account, owner } = input;
-        this.s.insertAccount.run({
-          ...account,
-          apiKeyHash: input.apiKeyHash,
-          apiKeyPrefix: input.apiKeyPrefix,
-        });
-        this.s.insertMember.run(owner);
-        const matrix = defaultMatrix();
-        for (const role of CHANGEABLE_ROLES)
-          for (const permission of matrix[role]) this.s.grant.run(account.id, role, permission);
-        const full = { ...ctx, accountId: account.id };
-        for (const change of input.with?.changes ?? []) this.applyChange(full, change);
-        let batch: number | null = null;
-        for (const entry of newAccountAudit(input)) {
-          const seq = this.appendAudit(full, batch, entry);
-          batch ??= seq;
-        }
-      })
-      .immediate();
+    await this.writes.run(() =>
+      this.db
+        .transaction(() => {
+          const { account, owner } = input;
+          this.s.insertAccount.run({
+            ...account,
+            apiKeyHash: input.apiKeyHash,
+            apiKeyPrefix: input.apiKeyPrefix,
+          });
+          this.s.insertMember.run(owner);
+          const matrix = defaultMatrix();
+          for (const role of CHANGEABLE_ROLES)
+            for (const permission of matrix[role]) this.s.grant.run(account.id, role, permission);
+          const full = { ...ctx, accountId: account.id };
+          for (const change of input.with?.changes ?? []) this.applyChange(full, change);
+          let batch: number | null = null;
+          for (const entry of newAccountAudit(input)) {
+            const seq = this.appendAudit(full, batch, entry);
+            batch ??= seq;
+          }
+        })
+        .immediate(),
+    );
   }
 
   async apply(ctx: ApplyContext, expectedVersion: number, decision: Decision<unknown>): Promise<boolean> {
-    return whenNotBusy(() =>
+    return this.writes.run(() =>
       this.db
         .transaction(() => {
           if (this.s.bumpVersion.run(ctx.accountId, expectedVersion).changes === 0) return false;
@@ -430,14 +434,16 @@ export class SqliteStore implements StorePort, OutboxStore {
 
   async deleteAccount(accountId: string, now: Date): Promise<AccountDigest | null> {
     const params = { accountId, at: now.toISOString() };
-    return this.db
-      .transaction(() => {
-        if (this.prepared(DELETE_ACCOUNT_SQL.take).run(params).changes === 0) return null;
-        this.prepared(DELETE_ACCOUNT_SQL.keepDigest).run(params);
-        for (const sql of DELETE_ACCOUNT_SQL.deletes) this.prepared(sql).run(params);
-        return toDigest(this.prepared(DELETE_ACCOUNT_SQL.digest).get(params) as DeletedAccountRow);
-      })
-      .immediate();
+    return this.writes.run(() =>
+      this.db
+        .transaction(() => {
+          if (this.prepared(DELETE_ACCOUNT_SQL.take).run(params).changes === 0) return null;
+          this.prepared(DELETE_ACCOUNT_SQL.keepDigest).run(params);
+          for (const sql of DELETE_ACCOUNT_SQL.deletes) this.prepared(sql).run(params);
+          return toDigest(this.prepared(DELETE_ACCOUNT_SQL.digest).get(params) as DeletedAccountRow);
+        })
+        .immediate(),
+    );
   }
 
   async deletedAccounts(): Promise<AccountDigest[]> {
@@ -537,30 +543,32 @@ export class SqliteStore implements StorePort, OutboxStore {
   async claimDueMail(now: Date, leaseMs: number, limit: number): Promise<OutboxRow[]> {
     const at = now.toISOString();
     const until = new Date(now.getTime() + leaseMs).toISOString();
-    return this.db
-      .transaction(() => {
-        const due = this.s.dueMail.all(at, limit) as OutboxDbRow[];
-        return due
-          .filter((row) => this.s.leaseMail.run(until, row.id, at).changes === 1)
-          .map((row) => toOutbox({ ...row, attempts: row.attempts + 1, next_attempt_at: until }));
-      })
-      .immediate();
+    return this.writes.run(() =>
+      this.db
+        .transaction(() => {
+          const due = this.s.dueMail.all(at, limit) as OutboxDbRow[];
+          return due
+            .filter((row) => this.s.leaseMail.run(until, row.id, at).changes === 1)
+            .map((row) => toOutbox({ ...row, attempts: row.attempts + 1, next_attempt_at: until }));
+        })
+        .immediate(),
+    );
   }
 
   async markMailSent(id: string, now: Date): Promise<void> {
-    this.s.mailSent.run(now.toISOString(), id);
+    await this.writes.run(() => this.s.mailSent.run(now.toISOString(), id));
   }
 
   async markMailRetry(id: string, nextAttemptAt: Date, error: string): Promise<void> {
-    this.s.mailRetry.run(nextAttemptAt.toISOString(), error.slice(0, 500), id);
+    await this.writes.run(() => this.s.mailRetry.run(nextAttemptAt.toISOString(), error.slice(0, 500), id));
   }
 
   async markMailFailed(id: string, error: string): Promise<void> {
-    this.s.mailUnsent.run("failed", error.slice(0, 500), id);
+    await this.writes.run(() => this.s.mailUnsent.run("failed", error.slice(0, 500), id));
   }
 
   async markMailSkipped(id: string, reason: string): Promise<void> {
-    this.s.mailUnsent.run("skipped", reason.slice(0, 500), id);
+    await this.writes.run(() => this.s.mailUnsent.run("skipped", reason.slice(0, 500), id));
   }
 
   async invitePending(inviteId: string, now: Date): Promise<boolean> {

@@ -2,8 +2,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
-import { MEMBER_LIST_ORDER } from "../../src/store/sqlite-store.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { AccessCore } from "../../src/core/access-core.js";
+import { systemClock } from "../../src/core/ports.js";
+import type { Logger } from "../../src/log.js";
+import type { MailTransport } from "../../src/mail/transport.js";
+import { OutboxWorker } from "../../src/mail/worker.js";
+import { openDatabase } from "../../src/store/open.js";
+import { MEMBER_LIST_ORDER, SqliteStore } from "../../src/store/sqlite-store.js";
 import { openSqliteCore as openCore, seedTeam } from "../helpers/team.js";
 
 const dirs: string[] = [];
@@ -126,24 +132,160 @@ describe("the store", () => {
 });
 
 describe("a database another process holds", () => {
-  it("a change that cannot take the file within busy_timeout is BUSY, with nothing changed", async () => {
-    const file = tempDb();
-    const { core, db, close } = await openCore(file);
-    const seeded = await seedTeam(core);
-    db.pragma("busy_timeout = 50");
-    // Another process (a second instance, a CLI) in the middle of its write.
+  /** Another process (a second instance, a long CLI write) in the middle of its write, on its own connection. */
+  const holdWriteLock = (file: string) => {
     const other = new Database(file);
     other.exec("BEGIN IMMEDIATE");
-    await expect(
-      core.addMember(seeded.as("owner@acme.test"), { email: "late@acme.test" }),
-    ).rejects.toMatchObject({ code: "BUSY", message: expect.stringContaining("nothing was changed") });
-    other.exec("ROLLBACK");
-    other.close();
-    expect((await core.apiMembers(seeded.accountId)).members.map((m) => m.email)).not.toContain(
-      "late@acme.test",
+    return {
+      release: () => {
+        other.exec("ROLLBACK");
+        other.close();
+      },
+    };
+  };
+  /** The core on a store whose writes wait `writeWaitMs` at most for the file (10 s in the app). */
+  const openWaiting = (file: string, writeWaitMs: number) => {
+    const db = openDatabase(file);
+    const store = new SqliteStore(db, { writeWaitMs });
+    const core = new AccessCore({
+      store,
+      clock: systemClock,
+      inviteTtlHours: 168,
+      requestStore: store.requests,
+      requestTtlHours: 168,
+      grantStore: store.grants,
+      grantMaxHours: 72,
+    });
+    return { core, store, close: () => db.close() };
+  };
+  const emails = async (core: AccessCore, accountId: string) =>
+    (await core.apiMembers(accountId)).members.map((m) => m.email);
+
+  it("a change waits for the lock without holding the event loop: timers fire, reads answer, and it is applied once the lock is let go", async () => {
+    const file = tempDb();
+    const { core, close } = await openCore(file);
+    const seeded = await seedTeam(core);
+    const lock = holdWriteLock(file);
+    let settled = false;
+    const change = core.addMember(seeded.as("owner@acme.test"), { email: "late@acme.test" }).finally(() => {
+      settled = true;
+    });
+    // A timer fires while the change waits. Waiting inside SQLite (busy_timeout), the loop could
+    // run no timer until the wait gave up, and the change would already be BUSY by then.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(settled).toBe(false);
+    // A read through the core answers meanwhile, without the change.
+    expect(await emails(core, seeded.accountId)).not.toContain("late@acme.test");
+    expect(await core.whoami(seeded.as("owner@acme.test"))).toMatchObject({ role: "owner" });
+    expect(settled).toBe(false);
+    // Let go from a timer's callback: the change is then applied, not refused.
+    await new Promise<void>((resolve) =>
+      setTimeout(() => {
+        lock.release();
+        resolve();
+      }, 20),
     );
-    await core.addMember(seeded.as("owner@acme.test"), { email: "late@acme.test" });
+    await change;
+    expect(await emails(core, seeded.accountId)).toContain("late@acme.test");
+    expect((await core.fullAuditLog(seeded.accountId)).map((e) => e.action).slice(-2)).toEqual([
+      "member.added",
+      "invite.sent",
+    ]);
     await close();
+  });
+
+  it("a change whose lock is held past its bound is BUSY, with nothing changed, and the loop ran all along", async () => {
+    const file = tempDb();
+    const { core, store, close } = openWaiting(file, 300);
+    const seeded = await seedTeam(core);
+    const before = await store.getAccount(seeded.accountId);
+    const lock = holdWriteLock(file);
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 5);
+    const refused = await core.addMember(seeded.as("owner@acme.test"), { email: "late@acme.test" }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    const ticksWhileWaiting = ticks;
+    clearInterval(ticker);
+    lock.release();
+    expect(refused).toMatchObject({ code: "BUSY", message: expect.stringContaining("nothing was changed") });
+    expect(ticksWhileWaiting).toBeGreaterThan(0);
+    expect(await emails(core, seeded.accountId)).not.toContain("late@acme.test");
+    expect((await store.getAccount(seeded.accountId))?.version).toBe(before?.version);
+    expect(await store.listMail()).toHaveLength(0);
+    // Once the lock is let go, the same change goes through.
+    await core.addMember(seeded.as("owner@acme.test"), { email: "late@acme.test" });
+    expect(await emails(core, seeded.accountId)).toContain("late@acme.test");
+    close();
+  });
+
+  it("the store's other writes (the outbox's claims and marks, leases) wait the same way and are BUSY past the bound", async () => {
+    const file = tempDb();
+    const { core, store, close } = openWaiting(file, 200);
+    const seeded = await seedTeam(core);
+    await core.addMember(seeded.as("owner@acme.test"), { email: "bob@acme.test" });
+    const lock = holdWriteLock(file);
+    await expect(store.claimDueMail(new Date(), 60_000, 1)).rejects.toMatchObject({ code: "BUSY" });
+    await expect(store.grants.claimGrantNotice("G1", "reminder", new Date())).rejects.toMatchObject({
+      code: "BUSY",
+    });
+    await expect(store.requests.markAnnounced(seeded.accountId, "R1")).rejects.toMatchObject({
+      code: "BUSY",
+    });
+    // Let go while a claim waits: it takes the mail.
+    const claim = store.claimDueMail(new Date(Date.now() + 60_000), 60_000, 1);
+    setTimeout(() => lock.release(), 20);
+    const [row] = await claim;
+    expect(row?.mail.kind).toBe("invite");
+    close();
+  });
+
+  it("the mail worker whose claim stays busy says so at warn, without a stack, and sends on a later poll", async () => {
+    const file = tempDb();
+    const { core, store, close } = openWaiting(file, 100);
+    const seeded = await seedTeam(core);
+    await core.addMember(seeded.as("owner@acme.test"), { email: "bob@acme.test" });
+    const lines: { level: string; msg: unknown[] }[] = [];
+    const logger = Object.fromEntries(
+      (["debug", "info", "warn", "error"] as const).map((level) => [
+        level,
+        (...msg: unknown[]) => lines.push({ level, msg }),
+      ]),
+    ) as unknown as Logger;
+    const sent: string[] = [];
+    let busyWarned = () => {};
+    const warned = new Promise<void>((resolve) => {
+      busyWarned = resolve;
+    });
+    const lock = holdWriteLock(file);
+    const worker = new OutboxWorker({
+      store,
+      transport: { send: async (mail) => void sent.push(String(mail.to)), close: () => {} } as MailTransport,
+      clock: systemClock,
+      logger: new Proxy(logger, {
+        get: (target, key) =>
+          key === "warn"
+            ? (...msg: unknown[]) => {
+                target.warn(...msg);
+                busyWarned();
+              }
+            : Reflect.get(target, key),
+      }),
+      baseUrl: "https://rolecall.test",
+      from: "Rolecall <rolecall@acme.test>",
+      pollMs: 20,
+    });
+    worker.start();
+    await warned;
+    lock.release();
+    await vi.waitFor(() => expect(sent).toEqual(["bob@acme.test"]), { timeout: 10_000 });
+    await worker.stop();
+    expect(lines.filter((l) => l.level === "error")).toEqual([]);
+    const warning = lines.find((l) => l.level === "warn");
+    expect(warning?.msg.join(" ")).toContain("BUSY");
+    expect(warning?.msg.some((m) => m instanceof Error)).toBe(false);
+    close();
   });
 });
 
