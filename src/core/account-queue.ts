@@ -21,7 +21,7 @@ export class AccountQueue {
     const tail = before ? before.then(() => done) : done;
     this.tails.set(accountId, tail);
     try {
-      if (before && !(await turnWithin(before, this.maxWaitMs))) throw busy();
+      if (before && !(await settlesWithin(before, this.maxWaitMs))) throw busy();
       return await fn();
     } finally {
       release();
@@ -35,10 +35,11 @@ export class AccountQueue {
   }
 }
 
-const turnWithin = (before: Promise<void>, ms: number): Promise<boolean> =>
+/** Whether `turn` (a promise that only resolves) settles within `ms`. */
+export const settlesWithin = (turn: Promise<void>, ms: number): Promise<boolean> =>
   new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    void before.then(() => {
+    const timer = setTimeout(() => resolve(false), Math.max(0, ms));
+    void turn.then(() => {
       clearTimeout(timer);
       resolve(true);
     });

@@ -1,3 +1,4 @@
+import { settlesWithin } from "../core/account-queue.js";
 import { busy } from "../core/errors.js";
 import type { Db } from "./open.js";
 
@@ -19,15 +20,6 @@ export const isSqliteBusy = (error: unknown): boolean => {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "string" && (code === "SQLITE_BUSY" || code.startsWith("SQLITE_BUSY_"));
 };
-
-const settlesWithin = (turn: Promise<void>, ms: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), Math.max(0, ms));
-    void turn.then(() => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
