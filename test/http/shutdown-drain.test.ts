@@ -59,6 +59,27 @@ describe("drain (the end of a shutdown): no accepted request is cut", () => {
     await drained;
   }, 30_000);
 
+  it("a connection accepted just before the drain, its request not yet sent, is answered rather than closed", async () => {
+    const { server, port } = await serve();
+    // Connected, nothing sent yet: the client is about to send, as after any connect.
+    const fresh = await openRaw(port);
+    // A keep-alive connection that has just answered, its client about to send the next request.
+    const reused = await openRaw(port);
+    reused.send(GET_HEALTHZ);
+    expect(await reused.answer(0)).toMatchObject({ status: 200, headers: { connection: "keep-alive" } });
+    await settle();
+
+    const drained = server.drain();
+    await settle();
+    fresh.send(GET_HEALTHZ);
+    reused.send(GET_HEALTHZ);
+    expect(await fresh.answer()).toMatchObject({ status: 200, headers: { connection: "close" } });
+    expect(await reused.answer(1)).toMatchObject({ status: 200, headers: { connection: "close" } });
+    expect(await fresh.closed).toHaveLength(1);
+    expect(await reused.closed).toHaveLength(2);
+    await drained;
+  }, 30_000);
+
   it("a keep-alive answer that ends after the shutdown began: the client's next request on that connection is answered", async () => {
     let release = () => {};
     let taken = () => {};
