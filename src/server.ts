@@ -137,8 +137,8 @@ export const startRolecall = async (
     stop: async ({ drainMs = 0 } = {}) => {
       // Load balancers see /readyz fail and keep-alive clients are told to leave, while what still
       // reaches this instance is served; only then does the port close.
-      // Without a drain (SIGINT) nobody is told to reconnect: the port closes at once (drain() turns
-      // /readyz 503 too, before anything else).
+      // Without a drain (SIGINT) nobody is told to reconnect: the port closes as soon as no
+      // connection is arriving (drain() turns /readyz 503 too, before anything else).
       if (drainMs > 0) {
         server.beginShutdown();
         await new Promise((done) => setTimeout(done, drainMs));

@@ -10,9 +10,9 @@ import { BodyError, expireBody, lateRequestMessage } from "./body.js";
 export const REST_BEFORE_CLOSE_MS = 1_000;
 
 /**
- * At the end of a drain whose answers told clients to reconnect: new connections are still accepted
- * (and answered with keep-alive, so that clients stay on them) until none has come for this long, so
- * that none is waiting in the kernel's accept queue (which resets them) when the port closes.
+ * Before the port closes: new connections are still accepted (and answered with keep-alive, so that
+ * clients told to leave during a drain stay on the ones they reopened) until none has come for this
+ * long, so that none is waiting in the kernel's accept queue (which resets them) when the port closes.
  */
 export const SETTLE_QUIET_MS = 100;
 /** At most this long: clients that open a connection per request never fall quiet. */
@@ -59,7 +59,7 @@ export interface Connections {
   /**
    * Stops accepting connections; the requests accepted are answered (each answer closing its
    * connection) and each connection at rest for REST_BEFORE_CLOSE_MS is closed; resolves when every
-   * connection is gone. After `shutdown`, the reconnections its answers caused are accepted first.
+   * connection is gone. Connections still arriving are accepted first (SETTLE_QUIET_MS).
    */
   drain(): Promise<void>;
 }
@@ -223,11 +223,11 @@ export const trackConnections = (server: Server, timeoutMs: number): Connections
     },
     shutdown,
     drain: async () => {
-      // Answers since the shutdown began told clients to reconnect: those reconnecting are let in
-      // before the port closes (the kernel resets what waits in its accept queue at close).
-      const told = shutdownBegan !== null;
+      // Connections still arriving (clients reconnecting after the drain's answers told them to, or
+      // any client opening one) are let in before the port closes: the kernel resets what waits in
+      // its accept queue at close.
       shutdownBegan ??= Date.now();
-      if (told) await settle();
+      await settle();
       closeAnswers();
       // Only stops accepting: http.Server's close() would also close at once every connection Node
       // deems idle (racing a request on its way to one that has just answered) and stop the checks

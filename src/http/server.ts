@@ -36,8 +36,8 @@ export interface RolecallServer extends Server {
    */
   beginShutdown(): void;
   /**
-   * Stops accepting connections (after `beginShutdown`, once the clients its answers sent away have
-   * reconnected), lets the requests already accepted finish (each answer closing its connection),
+   * Stops accepting connections (once none has arrived for a moment, so that none waiting in the
+   * kernel's accept queue is reset), lets the requests already accepted finish (each answer closing its connection),
    * closes connections only after they have been at rest a moment, and resolves when every
    * connection is gone. /readyz answers 503 from the call on. A request still arriving is bounded by
    * REQUEST_BODY_TIMEOUT_MS.

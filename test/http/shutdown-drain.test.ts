@@ -4,6 +4,7 @@ import { RateLimiter } from "../../src/http/rate-limit.js";
 import { createHttpServer, type RolecallServer } from "../../src/http/server.js";
 import { createLogger } from "../../src/log.js";
 import { openRaw, refused } from "../helpers/raw-http.js";
+import { eventually } from "../helpers/smtp.js";
 import { openCore } from "../helpers/team.js";
 
 const TIMEOUT_MS = 1000;
@@ -70,7 +71,8 @@ describe("drain (the end of a shutdown): no accepted request is cut", () => {
     await settle();
 
     const drained = server.drain();
-    await settle();
+    // Once the port has closed (no connection arriving), answers close their connections.
+    await eventually(() => !server.listening, "the port to close");
     fresh.send(GET_HEALTHZ);
     reused.send(GET_HEALTHZ);
     expect(await fresh.answer()).toMatchObject({ status: 200, headers: { connection: "close" } });
@@ -101,6 +103,7 @@ describe("drain (the end of a shutdown): no accepted request is cut", () => {
     release();
     const first = await conn.answer(0);
     expect(first).toMatchObject({ status: 200, body: "ok", headers: { connection: "keep-alive" } });
+    await eventually(() => !server.listening, "the port to close");
     // As a pooled client does: the next request goes on the connection that has just answered.
     conn.send(GET_HEALTHZ);
     expect(await conn.answer(1)).toMatchObject({ status: 200, headers: { connection: "close" } });
