@@ -1,5 +1,6 @@
 import { runDemo } from "./cli/demo.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
+import { SETTLE_MAX_MS } from "./http/connections.js";
 import { createLogger, type RootLogger } from "./log.js";
 import { startRolecall } from "./server.js";
 import { slackMode } from "./slack/app.js";
@@ -58,7 +59,7 @@ const FINISH_MS = 10_000;
 /**
  * SIGTERM: /readyz answers 503 at once and requests are still served for SHUTDOWN_DRAIN_MS; then stop
  * accepting, finish what was accepted, let leases go, exit 0. SIGINT (Ctrl-C in a terminal) does the
- * same without the drain. A shutdown that overruns its grace (the drain + REQUEST_BODY_TIMEOUT_MS +
+ * same without the drain. A shutdown that overruns its grace (the drain + SETTLE_MAX_MS + REQUEST_BODY_TIMEOUT_MS +
  * 10 s) is cut short with a log line (exit 1); a second signal changes nothing.
  */
 const stopOnSignals = (
@@ -72,7 +73,9 @@ const stopOnSignals = (
     stopping = true;
     const started = Date.now();
     const drainMs = signal === "SIGTERM" ? config.SHUTDOWN_DRAIN_MS : 0;
-    const graceMs = drainMs + config.REQUEST_BODY_TIMEOUT_MS + FINISH_MS;
+    // First of all, before any log line: /readyz answers 503 from here on (stop() marks it at once).
+    const stopped = running.stop({ drainMs });
+    const graceMs = drainMs + SETTLE_MAX_MS + config.REQUEST_BODY_TIMEOUT_MS + FINISH_MS;
     logger.info(
       { signal, drainMs },
       "shutting down: /readyz answers 503; serving for drainMs more, then finishing the requests and the mail under way",
@@ -83,8 +86,7 @@ const stopOnSignals = (
       process.exit(1);
     }, graceMs);
     force.unref();
-    running
-      .stop({ drainMs })
+    stopped
       .then(
         () => {
           logger.info({ durationMs: Date.now() - started }, "stopped");

@@ -137,8 +137,12 @@ export const startRolecall = async (
     stop: async ({ drainMs = 0 } = {}) => {
       // Load balancers see /readyz fail and keep-alive clients are told to leave, while what still
       // reaches this instance is served; only then does the port close.
-      server.beginShutdown();
-      if (drainMs > 0) await new Promise((done) => setTimeout(done, drainMs));
+      // Without a drain (SIGINT) nobody is told to reconnect: the port closes as soon as no
+      // connection is arriving (drain() turns /readyz 503 too, before anything else).
+      if (drainMs > 0) {
+        server.beginShutdown();
+        await new Promise((done) => setTimeout(done, drainMs));
+      }
       logger.info("no longer accepting connections: finishing the requests and the mail under way");
       // Stop accepting and let what was accepted finish: HTTP answers, then the Slack work after
       // the acks, while the mail being sent goes out (and no other mail is claimed).

@@ -199,7 +199,17 @@ export const handleApi = async (
   let accountId: string | null = null;
   if (bearer) {
     const known = flooded ? ifPrefixInUse(core, bearer) : core.authenticateApiKey(bearer);
-    accountId = known instanceof Promise ? await known : known;
+    if (known instanceof Promise) {
+      // A lookup under way counts toward its address's limit until it is known (a failure is then
+      // counted below): many wrong keys at once from one address are not all looked up.
+      const address = clientAddress(req, attempts.trustedProxies);
+      attempts.limiter.reserve(address);
+      try {
+        accountId = await known;
+      } finally {
+        attempts.limiter.release(address);
+      }
+    } else accountId = known;
   }
   if (!accountId && wait > 0) {
     req.resume();

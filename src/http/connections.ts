@@ -3,10 +3,20 @@ import { Server as NetServer, type Socket } from "node:net";
 import { BodyError, expireBody, lateRequestMessage } from "./body.js";
 
 /**
- * How long a connection that came to rest after the shutdown began is left open for its client's
- * next request (answered, with `Connection: close`) before it is closed.
+ * How long a connection must have been at rest (no answer under way, no byte received) before a
+ * stopping server closes it: a keep-alive client's next request, or a new connection's first, may be
+ * on its way, and is answered (with `Connection: close`) if it arrives in that time.
  */
 export const REST_BEFORE_CLOSE_MS = 1_000;
+
+/**
+ * Before the port closes: new connections are still accepted (and answered with keep-alive, so that
+ * clients told to leave during a drain stay on the ones they reopened) until none has come for this
+ * long, so that none is waiting in the kernel's accept queue (which resets them) when the port closes.
+ */
+export const SETTLE_QUIET_MS = 100;
+/** At most this long: clients that open a connection per request never fall quiet. */
+export const SETTLE_MAX_MS = 1_000;
 
 /** REQUEST_BODY_TIMEOUT_MS's default (PRODUCT §9). */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -48,7 +58,8 @@ export interface Connections {
   shutdown(): void;
   /**
    * Stops accepting connections; the requests accepted are answered (each answer closing its
-   * connection) and each connection at rest is closed; resolves when every connection is gone.
+   * connection) and each connection at rest for REST_BEFORE_CLOSE_MS is closed; resolves when every
+   * connection is gone. Connections still arriving are accepted first (SETTLE_QUIET_MS).
    */
   drain(): Promise<void>;
 }
@@ -80,15 +91,18 @@ const unparsableAnswer = (code: string | undefined): string => {
  * answered before its body was read (401, 404, 413…) keeps its connection only if the rest of the body
  * arrives in that time; one whose headers never all arrive is answered 408 here.
  *
- * When the server stops, a connection is closed only at rest: no answer under way and no byte of a
- * next request received. One that came to rest before the shutdown began is closed at once; one that
- * came to rest since (an answer begun before, sent with keep-alive) is left a moment for the request
- * its client may already be sending.
+ * When the server stops, a connection is closed only once it has been at rest for REST_BEFORE_CLOSE_MS:
+ * no answer under way and no byte of a next request received in that time. A connection that has just
+ * answered with keep-alive, or has just been accepted, is left that moment for the request its client
+ * may already be sending; it is answered, with `Connection: close`.
  */
 export const trackConnections = (server: Server, timeoutMs: number): Connections => {
   const connections = new Map<Socket, Connection>();
   const answering = new Set<ServerResponse>();
   let shutdownBegan: number | null = null;
+  /** Whether answers not yet begun close their connection (false while settling at the end of a drain). */
+  let closing = false;
+  let lastAccepted = 0;
   const lateHeaders = lateHeadersAnswer(timeoutMs);
 
   const rest = (socket: Socket, connection: Connection) => {
@@ -99,6 +113,7 @@ export const trackConnections = (server: Server, timeoutMs: number): Connections
   };
 
   server.on("connection", (socket: Socket) => {
+    lastAccepted = Date.now();
     connections.set(socket, {
       open: 0,
       lastRequest: null,
@@ -139,26 +154,51 @@ export const trackConnections = (server: Server, timeoutMs: number): Connections
     socket.destroy(error);
   });
 
-  const closeResting = (since: number) => {
+  /** Closes each connection that has been at rest, with no byte received, for REST_BEFORE_CLOSE_MS. */
+  const closeResting = () => {
     const now = Date.now();
     for (const [socket, connection] of connections) {
       const { open, restingSince, bytesAtRest } = connection;
       // A request under way, or the first bytes of one received: it is answered, or cut off when late.
       if (open > 0 || restingSince === null || socket.bytesRead !== bytesAtRest) continue;
-      if (restingSince < since || now - restingSince >= REST_BEFORE_CLOSE_MS) socket.destroy();
+      if (now - restingSince >= REST_BEFORE_CLOSE_MS) socket.destroy();
     }
+  };
+
+  /** From now on every answer not yet begun closes its connection. */
+  const closeAnswers = () => {
+    closing = true;
+    for (const res of answering) if (!res.headersSent) res.shouldKeepAlive = false;
   };
 
   const shutdown = () => {
     if (shutdownBegan !== null) return;
     shutdownBegan = Date.now();
-    for (const res of answering) if (!res.headersSent) res.shouldKeepAlive = false;
+    closeAnswers();
   };
+
+  /**
+   * Resolves once no connection has been accepted for SETTLE_QUIET_MS (at most SETTLE_MAX_MS), looked
+   * at right after the event loop has accepted what was waiting; answers keep their connections open
+   * meanwhile, so that the clients told to leave settle on the connections they reopened.
+   */
+  const settle = () =>
+    new Promise<void>((done) => {
+      closing = false;
+      const until = Date.now() + SETTLE_MAX_MS;
+      const look = () =>
+        setImmediate(() => {
+          const now = Date.now();
+          if (now >= until || now - lastAccepted >= SETTLE_QUIET_MS) done();
+          else setTimeout(look, Math.min(SWEEP_MS, SETTLE_QUIET_MS));
+        });
+      look();
+    });
 
   return {
     started: (req, res) => {
       answering.add(res);
-      if (shutdownBegan !== null) res.shouldKeepAlive = false;
+      if (closing) res.shouldKeepAlive = false;
       const connection = connections.get(req.socket);
       if (!connection) return;
       connection.open++;
@@ -183,14 +223,18 @@ export const trackConnections = (server: Server, timeoutMs: number): Connections
     },
     shutdown,
     drain: async () => {
-      shutdown();
-      const since = shutdownBegan ?? Date.now();
+      // Connections still arriving (clients reconnecting after the drain's answers told them to, or
+      // any client opening one) are let in before the port closes: the kernel resets what waits in
+      // its accept queue at close.
+      shutdownBegan ??= Date.now();
+      await settle();
+      closeAnswers();
       // Only stops accepting: http.Server's close() would also close at once every connection Node
       // deems idle (racing a request on its way to one that has just answered) and stop the checks
       // for late requests, which still bound what was accepted.
       const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
-      closeResting(since);
-      const sweep = setInterval(() => closeResting(since), SWEEP_MS);
+      closeResting();
+      const sweep = setInterval(closeResting, SWEEP_MS);
       try {
         await closed;
       } finally {

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AccessCore, InvitePreview } from "../core/access-core.js";
 import { CoreError, type ErrorCode, TEMPORARY_CODES } from "../core/errors.js";
 import type { Logger } from "../log.js";
+import { BodyError, readBody } from "./body.js";
 import { clientAddress } from "./client-address.js";
 import { HTTP_STATUS, RETRY_AFTER_SECONDS } from "./error-status.js";
 import { acceptedPage, invitePage, problemPage, tryAgainPage } from "./pages.js";
@@ -59,7 +60,16 @@ const BROKEN: Problem = {
   message: "This link is incomplete. Copy the whole link from your invite mail.",
 };
 
+/** The most an invite's form (one button, no fields) may send: more is no browser's. */
+const INVITE_BODY_LIMIT = 4096;
+
 const send = (res: ServerResponse, status: number, html: string, extra: Record<string, string> = {}) => {
+  // Answered before the request's body is all in: the rest is read away, and the connection closes
+  // rather than waiting on it for a next request.
+  if (!res.req.complete) {
+    res.shouldKeepAlive = false;
+    res.req.resume();
+  }
   res.writeHead(status, {
     "content-type": "text/html; charset=utf-8",
     "cache-control": "no-store",
@@ -86,11 +96,16 @@ export const handleInvite = async (
   res: ServerResponse,
   token: string,
 ): Promise<void> => {
-  req.resume(); // the acceptance needs no body; drain whatever came
   try {
     await answerInvite(deps, req, res, token);
   } catch (error) {
     if (res.headersSent) throw error;
+    if (error instanceof BodyError) {
+      // The form never arrived whole (408 at REQUEST_BODY_TIMEOUT_MS), or is no form's: nothing was done.
+      const title = error.status === 408 ? "The request did not arrive" : "Invite not accepted";
+      send(res, error.status, problemPage(title, `${error.message} Nothing was changed; try again.`));
+      return;
+    }
     if (error instanceof CoreError && TEMPORARY_CODES.has(error.code)) {
       deps.logger.warn("Invite page refused:", error.message);
       send(res, HTTP_STATUS[error.code], tryAgainPage(error.message), {
@@ -143,10 +158,13 @@ const answerInvite = async (
     return;
   }
   if (isGet) {
+    req.resume();
     if (before.state === "pending") send(res, 200, invitePage(before, `/invites/${token}`));
     else problem(GONE[before.state]);
     return;
   }
+  // The acceptance needs nothing from the form, but acts only on a request that arrived whole.
+  await readBody(req, INVITE_BODY_LIMIT);
   try {
     const accepted = await deps.core.acceptInvite(token);
     send(res, 200, acceptedPage(before.accountName, accepted.role ?? "teammate"));

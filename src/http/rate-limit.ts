@@ -18,11 +18,32 @@ export class RateLimiter {
     this.windows = new LruMap(maxKeys);
   }
 
-  /** Seconds until `key` may try again, or 0 when it may now. */
+  /** Attempts whose outcome is not known yet, per key (`reserve`): bounded by the requests in flight. */
+  private readonly pending = new Map<string, number>();
+
+  /**
+   * Seconds until `key` may try again, or 0 when it may now. The attempts still pending count too, so
+   * that many at once cannot all slip under the limit before the first of them is known to fail.
+   */
   retryAfter(key: string): number {
+    const now = this.now();
     const w = this.windows.get(key);
-    if (!w || this.now() - w.start >= this.windowMs || w.count < this.limit) return 0;
-    return Math.ceil((w.start + this.windowMs - this.now()) / 1000);
+    const live = w && now - w.start < this.windowMs ? w : null;
+    if ((live?.count ?? 0) + (this.pending.get(key) ?? 0) < this.limit) return 0;
+    // Only pending ones over the limit: they are known in a moment.
+    return live ? Math.max(1, Math.ceil((live.start + this.windowMs - now) / 1000)) : 1;
+  }
+
+  /** An attempt under way for `key`: it counts toward the limit until `release`d. */
+  reserve(key: string): void {
+    this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+  }
+
+  /** The attempt `reserve`d is over (a failed one is then counted with `hit`). */
+  release(key: string): void {
+    const left = (this.pending.get(key) ?? 0) - 1;
+    if (left > 0) this.pending.set(key, left);
+    else this.pending.delete(key);
   }
 
   hit(key: string): void {
@@ -32,8 +53,8 @@ export class RateLimiter {
     else w.count++;
   }
 
-  /** How many keys it holds now. */
+  /** How many keys it holds now (with attempts pending, or counted in a window). */
   get size(): number {
-    return this.windows.size;
+    return this.windows.size + this.pending.size;
   }
 }

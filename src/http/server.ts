@@ -36,9 +36,11 @@ export interface RolecallServer extends Server {
    */
   beginShutdown(): void;
   /**
-   * Stops accepting connections, lets the requests already accepted finish (each answer closing its
-   * connection), closes the keep-alive connections between requests only, and resolves when every
-   * connection is gone. A request still arriving is bounded by REQUEST_BODY_TIMEOUT_MS.
+   * Stops accepting connections (once none has arrived for a moment, so that none waiting in the
+   * kernel's accept queue is reset), lets the requests already accepted finish (each answer closing its connection),
+   * closes connections only after they have been at rest a moment, and resolves when every
+   * connection is gone. /readyz answers 503 from the call on. A request still arriving is bounded by
+   * REQUEST_BODY_TIMEOUT_MS.
    */
   drain(): Promise<void>;
 }
@@ -152,6 +154,8 @@ export const createHttpServer = ({
       if (path === "/readyz" && (req.method === "GET" || req.method === "HEAD")) {
         if (connections.shuttingDown) return sendJson(res, 503, SHUTTING_DOWN);
         const ready = await readiness(core, slackConnected);
+        // The shutdown may have begun while the database was asked.
+        if (connections.shuttingDown) return sendJson(res, 503, SHUTTING_DOWN);
         sendJson(res, ready.ok ? 200 : 503, ready);
         return;
       }

@@ -123,6 +123,65 @@ const problemWith = (body: unknown, schemas: Shapes, hooksPrefix: string | null)
   return needed && !(needed in record) ? `A Slack ${String(record.type)} without ${needed}.` : null;
 };
 
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+const isUtf8 = (bytes: Uint8Array): boolean => {
+  try {
+    utf8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const hexDigit = (byte: number | undefined): number => {
+  if (byte === undefined) return -1;
+  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
+  const lower = byte | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
+};
+
+/** A form's name or value as bytes: `+` is a space, `%XX` a byte; anything else (a stray `%`) as it is. */
+const formBytes = (part: Buffer): Buffer => {
+  const out = Buffer.allocUnsafe(part.length);
+  let n = 0;
+  for (let i = 0; i < part.length; i++) {
+    const byte = part[i] as number;
+    const high = byte === 0x25 ? hexDigit(part[i + 1]) : -1;
+    const low = high === -1 ? -1 : hexDigit(part[i + 2]);
+    if (low !== -1) {
+      out[n++] = high * 16 + low;
+      i += 2;
+    } else out[n++] = byte === 0x2b ? 0x20 : byte;
+  }
+  return out.subarray(0, n);
+};
+
+/**
+ * The first field of a form body whose name or value, percent-decoded, is not UTF-8 (an invalid or
+ * overlong sequence, an encoded surrogate, a stray byte), or null when every one is. Node's form
+ * parser would turn those bytes into U+FFFD and the text would be stored so.
+ */
+export const brokenFormField = (body: Buffer): string | null => {
+  let start = 0;
+  while (start <= body.length) {
+    let end = body.indexOf(0x26, start);
+    if (end === -1) end = body.length;
+    const field = body.subarray(start, end);
+    const equals = field.indexOf(0x3d);
+    const name = formBytes(equals === -1 ? field : field.subarray(0, equals));
+    const value = equals === -1 ? null : formBytes(field.subarray(equals + 1));
+    if (!isUtf8(name)) return "";
+    if (value && !isUtf8(value)) return name.toString("latin1").replace(/[^\x20-\x7e]/g, "?");
+    start = end + 1;
+  }
+  return null;
+};
+
+/** A slash command's `text` Rolecall cannot read: told in words, as Slack shows an answer to a command. */
+export const UNREADABLE_COMMAND =
+  "That command has a character Rolecall cannot read (a NUL or broken text); nothing was changed.";
+
 const SIGNATURE = /^v0=[0-9a-f]{64}$/;
 
 /**
@@ -186,8 +245,28 @@ export const guardSlackRequests = (
     } catch {
       return refuse(res, 400, "The body is not valid JSON or form data.");
     }
-    const problem = problemWith(body, schemas, hooksPrefix);
-    if (problem) return refuse(res, 400, problem);
+    const form = req.headers["content-type"] === "application/x-www-form-urlencoded";
+    // Bytes that are no UTF-8 (Node would read them as U+FFFD), then NUL and lone surrogates.
+    const notUtf8 = form ? brokenFormField(raw) : isUtf8(raw) ? null : "";
+    const problem =
+      notUtf8 !== null
+        ? `${notUtf8 ? `${notUtf8}: text` : "The body"} is not valid UTF-8.`
+        : problemWith(body, schemas, hooksPrefix);
+    if (problem) {
+      // What a person typed after the command: answered in words, as Slack shows an answer (a 400 is
+      // shown as a failure of the app). Ids and the rest are Slack's, and refused.
+      const command =
+        typeof body === "object" &&
+        body !== null &&
+        !Array.isArray(body) &&
+        kindOf(body as Record<string, unknown>) === "command";
+      const inText = notUtf8 === "text" || (notUtf8 === null && brokenTextAt(body) === "text");
+      if (command && inText) {
+        logger.warn(`Slack command refused: ${problem}`);
+        return sendJson(res, 200, { response_type: "ephemeral", text: UNREADABLE_COMMAND });
+      }
+      return refuse(res, 400, problem);
+    }
     listener(buffered, res);
   };
 

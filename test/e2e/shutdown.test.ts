@@ -317,79 +317,81 @@ const startSeeded = async (env: Record<string, string>) => {
   };
 };
 
+/** The failures on a connection that had been made (reset, hung up, cut): none may happen. */
+const notAnsweredButConnected = (outcomes: Outcome[]) =>
+  outcomes.filter((o) => !o.answered && (o.connected || o.code !== "ECONNREFUSED")).slice(0, 5);
+
+/**
+ * 50 keep-alive clients posting /api/v1/authorize in a loop, reconnecting whenever an answer says
+ * `Connection: close`, each until a request of its fails (the port closed: refused); `signal` is sent
+ * once the load is under way, and /readyz asked at once on a connection of its own.
+ */
+const loadAcross = async (app: Awaited<ReturnType<typeof startSeeded>>, signal: NodeJS.Signals) => {
+  const agent = new Agent({ keepAlive: true, maxSockets: 50 });
+  const outcomes: Outcome[] = [];
+  const clients = Array.from({ length: 50 }, async () => {
+    for (let sent = 0; sent < 100_000; sent++) {
+      const outcome = await authorize(app.port, app.apiKey, agent);
+      outcomes.push(outcome);
+      if (!outcome.answered) return;
+    }
+  });
+  await eventually(() => outcomes.length >= 300, "the load to be under way");
+  app.child.kill(signal);
+  const readyz = get(app.port, "/readyz").catch((error: Error) => error);
+  await Promise.all(clients);
+  agent.destroy();
+  return { outcomes, signalled: { readyz } };
+};
+
 describe("SIGTERM drains (PRODUCT §8): /readyz turns 503 at once, requests are served for SHUTDOWN_DRAIN_MS, no accepted connection is reset", () => {
-  it("50 keep-alive clients posting /api/v1/authorize across a SIGTERM: every request sent is answered whole, and the process exits 0", async () => {
-    const app = await startSeeded({ SHUTDOWN_DRAIN_MS: "4000" });
+  it("50 keep-alive clients posting /api/v1/authorize through the drain and past the port closing: every connection made is answered, and the process exits 0", async () => {
+    const app = await startSeeded({ SHUTDOWN_DRAIN_MS: "2000" });
     try {
       await eventually(async () => (await get(app.port, "/readyz")).status === 200, "the app to be ready");
-      const agent = new Agent({ keepAlive: true, maxSockets: 50 });
-      const outcomes: Outcome[] = [];
-      let signalled = false;
-      // Each client sends in a loop; after the SIGTERM it goes on until it has been answered twice
-      // with `Connection: close` (served during the drain and told to leave), or a request failed.
-      const clients = Array.from({ length: 50 }, async () => {
-        let toldToLeave = 0;
-        for (let sent = 0; ; sent++) {
-          const outcome = await authorize(app.port, app.apiKey, agent);
-          outcomes.push(outcome);
-          if (!outcome.answered) return;
-          if (signalled && outcome.connection === "close") toldToLeave++;
-          if (toldToLeave >= 2 || sent > 10_000) return;
-        }
+      const { outcomes, signalled } = await loadAcross(app, "SIGTERM");
+      // The first /readyz after the signal, under load, already says 503.
+      expect(await signalled.readyz).toEqual({
+        status: 503,
+        body: { ok: false, shutdown: expect.stringMatching(/^not ready: this instance is shutting down/) },
       });
-      // The load is on: the pool's connections are in use, and between requests, when the signal comes.
-      await eventually(() => outcomes.length >= 300, "the load to be under way");
-      app.child.kill("SIGTERM");
-      signalled = true;
-      // Right after the signal /readyz says 503, while the process goes on serving.
-      const afterSignal = (async () => {
-        let readyz = await get(app.port, "/readyz");
-        while (readyz.status === 200) readyz = await get(app.port, "/readyz");
-        const healthz = await get(app.port, "/healthz");
-        return { readyz, healthz, api: await authorize(app.port, app.apiKey, false) };
-      })().catch((error: Error) => error);
-      await Promise.all(clients);
-      agent.destroy();
 
-      // Every request sent was answered whole; none was cut on a connection the server had accepted.
-      const failed = outcomes.filter((o) => !o.answered);
-      expect({ failed: failed.length, of: outcomes.length, first: failed.slice(0, 3) }).toEqual({
-        failed: 0,
-        of: outcomes.length,
-        first: [],
-      });
+      // No request failed on a connection that was made: the only failures are connections refused
+      // once the port had closed (each client stops at its first).
+      expect(notAnsweredButConnected(outcomes)).toEqual([]);
+      const refusedAtDoor = outcomes.filter((o) => !o.answered);
+      expect(refusedAtDoor).toHaveLength(50);
       for (const o of outcomes) {
-        expect(o).toMatchObject({ answered: true, status: 200 });
-        if (o.answered) expect(JSON.parse(o.body)).toMatchObject({ allowed: true });
+        if (o.answered)
+          expect(o).toMatchObject({ status: 200, body: expect.stringContaining('"allowed":true') });
       }
-      // Each client was served during the drain, its answers telling it to leave.
-      const answeredDuringDrain = outcomes.filter((o) => o.answered && o.connection === "close");
-      expect(answeredDuringDrain.length).toBeGreaterThanOrEqual(100);
-      expect(await afterSignal).toEqual({
-        readyz: {
-          status: 503,
-          body: { ok: false, shutdown: expect.stringMatching(/^not ready: this instance is shutting down/) },
-        },
-        healthz: { status: 200, body: { ok: true } },
-        api: expect.objectContaining({ answered: true, status: 200, connection: "close" }),
-      });
-
-      // After the drain the port closes: a request then is refused, never connected.
-      await eventually(
-        () => app.log().includes("no longer accepting connections"),
-        "the drain to end",
-        30_000,
-      );
-      const late = await authorize(app.port, app.apiKey, false);
-      expect(late).toMatchObject({ answered: false, code: "ECONNREFUSED", connected: false });
+      // Clients were served during the drain, told to leave, and came back until the port closed.
+      const toldToLeave = outcomes.filter((o) => o.answered && o.connection === "close");
+      expect(toldToLeave.length).toBeGreaterThanOrEqual(100);
       expect(await app.exited).toBe(0);
       expect(app.log()).toContain('"msg":"stopped"');
+      expect(app.log()).toContain("no longer accepting connections");
     } finally {
       await app.stop();
     }
   }, 90_000);
 
-  it("SIGINT (Ctrl-C) stops without the drain: the port closes at once, a request still arriving gets 408 at REQUEST_BODY_TIMEOUT_MS, exit 0", async () => {
+  it("SIGINT under the same load: no drain, but the requests on their way on keep-alive connections are answered; exit 0", async () => {
+    const app = await startSeeded({ SHUTDOWN_DRAIN_MS: "60000" });
+    try {
+      const { outcomes } = await loadAcross(app, "SIGINT");
+      expect(notAnsweredButConnected(outcomes)).toEqual([]);
+      expect(outcomes.filter((o) => !o.answered)).toHaveLength(50);
+      // Those on their way when the signal came were answered, told to leave.
+      expect(outcomes.filter((o) => o.answered && o.connection === "close").length).toBeGreaterThanOrEqual(1);
+      expect(await app.exited).toBe(0);
+      expect(app.log()).toMatch(/"signal":"SIGINT","drainMs":0/);
+    } finally {
+      await app.stop();
+    }
+  }, 60_000);
+
+  it("SIGINT (Ctrl-C) stops without the drain: the port closes as soon as no connection arrives, a request still arriving gets 408 at REQUEST_BODY_TIMEOUT_MS, exit 0", async () => {
     // A drain this long would outlast the test: the process exiting at all shows SIGINT has none.
     const app = await startSeeded({ SHUTDOWN_DRAIN_MS: "60000", REQUEST_BODY_TIMEOUT_MS: "1500" });
     try {
@@ -403,7 +405,10 @@ describe("SIGTERM drains (PRODUCT §8): /readyz turns 503 at once, requests are 
 
       app.child.kill("SIGINT");
       await eventually(() => app.log().includes("shutting down"), "the app to begin stopping");
-      const portClosed = await refused(app.port);
+      // The port closes once no connection has arrived for a moment (SETTLE_QUIET_MS).
+      const portClosed = await eventually(() => refused(app.port), "the port to close", 5_000).then(
+        () => true,
+      );
       const [answer, ...more] = await arriving.closed;
       expect(more).toEqual([]);
       expect(answer).toMatchObject({ status: 408, headers: { connection: "close" } });

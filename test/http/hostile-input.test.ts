@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { brokenFormField } from "../../src/http/slack-guard.js";
 import { newKey } from "../helpers/api-keys.js";
 import { HIDDEN_SAMPLES } from "../helpers/hidden-characters.js";
 import { type Harness, messageText, PEOPLE, startHarness, TEAM_ID } from "../helpers/slack-harness.js";
@@ -105,8 +106,57 @@ const members = async () =>
   (await h.running.core.listMembers(h.as("owner"))).members.map((m) => m.email).sort();
 
 describe("Slack's requests with NUL or broken UTF-16 are refused before they reach the database", () => {
+  it("a signed slash command with a NUL in its text → 200 with an ephemeral message in words, nobody added", async () => {
+    const before = await members();
+    const reply = await slashWith({ text: "add bob@acme.test teammate Bob\u0000Stone" });
+    expect(reply.status).toBe(200);
+    expect(JSON.parse(reply.text)).toEqual({
+      response_type: "ephemeral",
+      text: "That command has a character Rolecall cannot read (a NUL or broken text); nothing was changed.",
+    });
+    expect(await members()).toEqual(before);
+  });
+
+  // Percent-encoded bytes that are no UTF-8: an encoded surrogate, an overlong "/", a stray byte.
+  // Node's form parser reads each as U+FFFD; they are refused, never stored so.
   it.each([
-    ["the text", { text: "add bob@acme.test teammate Bob\u0000Stone" }, "text"],
+    ["an encoded surrogate", "%ED%A0%80"],
+    ["an overlong sequence", "%C0%AF"],
+    ["a stray byte", "%FF"],
+  ])("a signed slash command with %s in a form field: refused, nobody added", async (_label, bytes) => {
+    const before = await members();
+    const body = (text: string, userId: string = PEOPLE.owner.id, teamId = TEAM_ID) =>
+      slashCommandBody({
+        text,
+        userId,
+        teamId,
+        responseUrl: h.fake.responseUrl("hostile"),
+        triggerId: h.fake.triggerId(),
+      });
+    // In the text a person typed: told in words, as a command's answer.
+    const inText = await postSigned(
+      h.base,
+      body("add utf8@acme.test teammate BoXXb").replace("BoXXb", `Bo${bytes}b`),
+      "application/x-www-form-urlencoded",
+    );
+    expect(inText.status).toBe(200);
+    expect(JSON.parse(inText.text)).toEqual({
+      response_type: "ephemeral",
+      text: expect.stringContaining("a character Rolecall cannot read"),
+    });
+    // In Slack's own ids: 400, naming the field.
+    for (const [field, raw] of [
+      ["team_id", body("whoami", PEOPLE.owner.id, "T0AXXCME").replace("T0AXXCME", `T0A${bytes}CME`)],
+      ["user_id", body("whoami", "U0XXOWNER").replace("U0XXOWNER", `U0${bytes}OWNER`)],
+    ] as const) {
+      const reply = await postSigned(h.base, raw, "application/x-www-form-urlencoded");
+      expect(reply.status).toBe(400);
+      expect(JSON.parse(reply.text)).toEqual({ error: `${field}: text is not valid UTF-8.` });
+    }
+    expect(await members()).toEqual(before);
+  });
+
+  it.each([
     ["the user_id", { userId: "U0OWNER\u0000" }, "user_id"],
     ["the team_id", { teamId: "T0ACME\u0000" }, "team_id"],
   ])("a signed slash command with a NUL in %s → 400 naming the field", async (_label, fields, field) => {
@@ -183,5 +233,17 @@ describe("Slack: names and reasons with hidden characters are refused in words",
     const reply = await h.slash("owner", `grant tm@acme.test team_settings for 1h on call${c}tonight`);
     const shown = messageText(reply.message ?? (await h.responseTo(reply.responseId)));
     expect(shown).toContain(`A reason cannot contain ${kind}`);
+  });
+});
+
+describe("brokenFormField: a form's fields, percent-decoded, as UTF-8", () => {
+  it("passes what Slack sends (multi-byte text, emoji, '+' for spaces, a stray '%'), and names the first field that is no UTF-8", () => {
+    const ok = new URLSearchParams({ text: "add é@acme.test Zoë 🚀 100%", user_id: "U0A" }).toString();
+    expect(brokenFormField(Buffer.from(ok))).toBeNull();
+    expect(brokenFormField(Buffer.from("text=100%&a=%zz&b=%"))).toBeNull();
+    expect(brokenFormField(Buffer.from("a=1&text=Bo%ED%A0%80b&user_id=%FF"))).toBe("text");
+    expect(brokenFormField(Buffer.from("a=%E2%82&b=%AC"))).toBe("a");
+    expect(brokenFormField(Buffer.from("%C0%AF=1"))).toBe("");
+    expect(brokenFormField(Buffer.concat([Buffer.from("text=a"), Buffer.from([0xff])]))).toBe("text");
   });
 });

@@ -31,4 +31,25 @@ describe("LruMap", () => {
     expect(lru.has("cold")).toBe(false);
     expect(lru.get("k999")).toBe(999);
   });
+
+  it("attempts still pending count toward the limit until released; only those that failed stay counted", () => {
+    let now = 0;
+    const limiter = new RateLimiter(3, 60_000, () => now);
+    for (let i = 0; i < 3; i++) limiter.reserve("203.0.113.7");
+    expect(limiter.retryAfter("203.0.113.7")).toBe(1);
+    expect(limiter.retryAfter("198.51.100.2")).toBe(0);
+    // Two were valid keys, one a wrong one.
+    for (let i = 0; i < 3; i++) limiter.release("203.0.113.7");
+    limiter.hit("203.0.113.7");
+    expect(limiter.retryAfter("203.0.113.7")).toBe(0);
+    limiter.reserve("203.0.113.7");
+    limiter.reserve("203.0.113.7");
+    expect(limiter.retryAfter("203.0.113.7")).toBe(60);
+    // The window over, what counts is what is pending: two, under the limit.
+    now = 60_000;
+    expect(limiter.retryAfter("203.0.113.7")).toBe(0);
+    limiter.release("203.0.113.7");
+    limiter.release("203.0.113.7");
+    expect(limiter.size).toBe(1);
+  });
 });

@@ -4,6 +4,7 @@ import { RateLimiter } from "../../src/http/rate-limit.js";
 import { createHttpServer, type RolecallServer } from "../../src/http/server.js";
 import { createLogger } from "../../src/log.js";
 import { openRaw, refused } from "../helpers/raw-http.js";
+import { eventually } from "../helpers/smtp.js";
 import { openCore } from "../helpers/team.js";
 
 const TIMEOUT_MS = 1000;
@@ -59,6 +60,28 @@ describe("drain (the end of a shutdown): no accepted request is cut", () => {
     await drained;
   }, 30_000);
 
+  it("a connection accepted just before the drain, its request not yet sent, is answered rather than closed", async () => {
+    const { server, port } = await serve();
+    // Connected, nothing sent yet: the client is about to send, as after any connect.
+    const fresh = await openRaw(port);
+    // A keep-alive connection that has just answered, its client about to send the next request.
+    const reused = await openRaw(port);
+    reused.send(GET_HEALTHZ);
+    expect(await reused.answer(0)).toMatchObject({ status: 200, headers: { connection: "keep-alive" } });
+    await settle();
+
+    const drained = server.drain();
+    // Once the port has closed (no connection arriving), answers close their connections.
+    await eventually(() => !server.listening, "the port to close");
+    fresh.send(GET_HEALTHZ);
+    reused.send(GET_HEALTHZ);
+    expect(await fresh.answer()).toMatchObject({ status: 200, headers: { connection: "close" } });
+    expect(await reused.answer(1)).toMatchObject({ status: 200, headers: { connection: "close" } });
+    expect(await fresh.closed).toHaveLength(1);
+    expect(await reused.closed).toHaveLength(2);
+    await drained;
+  }, 30_000);
+
   it("a keep-alive answer that ends after the shutdown began: the client's next request on that connection is answered", async () => {
     let release = () => {};
     let taken = () => {};
@@ -80,6 +103,7 @@ describe("drain (the end of a shutdown): no accepted request is cut", () => {
     release();
     const first = await conn.answer(0);
     expect(first).toMatchObject({ status: 200, body: "ok", headers: { connection: "keep-alive" } });
+    await eventually(() => !server.listening, "the port to close");
     // As a pooled client does: the next request goes on the connection that has just answered.
     conn.send(GET_HEALTHZ);
     expect(await conn.answer(1)).toMatchObject({ status: 200, headers: { connection: "close" } });

@@ -5,6 +5,7 @@ import { RateLimiter } from "../../src/http/rate-limit.js";
 import { createHttpServer } from "../../src/http/server.js";
 import { createLogger } from "../../src/log.js";
 import { startHarness } from "../helpers/slack-harness.js";
+import { eventually } from "../helpers/smtp.js";
 import { openCore, seedTeam } from "../helpers/team.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -114,6 +115,44 @@ describe("wrong API keys are limited per client address before they cost the dat
     expect((await members("rc_short")).status).toBe(429); // malformed keys too
     expect((await members("not-a-key-at-all")).status).toBe(429);
     onlyPrefixLists(calls);
+  });
+
+  it("50 wrong keys at once from one address: only as many are looked up as the limit allows, the rest 429", async () => {
+    const { wired, key, calls, members } = await setup(3);
+    // The database answers the key lookups only once every request is in: each is under way at once.
+    const store = wired.store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    const lookup = store.apiKeyCandidates as (...args: unknown[]) => Promise<unknown>;
+    let held = 0;
+    let release = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    store.apiKeyCandidates = async (...args: unknown[]) => {
+      const found = lookup(...args);
+      held++;
+      await gate;
+      return found;
+    };
+    let answered = 0;
+    const sent = Promise.all(
+      Array.from({ length: 50 }, () =>
+        members(madeUpKey()).then((r) => {
+          answered++;
+          return r;
+        }),
+      ),
+    );
+    await eventually(() => answered + held === 50, "every request to be answered or looked up");
+    release();
+    store.apiKeyCandidates = lookup;
+    const statuses = (await sent).map((r) => r.status);
+    // The lookups still under way counted toward the limit: not one more than 3 reached the database.
+    expect(names(calls).filter((name) => name === "apiKeyCandidates")).toHaveLength(3);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(47);
+    // A valid key, at once with wrong ones from that address, is served; and it does not count.
+    const mixed = await Promise.all([members(key), members(madeUpKey()), members(key)]);
+    expect(mixed.map((r) => r.status)).toEqual([200, 429, 200]);
   });
 
   it("a valid key from the limited address is always served, remembered or not", async () => {
