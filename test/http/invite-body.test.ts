@@ -1,7 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { RateLimiter } from "../../src/http/rate-limit.js";
-import { createHttpServer } from "../../src/http/server.js";
-import { createLogger } from "../../src/log.js";
+import { listeningServer } from "../helpers/http-server.js";
 import { openRaw } from "../helpers/raw-http.js";
 import { openCore, seedTeam } from "../helpers/team.js";
 
@@ -24,20 +22,11 @@ const serve = async () => {
     .map((row) => row.mail as { kind: string; to: string; token?: string })
     .find((m) => m.kind === "invite" && m.to === "new@acme.test");
   const token = mail?.token ?? "";
-  const logger = createLogger("silent");
-  const server = createHttpServer({
-    core: wired.core,
-    logger,
-    slackEvents: null,
-    invites: { core: wired.core, logger, limiter: new RateLimiter(30, 60_000), trustedProxies: new Set() },
-    requestTimeoutMs: TIMEOUT_MS,
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const { server, port } = await listeningServer(wired.core, { requestTimeoutMs: TIMEOUT_MS });
   cleanups.push(() => {
     server.closeAllConnections();
     return new Promise<void>((r) => server.close(() => r()));
   });
-  const port = (server.address() as { port: number }).port;
   return { wired, seeded, token, port };
 };
 

@@ -1,10 +1,7 @@
-import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { RateLimiter } from "../../src/http/rate-limit.js";
-import { createHttpServer } from "../../src/http/server.js";
-import { createLogger } from "../../src/log.js";
 import { LATEST_SCHEMA_VERSION } from "../../src/store/migrations/index.js";
 import { FakeSlack } from "../helpers/fake-slack.js";
+import { listeningServer } from "../helpers/http-server.js";
 import { openRaw } from "../helpers/raw-http.js";
 import { startHarness } from "../helpers/slack-harness.js";
 import { setSchemaVersion } from "../helpers/sql.js";
@@ -37,21 +34,8 @@ const QUICK_RETRY = { authTestRetry: { firstMs: 20, maxMs: 50 } };
 describe("/readyz (PRODUCT §8): ready only when the instance can serve", () => {
   it("is 503 while the database is unreachable, naming the database; /healthz stays 200", async () => {
     const wired = await openCore();
-    const logger = createLogger("silent");
-    const server = createHttpServer({
-      core: wired.core,
-      logger,
-      slackEvents: null,
-      invites: { core: wired.core, logger, limiter: new RateLimiter(30, 60_000), trustedProxies: new Set() },
-      apiKeyAttempts: {
-        limiter: new RateLimiter(30, 60_000),
-        everywhere: new RateLimiter(1_000, 60_000),
-        trustedProxies: new Set(),
-      },
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const { server, base } = await listeningServer(wired.core);
     cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     expect(await readyz(base)).toEqual({ status: 200, body: { ok: true, database: "ready" } });
     await wired.close();
     const down = await readyz(base);
@@ -66,16 +50,8 @@ describe("/readyz (PRODUCT §8): ready only when the instance can serve", () => 
   it("is 503 at once when the shutdown begins, saying so, while /healthz and the rest are still served; every answer then closes its connection", async () => {
     const wired = await openCore();
     cleanups.push(() => wired.close());
-    const logger = createLogger("silent");
-    const server = createHttpServer({
-      core: wired.core,
-      logger,
-      slackEvents: null,
-      invites: { core: wired.core, logger, limiter: new RateLimiter(30, 60_000), trustedProxies: new Set() },
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const { server, port } = await listeningServer(wired.core);
     cleanups.push(() => server.drain());
-    const port = (server.address() as AddressInfo).port;
     const ask = async (path: string) => {
       const conn = await openRaw(port);
       conn.send(`GET ${path} HTTP/1.1\r\nhost: rolecall.test\r\n\r\n`);

@@ -1,8 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { RateLimiter } from "../../src/http/rate-limit.js";
-import { createHttpServer, type RolecallServer } from "../../src/http/server.js";
-import { createLogger } from "../../src/log.js";
+import { listeningServer } from "../helpers/http-server.js";
 import { openRaw, refused } from "../helpers/raw-http.js";
 import { eventually } from "../helpers/smtp.js";
 import { openCore } from "../helpers/team.js";
@@ -18,21 +16,12 @@ afterEach(async () => {
 const serve = async (slackEvents: ((req: IncomingMessage, res: ServerResponse) => void) | null = null) => {
   const wired = await openCore();
   cleanups.push(() => wired.close());
-  const logger = createLogger("silent");
-  const server = createHttpServer({
-    core: wired.core,
-    logger,
-    slackEvents,
-    invites: { core: wired.core, logger, limiter: new RateLimiter(30, 60_000), trustedProxies: new Set() },
-    requestTimeoutMs: TIMEOUT_MS,
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const { server, port } = await listeningServer(wired.core, { slackEvents, requestTimeoutMs: TIMEOUT_MS });
   cleanups.push(() => {
     if (server.listening) server.closeAllConnections();
     if (server.listening) return new Promise<void>((r) => server.close(() => r()));
   });
-  const port = (server.address() as { port: number }).port;
-  return { wired, server: server as RolecallServer, port };
+  return { wired, server, port };
 };
 
 const GET_HEALTHZ = "GET /healthz HTTP/1.1\r\nhost: rolecall.test\r\n\r\n";

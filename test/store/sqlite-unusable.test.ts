@@ -1,12 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DatabaseUnavailableError } from "../../src/core/errors.js";
-import { RateLimiter } from "../../src/http/rate-limit.js";
-import { createHttpServer } from "../../src/http/server.js";
-import { createLogger } from "../../src/log.js";
+import { listeningServer } from "../helpers/http-server.js";
 import { openSqliteCore, seedTeam } from "../helpers/team.js";
 
 /**
@@ -71,16 +68,9 @@ describe("a SQLite file that cannot be written is UNAVAILABLE, not an internal e
     await core.addMember(seeded.as("owner@acme.test"), { email: "new@acme.test", role: "teammate" });
     const mail = (await store.listMail()).find((m) => m.recipient === "new@acme.test")?.mail;
     const token = mail?.kind === "invite" ? mail.token : "";
-    const logger = createLogger("silent");
-    const server = createHttpServer({
-      core,
-      logger,
-      slackEvents: null,
-      invites: { core, logger, limiter: new RateLimiter(30, 60_000), trustedProxies: new Set() },
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const { server, base } = await listeningServer(core);
     cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
-    const page = `http://127.0.0.1:${(server.address() as AddressInfo).port}/invites/${token}`;
+    const page = `${base}/invites/${token}`;
     expect((await fetch(page)).status).toBe(200);
     db.pragma("query_only = ON");
     const res = await fetch(page, { method: "POST" });
