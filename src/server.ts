@@ -34,6 +34,11 @@ export interface Running {
 export interface StopOptions {
   /** How long requests are still served after /readyz turns 503 (SHUTDOWN_DRAIN_MS on SIGTERM); 0 by default. */
   drainMs?: number;
+  /**
+   * How long a connection at rest is left for its client's next request before it is closed (1 s by
+   * default). A test that is done with its server passes 0: its own idle connections need no grace.
+   */
+  restMs?: number;
 }
 
 export interface StartOptions {
@@ -134,7 +139,7 @@ export const startRolecall = async (
     core: wired.core,
     slack,
     metrics,
-    stop: async ({ drainMs = 0 } = {}) => {
+    stop: async ({ drainMs = 0, restMs } = {}) => {
       // Load balancers see /readyz fail and keep-alive clients are told to leave, while what still
       // reaches this instance is served; only then does the port close.
       // Without a drain (SIGINT) nobody is told to reconnect: the port closes as soon as no
@@ -147,7 +152,7 @@ export const startRolecall = async (
       // Stop accepting and let what was accepted finish: HTTP answers, then the Slack work after
       // the acks, while the mail being sent goes out (and no other mail is claimed).
       const mail = worker.stop();
-      await server.drain();
+      await server.drain(restMs === undefined ? {} : { restMs });
       await slack?.drain();
       await slack?.stop();
       await mail;

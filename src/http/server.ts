@@ -4,7 +4,12 @@ import { DatabaseUnavailableError } from "../core/errors.js";
 import type { Logger } from "../log.js";
 import { bearerMatches, type Metrics } from "../metrics.js";
 import { type ApiKeyAttempts, apiKeyAttempts, handleApi } from "./api.js";
-import { DEFAULT_REQUEST_TIMEOUT_MS, requestTimeouts, trackConnections } from "./connections.js";
+import {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type DrainOptions,
+  requestTimeouts,
+  trackConnections,
+} from "./connections.js";
 import { handleInvite, type InviteRouteDeps } from "./invites.js";
 import { observeRequest } from "./request-log.js";
 
@@ -42,7 +47,7 @@ export interface RolecallServer extends Server {
    * connection is gone. /readyz answers 503 from the call on. A request still arriving is bounded by
    * REQUEST_BODY_TIMEOUT_MS.
    */
-  drain(): Promise<void>;
+  drain(options?: DrainOptions): Promise<void>;
 }
 
 /** /readyz once the shutdown has begun: answered at once, whatever the database does. */
@@ -211,6 +216,6 @@ export const createHttpServer = ({
   }) as RolecallServer;
   const connections = trackConnections(server, requestTimeoutMs);
   server.beginShutdown = () => connections.shutdown();
-  server.drain = () => connections.drain();
+  server.drain = (options) => connections.drain(options);
   return server;
 };

@@ -154,7 +154,7 @@ export const startOAuthHarness = async (
         "application/json",
       ),
     stop: async () => {
-      await running.stop();
+      await running.stop({ restMs: 0 });
       if (!options.fake) await fake.stop();
     },
   };

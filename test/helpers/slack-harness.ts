@@ -171,7 +171,7 @@ export const startHarness = async (
         "application/json",
       ),
     stop: async () => {
-      await running.stop();
+      await running.stop({ restMs: 0 });
       await fake.stop();
       await cleanup();
     },
