@@ -18,7 +18,7 @@ import {
 } from "./api-schema.js";
 import { BodyError, readJson } from "./body.js";
 import { clientAddress } from "./client-address.js";
-import { HTTP_STATUS } from "./error-status.js";
+import { HTTP_STATUS, RETRY_AFTER_SECONDS } from "./error-status.js";
 import { OPENAPI_PATH, servedOpenApi } from "./openapi.js";
 import { RateLimiter } from "./rate-limit.js";
 
@@ -70,7 +70,13 @@ export const apiError = (
 
 /** A refusal with a stable code: its status comes from the one table; "not now" says when to retry. */
 const refuse = (res: ServerResponse, code: ErrorCode, message: string) =>
-  apiError(res, HTTP_STATUS[code], code, message, TEMPORARY_CODES.has(code) ? { "retry-after": "5" } : {});
+  apiError(
+    res,
+    HTTP_STATUS[code],
+    code,
+    message,
+    TEMPORARY_CODES.has(code) ? { "retry-after": RETRY_AFTER_SECONDS } : {},
+  );
 
 /** A 200 answer: its shape is one of the document's (api-schema.ts), checked when compiled, not per request. */
 const ok = (

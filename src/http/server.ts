@@ -10,6 +10,7 @@ import {
   requestTimeouts,
   trackConnections,
 } from "./connections.js";
+import { RETRY_AFTER_SECONDS } from "./error-status.js";
 import { handleInvite, type InviteRouteDeps } from "./invites.js";
 import { observeRequest } from "./request-log.js";
 
@@ -76,7 +77,7 @@ const readiness = async (core: AccessCore, slackConnected: (() => boolean) | nul
 
 /** 503 with a hint to retry: the database is away for now. */
 const sendUnavailable = (res: ServerResponse, body: unknown): void => {
-  res.setHeader("retry-after", "5");
+  res.setHeader("retry-after", RETRY_AFTER_SECONDS);
   sendJson(res, 503, body);
 };
 
