@@ -5,6 +5,7 @@ import { CoreError } from "./errors.js";
 import type { ChangeIntent } from "./intents.js";
 import type { DecisionState } from "./model.js";
 import { diffMatrix, type PermissionKey } from "./permissions.js";
+import { isActiveOwner } from "./policy.js";
 import { CHANGEABLE_ROLES } from "./roles.js";
 
 /**
@@ -115,8 +116,7 @@ export const secondOwnerNeeded = (about?: string): CoreError =>
  */
 export const requireOwnerAsked = (state: DecisionState, intent: ChangeIntent): void => {
   if (!state.account.fourEyes || !needsSecondOwner(intent, state)) return;
-  const { requester } = state;
-  if (requester?.status === "active" && requester.role === "owner") return;
+  if (isActiveOwner(state.requester)) return;
   throw new CoreError(
     "SECOND_OWNER_NEEDED",
     "Four-eyes is on, so this change needs two Owners, and whoever asked for it is not an Owner: approving it would make you the only one. Make the change yourself instead; it then waits for another Owner's approval.",
@@ -140,8 +140,7 @@ export const decideWithFourEyes = (
   const otherOwners = otherActiveOwners(state);
   // An Owner the change demotes or removes cannot approve it (rules 4 and 2): they do not count.
   const { target } = state;
-  const aboutOwner =
-    target?.status === "active" && target.role === "owner" && target.id !== actor.id ? target : null;
+  const aboutOwner = target && isActiveOwner(target) && target.id !== actor.id ? target : null;
   if (otherOwners - (aboutOwner ? 1 : 0) < 1)
     throw secondOwnerNeeded(otherOwners >= 1 && aboutOwner ? aboutOwner.email : undefined);
   const filed = decideFile(state, intent, () => decided.result, fresh);

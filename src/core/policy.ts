@@ -38,9 +38,13 @@ export const requireTarget = (state: Pick<DecisionState, "target">, named: strin
   return target;
 };
 
+/** Whether `member` is one of the active Owners (rules 5 and 9 count them). */
+export const isActiveOwner = (member: Pick<Member, "role" | "status"> | null | undefined): boolean =>
+  member?.status === "active" && member.role === "owner";
+
 /** Rule 5: a change that takes `target` out of the active owners must leave at least one. */
 export const requireOwnerLeft = (state: Pick<DecisionState, "activeOwnerCount">, target: Member): void => {
-  if (target.role === "owner" && target.status === "active" && state.activeOwnerCount <= 1) {
+  if (isActiveOwner(target) && state.activeOwnerCount <= 1) {
     throw new CoreError(
       "LAST_OWNER",
       "The team must always keep an active Owner, and this would leave it with none. Make someone else an Owner first.",
