@@ -1,11 +1,16 @@
 import { intentOf } from "../commands/index.js";
+import { describeIntent } from "../commands/lib/grammar.js";
 import type { Config } from "./config.js";
 import { AccessCore } from "./core/access-core.js";
 import { CoreError, TEMPORARY_CODES } from "./core/errors.js";
-import { parseIntent } from "./core/intents.js";
+import { type IntentWords, parseIntent } from "./core/intents.js";
 import { type Clock, systemClock } from "./core/ports.js";
 import type { Logger } from "./log.js";
 import { type OpenedStore, openStore, type RolecallStore } from "./store/open-store.js";
+import { describeEffect } from "./words/en/intents.js";
+
+/** The words a request is filed with: its change in the command grammar, its effect in English. */
+export const intentWords: IntentWords = { summary: describeIntent, effect: describeEffect };
 
 export interface Wired extends OpenedStore {
   core: AccessCore;
@@ -31,6 +36,7 @@ export const wireCore = async (
     grantStore: store.grants,
     grantMaxHours: config.GRANT_MAX_HOURS ?? 72,
     ...(config.CACHE_MAX_ACCOUNTS ? { cacheMaxAccounts: config.CACHE_MAX_ACCOUNTS } : {}),
+    words: intentWords,
   });
   try {
     await carryOverWordRequests(store.requests, core);

@@ -13,7 +13,7 @@ import type { ChangeResult } from "./decide.js";
 import { type ActorContext, Engine, memberActor } from "./engine.js";
 import { type GrantList, Grants } from "./grants.js";
 import { type InstallOutcome, type InstallRequest, Installs } from "./installs.js";
-import type { RawChangeIntent } from "./intents.js";
+import type { IntentWords, RawChangeIntent } from "./intents.js";
 import { type InvitePreview, Invites } from "./invites.js";
 import { type MemberForm, Members, type WhoAmI } from "./members.js";
 import type {
@@ -67,6 +67,8 @@ export interface CoreOptions {
   grantMaxHours: number;
   /** CACHE_MAX_ACCOUNTS: accounts kept in the permission cache. */
   cacheMaxAccounts?: number;
+  /** The words a request is filed with (its summary and effect): the core builds no sentence. */
+  words: IntentWords;
 }
 
 const edits = (raw: { name?: unknown; phone?: unknown; role?: unknown }) => ({
@@ -105,11 +107,15 @@ export class AccessCore {
       options.clock,
     );
     this.engine = new Engine(options.store, options.clock, cache);
-    this.changes = new Changes(this.engine, {
-      inviteTtlHours: options.inviteTtlHours,
-      requestTtlHours: options.requestTtlHours,
-      maxHours: options.grantMaxHours,
-    });
+    this.changes = new Changes(
+      this.engine,
+      {
+        inviteTtlHours: options.inviteTtlHours,
+        requestTtlHours: options.requestTtlHours,
+        maxHours: options.grantMaxHours,
+      },
+      options.words,
+    );
     this.grants = new Grants(this.engine, options.grantStore, { maxHours: options.grantMaxHours });
     this.members = new Members(this.engine);
     this.invites = new Invites(this.engine);

@@ -1,4 +1,5 @@
 import { permits } from "./authz.js";
+import { type Verdict, verdict } from "./can.js";
 import type { ActorContext, Engine } from "./engine.js";
 import { grantReason } from "./grant-rules.js";
 import type { CachedMember, MaybePromise } from "./permission-cache.js";
@@ -19,6 +20,47 @@ export interface Explanation {
   /** When a time-bound grant is what allows it: until when, and who approved it. */
   grant?: { permission: PermissionKey; endsAt: string; grantedBy: string };
 }
+
+interface Asked {
+  email: string;
+  permission: PermissionKey;
+  member: NonNullable<CachedMember>;
+  now: Date;
+}
+
+const roleMay = (verb: string) => (a: Asked) => ({
+  allowed: verb === "may",
+  role: a.member.role,
+  reason: `${ROLE_LABEL[a.member.role]}s ${verb} use ${PERMISSIONS[a.permission].label}.`,
+});
+
+/** Why, for each answer of `can()`. */
+const EXPLAIN = {
+  not_member: (a) => ({ allowed: false, role: null, reason: `${a.email} is not a member of this team.` }),
+  not_active: (a) => ({
+    allowed: false,
+    role: a.member.role,
+    reason: `${a.email} is ${a.member.status}, not active.`,
+  }),
+  holds_everything: (a) => ({
+    allowed: true,
+    role: a.member.role,
+    reason: `${ROLE_LABEL[a.member.role]}s hold every permission.`,
+  }),
+  role: roleMay("may"),
+  grant: (a) => {
+    const grant = a.member.granted.find(a.permission);
+    // Ended between the two looks (its end is a clock tick): it no longer lets them in.
+    if (!grant) return roleMay("may not")(a);
+    return {
+      allowed: true,
+      role: a.member.role,
+      reason: grantReason(grant, a.now),
+      grant: { permission: a.permission, endsAt: grant.endsAt, grantedBy: grant.grantedBy },
+    };
+  },
+  not_held: roleMay("may not"),
+} as const satisfies Record<Verdict, (asked: Asked) => Explanation>;
 
 /** What roles may do: the matrix as a member may see it, and the hot `can()` check with its reasons. */
 export class Access {
@@ -61,24 +103,14 @@ export class Access {
     return this.explanation(email, permission, await member);
   }
 
+  /** The verdict of the one `can()` (can.ts), with its reason. */
   private explanation(email: string, permission: PermissionKey, member: CachedMember): Explanation {
-    const label = PERMISSIONS[permission].label;
     if (!member) return { allowed: false, role: null, reason: `${email} is not a member of this team.` };
-    const byRole = member.allowed.has(permission);
-    if (member.status !== "active")
-      return { allowed: byRole, role: member.role, reason: `${email} is ${member.status}, not active.` };
-    if (member.role === "owner")
-      return { allowed: true, role: member.role, reason: "Owners hold every permission." };
-    const role = ROLE_LABEL[member.role];
-    if (byRole) return { allowed: true, role: member.role, reason: `${role}s may use ${label}.` };
-    const grant = member.grants.length > 0 ? this.e.cache.grantFor(member, permission) : undefined;
-    if (grant)
-      return {
-        allowed: true,
-        role: member.role,
-        reason: grantReason(grant, this.e.clock.now()),
-        grant: { permission, endsAt: grant.endsAt, grantedBy: grant.grantedBy },
-      };
-    return { allowed: false, role: member.role, reason: `${role}s may not use ${label}.` };
+    return EXPLAIN[verdict(member.matrix, member, permission)]({
+      email,
+      permission,
+      member,
+      now: this.e.clock.now(),
+    });
   }
 }

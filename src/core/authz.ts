@@ -1,8 +1,9 @@
+import { can } from "./can.js";
 import { CoreError } from "./errors.js";
 import type { Acting, Member } from "./model.js";
-import { holds, type Matrix, PERMISSIONS, type PermissionKey } from "./permissions.js";
+import { type Matrix, PERMISSIONS, type PermissionKey } from "./permissions.js";
 import { requireActiveActor } from "./policy.js";
-import { isWithinHierarchy, ROLE_LABEL, ROLES, type Role } from "./roles.js";
+import { holdsEverything, isOwnerRank, isWithinHierarchy, ROLE_LABEL, ROLES, type Role } from "./roles.js";
 import { aRole, listWords, roles, rolesBelow } from "./words.js";
 
 /**
@@ -62,7 +63,7 @@ const all =
 const needs =
   (permission: PermissionKey, doing: string, ask: "change" | "see" = "change"): Rule =>
   (actor, _subject, matrix) =>
-    holds(matrix, actor.role, permission) || actor.granted?.has(permission)
+    can(matrix, actor, permission)
       ? null
       : new CoreError(
           "FORBIDDEN",
@@ -74,7 +75,7 @@ const needs =
 const ownersOnly =
   (refusal: string): Rule =>
   (actor) =>
-    actor.role === "owner" ? null : new CoreError("FORBIDDEN", refusal);
+    isOwnerRank(actor.role) ? null : new CoreError("FORBIDDEN", refusal);
 
 /**
  * What a rule-2 refusal says the actor tried to do to whom: `who` is "Teammates", "an Owner" or
@@ -98,7 +99,7 @@ const onLowerRank =
   (what: Doing): Rule =>
   (actor, { target }) => {
     if (!target || isWithinHierarchy(actor.role, target.role)) return null;
-    if (target.role === "owner")
+    if (isOwnerRank(target.role))
       return new CoreError(
         "RANK_TOO_LOW",
         `Only Owners can ${what("an Owner", true)}. Ask an Owner to do it.`,
@@ -124,7 +125,7 @@ const selfOrLowerRank =
 /** Rule 2: a non-owner hands out only roles ranked below their own. */
 const assignsLowerRank: Rule = (actor, { role }) => {
   if (!role || isWithinHierarchy(actor.role, role)) return null;
-  if (role === "owner")
+  if (isOwnerRank(role))
     return new CoreError("RANK_TOO_LOW", "Only Owners can make someone an Owner. Ask an Owner to do it.");
   const lower = rolesBelow(actor.role).map(roles);
   const may =
@@ -143,14 +144,14 @@ const notSelf =
     target?.id === actor.id
       ? new CoreError(
           "OWN_ROLE",
-          `${refusal} Ask ${actor.role === "owner" ? "another" : "an"} Owner to ${ask}.`,
+          `${refusal} Ask ${isOwnerRank(actor.role) ? "another" : "an"} Owner to ${ask}.`,
         )
       : null;
 
 /** Rule 3: nobody changes the owner column; a non-owner changes only roles ranked below their own. */
 const changeableColumn: Rule = (actor, { role }) => {
   if (!role) return null;
-  if (role === "owner")
+  if (holdsEverything(role))
     return new CoreError(
       "FORBIDDEN",
       "Owners always have every permission; nobody can change what Owners may do.",
@@ -169,7 +170,7 @@ const changeableColumn: Rule = (actor, { role }) => {
 
 /** §8: only an Owner may stop the key in use at once; everyone else leaves it a grace period. */
 const graceUnlessOwner: Rule = (actor, { graceHours }) =>
-  graceHours === 0 && actor.role !== "owner"
+  graceHours === 0 && !isOwnerRank(actor.role)
     ? new CoreError(
         "FORBIDDEN",
         "Only Owners can stop the key in use at once; rotate with a grace period (24 hours unless you choose) so services using it have time to switch.",
@@ -192,7 +193,7 @@ const requesterOnly: Rule = (actor, { requesterId }) =>
 
 /** Rule 8: a grant ends early by an Owner, or by its holder giving it back. */
 const holderOrOwner: Rule = (actor, { target }) =>
-  actor.role === "owner" || target?.id === actor.id
+  isOwnerRank(actor.role) || target?.id === actor.id
     ? null
     : new CoreError(
         "FORBIDDEN",
@@ -260,3 +261,40 @@ export const authorize = (action: Action, actor: Acting, subject: Subject, matri
 /** Whether the actor may, for views that show more or less (the matrix, the forms' role lists). */
 export const permits = (action: Action, actor: Acting, subject: Subject, matrix: Matrix): boolean =>
   refusalOf(action, actor, subject, matrix) === null;
+
+/*
+ * What the rules treat specially about who holds a permission. Two questions, two tables, and they
+ * differ on `api_key` on purpose; each is keyed by every permission, so a new one is classified.
+ */
+
+/**
+ * PRODUCT rule 9: with four-eyes on, does giving or taking this permission (a role's column, or a
+ * grant) wait for a second active Owner? Only Team Settings and Access Permissions: who holds them
+ * runs the team and its rules. The API key is rule 9's only as a rotation without grace, never as who
+ * holds it.
+ */
+export const NEEDS_SECOND_OWNER = {
+  team_settings: true,
+  access_permissions: true,
+  export_users: false,
+  add_users: false,
+  bulk_tag_users: false,
+  billing: false,
+  api_key: false,
+  whatsapp_setup: false,
+} as const satisfies Record<PermissionKey, boolean>;
+
+/**
+ * Is a change of who holds this permission shown as sensitive — does the Owner approving it confirm
+ * first? Rule 9's two, and the organisation API key: whoever holds it can see and rotate the key.
+ */
+export const SHOWN_AS_SENSITIVE = {
+  team_settings: true,
+  access_permissions: true,
+  api_key: true,
+  export_users: false,
+  add_users: false,
+  bulk_tag_users: false,
+  billing: false,
+  whatsapp_setup: false,
+} as const satisfies Record<PermissionKey, boolean>;

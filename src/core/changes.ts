@@ -1,28 +1,13 @@
 import { randomInt } from "node:crypto";
-import {
-  type ChangeResult,
-  decideAddMember,
-  decideEditMember,
-  decideEndGrant,
-  decideExtendGrant,
-  decideRemoveMember,
-  decideResendInvite,
-  decideRevokeInvite,
-  decideRotateApiKey,
-  decideSetApprovalsChannel,
-  decideSetFourEyes,
-  decideSetMatrix,
-  decideSetPermission,
-  decideStartGrant,
-  type FreshInvite,
-  type GrantLimits,
-} from "./decide.js";
+import type { FreshRequest } from "./decide/requests.js";
+import type { ChangeResult, FreshInvite, GrantLimits } from "./decide.js";
 import type { Decision } from "./decision.js";
 import type { Actor, Engine } from "./engine.js";
-import { decideWithFourEyes, mayNeedSecondOwner } from "./four-eyes.js";
-import { type ChangeIntent, describeEffect, intentTarget, parseIntent } from "./intents.js";
-import { type DecisionState, describeRef } from "./model.js";
-import { newApiKey, newId, randomToken, sha256Hex } from "./tokens.js";
+import { decideWithFourEyes } from "./four-eyes.js";
+import { intentDecider, intentTarget, mayNeedSecondOwner } from "./intent-registry.js";
+import { type ChangeIntent, type IntentWords, parseIntent } from "./intents.js";
+import type { DecisionState } from "./model.js";
+import { newId, randomToken, sha256Hex } from "./tokens.js";
 
 const ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 /** A change request's id: short enough to type (`approve RK3M9QX`). */
@@ -44,6 +29,7 @@ export class Changes {
   constructor(
     private readonly engine: Engine,
     private readonly limits: ChangeLimits,
+    private readonly words: IntentWords,
   ) {}
 
   async apply(by: Actor, raw: unknown, options: { dryRun?: boolean } = {}): Promise<ChangeResult> {
@@ -52,11 +38,7 @@ export class Changes {
     const run = { target: intentTarget(intent), ...(options.dryRun ? { dryRun: true } : {}) };
     if (by.kind !== "member" || by.source === "approval" || !mayNeedSecondOwner(intent))
       return this.engine.change(by, { ...run, decide });
-    const fresh = {
-      id: newRequestId(),
-      effect: await this.effect(by.accountId, intent),
-      expiresAt: this.hoursFromNow(this.limits.requestTtlHours),
-    };
+    const fresh = await this.freshRequest(by.accountId, intent, this.limits.requestTtlHours);
     return this.engine.change(by, {
       ...run,
       pending: true,
@@ -66,59 +48,17 @@ export class Changes {
 
   /** The pure decision for an intent (new ids, tokens and keys drawn once, outside the retry loop). */
   decider(intent: ChangeIntent): (state: DecisionState) => Decision<ChangeResult> {
-    switch (intent.kind) {
-      case "member.add": {
-        const fresh = { ...this.freshInvite(), memberId: newId() };
-        return (state) => decideAddMember(state, intent, fresh);
-      }
-      case "member.edit": {
-        const { member, kind: _, ...fields } = intent;
-        return (state) => decideEditMember(state, describeRef(member), fields);
-      }
-      case "member.remove":
-        return (state) => decideRemoveMember(state, describeRef(intent.member));
-      case "invite.resend": {
-        const fresh = this.freshInvite();
-        return (state) => decideResendInvite(state, describeRef(intent.member), fresh);
-      }
-      case "invite.revoke":
-        return (state) => decideRevokeInvite(state, describeRef(intent.member));
-      case "permission.set":
-        return (state) => decideSetPermission(state, intent);
-      case "permission.save":
-        return (state) => decideSetMatrix(state, intent.columns);
-      case "settings.approvals":
-        return (state) => decideSetApprovalsChannel(state, intent.channel);
-      case "settings.four_eyes":
-        return (state) => decideSetFourEyes(state, intent.on);
-      case "grant.start": {
-        const fresh = { grantId: newId() };
-        const input = { ...intent, member: describeRef(intent.member) };
-        return (state) => decideStartGrant(state, input, fresh, this.limits);
-      }
-      case "grant.extend": {
-        const input = { ...intent, member: describeRef(intent.member) };
-        return (state) => decideExtendGrant(state, input, this.limits);
-      }
-      case "grant.end": {
-        const input = { ...intent, member: describeRef(intent.member) };
-        return (state) => decideEndGrant(state, input);
-      }
-      case "apikey.rotate": {
-        const fresh = newApiKey();
-        const input = {
-          fresh,
-          ...(intent.graceHours === undefined ? {} : { graceHours: intent.graceHours }),
-          ...(intent.from === undefined ? {} : { from: intent.from }),
-        };
-        return (state) => {
-          const decided = decideRotateApiKey(state, input);
-          return decided.result.changed
-            ? { ...decided, result: { ...decided.result, apiKey: fresh.key } }
-            : decided;
-        };
-      }
-    }
+    return intentDecider(intent, { freshInvite: () => this.freshInvite(), limits: this.limits });
+  }
+
+  /** A request about to be filed: its id, its words (given by whoever built the core) and its end. */
+  async freshRequest(accountId: string, intent: ChangeIntent, ttlHours: number): Promise<FreshRequest> {
+    return {
+      id: newRequestId(),
+      summary: this.words.summary(intent),
+      effect: await this.effect(accountId, intent),
+      expiresAt: this.hoursFromNow(ttlHours),
+    };
   }
 
   freshInvite(): FreshInvite {
@@ -142,7 +82,7 @@ export class Changes {
         intent.kind === "permission.set"
           ? await store.countMembers(accountId, { role: intent.role, status: "active" })
           : 0;
-      return describeEffect(intent, { target, activeWithRole });
+      return this.words.effect(intent, { target, activeWithRole });
     });
   }
 

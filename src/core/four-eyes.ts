@@ -1,100 +1,11 @@
-import { decideFile } from "./decide/requests.js";
+import { decideFile, type FreshRequest } from "./decide/requests.js";
 import { acting, type ChangeResult } from "./decide/shared.js";
 import type { Decision } from "./decision.js";
 import { CoreError } from "./errors.js";
+import { needsSecondOwner, otherActiveOwners } from "./intent-registry.js";
 import type { ChangeIntent } from "./intents.js";
 import type { DecisionState } from "./model.js";
-import { diffMatrix, type PermissionKey } from "./permissions.js";
 import { isActiveOwner } from "./policy.js";
-import { CHANGEABLE_ROLES } from "./roles.js";
-
-/**
- * PRODUCT rule 9: with four-eyes on, these changes wait for a second active Owner even when an Owner
- * makes them. Who holds Team Settings and Access Permissions runs the team and its rules.
- */
-const FOUR_EYES_PERMISSION = {
-  team_settings: true,
-  access_permissions: true,
-  export_users: false,
-  add_users: false,
-  bulk_tag_users: false,
-  billing: false,
-  api_key: false,
-  whatsapp_setup: false,
-} as const satisfies Record<PermissionKey, boolean>;
-
-/** The kinds of change that can need a second Owner (the rest never do, so they skip the extra read). */
-export const mayNeedSecondOwner = (intent: ChangeIntent): boolean => {
-  switch (intent.kind) {
-    case "member.add":
-      return intent.role === "owner";
-    case "member.edit":
-      return intent.role !== undefined;
-    case "member.remove":
-    case "invite.revoke":
-    case "permission.set":
-    case "permission.save":
-    case "grant.start":
-    case "grant.extend":
-    case "apikey.rotate":
-      return true;
-    case "settings.four_eyes":
-      return !intent.on;
-    case "invite.resend":
-    case "settings.approvals":
-    case "grant.end":
-      return false;
-  }
-};
-
-/** Active Owners besides the actor: who could be the second pair of eyes. */
-const otherActiveOwners = (state: DecisionState): number =>
-  state.activeOwnerCount - (acting(state).role === "owner" ? 1 : 0);
-
-/**
- * Whether this change, on this state, is one rule 9 names: making or removing an Owner (inviting one,
- * a role to or from Owner, removing one or cancelling their invite), changing Team Settings or Access
- * Permissions for a role, rotating the API key without grace, granting those two permissions, and
- * turning four-eyes itself off while another active Owner could approve it (the only active Owner
- * turns it off at once: nobody else could). Otherwise an Owner could switch it off, make the change
- * it guards, and switch it back on, unseen.
- */
-export const needsSecondOwner = (intent: ChangeIntent, state: DecisionState): boolean => {
-  const targetRole = state.target && state.target.status !== "removed" ? state.target.role : null;
-  switch (intent.kind) {
-    case "member.add":
-      return intent.role === "owner";
-    case "member.edit":
-      return (
-        intent.role !== undefined &&
-        targetRole !== null &&
-        intent.role !== targetRole &&
-        (intent.role === "owner" || targetRole === "owner")
-      );
-    case "member.remove":
-    case "invite.revoke":
-      return targetRole === "owner";
-    case "permission.set":
-      return FOUR_EYES_PERMISSION[intent.permission];
-    case "permission.save": {
-      const columns = Object.fromEntries(CHANGEABLE_ROLES.map((role) => [role, intent.columns[role]]));
-      const { toAdd, toRemove } = diffMatrix(state.matrix, columns);
-      return [...toAdd, ...toRemove].some((cell) => FOUR_EYES_PERMISSION[cell.permission]);
-    }
-    case "grant.start":
-    case "grant.extend":
-      return FOUR_EYES_PERMISSION[intent.permission];
-    case "apikey.rotate":
-      // Left out, an Owner's rotation stops the old key at once.
-      return intent.graceHours === 0 || (intent.graceHours === undefined && state.actor?.role === "owner");
-    case "settings.four_eyes":
-      return !intent.on && otherActiveOwners(state) > 0;
-    case "invite.resend":
-    case "settings.approvals":
-    case "grant.end":
-      return false;
-  }
-};
 
 /**
  * No Owner could ever approve the held change: the actor is the only active Owner, or the only other
@@ -132,7 +43,7 @@ export const decideWithFourEyes = (
   state: DecisionState,
   intent: ChangeIntent,
   decide: (state: DecisionState) => Decision<ChangeResult>,
-  fresh: { id: string; effect: string; expiresAt: string },
+  fresh: FreshRequest,
 ): Decision<ChangeResult> => {
   const decided = decide(state);
   if (!state.account.fourEyes || !decided.result.changed || !needsSecondOwner(intent, state)) return decided;

@@ -1,24 +1,40 @@
+import { can, type Holder } from "./can.js";
 import { LruMap } from "./lru.js";
-import { type Grant, isActiveGrant, type MemberStatus } from "./model.js";
-import { type Matrix, PERMISSION_KEYS, type PermissionKey } from "./permissions.js";
+import { type Grant, isActiveGrant } from "./model.js";
+import type { Matrix, PermissionKey } from "./permissions.js";
 import { type Clock, type StorePort, systemClock } from "./ports.js";
-import type { Role } from "./roles.js";
 
 /**
- * A member as checks need them: role, status, the permissions their role gives, and their grants
- * not yet ended (each works until its end time: checks compare the clock, rule 8).
+ * A member as checks need them: role and status, the account's matrix as loaded with them, and their
+ * grants not yet ended (each works until its end time: `granted` compares the clock, rule 8).
  */
-export type CachedMember = {
-  role: Role;
-  status: MemberStatus;
-  allowed: ReadonlySet<PermissionKey>;
-  grants: readonly Grant[];
-} | null;
+export type CachedMember =
+  | (Holder & {
+      matrix: Matrix;
+      grants: readonly Grant[];
+      granted: GrantsAt;
+    })
+  | null;
+
+/** What a member's grants let them use, compared with the clock at each question (rule 8). */
+class GrantsAt {
+  constructor(
+    readonly grants: readonly Grant[],
+    private readonly clock: Clock,
+  ) {}
+
+  has(permission: PermissionKey): boolean {
+    return this.grants.length > 0 && this.find(permission) !== undefined;
+  }
+
+  /** The grant of `permission` that works now, if any. */
+  find(permission: PermissionKey): Grant | undefined {
+    const now = this.clock.now();
+    return this.grants.find((g) => g.permission === permission && isActiveGrant(g, now));
+  }
+}
 
 const NO_GRANTS: readonly Grant[] = [];
-
-const EVERYTHING: ReadonlySet<PermissionKey> = new Set(PERMISSION_KEYS);
-const NOTHING: ReadonlySet<PermissionKey> = new Set();
 
 interface CachedAccount {
   matrix: Matrix;
@@ -134,17 +150,9 @@ export class PermissionCache {
     return this.loadAllowed(accountId, email, permission);
   }
 
-  /** By role, or by a grant that has not reached its end time. */
+  /** `can()` for a member as the cache holds them: by role, or by a grant not yet at its end. */
   holds(member: CachedMember, permission: PermissionKey): boolean {
-    if (member === null) return false;
-    if (member.allowed.has(permission)) return true;
-    return member.grants.length > 0 && this.grantFor(member, permission) !== undefined;
-  }
-
-  /** The member's grant of `permission` that works now, if any. */
-  grantFor(member: NonNullable<CachedMember>, permission: PermissionKey): Grant | undefined {
-    const now = this.clock.now();
-    return member.grants.find((g) => g.permission === permission && isActiveGrant(g, now));
+    return member !== null && can(member.matrix, member, permission);
   }
 
   // Apart from `can`, so the warm path captures nothing in a closure (no context allocated per call).
@@ -230,19 +238,16 @@ export class PermissionCache {
     const known = account.members.get(key);
     if (known !== undefined) return known;
     const found = await this.store.outside(() => this.store.findMember(accountId, { email: key }));
+    const grants = found?.status === "active" ? (account.grants.get(found.id) ?? NO_GRANTS) : NO_GRANTS;
     const member: CachedMember =
       found && found.status !== "removed"
         ? {
             role: found.role,
             status: found.status,
-            // The matrix's own column: no copy, and gone with the cache when the matrix changes.
-            allowed:
-              found.status !== "active"
-                ? NOTHING
-                : found.role === "owner"
-                  ? EVERYTHING
-                  : account.matrix[found.role],
-            grants: found.status === "active" ? (account.grants.get(found.id) ?? NO_GRANTS) : NO_GRANTS,
+            // The matrix itself: no copy, and gone with the cache when the matrix changes.
+            matrix: account.matrix,
+            grants,
+            granted: new GrantsAt(grants, this.clock),
           }
         : null;
     if (generation === this.generation) account.members.set(key, member);

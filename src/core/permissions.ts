@@ -1,4 +1,4 @@
-import { CHANGEABLE_ROLES, type ChangeableRole, type Role } from "./roles.js";
+import { CHANGEABLE_ROLES, type ChangeableRole, holdsEverything, type Role } from "./roles.js";
 
 export const PERMISSION_KEYS = [
   "team_settings",
@@ -68,9 +68,12 @@ export const defaultMatrix = (): Matrix => {
   return { admin: column("admin"), teammate: column("teammate") };
 };
 
-/** The one `can()` rule: Owners hold everything; other roles what their column of the matrix says. */
+/**
+ * What a role gives, whoever holds it: a role whose column is fixed (Owners) holds everything; any
+ * other role what its column of the matrix says. `can` adds who may act at all, and grants.
+ */
 export const holds = (matrix: Matrix, role: Role, permission: PermissionKey): boolean =>
-  role === "owner" || matrix[role].has(permission);
+  holdsEverything(role) || matrix[role].has(permission);
 
 /** A role's permissions in catalog order. */
 export const permissionsOf = (matrix: Matrix, role: Role): PermissionKey[] =>

@@ -1,4 +1,4 @@
-import { type Changes, newRequestId } from "./changes.js";
+import type { Changes } from "./changes.js";
 import {
   type ApprovalOutcome,
   decideApprove,
@@ -15,9 +15,11 @@ import { type Actor, type ActorContext, type Engine, memberActor } from "./engin
 import { CoreError } from "./errors.js";
 import { requireOwnerAsked } from "./four-eyes.js";
 import { durationWords, grantMinutesSchema, parseInput, rejectionReasonSchema } from "./input.js";
-import { type ChangeIntent, intentTarget, isSensitive, parseIntent } from "./intents.js";
+import { intentTarget, isSensitive } from "./intent-registry.js";
+import { type ChangeIntent, isGrantAsk, parseIntent } from "./intents.js";
 import type { ChangeRequest, DecisionState, Member, RequestPost } from "./model.js";
 import type { RequestStore } from "./ports.js";
+import { isOwnerRank, OWNER_ROLE } from "./roles.js";
 
 export type { ApprovalOutcome };
 
@@ -26,11 +28,11 @@ const normalId = (raw: string) => raw.trim().toUpperCase();
 
 /** The state as another active Owner would see it: the actor, checked active, stands in as one. */
 const asAnotherOwner = (state: DecisionState): DecisionState =>
-  state.actor ? { ...state, actor: { ...state.actor, id: "another-owner", role: "owner" } } : state;
+  state.actor ? { ...state, actor: { ...state.actor, id: "another-owner", role: OWNER_ROLE } } : state;
 
 /** A grant request approved for `minutes` instead of the time asked: shorter only. */
 const shortened = (intent: ChangeIntent | null, minutes: number): ChangeIntent | null => {
-  if (intent?.kind !== "grant.start" && intent?.kind !== "grant.extend")
+  if (!isGrantAsk(intent))
     throw new CoreError(
       "INVALID_INPUT",
       "Only a request for temporary access can be approved for a shorter time.",
@@ -62,15 +64,12 @@ export class Requests {
   /** Files a request for a typed change. Refused when an Owner could not make it, or it is already so. */
   async file(ctx: ActorContext, raw: unknown): Promise<ChangeRequest> {
     const intent = parseIntent(raw);
-    const id = newRequestId();
-    const effect = await this.changes.effect(ctx.accountId, intent);
-    const expiresAt = new Date(this.engine.clock.now().getTime() + this.ttlHours * 3_600_000).toISOString();
+    const fresh = await this.changes.freshRequest(ctx.accountId, intent, this.ttlHours);
     const decide = this.changes.decider(intent);
     const filed = await this.engine.change(memberActor(ctx), {
       target: intentTarget(intent),
       pending: true,
-      decide: (state) =>
-        decideFile(state, intent, () => decide(asAnotherOwner(state)).result, { id, effect, expiresAt }),
+      decide: (state) => decideFile(state, intent, () => decide(asAnotherOwner(state)).result, fresh),
     });
     return this.get(ctx.accountId, filed.id);
   }
@@ -86,6 +85,7 @@ export class Requests {
         decide: (state) =>
           decideFile(state, intent, () => decide(asAnotherOwner(state)).result, {
             id: "R000000",
+            summary: "",
             effect: "",
             expiresAt: "",
           }),
@@ -105,7 +105,7 @@ export class Requests {
       (r) => new Date(r.expiresAt) > now,
     );
     return {
-      toDecide: actor.role === "owner" ? pending.filter((r) => r.requesterId !== actor.id) : [],
+      toDecide: isOwnerRank(actor.role) ? pending.filter((r) => r.requesterId !== actor.id) : [],
       filed: pending.filter((r) => r.requesterId === actor.id),
     };
   }
@@ -226,7 +226,7 @@ export class Requests {
 
   /** Active owners linked to Slack, who get requests by DM when there is no approvals channel. */
   async ownersInSlack(accountId: string): Promise<Member[]> {
-    return (await this.engine.store.listMembers(accountId, { role: "owner", status: "active" })).filter(
+    return (await this.engine.store.listMembers(accountId, { role: OWNER_ROLE, status: "active" })).filter(
       (m) => m.slackUserId,
     );
   }

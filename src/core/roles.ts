@@ -1,5 +1,8 @@
 interface RoleInfo {
-  /** Higher ranks may act on lower ones (PRODUCT §2 rule 2). */
+  /**
+   * The role's position: higher ranks act on lower ones (PRODUCT §2 rule 2). The top rank is the
+   * Owners': what the rules keep for Owners they ask of the rank (`isOwnerRank`), never of a name.
+   */
   rank: number;
   label: string;
   /** The role's column of the matrix is fixed: it holds every permission and nobody can change it. */
@@ -39,9 +42,25 @@ export const ROLE_LABEL = column("label");
 
 export const isRole = (value: string): value is Role => Object.hasOwn(ROLE_TABLE, value);
 
+/** The highest position: the Owners' (the role the first in `ROLES`). */
+const TOP_RANK = ROLE_RANK[ROLES[0]];
+
+/** The role at the top of the hierarchy: Owners (whom a change makes or unmakes, rules 5 and 9). */
+export const OWNER_ROLE: Role = ROLES[0];
+
 /**
- * The one hierarchy rule: may a member of `actorRole` act on (or hand out) `subjectRole`?
- * Owners may act on anyone; everybody else only on roles ranked below their own.
+ * Whether `role` holds the top position, the Owners': it acts on anyone (its peers too), decides
+ * requests, changes settings and grants access. The one place that asks "is this an Owner?".
+ */
+export const isOwnerRank = (role: Role): boolean => ROLE_RANK[role] === TOP_RANK;
+
+/** Whether the role holds every permission, whatever the matrix says (its column is fixed). */
+export const holdsEverything = (role: Role): role is Exclude<Role, ChangeableRole> =>
+  ROLE_TABLE[role].permissionsFixed;
+
+/**
+ * The one hierarchy rule: may a member of `actorRole` act on (or hand out) `subjectRole`? Roles act on
+ * the positions below their own; the top position acts on its peers too.
  */
 export const isWithinHierarchy = (actorRole: Role, subjectRole: Role): boolean =>
-  actorRole === "owner" || ROLE_RANK[actorRole] > ROLE_RANK[subjectRole];
+  ROLE_RANK[actorRole] > ROLE_RANK[subjectRole] || isOwnerRank(actorRole);

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { describeAsk, describeChange } from "../../commands/lib/describe.js";
+import { describeChange } from "../../commands/lib/describe.js";
 import type { ChangeResult } from "../../src/core/decide.js";
 import { type IntentKind, parseIntent } from "../../src/core/intents.js";
 import { slackFormatter } from "../../src/slack/format.js";
+import { describeAsk } from "../../src/words/en/intents.js";
 
 /**
  * The sentences a person reads after a change, and before asking the Owners for one — the same on

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { changeToAskFor, intentOf, runCommand } from "../../commands/index.js";
 import type { CommandResult } from "../../commands/lib/command.js";
+import { describeIntent } from "../../commands/lib/grammar.js";
 import { slackCommandWords, tokenize } from "../../commands/lib/tokens.js";
 import { CoreError } from "../../src/core/errors.js";
-import { describeIntent, parseIntent } from "../../src/core/intents.js";
+import { parseIntent } from "../../src/core/intents.js";
 import type { Role } from "../../src/core/roles.js";
 import { testTeam } from "../helpers/team.js";
 

@@ -1,19 +1,18 @@
 import { describe, expect, it } from "vitest";
+import { describeIntent } from "../../commands/lib/grammar.js";
 import type { ChangeResult } from "../../src/core/decide.js";
+import { intentTarget, isSensitive } from "../../src/core/intent-registry.js";
 import {
   type ChangeIntent,
-  describeEffect,
-  describeIntent,
   type EffectFacts,
   intentFromJson,
-  intentTarget,
   intentToJson,
-  isSensitive,
   parseIntent,
 } from "../../src/core/intents.js";
 import { defaultMatrix, type Matrix } from "../../src/core/permissions.js";
 import { alreadySo, plainFormatter } from "../../src/core/results.js";
 import type { Role } from "../../src/core/roles.js";
+import { describeEffect } from "../../src/words/en/intents.js";
 
 /**
  * What a change request says it asks for, and what it does, is what the Owners decide on: these

@@ -10,6 +10,7 @@ import type { MailTransport } from "../../src/mail/transport.js";
 import { OutboxWorker } from "../../src/mail/worker.js";
 import { openDatabase } from "../../src/store/open.js";
 import { MEMBER_LIST_ORDER, SqliteStore } from "../../src/store/sqlite-store.js";
+import { intentWords } from "../../src/wiring.js";
 import { openSqliteCore as openCore, seedTeam } from "../helpers/team.js";
 
 const dirs: string[] = [];
@@ -155,6 +156,7 @@ describe("a database another process holds", () => {
       requestTtlHours: 168,
       grantStore: store.grants,
       grantMaxHours: 72,
+      words: intentWords,
     });
     return { core, store, close: () => db.close() };
   };

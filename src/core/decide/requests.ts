@@ -2,7 +2,7 @@ import { authorize } from "../authz.js";
 import type { Decision, NewRequest } from "../decision.js";
 import { nothingToDo } from "../decision.js";
 import { CoreError } from "../errors.js";
-import { type ChangeIntent, describeIntent } from "../intents.js";
+import { type ChangeIntent, isGrantAsk } from "../intents.js";
 import type { ChangeRequest, DecisionState, Member, RequestStatus } from "../model.js";
 import { requireActiveActor } from "../policy.js";
 import { alreadySo } from "../results.js";
@@ -76,11 +76,21 @@ export const requireMayDecide = (
  * Files a request. `preview` is the change as another Owner would make it now, decided and written
  * nowhere: a change that is already so, or that an Owner would be refused too, is never filed.
  */
+/** What a request is filed with, made before its decision: its id, its words and its end. */
+export interface FreshRequest {
+  id: string;
+  /** The change as the command grammar writes it. */
+  summary: string;
+  /** What it would do, as the Owners read it. */
+  effect: string;
+  expiresAt: string;
+}
+
 export const decideFile = (
   state: DecisionState,
   intent: ChangeIntent,
   preview: () => ChangeResult,
-  fresh: { id: string; effect: string; expiresAt: string },
+  fresh: FreshRequest,
 ): Decision<{ id: string }> => {
   const actor = requireActiveActor(state);
   // A double click, a redelivery or the same words twice: the request already asked stands.
@@ -89,7 +99,7 @@ export const decideFile = (
   if (asked) return nothingToDo({ id: asked.id });
   const would = preview();
   if (!would.changed) throw new CoreError("INVALID_INPUT", `Nothing to ask for: ${alreadySo(would)}.`);
-  const summary = describeIntent(intent);
+  const { summary } = fresh;
   const request: NewRequest = {
     id: fresh.id,
     accountId: state.account.id,
@@ -105,10 +115,7 @@ export const decideFile = (
     audit: [
       {
         // A grant asked for reads as such in the log; any other change as a request.
-        action:
-          intent.kind === "grant.start" || intent.kind === "grant.extend"
-            ? "grant.requested"
-            : "request.filed",
+        action: isGrantAsk(intent) ? "grant.requested" : "request.filed",
         target: target(fresh.id),
         before: null,
         after: { change: summary },

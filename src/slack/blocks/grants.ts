@@ -1,4 +1,4 @@
-import { describeAsk, describeChange } from "../../../commands/lib/describe.js";
+import { describeChange } from "../../../commands/lib/describe.js";
 import type { GrantList } from "../../core/access-core.js";
 import type { ChangeResult } from "../../core/decide.js";
 import { grantEndWords } from "../../core/grant-rules.js";
@@ -6,6 +6,7 @@ import { durationShort, durationWords } from "../../core/input.js";
 import type { ChangeRequest, Grant } from "../../core/model.js";
 import { PERMISSIONS, type PermissionKey } from "../../core/permissions.js";
 import { alreadySo } from "../../core/results.js";
+import { describeAsk } from "../../words/en/intents.js";
 import { clip, esc } from "../escape.js";
 import { slackFormatter as fmt, slackDate } from "../format.js";
 import { IDS } from "../ids.js";

@@ -1,11 +1,11 @@
 import { HELP_GROUP_TITLE } from "../../../commands/help.js";
 import type { CommandResult } from "../../../commands/index.js";
 import { HELP_GROUPS, type HelpEntry } from "../../../commands/lib/command.js";
-import { describeAsk } from "../../../commands/lib/describe.js";
 import { CoreError, type ErrorCode, TEMPORARY_CODES } from "../../core/errors.js";
 import { changeIntentSchema, type RawChangeIntent } from "../../core/intents.js";
 import type { ApiKeyInfo } from "../../core/model.js";
 import { ROLE_LABEL, type Role } from "../../core/roles.js";
+import { describeAsk } from "../../words/en/intents.js";
 import { SlackUnavailableError } from "../actor.js";
 import { clip, code, esc } from "../escape.js";
 import { slackDate, slackFormatter } from "../format.js";
