@@ -1,9 +1,10 @@
 import { authorize, permits } from "./authz.js";
+import { can } from "./can.js";
 import { type ChangeResult, decideLinkSlackUser } from "./decide.js";
 import type { ActorContext, Engine } from "./engine.js";
 import { emailSchema, memberRefSchema, parseInput, slackUserIdSchema } from "./input.js";
 import { describeRef, isActiveGrant, type Member, type MemberRef, type MemberView } from "./model.js";
-import { holds, PERMISSION_KEYS, type PermissionKey } from "./permissions.js";
+import { PERMISSION_KEYS, type PermissionKey } from "./permissions.js";
 import { requireTarget } from "./policy.js";
 import { ROLES, type Role } from "./roles.js";
 
@@ -41,7 +42,7 @@ export class Members {
       name: actor.name,
       role: actor.role,
       status: actor.status,
-      permissions: PERMISSION_KEYS.filter((key) => holds(matrix, actor.role, key) || actor.granted?.has(key)),
+      permissions: PERMISSION_KEYS.filter((key) => can(matrix, actor, key)),
       grants: ((await this.e.cache.openGrants(ctx.accountId)).get(actor.id) ?? [])
         .filter((g) => isActiveGrant(g, now))
         .map(({ permission, endsAt, grantedBy }) => ({ permission, endsAt, grantedBy })),

@@ -11,6 +11,7 @@ import {
 } from "./input.js";
 import type { Account, AccountDigest, AuditEntry, AuditSource, Member } from "./model.js";
 import type { NewAccount } from "./ports.js";
+import { OWNER_ROLE } from "./roles.js";
 import { newApiKey, newId } from "./tokens.js";
 
 export interface CreatedAccount {
@@ -75,7 +76,7 @@ export class Operator {
       email: ownerEmail,
       name: null,
       phone: null,
-      role: "owner",
+      role: OWNER_ROLE,
       status: "active",
       slackUserId: ownerSlackUserId,
       invitedBy: null,

@@ -1,5 +1,6 @@
 import { CoreError } from "./errors.js";
 import type { DecisionState, Member } from "./model.js";
+import { isOwnerRank } from "./roles.js";
 
 /**
  * What must hold of the state for any decision, apart from who may act (that is authz.ts): the actor
@@ -40,7 +41,7 @@ export const requireTarget = (state: Pick<DecisionState, "target">, named: strin
 
 /** Whether `member` is one of the active Owners (rules 5 and 9 count them). */
 export const isActiveOwner = (member: Pick<Member, "role" | "status"> | null | undefined): boolean =>
-  member?.status === "active" && member.role === "owner";
+  member?.status === "active" && isOwnerRank(member.role);
 
 /** Rule 5: a change that takes `target` out of the active owners must leave at least one. */
 export const requireOwnerLeft = (state: Pick<DecisionState, "activeOwnerCount">, target: Member): void => {

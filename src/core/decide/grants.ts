@@ -6,7 +6,7 @@ import { durationWords } from "../input.js";
 import type { DecisionState, Grant, GrantEndReason, Member } from "../model.js";
 import { holds, PERMISSIONS, type PermissionKey } from "../permissions.js";
 import { requireTarget } from "../policy.js";
-import { ROLE_LABEL } from "../roles.js";
+import { holdsEverything, ROLE_LABEL } from "../roles.js";
 import { aboutMember, acting, allowed, type ChangeResult } from "./shared.js";
 
 /**
@@ -90,7 +90,7 @@ export const decideStartGrant = (
   const actor = allowed(state, "grant.start");
   const target = grantee(state, input.member);
   const what = label(input.permission);
-  if (target.role === "owner")
+  if (holdsEverything(target.role))
     throw new CoreError(
       "INVALID_INPUT",
       `${target.email} is an Owner; Owners hold every permission already.`,
@@ -233,7 +233,7 @@ export const grantsEndedBy = (state: DecisionState, member: Member, newRole?: Me
       g.memberId === member.id &&
       g.endedAt === null &&
       new Date(g.endsAt) > state.now &&
-      (newRole === undefined || newRole === "owner" || holds(state.matrix, newRole, g.permission)),
+      (newRole === undefined || holds(state.matrix, newRole, g.permission)),
   );
 
 /** The system ends a grant at its end time (the expiry job); a grant still running, or ended, is left. */

@@ -4,7 +4,7 @@ import { CoreError } from "../errors.js";
 import type { DecisionState, Member } from "../model.js";
 import { permissionsOf } from "../permissions.js";
 import { requireOwnerLeft, requireTarget } from "../policy.js";
-import type { Role } from "../roles.js";
+import { isOwnerRank, type Role } from "../roles.js";
 import { endGrants, grantsEndedBy } from "./grants.js";
 import {
   aboutMember,
@@ -99,7 +99,7 @@ export const decideEditMember = (
     const actor = allowed(state, "member.change_role", { target, role: input.role });
     // Rule 8: a grant of what the new role holds by itself has nothing left to give.
     ended = endGrants(state, grantsEndedBy(state, target, input.role), "standing", actor.email);
-    if (input.role !== "owner") requireOwnerLeft(state, target);
+    if (!isOwnerRank(input.role)) requireOwnerLeft(state, target);
     patch.role = input.role;
   } else {
     allowed(state, "member.edit", { target });

@@ -3,6 +3,7 @@ import type { GrantList } from "../../core/access-core.js";
 import type { ChangeResult } from "../../core/decide.js";
 import { grantEndWords } from "../../core/grant-rules.js";
 import { durationShort, durationWords } from "../../core/input.js";
+import { isGrantAsk } from "../../core/intents.js";
 import type { ChangeRequest, Grant } from "../../core/model.js";
 import { PERMISSIONS, type PermissionKey } from "../../core/permissions.js";
 import { alreadySo } from "../../core/results.js";
@@ -145,7 +146,7 @@ export const accessEndedLine = (g: Grant, now: Date): string =>
 /** What a grant request asks for, beside the change on its post: how long, and why. */
 export const grantAskLines = (r: ChangeRequest): string[] => {
   const intent = r.intent;
-  if (intent?.kind !== "grant.start" && intent?.kind !== "grant.extend") return [];
+  if (!isGrantAsk(intent)) return [];
   const lines = [
     `*${intent.kind === "grant.extend" ? "For another" : "For"}:* ${durationWords(intent.minutes)}`,
   ];
@@ -154,8 +155,7 @@ export const grantAskLines = (r: ChangeRequest): string[] => {
 };
 
 /** Whether approving this request takes a duration (a grant may be approved for less time). */
-export const isGrantRequest = (r: ChangeRequest): boolean =>
-  r.intent?.kind === "grant.start" || r.intent?.kind === "grant.extend";
+export const isGrantRequest = (r: ChangeRequest): boolean => isGrantAsk(r.intent);
 
 const durationInput = (initialMinutes: number, hint: string): Block => ({
   type: "input",
@@ -211,7 +211,7 @@ export interface ApproveMetadata {
 /** Approving a grant request: for the time asked, or less. */
 export const approveGrantModal = (r: ChangeRequest, meta: ApproveMetadata): View => {
   const intent = r.intent;
-  const minutes = intent?.kind === "grant.start" || intent?.kind === "grant.extend" ? intent.minutes : 60;
+  const minutes = isGrantAsk(intent) ? intent.minutes : 60;
   const requester = fmt.person({ email: r.requesterEmail, slackUserId: r.requesterSlackUserId });
   return modal(
     IDS.views.approveGrant,
