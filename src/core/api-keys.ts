@@ -122,7 +122,7 @@ export class ApiKeys {
     }
     const fresh = newApiKey();
     const result = await this.e.change(by, {
-      decide: (state) => decideRotateApiKey(state, { fresh, operator: true, ...asked }),
+      decide: (state) => decideRotateApiKey(state, { fresh, ...asked }),
     });
     return rotatedKey({ ...result, ...(result.changed ? { apiKey: fresh.key } : {}) });
   }

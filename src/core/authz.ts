@@ -1,6 +1,6 @@
 import { can } from "./can.js";
 import { CoreError } from "./errors.js";
-import type { Acting, Member } from "./model.js";
+import type { Acting, Member, NonMember, Principal } from "./model.js";
 import { type Matrix, PERMISSIONS, type PermissionKey } from "./permissions.js";
 import { requireActiveActor } from "./policy.js";
 import { holdsEverything, isOwnerRank, isWithinHierarchy, ROLE_LABEL, ROLES, type Role } from "./roles.js";
@@ -236,13 +236,32 @@ export const RULES = {
   "grants.view_all": needs("team_settings", "see everyone's temporary access", "see"),
 } as const satisfies Record<Action, Rule>;
 
-/** Why `actor` may not take `action` (null when they may). Rule 6 — only active members act — comes first. */
+/**
+ * What callers that are not members may do, by action: the operator rotates the organisation key
+ * (recovery; at once, as the rules of rank do not apply to it); the system takes none of these actions
+ * (its own verbs — linking Slack users, accepting invites, expiry — are not members' actions).
+ */
+export const NON_MEMBER_MAY = {
+  operator: ["apikey.rotate"],
+  system: [],
+} as const satisfies Record<NonMember["kind"], readonly Action[]>;
+
+const isNonMember = (actor: Principal): actor is NonMember => "kind" in actor;
+
+/**
+ * Why `actor` may not take `action` (null when they may). A caller that is not a member may what
+ * `NON_MEMBER_MAY` says; for members, rule 6 — only active members act — comes first.
+ */
 export const refusalOf = (
   action: Action,
-  actor: Acting,
+  actor: Principal,
   subject: Subject,
   matrix: Matrix,
 ): CoreError | null => {
+  if (isNonMember(actor))
+    return (NON_MEMBER_MAY[actor.kind] as readonly Action[]).includes(action)
+      ? null
+      : new CoreError("FORBIDDEN", "Only a member of this team can do that.");
   try {
     requireActiveActor({ actor });
   } catch (refusal) {
@@ -253,13 +272,13 @@ export const refusalOf = (
 };
 
 /** Throws the refusal when the actor may not. */
-export const authorize = (action: Action, actor: Acting, subject: Subject, matrix: Matrix): void => {
+export const authorize = (action: Action, actor: Principal, subject: Subject, matrix: Matrix): void => {
   const refusal = refusalOf(action, actor, subject, matrix);
   if (refusal) throw refusal;
 };
 
 /** Whether the actor may, for views that show more or less (the matrix, the forms' role lists). */
-export const permits = (action: Action, actor: Acting, subject: Subject, matrix: Matrix): boolean =>
+export const permits = (action: Action, actor: Principal, subject: Subject, matrix: Matrix): boolean =>
   refusalOf(action, actor, subject, matrix) === null;
 
 /*

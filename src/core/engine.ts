@@ -131,7 +131,8 @@ export class Engine {
                 ? {}
                 : { installation: await this.store.findInstallation(installationKey) }),
             }));
-      const decision = run.decide(state);
+      // A caller that is not a member is one the rules see as such (authz.ts `NON_MEMBER_MAY`).
+      const decision = run.decide(by.kind === "member" ? state : { ...state, caller: { kind: by.kind } });
       if (run.dryRun || decision.changes.length === 0) return { result: decision.result, applied: false };
       const actor =
         by.kind === "member"

@@ -46,6 +46,18 @@ export interface Member {
  */
 export type Acting = Member & { readonly granted?: ReadonlySet<PermissionKey> };
 
+/**
+ * A caller that is not a member: the operator (whoever runs the rolecall binary on the database,
+ * without --as) or the system (Slack linking, invite acceptance, expiry). The rule table sees them
+ * as they are (authz.ts `NON_MEMBER_MAY`) rather than letting them past.
+ */
+export interface NonMember {
+  readonly kind: "operator" | "system";
+}
+
+/** Whoever a rule is asked about: an acting member, or a caller that is not one. */
+export type Principal = Acting | NonMember;
+
 export interface Invite {
   id: string;
   memberId: string;
@@ -168,6 +180,8 @@ export const describeRef = (ref: MemberRef): string => ("email" in ref ? ref.ema
 export interface DecisionState {
   account: Account;
   actor: Member | null;
+  /** Set when the caller is not a member (then `actor` is null): the operator or the system. */
+  caller?: NonMember;
   target: Member | null;
   activeOwnerCount: number;
   matrix: Matrix;

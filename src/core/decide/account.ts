@@ -1,8 +1,8 @@
-import { permits } from "../authz.js";
+import { authorize, permits } from "../authz.js";
 import type { Decision } from "../decision.js";
 import { nothingToDo } from "../decision.js";
 import type { DecisionState } from "../model.js";
-import { allowed, type ChangeResult } from "./shared.js";
+import { allowed, type ChangeResult, principal } from "./shared.js";
 
 export const decideSetApprovalsChannel = (
   state: DecisionState,
@@ -63,24 +63,20 @@ export interface RotateApiKeyInput {
   graceHours?: number;
   /** The key (prefix) this rotation means to replace; when another is in use, it was already done. */
   from?: string;
-  operator?: boolean;
 }
 
 /**
- * §8: members holding `api_key` (or the operator) rotate the key; the old one dies now (Owners
- * only) or after a grace period. Keys already in their grace period are left as they are.
+ * §8: members holding `api_key` (or the operator) rotate the key; the old one dies now (Owners and
+ * the operator only) or after a grace period. Keys already in their grace period are left as they are.
  */
 export const decideRotateApiKey = (
   state: DecisionState,
-  { fresh, graceHours, from, operator = false }: RotateApiKeyInput,
+  { fresh, graceHours, from }: RotateApiKeyInput,
 ): Decision<ChangeResult> => {
-  let grace = graceHours ?? 0;
-  if (!operator) {
-    const actor = allowed(state, "apikey.rotate");
-    const mayStopAtOnce = permits("apikey.rotate", actor, { graceHours: 0 }, state.matrix);
-    grace = graceHours ?? (mayStopAtOnce ? 0 : DEFAULT_GRACE_HOURS);
-    allowed(state, "apikey.rotate", { graceHours: grace });
-  }
+  const by = principal(state);
+  const mayStopAtOnce = permits("apikey.rotate", by, { graceHours: 0 }, state.matrix);
+  const grace = graceHours ?? (mayStopAtOnce ? 0 : DEFAULT_GRACE_HOURS);
+  authorize("apikey.rotate", by, { graceHours: grace }, state.matrix);
   // One click, one rotation: a second click (or a redelivery) of the same button finds its key gone.
   if (from !== undefined && from !== state.account.apiKey.prefix) {
     return nothingToDo({

@@ -1,7 +1,15 @@
 import { type Action, authorize, type Subject } from "../authz.js";
 import type { Decision, MailDraft } from "../decision.js";
 import { grantedNow } from "../grant-rules.js";
-import type { Acting, ChangeRequest, DecisionState, Invite, Member, MemberStatus } from "../model.js";
+import type {
+  Acting,
+  ChangeRequest,
+  DecisionState,
+  Invite,
+  Member,
+  MemberStatus,
+  Principal,
+} from "../model.js";
 import { type PermissionKey, permissionsOf } from "../permissions.js";
 import { requireActiveActor } from "../policy.js";
 import type { ChangeableRole, Role } from "../roles.js";
@@ -122,6 +130,9 @@ export const acting = (state: DecisionState): Acting => {
   const actor = requireActiveActor(state);
   return { ...actor, granted: grantedNow(state.grants, actor.id, state.now) };
 };
+
+/** Who acts, as the rules see them: the caller that is not a member, else the acting member (rule 6). */
+export const principal = (state: DecisionState): Principal => state.caller ?? acting(state);
 
 /** Rule 6, then the action's rule from the table: the acting member, allowed. */
 export const allowed = (state: DecisionState, action: Action, subject: Subject = {}): Acting => {
