@@ -11,7 +11,6 @@ import { type Clock, type StorePort, systemClock } from "./ports.js";
 export type CachedMember =
   | (Holder & {
       matrix: Matrix;
-      grants: readonly Grant[];
       granted: GrantsAt;
     })
   | null;
@@ -19,7 +18,7 @@ export type CachedMember =
 /** What a member's grants let them use, compared with the clock at each question (rule 8). */
 class GrantsAt {
   constructor(
-    readonly grants: readonly Grant[],
+    private readonly grants: readonly Grant[],
     private readonly clock: Clock,
   ) {}
 
@@ -246,7 +245,6 @@ export class PermissionCache {
             status: found.status,
             // The matrix itself: no copy, and gone with the cache when the matrix changes.
             matrix: account.matrix,
-            grants,
             granted: new GrantsAt(grants, this.clock),
           }
         : null;
