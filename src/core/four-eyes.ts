@@ -2,10 +2,13 @@ import { decideFile, type FreshRequest } from "./decide/requests.js";
 import { acting, type ChangeResult } from "./decide/shared.js";
 import type { Decision } from "./decision.js";
 import { CoreError } from "./errors.js";
-import { needsSecondOwner, otherActiveOwners } from "./intent-registry.js";
+import { mayNeedSecondOwner, needsSecondOwner, otherActiveOwners } from "./intent-registry.js";
 import type { ChangeIntent } from "./intents.js";
 import type { DecisionState } from "./model.js";
 import { isActiveOwner } from "./policy.js";
+
+/** Rule 9's two questions, asked of each kind's spec (intent-registry.ts). */
+export { mayNeedSecondOwner, needsSecondOwner };
 
 /**
  * No Owner could ever approve the held change: the actor is the only active Owner, or the only other
