@@ -8,9 +8,10 @@ import { grantEndWords } from "../core/grant-rules.js";
 import type { AccountDigest, AuditEntry, ChangeRequest, Grant, MemberView } from "../core/model.js";
 import type { AccountToDelete } from "../core/operator.js";
 import { PERMISSION_KEYS, PERMISSIONS } from "../core/permissions.js";
-import { plainFormatter } from "../core/results.js";
 import { ROLE_LABEL, ROLES } from "../core/roles.js";
 import { humanDate } from "../html.js";
+import { outcomeJson } from "../words/en/outcomes.js";
+import { plainFormatter } from "../words/format.js";
 
 const table = (header: string[], rows: string[][]): string => {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
@@ -181,7 +182,7 @@ export const renderJson = (result: CommandResult): unknown => {
     case "perms":
       return result.view;
     case "change":
-      return result.change;
+      return outcomeJson(result.change);
     case "audit":
       return result.entries.map(auditJson);
     case "audit_changes":
@@ -215,9 +216,9 @@ export const renderJson = (result: CommandResult): unknown => {
         ok: true,
         applied: result.outcome.applied,
         request: requestJson(result.outcome.request),
-        // What the approval did, as a change made directly shows it (a grant: its end in `detail`).
+        // What the approval did, as a change made directly shows it (a grant: its end in `until`).
         ...(result.outcome.applied
-          ? { change: result.outcome.result }
+          ? { change: outcomeJson(result.outcome.result) }
           : { error: result.outcome.error.toJSON() }),
       };
     case "request_closed":

@@ -2,9 +2,8 @@ import { auditRequestId, verifyChain } from "./audit.js";
 import { authorize } from "./authz.js";
 import type { ActorContext, Engine } from "./engine.js";
 import { CoreError } from "./errors.js";
-import type { Account, AuditEntry } from "./model.js";
+import type { Account, AuditEntry, PersonRef } from "./model.js";
 import type { MaybePromise } from "./permission-cache.js";
-import type { PersonRef } from "./results.js";
 
 /** One page of the audit log read a change at a time, with who its entries name. */
 export interface AuditPage {

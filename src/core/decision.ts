@@ -8,6 +8,7 @@ import type {
   Member,
   RequestStatus,
 } from "./model.js";
+import type { RequestOutcome } from "./outcomes.js";
 import type { PermissionKey } from "./permissions.js";
 import type { ChangeableRole, Role } from "./roles.js";
 
@@ -95,5 +96,5 @@ export interface RequestClosing {
   decidedBy: string | null;
   at: string;
   reason: string | null;
-  outcome: string | null;
+  outcome: RequestOutcome | null;
 }

@@ -159,6 +159,13 @@ export interface AuditEntry {
   hash: string;
 }
 
+/** A person as a sentence names them: by Slack mention where linked, else by name or email. */
+export interface PersonRef {
+  email: string;
+  name?: string | null;
+  slackUserId?: string | null;
+}
+
 /** Who is asking: a member of one account, named by email or by linked Slack user. */
 export type MemberRef = { email: string } | { slackUserId: string };
 
@@ -212,6 +219,17 @@ export interface RequestPost {
   announced?: boolean;
 }
 
+/**
+ * What an approved request's outcome records, stored as JSON: applied, and for a grant its end —
+ * the Owner may have approved less time than asked, and the requester should read the time they got.
+ * A failed approval or an early close records why (`why`: the refusal's words as they were said).
+ */
+export type RequestOutcome =
+  | { applied: true; until?: string }
+  /** `code`: the refusal's (absent on a request failed before outcomes were data). */
+  | { applied: false; code?: string; why: string }
+  | { closed: string };
+
 /** A change a member asked the Owners for (PRODUCT §3). */
 export interface ChangeRequest {
   id: string;
@@ -229,7 +247,8 @@ export interface ChangeRequest {
   deciderSlackUserId: string | null;
   decidedAt: string | null;
   reason: string | null;
-  outcome: string | null;
+  /** What deciding it did (applied, and a grant's end; why it failed), or why it closed early. */
+  outcome: RequestOutcome | null;
   createdAt: string;
   expiresAt: string;
   posts: RequestPost[];

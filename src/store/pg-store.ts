@@ -57,6 +57,7 @@ import {
   newAccountAudit,
   nextAuditEntry,
   type OutboxDbRow,
+  outcomeToColumn,
   REQUEST_SELECT,
   type RequestRow,
   releaseSlackSql,
@@ -700,7 +701,7 @@ export class PgRequestStore implements RequestStore {
     const result = await this.db.query(
       `UPDATE change_requests SET status = $3, decided_by = $4, decided_at = $5, reason = $6, outcome = $7
         WHERE account_id = $1 AND id = $2 AND status = 'pending'`,
-      [c.accountId, c.id, c.status, c.decidedBy, c.at, c.reason, c.outcome],
+      [c.accountId, c.id, c.status, c.decidedBy, c.at, c.reason, outcomeToColumn(c.outcome)],
       on,
     );
     return result.rowCount === 1;

@@ -17,6 +17,7 @@ import type {
   RequestPost,
   RequestStatus,
 } from "../core/model.js";
+import type { RequestOutcome } from "../core/outcomes.js";
 import type { PermissionKey } from "../core/permissions.js";
 import type { ApplyContext, NewAccount } from "../core/ports.js";
 import { ROLES } from "../core/roles.js";
@@ -241,6 +242,26 @@ export interface RequestRow {
   announced: number;
 }
 
+/** A request's outcome as the `outcome` column keeps it: JSON. */
+export const outcomeToColumn = (outcome: RequestOutcome | null): string | null =>
+  outcome === null ? null : JSON.stringify(outcome);
+
+/**
+ * A request's outcome from its column: JSON, or — written before outcomes were data — a sentence:
+ * "applied", "applied until <ISO>" (a grant), or the words of why it failed or closed early.
+ */
+export const outcomeFromColumn = (column: string | null, status: RequestStatus): RequestOutcome | null => {
+  if (column === null) return null;
+  if (column.startsWith("{")) return JSON.parse(column) as RequestOutcome;
+  const LEGACY_APPLIED_UNTIL = "applied until ";
+  if (status === "approved")
+    return column.startsWith(LEGACY_APPLIED_UNTIL)
+      ? { applied: true, until: column.slice(LEGACY_APPLIED_UNTIL.length) }
+      : { applied: true };
+  if (status === "failed") return { applied: false, why: column };
+  return { closed: column };
+};
+
 export const toRequest = (r: RequestRow): ChangeRequest => ({
   id: r.id,
   accountId: r.account_id,
@@ -256,7 +277,7 @@ export const toRequest = (r: RequestRow): ChangeRequest => ({
   deciderSlackUserId: r.decider_slack,
   decidedAt: r.decided_at,
   reason: r.reason,
-  outcome: r.outcome,
+  outcome: outcomeFromColumn(r.outcome, r.status),
   createdAt: r.created_at,
   expiresAt: r.expires_at,
   posts: JSON.parse(r.posts_json) as RequestPost[],

@@ -2,7 +2,7 @@ import { permits } from "../authz.js";
 import type { Decision } from "../decision.js";
 import { nothingToDo } from "../decision.js";
 import type { DecisionState } from "../model.js";
-import { allowed, type ChangeResult } from "./shared.js";
+import { allowed, type ChangeResult, made, unchanged } from "./shared.js";
 
 export const decideSetApprovalsChannel = (
   state: DecisionState,
@@ -11,7 +11,9 @@ export const decideSetApprovalsChannel = (
   allowed(state, "settings.change");
   const before = state.account.approvalsChannel;
   if (before === channel) {
-    return nothingToDo({ ok: true, changed: false, action: "setting.unchanged", detail: channel ?? "none" });
+    return nothingToDo<ChangeResult>(
+      unchanged({ of: "setting", setting: "approvals_channel", value: channel }),
+    );
   }
   return {
     changes: [{ kind: "setApprovalsChannel", channel }],
@@ -24,21 +26,15 @@ export const decideSetApprovalsChannel = (
       },
     ],
     mails: [],
-    result: { ok: true, changed: true, action: "setting.changed", detail: channel ?? "none" },
+    result: made("setting.changed", { setting: "approvals_channel", value: channel }),
   };
 };
 
 /** PRODUCT rule 9: Owners turn four-eyes on or off (off waits for another active Owner, if any: four-eyes.ts). */
 export const decideSetFourEyes = (state: DecisionState, on: boolean): Decision<ChangeResult> => {
   allowed(state, "settings.change");
-  const detail = on ? "on" : "off";
   if (state.account.fourEyes === on)
-    return nothingToDo({
-      ok: true,
-      changed: false,
-      action: "setting.unchanged",
-      detail: `four-eyes ${detail}`,
-    });
+    return nothingToDo<ChangeResult>(unchanged({ of: "setting", setting: "four_eyes", value: on }));
   return {
     changes: [{ kind: "setFourEyes", on }],
     audit: [
@@ -50,7 +46,7 @@ export const decideSetFourEyes = (state: DecisionState, on: boolean): Decision<C
       },
     ],
     mails: [],
-    result: { ok: true, changed: true, action: "setting.changed", detail: `four-eyes ${detail}` },
+    result: made("setting.changed", { setting: "four_eyes", value: on }),
   };
 };
 
@@ -83,12 +79,9 @@ export const decideRotateApiKey = (
   }
   // One click, one rotation: a second click (or a redelivery) of the same button finds its key gone.
   if (from !== undefined && from !== state.account.apiKey.prefix) {
-    return nothingToDo({
-      ok: true,
-      changed: false,
-      action: "apikey.rotated",
-      detail: state.account.apiKey.prefix,
-    });
+    return nothingToDo<ChangeResult>(
+      unchanged({ of: "apikey.rotated", prefix: state.account.apiKey.prefix }),
+    );
   }
   const graceUntil = grace > 0 ? new Date(state.now.getTime() + grace * 3_600_000).toISOString() : null;
   return {
@@ -102,6 +95,6 @@ export const decideRotateApiKey = (
       },
     ],
     mails: [],
-    result: { ok: true, changed: true, action: "apikey.rotated", detail: graceUntil ?? "now" },
+    result: made("apikey.rotated", { prefix: fresh.prefix, oldKeyWorksUntil: graceUntil }),
   };
 };

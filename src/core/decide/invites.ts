@@ -10,8 +10,10 @@ import {
   type ChangeResult,
   type FreshInvite,
   inviteMail,
+  made,
   memberSnapshot,
   newInvite,
+  type ResultOf,
 } from "./shared.js";
 
 const requirePendingInvite = (
@@ -46,7 +48,7 @@ export const decideResendInvite = (
       { action: "invite.resent", target: target.email, before: null, after: { expiresAt: fresh.expiresAt } },
     ],
     mails: [inviteMail(state, target, fresh, actor, true)],
-    result: { ok: true, changed: true, action: "invite.resent", ...aboutMember(target) },
+    result: made("invite.resent", { member: aboutMember(target) }),
   };
 };
 
@@ -66,12 +68,15 @@ export const decideRevokeInvite = (state: DecisionState, named: string): Decisio
       },
     ],
     mails: [],
-    result: { ok: true, changed: true, action: "invite.revoked", ...aboutMember(target) },
+    result: made("invite.revoked", { member: aboutMember(target) }),
   };
 };
 
 /** PRODUCT §4: accepting an invite makes the member active; the token works once, until it expires. */
-export const decideAcceptInvite = (state: DecisionState, invite: Invite | null): Decision<ChangeResult> => {
+export const decideAcceptInvite = (
+  state: DecisionState,
+  invite: Invite | null,
+): Decision<ResultOf<"invite.accepted">> => {
   if (!invite) throw new CoreError("INVITE_INVALID", "This invite link is not valid.");
   const member = state.target;
   switch (inviteTokenState(invite, member, state.now)) {
