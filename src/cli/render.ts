@@ -4,6 +4,7 @@ import { HELP_GROUPS } from "../../commands/lib/command.js";
 import { describeChange, FOUR_EYES_HELD } from "../../commands/lib/describe.js";
 import { approvalLine, requestJson, requestStatusLine } from "../../commands/lib/requests-view.js";
 import type { GrantList } from "../core/access-core.js";
+import { auditTargetText } from "../core/audit.js";
 import { grantEndWords } from "../core/grant-rules.js";
 import type { AccountDigest, AuditEntry, ChangeRequest, Grant, MemberView } from "../core/model.js";
 import type { AccountToDelete } from "../core/operator.js";
@@ -47,7 +48,7 @@ export const accountDeletedText = (d: AccountDigest): string =>
   `${counted(d.auditEntries, "audit entry", "audit entries")}, last hash ${d.auditHead ?? "none"}.`;
 
 export const auditLine = (e: AuditEntry): string =>
-  `${e.at}  #${e.seq}  ${e.actor} (${e.source})  ${e.action}  ${e.target}  ${json(e.before)} → ${json(e.after)}${
+  `${e.at}  #${e.seq}  ${e.actor} (${e.source})  ${e.action}  ${auditTargetText(e.target)}  ${json(e.before)} → ${json(e.after)}${
     e.requestId ? `  request ${e.requestId}` : ""
   }`;
 
@@ -235,7 +236,8 @@ export const auditJson = (e: AuditEntry) => ({
   actor: e.actor,
   source: e.source,
   action: e.action,
-  target: e.target,
+  // PRODUCT §7 shows a target as text: the typed target written as the log always wrote it.
+  target: auditTargetText(e.target),
   before: e.before,
   after: e.after,
   requestId: e.requestId,
@@ -258,7 +260,7 @@ export const auditCsv = (entries: AuditEntry[]): string =>
         e.actor,
         e.source,
         e.action,
-        e.target,
+        auditTargetText(e.target),
         json(e.before),
         json(e.after),
         e.requestId ?? "",

@@ -1,6 +1,7 @@
 import type { ChangeIntent } from "./intents.js";
 import type {
   AuditAction,
+  AuditTarget,
   Grant,
   GrantEndReason,
   Installation,
@@ -41,7 +42,7 @@ export type Change =
 /** An audit entry before the store gives it a place in the chain. */
 export interface AuditDraft {
   action: AuditAction;
-  target: string;
+  target: AuditTarget;
   before: unknown;
   after: unknown;
 }

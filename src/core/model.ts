@@ -138,6 +138,19 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
+/** What an audit entry is about, typed; readers never parse a target out of a string. */
+export type AuditTarget =
+  | { type: "member"; email: string }
+  /** The people of a role (a permission of theirs changed). */
+  | { type: "role"; role: Role }
+  | { type: "setting"; setting: "four_eyes" | "approvals_channel" }
+  | { type: "request"; id: string }
+  | { type: "api_key" }
+  | { type: "account"; slackTeamId: string }
+  | { type: "installation"; key: string }
+  /** A target written by a version this one does not know, as it was written. */
+  | { type: "unknown"; text: string };
+
 export interface AuditEntry {
   seq: number;
   at: string;
@@ -145,7 +158,12 @@ export interface AuditEntry {
   source: AuditSource;
   /** An `AuditAction` when this version wrote it; a log may hold actions a newer version wrote. */
   action: string;
-  target: string;
+  target: AuditTarget;
+  /**
+   * An entry written before targets were typed: its target as it was stored (`role:admin`, an email),
+   * which its hash covers. `target` is that read into its type, once, by the store.
+   */
+  legacyTarget?: string;
   before: unknown;
   after: unknown;
   requestId: string | null;

@@ -561,7 +561,7 @@ export class PgStore implements StorePort, OutboxStore {
     const tuples: string[] = [];
     for (const draft of drafts) {
       seq++;
-      const { content, before, after, hash } = nextAuditEntry(ctx, draft, seq, batch, prevHash);
+      const { content, before, after, target, hash } = nextAuditEntry(ctx, draft, seq, batch, prevHash);
       const row = [
         ctx.accountId,
         seq,
@@ -569,7 +569,7 @@ export class PgStore implements StorePort, OutboxStore {
         content.actor,
         content.source,
         content.action,
-        content.target,
+        target,
         before,
         after,
         content.requestId,

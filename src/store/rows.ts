@@ -1,4 +1,4 @@
-import { type AuditContent, auditHash } from "../core/audit.js";
+import { type AuditContent, auditHash, auditTargetFromColumn, auditTargetToColumn } from "../core/audit.js";
 import type { AuditDraft, Change, MailDraft } from "../core/decision.js";
 import { intentFromJson } from "../core/intents.js";
 import type {
@@ -59,7 +59,13 @@ export const nextAuditEntry = (
     requestId: ctx.requestId,
     batch,
   };
-  return { content, before, after, hash: auditHash(prevHash, content) };
+  return {
+    content,
+    before,
+    after,
+    target: auditTargetToColumn(draft.target),
+    hash: auditHash(prevHash, content),
+  };
 };
 
 /** Throws unless the database's schema is the one this code knows (see StorePort.ping). */
@@ -70,11 +76,16 @@ export const nextAuditEntry = (
 export const newAccountAudit = ({ account, owner, with: also }: NewAccount): AuditDraft[] => [
   {
     action: "account.created",
-    target: `account:${account.slackTeamId}`,
+    target: { type: "account", slackTeamId: account.slackTeamId },
     before: null,
     after: { name: account.name },
   },
-  { action: "member.added", target: owner.email, before: null, after: { role: "owner", status: "active" } },
+  {
+    action: "member.added",
+    target: { type: "member", email: owner.email },
+    before: null,
+    after: { role: "owner", status: "active" },
+  },
   ...(also?.audit ?? []),
 ];
 
@@ -177,7 +188,7 @@ export const toAudit = (r: AuditRow): AuditEntry => ({
   actor: r.actor,
   source: r.source,
   action: r.action,
-  target: r.target,
+  ...auditTargetFromColumn(r.target),
   before: JSON.parse(r.before_json),
   after: JSON.parse(r.after_json),
   requestId: r.request_id,

@@ -26,7 +26,7 @@ describe("pure decisions", () => {
     expect(decision.audit).toEqual([
       {
         action: "member.role_changed",
-        target: "o2@x.test",
+        target: { type: "member", email: "o2@x.test" },
         before: { role: "owner" },
         after: { role: "teammate" },
       },

@@ -388,11 +388,14 @@ describe("rule 9: four-eyes", () => {
     expect(approved.applied).toBe(true);
     expect((await core.settings(owner)).fourEyes).toBe(false);
     const audit = (await core.fullAuditLog(seeded.accountId)).find(
-      (e) => e.target === "setting:four_eyes" && JSON.stringify(e.after) === `{"fourEyes":false}`,
+      (e) =>
+        e.target.type === "setting" &&
+        e.target.setting === "four_eyes" &&
+        JSON.stringify(e.after) === `{"fourEyes":false}`,
     );
     expect(audit).toMatchObject({
       action: "setting.changed",
-      target: "setting:four_eyes",
+      target: { type: "setting", setting: "four_eyes" },
       before: { fourEyes: true },
       after: { fourEyes: false },
       source: "approval",
@@ -441,7 +444,7 @@ describe("rule 9: four-eyes", () => {
     expect((await core.settings(owner)).fourEyes).toBe(true);
     expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
       action: "setting.changed",
-      target: "setting:four_eyes",
+      target: { type: "setting", setting: "four_eyes" },
       before: { fourEyes: false },
       after: { fourEyes: true },
     });

@@ -536,7 +536,7 @@ describe("settings: the approvals channel (Owners only)", () => {
     });
     expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
       action: "setting.changed",
-      target: "setting:approvals_channel",
+      target: { type: "setting", setting: "approvals_channel" },
       before: { channel: null },
       after: { channel: "C0APPROVE" },
     });

@@ -111,7 +111,7 @@ describe("§6 linking Slack users: a member linked to one Slack user is not take
       actor: "system",
       source: "slack",
       action: "member.slack_linked",
-      target: "tm@acme.test",
+      target: { type: "member", email: "tm@acme.test" },
       before: { slackUserId: null },
       after: { slackUserId: "U0FIRST" },
     });
@@ -228,7 +228,7 @@ describe("rule 4 and rule 2: editing your own name and phone", () => {
     await core.editMember(owner, { email: "tm@acme.test" }, { name: "Tom", phone: "+447700900123" });
     expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
       action: "member.edited",
-      target: "tm@acme.test",
+      target: { type: "member", email: "tm@acme.test" },
       before: { name: null, phone: null },
       after: { name: "Tom", phone: "+447700900123" },
     });
@@ -322,13 +322,13 @@ describe("the Permissions form: saving columns", () => {
     expect(entries.map(({ action, target, before, after }) => ({ action, target, before, after }))).toEqual([
       {
         action: "permission.granted",
-        target: "role:admin",
+        target: { type: "role", role: "admin" },
         before: { team_settings: false },
         after: { team_settings: true },
       },
       {
         action: "permission.revoked",
-        target: "role:admin",
+        target: { type: "role", role: "admin" },
         before: { whatsapp_setup: true },
         after: { whatsapp_setup: false },
       },
@@ -366,7 +366,7 @@ describe("the audit of a permission change", () => {
     expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
       actor: OWNER,
       action: "permission.granted",
-      target: "role:admin",
+      target: { type: "role", role: "admin" },
       before: { team_settings: false },
       after: { team_settings: true },
     });
@@ -378,7 +378,7 @@ describe("the audit of a permission change", () => {
     });
     expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
       action: "permission.revoked",
-      target: "role:teammate",
+      target: { type: "role", role: "teammate" },
       before: { billing: true },
       after: { billing: false },
     });

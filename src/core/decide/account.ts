@@ -20,7 +20,7 @@ export const decideSetApprovalsChannel = (
     audit: [
       {
         action: "setting.changed",
-        target: "setting:approvals_channel",
+        target: { type: "setting", setting: "approvals_channel" },
         before: { channel: before },
         after: { channel },
       },
@@ -40,7 +40,7 @@ export const decideSetFourEyes = (state: DecisionState, on: boolean): Decision<C
     audit: [
       {
         action: "setting.changed",
-        target: "setting:four_eyes",
+        target: { type: "setting", setting: "four_eyes" },
         before: { fourEyes: state.account.fourEyes },
         after: { fourEyes: on },
       },
@@ -89,7 +89,7 @@ export const decideRotateApiKey = (
     audit: [
       {
         action: "apikey.rotated",
-        target: "account:api_key",
+        target: { type: "api_key" },
         before: { prefix: state.account.apiKey.prefix },
         after: { prefix: fresh.prefix, oldKeyWorksUntil: graceUntil ?? state.now.toISOString() },
       },

@@ -121,7 +121,14 @@ export const decideStartGrant = (
   };
   return {
     changes: [{ kind: "insertGrant", grant }],
-    audit: [{ action: "grant.started", target: target.email, before: null, after: grantAfter(grant) }],
+    audit: [
+      {
+        action: "grant.started",
+        target: { type: "member", email: target.email },
+        before: null,
+        after: grantAfter(grant),
+      },
+    ],
     mails: [],
     result: grantResult(target, grant, "grant.started"),
   };
@@ -144,7 +151,7 @@ const extendTo = (
   audit: [
     {
       action: "grant.extended",
-      target: target.email,
+      target: { type: "member", email: target.email },
       before: { permission: grant.permission, until: grant.endsAt },
       after: { permission: grant.permission, until: endsAt.toISOString() },
     },
@@ -199,7 +206,7 @@ export const endGrants = (
   changes: grants.map((g) => ({ kind: "endGrant", grantId: g.id, at: state.now.toISOString(), by, reason })),
   audit: grants.map((g) => ({
     action: "grant.ended",
-    target: g.memberEmail,
+    target: { type: "member", email: g.memberEmail },
     before: { permission: g.permission, until: g.endsAt },
     after: { permission: g.permission, endedBy: by, ...(reason === "ended" ? {} : { why: reason }) },
   })),
@@ -228,7 +235,7 @@ export const decideExpireGrant = (state: DecisionState, grantId: string): Decisi
     audit: [
       {
         action: "grant.expired",
-        target: grant.memberEmail,
+        target: { type: "member", email: grant.memberEmail },
         before: { permission: grant.permission, until: grant.endsAt },
         after: null,
       },

@@ -45,7 +45,12 @@ export const decideResendInvite = (
   return {
     changes,
     audit: [
-      { action: "invite.resent", target: target.email, before: null, after: { expiresAt: fresh.expiresAt } },
+      {
+        action: "invite.resent",
+        target: { type: "member", email: target.email },
+        before: null,
+        after: { expiresAt: fresh.expiresAt },
+      },
     ],
     mails: [inviteMail(state, target, fresh, actor, true)],
     result: made("invite.resent", { member: aboutMember(target) }),
@@ -62,7 +67,7 @@ export const decideRevokeInvite = (state: DecisionState, named: string): Decisio
     audit: [
       {
         action: "invite.revoked",
-        target: target.email,
+        target: { type: "member", email: target.email },
         before: memberSnapshot(target),
         after: { status: "removed" },
       },

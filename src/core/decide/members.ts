@@ -68,8 +68,18 @@ export const decideAddMember = (
       { kind: "insertInvite", invite: newInvite(member.id, fresh, now) },
     ],
     audit: [
-      { action: "member.added", target: member.email, before: null, after: memberSnapshot(member) },
-      { action: "invite.sent", target: member.email, before: null, after: { expiresAt: fresh.expiresAt } },
+      {
+        action: "member.added",
+        target: { type: "member", email: member.email },
+        before: null,
+        after: memberSnapshot(member),
+      },
+      {
+        action: "invite.sent",
+        target: { type: "member", email: member.email },
+        before: null,
+        after: { expiresAt: fresh.expiresAt },
+      },
     ],
     mails: [inviteMail(state, member, fresh, actor, false)],
     result: made("member.added", { member: aboutMember(member) }),
@@ -117,12 +127,17 @@ export const decideEditMember = (
     const before = Object.fromEntries(
       Object.keys(details).map((k) => [k, target[k as keyof typeof details]]),
     );
-    audit.push({ action: "member.edited", target: target.email, before, after: details });
+    audit.push({
+      action: "member.edited",
+      target: { type: "member", email: target.email },
+      before,
+      after: details,
+    });
   }
   if (role)
     audit.push({
       action: "member.role_changed",
-      target: target.email,
+      target: { type: "member", email: target.email },
       before: { role: target.role },
       after: { role },
     });
@@ -166,7 +181,7 @@ export const decideRemoveMember = (state: DecisionState, named: string): Decisio
     audit: [
       {
         action: "member.removed",
-        target: target.email,
+        target: { type: "member", email: target.email },
         before: memberSnapshot(target),
         after: { status: "removed" },
       },
@@ -190,7 +205,14 @@ export const activation = <K extends "member.activated" | "invite.accepted">(
     { kind: "updateMember", memberId: member.id, patch: { status: "active" } },
     { kind: "closeInvites", memberId: member.id, how: "used" },
   ],
-  audit: [{ action, target: member.email, before: { status: "invited" }, after: { status: "active" } }],
+  audit: [
+    {
+      action,
+      target: { type: "member", email: member.email },
+      before: { status: "invited" },
+      after: { status: "active" },
+    },
+  ],
   mails: [],
   // Both kinds say the same: who became active.
   result: { ok: true, changed: true, kind: action, member: aboutMember(member) } as ResultOf<K>,
@@ -235,7 +257,12 @@ export const decideLinkSlackUser = (
   return {
     changes: [{ kind: "updateMember", memberId: target.id, patch: { slackUserId } }],
     audit: [
-      { action: "member.slack_linked", target: email, before: { slackUserId: null }, after: { slackUserId } },
+      {
+        action: "member.slack_linked",
+        target: { type: "member", email: email },
+        before: { slackUserId: null },
+        after: { slackUserId },
+      },
     ],
     mails: [],
     result: made("member.slack_linked", { member: aboutMember({ ...target, slackUserId }) }),

@@ -15,7 +15,7 @@ const toggleChanges = (toggles: PermissionCell[]): Pick<Decision<unknown>, "chan
   changes: toggles.map((t) => ({ kind: "setPermission" as const, ...t })),
   audit: toggles.map(({ role, permission, allowed }) => ({
     action: allowed ? "permission.granted" : "permission.revoked",
-    target: `role:${role}`,
+    target: { type: "role", role },
     before: { [permission]: !allowed },
     after: { [permission]: allowed },
   })),

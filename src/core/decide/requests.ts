@@ -3,7 +3,7 @@ import type { Decision, NewRequest } from "../decision.js";
 import { nothingToDo } from "../decision.js";
 import { CoreError } from "../errors.js";
 import { type ChangeIntent, describeIntent } from "../intents.js";
-import type { ChangeRequest, DecisionState, Member, RequestStatus } from "../model.js";
+import type { AuditTarget, ChangeRequest, DecisionState, Member, RequestStatus } from "../model.js";
 import { appliedOutcome, NothingToChange, type RequestOutcome } from "../outcomes.js";
 import { requireActiveActor } from "../policy.js";
 import type { ChangeResult } from "./shared.js";
@@ -21,7 +21,7 @@ export type ApprovalOutcome =
 /** The state a request decision reads: the usual snapshot, plus the request as it is now. */
 export type RequestState = DecisionState & { request: ChangeRequest | null };
 
-const target = (id: string) => `request:${id}`;
+const target = (id: string): AuditTarget => ({ type: "request", id });
 
 /** A request id nobody on this team filed (or mistyped). */
 export const noSuchRequest = (rawId: string): CoreError =>
