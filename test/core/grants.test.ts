@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ActorContext } from "../../src/core/access-core.js";
+import { auditTargetText } from "../../src/core/audit.js";
 import { defaultMatrix, PERMISSION_KEYS, type PermissionKey } from "../../src/core/permissions.js";
 import { ROLES, type Role } from "../../src/core/roles.js";
 import { filedId, filedRequest, outcome, testTeam } from "../helpers/team.js";
@@ -145,7 +146,7 @@ describe("starting, extending and ending grants", () => {
       permission: "team_settings",
     });
     const log = (await core.fullAuditLog(seeded.accountId)).filter((e) => e.action.startsWith("grant."));
-    expect(log.map((e) => [e.action, e.actor, e.target])).toEqual([
+    expect(log.map((e) => [e.action, e.actor, auditTargetText(e.target)])).toEqual([
       ["grant.started", "owner@acme.test", "tom@acme.test"],
       ["grant.extended", "owner@acme.test", "tom@acme.test"],
       ["grant.ended", "tom@acme.test", "tom@acme.test"],
@@ -183,7 +184,7 @@ describe("starting, extending and ending grants", () => {
     await core.removeMember(owner, { email: "tia@acme.test" });
     expect((await core.grants.list(owner)).all?.map((g) => g.memberEmail)).toEqual(["tom@acme.test"]);
     const ended = (await core.fullAuditLog(seeded.accountId)).filter((e) => e.action === "grant.ended");
-    expect(ended.map((e) => [e.target, e.after])).toEqual([
+    expect(ended.map((e) => [auditTargetText(e.target), e.after])).toEqual([
       ["tom@acme.test", { permission: "billing", endedBy: "owner@acme.test", why: "standing" }],
       ["tia@acme.test", { permission: "team_settings", endedBy: "owner@acme.test", why: "removed" }],
     ]);
@@ -262,7 +263,7 @@ describe("expiry and the holder's notices happen once", () => {
     clock.advance(15 * 60_000);
     expect((await core.grants.expire()).map((g) => g.memberEmail)).toEqual(["tom@acme.test"]);
     const expired = (await core.fullAuditLog(seeded.accountId)).filter((e) => e.action === "grant.expired");
-    expect(expired.map((e) => [e.actor, e.source, e.target])).toEqual([
+    expect(expired.map((e) => [e.actor, e.source, auditTargetText(e.target)])).toEqual([
       ["system", "system", "tia@acme.test"],
       ["system", "system", "tom@acme.test"],
     ]);

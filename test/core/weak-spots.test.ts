@@ -634,7 +634,7 @@ describe("§3 change requests", () => {
     expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
       actor: "system",
       action: "request.expired",
-      target: `request:${id}`,
+      target: { type: "request", id },
     });
     expect(await codeOf(() => run("o2@acme.test", "reject", id))).toBe("REQUEST_CLOSED");
   });
@@ -782,7 +782,7 @@ describe("§3 change requests", () => {
       actor: "system",
       source: "system",
       action: "request.expired",
-      target: `request:${id}`,
+      target: { type: "request", id },
     });
   });
 
