@@ -226,7 +226,7 @@ export const INTENTS = {
       };
       return (state) => {
         const decided = decideRotateApiKey(state, input);
-        return decided.result.changed
+        return decided.result.kind === "apikey.rotated"
           ? { ...decided, result: { ...decided.result, apiKey: fresh.key } }
           : decided;
       };

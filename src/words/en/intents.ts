@@ -2,9 +2,9 @@ import { durationWords } from "../../core/input.js";
 import type { ChangeIntent, EffectFacts, IntentKind, IntentOf } from "../../core/intents.js";
 import type { MemberRef } from "../../core/model.js";
 import { PERMISSIONS } from "../../core/permissions.js";
-import { type Formatter, plainFormatter } from "../../core/results.js";
 import { CHANGEABLE_ROLES, ROLE_LABEL, type Role } from "../../core/roles.js";
-import { aRole, listWords, roles } from "../../core/words.js";
+import { type Formatter, plainFormatter } from "../format.js";
+import { aRole, listWords, roles } from "./common.js";
 
 /**
  * A change in English, one entry per kind (`Record<IntentKind, …>`: a new kind does not compile until
