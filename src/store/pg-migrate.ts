@@ -3,6 +3,7 @@ import { DatabaseTooNewError } from "./migrate.js";
 import { MIGRATIONS, type Migration } from "./migrations/index.js";
 import type { Migrated } from "./open.js";
 import { isConnectionError, type Postgres } from "./pg.js";
+import { runAsync } from "./script.js";
 
 /**
  * Brings a PostgreSQL schema up to date, in one transaction, under an advisory lock on
@@ -43,7 +44,14 @@ export const migratePostgres = async (
     if (pending.length > 0) {
       try {
         await client.query("BEGIN");
-        for (const migration of pending) await client.query(migration.postgres);
+        for (const migration of pending) {
+          if (migration.data)
+            await runAsync(migration.data(new Date()), {
+              rows: async (sql, params) => (await db.queryNamed(sql, params, client)).rows,
+              run: async (sql, params) => (await db.queryNamed(sql, params, client)).rowCount ?? 0,
+            });
+          await client.query(migration.postgres);
+        }
         await client.query("UPDATE rolecall_schema SET version = $1", [pending.at(-1)?.version]);
         await client.query("COMMIT");
       } catch (error) {
