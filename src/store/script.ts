@@ -25,12 +25,6 @@ export function* run(sql: string, params: object = {}): Script<number> {
   return (yield { want: "run", sql, params }) as number;
 }
 
-/** A script of one value, with no statement (a dialect that needs none for a step). */
-// biome-ignore lint/correctness/useYield: a script that asks for nothing
-export function* done<T>(value: T): Script<T> {
-  return value;
-}
-
 /** How better-sqlite3 runs a statement: at once. */
 export interface SyncSql {
   rows(sql: string, params: object): unknown[];
