@@ -11,7 +11,7 @@ import { INSTALLATION_SQL, installationRow } from "./sql/installations.js";
 import { INVITE_SQL } from "./sql/invites.js";
 import { type MEMBER_COLUMNS, MEMBER_SQL, updateMemberSql } from "./sql/members.js";
 import { PERMISSION_SQL } from "./sql/permissions.js";
-import { requestParams } from "./sql/requests.js";
+import { closingParams, requestParams } from "./sql/requests.js";
 
 /**
  * Writing a decision, once for both engines: the version guard, each change, the audit entries and
@@ -60,7 +60,8 @@ export const APPLY: { [K in Change["kind"]]: Handler<K> } = {
   },
   *closeRequest({ closing }, _ctx, d) {
     // The version guard already makes the first decision win; this is the belt to its braces.
-    if ((yield* run(d.sql.requests.close, closing)) !== 1) throw new Error("request was no longer pending");
+    if ((yield* run(d.sql.requests.close, closingParams(closing))) !== 1)
+      throw new Error("request was no longer pending");
   },
   *saveInstallation({ installation }, ctx) {
     yield* run(INSTALLATION_SQL.save, installationRow(ctx.accountId, installation));

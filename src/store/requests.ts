@@ -2,7 +2,7 @@ import type { ChangeRequest, RequestPost } from "../core/model.js";
 import type { NewRequest, RequestClosing, RequestStore } from "../core/ports.js";
 import type { Dialect } from "./dialects.js";
 import { type Executor, rows, run, type Script } from "./script.js";
-import { type RequestRow, requestParams, toRequest } from "./sql/requests.js";
+import { closingParams, type RequestRow, requestParams, toRequest } from "./sql/requests.js";
 
 /**
  * Change requests outside `apply` (which files and closes them with their decision), one
@@ -31,7 +31,7 @@ export class StoredRequests implements RequestStore {
   }
 
   async closeRequest(c: RequestClosing): Promise<boolean> {
-    return (await this.x.write(() => run(this.sql.close, c))) === 1;
+    return (await this.x.write(() => run(this.sql.close, closingParams(c)))) === 1;
   }
 
   getRequest(accountId: string, id: string): Promise<ChangeRequest | null> {

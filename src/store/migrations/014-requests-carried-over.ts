@@ -40,8 +40,8 @@ export function* data(now: Date): Script<void> {
     }
     yield* run(
       `UPDATE change_requests SET status = 'expired', decided_by = NULL, decided_at = @at, reason = NULL,
-        outcome = @why WHERE account_id = @accountId AND id = @id AND status = 'pending'`,
-      { at, why, accountId, id },
+        outcome = @outcome WHERE account_id = @accountId AND id = @id AND status = 'pending'`,
+      { at, outcome: JSON.stringify({ closed: why }), accountId, id },
     );
     // As any change of the account: its version moves, and its log says so.
     yield* run("UPDATE accounts SET version = version + 1 WHERE id = @accountId", { accountId });
@@ -53,7 +53,7 @@ export function* data(now: Date): Script<void> {
     const ctx = { accountId, actor: "system", source: "system" as const, requestId: id, now };
     const draft = {
       action: "request.expired" as const,
-      target: `request:${id}`,
+      target: { type: "request" as const, id },
       before: null,
       after: { why },
     };
@@ -63,7 +63,15 @@ export function* data(now: Date): Script<void> {
       `INSERT INTO audit_log (account_id, seq, at, actor, source, action, target, before_json, after_json,
         request_id, batch_seq, prev_hash, hash) VALUES (@accountId, @seq, @at, @actor, @source, @action,
         @target, @before, @after, @requestId, @seq, @prevHash, @hash)`,
-      { ...entry.content, accountId, before: entry.before, after: entry.after, prevHash, hash: entry.hash },
+      {
+        ...entry.content,
+        accountId,
+        target: entry.target,
+        before: entry.before,
+        after: entry.after,
+        prevHash,
+        hash: entry.hash,
+      },
     );
   }
 }

@@ -1,4 +1,10 @@
-import { type AuditContent, auditHash, GENESIS_HASH } from "../../core/audit.js";
+import {
+  type AuditContent,
+  auditHash,
+  auditTargetFromColumn,
+  auditTargetToColumn,
+  GENESIS_HASH,
+} from "../../core/audit.js";
 import type { AuditDraft } from "../../core/decision.js";
 import type { AuditEntry, AuditSource } from "../../core/model.js";
 import type { ApplyContext, NewAccount } from "../../core/ports.js";
@@ -24,7 +30,7 @@ export const toAudit = (r: AuditRow): AuditEntry => ({
   actor: r.actor,
   source: r.source,
   action: r.action,
-  target: r.target,
+  ...auditTargetFromColumn(r.target),
   before: JSON.parse(r.before_json),
   after: JSON.parse(r.after_json),
   requestId: r.request_id,
@@ -58,7 +64,13 @@ export const nextAuditEntry = (
     requestId: ctx.requestId,
     batch,
   };
-  return { content, before, after, hash: auditHash(prevHash, content) };
+  return {
+    content,
+    before,
+    after,
+    target: auditTargetToColumn(draft.target),
+    hash: auditHash(prevHash, content),
+  };
 };
 
 /**
@@ -68,11 +80,16 @@ export const nextAuditEntry = (
 export const newAccountAudit = ({ account, owner, with: also }: NewAccount): AuditDraft[] => [
   {
     action: "account.created",
-    target: `account:${account.slackTeamId}`,
+    target: { type: "account", slackTeamId: account.slackTeamId },
     before: null,
     after: { name: account.name },
   },
-  { action: "member.added", target: owner.email, before: null, after: { role: "owner", status: "active" } },
+  {
+    action: "member.added",
+    target: { type: "member", email: owner.email },
+    before: null,
+    after: { role: "owner", status: "active" },
+  },
   ...(also?.audit ?? []),
 ];
 
@@ -131,11 +148,11 @@ export const auditAppend = (
   };
   drafts.forEach((draft, i) => {
     seq++;
-    const { content, before, after, hash } = nextAuditEntry(ctx, draft, seq, batch, prevHash);
+    const { content, before, after, target, hash } = nextAuditEntry(ctx, draft, seq, batch, prevHash);
     Object.assign(params, {
       [`seq${i}`]: seq,
       [`action${i}`]: content.action,
-      [`target${i}`]: content.target,
+      [`target${i}`]: target,
       [`before${i}`]: before,
       [`after${i}`]: after,
       [`prevHash${i}`]: prevHash,

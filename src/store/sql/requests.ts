@@ -1,6 +1,6 @@
 import { intentFromJson, intentToJson } from "../../core/intents.js";
-import type { ChangeRequest, RequestPost, RequestStatus } from "../../core/model.js";
-import type { NewRequest } from "../../core/ports.js";
+import type { ChangeRequest, RequestOutcome, RequestPost, RequestStatus } from "../../core/model.js";
+import type { NewRequest, RequestClosing } from "../../core/ports.js";
 import type { Fragments } from "./dialect.js";
 
 export interface RequestRow {
@@ -25,6 +25,26 @@ export interface RequestRow {
   announced: number;
 }
 
+/** A request's outcome as the `outcome` column keeps it: JSON. */
+export const outcomeToColumn = (outcome: RequestOutcome | null): string | null =>
+  outcome === null ? null : JSON.stringify(outcome);
+
+/**
+ * A request's outcome from its column: JSON, or — written before outcomes were data — a sentence:
+ * "applied", "applied until <ISO>" (a grant), or the words of why it failed or closed early.
+ */
+export const outcomeFromColumn = (column: string | null, status: RequestStatus): RequestOutcome | null => {
+  if (column === null) return null;
+  if (column.startsWith("{")) return JSON.parse(column) as RequestOutcome;
+  const LEGACY_APPLIED_UNTIL = "applied until ";
+  if (status === "approved")
+    return column.startsWith(LEGACY_APPLIED_UNTIL)
+      ? { applied: true, until: column.slice(LEGACY_APPLIED_UNTIL.length) }
+      : { applied: true };
+  if (status === "failed") return { applied: false, why: column };
+  return { closed: column };
+};
+
 export const toRequest = (r: RequestRow): ChangeRequest => ({
   id: r.id,
   accountId: r.account_id,
@@ -40,13 +60,16 @@ export const toRequest = (r: RequestRow): ChangeRequest => ({
   deciderSlackUserId: r.decider_slack,
   decidedAt: r.decided_at,
   reason: r.reason,
-  outcome: r.outcome,
+  outcome: outcomeFromColumn(r.outcome, r.status),
   createdAt: r.created_at,
   expiresAt: r.expires_at,
   posts: JSON.parse(r.posts_json) as RequestPost[],
   posted: r.posted === 1,
   announced: r.announced === 1,
 });
+
+/** A closing as the parameters of `close`. */
+export const closingParams = (c: RequestClosing) => ({ ...c, outcome: outcomeToColumn(c.outcome) });
 
 /** A new request as the parameters of `insert`. */
 export const requestParams = (r: NewRequest) => ({ ...r, intent: intentToJson(r.intent) });
