@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from "./migrations/index.js";
+import { runSync } from "./script.js";
 
 export class DatabaseTooNewError extends Error {
   override readonly name = "DatabaseTooNewError";
@@ -22,6 +23,11 @@ export const migrate = (db: Database, migrations: readonly Migration[] = MIGRATI
   const step = db.transaction((migration: Migration) => {
     // Re-read inside the write lock: another process may have migrated meanwhile.
     if (schemaVersion(db) >= migration.version) return;
+    if (migration.data)
+      runSync(migration.data(new Date()), {
+        rows: (sql, params) => db.prepare(sql).all(params),
+        run: (sql, params) => db.prepare(sql).run(params).changes,
+      });
     db.exec(migration.sqlite);
     db.pragma(`user_version = ${migration.version}`);
   });

@@ -1,7 +1,4 @@
-import type { ChangeIntent } from "../core/intents.js";
-import type { ChangeRequest } from "../core/model.js";
-import type { GrantStore, InstallationStore, RequestStore, StorePort } from "../core/ports.js";
-import type { OutboxStore } from "../mail/outbox.js";
+import type { GrantStore, InstallationStore, OutboxStore, RequestStore, StorePort } from "../core/ports.js";
 import type { Db, Migrated } from "./open.js";
 
 /** What `/metrics` reads of the database on each scrape: a few counts, on indexes. */
@@ -34,10 +31,7 @@ export type RolecallStore = StorePort &
     gauges(): Promise<StoreGauges>;
     installations: InstallationStore;
     grants: GrantStore;
-    requests: RequestStore & {
-      legacyRequests(): Promise<{ request: ChangeRequest; words: string[] }[]>;
-      setIntent(accountId: string, id: string, intent: ChangeIntent): Promise<void>;
-    };
+    requests: RequestStore;
   };
 
 export interface OpenedStore {

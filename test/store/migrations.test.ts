@@ -186,6 +186,7 @@ describe("change requests filed as words, before they stored their typed change 
     const ada = raw.prepare("SELECT id FROM members WHERE email = 'ada@acme.test'").pluck().get();
     raw.exec("ALTER TABLE change_requests DROP COLUMN slack_lease_until");
     raw.exec("ALTER TABLE change_requests DROP COLUMN intent_json");
+    raw.exec("ALTER TABLE change_requests ADD COLUMN words_json TEXT NOT NULL DEFAULT '[]'");
     raw.exec("ALTER TABLE audit_log DROP COLUMN batch_seq");
     raw.exec("DROP TABLE grants; ALTER TABLE accounts DROP COLUMN four_eyes");
     raw.exec("DROP TABLE installations; DROP TABLE oauth_states; DROP TABLE deleted_accounts");
@@ -212,6 +213,11 @@ describe("change requests filed as words, before they stored their typed change 
     await expect(after.core.requests.approve(owner, "RLEGAC2")).rejects.toThrow(
       /^This request was closed: Rolecall could not carry this request over/,
     );
+    // The migration closed it as any change is made: its entry extends the account's chain.
+    const log = await after.core.fullAuditLog(team.accountId);
+    const closed = log.findIndex((e) => e.requestId === "RLEGAC2");
+    expect(log[closed]).toMatchObject({ action: "request.expired", actor: "system" });
+    expect(log[closed]?.prevHash).toBe(log[closed - 1]?.hash);
     await after.close();
   });
 });
