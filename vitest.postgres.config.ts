@@ -22,7 +22,7 @@ export default defineConfig({
       "test/cli/cli.test.ts",
       "test/cli/race.test.ts",
       "test/cli/reencrypt.test.ts",
-      "test/slack/reencrypt.test.ts",
+      "test/shared/reencrypt.test.ts",
       "test/slack/requests-once.test.ts",
       "test/slack/grants-once.test.ts",
       // Many writers to one account queue on its row lock (and across two instances).

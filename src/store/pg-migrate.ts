@@ -1,5 +1,5 @@
 import { DatabaseUnavailableError } from "../core/errors.js";
-import { DatabaseTooNewError } from "./migrate.js";
+import { DatabaseTooNewError } from "../shared/database-too-new.js";
 import { MIGRATIONS, type Migration } from "./migrations/index.js";
 import type { Migrated } from "./open.js";
 import { isConnectionError, type Postgres } from "./pg.js";
