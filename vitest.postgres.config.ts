@@ -15,7 +15,7 @@ export default defineConfig({
       "test/core/refusals.test.ts",
       "test/core/requests-core.test.ts",
       "test/core/apikey.test.ts",
-      "test/core/reads-and-accounts.test.ts",
+      "test/core/accounts.test.ts",
       "test/core/installs.test.ts",
       "test/core/grants.test.ts",
       // Not test/cli/newcomer.test.ts: a fresh clone's SQLite file on disk, with no DATABASE_URL.
