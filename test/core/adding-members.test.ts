@@ -22,10 +22,8 @@ describe("adding members", () => {
     expect(await core.addMember(owner, { email: "new@acme.test", role: "admin", name: "Nia" })).toEqual({
       ok: true,
       changed: true,
-      action: "member.added",
-      email: "new@acme.test",
-      name: "Nia",
-      role: "admin",
+      kind: "member.added",
+      member: { email: "new@acme.test", name: "Nia", role: "admin", slackUserId: null, status: "invited" },
     });
     const [added, sent] = (await core.fullAuditLog(seeded.accountId)).slice(-2);
     expect(added).toMatchObject({

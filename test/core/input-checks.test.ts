@@ -77,7 +77,7 @@ describe("§2 input is checked before anything changes", () => {
       await core.setPermission(owner, { role: "admin", permission: " Team-Settings ", allowed: true }),
     ).toMatchObject({
       changed: true,
-      detail: "Team Settings",
+      cells: [{ role: "admin", permission: "team_settings", allowed: true }],
     });
     expect(
       await refusal(() => core.setPermission(owner, { role: "admin", permission: "payroll", allowed: true })),

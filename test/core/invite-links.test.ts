@@ -89,7 +89,7 @@ describe("§4 invite links: a revoked or replaced link says revoked, never used"
     expect(await codeOf(() => wired.core.acceptInvite(old))).toBe("INVITE_INVALID");
     expect(await wired.core.acceptInvite(fresh)).toMatchObject({
       changed: true,
-      action: "invite.accepted",
+      kind: "invite.accepted",
       accountId: wired.seeded.accountId,
     });
     expect((await wired.core.whoami(wired.seeded.as("new@acme.test"))).status).toBe("active");
@@ -192,7 +192,7 @@ describe("§4 an invite mail that has not gone out yet is not sent once its link
     await core.resendInvite(owner, { email: "inv@acme.test" });
     expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
       action: "invite.resent",
-      target: "inv@acme.test",
+      target: { type: "member", email: "inv@acme.test" },
       after: { expiresAt: "2026-01-09T00:00:00.000Z" },
     });
   });

@@ -33,7 +33,7 @@ describe("rule 4 and rule 2: editing your own name and phone", () => {
     const me = seeded.as("admin@acme.test");
     expect(await core.editMember(me, { email: "admin@acme.test" }, { name: "Ada Lovelace" })).toMatchObject({
       changed: true,
-      action: "member.edited",
+      kind: "member.edited",
     });
     expect(
       await outcome(() => core.editMember(me, { email: "admin@acme.test" }, { phone: "+447700900123" })),
@@ -57,11 +57,9 @@ describe("rule 4 and rule 2: editing your own name and phone", () => {
 
   it("editing your own name to the same role is not a role change", async () => {
     const { core, owner } = await team();
-    expect(await core.editMember(owner, { email: OWNER }, { name: "Olivia", role: "owner" })).toMatchObject({
-      changed: true,
-      action: "member.edited",
-      role: "owner",
-    });
+    const edited = await core.editMember(owner, { email: OWNER }, { name: "Olivia", role: "owner" });
+    expect(edited).toMatchObject({ changed: true, kind: "member.edited", member: { role: "owner" } });
+    expect(edited).not.toHaveProperty("fields.role");
   });
 
   it("an edit of name and phone is audited with both fields before and after", async () => {
@@ -69,7 +67,7 @@ describe("rule 4 and rule 2: editing your own name and phone", () => {
     await core.editMember(owner, { email: "tm@acme.test" }, { name: "Tom", phone: "+447700900123" });
     expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
       action: "member.edited",
-      target: "tm@acme.test",
+      target: { type: "member", email: "tm@acme.test" },
       before: { name: null, phone: null },
       after: { name: "Tom", phone: "+447700900123" },
     });
@@ -83,7 +81,12 @@ describe("rule 4 and rule 2: editing your own name and phone", () => {
   it("an edit with a name, a phone and a new role writes the edit and the role change separately", async () => {
     const { core, owner, seeded } = await team([{ email: "tm@acme.test", role: "teammate" }]);
     const result = await core.editMember(owner, { email: "tm@acme.test" }, { name: "Tom", role: "admin" });
-    expect(result).toMatchObject({ changed: true, action: "member.role_changed", role: "admin" });
+    expect(result).toMatchObject({
+      changed: true,
+      kind: "member.edited",
+      member: { role: "admin" },
+      fields: { role: { before: "teammate", after: "admin" } },
+    });
     const [edited, roleChanged] = (await core.fullAuditLog(seeded.accountId)).slice(-2);
     expect(edited).toMatchObject({ action: "member.edited", before: { name: null }, after: { name: "Tom" } });
     expect(roleChanged).toMatchObject({
@@ -97,12 +100,16 @@ describe("rule 4 and rule 2: editing your own name and phone", () => {
     const { core, owner } = await team([{ email: "tm@acme.test", role: "teammate" }]);
     expect(
       await core.editMember(owner, { email: "tm@acme.test" }, { name: null, role: "teammate" }),
-    ).toMatchObject({ changed: false, action: "member.unchanged", detail: "name,role", role: "teammate" });
+    ).toMatchObject({
+      changed: false,
+      kind: "unchanged",
+      why: { of: "member", asked: ["name", "role"], member: { role: "teammate" } },
+    });
     await core.editMember(owner, { email: "tm@acme.test" }, { phone: "+447700900123" });
     expect(await core.editMember(owner, { email: "tm@acme.test" }, { phone: "+447700900123" })).toMatchObject(
       {
         changed: false,
-        detail: "phone",
+        why: { asked: ["phone"] },
       },
     );
   });

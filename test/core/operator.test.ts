@@ -80,9 +80,8 @@ describe("the operator's activate verb", () => {
     const token = await tokenFor(wired, "new@acme.test");
     expect(await wired.core.activate(wired.seeded.accountId, "New@acme.test")).toMatchObject({
       changed: true,
-      action: "member.activated",
-      email: "new@acme.test",
-      role: "admin",
+      kind: "member.activated",
+      member: { email: "new@acme.test", role: "admin" },
     });
     expect((await wired.core.fullAuditLog(wired.seeded.accountId)).at(-1)).toMatchObject({
       actor: "operator",

@@ -41,10 +41,9 @@ afterEach(() => {
 describe("the Permissions form: saving columns", () => {
   it("saving one role's column leaves the other role's column as it was", async () => {
     const { core, owner } = await team();
-    expect(await core.setPermissions(owner, { admin: ["billing", "team_settings"] })).toMatchObject({
-      changed: true,
-      detail: "6",
-    });
+    const saved = await core.setPermissions(owner, { admin: ["billing", "team_settings"] });
+    expect(saved).toMatchObject({ changed: true, kind: "permissions.changed" });
+    expect(saved).toHaveProperty("cells.length", 6);
     const { matrix } = await core.permissions(owner);
     expect(matrix.admin).toEqual(["team_settings", "billing"]);
     expect(matrix.teammate).toEqual([
@@ -85,13 +84,13 @@ describe("the Permissions form: saving columns", () => {
     expect(entries.map(({ action, target, before, after }) => ({ action, target, before, after }))).toEqual([
       {
         action: "permission.granted",
-        target: "role:admin",
+        target: { type: "role", role: "admin" },
         before: { team_settings: false },
         after: { team_settings: true },
       },
       {
         action: "permission.revoked",
-        target: "role:admin",
+        target: { type: "role", role: "admin" },
         before: { whatsapp_setup: true },
         after: { whatsapp_setup: false },
       },
@@ -123,26 +122,25 @@ describe("the audit of a permission change", () => {
       await core.setPermission(owner, { role: "admin", permission: "team_settings", allowed: true }),
     ).toMatchObject({
       changed: true,
-      action: "permission.granted",
-      role: "admin",
-      detail: "Team Settings",
+      kind: "permissions.changed",
+      cells: [{ role: "admin", permission: "team_settings", allowed: true }],
     });
     expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
       actor: OWNER,
       action: "permission.granted",
-      target: "role:admin",
+      target: { type: "role", role: "admin" },
       before: { team_settings: false },
       after: { team_settings: true },
     });
     expect(
       await core.setPermission(owner, { role: "teammate", permission: "billing", allowed: false }),
     ).toMatchObject({
-      action: "permission.revoked",
-      role: "teammate",
+      kind: "permissions.changed",
+      cells: [{ role: "teammate", permission: "billing", allowed: false }],
     });
     expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
       action: "permission.revoked",
-      target: "role:teammate",
+      target: { type: "role", role: "teammate" },
       before: { billing: true },
       after: { billing: false },
     });
@@ -155,8 +153,7 @@ describe("the audit of a permission change", () => {
       await core.setPermission(owner, { role: "admin", permission: "team_settings", allowed: false }),
     ).toMatchObject({
       changed: false,
-      action: "permission.unchanged",
-      allowed: false,
+      why: { of: "permission", role: "admin", permission: "team_settings", allowed: false },
     });
     expect(await core.fullAuditLog(seeded.accountId)).toHaveLength(entries);
   });

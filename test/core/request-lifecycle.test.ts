@@ -82,7 +82,7 @@ describe("§3 change requests", () => {
     expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
       actor: "system",
       action: "request.expired",
-      target: `request:${id}`,
+      target: { type: "request", id },
     });
     expect(await codeOf(() => run("o2@acme.test", "reject", id))).toBe("REQUEST_CLOSED");
   });
@@ -115,7 +115,10 @@ describe("§3 change requests", () => {
     const result = await run(OWNER, "approve", id.toLowerCase());
     expect(result).toMatchObject({
       type: "request_approved",
-      outcome: { applied: true, request: { id, status: "approved", decidedBy: OWNER, outcome: "applied" } },
+      outcome: {
+        applied: true,
+        request: { id, status: "approved", decidedBy: OWNER, outcome: { applied: true } },
+      },
     });
     const log = await core.fullAuditLog(seeded.accountId);
     expect(log.at(-2)).toMatchObject({
@@ -227,7 +230,7 @@ describe("§3 change requests", () => {
       actor: "system",
       source: "system",
       action: "request.expired",
-      target: `request:${id}`,
+      target: { type: "request", id },
     });
   });
 

@@ -20,21 +20,25 @@ describe("settings: the approvals channel (Owners only)", () => {
     expect(await core.settings(owner)).toEqual({ approvalsChannel: null, fourEyes: false });
     expect(await core.setApprovalsChannel(owner, "C0APPROVE")).toMatchObject({
       changed: true,
-      detail: "C0APPROVE",
+      setting: "approvals_channel",
+      value: "C0APPROVE",
     });
     expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
       action: "setting.changed",
-      target: "setting:approvals_channel",
+      target: { type: "setting", setting: "approvals_channel" },
       before: { channel: null },
       after: { channel: "C0APPROVE" },
     });
     expect(await core.setApprovalsChannel(owner, "C0APPROVE")).toMatchObject({
       changed: false,
-      detail: "C0APPROVE",
+      why: { setting: "approvals_channel", value: "C0APPROVE" },
     });
-    expect(await core.setApprovalsChannel(owner, null)).toMatchObject({ changed: true, detail: "none" });
+    expect(await core.setApprovalsChannel(owner, null)).toMatchObject({ changed: true, value: null });
     expect(await core.settings(owner)).toEqual({ approvalsChannel: null, fourEyes: false });
-    expect(await core.setApprovalsChannel(owner, null)).toMatchObject({ changed: false, detail: "none" });
+    expect(await core.setApprovalsChannel(owner, null)).toMatchObject({
+      changed: false,
+      why: { setting: "approvals_channel", value: null },
+    });
     expect((await refusal(() => core.setApprovalsChannel(owner, "#general"))).code).toBe("INVALID_INPUT");
   });
 });

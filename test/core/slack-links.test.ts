@@ -67,8 +67,7 @@ describe("§6 linking Slack users: a member linked to one Slack user is not take
     const entries = (await core.fullAuditLog(seeded.accountId)).length;
     expect(await core.linkSlackUser(seeded.accountId, "TM@acme.test", "U0FIRST")).toMatchObject({
       changed: false,
-      email: "tm@acme.test",
-      role: "teammate",
+      why: { of: "slack_link", member: { email: "tm@acme.test", role: "teammate" } },
     });
     expect(await core.fullAuditLog(seeded.accountId)).toHaveLength(entries);
   });
@@ -80,7 +79,7 @@ describe("§6 linking Slack users: a member linked to one Slack user is not take
       actor: "system",
       source: "slack",
       action: "member.slack_linked",
-      target: "tm@acme.test",
+      target: { type: "member", email: "tm@acme.test" },
       before: { slackUserId: null },
       after: { slackUserId: "U0FIRST" },
     });
