@@ -40,19 +40,8 @@ module.exports = {
       comment:
         "src/core talks to ports only: nothing in src/ outside src/core (no door, no words, no html.ts, " +
         "no config), no commands, and no SQL driver, mailer, logger or Slack library.",
-      // TEMPORARY: results.ts is checked by the rule below until it stops importing ../html.js.
-      from: { path: "^src/core/", pathNot: "^src/core/results\\.ts$" },
+      from: { path: "^src/core/" },
       to: { path: OUTSIDE_CORE },
-    },
-    {
-      name: "core-stands-alone-results-temporary",
-      severity: "error",
-      comment:
-        "TEMPORARY exception to core-stands-alone for the one known violation: src/core/results.ts → " +
-        "src/html.ts (humanDate). Issue 26's outcomes work takes the words out of the core; then delete " +
-        "this rule and the pathNot above.",
-      from: { path: "^src/core/results\\.ts$" },
-      to: { path: OUTSIDE_CORE, pathNot: "^src/html\\.ts$" },
     },
     {
       name: "words-beside-core",
