@@ -9,12 +9,12 @@ import { CoreError, DatabaseUnavailableError, TEMPORARY_CODES } from "../core/er
 import type { Installation } from "../core/model.js";
 import type { Clock, InstallationStore } from "../core/ports.js";
 import type { Logger } from "../log.js";
+import { openTokens, sealTokens, type TokenCipher, TokenCipherError } from "../shared/token-cipher.js";
 import { accountKeyOf, SlackUnavailableError } from "./actor.js";
 import { welcomeMessage } from "./blocks/welcome.js";
 import { withoutRequestBodies } from "./bolt-logger.js";
 import { type ClientOptions, type SlackClients, slackErrorCode } from "./clients.js";
 import { BOT_SCOPES } from "./scopes.js";
-import { openTokens, sealTokens, type TokenCipher, TokenCipherError } from "./token-cipher.js";
 
 /** Slack's rotating bot tokens live 12 hours; like Bolt, Rolecall refreshes one in its last two. */
 export const REFRESH_BEFORE_MS = 2 * 60 * 60_000;

@@ -1,19 +1,7 @@
 import type { Database } from "better-sqlite3";
+import { DatabaseTooNewError } from "../shared/database-too-new.js";
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from "./migrations/index.js";
 import { runSync } from "./script.js";
-
-export class DatabaseTooNewError extends Error {
-  override readonly name = "DatabaseTooNewError";
-  constructor(
-    readonly found: number,
-    readonly known: number,
-  ) {
-    super(
-      `This database was written by a newer Rolecall (schema version ${found}; this one knows up to ${known}). ` +
-        "Upgrade Rolecall, or point DATABASE_URL at another file.",
-    );
-  }
-}
 
 const schemaVersion = (db: Database): number => db.pragma("user_version", { simple: true }) as number;
 

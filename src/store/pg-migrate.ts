@@ -1,6 +1,6 @@
 import { DatabaseUnavailableError } from "../core/errors.js";
+import { DatabaseTooNewError } from "../shared/database-too-new.js";
 import { POSTGRES } from "./dialects.js";
-import { DatabaseTooNewError } from "./migrate.js";
 import { MIGRATIONS, type Migration } from "./migrations/index.js";
 import type { Migrated } from "./open.js";
 import { isConnectionError, type Postgres } from "./pg.js";

@@ -6,7 +6,7 @@ import { runCli } from "../../src/cli/cli.js";
 import { EXIT_CODE, EXIT_REFUSED } from "../../src/cli/exit-codes.js";
 import type { ErrorCode } from "../../src/core/errors.js";
 import type { PermissionKey } from "../../src/core/permissions.js";
-import { TokenCipher } from "../../src/slack/token-cipher.js";
+import { TokenCipher } from "../../src/shared/token-cipher.js";
 import { LATEST_SCHEMA_VERSION } from "../../src/store/migrations/index.js";
 import { json, rolecall, tempDatabase } from "../helpers/cli.js";
 import { TEST_ENGINE } from "../helpers/database.js";

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Change, Decision } from "../../src/core/decision.js";
 import type { Installation } from "../../src/core/model.js";
 import type { ApplyContext } from "../../src/core/ports.js";
-import { DatabaseTooNewError } from "../../src/store/migrate.js";
+import { DatabaseTooNewError } from "../../src/shared/database-too-new.js";
 import { LATEST_SCHEMA_VERSION } from "../../src/store/migrations/index.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Wired } from "../../src/wiring.js";
