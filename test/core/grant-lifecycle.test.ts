@@ -397,3 +397,35 @@ describe("the background work happens once", () => {
     ]);
   });
 });
+
+describe("when the holder is reminded, and how the API says a grant lets them in", () => {
+  it.each([
+    // A grant shorter than 30 minutes is reminded half-way; a longer one 15 minutes before its end.
+    [20, 10],
+    [29, 14.5],
+    [40, 25],
+    [120, 105],
+  ])("a %i-minute grant is reminded after %f minutes", async (minutes, after) => {
+    const t = await testTeam(MEMBERS);
+    await start(t, "tom@acme.test", "team_settings", minutes);
+    t.clock.advance(after * MINUTE - 1);
+    expect(await t.core.grants.toRemind()).toEqual([]);
+    t.clock.advance(1);
+    expect((await t.core.grants.toRemind()).map((g) => g.memberEmail)).toEqual(["tom@acme.test"]);
+  });
+
+  it.each([
+    [65, "Temporary grant until 01:05 UTC, approved by owner@acme.test"],
+    [24 * 60 - 1, "Temporary grant until 23:59 UTC, approved by owner@acme.test"],
+    // A day or more away, the date too, so a three-day grant is not read as ending this afternoon.
+    [24 * 60, "Temporary grant until 2 Jan 00:00 UTC, approved by owner@acme.test"],
+    [72 * 60 - 5, "Temporary grant until 3 Jan 23:55 UTC, approved by owner@acme.test"],
+  ])("a %i-minute grant: %s", async (minutes, reason) => {
+    const t = await testTeam(MEMBERS);
+    await start(t, "tom@acme.test", "team_settings", minutes);
+    expect(await t.core.explain(t.seeded.accountId, "tom@acme.test", "team_settings")).toMatchObject({
+      allowed: true,
+      reason,
+    });
+  });
+});
