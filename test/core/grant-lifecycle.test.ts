@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ActorContext } from "../../src/core/access-core.js";
+import { auditTargetText } from "../../src/core/audit.js";
 import type { PermissionKey } from "../../src/core/permissions.js";
 import { outcome, testTeam } from "../helpers/team.js";
 
@@ -56,7 +57,7 @@ const offer = async (t: Team, email: string, permission: PermissionKey): Promise
 const grantAudit = async (t: Team) =>
   (await t.core.fullAuditLog(t.seeded.accountId))
     .filter((e) => e.action.startsWith("grant."))
-    .map((e) => ({ action: e.action, target: e.target, before: e.before, after: e.after }));
+    .map((e) => ({ action: e.action, target: auditTargetText(e.target), before: e.before, after: e.after }));
 
 describe("what the Extend form offers the holder", () => {
   it("the grant's own length again, counted from its start — after an extension, the whole new length", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it, onTestFinished } from "vitest";
 import type { InstallRequest } from "../../src/core/access-core.js";
+import { auditTargetText } from "../../src/core/audit.js";
 import { installationOf } from "../helpers/installations.js";
 import { manualClock, openCore } from "../helpers/team.js";
 
@@ -109,11 +110,11 @@ describe("a reinstall", () => {
     );
     expect(again).toMatchObject({ created: false, account: { id: account.id } });
     const [last] = (await w.core.fullAuditLog(account.id)).slice(-1);
+    expect(last && auditTargetText(last.target)).toBe("installation:T0BETA");
     expect(last).toMatchObject({
       action: "app.installed",
       actor: "U0BOSS",
       source: "slack",
-      target: "installation:T0BETA",
       before: { installer: "U0ADMIN", scopes: ["commands", "chat:write"], orgWide: false },
       after: { installer: "U0BOSS", scopes: ["commands", "chat:write"], orgWide: false, reinstall: true },
     });
@@ -165,11 +166,12 @@ describe("which installation speaks for an account", () => {
     expect(await w.core.installs.installationOf(account.id)).toBeNull();
     expect(await w.core.installs.installation("T0BETA")).toBeNull();
     const log = await w.core.fullAuditLog(account.id);
-    expect(log.at(-1)).toMatchObject({
+    const uninstalled = log.at(-1);
+    expect(uninstalled && auditTargetText(uninstalled.target)).toBe("installation:T0BETA");
+    expect(uninstalled).toMatchObject({
       action: "app.uninstalled",
       actor: "system",
       source: "slack",
-      target: "installation:T0BETA",
       after: { reason: "tokens_revoked" },
     });
   });
