@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { approve } from "../helpers/requests.js";
 import { testTeam } from "../helpers/team.js";
 
 /**
@@ -44,7 +45,7 @@ describe("four-eyes with two Owners, when the change is about the other Owner", 
     await core.setFourEyes(owner, true);
     const held = await core.changeRole(owner, { email: "olga@acme.test" }, "admin");
     expect(held.action).toBe("request.filed");
-    const approved = await core.requests.approve(seeded.as("otto@acme.test"), held.detail ?? "");
+    const approved = await approve(core.requests, seeded.as("otto@acme.test"), held.detail ?? "");
     expect(approved.applied).toBe(true);
   });
 });
@@ -65,7 +66,7 @@ describe("four-eyes when a request is approved: two Owners, never one behind a t
       kind: "member.remove",
       member: { email: "olga@acme.test" },
     });
-    const refused = await refusal(core.requests.approve(owner, asked.id));
+    const refused = await refusal(approve(core.requests, owner, asked.id));
     expect(refused.code).toBe("SECOND_OWNER_NEEDED");
     expect(refused.message).toContain("Make the change yourself instead");
     expect(refused.message).not.toMatch(/four-eyes off/i);
@@ -79,7 +80,7 @@ describe("four-eyes when a request is approved: two Owners, never one behind a t
       kind: "settings.four_eyes",
       on: false,
     });
-    expect((await refusal(core.requests.approve(owner, asked.id))).code).toBe("SECOND_OWNER_NEEDED");
+    expect((await refusal(approve(core.requests, owner, asked.id))).code).toBe("SECOND_OWNER_NEEDED");
     expect((await core.settings(owner)).fourEyes).toBe(true);
   });
 
@@ -89,7 +90,7 @@ describe("four-eyes when a request is approved: two Owners, never one behind a t
       kind: "settings.four_eyes",
       on: false,
     });
-    expect((await core.requests.approve(owner, mine.id)).applied).toBe(true);
+    expect((await approve(core.requests, owner, mine.id)).applied).toBe(true);
     expect((await core.settings(owner)).fourEyes).toBe(false);
     await core.setFourEyes(owner, true);
     const billing = await core.requests.file(seeded.as("tim@acme.test"), {
@@ -99,7 +100,7 @@ describe("four-eyes when a request is approved: two Owners, never one behind a t
       minutes: 60,
       reason: null,
     });
-    expect((await refusal(core.requests.approve(owner, billing.id))).code).toBe("SECOND_OWNER_NEEDED");
+    expect((await refusal(approve(core.requests, owner, billing.id))).code).toBe("SECOND_OWNER_NEEDED");
     const add = await core.requests.file(seeded.as("tim@acme.test"), {
       kind: "member.add",
       email: "pal@acme.test",
@@ -107,6 +108,6 @@ describe("four-eyes when a request is approved: two Owners, never one behind a t
       name: null,
       phone: null,
     });
-    expect((await core.requests.approve(owner, add.id)).applied).toBe(true);
+    expect((await approve(core.requests, owner, add.id)).applied).toBe(true);
   });
 });

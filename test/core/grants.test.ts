@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ActorContext } from "../../src/core/access-core.js";
 import { defaultMatrix, PERMISSION_KEYS, type PermissionKey } from "../../src/core/permissions.js";
 import { ROLES, type Role } from "../../src/core/roles.js";
+import { approve } from "../helpers/requests.js";
 import { outcome, testTeam } from "../helpers/team.js";
 
 /**
@@ -216,10 +217,10 @@ describe("asking for a grant: a change request an Owner approves, maybe for less
     clock.advanceHours(1);
     expect(
       await outcome(() =>
-        core.requests.approve(owner, request.id, { minutes: 300 }).then(() => ({ changed: true })),
+        approve(core.requests, owner, request.id, { minutes: 300 }).then(() => ({ changed: true })),
       ),
     ).toBe("INVALID_INPUT");
-    const approved = await core.requests.approve(owner, request.id, { minutes: 60 });
+    const approved = await approve(core.requests, owner, request.id, { minutes: 60 });
     expect(approved).toMatchObject({ applied: true, result: { action: "grant.started" } });
     const [granted] = (await core.grants.list(tom)).mine;
     expect(granted).toMatchObject({
@@ -292,9 +293,9 @@ describe("rule 9: four-eyes", () => {
     expect(request).toMatchObject({ status: "pending", requesterEmail: "owner@acme.test" });
     expect((await core.whoami(seeded.as("ann@acme.test"))).role).toBe("admin");
     expect(
-      await outcome(() => core.requests.approve(owner, request.id).then(() => ({ changed: true }))),
+      await outcome(() => approve(core.requests, owner, request.id).then(() => ({ changed: true }))),
     ).toBe("SELF_APPROVAL");
-    const approved = await core.requests.approve(seeded.as("olga@acme.test"), request.id);
+    const approved = await approve(core.requests, seeded.as("olga@acme.test"), request.id);
     expect(approved.applied).toBe(true);
     expect((await core.whoami(seeded.as("ann@acme.test"))).role).toBe("owner");
     // Asking twice files one request.
@@ -307,7 +308,7 @@ describe("rule 9: four-eyes", () => {
   const turnOff = async ({ core, owner, seeded }: Awaited<ReturnType<typeof withTwoOwners>>) => {
     const held = await core.setFourEyes(owner, false);
     expect(held.action).toBe("request.filed");
-    const approved = await core.requests.approve(seeded.as("olga@acme.test"), held.detail ?? "");
+    const approved = await approve(core.requests, seeded.as("olga@acme.test"), held.detail ?? "");
     expect(approved.applied).toBe(true);
   };
 
@@ -360,7 +361,7 @@ describe("rule 9: four-eyes", () => {
     const rotation = await core.rotateApiKey(owner);
     if (!("heldForSecondOwner" in rotation)) throw new Error("an Owner's rotation without grace should wait");
     expect((await core.apiKeyInfo(owner)).prefix).toBe(before);
-    const approved = await core.requests.approve(seeded.as("olga@acme.test"), rotation.requestId);
+    const approved = await approve(core.requests, seeded.as("olga@acme.test"), rotation.requestId);
     if (!approved.applied) throw approved.error;
     const key = approved.result.apiKey ?? "";
     expect(key).toMatch(/^rc_/);
@@ -379,10 +380,10 @@ describe("rule 9: four-eyes", () => {
     );
     expect((await core.whoami(seeded.as("olga@acme.test"))).role).toBe("owner");
     expect(
-      await outcome(() => core.requests.approve(owner, held.detail ?? "").then(() => ({ changed: true }))),
+      await outcome(() => approve(core.requests, owner, held.detail ?? "").then(() => ({ changed: true }))),
     ).toBe("SELF_APPROVAL");
     expect((await core.settings(owner)).fourEyes).toBe(true);
-    const approved = await core.requests.approve(seeded.as("olga@acme.test"), held.detail ?? "");
+    const approved = await approve(core.requests, seeded.as("olga@acme.test"), held.detail ?? "");
     expect(approved.applied).toBe(true);
     expect((await core.settings(owner)).fourEyes).toBe(false);
     const audit = (await core.fullAuditLog(seeded.accountId)).find(

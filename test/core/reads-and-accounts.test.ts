@@ -3,6 +3,7 @@ import { LATEST_SCHEMA_VERSION } from "../../src/store/migrations/index.js";
 import { newKey } from "../helpers/api-keys.js";
 import { tempDatabase } from "../helpers/cli.js";
 import { TEST_ENGINE } from "../helpers/database.js";
+import { reject } from "../helpers/requests.js";
 import { setSchemaVersion } from "../helpers/sql.js";
 import { manualClock, openCore, outcome, TEAM, testTeam } from "../helpers/team.js";
 
@@ -611,7 +612,7 @@ describe("the audit log", () => {
       member: { email: "tm@acme.test" },
       role: "admin",
     });
-    await core.requests.reject(owner, request.id, "Not now");
+    await reject(core.requests, owner, request.id, "Not now");
     const page = await core.auditChanges(owner, { last: 2, before: null });
     expect(page.entries.map((e) => e.action)).toEqual(["request.filed", "request.rejected"]);
     expect(page.requesters).toEqual({ [request.id]: "ad@acme.test" });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { RawChangeIntent } from "../../src/core/intents.js";
+import { approve, reject } from "../helpers/requests.js";
 import { manualClock, openCore, seedTeam } from "../helpers/team.js";
 
 /**
@@ -96,7 +97,7 @@ describe("where a request goes, and what Slack has been told", () => {
     await core.requests.markPosted(seeded.accountId, id, [{ to: "U1", channel: "D1", ts: "1.1" }]);
     expect(await core.requests.toPost()).toEqual([]);
     expect(await core.requests.toAnnounce()).toEqual([]); // still pending: nothing to announce
-    await core.requests.approve(owner, id);
+    await approve(core.requests, owner, id);
     expect(ids(await core.requests.toAnnounce())).toEqual([id]);
     await core.requests.markAnnounced(seeded.accountId, id);
     expect(await core.requests.toAnnounce()).toEqual([]);
@@ -106,7 +107,7 @@ describe("where a request goes, and what Slack has been told", () => {
 describe("deciding", () => {
   it("an approval answers with what was applied; a failed one with why", async () => {
     const { core, admin, owner } = await team();
-    const applied = await core.requests.approve(owner, (await core.requests.file(admin, promote)).id);
+    const applied = await approve(core.requests, owner, (await core.requests.file(admin, promote)).id);
     expect(applied).toMatchObject({
       applied: true,
       result: { changed: true, action: "member.role_changed" },
@@ -116,7 +117,7 @@ describe("deciding", () => {
       member: { email: "tm@acme.test" },
     });
     await core.removeMember(owner, { email: "tm@acme.test" });
-    const failed = await core.requests.approve(owner, again.id);
+    const failed = await approve(core.requests, owner, again.id);
     expect(failed).toMatchObject({ applied: false, request: { status: "failed" } });
     expect(failed.applied ? "" : failed.error.message).toBe(
       "tm@acme.test is not a member of this team. Check the address, or invite them first.",
@@ -127,9 +128,9 @@ describe("deciding", () => {
     const { core, admin, owner } = await team();
     const { id } = await core.requests.file(admin, promote);
     for (const reason of ["not\u{E0001} now", "not\u206a now", "not\u17b4 now", "x".repeat(501)])
-      await expect(core.requests.reject(owner, id, reason)).rejects.toMatchObject({ code: "INVALID_INPUT" });
+      await expect(reject(core.requests, owner, id, reason)).rejects.toMatchObject({ code: "INVALID_INPUT" });
     expect((await core.requests.get(admin.accountId, id)).status).toBe("pending");
-    const rejected = await core.requests.reject(owner, id, "  Not this week 🙅‍♀️  ");
+    const rejected = await reject(core.requests, owner, id, "  Not this week 🙅‍♀️  ");
     expect(rejected).toMatchObject({ status: "rejected", reason: "Not this week 🙅‍♀️" });
   });
 
@@ -137,7 +138,7 @@ describe("deciding", () => {
     const { core, clock, admin, owner } = await team();
     const { id } = await core.requests.file(admin, promote);
     clock.advanceHours(168);
-    await expect(core.requests.approve(owner, id)).rejects.toThrow("This request has expired.");
+    await expect(approve(core.requests, owner, id)).rejects.toThrow("This request has expired.");
     expect((await core.requests.get(admin.accountId, id)).status).toBe("expired");
   });
 
@@ -162,7 +163,7 @@ describe("deciding", () => {
       source: "cli",
       action: "request.filed",
     });
-    await core.requests.approve(owner, id);
+    await approve(core.requests, owner, id);
     const [change, approval] = (await log()).slice(-2);
     expect(change).toMatchObject({
       actor: "owner@acme.test",

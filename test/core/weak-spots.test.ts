@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { runCommand } from "../../commands/index.js";
 import type { AccessCore } from "../../src/core/access-core.js";
 import { PERMISSION_KEYS } from "../../src/core/permissions.js";
+import { mayDecide } from "../helpers/requests.js";
 import { manualClock, openCore, outcome, seedTeam } from "../helpers/team.js";
 
 /**
@@ -837,13 +838,13 @@ describe("§3 change requests", () => {
 
   it("the Approve button is offered to Owners other than the requester, while the request is open", async () => {
     const { core, seeded, clock, id } = await withRequest();
-    const may = (email: string) => codeOf(() => core.requests.assertMayDecide(seeded.as(email), id));
+    const may = (email: string) => codeOf(() => mayDecide(core.requests, seeded.as(email), id));
     expect(await may(OWNER)).toBe("ok");
     expect(await may("admin@acme.test")).toBe("FORBIDDEN");
     const other = await withRequest();
     await other.run(OWNER, "reject", other.id);
     expect(
-      await codeOf(() => other.core.requests.assertMayDecide(other.seeded.as("o2@acme.test"), other.id)),
+      await codeOf(() => mayDecide(other.core.requests, other.seeded.as("o2@acme.test"), other.id)),
     ).toBe("REQUEST_CLOSED");
     clock.advanceHours(168);
     expect(await may(OWNER)).toBe("REQUEST_CLOSED");

@@ -7,6 +7,7 @@ import { RequestsSync } from "../../src/slack/requests-sync.js";
 import type { Wired } from "../../src/wiring.js";
 import { freshDatabase } from "../helpers/database.js";
 import { BOT_TOKEN, FakeSlack } from "../helpers/fake-slack.js";
+import { approve } from "../helpers/requests.js";
 import { messageText } from "../helpers/slack-harness.js";
 import { manualClock, openCore } from "../helpers/team.js";
 
@@ -75,7 +76,7 @@ describe("grant notices happen once across instances", () => {
     }
     await Promise.all(requestSyncs.map((s) => s.run()));
     for (const id of requestIds)
-      expect((await seed.requests.approve(as(OWNER.email), id)).applied).toBe(true);
+      expect((await approve(seed.requests, as(OWNER.email), id)).applied).toBe(true);
     await Promise.all(requestSyncs.map((s) => s.run()));
 
     const beat = async () => {

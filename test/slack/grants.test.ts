@@ -3,6 +3,7 @@ import { resultMessage } from "../../src/slack/blocks/messages.js";
 import { IDS } from "../../src/slack/ids.js";
 import { blockProblems } from "../helpers/block-kit-limits.js";
 import type { RecordedCall } from "../helpers/fake-slack.js";
+import { approve } from "../helpers/requests.js";
 import {
   buttonsOf,
   ERROR_CODE_PATTERN,
@@ -150,7 +151,7 @@ describe("the grants job: the reminder with Extend, then the end, each once", ()
   it("reminds once with Extend; Extend files a request; the end is told once in the DM, the thread and the post", async () => {
     const { clock } = await start();
     const { request, post } = await askForBilling("quarter close", 30);
-    const outcome = await h.running.core.requests.approve(h.as("owner"), request.id);
+    const outcome = await approve(h.running.core.requests, h.as("owner"), request.id);
     expect(outcome.applied).toBe(true);
     await slack().syncRequests();
 
@@ -412,7 +413,7 @@ describe("four-eyes in Slack", () => {
       );
     expect((await member())?.role).toBe("teammate");
 
-    const outcome = await h.running.core.requests.approve(h.as("owner2"), id);
+    const outcome = await approve(h.running.core.requests, h.as("owner2"), id);
     expect(outcome.applied).toBe(true);
     expect((await member())?.role).toBe("owner");
   });

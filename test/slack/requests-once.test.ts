@@ -6,6 +6,7 @@ import { RequestsSync } from "../../src/slack/requests-sync.js";
 import type { Wired } from "../../src/wiring.js";
 import { freshDatabase } from "../helpers/database.js";
 import { BOT_TOKEN, FakeSlack, type RecordedCall } from "../helpers/fake-slack.js";
+import { approve } from "../helpers/requests.js";
 import { messageText } from "../helpers/slack-harness.js";
 import { openCore } from "../helpers/team.js";
 
@@ -92,7 +93,7 @@ describe("Slack work on a request happens once across instances", () => {
     }
 
     for (const r of filed) {
-      const outcome = await seed.requests.approve(as(OWNER.email), r.id);
+      const outcome = await approve(seed.requests, as(OWNER.email), r.id);
       expect(outcome.applied).toBe(true);
     }
     await Promise.all(syncs.map((s) => s.run()));
