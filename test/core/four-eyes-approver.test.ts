@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { removeMember, setFourEyes } from "../helpers/core.js";
 import { approve } from "../helpers/requests.js";
 import { testTeam } from "../helpers/team.js";
 
@@ -22,7 +23,7 @@ const refusal = (p: Promise<unknown>) =>
 describe("four-eyes with two Owners, when the change is about the other Owner", () => {
   it("demoting the other Owner is refused with SECOND_OWNER_NEEDED, naming them, instead of a request only they could approve", async () => {
     const { core, owner } = await testTeam(TWO_OWNERS);
-    await core.setFourEyes(owner, true);
+    await setFourEyes(core, owner, true);
     const demoted = await refusal(core.changeRole(owner, { email: "olga@acme.test" }, "admin"));
     expect(demoted.code).toBe("SECOND_OWNER_NEEDED");
     expect(demoted.message).toContain("olga@acme.test, whom it is about");
@@ -31,8 +32,8 @@ describe("four-eyes with two Owners, when the change is about the other Owner", 
 
   it("removing the other Owner is refused the same way", async () => {
     const { core, owner } = await testTeam(TWO_OWNERS);
-    await core.setFourEyes(owner, true);
-    expect((await refusal(core.removeMember(owner, { email: "olga@acme.test" }))).code).toBe(
+    await setFourEyes(core, owner, true);
+    expect((await refusal(removeMember(core, owner, { email: "olga@acme.test" }))).code).toBe(
       "SECOND_OWNER_NEEDED",
     );
   });
@@ -42,7 +43,7 @@ describe("four-eyes with two Owners, when the change is about the other Owner", 
       ...TWO_OWNERS,
       { email: "otto@acme.test", role: "owner" as const },
     ]);
-    await core.setFourEyes(owner, true);
+    await setFourEyes(core, owner, true);
     const held = await core.changeRole(owner, { email: "olga@acme.test" }, "admin");
     expect(held.action).toBe("request.filed");
     const approved = await approve(core.requests, seeded.as("otto@acme.test"), held.detail ?? "");
@@ -56,7 +57,7 @@ describe("four-eyes when a request is approved: two Owners, never one behind a t
       { email: "olga@acme.test", role: "owner" as const },
       { email: "tim@acme.test", role: "teammate" as const },
     ]);
-    await t.core.setFourEyes(t.owner, true);
+    await setFourEyes(t.core, t.owner, true);
     return t;
   };
 
@@ -92,7 +93,7 @@ describe("four-eyes when a request is approved: two Owners, never one behind a t
     });
     expect((await approve(core.requests, owner, mine.id)).applied).toBe(true);
     expect((await core.settings(owner)).fourEyes).toBe(false);
-    await core.setFourEyes(owner, true);
+    await setFourEyes(core, owner, true);
     const billing = await core.requests.file(seeded.as("tim@acme.test"), {
       kind: "grant.start",
       member: { email: "tim@acme.test" },

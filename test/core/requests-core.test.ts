@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { RawChangeIntent } from "../../src/core/intents.js";
+import { removeMember, setApprovalsChannel } from "../helpers/core.js";
 import { approve, reject } from "../helpers/requests.js";
 import { manualClock, openCore, seedTeam } from "../helpers/team.js";
 
@@ -80,7 +81,7 @@ describe("where a request goes, and what Slack has been told", () => {
     await core.linkSlackUser(seeded.accountId, "o2@acme.test", "U0O2");
     await core.linkSlackUser(seeded.accountId, "admin@acme.test", "U0ADMIN"); // linked, but no Owner
     expect(await core.requests.destinations(seeded.accountId)).toEqual(["U0O2"]);
-    await core.setApprovalsChannel(owner, "C0APPROVE");
+    await setApprovalsChannel(core, owner, "C0APPROVE");
     expect(await core.requests.destinations(seeded.accountId)).toEqual(["C0APPROVE"]);
   });
 
@@ -116,7 +117,7 @@ describe("deciding", () => {
       kind: "member.remove",
       member: { email: "tm@acme.test" },
     });
-    await core.removeMember(owner, { email: "tm@acme.test" });
+    await removeMember(core, owner, { email: "tm@acme.test" });
     const failed = await approve(core.requests, owner, again.id);
     expect(failed).toMatchObject({ applied: false, request: { status: "failed" } });
     expect(failed.applied ? "" : failed.error.message).toBe(

@@ -5,6 +5,7 @@ import { singleWorkspaceClients, webClientOptions } from "../../src/slack/client
 import { GrantsSync } from "../../src/slack/grants-sync.js";
 import { RequestsSync } from "../../src/slack/requests-sync.js";
 import type { Wired } from "../../src/wiring.js";
+import { setApprovalsChannel, setPermission } from "../helpers/core.js";
 import { freshDatabase } from "../helpers/database.js";
 import { BOT_TOKEN, FakeSlack } from "../helpers/fake-slack.js";
 import { approve } from "../helpers/requests.js";
@@ -54,8 +55,8 @@ describe("grant notices happen once across instances", () => {
       ownerSlackUserId: OWNER.id,
     });
     const as = (email: string) => ({ accountId: account.id, actor: { email }, source: "cli" as const });
-    await seed.setApprovalsChannel(as(OWNER.email), "C0APPROVE");
-    await seed.setPermission(as(OWNER.email), { role: "teammate", permission: "billing", allowed: false });
+    await setApprovalsChannel(seed, as(OWNER.email), "C0APPROVE");
+    await setPermission(seed, as(OWNER.email), { role: "teammate", permission: "billing", allowed: false });
     const clients = () =>
       singleWorkspaceClients(BOT_TOKEN, webClientOptions(fake.apiUrl, boltLogger(silent)), silent);
     const requestSyncs = cores.map(({ core }) => new RequestsSync(core, clients(), silent));

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { resultMessage } from "../../src/slack/blocks/messages.js";
 import { IDS } from "../../src/slack/ids.js";
 import { blockProblems } from "../helpers/block-kit-limits.js";
+import { listMembers, setFourEyes, setPermission } from "../helpers/core.js";
 import type { RecordedCall } from "../helpers/fake-slack.js";
 import { approve } from "../helpers/requests.js";
 import {
@@ -40,7 +41,7 @@ const start = async (clock = manualClock(START)) => {
   h = await startHarness({}, { clock });
   await h.slash("owner", "settings approvals <#C0APPROVE|approvals>");
   // Teammates hold Billing by default; here they hold it only by a grant.
-  await h.running.core.setPermission(h.as("owner"), {
+  await setPermission(h.running.core, h.as("owner"), {
     role: "teammate",
     permission: "billing",
     allowed: false,
@@ -390,7 +391,7 @@ describe("App Home shows temporary access", () => {
 });
 
 describe("four-eyes in Slack", () => {
-  const fourEyesOn = () => h.running.core.setFourEyes(h.as("owner"), true);
+  const fourEyesOn = () => setFourEyes(h.running.core, h.as("owner"), true);
 
   it("an Owner making someone an Owner from the Edit form files a request, posted to the Owners; another Owner approves", async () => {
     await start();
@@ -408,7 +409,7 @@ describe("four-eyes in Slack", () => {
     expect(postsOf(id)).toHaveLength(1);
     expect(postsOf(id)[0]?.args.channel).toBe("C0APPROVE");
     const member = async () =>
-      (await h.running.core.listMembers(h.as("owner"))).members.find(
+      (await listMembers(h.running.core, h.as("owner"))).members.find(
         (m) => m.email === PEOPLE.teammate.email,
       );
     expect((await member())?.role).toBe("teammate");

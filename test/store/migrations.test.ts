@@ -8,6 +8,7 @@ import { DatabaseTooNewError, LATEST_SCHEMA_VERSION, migrate } from "../../src/s
 import { MIGRATIONS } from "../../src/store/migrations/index.js";
 import { openDatabase } from "../../src/store/open.js";
 import { SqliteStore } from "../../src/store/sqlite-store.js";
+import { listMembers } from "../helpers/core.js";
 import { approve } from "../helpers/requests.js";
 import { openCore, seedTeam } from "../helpers/team.js";
 
@@ -202,7 +203,7 @@ describe("change requests filed as words, before they stored their typed change 
     const owner = team.as("owner@acme.test");
     const outcome = await approve(after.core.requests, owner, "rlegac1");
     expect(outcome.applied).toBe(true);
-    expect((await after.core.listMembers(owner)).members.find((m) => m.email === "tm@acme.test")?.role).toBe(
+    expect((await listMembers(after.core, owner)).members.find((m) => m.email === "tm@acme.test")?.role).toBe(
       "admin",
     );
     const gone = await after.core.requests.get(team.accountId, "RLEGAC2");
