@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { unexpectedAnswer } from "../src/core/requests.js";
+import { unexpectedAnswer } from "../src/core/index.js";
 import { durationArg, noFlags, noMore } from "./lib/args.js";
 import { defineCommand, unknownFlags } from "./lib/command.js";
 import type { SplitArgs } from "./lib/tokens.js";

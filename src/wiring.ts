@@ -1,7 +1,7 @@
 import { intentOf } from "../commands/index.js";
 import type { Config } from "./config.js";
-import { AccessCore } from "./core/access-core.js";
 import { CoreError, TEMPORARY_CODES } from "./core/errors.js";
+import { AccessCore } from "./core/index.js";
 import { parseIntent } from "./core/intents.js";
 import { type Clock, systemClock } from "./core/ports.js";
 import type { Logger } from "./log.js";

@@ -1,6 +1,6 @@
 import { APPLIED_UNTIL } from "../../src/core/decide/requests.js";
+import type { ApprovalOutcome } from "../../src/core/index.js";
 import type { ChangeRequest } from "../../src/core/model.js";
-import type { ApprovalOutcome } from "../../src/core/requests.js";
 import { type Formatter, plainFormatter } from "../../src/core/results.js";
 
 /** A request as the CLI's --json and the API show it. */

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AccessCore } from "../core/access-core.js";
 import { DatabaseUnavailableError } from "../core/errors.js";
+import type { AccessCore } from "../core/index.js";
 import type { Logger } from "../log.js";
 import { bearerMatches, type Metrics } from "../metrics.js";
 import { type ApiKeyAttempts, apiKeyAttempts, handleApi } from "./api.js";

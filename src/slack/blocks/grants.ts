@@ -1,7 +1,7 @@
 import { describeAsk, describeChange } from "../../../commands/lib/describe.js";
-import type { GrantList } from "../../core/access-core.js";
 import type { ChangeResult } from "../../core/decide.js";
 import { grantEndWords } from "../../core/grant-rules.js";
+import type { GrantList } from "../../core/index.js";
 import { durationShort, durationWords } from "../../core/input.js";
 import type { ChangeRequest, Grant } from "../../core/model.js";
 import { PERMISSIONS, type PermissionKey } from "../../core/permissions.js";

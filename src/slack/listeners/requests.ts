@@ -1,8 +1,8 @@
 import type { AckFn, ViewResponseAction } from "@slack/bolt";
 import { z } from "zod";
+import { unexpectedAnswer } from "../../core/index.js";
 import type { ChangeRequest } from "../../core/model.js";
 import { notAMember } from "../../core/policy.js";
-import { unexpectedAnswer } from "../../core/requests.js";
 import { accountKeyOf } from "../actor.js";
 import { approveGrantModal } from "../blocks/grants.js";
 import { resultMessage } from "../blocks/messages.js";
