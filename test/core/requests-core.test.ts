@@ -180,3 +180,136 @@ describe("deciding", () => {
     });
   });
 });
+
+describe("one decision per click: what the door must ask first comes back, with nothing written", () => {
+  const pendingAndUnlogged = async (ctx: Awaited<ReturnType<typeof team>>, id: string, before: number) => {
+    expect((await ctx.core.requests.get(ctx.admin.accountId, id)).status).toBe("pending");
+    expect(await ctx.core.fullAuditLog(ctx.seeded.accountId)).toHaveLength(before);
+  };
+
+  it("temporary access asks how long — at most the time asked — unless the door said (a number, or the time asked)", async () => {
+    const ctx = await team();
+    const { core, seeded, owner } = ctx;
+    const asked = await core.requests.file(seeded.as("tm@acme.test"), {
+      kind: "grant.start",
+      member: { email: "tm@acme.test" },
+      permission: "team_settings",
+      minutes: 90,
+      reason: "quarter close",
+    });
+    const before = (await core.fullAuditLog(seeded.accountId)).length;
+    const answer = await core.requests.decide(owner, asked.id, { decision: "approve", confirmed: true });
+    expect(answer).toMatchObject({
+      kind: "needsDuration",
+      askedMinutes: 90,
+      maxMinutes: 90,
+      request: { id: asked.id },
+    });
+    await pendingAndUnlogged(ctx, asked.id, before);
+    const longer = await core.requests.decide(owner, asked.id, {
+      decision: "approve",
+      confirmed: true,
+      minutes: 91,
+    });
+    expect(longer).toMatchObject({ kind: "refused", error: { code: "INVALID_INPUT" } });
+    await pendingAndUnlogged(ctx, asked.id, before);
+    const approved = await core.requests.decide(owner, asked.id, {
+      decision: "approve",
+      confirmed: true,
+      minutes: "asked",
+    });
+    expect(approved).toMatchObject({ kind: "approved", outcome: { applied: true } });
+  });
+
+  it("a change sensitive now, not confirmed by the door, asks first, its effect described on the team as it is now", async () => {
+    const ctx = await team();
+    const { core, admin, owner } = ctx;
+    const { id } = await core.requests.file(admin, {
+      kind: "member.remove",
+      member: { email: "tm@acme.test" },
+    });
+    await core.change(owner, { kind: "member.edit", member: { email: "tm@acme.test" }, role: "owner" });
+    const before = (await core.fullAuditLog(ctx.seeded.accountId)).length;
+    const answer = await core.requests.decide(owner, id, { decision: "approve", confirmed: false });
+    expect(answer).toMatchObject({ kind: "needsConfirmation", why: "sensitive" });
+    expect(answer.kind === "needsConfirmation" && answer.request.effect).toContain(
+      "Removes tm@acme.test (Owner, active)",
+    );
+    await pendingAndUnlogged(ctx, id, before);
+    expect(await core.requests.decide(owner, id, { decision: "approve", confirmed: true })).toMatchObject({
+      kind: "approved",
+      outcome: { applied: true, request: { status: "approved" } },
+    });
+  });
+
+  it("a change that is not sensitive applies at once, confirmed or not", async () => {
+    const { core, admin, owner } = await team();
+    const { id } = await core.requests.file(admin, promote);
+    expect(await core.requests.decide(owner, id, { decision: "approve", confirmed: false })).toMatchObject({
+      kind: "approved",
+      outcome: { applied: true },
+    });
+  });
+
+  it("Reject asks why only of someone who may decide; with a reason given (or none), it rejects", async () => {
+    const ctx = await team();
+    const { core, seeded, admin, owner } = ctx;
+    const { id } = await core.requests.file(admin, promote);
+    const before = (await core.fullAuditLog(seeded.accountId)).length;
+    expect(await core.requests.decide(owner, id, { decision: "reject" })).toMatchObject({
+      kind: "needsReason",
+      request: { id },
+    });
+    expect(await core.requests.decide(seeded.as("tm@acme.test"), id, { decision: "reject" })).toMatchObject({
+      kind: "refused",
+      error: { code: "FORBIDDEN" },
+    });
+    await pendingAndUnlogged(ctx, id, before);
+    expect(await core.requests.decide(owner, id, { decision: "reject", reason: null })).toMatchObject({
+      kind: "rejected",
+      request: { status: "rejected", reason: null },
+    });
+    const own = await core.requests.file(seeded.as("o2@acme.test"), promote);
+    expect(
+      await core.requests.decide(seeded.as("o2@acme.test"), own.id, { decision: "reject" }),
+    ).toMatchObject({
+      kind: "refused",
+      error: { code: "SELF_APPROVAL" },
+    });
+  });
+
+  it("refusals are answers, not throws: no such request, already decided, expired (closed then by the system)", async () => {
+    const { core, clock, seeded, admin, owner } = await team();
+    expect(await core.requests.decide(owner, "RNOSUCH", { decision: "reject" })).toMatchObject({
+      kind: "refused",
+      error: { code: "INVALID_INPUT" },
+    });
+    expect(await core.requests.decide(owner, "not an id", { decision: "reject" })).toMatchObject({
+      kind: "refused",
+      error: { code: "INVALID_INPUT" },
+    });
+    const decided = await core.requests.file(admin, promote);
+    await reject(core.requests, owner, decided.id, null);
+    expect(
+      await core.requests.decide(seeded.as("o2@acme.test"), decided.id, {
+        decision: "approve",
+        confirmed: true,
+      }),
+    ).toMatchObject({ kind: "refused", error: { code: "REQUEST_CLOSED" } });
+    const late = await core.requests.file(admin, {
+      kind: "member.edit",
+      member: { email: "new@acme.test" },
+      role: "admin",
+    });
+    clock.advanceHours(168);
+    expect(await core.requests.decide(owner, late.id, { decision: "reject" })).toMatchObject({
+      kind: "refused",
+      error: { code: "REQUEST_CLOSED" },
+    });
+    expect((await core.requests.get(admin.accountId, late.id)).status).toBe("expired");
+    expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
+      actor: "system",
+      action: "request.expired",
+    });
+  });
+});
