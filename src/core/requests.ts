@@ -124,12 +124,10 @@ export class Requests {
     const id = normalId(rawId);
     try {
       if (!REQUEST_ID.test(id)) throw noSuchRequest(rawId);
-      const reason =
-        choice.decision === "reject" && typeof choice.reason === "string"
-          ? parseInput(rejectionReasonSchema, choice.reason, "reason")
-          : null;
       const chosen: RequestChoice =
-        choice.decision === "reject" && choice.reason !== undefined ? { ...choice, reason } : choice;
+        choice.decision === "reject" && typeof choice.reason === "string"
+          ? { ...choice, reason: parseInput(rejectionReasonSchema, choice.reason, "reason") }
+          : choice;
       // An approval applies the change as the approving Owner, recorded as such in the log.
       const by: Actor =
         choice.decision === "approve"
@@ -146,7 +144,7 @@ export class Requests {
       });
       if (step.kind === "due") {
         // Past its time but not swept yet: closed now (by the system, as the sweep would), and refused.
-        await this.close(await this.get(ctx.accountId, id), null);
+        await this.close(step.request, null);
         throw expiredError();
       }
       if (step.kind === "needsDuration" || step.kind === "needsConfirmation" || step.kind === "needsReason")

@@ -229,7 +229,7 @@ export type RequestChoice =
 /** A request decision's outcome, before the door's words: done, or what it needs first. */
 export type RequestStep =
   /** Pending but past its time, not swept yet: the system closes it, and the decision is refused. */
-  | { kind: "due" }
+  | { kind: "due"; request: ChangeRequest }
   | { kind: "needsDuration"; request: ChangeRequest; askedMinutes: number; maxMinutes: number }
   | { kind: "needsConfirmation"; request: ChangeRequest; why: "sensitive" }
   | { kind: "needsReason"; request: ChangeRequest }
@@ -277,7 +277,8 @@ export const decideOnRequest = (
 ): Decision<RequestStep> => {
   const { request: asked } = state;
   if (!asked) throw noSuchRequest(rawId);
-  if (asked.status === "pending" && isPastExpiry(asked, state.now)) return nothingToDo({ kind: "due" });
+  if (asked.status === "pending" && isPastExpiry(asked, state.now))
+    return nothingToDo({ kind: "due", request: asked });
   const { request } = requireMayDecide(state, rawId);
   if (choice.decision === "reject") {
     if (choice.reason === undefined) return nothingToDo({ kind: "needsReason", request });
