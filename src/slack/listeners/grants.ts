@@ -1,7 +1,6 @@
 import type { AckFn, ViewOutput, ViewResponseAction } from "@slack/bolt";
 import { z } from "zod";
-import type { ActorContext } from "../../core/index.js";
-import { type ApprovalOutcome, unexpectedAnswer } from "../../core/index.js";
+import { type ActorContext, type ApprovalOutcome, unexpectedAnswer } from "../../core/index.js";
 import { durationSchema, parseInput } from "../../core/input.js";
 import { PERMISSION_KEYS } from "../../core/permissions.js";
 import { notAMember } from "../../core/policy.js";
