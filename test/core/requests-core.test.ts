@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { RawChangeIntent } from "../../src/core/intents.js";
 import { removeMember, setApprovalsChannel } from "../helpers/core.js";
 import { approve, reject } from "../helpers/requests.js";
@@ -311,5 +311,32 @@ describe("one decision per click: what the door must ask first comes back, with 
       actor: "system",
       action: "request.expired",
     });
+  });
+});
+
+describe("one read of the request per decision", () => {
+  it("an Approve click reads the request once to decide and once to answer, and the members and matrix once", async () => {
+    const { core, store, admin, owner } = await team();
+    const { id } = await core.requests.file(admin, promote);
+    // A read of the request, whichever layer the engine's store answers it from (one may delegate to the other).
+    let reads = 0;
+    let inside = 0;
+    for (const reader of [store, store.requests]) {
+      const original = reader.getRequest.bind(reader);
+      vi.spyOn(reader, "getRequest").mockImplementation(async (accountId, requestId) => {
+        if (inside === 0) reads++;
+        inside++;
+        try {
+          return await original(accountId, requestId);
+        } finally {
+          inside--;
+        }
+      });
+    }
+    const snapshots = vi.spyOn(store, "decisionBasis");
+    const answer = await core.requests.decide(owner, id, { decision: "approve", confirmed: false });
+    expect(answer).toMatchObject({ kind: "approved", outcome: { applied: true } });
+    expect(reads).toBe(2);
+    expect(snapshots).toHaveBeenCalledTimes(1);
   });
 });
