@@ -147,7 +147,9 @@ export class Requests {
         await this.close(step.request, null);
         throw expiredError();
       }
-      if (step.kind === "needsDuration" || step.kind === "needsConfirmation" || step.kind === "needsReason")
+      if (step.kind === "needsReason") return step;
+      // An Owner about to decide reads what the change does to the team as it is now.
+      if (step.kind === "needsDuration" || step.kind === "needsConfirmation")
         return { ...step, request: await this.describedNow(step.request) };
       const closed = await this.get(ctx.accountId, id);
       if (step.kind === "rejected") return { kind: "rejected", request: closed };
