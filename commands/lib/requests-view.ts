@@ -1,7 +1,11 @@
-import { APPLIED_UNTIL } from "../../src/core/decide/requests.js";
 import type { ApprovalOutcome } from "../../src/core/index.js";
 import type { ChangeRequest } from "../../src/core/model.js";
-import { type Formatter, plainFormatter } from "../../src/core/results.js";
+import type { RequestOutcome } from "../../src/core/outcomes.js";
+import { type Formatter, plainFormatter } from "../../src/words/format.js";
+
+/** Why a request failed or closed early, as its outcome says (empty when it says nothing). */
+const outcomeWhy = (o: RequestOutcome | null): string =>
+  o === null ? "" : "closed" in o ? o.closed : o.applied ? "" : o.why;
 
 /** A request as the CLI's --json and the API show it. */
 export const requestJson = (r: ChangeRequest) => ({
@@ -29,18 +33,18 @@ export const requestStatusLine = (r: ChangeRequest, fmt: Formatter): string => {
     case "pending":
       return `Waiting for an Owner; expires ${fmt.date(r.expiresAt)}.`;
     case "approved": {
-      const until = r.outcome?.startsWith(APPLIED_UNTIL) ? r.outcome.slice(APPLIED_UNTIL.length) : null;
+      const until = r.outcome && "applied" in r.outcome && r.outcome.applied ? r.outcome.until : undefined;
       return until
         ? `Approved by ${decider} — applied: access until ${fmt.date(until)}.`
         : `Approved by ${decider} — applied.`;
     }
     case "failed":
-      return `Approved by ${decider}, but it could not be applied: ${fmt.text(r.outcome ?? "")}`;
+      return `Approved by ${decider}, but it could not be applied: ${fmt.text(outcomeWhy(r.outcome))}`;
     case "rejected":
       return `Rejected by ${decider}${r.reason ? `: ${fmt.text(r.reason)}` : "."}`;
     case "expired":
       // An outcome says why it closed early (a request that could not be carried over to a new version).
-      return r.outcome ? `Closed: ${fmt.text(r.outcome)}` : "Expired: no Owner decided in time.";
+      return r.outcome ? `Closed: ${fmt.text(outcomeWhy(r.outcome))}` : "Expired: no Owner decided in time.";
     case "cancelled":
       return `Cancelled by ${fmt.person({ email: r.requesterEmail, slackUserId: r.requesterSlackUserId })}.`;
   }

@@ -6,7 +6,6 @@ import { CoreError } from "../core/errors.js";
 import type { AccessCore } from "../core/index.js";
 import { parseInput } from "../core/input.js";
 import { type Clock, systemClock } from "../core/ports.js";
-import { plural } from "../core/words.js";
 import { createLogger } from "../log.js";
 import { createMailTransport } from "../mail/transport.js";
 import { OutboxWorker } from "../mail/worker.js";
@@ -14,6 +13,8 @@ import { reencryptInstallations } from "../slack/reencrypt.js";
 import { TokenCipher } from "../slack/token-cipher.js";
 import { DatabaseTooNewError } from "../store/migrate.js";
 import { type Wired, wireCore } from "../wiring.js";
+import { plural } from "../words/en/common.js";
+import { outcomeJson } from "../words/en/outcomes.js";
 import { runDemo } from "./demo.js";
 import { EXIT_BAD_INPUT, EXIT_CODE, EXIT_REFUSED } from "./exit-codes.js";
 import {
@@ -186,7 +187,7 @@ export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io
         const { rest: words } = takeOptions(rest, []);
         if (words.length !== 1) throw new CoreError("INVALID_INPUT", "Usage: rolecall activate <email>");
         const change = await core.activate(accountId, words[0]);
-        print(`${change.email} is now active.`, change);
+        print(`${change.member.email} is now active.`, outcomeJson(change));
         return 0;
       }
       if (verb === "mail") return await mailVerb(config, wired, clock, rest, print);

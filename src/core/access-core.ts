@@ -18,6 +18,7 @@ import { type InvitePreview, Invites } from "./invites.js";
 import { type MemberForm, Members, type WhoAmI } from "./members.js";
 import type { Account, AccountDigest, ApiKeyInfo, AuditEntry, Member, MemberRef } from "./model.js";
 import { type CreatedAccount, Operator } from "./operator.js";
+import type { ResultOf } from "./outcomes.js";
 import { DEFAULT_CACHE_LIMITS, type MaybePromise, PermissionCache } from "./permission-cache.js";
 import type { PermissionKey } from "./permissions.js";
 import type { Clock, GrantStore, RequestStore, StorePort } from "./ports.js";
@@ -136,8 +137,8 @@ export class AccessCore {
     options: { dryRun?: boolean } = {},
   ): Promise<ChangeResult> {
     const result = await this.changes.apply(memberActor(ctx), intent, options);
-    return result.action === "request.filed" && result.detail && !options.dryRun
-      ? { ...result, request: await this.requests.get(ctx.accountId, result.detail) }
+    return result.kind === "request.filed" && !options.dryRun
+      ? { ...result, request: await this.requests.get(ctx.accountId, result.requestId) }
       : result;
   }
 
@@ -229,7 +230,7 @@ export class AccessCore {
   // Operator verbs, visibly apart.
   createAccount = (input: Parameters<Operator["createAccount"]>[0]): Promise<CreatedAccount> =>
     this.operator.createAccount(input);
-  activate = (accountId: string, email: unknown): Promise<ChangeResult> =>
+  activate = (accountId: string, email: unknown): Promise<ResultOf<"member.activated">> =>
     this.operator.activate(accountId, email);
   fullAuditLog = (accountId: string): Promise<AuditEntry[]> => this.operator.fullAuditLog(accountId);
   deleteAccount = (slackTeamId: unknown, confirmedAccountId?: string): Promise<AccountDigest> =>

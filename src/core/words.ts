@@ -1,8 +1,8 @@
 import { ROLE_LABEL, ROLE_RANK, ROLES, type Role } from "./roles.js";
 
 /**
- * Small pieces of English that refusals and outcomes share, so every sentence names a role, or a
- * list of things, the same way.
+ * What is left of the core's English: the pieces authz.ts's refusal sentences still use. The words
+ * live in src/words/en/common.ts; these go with the refusal sentences when those leave the core.
  */
 
 /** "an Owner", "an Admin", "a Teammate". */
@@ -18,6 +18,3 @@ export const rolesBelow = (role: Role): Role[] => ROLES.filter((r) => ROLE_RANK[
 /** "A", "A and B", "A, B and C" (or "or"). */
 export const listWords = (items: readonly string[], last: "and" | "or" = "and"): string =>
   items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} ${last} ${items.at(-1)}`;
-
-/** "1 member", "2 members": a count with its noun (one that takes an s). */
-export const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? "" : "s"}`;

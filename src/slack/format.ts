@@ -1,5 +1,4 @@
-import type { Formatter } from "../core/results.js";
-import { humanDate } from "../html.js";
+import { type Formatter, humanDate } from "../words/format.js";
 import { esc } from "./escape.js";
 
 /**

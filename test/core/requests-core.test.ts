@@ -111,7 +111,7 @@ describe("deciding", () => {
     const applied = await approve(core.requests, owner, (await core.requests.file(admin, promote)).id);
     expect(applied).toMatchObject({
       applied: true,
-      result: { changed: true, action: "member.role_changed" },
+      result: { changed: true, kind: "member.edited", fields: { role: { after: "admin" } } },
     });
     const again = await core.requests.file(admin, {
       kind: "member.remove",

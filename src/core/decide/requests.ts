@@ -4,9 +4,9 @@ import { nothingToDo } from "../decision.js";
 import { CoreError } from "../errors.js";
 import { durationWords, grantMinutesSchema, parseInput } from "../input.js";
 import { type ChangeIntent, describeIntent, isSensitive } from "../intents.js";
-import type { ChangeRequest, DecisionState, Member, RequestStatus } from "../model.js";
+import type { AuditTarget, ChangeRequest, DecisionState, Member, RequestStatus } from "../model.js";
+import { appliedOutcome, NothingToChange, type RequestOutcome } from "../outcomes.js";
 import { requireActiveActor } from "../policy.js";
-import { alreadySo } from "../results.js";
 import type { ChangeResult } from "./shared.js";
 
 /**
@@ -22,7 +22,7 @@ export type ApprovalOutcome =
 /** The state a request decision reads: the usual snapshot, plus the request as it is now. */
 export type RequestState = DecisionState & { request: ChangeRequest | null };
 
-const target = (id: string) => `request:${id}`;
+const target = (id: string): AuditTarget => ({ type: "request", id });
 
 /** A request id nobody on this team filed (or mistyped). */
 export const noSuchRequest = (rawId: string): CoreError =>
@@ -39,8 +39,8 @@ export const expiredError = (): CoreError =>
 export const closedError = (request: ChangeRequest): CoreError => {
   if (request.status === "expired")
     // Closed early, not by time (a request that could not be carried over): say why, as the post does.
-    return request.outcome
-      ? new CoreError("REQUEST_CLOSED", `This request was closed: ${request.outcome}`)
+    return request.outcome && "closed" in request.outcome
+      ? new CoreError("REQUEST_CLOSED", `This request was closed: ${request.outcome.closed}`)
       : expiredError();
   const by = request.decidedBy ? ` by ${request.decidedBy}` : "";
   return new CoreError(
@@ -89,7 +89,7 @@ export const decideFile = (
   const asked = state.pending?.find((r) => r.requesterId === actor.id && JSON.stringify(r.intent) === same);
   if (asked) return nothingToDo({ id: asked.id });
   const would = preview();
-  if (!would.changed) throw new CoreError("INVALID_INPUT", `Nothing to ask for: ${alreadySo(would)}.`);
+  if (would.kind === "unchanged") throw new NothingToChange(would.why, "ask");
   const summary = describeIntent(intent);
   const request: NewRequest = {
     id: fresh.id,
@@ -125,7 +125,7 @@ const closing = (
   request: ChangeRequest,
   status: Exclude<RequestStatus, "pending">,
   decidedBy: string | null,
-  details: { reason?: string | null; outcome?: string | null } = {},
+  details: { reason?: string | null; outcome?: RequestOutcome | null } = {},
 ) => ({
   kind: "closeRequest" as const,
   closing: {
@@ -138,18 +138,6 @@ const closing = (
     outcome: details.outcome ?? null,
   },
 });
-
-/**
- * What an approved request's outcome records: "applied", and for a grant its end — the Owner may
- * have approved less time than asked, and the requester should read the time they got.
- */
-const appliedOutcome = (result: ChangeResult): string =>
-  (result.action === "grant.started" || result.action === "grant.extended") && result.detail
-    ? `${APPLIED_UNTIL}${result.detail}`
-    : "applied";
-
-/** The outcome of an approved grant request starts with this, then the grant's end (ISO). */
-export const APPLIED_UNTIL = "applied until ";
 
 /**
  * Approves and applies: `change` is the request's own decision, taken as the approving Owner on
@@ -165,15 +153,18 @@ export const decideApprove = (
   let decided: Decision<ChangeResult> | CoreError;
   try {
     decided = change(state);
-    if (!decided.result.changed)
-      decided = new CoreError("INVALID_INPUT", `Nothing to change: ${alreadySo(decided.result)}.`);
+    if (decided.result.kind === "unchanged") decided = new NothingToChange(decided.result.why, "approve");
   } catch (error) {
     if (!(error instanceof CoreError)) throw error;
     decided = error;
   }
   if (decided instanceof CoreError) {
     return {
-      changes: [closing(state, request, "failed", actor.email, { outcome: decided.message })],
+      changes: [
+        closing(state, request, "failed", actor.email, {
+          outcome: { applied: false, code: decided.code, why: decided.message },
+        }),
+      ],
       audit: [
         {
           action: "request.approved",
@@ -339,7 +330,7 @@ export const decideExpire = (state: RequestState, why: string | null = null): De
   if (request?.status !== "pending") return nothingToDo(null);
   if (why === null && !isPastExpiry(request, state.now)) return nothingToDo(null);
   return {
-    changes: [closing(state, request, "expired", null, { outcome: why })],
+    changes: [closing(state, request, "expired", null, { outcome: why === null ? null : { closed: why } })],
     audit: [
       { action: "request.expired", target: target(request.id), before: null, after: why ? { why } : null },
     ],
