@@ -15,6 +15,7 @@ import { newApiKey, sha256Hex } from "../src/core/tokens.js";
 import { resultMessage } from "../src/slack/blocks/messages.js";
 import { openDatabase } from "../src/store/open.js";
 import { listeningPort, MAIN, spawnApp } from "../test/helpers/app-process.js";
+import { setPermission } from "../test/helpers/core.js";
 import { TEST_DATABASE_URL } from "../test/helpers/database.js";
 import { BOT_TOKEN, FakeSlack } from "../test/helpers/fake-slack.js";
 import { signature, slashCommandBody } from "../test/helpers/slack-requests.js";
@@ -71,11 +72,13 @@ const seedAccount = async (n: number) => {
       insert.run(`m-${i}`, account.id, `m${i}@bench.test`, `Member ${i}`, roleFor(i), now, now);
   })();
   // Something beyond the defaults, so the matrix matters.
-  await wired.core.setPermission(
+  await setPermission(
+    wired.core,
     { accountId: account.id, actor: { email: "m0@bench.test" }, source: "cli" },
     { role: "teammate", permission: "billing", allowed: false },
   );
-  await wired.core.setPermission(
+  await setPermission(
+    wired.core,
     { accountId: account.id, actor: { email: "m0@bench.test" }, source: "cli" },
     { role: "admin", permission: "team_settings", allowed: true },
   );
@@ -123,16 +126,16 @@ m = g(r.sub, p.sub) && r.obj == p.obj && r.act == p.act`);
   const plain = new Map(members.map((m) => [m.email, new Set(matrix[m.role as Role] ?? [])]));
 
   // Warm, `can` answers a plain boolean from memory (no promise): that is what is measured.
-  const ours = (email: string, p: PermissionKey) => core.can(accountId, email, p) as boolean;
+  const ours = (email: string, p: PermissionKey) => core.access.can(accountId, email, p) as boolean;
   for (const [email, p] of queries) {
-    const mine = await core.can(accountId, email, p);
+    const mine = await core.access.can(accountId, email, p);
     agree(`can(${email}, ${p}) vs CASL`, mine, casl(email, p));
     agree(`can(${email}, ${p}) vs casbin`, mine, enforcer.enforceSync(email, "account", p));
     agree(`can(${email}, ${p}) vs Map`, mine, plain.get(email)?.has(p) ?? false);
   }
   agree(
     "every check is answered from memory once warm",
-    queries.every(([email, p]) => typeof core.can(accountId, email, p) === "boolean"),
+    queries.every(([email, p]) => typeof core.access.can(accountId, email, p) === "boolean"),
     true,
   );
   const q = (i: number) => queries[i % queries.length] as readonly [string, PermissionKey];

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { AccessCore } from "./core/access-core.js";
+import type { AccessCore } from "./core/index.js";
 import type { Clock } from "./core/ports.js";
 
 /** What `/metrics` reads of the database on each scrape: a few counts, on indexes. */

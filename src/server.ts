@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import type { Config } from "./config.js";
-import type { AccessCore } from "./core/access-core.js";
+import type { AccessCore } from "./core/index.js";
 import { type Clock, systemClock } from "./core/ports.js";
 import { apiKeyAttempts } from "./http/api.js";
 import { RateLimiter } from "./http/rate-limit.js";

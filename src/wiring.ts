@@ -1,5 +1,5 @@
 import type { Config } from "./config.js";
-import { AccessCore } from "./core/access-core.js";
+import { AccessCore } from "./core/index.js";
 import { type Clock, systemClock } from "./core/ports.js";
 import type { Logger } from "./log.js";
 import { type OpenedStore, openStore } from "./store/open-store.js";

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { z } from "zod";
-import type { AccessCore } from "../core/access-core.js";
 import { CoreError, type ErrorCode, TEMPORARY_CODES } from "../core/errors.js";
+import type { AccessCore } from "../core/index.js";
 import type { PermissionKey } from "../core/permissions.js";
 import { clientAddress } from "../shared/client-address.js";
 import {

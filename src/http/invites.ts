@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AccessCore, InvitePreview } from "../core/access-core.js";
 import { CoreError, type ErrorCode, TEMPORARY_CODES } from "../core/errors.js";
+import type { AccessCore, InvitePreview } from "../core/index.js";
 import type { Logger } from "../log.js";
 import type { AcceptedInvite } from "../shared/accepted-invite.js";
 import { clientAddress } from "../shared/client-address.js";

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { DEFAULT_REQUEST_TIMEOUT_MS } from "../config.js";
-import type { AccessCore } from "../core/access-core.js";
 import { DatabaseUnavailableError } from "../core/errors.js";
+import type { AccessCore } from "../core/index.js";
 import type { Logger } from "../log.js";
 import { bearerMatches, type Metrics } from "../metrics.js";
 import { observeRequest } from "../shared/http-request-log.js";

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { App, HTTPReceiver } from "@slack/bolt";
 import { type Config, isLoopback } from "../config.js";
-import type { AccessCore } from "../core/access-core.js";
+import type { AccessCore } from "../core/index.js";
 import { type Clock, type InstallationStore, systemClock } from "../core/ports.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";

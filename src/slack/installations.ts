@@ -4,8 +4,8 @@ import type {
   InstallationQuery,
 } from "@slack/bolt";
 import { webApi } from "@slack/bolt";
-import type { AccessCore, InstallOutcome } from "../core/access-core.js";
 import { CoreError, DatabaseUnavailableError, TEMPORARY_CODES } from "../core/errors.js";
+import type { AccessCore, InstallOutcome } from "../core/index.js";
 import type { Installation } from "../core/model.js";
 import type { Clock, InstallationStore } from "../core/ports.js";
 import type { Logger } from "../log.js";

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { listMembers } from "../helpers/core.js";
 import { manualClock, openCore, TEAM, testTeam } from "../helpers/team.js";
 
 /** PRODUCT §7: accounts — creating one (rolecall init), which one a command means (--team), deleting one. */
@@ -79,7 +80,7 @@ describe("§7 rolecall init: creating an account", () => {
       role: "owner",
       status: "active",
     });
-    const list = await wired.core.listMembers({
+    const list = await listMembers(wired.core, {
       accountId: created.account.id,
       actor: { email: "you@acme.test" },
       source: "cli",
@@ -153,7 +154,7 @@ describe("the operator deletes an account (rolecall account delete)", () => {
   it("says what would go, deletes it with everything it holds, keeps its digest, and stops answering for it at once", async () => {
     const { core, seeded, clock } = await team([{ email: "tm@acme.test", role: "teammate" }]);
     const key = (await core.rotateApiKey({ accountId: seeded.accountId })).apiKey;
-    expect(await core.can(seeded.accountId, "tm@acme.test", "billing")).toBe(true);
+    expect(await core.access.can(seeded.accountId, "tm@acme.test", "billing")).toBe(true);
     expect((await core.resolveAccount(TEAM)).id).toBe(seeded.accountId);
     const log = await core.fullAuditLog(seeded.accountId);
     expect(await core.operator.accountToDelete(TEAM)).toMatchObject({
@@ -171,7 +172,7 @@ describe("the operator deletes an account (rolecall account delete)", () => {
       auditHead: log.at(-1)?.hash,
     });
     // What this process held in memory about the account goes with it.
-    expect(await core.can(seeded.accountId, "tm@acme.test", "billing")).toBe(false);
+    expect(await core.access.can(seeded.accountId, "tm@acme.test", "billing")).toBe(false);
     expect(await core.authenticateApiKey(key)).toBeNull();
     expect((await refusal(() => core.resolveAccount(TEAM))).code).toBe("NOT_INSTALLED");
     expect(await refusal(() => core.deleteAccount(TEAM))).toMatchObject({

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { listMembers, removeMember, revokeInvite } from "../helpers/core.js";
 import { testTeam } from "../helpers/team.js";
 
 /** Adding, revoking and resending invites: what each answers and audits. */
@@ -48,13 +49,13 @@ describe("adding members", () => {
     const { core, owner, seeded } = await team([
       { email: "inv@acme.test", role: "admin", status: "invited" },
     ]);
-    await core.revokeInvite(owner, { email: "inv@acme.test" });
+    await revokeInvite(core, owner, { email: "inv@acme.test" });
     expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
       action: "invite.revoked",
       before: { email: "inv@acme.test", role: "admin", status: "invited" },
       after: { status: "removed" },
     });
-    const removed = (await core.listMembers(owner, { includeRemoved: true })).members.find(
+    const removed = (await listMembers(core, owner, { includeRemoved: true })).members.find(
       (m) => m.email === "inv@acme.test",
     );
     expect(removed?.status).toBe("removed");
@@ -65,14 +66,14 @@ describe("adding members", () => {
     expect((await refusal(() => core.resendInvite(owner, { email: "tm@acme.test" }))).message).toContain(
       "already joined",
     );
-    expect((await refusal(() => core.revokeInvite(owner, { email: "tm@acme.test" }))).code).toBe(
+    expect((await refusal(() => revokeInvite(core, owner, { email: "tm@acme.test" }))).code).toBe(
       "INVALID_INPUT",
     );
-    expect(await core.removeMember(owner, { email: "tm@acme.test" }, { dryRun: true })).toMatchObject({
+    expect(await removeMember(core, owner, { email: "tm@acme.test" }, { dryRun: true })).toMatchObject({
       changed: true,
     });
     expect((await core.apiMember(seeded.accountId, "tm@acme.test")).status).toBe("active");
-    await core.removeMember(owner, { email: "tm@acme.test" });
+    await removeMember(core, owner, { email: "tm@acme.test" });
     expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
       action: "member.removed",
       before: { email: "tm@acme.test", role: "teammate", status: "active" },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { setPermission } from "../helpers/core.js";
 import { testTeam } from "../helpers/team.js";
 
 /** PRODUCT §8: what the API reads — members, one member's permissions, authorize with its reasons. */
@@ -81,12 +82,12 @@ describe("§8 the API: members, one member, authorize with reasons", () => {
       role: null,
       reason: "gone@acme.test is not a member of this team.",
     });
-    expect(await core.can(id, " ADMIN@acme.test ", "billing")).toBe(true);
+    expect(await core.access.can(id, " ADMIN@acme.test ", "billing")).toBe(true);
   });
 
   it("the answer follows a permission change at once", async () => {
     const { core, seeded, owner } = await api();
-    await core.setPermission(owner, { role: "admin", permission: "billing", allowed: false });
+    await setPermission(core, owner, { role: "admin", permission: "billing", allowed: false });
     expect(await core.explain(seeded.accountId, "admin@acme.test", "billing")).toMatchObject({
       allowed: false,
     });

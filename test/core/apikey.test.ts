@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { newKey } from "../helpers/api-keys.js";
+import { setPermission } from "../helpers/core.js";
 import { TEST_ENGINE } from "../helpers/database.js";
 import { manualClock, openCore, outcome, seedTeam, testTeam } from "../helpers/team.js";
 
@@ -184,7 +185,7 @@ describe("§8 the organisation API key", () => {
 
   it("seeing and rotating the key needs the API key permission", async () => {
     const { core, owner, seeded } = await team([{ email: "tm@acme.test", role: "teammate" }]);
-    await core.setPermission(owner, { role: "teammate", permission: "api_key", allowed: false });
+    await setPermission(core, owner, { role: "teammate", permission: "api_key", allowed: false });
     const tm = seeded.as("tm@acme.test");
     expect(await outcome(async () => ({ changed: !!(await core.apiKeyInfo(tm)) }))).toBe("FORBIDDEN");
     expect(await outcome(() => core.rotateApiKey(tm, 24))).toBe("FORBIDDEN");

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { setPermission } from "../helpers/core.js";
+import { reject } from "../helpers/requests.js";
 import { testTeam } from "../helpers/team.js";
 
 /** PRODUCT §5: reading the audit log — newest first, by pages, one Save one change, and who it names. */
@@ -27,12 +29,12 @@ describe("the audit log", () => {
   it("one Save of the permissions form is one change however many cells it toggled, even at the same instant as others", async () => {
     // The manual clock never moves: every entry has the same time, actor and source.
     const { core, owner, seeded } = await team([{ email: "tm@acme.test", role: "teammate" }]);
-    await core.setPermission(owner, { role: "admin", permission: "billing", allowed: false });
+    await setPermission(core, owner, { role: "admin", permission: "billing", allowed: false });
     await core.setPermissions(owner, {
       admin: ["team_settings", "billing", "export_users"],
       teammate: ["export_users"],
     });
-    await core.setPermission(owner, { role: "teammate", permission: "billing", allowed: true });
+    await setPermission(core, owner, { role: "teammate", permission: "billing", allowed: true });
     const log = await core.fullAuditLog(seeded.accountId);
     const save = log.filter((e) => e.batch === log.at(-2)?.batch);
     expect(save.length).toBeGreaterThan(4);
@@ -77,7 +79,7 @@ describe("the audit log", () => {
       member: { email: "tm@acme.test" },
       role: "admin",
     });
-    await core.requests.reject(owner, request.id, "Not now");
+    await reject(core.requests, owner, request.id, "Not now");
     const page = await core.auditChanges(owner, { last: 2, before: null });
     expect(page.entries.map((e) => e.action)).toEqual(["request.filed", "request.rejected"]);
     expect(page.requesters).toEqual({ [request.id]: "ad@acme.test" });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { runCommand } from "../../commands/index.js";
+import { removeMember } from "../helpers/core.js";
 import { manualClock, openCore, seedTeam } from "../helpers/team.js";
 
 /** PRODUCT §4: who is mailed about a change — active members; the invited learn of it from their invite. */
@@ -55,8 +56,8 @@ describe("§4 mails go to active members only: the invited learn of changes from
       { email: "invited@acme.test", role: "teammate", status: "invited" },
     ]);
     const before = (await mails(wired)).length;
-    await wired.core.removeMember(wired.owner, { email: "invited@acme.test" });
-    await wired.core.removeMember(wired.owner, { email: "active@acme.test" });
+    await removeMember(wired.core, wired.owner, { email: "invited@acme.test" });
+    await removeMember(wired.core, wired.owner, { email: "active@acme.test" });
     expect((await mails(wired)).slice(before)).toEqual(["removed → active@acme.test"]);
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Action } from "../../src/core/authz.js";
 import type { PermissionKey } from "../../src/core/permissions.js";
 import type { Role } from "../../src/core/roles.js";
+import { revokeInvite, setPermission } from "../helpers/core.js";
 import { testTeam } from "../helpers/team.js";
 
 /**
@@ -27,7 +28,7 @@ const EMAIL: Record<Role, string> = {
 type Team = Awaited<ReturnType<typeof testTeam>>;
 const give = async (t: Team, role: Role, permissions: PermissionKey[]) => {
   for (const permission of permissions)
-    if (role !== "owner") await t.core.setPermission(t.owner, { role, permission, allowed: true });
+    if (role !== "owner") await setPermission(t.core, t.owner, { role, permission, allowed: true });
 };
 
 // role × extra permissions × action → offered by the help and menus.
@@ -174,7 +175,7 @@ describe("an invited person's own invite", () => {
 
   it("is gone once the invite is cancelled, or accepted", async () => {
     const t = await testTeam(MEMBERS);
-    await t.core.revokeInvite(t.owner, { email: "ivy@acme.test" });
+    await revokeInvite(t.core, t.owner, { email: "ivy@acme.test" });
     expect(await t.core.dashboard.invitation(t.seeded.as("ivy@acme.test"))).toBeNull();
     await t.core.activate(t.seeded.accountId, "ian@acme.test");
     expect(await t.core.dashboard.invitation(t.seeded.as("ian@acme.test"))).toBeNull();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { setPermission } from "../helpers/core.js";
 import { outcome, testTeam } from "../helpers/team.js";
 
 /** PRODUCT rule 2: what the Add and Edit forms offer each member. */
@@ -15,7 +16,7 @@ describe("rule 2: what the Add and Edit forms offer", () => {
       member: null,
       self: false,
     });
-    await core.setPermission(owner, { role: "admin", permission: "team_settings", allowed: true });
+    await setPermission(core, owner, { role: "admin", permission: "team_settings", allowed: true });
     expect((await core.prepareMemberForm(seeded.as("admin@acme.test"))).assignableRoles).toEqual([
       "teammate",
     ]);
@@ -26,7 +27,7 @@ describe("rule 2: what the Add and Edit forms offer", () => {
       { email: "admin@acme.test", role: "admin" },
       { email: "tm@acme.test", role: "teammate" },
     ]);
-    await core.setPermission(owner, { role: "admin", permission: "team_settings", allowed: true });
+    await setPermission(core, owner, { role: "admin", permission: "team_settings", allowed: true });
     const admin = seeded.as("admin@acme.test");
     expect(await core.prepareMemberForm(admin, { email: "admin@acme.test" })).toMatchObject({
       self: true,

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ActorContext } from "../../src/core/access-core.js";
 import type { RawChangeIntent } from "../../src/core/intents.js";
 import { PERMISSION_KEYS, type PermissionKey } from "../../src/core/permissions.js";
+import { setFourEyes, setPermission } from "../helpers/core.js";
 import { testTeam } from "../helpers/team.js";
 
 /**
@@ -49,7 +50,7 @@ const team = async (fourEyes = true) => {
       permission,
       minutes: 60,
     });
-  if (fourEyes) await core.setFourEyes(owner, true);
+  if (fourEyes) await setFourEyes(core, owner, true);
   return t;
 };
 
@@ -243,8 +244,8 @@ describe("four-eyes on: an Admin's change, the rules of rank first", () => {
 describe("who could be the second pair of eyes", () => {
   const small = async (members: NonNullable<Parameters<typeof testTeam>[0]>) => {
     const t = await testTeam([{ email: "ann@acme.test", role: "admin" }, ...members]);
-    await t.core.setPermission(t.owner, { role: "admin", permission: "access_permissions", allowed: true });
-    await t.core.setFourEyes(t.owner, true);
+    await setPermission(t.core, t.owner, { role: "admin", permission: "access_permissions", allowed: true });
+    await setFourEyes(t.core, t.owner, true);
     return t;
   };
   const promote: RawChangeIntent = { kind: "member.edit", member: m("ann@acme.test"), role: "owner" };

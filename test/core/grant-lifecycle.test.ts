@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { ActorContext } from "../../src/core/access-core.js";
 import { auditTargetText } from "../../src/core/audit.js";
 import type { PermissionKey } from "../../src/core/permissions.js";
+import { removeMember, setPermission } from "../helpers/core.js";
+import { approve } from "../helpers/requests.js";
 import { outcome, testTeam } from "../helpers/team.js";
 
 /**
@@ -195,7 +197,7 @@ describe("the audit of a grant's start, extension and end", () => {
     await start(t, "tia@acme.test", "team_settings", 60);
     await extend(t, "tom@acme.test", "team_settings", 30);
     await end(t, "tom@acme.test", "team_settings");
-    await t.core.removeMember(t.owner, { email: "tia@acme.test" });
+    await removeMember(t.core, t.owner, { email: "tia@acme.test" });
     expect(await grantAudit(t)).toEqual([
       {
         action: "grant.started",
@@ -239,7 +241,7 @@ describe("the audit of a grant's start, extension and end", () => {
       permission: "team_settings",
       minutes: 60,
     });
-    await t.core.requests.approve(t.owner, request.id);
+    await approve(t.core.requests, t.owner, request.id);
     t.clock.advance(HOUR);
     await t.core.grants.expire();
     expect(await grantAudit(t)).toEqual([
@@ -290,14 +292,14 @@ describe("grants a change of role or removal ends", () => {
     await start(t, "ann@acme.test", "team_settings", 60);
     await t.core.changeRole(t.owner, { email: "ann@acme.test" }, "teammate");
     expect(await mine(t, "ann@acme.test")).toEqual([["team_settings", at(HOUR)]]);
-    expect(await t.core.can(t.seeded.accountId, "ann@acme.test", "team_settings")).toBe(true);
+    expect(await t.core.access.can(t.seeded.accountId, "ann@acme.test", "team_settings")).toBe(true);
   });
 
   it("only the member's own grants end with them", async () => {
     const t = await testTeam(MEMBERS);
     await start(t, "tom@acme.test", "team_settings", 60);
     await start(t, "tia@acme.test", "team_settings", 60);
-    await t.core.removeMember(t.owner, { email: "tom@acme.test" });
+    await removeMember(t.core, t.owner, { email: "tom@acme.test" });
     expect((await t.core.grants.list(t.owner)).all?.map((g) => g.memberEmail)).toEqual(["tia@acme.test"]);
   });
 });
@@ -333,7 +335,7 @@ describe("starting and extending, refused", () => {
 
   it("ending: an Admin with Team Settings may not end a teammate's grant; the holder and an Owner may", async () => {
     const t = await testTeam(MEMBERS);
-    await t.core.setPermission(t.owner, { role: "admin", permission: "team_settings", allowed: true });
+    await setPermission(t.core, t.owner, { role: "admin", permission: "team_settings", allowed: true });
     await start(t, "tom@acme.test", "access_permissions", 60);
     expect(
       await outcome(() => end(t, "tom@acme.test", "access_permissions", t.seeded.as("ann@acme.test"))),

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { runCommand } from "../../commands/index.js";
+import { removeMember, revokeInvite } from "../helpers/core.js";
 import { manualClock, openCore, seedTeam } from "../helpers/team.js";
 
 /** PRODUCT §4: an invite link's life — pending, used, revoked, replaced, expired — and its mail, never sent once the link is dead. */
@@ -72,7 +73,7 @@ describe("§4 invite links: a revoked or replaced link says revoked, never used"
       inviter: { email: OWNER },
       expiresAt: "2026-01-08T00:00:00.000Z",
     });
-    await wired.core.revokeInvite(wired.owner, { email: "new@acme.test" });
+    await revokeInvite(wired.core, wired.owner, { email: "new@acme.test" });
     expect((await wired.core.inviteByToken(token)).state).toBe("revoked");
     const refusal = await errorOf(() => wired.core.acceptInvite(token));
     expect(refusal.code).toBe("INVITE_INVALID");
@@ -103,7 +104,7 @@ describe("§4 invite links: a revoked or replaced link says revoked, never used"
     const wired = await team();
     await wired.core.addMember(wired.owner, { email: "new@acme.test" });
     const first = await tokenFor(wired, "new@acme.test");
-    await wired.core.removeMember(wired.owner, { email: "new@acme.test" });
+    await removeMember(wired.core, wired.owner, { email: "new@acme.test" });
     expect((await wired.core.inviteByToken(first)).state).toBe("revoked");
     await wired.core.addMember(wired.owner, { email: "new@acme.test" });
     const second = await tokenFor(wired, "new@acme.test");
@@ -172,8 +173,8 @@ describe("§4 an invite mail that has not gone out yet is not sent once its link
     const { core, owner, store, clock, seeded } = wired;
     const pending = async (email: string) => store.invitePending(await inviteOf(wired, email), clock.now());
     const oldResent = await inviteOf(wired, "resent@acme.test");
-    await core.revokeInvite(owner, { email: "revoked@acme.test" });
-    await core.removeMember(owner, { email: "removed@acme.test" });
+    await revokeInvite(core, owner, { email: "revoked@acme.test" });
+    await removeMember(core, owner, { email: "removed@acme.test" });
     await core.activate(seeded.accountId, "activated@acme.test");
     await core.resendInvite(owner, { email: "resent@acme.test" });
     expect(await pending("revoked@acme.test")).toBe(false);
@@ -206,7 +207,7 @@ describe("§4 a link that was used says used, even after its member left", () =>
     if (!mail) throw new Error("no invite mailed");
     const { token } = mail;
     await wired.core.acceptInvite(token);
-    await wired.core.removeMember(wired.owner, { email: "new@acme.test" });
+    await removeMember(wired.core, wired.owner, { email: "new@acme.test" });
     expect((await wired.core.inviteByToken(token)).state).toBe("accepted");
     await expect(wired.core.acceptInvite(token)).rejects.toThrow(
       expect.objectContaining({ code: "INVITE_USED" }),

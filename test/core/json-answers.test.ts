@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { removeMember, revokeInvite, setApprovalsChannel, setPermission } from "../helpers/core.js";
 import { testTeam } from "../helpers/team.js";
 
 /** PRODUCT §7: what --json answers for each change, applied or already so. */
@@ -19,17 +20,17 @@ describe("§7 --json: every change answers { ok: true, changed, … }, applied o
       await core.editMember(owner, { email: "tm@acme.test" }, { name: "Tom" }),
       await core.changeRole(owner, { email: "tm@acme.test" }, "admin"),
       await core.resendInvite(owner, { email: "inv@acme.test" }),
-      await core.revokeInvite(owner, { email: "inv@acme.test" }),
-      await core.setPermission(owner, { role: "admin", permission: "billing", allowed: true }),
-      await core.setPermission(owner, { role: "admin", permission: "billing", allowed: false }),
+      await revokeInvite(core, owner, { email: "inv@acme.test" }),
+      await setPermission(core, owner, { role: "admin", permission: "billing", allowed: true }),
+      await setPermission(core, owner, { role: "admin", permission: "billing", allowed: false }),
       await core.setPermissions(owner, { admin: [] }),
       await core.setPermissions(owner, { admin: [] }),
-      await core.setApprovalsChannel(owner, "C0APPROVE"),
-      await core.setApprovalsChannel(owner, "C0APPROVE"),
+      await setApprovalsChannel(core, owner, "C0APPROVE"),
+      await setApprovalsChannel(core, owner, "C0APPROVE"),
       await core.activate(id, "inv2@acme.test"),
       await core.linkSlackUser(id, "tm@acme.test", "U0TM"),
       await core.linkSlackUser(id, "tm@acme.test", "U0TM"),
-      await core.removeMember(owner, { email: "tm@acme.test" }),
+      await removeMember(core, owner, { email: "tm@acme.test" }),
       await core.rotateApiKey(owner, 1),
     ];
     for (const answer of answers) expect(answer.ok).toBe(true);

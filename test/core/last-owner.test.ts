@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { runCommand } from "../../commands/index.js";
 import type { AccessCore } from "../../src/core/access-core.js";
+import { removeMember, revokeInvite } from "../helpers/core.js";
 import { manualClock, openCore, outcome, seedTeam } from "../helpers/team.js";
 
 /** PRODUCT rule 5: the last active Owner cannot be demoted or removed; invited Owners do not count. */
@@ -67,8 +68,8 @@ describe("rule 5: only active Owners count toward the last Owner", () => {
       { email: "io3@acme.test", role: "owner", status: "invited" },
     ]);
     expect(await outcome(() => core.changeRole(owner, { email: "io1@acme.test" }, "admin"))).toBe("ok");
-    expect(await outcome(() => core.removeMember(owner, { email: "io2@acme.test" }))).toBe("ok");
-    expect(await outcome(() => core.revokeInvite(owner, { email: "io3@acme.test" }))).toBe("ok");
+    expect(await outcome(() => removeMember(core, owner, { email: "io2@acme.test" }))).toBe("ok");
+    expect(await outcome(() => revokeInvite(core, owner, { email: "io3@acme.test" }))).toBe("ok");
     expect(await roleOf(core, seeded.accountId, "io1@acme.test")).toBe("admin");
   });
 
@@ -88,7 +89,7 @@ describe("rule 5: only active Owners count toward the last Owner", () => {
       { email: "admin@acme.test", role: "admin" },
       { email: "tm@acme.test", role: "teammate" },
     ]);
-    expect(await outcome(() => core.removeMember(owner, { email: "admin@acme.test" }))).toBe("ok");
+    expect(await outcome(() => removeMember(core, owner, { email: "admin@acme.test" }))).toBe("ok");
     expect(await outcome(() => core.changeRole(owner, { email: "tm@acme.test" }, "admin"))).toBe("ok");
   });
 });

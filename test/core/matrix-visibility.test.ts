@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { setPermission } from "../helpers/core.js";
 import { testTeam } from "../helpers/team.js";
 
 /** PRODUCT rules 1 and 3: who sees which columns of the permission matrix, and which they may edit. */
@@ -13,8 +14,8 @@ describe("rule 1 and rule 3: who sees which columns of the matrix, and which the
       { email: "admin@acme.test", role: "admin" },
       { email: "tm@acme.test", role: "teammate" },
     ]);
-    await core.setPermission(owner, { role: "admin", permission: "access_permissions", allowed: true });
-    await core.setPermission(owner, { role: "teammate", permission: "access_permissions", allowed: true });
+    await setPermission(core, owner, { role: "admin", permission: "access_permissions", allowed: true });
+    await setPermission(core, owner, { role: "teammate", permission: "access_permissions", allowed: true });
     expect(await core.permissions(seeded.as("admin@acme.test"))).toMatchObject({
       full: true,
       editableRoles: ["teammate"],

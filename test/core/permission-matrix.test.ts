@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { runCommand } from "../../commands/index.js";
 import { PERMISSION_KEYS } from "../../src/core/permissions.js";
+import { setPermission } from "../helpers/core.js";
 import { manualClock, openCore, seedTeam } from "../helpers/team.js";
 
 /** PRODUCT §1 and rule 3: the permission matrix — its defaults, saving its columns, and the audit of each cell. */
@@ -100,7 +101,7 @@ describe("the Permissions form: saving columns", () => {
   it("the owner column cannot be saved, and an Admin cannot save the Admin column", async () => {
     const { core, owner, seeded } = await team([{ email: "admin@acme.test", role: "admin" }]);
     expect(await codeOf(() => core.setPermissions(owner, { owner: [] }))).toBe("FORBIDDEN");
-    await core.setPermission(owner, { role: "admin", permission: "access_permissions", allowed: true });
+    await setPermission(core, owner, { role: "admin", permission: "access_permissions", allowed: true });
     const admin = seeded.as("admin@acme.test");
     expect(await codeOf(() => core.setPermissions(admin, { admin: [] }))).toBe("RANK_TOO_LOW");
     expect(await codeOf(() => core.setPermissions(admin, { teammate: ["billing"] }))).toBe("ok");
@@ -119,7 +120,7 @@ describe("the audit of a permission change", () => {
   it("records the cell as it was before and as it is after, for a grant and for a revoke", async () => {
     const { core, owner, seeded } = await team();
     expect(
-      await core.setPermission(owner, { role: "admin", permission: "team_settings", allowed: true }),
+      await setPermission(core, owner, { role: "admin", permission: "team_settings", allowed: true }),
     ).toMatchObject({
       changed: true,
       kind: "permissions.changed",
@@ -133,7 +134,7 @@ describe("the audit of a permission change", () => {
       after: { team_settings: true },
     });
     expect(
-      await core.setPermission(owner, { role: "teammate", permission: "billing", allowed: false }),
+      await setPermission(core, owner, { role: "teammate", permission: "billing", allowed: false }),
     ).toMatchObject({
       kind: "permissions.changed",
       cells: [{ role: "teammate", permission: "billing", allowed: false }],
@@ -150,7 +151,7 @@ describe("the audit of a permission change", () => {
     const { core, owner, seeded } = await team();
     const entries = (await core.fullAuditLog(seeded.accountId)).length;
     expect(
-      await core.setPermission(owner, { role: "admin", permission: "team_settings", allowed: false }),
+      await setPermission(core, owner, { role: "admin", permission: "team_settings", allowed: false }),
     ).toMatchObject({
       changed: false,
       why: { of: "permission", role: "admin", permission: "team_settings", allowed: false },
@@ -178,9 +179,9 @@ describe("the default matrix is exactly PRODUCT §1's table", () => {
     ]);
     for (const permission of PERMISSION_KEYS) {
       const everyday = permission !== "team_settings" && permission !== "access_permissions";
-      expect(await core.can(seeded.accountId, OWNER, permission)).toBe(true);
-      expect(await core.can(seeded.accountId, "admin@acme.test", permission)).toBe(everyday);
-      expect(await core.can(seeded.accountId, "tm@acme.test", permission)).toBe(everyday);
+      expect(await core.access.can(seeded.accountId, OWNER, permission)).toBe(true);
+      expect(await core.access.can(seeded.accountId, "admin@acme.test", permission)).toBe(everyday);
+      expect(await core.access.can(seeded.accountId, "tm@acme.test", permission)).toBe(everyday);
     }
   });
 });

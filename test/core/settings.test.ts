@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { setApprovalsChannel } from "../helpers/core.js";
 import { testTeam } from "../helpers/team.js";
 
 /** The account's settings: the approvals channel, Owners only. */
@@ -18,7 +19,7 @@ describe("settings: the approvals channel (Owners only)", () => {
   it("is set, cleared and audited; setting it to what it is changes nothing", async () => {
     const { core, owner, seeded } = await team();
     expect(await core.settings(owner)).toEqual({ approvalsChannel: null, fourEyes: false });
-    expect(await core.setApprovalsChannel(owner, "C0APPROVE")).toMatchObject({
+    expect(await setApprovalsChannel(core, owner, "C0APPROVE")).toMatchObject({
       changed: true,
       setting: "approvals_channel",
       value: "C0APPROVE",
@@ -29,16 +30,16 @@ describe("settings: the approvals channel (Owners only)", () => {
       before: { channel: null },
       after: { channel: "C0APPROVE" },
     });
-    expect(await core.setApprovalsChannel(owner, "C0APPROVE")).toMatchObject({
+    expect(await setApprovalsChannel(core, owner, "C0APPROVE")).toMatchObject({
       changed: false,
       why: { setting: "approvals_channel", value: "C0APPROVE" },
     });
-    expect(await core.setApprovalsChannel(owner, null)).toMatchObject({ changed: true, value: null });
+    expect(await setApprovalsChannel(core, owner, null)).toMatchObject({ changed: true, value: null });
     expect(await core.settings(owner)).toEqual({ approvalsChannel: null, fourEyes: false });
-    expect(await core.setApprovalsChannel(owner, null)).toMatchObject({
+    expect(await setApprovalsChannel(core, owner, null)).toMatchObject({
       changed: false,
       why: { setting: "approvals_channel", value: null },
     });
-    expect((await refusal(() => core.setApprovalsChannel(owner, "#general"))).code).toBe("INVALID_INPUT");
+    expect((await refusal(() => setApprovalsChannel(core, owner, "#general"))).code).toBe("INVALID_INPUT");
   });
 });

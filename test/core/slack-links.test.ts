@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { runCommand } from "../../commands/index.js";
+import { removeMember } from "../helpers/core.js";
 import { manualClock, openCore, seedTeam } from "../helpers/team.js";
 
 /** PRODUCT §6: linking a member to their Slack user, once, and never over another's link. */
@@ -98,7 +99,7 @@ describe("§6 linking Slack users: a member linked to one Slack user is not take
   it("a linked member who is later removed is no longer found by their Slack user", async () => {
     const { core, seeded, owner } = await team([{ email: "tm@acme.test", role: "teammate" }]);
     await core.linkSlackUser(seeded.accountId, "tm@acme.test", "U0TM");
-    await core.removeMember(owner, { email: "tm@acme.test" });
+    await removeMember(core, owner, { email: "tm@acme.test" });
     expect(await core.findLinkedMember(seeded.accountId, "U0TM")).toBeNull();
   });
 });

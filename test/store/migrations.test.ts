@@ -9,6 +9,8 @@ import { LATEST_SCHEMA_VERSION, migrate } from "../../src/store/migrate.js";
 import { MIGRATIONS } from "../../src/store/migrations/index.js";
 import { openDatabase } from "../../src/store/open.js";
 import { SqliteStore } from "../../src/store/sqlite-store.js";
+import { listMembers } from "../helpers/core.js";
+import { approve } from "../helpers/requests.js";
 import { openCore, seedTeam } from "../helpers/team.js";
 
 const dirs: string[] = [];
@@ -201,9 +203,9 @@ describe("change requests filed as words, before they stored their typed change 
 
     const after = await openCore(file);
     const owner = team.as("owner@acme.test");
-    const outcome = await after.core.requests.approve(owner, "rlegac1");
+    const outcome = await approve(after.core.requests, owner, "rlegac1");
     expect(outcome.applied).toBe(true);
-    expect((await after.core.listMembers(owner)).members.find((m) => m.email === "tm@acme.test")?.role).toBe(
+    expect((await listMembers(after.core, owner)).members.find((m) => m.email === "tm@acme.test")?.role).toBe(
       "admin",
     );
     const gone = await after.core.requests.get(team.accountId, "RLEGAC2");
@@ -211,7 +213,7 @@ describe("change requests filed as words, before they stored their typed change 
     expect(gone.outcome).toMatchObject({
       closed: expect.stringContaining("could not carry this request over"),
     });
-    await expect(after.core.requests.approve(owner, "RLEGAC2")).rejects.toThrow(
+    await expect(approve(after.core.requests, owner, "RLEGAC2")).rejects.toThrow(
       /^This request was closed: Rolecall could not carry this request over/,
     );
     // The migration closed it as any change is made: its entry extends the account's chain.

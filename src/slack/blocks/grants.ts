@@ -1,7 +1,7 @@
 import { describeAsk } from "../../../commands/lib/describe.js";
-import type { GrantList } from "../../core/access-core.js";
 import type { ChangeResult } from "../../core/decide.js";
 import { grantEndWords } from "../../core/grant-rules.js";
+import type { GrantList } from "../../core/index.js";
 import { durationShort, durationWords } from "../../core/input.js";
 import type { ChangeRequest, Grant } from "../../core/model.js";
 import { PERMISSIONS, type PermissionKey } from "../../core/permissions.js";
@@ -133,10 +133,6 @@ export const grantAskLines = (r: ChangeRequest): string[] => {
   return lines;
 };
 
-/** Whether approving this request takes a duration (a grant may be approved for less time). */
-export const isGrantRequest = (r: ChangeRequest): boolean =>
-  r.intent?.kind === "grant.start" || r.intent?.kind === "grant.extend";
-
 const durationInput = (initialMinutes: number, hint: string): Block => ({
   type: "input",
   block_id: IDS.blocks.duration,
@@ -189,9 +185,15 @@ export interface ApproveMetadata {
 }
 
 /** Approving a grant request: for the time asked, or less. */
-export const approveGrantModal = (r: ChangeRequest, meta: ApproveMetadata): View => {
+export const approveGrantModal = (
+  {
+    request: r,
+    askedMinutes,
+    maxMinutes,
+  }: { request: ChangeRequest; askedMinutes: number; maxMinutes: number },
+  meta: ApproveMetadata,
+): View => {
   const intent = r.intent;
-  const minutes = intent?.kind === "grant.start" || intent?.kind === "grant.extend" ? intent.minutes : 60;
   const requester = fmt.person({ email: r.requesterEmail, slackUserId: r.requesterSlackUserId });
   return modal(
     IDS.views.approveGrant,
@@ -203,8 +205,8 @@ export const approveGrantModal = (r: ChangeRequest, meta: ApproveMetadata): View
       ),
       ...grantAskLines(r).map((line) => context(line)),
       durationInput(
-        minutes,
-        `At most ${durationWords(minutes)}: what was asked for. Shorten it if you like.`,
+        askedMinutes,
+        `At most ${durationWords(maxMinutes)}: what was asked for. Shorten it if you like.`,
       ),
     ],
     meta,

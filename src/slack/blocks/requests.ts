@@ -1,7 +1,7 @@
 import { describeAsk } from "../../../commands/lib/describe.js";
 import { requestStatusLine } from "../../../commands/lib/requests-view.js";
+import type { ApprovalOutcome } from "../../core/index.js";
 import type { ChangeRequest } from "../../core/model.js";
-import type { ApprovalOutcome } from "../../core/requests.js";
 import { clip, code, esc } from "../escape.js";
 import { slackFormatter as fmt } from "../format.js";
 import { IDS } from "../ids.js";
