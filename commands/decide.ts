@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { unexpectedAnswer } from "../src/core/index.js";
 import { durationArg, noFlags, noMore } from "./lib/args.js";
 import { defineCommand, unknownFlags } from "./lib/command.js";
 import type { SplitArgs } from "./lib/tokens.js";
@@ -42,10 +43,14 @@ export const rejectCommand = defineCommand({
     reason: z.string().max(500, "A reason has at most 500 characters."),
     flags: noFlags,
   }),
-  run: async ({ core, actor }, { id, reason }) => ({
-    type: "request_closed",
-    request: await core.requests.reject(actor, id, reason.trim() || null),
-  }),
+  run: async ({ core, actor }, { id, reason }) => {
+    const answer = await core.requests.decide(actor, id, {
+      decision: "reject",
+      reason: reason.trim() || null,
+    });
+    if (answer.kind !== "rejected") throw unexpectedAnswer(answer);
+    return { type: "request_closed", request: answer.request };
+  },
 });
 
 /**
@@ -68,8 +73,15 @@ export const approveCommand = defineCommand({
     minutes: durationArg.optional(),
     flags: noFlags,
   }),
-  run: async ({ core, actor }, { id, minutes }) => ({
-    type: "request_approved",
-    outcome: await core.requests.approve(actor, id, minutes === undefined ? {} : { minutes }),
-  }),
+  // A typed command says everything: it is its own confirmation, and without --for it approves the
+  // time asked. So the core answers it done, or refused (thrown for the door to word).
+  run: async ({ core, actor }, { id, minutes }) => {
+    const answer = await core.requests.decide(actor, id, {
+      decision: "approve",
+      confirmed: true,
+      minutes: minutes ?? "asked",
+    });
+    if (answer.kind !== "approved") throw unexpectedAnswer(answer);
+    return { type: "request_approved", outcome: answer.outcome };
+  },
 });

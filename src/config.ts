@@ -1,8 +1,10 @@
 import { isIP } from "node:net";
 import { z } from "zod";
-import { normalizeAddress } from "./http/client-address.js";
-import { DEFAULT_REQUEST_TIMEOUT_MS } from "./http/connections.js";
-import { parseEncryptionKey } from "./slack/token-cipher.js";
+import { normalizeAddress } from "./shared/client-address.js";
+import { parseEncryptionKey } from "./shared/token-cipher.js";
+
+/** REQUEST_BODY_TIMEOUT_MS's default (PRODUCT §9). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 const hours = (fallback: number) =>
   z.coerce

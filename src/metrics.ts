@@ -1,8 +1,17 @@
 import { timingSafeEqual } from "node:crypto";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { AccessCore } from "./core/access-core.js";
+import type { AccessCore } from "./core/index.js";
 import type { Clock } from "./core/ports.js";
-import type { StoreGauges } from "./store/opened.js";
+
+/** What `/metrics` reads of the database on each scrape: a few counts, on indexes. */
+export interface StoreGauges {
+  /** Mail waiting to be sent (queued, due or retrying). */
+  outboxQueued: number;
+  /** When the oldest of them was queued; null when none waits. */
+  oldestQueuedAt: Date | null;
+  /** Change requests waiting for an Owner's decision, across accounts. */
+  pendingRequests: number;
+}
 
 /** Request durations, seconds: Rolecall answers in microseconds to a few seconds (Slack's deadline is 3). */
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

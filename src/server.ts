@@ -1,14 +1,14 @@
 import type { AddressInfo } from "node:net";
 import type { Config } from "./config.js";
-import type { AccessCore } from "./core/access-core.js";
+import type { AccessCore } from "./core/index.js";
 import { type Clock, systemClock } from "./core/ports.js";
 import { apiKeyAttempts } from "./http/api.js";
 import { RateLimiter } from "./http/rate-limit.js";
 import { createHttpServer } from "./http/server.js";
 import { guardSlackRequests } from "./http/slack-guard.js";
 import type { Logger } from "./log.js";
-import { createMailTransport } from "./mail/transport.js";
-import { OutboxWorker, type WorkerOptions } from "./mail/worker.js";
+import type { WorkerOptions } from "./mail/worker.js";
+import { createMailer } from "./mailer.js";
 import { Metrics } from "./metrics.js";
 import { createSlackApp, type SlackApp, slackMode } from "./slack/app.js";
 import type { AuthTestRetry } from "./slack/clients.js";
@@ -85,16 +85,10 @@ export const startRolecall = async (
         metrics,
       )
     : null;
-  const transport = createMailTransport(config, logger);
-  const worker = new OutboxWorker({
+  const { worker, transport } = createMailer(config, {
     store: wired.store,
-    transport,
     clock,
     logger,
-    baseUrl: config.APP_BASE_URL,
-    from: config.MAIL_FROM,
-    backoffMs: config.MAIL_RETRY_SECONDS * 1000,
-    leaseMs: config.MAIL_LEASE_SECONDS * 1000,
     metrics,
     ...options.worker,
   });

@@ -1,7 +1,7 @@
 import { DEMO_OWNER, seedTryOut } from "./cli/demo.js";
 import type { Config } from "./config.js";
-import type { ActorContext } from "./core/access-core.js";
 import { CoreError } from "./core/errors.js";
+import type { ActorContext } from "./core/index.js";
 import { OPENAPI_PATH } from "./http/openapi.js";
 import { mailDirectory } from "./mail/transport.js";
 import type { Wired } from "./wiring.js";

@@ -1,12 +1,10 @@
-import { intentOf } from "../commands/index.js";
 import { describeIntent } from "../commands/lib/grammar.js";
 import type { Config } from "./config.js";
-import { AccessCore } from "./core/access-core.js";
-import { CoreError, TEMPORARY_CODES } from "./core/errors.js";
-import { type IntentWords, parseIntent } from "./core/intents.js";
+import { AccessCore } from "./core/index.js";
+import type { IntentWords } from "./core/intents.js";
 import { type Clock, systemClock } from "./core/ports.js";
 import type { Logger } from "./log.js";
-import { type OpenedStore, openStore, type RolecallStore } from "./store/open-store.js";
+import { type OpenedStore, openStore } from "./store/open-store.js";
 import { describeEffect } from "./words/en/intents.js";
 
 /** The words a request is filed with: its change in the command grammar, its effect in English. */
@@ -38,34 +36,5 @@ export const wireCore = async (
     ...(config.CACHE_MAX_ACCOUNTS ? { cacheMaxAccounts: config.CACHE_MAX_ACCOUNTS } : {}),
     words: intentWords,
   });
-  try {
-    await carryOverWordRequests(store.requests, core);
-  } catch (error) {
-    await opened.close();
-    throw error;
-  }
   return { ...opened, core };
-};
-
-/**
- * Requests filed before they stored their typed change (schema version 8) hold the `/team` words
- * they were filed with. Each pending one is read once with the grammar of that time — the same as
- * today's for these words — and keeps its change from then on; one that no longer reads is closed,
- * and its requester is told why in Slack.
- */
-const carryOverWordRequests = async (
-  requests: RolecallStore["requests"],
-  core: AccessCore,
-): Promise<void> => {
-  for (const { request, words } of await requests.legacyRequests()) {
-    try {
-      await requests.setIntent(request.accountId, request.id, parseIntent(intentOf(words)));
-    } catch (error) {
-      if (!(error instanceof CoreError) || TEMPORARY_CODES.has(error.code)) throw error;
-      await core.requests.close(
-        request,
-        `Rolecall could not carry this request over to its new version (${error.message}). Please file it again.`,
-      );
-    }
-  }
 };

@@ -1,19 +1,19 @@
 import { z } from "zod";
+import type { TeamPage } from "../../src/core/dashboard.js";
+import type { ChangeResult } from "../../src/core/decide.js";
+import { CoreError } from "../../src/core/errors.js";
 import type {
   AccessCore,
   ActorContext,
+  ApprovalOutcome,
   AuditPage,
   GrantList,
   PermissionsView,
   RotatedKey,
   WhoAmI,
-} from "../../src/core/access-core.js";
-import type { TeamPage } from "../../src/core/dashboard.js";
-import type { ChangeResult } from "../../src/core/decide.js";
-import { CoreError } from "../../src/core/errors.js";
+} from "../../src/core/index.js";
 import type { RawChangeIntent } from "../../src/core/intents.js";
 import type { ApiKeyInfo, AuditEntry, ChangeRequest, MemberRef, MemberStatus } from "../../src/core/model.js";
-import type { ApprovalOutcome } from "../../src/core/requests.js";
 import type { Role } from "../../src/core/roles.js";
 import { memberArg, noFlags, noMore } from "./args.js";
 import { type SplitArgs, splitFlags } from "./tokens.js";

@@ -1,6 +1,6 @@
+import type { ApprovalOutcome } from "../../src/core/index.js";
 import type { ChangeRequest } from "../../src/core/model.js";
 import type { RequestOutcome } from "../../src/core/outcomes.js";
-import type { ApprovalOutcome } from "../../src/core/requests.js";
 import { type Formatter, plainFormatter } from "../../src/words/format.js";
 
 /** Why a request failed or closed early, as its outcome says (empty when it says nothing). */

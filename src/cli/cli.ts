@@ -2,16 +2,15 @@ import { graceHours } from "../../commands/apikey.js";
 import { runCommand } from "../../commands/index.js";
 import { splitFlags } from "../../commands/lib/tokens.js";
 import { type Config, ConfigError, loadConfig } from "../config.js";
-import type { AccessCore } from "../core/access-core.js";
 import { CoreError } from "../core/errors.js";
+import type { AccessCore } from "../core/index.js";
 import { parseInput } from "../core/input.js";
 import { type Clock, systemClock } from "../core/ports.js";
 import { createLogger } from "../log.js";
-import { createMailTransport } from "../mail/transport.js";
-import { OutboxWorker } from "../mail/worker.js";
-import { reencryptInstallations } from "../slack/reencrypt.js";
-import { TokenCipher } from "../slack/token-cipher.js";
-import { DatabaseTooNewError } from "../store/migrate.js";
+import { createMailer } from "../mailer.js";
+import { DatabaseTooNewError } from "../shared/database-too-new.js";
+import { reencryptInstallations } from "../shared/reencrypt.js";
+import { TokenCipher } from "../shared/token-cipher.js";
 import { type Wired, wireCore } from "../wiring.js";
 import { plural } from "../words/en/common.js";
 import { outcomeJson } from "../words/en/outcomes.js";
@@ -343,18 +342,8 @@ const mailVerb = async (
   }
   if (rest[0] === "send" && rest.length === 1) {
     const logger = createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL);
-    const transport = createMailTransport(config, logger);
+    const { worker, transport } = createMailer(config, { store: wired.store, clock, logger });
     try {
-      const worker = new OutboxWorker({
-        store: wired.store,
-        transport,
-        clock,
-        logger,
-        baseUrl: config.APP_BASE_URL,
-        from: config.MAIL_FROM,
-        backoffMs: config.MAIL_RETRY_SECONDS * 1000,
-        leaseMs: config.MAIL_LEASE_SECONDS * 1000,
-      });
       const report = await worker.sendDue();
       print(
         `Sent ${report.sent}, to retry ${report.retried}, failed ${report.failed}, skipped ${report.skipped} (via ${transport.describe}).`,

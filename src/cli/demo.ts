@@ -1,5 +1,5 @@
 import { shownDatabaseUrl } from "../config.js";
-import type { AccessCore, ActorContext } from "../core/access-core.js";
+import type { AccessCore, ActorContext } from "../core/index.js";
 
 export const DEMO_TEAM = "T0DEMO";
 export const DEMO_OWNER = "owner@acme.test";

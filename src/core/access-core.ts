@@ -16,28 +16,13 @@ import { type InstallOutcome, type InstallRequest, Installs } from "./installs.j
 import type { IntentWords, RawChangeIntent } from "./intents.js";
 import { type InvitePreview, Invites } from "./invites.js";
 import { type MemberForm, Members, type WhoAmI } from "./members.js";
-import type {
-  Account,
-  AccountDigest,
-  ApiKeyInfo,
-  AuditEntry,
-  Member,
-  MemberRef,
-  MemberView,
-} from "./model.js";
+import type { Account, AccountDigest, ApiKeyInfo, AuditEntry, Member, MemberRef } from "./model.js";
 import { type CreatedAccount, Operator } from "./operator.js";
 import type { ResultOf } from "./outcomes.js";
 import { DEFAULT_CACHE_LIMITS, type MaybePromise, PermissionCache } from "./permission-cache.js";
 import type { PermissionKey } from "./permissions.js";
-import type { Clock, GrantStore, MemberFilter, Page, RequestStore, StorePort } from "./ports.js";
+import type { Clock, GrantStore, RequestStore, StorePort } from "./ports.js";
 import { Requests } from "./requests.js";
-
-export interface MemberList {
-  members: MemberView[];
-  /** How many members match the filter, across all pages. */
-  total: number;
-  offset: number;
-}
 
 export type {
   ActorContext,
@@ -173,28 +158,12 @@ export class AccessCore {
   changeRole(ctx: ActorContext, member: MemberRef, role: unknown) {
     return this.editMember(ctx, member, { role });
   }
-  /** With `dryRun`, only says whether the removal would be allowed (for a confirmation prompt). */
-  removeMember(ctx: ActorContext, member: MemberRef, options: { dryRun?: boolean } = {}) {
-    return this.change(ctx, { kind: "member.remove", member }, options);
-  }
   resendInvite(ctx: ActorContext, member: MemberRef) {
     return this.change(ctx, { kind: "invite.resend", member });
-  }
-  revokeInvite(ctx: ActorContext, member: MemberRef) {
-    return this.change(ctx, { kind: "invite.revoke", member });
-  }
-  setPermission(ctx: ActorContext, raw: { role: unknown; permission: unknown; allowed: boolean }) {
-    return this.change(ctx, { kind: "permission.set", ...raw } as RawChangeIntent);
   }
   /** Saves whole columns of the matrix at once (the Permissions form). */
   setPermissions(ctx: ActorContext, columns: Partial<Record<string, unknown[]>>) {
     return this.change(ctx, { kind: "permission.save", columns } as RawChangeIntent);
-  }
-  setApprovalsChannel(ctx: ActorContext, channel: unknown) {
-    return this.change(ctx, { kind: "settings.approvals", channel } as RawChangeIntent);
-  }
-  setFourEyes(ctx: ActorContext, on: boolean) {
-    return this.change(ctx, { kind: "settings.four_eyes", on });
   }
 
   /** What /metrics counts inside the core: plain numbers, read on each scrape. */
@@ -216,10 +185,6 @@ export class AccessCore {
   slackAccount = (slackTeamId: string | undefined): Promise<Account> =>
     this.accounts.forSlackTeam(slackTeamId);
   whoami = (ctx: ActorContext): Promise<WhoAmI> => this.members.whoami(ctx);
-  listMembers = async (ctx: ActorContext, filter: MemberFilter = {}, page?: Page): Promise<MemberList> => {
-    const { rows, matching, offset } = await this.dashboard.teamPage(ctx, filter, page);
-    return { members: rows.map((row) => row.member), total: matching, offset };
-  };
   prepareMemberForm = (ctx: ActorContext, ref?: MemberRef): Promise<MemberForm> =>
     this.members.form(ctx, ref);
   permissions = (ctx: ActorContext): Promise<PermissionsView> => this.access.permissions(ctx);
@@ -230,8 +195,6 @@ export class AccessCore {
     this.accounts.auditChanges(ctx, query);
   verifyAudit = (accountId: string) => this.accounts.verifyAudit(accountId);
   ready = (): Promise<boolean> => this.accounts.ready();
-  can = (accountId: string, email: string, permission: PermissionKey): MaybePromise<boolean> =>
-    this.access.can(accountId, email, permission);
   explain = (accountId: string, email: string, permission: PermissionKey): MaybePromise<Explanation> =>
     this.access.explain(accountId, email, permission);
 

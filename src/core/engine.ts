@@ -7,6 +7,7 @@ import {
   type Account,
   type Acting,
   type AuditSource,
+  type ChangeRequest,
   type DecisionState,
   inviteState,
   type Member,
@@ -52,6 +53,11 @@ export interface Run<R> {
   inviteTokenHash?: string;
   /** A change request's id: its decision reads the request as it is now. */
   requestId?: string;
+  /**
+   * With `requestId`: the member the request's change is about, named by the request as read in the
+   * same snapshot (instead of `target`), so one read answers both.
+   */
+  targetOfRequest?: (request: ChangeRequest) => MemberRef | null;
   /** Filing a request: the decision reads the pending ones (one request per change and person). */
   pending?: boolean;
   /** A Slack installation's key: its decision reads the installation as it is now. */
@@ -117,20 +123,27 @@ export class Engine {
     const { accountId } = by;
     const actorRef = by.kind === "member" ? by.actor : null;
     for (let attempt = 1; ; attempt++) {
-      const { requestId: wanted, pending, installationKey } = run;
-      const load = () => this.load(accountId, actorRef, run.target ?? null, run.inviteTokenHash);
+      const { requestId: wanted, pending, installationKey, targetOfRequest } = run;
+      const load = (target: MemberRef | null = run.target ?? null) =>
+        this.load(accountId, actorRef, target, run.inviteTokenHash);
       // The basis is one consistent read on its own; with more beside it, one snapshot holds them all.
       const state =
         wanted === undefined && !pending && installationKey === undefined
           ? await load()
-          : await this.store.read(async () => ({
-              ...(await load()),
-              ...(wanted === undefined ? {} : await this.requestAndRequester(accountId, wanted)),
-              ...(pending ? { pending: await this.store.pendingRequests(accountId) } : {}),
-              ...(installationKey === undefined
-                ? {}
-                : { installation: await this.store.findInstallation(installationKey) }),
-            }));
+          : await this.store.read(async () => {
+              // The request first: the member its change is about is read beside it.
+              const asked = wanted === undefined ? {} : await this.requestAndRequester(accountId, wanted);
+              const target =
+                targetOfRequest && asked.request ? targetOfRequest(asked.request) : (run.target ?? null);
+              return {
+                ...(await load(target)),
+                ...asked,
+                ...(pending ? { pending: await this.store.pendingRequests(accountId) } : {}),
+                ...(installationKey === undefined
+                  ? {}
+                  : { installation: await this.store.findInstallation(installationKey) }),
+              };
+            });
       // A caller that is not a member is one the rules see as such (authz.ts `NON_MEMBER_MAY`).
       const decision = run.decide(by.kind === "member" ? state : { ...state, caller: { kind: by.kind } });
       if (run.dryRun || decision.changes.length === 0) return { result: decision.result, applied: false };

@@ -52,7 +52,7 @@ export const decideWithFourEyes = (
   if (!state.account.fourEyes || !decided.result.changed || !needsSecondOwner(intent, state)) return decided;
   const actor = acting(state);
   const otherOwners = otherActiveOwners(state);
-  // An Owner the change demotes or removes cannot approve it (rules 4 and 2): they do not count.
+  // An Owner the change demotes or removes cannot approve it (rule 4): they do not count.
   const { target } = state;
   const aboutOwner = target && isActiveOwner(target) && target.id !== actor.id ? target : null;
   if (otherOwners - (aboutOwner ? 1 : 0) < 1)

@@ -1,4 +1,4 @@
-import type { Decision, NewRequest, RequestClosing } from "./decision.js";
+import type { Decision, MailDraft, NewRequest, RequestClosing } from "./decision.js";
 import type {
   Account,
   AccountDigest,
@@ -10,6 +10,7 @@ import type {
   Installation,
   Invite,
   InviteWithMail,
+  MailStatus,
   Member,
   MemberRef,
   MemberStatus,
@@ -245,4 +246,36 @@ export interface GrantStore {
   claimGrantNotice(grantId: string, notice: GrantNotice, now: Date): Promise<boolean>;
   /** Gives a claimed notice back (Slack failed for now), for the next beat to try again. */
   releaseGrantNotice(grantId: string, notice: GrantNotice): Promise<void>;
+}
+
+/** A mail in the outbox, as the mail worker sends it. */
+export interface OutboxRow {
+  id: string;
+  accountId: string;
+  recipient: string;
+  mail: MailDraft;
+  status: MailStatus;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+/** What the mail worker needs from storage: the outbox, written in the same transaction as a change. */
+export interface OutboxStore {
+  /**
+   * Takes up to `limit` due rows and leases them for `leaseMs` (their next attempt moves past the
+   * lease), so two workers never send the same row at once and a crashed worker's rows come back.
+   */
+  claimDueMail(now: Date, leaseMs: number, limit: number): Promise<OutboxRow[]>;
+  /** Marks a row sent and wipes any invite token from its payload. */
+  markMailSent(id: string, now: Date): Promise<void>;
+  markMailRetry(id: string, nextAttemptAt: Date, error: string): Promise<void>;
+  markMailFailed(id: string, error: string): Promise<void>;
+  /** Marks a row that no longer needs sending (its invite died first); not a failure. */
+  markMailSkipped(id: string, reason: string): Promise<void>;
+  listMail(): Promise<OutboxRow[]>;
+  /** Whether an invite can still be accepted (not used, revoked, replaced or expired). */
+  invitePending(inviteId: string, now: Date): Promise<boolean>;
 }

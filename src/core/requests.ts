@@ -1,52 +1,56 @@
 import type { Changes } from "./changes.js";
 import {
   type ApprovalOutcome,
-  decideApprove,
   decideCancel,
   decideExpire,
   decideFile,
-  decideReject,
+  decideOnRequest,
   expiredError,
   noSuchRequest,
+  type RequestChoice,
   type RequestState,
-  requireMayDecide,
 } from "./decide/requests.js";
 import { type Actor, type ActorContext, type Engine, memberActor } from "./engine.js";
 import { CoreError } from "./errors.js";
 import { requireOwnerAsked } from "./four-eyes.js";
-import { durationWords, grantMinutesSchema, parseInput, rejectionReasonSchema } from "./input.js";
+import { parseInput, rejectionReasonSchema } from "./input.js";
 import { intentTarget, isSensitive } from "./intent-registry.js";
-import { type ChangeIntent, isGrantAsk, parseIntent } from "./intents.js";
+import { parseIntent } from "./intents.js";
 import type { ChangeRequest, DecisionState, Member, RequestPost } from "./model.js";
 import type { RequestStore } from "./ports.js";
 import { isOwnerRank, OWNER_ROLE } from "./roles.js";
 
-export type { ApprovalOutcome };
+export type { ApprovalOutcome, RequestChoice };
+
+/**
+ * What one decision on a request answers, for the door to render: done (approved — applied or
+ * closed as failed — or rejected), what the door must ask the Owner first, or a refusal.
+ */
+export type RequestAnswer =
+  | { kind: "approved"; outcome: ApprovalOutcome }
+  | { kind: "rejected"; request: ChangeRequest }
+  /** A request for temporary access: how long? The time asked is also the most that may be approved. */
+  | { kind: "needsDuration"; request: ChangeRequest; askedMinutes: number; maxMinutes: number }
+  /** The change is sensitive now and the door has not asked "are you sure?" yet; nothing was applied. */
+  | { kind: "needsConfirmation"; request: ChangeRequest; why: "sensitive" }
+  /** Rejecting: the door may ask why first. */
+  | { kind: "needsReason"; request: ChangeRequest }
+  | { kind: "refused"; error: CoreError };
+
+/**
+ * An answer a door does not render as such: the refusal (to word where the person acted), or — a
+ * question the door's call could not have been asked — a fault.
+ */
+export const unexpectedAnswer = (answer: RequestAnswer): Error =>
+  answer.kind === "refused" ? answer.error : new Error(`unexpected answer to a decision: ${answer.kind}`);
 
 /** Request ids are shown upper-case; people type them any way (`approve rk3m9qx`). */
 const normalId = (raw: string) => raw.trim().toUpperCase();
+const REQUEST_ID = /^R[A-Z0-9]{6}$/;
 
 /** The state as another active Owner would see it: the actor, checked active, stands in as one. */
 const asAnotherOwner = (state: DecisionState): DecisionState =>
   state.actor ? { ...state, actor: { ...state.actor, id: "another-owner", role: OWNER_ROLE } } : state;
-
-/** A grant request approved for `minutes` instead of the time asked: shorter only. */
-const shortened = (intent: ChangeIntent | null, minutes: number): ChangeIntent | null => {
-  if (!isGrantAsk(intent))
-    throw new CoreError(
-      "INVALID_INPUT",
-      "Only a request for temporary access can be approved for a shorter time.",
-    );
-  const asked = intent.minutes;
-  const wanted = parseInput(grantMinutesSchema, minutes, "minutes");
-  if (wanted > asked)
-    throw new CoreError(
-      "INVALID_INPUT",
-      `You can approve ${durationWords(asked)} or less: that is what was asked for.`,
-      "minutes",
-    );
-  return { ...intent, minutes: wanted };
-};
 
 /**
  * PRODUCT §3: members ask the Owners for changes they may not make. Each verb is a pure decision
@@ -111,50 +115,60 @@ export class Requests {
   }
 
   /**
-   * Approves and applies the stored change as the approving Owner, in one transaction. A grant may be
-   * approved for less time than asked (`minutes`), never more.
+   * An Owner decides a request — one call per click, form or command, on one snapshot of the
+   * request: approving applies the stored change as them in the same transaction (a grant for the
+   * time asked, or less); rejecting closes it. What the door has not asked yet and the request needs
+   * (how long, are you sure, why) comes back as the question, with nothing written.
    */
-  async approve(
-    ctx: ActorContext,
-    rawId: string,
-    options: { minutes?: number } = {},
-  ): Promise<ApprovalOutcome> {
+  async decide(ctx: ActorContext, rawId: string, choice: RequestChoice): Promise<RequestAnswer> {
     const id = normalId(rawId);
-    const request = await this.sweptIfDue(await this.find(ctx.accountId, rawId));
-    const approver: Actor = { kind: "member", ...ctx, source: "approval", requestId: request.id };
-    const intent =
-      options.minutes === undefined ? request.intent : shortened(request.intent, options.minutes);
-    const outcome = await this.engine.change(approver, {
-      requestId: id,
-      target: intent ? intentTarget(intent) : null,
-      decide: (state) => {
-        // Refusals in the order a reader needs them: may you decide it at all, then four-eyes.
-        requireMayDecide(state as RequestState, rawId);
-        if (intent) requireOwnerAsked(state, intent);
-        return decideApprove(state as RequestState, rawId, (s) => {
-          if (!intent) throw new CoreError("INVALID_INPUT", "This request could not be read; file it again.");
-          return this.changes.decider(intent)(s);
-        });
-      },
-    });
-    const closed = await this.get(ctx.accountId, id);
-    return outcome.status === "approved" && outcome.result
-      ? { request: closed, applied: true, result: outcome.result }
-      : {
-          request: closed,
-          applied: false,
-          error: outcome.error ?? new CoreError("INVALID_INPUT", "Not applied."),
-        };
-  }
-
-  async reject(ctx: ActorContext, rawId: string, rawReason: string | null): Promise<ChangeRequest> {
-    const reason = rawReason === null ? null : parseInput(rejectionReasonSchema, rawReason, "reason");
-    const id = (await this.sweptIfDue(await this.find(ctx.accountId, rawId))).id;
-    await this.engine.change(memberActor(ctx), {
-      requestId: id,
-      decide: (state) => decideReject(state as RequestState, rawId, reason),
-    });
-    return this.get(ctx.accountId, id);
+    try {
+      if (!REQUEST_ID.test(id)) throw noSuchRequest(rawId);
+      const chosen: RequestChoice =
+        choice.decision === "reject" && typeof choice.reason === "string"
+          ? { ...choice, reason: parseInput(rejectionReasonSchema, choice.reason, "reason") }
+          : choice;
+      // An approval applies the change as the approving Owner, recorded as such in the log.
+      const by: Actor =
+        choice.decision === "approve"
+          ? { kind: "member", ...ctx, source: "approval", requestId: id }
+          : memberActor(ctx);
+      const step = await this.engine.change(by, {
+        requestId: id,
+        targetOfRequest: (request) => (request.intent ? intentTarget(request.intent) : null),
+        decide: (state) =>
+          decideOnRequest(state as RequestState, rawId, chosen, {
+            requireSecondPair: requireOwnerAsked,
+            decider: (intent) => this.changes.decider(intent),
+            sensitive: isSensitive,
+          }),
+      });
+      if (step.kind === "due") {
+        // Past its time but not swept yet: closed now (by the system, as the sweep would), and refused.
+        await this.close(step.request, null);
+        throw expiredError();
+      }
+      if (step.kind === "needsReason") return step;
+      // An Owner about to decide reads what the change does to the team as it is now.
+      if (step.kind === "needsDuration" || step.kind === "needsConfirmation")
+        return { ...step, request: await this.describedNow(step.request) };
+      const closed = await this.get(ctx.accountId, id);
+      if (step.kind === "rejected") return { kind: "rejected", request: closed };
+      return {
+        kind: "approved",
+        outcome:
+          step.status === "approved" && step.result
+            ? { request: closed, applied: true, result: step.result }
+            : {
+                request: closed,
+                applied: false,
+                error: step.error ?? new CoreError("INVALID_INPUT", "Not applied."),
+              },
+      };
+    } catch (error) {
+      if (error instanceof CoreError) return { kind: "refused", error };
+      throw error;
+    }
   }
 
   async cancel(ctx: ActorContext, rawId: string): Promise<ChangeRequest> {
@@ -188,23 +202,6 @@ export class Requests {
       decide: (state) => decideExpire(state as RequestState, why),
     });
     return this.get(request.accountId, request.id);
-  }
-
-  /** A request past its time that the sweep has not reached yet is closed now, and the decision refused. */
-  private async sweptIfDue(request: ChangeRequest): Promise<ChangeRequest> {
-    if (request.status !== "pending" || new Date(request.expiresAt) > this.engine.clock.now()) return request;
-    await this.close(request, null);
-    throw expiredError();
-  }
-
-  /** Whether this member may decide this request now (for a prompt; deciding checks again). */
-  async assertMayDecide(ctx: ActorContext, rawId: string): Promise<void> {
-    const id = (await this.find(ctx.accountId, rawId)).id;
-    const state = await this.engine.store.read(async () => ({
-      ...(await this.engine.load(ctx.accountId, ctx.actor, null)),
-      request: await this.store.getRequest(ctx.accountId, id),
-    }));
-    requireMayDecide(state, rawId);
   }
 
   /**
@@ -264,15 +261,10 @@ export class Requests {
     return request && { request, release: () => this.store.releaseSlackWork(accountId, id, until) };
   };
 
-  /**
-   * The request as an Owner about to decide it sees it now, its effect described on the team as it
-   * is now (not as when it was filed); refused if they may not decide it.
-   */
-  async forDecision(ctx: ActorContext, rawId: string): Promise<ChangeRequest> {
-    await this.assertMayDecide(ctx, rawId);
-    const request = await this.find(ctx.accountId, rawId);
+  /** The request with its effect described on the team as it is now (not as when it was filed). */
+  private async describedNow(request: ChangeRequest): Promise<ChangeRequest> {
     return request.intent
-      ? { ...request, effect: await this.changes.effect(ctx.accountId, request.intent) }
+      ? { ...request, effect: await this.changes.effect(request.accountId, request.intent) }
       : request;
   }
 
@@ -284,7 +276,7 @@ export class Requests {
 
   private async find(accountId: string, rawId: string): Promise<ChangeRequest> {
     const id = normalId(rawId);
-    const request = /^R[A-Z0-9]{6}$/.test(id) ? await this.store.getRequest(accountId, id) : null;
+    const request = REQUEST_ID.test(id) ? await this.store.getRequest(accountId, id) : null;
     if (!request) throw noSuchRequest(rawId);
     return request;
   }

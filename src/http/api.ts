@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { z } from "zod";
-import type { AccessCore } from "../core/access-core.js";
 import { CoreError, type ErrorCode, TEMPORARY_CODES } from "../core/errors.js";
+import type { AccessCore } from "../core/index.js";
 import type { PermissionKey } from "../core/permissions.js";
+import { clientAddress } from "../shared/client-address.js";
 import {
   API_BODY_LIMIT,
   type ApiError,
@@ -17,7 +18,6 @@ import {
   type MemberWithPermissions,
 } from "./api-schema.js";
 import { BodyError, readJson } from "./body.js";
-import { clientAddress } from "./client-address.js";
 import { HTTP_STATUS, RETRY_AFTER_SECONDS } from "./error-status.js";
 import { OPENAPI_PATH, servedOpenApi } from "./openapi.js";
 import { RateLimiter } from "./rate-limit.js";

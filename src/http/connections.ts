@@ -18,9 +18,6 @@ export const SETTLE_QUIET_MS = 100;
 /** At most this long: clients that open a connection per request never fall quiet. */
 export const SETTLE_MAX_MS = 1_000;
 
-/** REQUEST_BODY_TIMEOUT_MS's default (PRODUCT §9). */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
-
 /** How often a draining server looks for connections at rest. */
 const SWEEP_MS = 50;
 

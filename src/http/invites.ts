@@ -1,19 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AccessCore, InvitePreview } from "../core/access-core.js";
 import { CoreError, type ErrorCode, TEMPORARY_CODES } from "../core/errors.js";
+import type { AccessCore, InvitePreview } from "../core/index.js";
 import type { Logger } from "../log.js";
+import type { AcceptedInvite } from "../shared/accepted-invite.js";
+import { clientAddress } from "../shared/client-address.js";
+import { acceptedPage, invitePage, problemPage, tryAgainPage } from "../shared/pages.js";
 import { BodyError, readBody } from "./body.js";
-import { clientAddress } from "./client-address.js";
 import { HTTP_STATUS, RETRY_AFTER_SECONDS } from "./error-status.js";
-import { acceptedPage, invitePage, problemPage, tryAgainPage } from "./pages.js";
 import type { RateLimiter } from "./rate-limit.js";
-
-export interface AcceptedInvite {
-  accountId: string;
-  email: string;
-  role: string;
-  inviterSlackUserId: string | null;
-}
 
 export interface InviteRouteDeps {
   core: Pick<AccessCore, "inviteByToken" | "acceptInvite">;

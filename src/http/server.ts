@@ -1,18 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AccessCore } from "../core/access-core.js";
+import { DEFAULT_REQUEST_TIMEOUT_MS } from "../config.js";
 import { DatabaseUnavailableError } from "../core/errors.js";
+import type { AccessCore } from "../core/index.js";
 import type { Logger } from "../log.js";
 import { bearerMatches, type Metrics } from "../metrics.js";
+import { observeRequest } from "../shared/http-request-log.js";
 import { type ApiKeyAttempts, apiKeyAttempts, handleApi } from "./api.js";
-import {
-  DEFAULT_REQUEST_TIMEOUT_MS,
-  type DrainOptions,
-  requestTimeouts,
-  trackConnections,
-} from "./connections.js";
+import { type DrainOptions, requestTimeouts, trackConnections } from "./connections.js";
 import { RETRY_AFTER_SECONDS } from "./error-status.js";
 import { handleInvite, type InviteRouteDeps } from "./invites.js";
-import { observeRequest } from "./request-log.js";
 
 export interface HttpDeps {
   core: AccessCore;

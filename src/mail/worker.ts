@@ -1,8 +1,7 @@
 import { CoreError, TEMPORARY_CODES } from "../core/errors.js";
-import type { Clock } from "../core/ports.js";
+import type { Clock, OutboxRow, OutboxStore } from "../core/ports.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
-import type { OutboxRow, OutboxStore } from "./outbox.js";
 import { renderMail } from "./render.js";
 import { isPermanentFailure, type MailTransport } from "./transport.js";
 

@@ -1,6 +1,6 @@
 import type { webApi } from "@slack/bolt";
-import type { AccessCore, ActorContext } from "../core/access-core.js";
 import { CoreError } from "../core/errors.js";
+import type { AccessCore, ActorContext } from "../core/index.js";
 import type { Logger } from "../log.js";
 import { slackErrorCode } from "./slack-error.js";
 

@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { App, HTTPReceiver } from "@slack/bolt";
 import { type Config, isLoopback } from "../config.js";
-import type { AccessCore } from "../core/access-core.js";
+import type { AccessCore } from "../core/index.js";
 import { type Clock, type InstallationStore, systemClock } from "../core/ports.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
+import { TokenCipher } from "../shared/token-cipher.js";
 import { SlackActors } from "./actor.js";
 import { boltLogger, withoutRequestBodies } from "./bolt-logger.js";
 import {
@@ -29,7 +30,6 @@ import { registerViews } from "./listeners/views.js";
 import { httpRequestProperties, InFlight, slackRequestLog } from "./request-log.js";
 import { RequestsSync } from "./requests-sync.js";
 import { SlackRouter } from "./router.js";
-import { TokenCipher } from "./token-cipher.js";
 
 export type SlackMode = "http" | "socket";
 

@@ -1,5 +1,5 @@
 import { runCommand } from "../../commands/index.js";
-import type { AccessCore, ActorContext } from "../core/access-core.js";
+import type { AccessCore, ActorContext } from "../core/index.js";
 import type { ChangeRequest, MemberRef } from "../core/model.js";
 import { describeRef } from "../core/model.js";
 import { noSuchMember } from "../core/policy.js";

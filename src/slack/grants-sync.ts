@@ -1,4 +1,4 @@
-import type { AccessCore } from "../core/access-core.js";
+import type { AccessCore } from "../core/index.js";
 import type { Grant } from "../core/model.js";
 import type { Clock } from "../core/ports.js";
 import type { Logger } from "../log.js";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { webApi } from "@slack/bolt";
-import type { AccessCore, ActorContext } from "../core/access-core.js";
 import { CoreError } from "../core/errors.js";
+import type { AccessCore, ActorContext } from "../core/index.js";
 import type { ChangeRequest } from "../core/model.js";
 import type { Logger } from "../log.js";
 import type { SlackActors, SlackUser } from "./actor.js";

@@ -4,17 +4,17 @@ import type {
   InstallationQuery,
 } from "@slack/bolt";
 import { webApi } from "@slack/bolt";
-import type { AccessCore, InstallOutcome } from "../core/access-core.js";
 import { CoreError, DatabaseUnavailableError, TEMPORARY_CODES } from "../core/errors.js";
+import type { AccessCore, InstallOutcome } from "../core/index.js";
 import type { Installation } from "../core/model.js";
 import type { Clock, InstallationStore } from "../core/ports.js";
 import type { Logger } from "../log.js";
+import { openTokens, sealTokens, type TokenCipher, TokenCipherError } from "../shared/token-cipher.js";
 import { accountKeyOf, SlackUnavailableError } from "./actor.js";
 import { welcomeMessage } from "./blocks/welcome.js";
 import { withoutRequestBodies } from "./bolt-logger.js";
 import { type ClientOptions, type SlackClients, slackErrorCode } from "./clients.js";
 import { BOT_SCOPES } from "./scopes.js";
-import { openTokens, sealTokens, type TokenCipher, TokenCipherError } from "./token-cipher.js";
 
 /** Slack's rotating bot tokens live 12 hours; like Bolt, Rolecall refreshes one in its last two. */
 export const REFRESH_BEFORE_MS = 2 * 60 * 60_000;

@@ -1,8 +1,8 @@
-import type { AccessCore } from "../core/access-core.js";
 import { CoreError } from "../core/errors.js";
+import type { AccessCore } from "../core/index.js";
 import { ROLE_LABEL, type Role } from "../core/roles.js";
-import type { AcceptedInvite } from "../http/invites.js";
 import type { Logger } from "../log.js";
+import type { AcceptedInvite } from "../shared/accepted-invite.js";
 import type { SlackClients } from "./clients.js";
 import { esc } from "./escape.js";
 

@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { AnyMiddlewareArgs, Middleware } from "@slack/bolt";
 import { CoreError } from "../core/errors.js";
-import { type HttpRequestNote, httpRequestNote } from "../http/request-log.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
+import { type HttpRequestNote, httpRequestNote } from "../shared/http-request-log.js";
 import { SlackUnavailableError } from "./actor.js";
 
 /** What one Slack request came to: `ok`, a refusal's code, `SLACK_UNAVAILABLE`, or `error`. */

@@ -1,4 +1,4 @@
-import type { AccessCore } from "../core/access-core.js";
+import type { AccessCore } from "../core/index.js";
 import type { ChangeRequest, RequestPost } from "../core/model.js";
 import type { Logger } from "../log.js";
 import { type Delivery, requestOutcome, requestPost } from "./blocks/requests.js";

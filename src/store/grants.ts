@@ -1,7 +1,7 @@
 import type { Grant } from "../core/model.js";
 import type { GrantNotice, GrantStore } from "../core/ports.js";
-import type { NamedSql } from "./installations.js";
-import { GRANT_SQL, type GrantRow, toGrant } from "./rows.js";
+import { type Executor, rows, run } from "./script.js";
+import { GRANT_SQL, type GrantRow, toGrant } from "./sql/grants.js";
 
 /**
  * Grants as the background job reads them, one implementation for both engines. Each claim is one
@@ -9,10 +9,10 @@ import { GRANT_SQL, type GrantRow, toGrant } from "./rows.js";
  * ending grants are changes, so they go through the store's `apply`.
  */
 export class StoredGrants implements GrantStore {
-  constructor(private readonly sql: NamedSql) {}
+  constructor(private readonly x: Executor) {}
 
   private async list(sql: string, params: object = {}): Promise<Grant[]> {
-    return (await this.sql.rows<GrantRow>(sql, params)).map(toGrant);
+    return (await this.x.read(rows<GrantRow>(sql, params))).map(toGrant);
   }
 
   open(accountId: string): Promise<Grant[]> {
@@ -33,12 +33,11 @@ export class StoredGrants implements GrantStore {
 
   async claimGrantNotice(grantId: string, notice: GrantNotice, now: Date): Promise<boolean> {
     const sql = notice === "reminder" ? GRANT_SQL.claimReminder : GRANT_SQL.claimEnd;
-    return (await this.sql.run(sql, { id: grantId, now: now.toISOString() })) === 1;
+    return (await this.x.write(() => run(sql, { id: grantId, now: now.toISOString() }))) === 1;
   }
 
   async releaseGrantNotice(grantId: string, notice: GrantNotice): Promise<void> {
-    await this.sql.run(notice === "reminder" ? GRANT_SQL.releaseReminder : GRANT_SQL.releaseEnd, {
-      id: grantId,
-    });
+    const sql = notice === "reminder" ? GRANT_SQL.releaseReminder : GRANT_SQL.releaseEnd;
+    await this.x.write(() => run(sql, { id: grantId }));
   }
 }

@@ -1,13 +1,7 @@
 import type { Installation, SealedTokens } from "../core/model.js";
 import type { InstallationStore } from "../core/ports.js";
-import { INSTALLATION_SQL, type InstallationRow, toInstallation } from "./rows.js";
-
-/** How an engine runs SQL written for both, with `@name` parameters. */
-export interface NamedSql {
-  rows<R>(sql: string, params?: object): Promise<R[]>;
-  /** Runs a write; resolves to how many rows it changed. */
-  run(sql: string, params: object): Promise<number>;
-}
+import { type Executor, rows, run } from "./script.js";
+import { INSTALLATION_SQL, type InstallationRow, toInstallation } from "./sql/installations.js";
 
 /**
  * Slack installations, one implementation for both engines: every method is one statement (the
@@ -16,7 +10,12 @@ export interface NamedSql {
  * installation are changes, so they go through the store's `apply` instead.
  */
 export class StoredInstallations implements InstallationStore {
-  constructor(private readonly sql: NamedSql) {}
+  constructor(private readonly x: Executor) {}
+
+  private readonly sql = {
+    rows: <R>(sql: string, params: object = {}) => this.x.read(rows<R>(sql, params)),
+    run: (sql: string, params: object) => this.x.write(() => run(sql, params)),
+  };
 
   async find(key: string): Promise<Installation | null> {
     const [row] = await this.sql.rows<InstallationRow>(INSTALLATION_SQL.find, { key });

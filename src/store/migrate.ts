@@ -1,18 +1,7 @@
 import type { Database } from "better-sqlite3";
+import { DatabaseTooNewError } from "../shared/database-too-new.js";
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from "./migrations/index.js";
-
-export class DatabaseTooNewError extends Error {
-  override readonly name = "DatabaseTooNewError";
-  constructor(
-    readonly found: number,
-    readonly known: number,
-  ) {
-    super(
-      `This database was written by a newer Rolecall (schema version ${found}; this one knows up to ${known}). ` +
-        "Upgrade Rolecall, or point DATABASE_URL at another file.",
-    );
-  }
-}
+import { runSync } from "./script.js";
 
 const schemaVersion = (db: Database): number => db.pragma("user_version", { simple: true }) as number;
 
@@ -22,6 +11,11 @@ export const migrate = (db: Database, migrations: readonly Migration[] = MIGRATI
   const step = db.transaction((migration: Migration) => {
     // Re-read inside the write lock: another process may have migrated meanwhile.
     if (schemaVersion(db) >= migration.version) return;
+    if (migration.data)
+      runSync(migration.data(new Date()), {
+        rows: (sql, params) => db.prepare(sql).all(params),
+        run: (sql, params) => db.prepare(sql).run(params).changes,
+      });
     db.exec(migration.sqlite);
     db.pragma(`user_version = ${migration.version}`);
   });

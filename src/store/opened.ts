@@ -1,18 +1,8 @@
-import type { ChangeIntent } from "../core/intents.js";
-import type { ChangeRequest } from "../core/model.js";
-import type { GrantStore, InstallationStore, RequestStore, StorePort } from "../core/ports.js";
-import type { OutboxStore } from "../mail/outbox.js";
+import type { GrantStore, InstallationStore, OutboxStore, RequestStore, StorePort } from "../core/ports.js";
+import type { StoreGauges } from "../metrics.js";
 import type { Db, Migrated } from "./open.js";
 
-/** What `/metrics` reads of the database on each scrape: a few counts, on indexes. */
-export interface StoreGauges {
-  /** Mail waiting to be sent (queued, due or retrying). */
-  outboxQueued: number;
-  /** When the oldest of them was queued; null when none waits. */
-  oldestQueuedAt: Date | null;
-  /** Change requests waiting for an Owner's decision, across accounts. */
-  pendingRequests: number;
-}
+export type { StoreGauges };
 
 /** One query for both engines (no parameters). */
 export const STORE_GAUGES_SQL = `SELECT
@@ -34,10 +24,7 @@ export type RolecallStore = StorePort &
     gauges(): Promise<StoreGauges>;
     installations: InstallationStore;
     grants: GrantStore;
-    requests: RequestStore & {
-      legacyRequests(): Promise<{ request: ChangeRequest; words: string[] }[]>;
-      setIntent(accountId: string, id: string, intent: ChangeIntent): Promise<void>;
-    };
+    requests: RequestStore;
   };
 
 export interface OpenedStore {

@@ -1,8 +1,10 @@
 import { DatabaseUnavailableError } from "../core/errors.js";
-import { DatabaseTooNewError } from "./migrate.js";
+import { DatabaseTooNewError } from "../shared/database-too-new.js";
+import { POSTGRES } from "./dialects.js";
 import { MIGRATIONS, type Migration } from "./migrations/index.js";
 import type { Migrated } from "./open.js";
 import { isConnectionError, type Postgres } from "./pg.js";
+import { type AsyncSql, runAsync } from "./script.js";
 
 /**
  * Brings a PostgreSQL schema up to date, in one transaction, under an advisory lock on
@@ -27,6 +29,10 @@ export const migratePostgres = async (
   client.on("error", (error) => {
     broken ??= error;
   });
+  const on: AsyncSql = {
+    rows: async (sql, params) => (await db.queryNamed(sql, params, client)).rows,
+    run: async (sql, params) => (await db.queryNamed(sql, params, client)).rowCount ?? 0,
+  };
   try {
     // Another instance may be migrating: wait for it however long it takes.
     await client.query("SET lock_timeout = 0; SET statement_timeout = 0");
@@ -35,15 +41,18 @@ export const migratePostgres = async (
     await client.query(
       "INSERT INTO rolecall_schema (version) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM rolecall_schema)",
     );
-    const found =
-      (await client.query<{ version: number }>("SELECT version FROM rolecall_schema")).rows[0]?.version ?? 0;
+    const version = async () => runAsync(POSTGRES.schemaVersion(), on);
+    const found = await version();
     if (found > known) throw new DatabaseTooNewError(found, known);
     // All that is pending in one transaction: the schema moves from one version to the other whole.
     const pending = migrations.filter((m) => m.version > found);
     if (pending.length > 0) {
       try {
         await client.query("BEGIN");
-        for (const migration of pending) await client.query(migration.postgres);
+        for (const migration of pending) {
+          if (migration.data) await runAsync(migration.data(new Date()), on);
+          await client.query(migration.postgres);
+        }
         await client.query("UPDATE rolecall_schema SET version = $1", [pending.at(-1)?.version]);
         await client.query("COMMIT");
       } catch (error) {
@@ -51,9 +60,7 @@ export const migratePostgres = async (
         throw error;
       }
     }
-    const to = (await client.query<{ version: number }>("SELECT version FROM rolecall_schema")).rows[0]
-      ?.version;
-    return { from: found, to: to ?? found };
+    return { from: found, to: await version() };
   } catch (error) {
     broken ??= error as Error;
     throw isConnectionError(error) ? new DatabaseUnavailableError(error) : error;

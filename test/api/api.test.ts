@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { PERMISSION_KEYS } from "../../src/core/permissions.js";
 import { newKey } from "../helpers/api-keys.js";
 import { json, rolecall } from "../helpers/cli.js";
+import { setPermission } from "../helpers/core.js";
 import { grantTeammateBilling, PEOPLE, startHarness } from "../helpers/slack-harness.js";
 import { manualClock, openCore } from "../helpers/team.js";
 
@@ -80,7 +81,7 @@ describe("the authorization API (PRODUCT §8)", () => {
         for (const permission of PERMISSION_KEYS) {
           const { status, body } = await authorize(person.email, permission);
           expect(status).toBe(200);
-          expect(body.allowed).toBe(await h.running.core.can(h.accountId, person.email, permission));
+          expect(body.allowed).toBe(await h.running.core.access.can(h.accountId, person.email, permission));
           expect(typeof body.reason).toBe("string");
         }
       }
@@ -382,7 +383,11 @@ describe("the organisation API key", () => {
   it("only members holding api_key may see or rotate it", async () => {
     const { h } = await setup();
     const seed = await openCore(h.db);
-    await seed.core.setPermission(h.as("owner"), { role: "teammate", permission: "api_key", allowed: false });
+    await setPermission(seed.core, h.as("owner"), {
+      role: "teammate",
+      permission: "api_key",
+      allowed: false,
+    });
     await seed.close();
     const refused = rolecall(h.db, ["--as", "tm@acme.test", "apikey", "rotate", "--json"]);
     expect(refused.code).toBe(1);

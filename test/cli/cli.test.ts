@@ -6,9 +6,10 @@ import { runCli } from "../../src/cli/cli.js";
 import { EXIT_CODE, EXIT_REFUSED } from "../../src/cli/exit-codes.js";
 import type { ErrorCode } from "../../src/core/errors.js";
 import type { PermissionKey } from "../../src/core/permissions.js";
-import { TokenCipher } from "../../src/slack/token-cipher.js";
+import { TokenCipher } from "../../src/shared/token-cipher.js";
 import { LATEST_SCHEMA_VERSION } from "../../src/store/migrations/index.js";
 import { json, rolecall, tempDatabase } from "../helpers/cli.js";
+import { setPermission } from "../helpers/core.js";
 import { TEST_ENGINE } from "../helpers/database.js";
 import { HIDDEN_SAMPLES } from "../helpers/hidden-characters.js";
 import { install } from "../helpers/installations.js";
@@ -49,7 +50,7 @@ const seedFile = async (members: Parameters<typeof seedTeam>[1], adminGrants: Pe
   const wired = await openCore(db);
   const seeded = await seedTeam(wired.core, members, OWNER);
   for (const permission of adminGrants) {
-    await wired.core.setPermission(seeded.as(OWNER), { role: "admin", permission, allowed: true });
+    await setPermission(wired.core, seeded.as(OWNER), { role: "admin", permission, allowed: true });
   }
   await wired.close();
 };

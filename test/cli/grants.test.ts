@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/cli.js";
 import { EXIT_CODE } from "../../src/cli/exit-codes.js";
 import { json, rolecall, tempDatabase } from "../helpers/cli.js";
+import { setPermission } from "../helpers/core.js";
 import { manualClock, openCore, seedTeam } from "../helpers/team.js";
 
 /**
@@ -32,7 +33,7 @@ const seed = async (clock: Clock, { secondOwner = false } = {}) => {
       { email: TM, role: "teammate" },
       ...(secondOwner ? [{ email: OWNER2, role: "owner" as const }] : []),
     ]);
-    await wired.core.setPermission(seeded.as(OWNER), {
+    await setPermission(wired.core, seeded.as(OWNER), {
       role: "teammate",
       permission: "billing",
       allowed: false,

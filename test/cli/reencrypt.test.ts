@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openTokens, TokenCipher } from "../../src/slack/token-cipher.js";
+import { openTokens, TokenCipher } from "../../src/shared/token-cipher.js";
 import { json, rolecall, tempDatabase } from "../helpers/cli.js";
 import { install, tokensOf } from "../helpers/installations.js";
 import { sql } from "../helpers/sql.js";

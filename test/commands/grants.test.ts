@@ -6,6 +6,7 @@ import { slackCommandWords, tokenize } from "../../commands/lib/tokens.js";
 import { CoreError } from "../../src/core/errors.js";
 import { parseIntent } from "../../src/core/intents.js";
 import type { Role } from "../../src/core/roles.js";
+import { setPermission } from "../helpers/core.js";
 import { testTeam } from "../helpers/team.js";
 
 /**
@@ -26,7 +27,7 @@ type Team = Awaited<ReturnType<typeof testTeam>>;
 /** A team where Teammates lack Billing (so it can be granted) and the clock is the test's. */
 const team = async (members = MEMBERS) => {
   const t = await testTeam(members);
-  await t.core.setPermission(t.owner, { role: "teammate", permission: "billing", allowed: false });
+  await setPermission(t.core, t.owner, { role: "teammate", permission: "billing", allowed: false });
   const run = (email: string, text: string) =>
     runCommand({ core: t.core, actor: t.seeded.as(email) }, tokenize(text));
   return { ...t, run };
@@ -240,7 +241,7 @@ describe("/team grant, ungrant and grants", () => {
     expect(await holds(t, TM, "billing")).toBe(true);
 
     const words = tokenize(`grant ${TM} export_users for 1h`);
-    await t.core.setPermission(t.owner, { role: "teammate", permission: "export_users", allowed: false });
+    await setPermission(t.core, t.owner, { role: "teammate", permission: "export_users", allowed: false });
     const adminCtx = { core: t.core, actor: t.seeded.as(ADMIN) };
     const refused = await refusal(runCommand(adminCtx, words));
     expect(refused.code).toBe("FORBIDDEN");

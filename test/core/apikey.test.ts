@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { newKey } from "../helpers/api-keys.js";
-import { manualClock, openCore, outcome, seedTeam } from "../helpers/team.js";
+import { setPermission } from "../helpers/core.js";
+import { TEST_ENGINE } from "../helpers/database.js";
+import { manualClock, openCore, outcome, seedTeam, testTeam } from "../helpers/team.js";
 
 /** PRODUCT §8: rotating the organisation API key. */
 const setup = async () => {
@@ -119,5 +121,114 @@ describe("whether a key could open an account is known without a lookup per key 
     // 110 questions, at most one load for each state of the data (those asked at once shared one).
     expect(loadedFor.length).toBeGreaterThanOrEqual(2);
     expect(new Set(loadedFor).size).toBe(loadedFor.length);
+  });
+});
+
+const OWNER = "owner@acme.test";
+
+const team = testTeam;
+
+const refusal = async (fn: () => unknown): Promise<{ code: string; message: string; field?: string }> => {
+  try {
+    await fn();
+  } catch (error) {
+    return error as { code: string; message: string; field?: string };
+  }
+  throw new Error("expected a refusal");
+};
+
+describe("§8 the organisation API key", () => {
+  it("opens only its own account; malformed, unknown and near-miss keys open nothing", async () => {
+    const { core, seeded } = await team();
+    const { apiKey } = await core.rotateApiKey({ accountId: seeded.accountId });
+    expect(await core.authenticateApiKey(apiKey)).toBe(seeded.accountId);
+    for (const key of [
+      "",
+      `${apiKey}x`,
+      ` ${apiKey}`,
+      apiKey.slice(0, -1),
+      `${apiKey.slice(0, -1)}${apiKey.endsWith("A") ? "B" : "A"}`,
+      apiKey.replace("rc_", "rk_"),
+    ]) {
+      expect(await core.authenticateApiKey(key)).toBeNull();
+    }
+  });
+
+  it("a grace period is a whole number of hours from 0 to 168", async () => {
+    const { core, owner } = await team();
+    for (const grace of [-1, 1.5, 169, Number.NaN]) {
+      expect(await refusal(() => core.rotateApiKey(owner, grace))).toMatchObject({
+        code: "INVALID_INPUT",
+        field: "grace",
+      });
+    }
+    expect((await core.rotateApiKey(owner, 168)).changed).toBe(true);
+    expect((await newKey(core.rotateApiKey(owner, 0))).oldKeyWorksUntil).toBe("now");
+  });
+
+  it("a rotation is audited with the old and new prefix and when the old key stops", async () => {
+    const { core, owner, seeded } = await team();
+    const before = (await core.apiKeyInfo(owner)).prefix;
+    const rotated = await newKey(core.rotateApiKey(owner, 2));
+    expect(rotated.oldKeyWorksUntil).toBe("2026-01-01T02:00:00.000Z");
+    expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
+      actor: OWNER,
+      action: "apikey.rotated",
+      before: { prefix: before },
+      after: { prefix: rotated.prefix, oldKeyWorksUntil: "2026-01-01T02:00:00.000Z" },
+    });
+    await core.rotateApiKey(owner, 0);
+    expect((await core.fullAuditLog(seeded.accountId)).at(-1)?.after).toMatchObject({
+      oldKeyWorksUntil: "2026-01-01T00:00:00.000Z",
+    });
+  });
+
+  it("seeing and rotating the key needs the API key permission", async () => {
+    const { core, owner, seeded } = await team([{ email: "tm@acme.test", role: "teammate" }]);
+    await setPermission(core, owner, { role: "teammate", permission: "api_key", allowed: false });
+    const tm = seeded.as("tm@acme.test");
+    expect(await outcome(async () => ({ changed: !!(await core.apiKeyInfo(tm)) }))).toBe("FORBIDDEN");
+    expect(await outcome(() => core.rotateApiKey(tm, 24))).toBe("FORBIDDEN");
+  });
+});
+
+describe("§8 a key in its grace period", () => {
+  it("stops at the end of its grace exactly, and is no longer shown then", async () => {
+    const { core, owner, clock, seeded } = await team();
+    const old = (await core.rotateApiKey({ accountId: seeded.accountId })).apiKey;
+    await core.rotateApiKey(owner, 2);
+    clock.advanceHours(1.99);
+    expect(await core.authenticateApiKey(old)).toBe(seeded.accountId);
+    expect((await core.apiKeyInfo(owner)).previous).toEqual([
+      { prefix: old.slice(0, 10), expiresAt: "2026-01-01T02:00:00.000Z" },
+    ]);
+    clock.advanceHours(0.01);
+    expect(await core.authenticateApiKey(old)).toBeNull();
+    expect((await core.apiKeyInfo(owner)).previous).toEqual([]);
+  });
+
+  it("a key once verified is remembered, never past its grace end nor past a rotation", async () => {
+    const { core, owner, clock, seeded } = await team();
+    const first = (await core.rotateApiKey({ accountId: seeded.accountId })).apiKey;
+    expect(await core.authenticateApiKey(first)).toBe(seeded.accountId);
+    // Remembered: answered from memory (no promise) on SQLite — on PostgreSQL a change notification
+    // still arriving may send it to the database once more — and a near miss with its prefix refused.
+    const again = core.authenticateApiKey(first);
+    if (TEST_ENGINE === "sqlite") expect(again).toBe(seeded.accountId);
+    expect(await again).toBe(seeded.accountId);
+    expect(
+      await core.authenticateApiKey(`${first.slice(0, -1)}${first.endsWith("A") ? "B" : "A"}`),
+    ).toBeNull();
+    const second = (await newKey(core.rotateApiKey(owner, 1))).apiKey;
+    for (const key of [first, second, first, second])
+      expect(await core.authenticateApiKey(key)).toBe(seeded.accountId);
+    clock.advanceHours(0.5);
+    expect(await core.authenticateApiKey(first)).toBe(seeded.accountId);
+    clock.advanceHours(0.5);
+    expect(await core.authenticateApiKey(first)).toBeNull();
+    expect(await core.authenticateApiKey(second)).toBe(seeded.accountId);
+    // Rotated without grace: the remembered key stops at once.
+    await core.rotateApiKey(owner, 0);
+    expect(await core.authenticateApiKey(second)).toBeNull();
   });
 });

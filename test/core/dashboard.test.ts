@@ -3,6 +3,7 @@ import type { ActorContext } from "../../src/core/access-core.js";
 import { MEMBER_ACTIONS, type MemberAction } from "../../src/core/dashboard.js";
 import type { RawChangeIntent } from "../../src/core/intents.js";
 import { ROLES } from "../../src/core/roles.js";
+import { removeMember } from "../helpers/core.js";
 import { grantAll, testTeam } from "../helpers/team.js";
 
 /**
@@ -115,7 +116,7 @@ describe("a team row's menu offers exactly what the rules allow", () => {
 
   it("a removed member has no row actions and is not a choice", async () => {
     const t = await team();
-    await t.core.removeMember(t.owner, { email: "tm2@acme.test" });
+    await removeMember(t.core, t.owner, { email: "tm2@acme.test" });
     expect(await t.core.dashboard.memberChoice(t.owner, { email: "tm2@acme.test" })).toBeNull();
   });
 

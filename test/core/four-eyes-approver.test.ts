@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { removeMember, setFourEyes } from "../helpers/core.js";
+import { approve } from "../helpers/requests.js";
 import { testTeam } from "../helpers/team.js";
 
 /**
@@ -21,7 +23,7 @@ const refusal = (p: Promise<unknown>) =>
 describe("four-eyes with two Owners, when the change is about the other Owner", () => {
   it("demoting the other Owner is refused with SECOND_OWNER_NEEDED, naming them, instead of a request only they could approve", async () => {
     const { core, owner } = await testTeam(TWO_OWNERS);
-    await core.setFourEyes(owner, true);
+    await setFourEyes(core, owner, true);
     const demoted = await refusal(core.changeRole(owner, { email: "olga@acme.test" }, "admin"));
     expect(demoted.code).toBe("SECOND_OWNER_NEEDED");
     expect(demoted.message).toContain("olga@acme.test, whom it is about");
@@ -30,8 +32,8 @@ describe("four-eyes with two Owners, when the change is about the other Owner", 
 
   it("removing the other Owner is refused the same way", async () => {
     const { core, owner } = await testTeam(TWO_OWNERS);
-    await core.setFourEyes(owner, true);
-    expect((await refusal(core.removeMember(owner, { email: "olga@acme.test" }))).code).toBe(
+    await setFourEyes(core, owner, true);
+    expect((await refusal(removeMember(core, owner, { email: "olga@acme.test" }))).code).toBe(
       "SECOND_OWNER_NEEDED",
     );
   });
@@ -41,10 +43,11 @@ describe("four-eyes with two Owners, when the change is about the other Owner", 
       ...TWO_OWNERS,
       { email: "otto@acme.test", role: "owner" as const },
     ]);
-    await core.setFourEyes(owner, true);
+    await setFourEyes(core, owner, true);
     const held = await core.changeRole(owner, { email: "olga@acme.test" }, "admin");
     expect(held.kind).toBe("request.filed");
-    const approved = await core.requests.approve(
+    const approved = await approve(
+      core.requests,
       seeded.as("otto@acme.test"),
       held.kind === "request.filed" ? held.requestId : "",
     );
@@ -58,7 +61,7 @@ describe("four-eyes when a request is approved: two Owners, never one behind a t
       { email: "olga@acme.test", role: "owner" as const },
       { email: "tim@acme.test", role: "teammate" as const },
     ]);
-    await t.core.setFourEyes(t.owner, true);
+    await setFourEyes(t.core, t.owner, true);
     return t;
   };
 
@@ -68,7 +71,7 @@ describe("four-eyes when a request is approved: two Owners, never one behind a t
       kind: "member.remove",
       member: { email: "olga@acme.test" },
     });
-    const refused = await refusal(core.requests.approve(owner, asked.id));
+    const refused = await refusal(approve(core.requests, owner, asked.id));
     expect(refused.code).toBe("SECOND_OWNER_NEEDED");
     expect(refused.message).toContain("Make the change yourself instead");
     expect(refused.message).not.toMatch(/four-eyes off/i);
@@ -82,7 +85,7 @@ describe("four-eyes when a request is approved: two Owners, never one behind a t
       kind: "settings.four_eyes",
       on: false,
     });
-    expect((await refusal(core.requests.approve(owner, asked.id))).code).toBe("SECOND_OWNER_NEEDED");
+    expect((await refusal(approve(core.requests, owner, asked.id))).code).toBe("SECOND_OWNER_NEEDED");
     expect((await core.settings(owner)).fourEyes).toBe(true);
   });
 
@@ -92,9 +95,9 @@ describe("four-eyes when a request is approved: two Owners, never one behind a t
       kind: "settings.four_eyes",
       on: false,
     });
-    expect((await core.requests.approve(owner, mine.id)).applied).toBe(true);
+    expect((await approve(core.requests, owner, mine.id)).applied).toBe(true);
     expect((await core.settings(owner)).fourEyes).toBe(false);
-    await core.setFourEyes(owner, true);
+    await setFourEyes(core, owner, true);
     const billing = await core.requests.file(seeded.as("tim@acme.test"), {
       kind: "grant.start",
       member: { email: "tim@acme.test" },
@@ -102,7 +105,7 @@ describe("four-eyes when a request is approved: two Owners, never one behind a t
       minutes: 60,
       reason: null,
     });
-    expect((await refusal(core.requests.approve(owner, billing.id))).code).toBe("SECOND_OWNER_NEEDED");
+    expect((await refusal(approve(core.requests, owner, billing.id))).code).toBe("SECOND_OWNER_NEEDED");
     const add = await core.requests.file(seeded.as("tim@acme.test"), {
       kind: "member.add",
       email: "pal@acme.test",
@@ -110,6 +113,6 @@ describe("four-eyes when a request is approved: two Owners, never one behind a t
       name: null,
       phone: null,
     });
-    expect((await core.requests.approve(owner, add.id)).applied).toBe(true);
+    expect((await approve(core.requests, owner, add.id)).applied).toBe(true);
   });
 });

@@ -3,6 +3,8 @@ import type { ActorContext } from "../../src/core/access-core.js";
 import { auditTargetText } from "../../src/core/audit.js";
 import { defaultMatrix, PERMISSION_KEYS, type PermissionKey } from "../../src/core/permissions.js";
 import { ROLES, type Role } from "../../src/core/roles.js";
+import { listMembers, removeMember, setFourEyes, setPermission } from "../helpers/core.js";
+import { approve } from "../helpers/requests.js";
 import { filedId, filedRequest, outcome, testTeam } from "../helpers/team.js";
 
 /**
@@ -60,7 +62,7 @@ describe("rule 8, walked whole: role × permission × granted or not × expired 
     // A 2-hour grant works at 1:59:59.999 and not at 2:00:00.
     clock.advance(2 * 3_600_000 - (c.expired ? 0 : 1));
     const expected = byRole || (c.granted && !c.expired);
-    expect(await core.can(seeded.accountId, email, c.permission)).toBe(expected);
+    expect(await core.access.can(seeded.accountId, email, c.permission)).toBe(expected);
     const explained = await core.explain(seeded.accountId, email, c.permission);
     expect(explained.allowed).toBe(expected);
     if (expected && !byRole)
@@ -74,14 +76,14 @@ describe("a grant opens the feature, never the rules of rank", () => {
   it("a Teammate granted Team Settings sees the team but cannot touch anyone at or above their rank", async () => {
     const { core, owner, seeded } = await testTeam(MEMBERS);
     const tom = seeded.as("tom@acme.test");
-    expect(await outcome(() => core.listMembers(tom).then(() => ({ changed: true })))).toBe("FORBIDDEN");
+    expect(await outcome(() => listMembers(core, tom).then(() => ({ changed: true })))).toBe("FORBIDDEN");
     await grant(core, owner, "tom@acme.test", "team_settings", 60);
-    expect((await core.listMembers(tom)).members.map((m) => m.email)).toContain("ann@acme.test");
+    expect((await listMembers(core, tom)).members.map((m) => m.email)).toContain("ann@acme.test");
     expect(await outcome(() => core.changeRole(tom, { email: "tia@acme.test" }, "admin"))).toBe(
       "RANK_TOO_LOW",
     );
-    expect(await outcome(() => core.removeMember(tom, { email: "tia@acme.test" }))).toBe("RANK_TOO_LOW");
-    expect(await outcome(() => core.removeMember(tom, { email: "ann@acme.test" }))).toBe("RANK_TOO_LOW");
+    expect(await outcome(() => removeMember(core, tom, { email: "tia@acme.test" }))).toBe("RANK_TOO_LOW");
+    expect(await outcome(() => removeMember(core, tom, { email: "ann@acme.test" }))).toBe("RANK_TOO_LOW");
     expect(await outcome(() => core.addMember(tom, { email: "new@acme.test", role: "teammate" }))).toBe(
       "RANK_TOO_LOW",
     );
@@ -91,7 +93,7 @@ describe("a grant opens the feature, never the rules of rank", () => {
     const { core, owner, seeded } = await testTeam(MEMBERS);
     const ann = seeded.as("ann@acme.test");
     const toggle = (role: Role) => () =>
-      core.setPermission(ann, { role, permission: "billing", allowed: false });
+      setPermission(core, ann, { role, permission: "billing", allowed: false });
     expect(await outcome(toggle("teammate"))).toBe("FORBIDDEN");
     await grant(core, owner, "ann@acme.test", "access_permissions", 60);
     expect(await outcome(toggle("teammate"))).toBe("ok");
@@ -153,7 +155,7 @@ describe("starting, extending and ending grants", () => {
     ]);
     expect(log[0]?.after).toMatchObject({ permission: "team_settings", reason: "quarterly audit" });
     expect(log[2]?.after).toMatchObject({ endedBy: "tom@acme.test" });
-    expect(await core.can(seeded.accountId, "tom@acme.test", "team_settings")).toBe(false);
+    expect(await core.access.can(seeded.accountId, "tom@acme.test", "team_settings")).toBe(false);
     expect((await core.verifyAudit(seeded.accountId)).ok).toBe(true);
   });
 
@@ -162,7 +164,7 @@ describe("starting, extending and ending grants", () => {
     const end = (by: ActorContext) => () =>
       core.change(by, { kind: "grant.end", member: { email: "tom@acme.test" }, permission: "billing" });
     expect(await outcome(end(owner))).toBe("NO_SUCH_GRANT");
-    await core.setPermission(owner, { role: "teammate", permission: "billing", allowed: false });
+    await setPermission(core, owner, { role: "teammate", permission: "billing", allowed: false });
     await grant(core, owner, "tom@acme.test", "billing", 60);
     expect(await outcome(end(seeded.as("tia@acme.test")))).toBe("FORBIDDEN");
     expect(await outcome(end(owner))).toBe("ok");
@@ -171,7 +173,7 @@ describe("starting, extending and ending grants", () => {
 
   it("removing the member ends their grants; a role that holds the permission ends that grant", async () => {
     const { core, owner, seeded } = await testTeam(MEMBERS);
-    await core.setPermission(owner, { role: "teammate", permission: "billing", allowed: false });
+    await setPermission(core, owner, { role: "teammate", permission: "billing", allowed: false });
     await grant(core, owner, "tom@acme.test", "billing", 60);
     await grant(core, owner, "tom@acme.test", "team_settings", 60);
     await grant(core, owner, "tia@acme.test", "team_settings", 60);
@@ -181,7 +183,7 @@ describe("starting, extending and ending grants", () => {
       ["tia@acme.test", "team_settings"],
       ["tom@acme.test", "team_settings"],
     ]);
-    await core.removeMember(owner, { email: "tia@acme.test" });
+    await removeMember(core, owner, { email: "tia@acme.test" });
     expect((await core.grants.list(owner)).all?.map((g) => g.memberEmail)).toEqual(["tom@acme.test"]);
     const ended = (await core.fullAuditLog(seeded.accountId)).filter((e) => e.action === "grant.ended");
     expect(ended.map((e) => [auditTargetText(e.target), e.after])).toEqual([
@@ -217,10 +219,10 @@ describe("asking for a grant: a change request an Owner approves, maybe for less
     clock.advanceHours(1);
     expect(
       await outcome(() =>
-        core.requests.approve(owner, request.id, { minutes: 300 }).then(() => ({ changed: true })),
+        approve(core.requests, owner, request.id, { minutes: 300 }).then(() => ({ changed: true })),
       ),
     ).toBe("INVALID_INPUT");
-    const approved = await core.requests.approve(owner, request.id, { minutes: 60 });
+    const approved = await approve(core.requests, owner, request.id, { minutes: 60 });
     expect(approved).toMatchObject({ applied: true, result: { kind: "grant.started" } });
     const [granted] = (await core.grants.list(tom)).mine;
     expect(granted).toMatchObject({
@@ -257,7 +259,7 @@ describe("expiry and the holder's notices happen once", () => {
     ).toEqual([true, false]);
     expect(await core.grants.toRemind()).toEqual([]);
     // Tia's grant ended at 0:20; nobody has written it down yet, and it already stopped working.
-    expect(await core.can(seeded.accountId, "tia@acme.test", "team_settings")).toBe(false);
+    expect(await core.access.can(seeded.accountId, "tia@acme.test", "team_settings")).toBe(false);
     expect((await core.grants.expire()).map((g) => g.memberEmail)).toEqual(["tia@acme.test"]);
     expect(await core.grants.expire()).toEqual([]);
     clock.advance(15 * 60_000);
@@ -281,7 +283,7 @@ describe("expiry and the holder's notices happen once", () => {
 describe("rule 9: four-eyes", () => {
   const withTwoOwners = async () => {
     const team = await testTeam([...MEMBERS, { email: "olga@acme.test", role: "owner" }]);
-    await team.core.setFourEyes(team.owner, true);
+    await setFourEyes(team.core, team.owner, true);
     return team;
   };
 
@@ -294,9 +296,9 @@ describe("rule 9: four-eyes", () => {
     expect(request).toMatchObject({ status: "pending", requesterEmail: "owner@acme.test" });
     expect((await core.whoami(seeded.as("ann@acme.test"))).role).toBe("admin");
     expect(
-      await outcome(() => core.requests.approve(owner, request.id).then(() => ({ changed: true }))),
+      await outcome(() => approve(core.requests, owner, request.id).then(() => ({ changed: true }))),
     ).toBe("SELF_APPROVAL");
-    const approved = await core.requests.approve(seeded.as("olga@acme.test"), request.id);
+    const approved = await approve(core.requests, seeded.as("olga@acme.test"), request.id);
     expect(approved.applied).toBe(true);
     expect((await core.whoami(seeded.as("ann@acme.test"))).role).toBe("owner");
     // Asking twice files one request.
@@ -307,9 +309,9 @@ describe("rule 9: four-eyes", () => {
 
   /** Four-eyes off, as rule 9 allows with two Owners: one asks, the other approves. */
   const turnOff = async ({ core, owner, seeded }: Awaited<ReturnType<typeof withTwoOwners>>) => {
-    const held = await core.setFourEyes(owner, false);
+    const held = await setFourEyes(core, owner, false);
     expect(held.kind).toBe("request.filed");
-    const approved = await core.requests.approve(seeded.as("olga@acme.test"), filedId(held));
+    const approved = await approve(core.requests, seeded.as("olga@acme.test"), filedId(held));
     expect(approved.applied).toBe(true);
   };
 
@@ -336,18 +338,18 @@ describe("rule 9: four-eyes", () => {
     await core.activate(seeded.accountId, "otto@acme.test");
     await turnOff(team);
     await core.changeRole(owner, { email: "otto@acme.test" }, "owner");
-    await core.setFourEyes(owner, true);
-    expect(await held(() => core.removeMember(owner, { email: "olga@acme.test" }))).toBe(true);
-    expect(await held(() => core.removeMember(owner, { email: "tia@acme.test" }))).toBe(false);
+    await setFourEyes(core, owner, true);
+    expect(await held(() => removeMember(core, owner, { email: "olga@acme.test" }))).toBe(true);
+    expect(await held(() => removeMember(core, owner, { email: "tia@acme.test" }))).toBe(false);
     expect(await held(() => core.changeRole(owner, { email: "olga@acme.test" }, "admin"))).toBe(true);
     expect(await held(() => core.changeRole(owner, { email: "tom@acme.test" }, "admin"))).toBe(false);
     const toggle = (permission: PermissionKey) => () =>
-      core.setPermission(owner, { role: "admin", permission, allowed: true });
+      setPermission(core, owner, { role: "admin", permission, allowed: true });
     expect(await held(toggle("team_settings"))).toBe(true);
     expect(await held(toggle("access_permissions"))).toBe(true);
     expect(
       await held(() =>
-        core.setPermission(owner, { role: "teammate", permission: "billing", allowed: false }),
+        setPermission(core, owner, { role: "teammate", permission: "billing", allowed: false }),
       ),
     ).toBe(false);
     expect(await held(() => grant(core, owner, "tom@acme.test", "team_settings", 60))).toBe(true);
@@ -363,7 +365,7 @@ describe("rule 9: four-eyes", () => {
     const rotation = await core.rotateApiKey(owner);
     if (!("heldForSecondOwner" in rotation)) throw new Error("an Owner's rotation without grace should wait");
     expect((await core.apiKeyInfo(owner)).prefix).toBe(before);
-    const approved = await core.requests.approve(seeded.as("olga@acme.test"), rotation.requestId);
+    const approved = await approve(core.requests, seeded.as("olga@acme.test"), rotation.requestId);
     if (!approved.applied) throw approved.error;
     const key = approved.result.kind === "apikey.rotated" ? (approved.result.apiKey ?? "") : "";
     expect(key).toMatch(/^rc_/);
@@ -373,19 +375,19 @@ describe("rule 9: four-eyes", () => {
 
   it("turning four-eyes off waits for the other Owner: the maker cannot approve it, and nothing it guards is open meanwhile", async () => {
     const { core, owner, seeded } = await withTwoOwners();
-    const held = await core.setFourEyes(owner, false);
+    const held = await setFourEyes(core, owner, false);
     expect(held).toMatchObject({ changed: true, kind: "request.filed" });
     expect((await core.settings(owner)).fourEyes).toBe(true);
     // The attack it stops: off, remove the other Owner, on again — the removal is still guarded.
-    expect(await outcome(() => core.removeMember(owner, { email: "olga@acme.test" }))).toBe(
+    expect(await outcome(() => removeMember(core, owner, { email: "olga@acme.test" }))).toBe(
       "SECOND_OWNER_NEEDED",
     );
     expect((await core.whoami(seeded.as("olga@acme.test"))).role).toBe("owner");
     expect(
-      await outcome(() => core.requests.approve(owner, filedId(held)).then(() => ({ changed: true }))),
+      await outcome(() => approve(core.requests, owner, filedId(held)).then(() => ({ changed: true }))),
     ).toBe("SELF_APPROVAL");
     expect((await core.settings(owner)).fourEyes).toBe(true);
-    const approved = await core.requests.approve(seeded.as("olga@acme.test"), filedId(held));
+    const approved = await approve(core.requests, seeded.as("olga@acme.test"), filedId(held));
     expect(approved.applied).toBe(true);
     expect((await core.settings(owner)).fourEyes).toBe(false);
     const audit = (await core.fullAuditLog(seeded.accountId)).find(
@@ -402,7 +404,7 @@ describe("rule 9: four-eyes", () => {
       source: "approval",
     });
     // Turning it back on needs nobody.
-    expect(await outcome(() => core.setFourEyes(owner, true))).toBe("ok");
+    expect(await outcome(() => setFourEyes(core, owner, true))).toBe("ok");
   });
 
   it("no refusal advises turning four-eyes off", async () => {
@@ -415,9 +417,9 @@ describe("rule 9: four-eyes", () => {
         },
         (e: Error) => messages.push(e.message),
       );
-    await refused(() => core.removeMember(owner, { email: "olga@acme.test" }));
+    await refused(() => removeMember(core, owner, { email: "olga@acme.test" }));
     const alone = await testTeam(MEMBERS);
-    await alone.core.setFourEyes(alone.owner, true);
+    await setFourEyes(alone.core, alone.owner, true);
     await refused(() => alone.core.changeRole(alone.owner, { email: "ann@acme.test" }, "owner"));
     expect(messages).toHaveLength(2);
     for (const message of messages) {
@@ -429,19 +431,19 @@ describe("rule 9: four-eyes", () => {
 
   it("the only active Owner is told a second Owner is needed, and may turn four-eyes off at once", async () => {
     const { core, owner } = await testTeam(MEMBERS);
-    await core.setFourEyes(owner, true);
+    await setFourEyes(core, owner, true);
     expect(await outcome(() => core.changeRole(owner, { email: "ann@acme.test" }, "owner"))).toBe(
       "SECOND_OWNER_NEEDED",
     );
-    expect(await outcome(() => core.setFourEyes(owner, false))).toBe("ok");
+    expect(await outcome(() => setFourEyes(core, owner, false))).toBe("ok");
     expect(await outcome(() => core.changeRole(owner, { email: "ann@acme.test" }, "owner"))).toBe("ok");
   });
 
   it("only Owners turn it on or off; it is audited", async () => {
     const { core, owner, seeded } = await testTeam(MEMBERS);
-    expect(await outcome(() => core.setFourEyes(seeded.as("ann@acme.test"), true))).toBe("FORBIDDEN");
-    expect(await outcome(() => core.setFourEyes(owner, true))).toBe("ok");
-    expect(await outcome(() => core.setFourEyes(owner, true))).toBe("unchanged");
+    expect(await outcome(() => setFourEyes(core, seeded.as("ann@acme.test"), true))).toBe("FORBIDDEN");
+    expect(await outcome(() => setFourEyes(core, owner, true))).toBe("ok");
+    expect(await outcome(() => setFourEyes(core, owner, true))).toBe("unchanged");
     expect((await core.settings(owner)).fourEyes).toBe(true);
     expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
       action: "setting.changed",

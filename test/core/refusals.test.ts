@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { runCommand } from "../../commands/index.js";
+import {
+  listMembers,
+  removeMember,
+  revokeInvite,
+  setApprovalsChannel,
+  setPermission,
+} from "../helpers/core.js";
 import { openCore, seedTeam } from "../helpers/team.js";
 
 /** Rule 7: every refusal names the rule in plain words — the words a member reads in Slack. */
@@ -22,7 +29,7 @@ const setup = async () => {
   ]);
   const owner = seeded.as("owner@acme.test");
   for (const permission of ["team_settings", "access_permissions"] as const)
-    await wired.core.setPermission(owner, { role: "admin", permission, allowed: true });
+    await setPermission(wired.core, owner, { role: "admin", permission, allowed: true });
   return { core: wired.core, owner, admin: seeded.as("admin@acme.test"), as: seeded.as };
 };
 
@@ -42,7 +49,7 @@ describe("rule 7: refusals say which rule, and what to do", () => {
     expect(await said(() => core.editMember(admin, { email: "o2@acme.test" }, { name: "O" }))).toBe(
       "RANK_TOO_LOW: Only Owners can change an Owner. Ask an Owner to do it.",
     );
-    expect(await said(() => core.removeMember(admin, { email: "o2@acme.test" }))).toBe(
+    expect(await said(() => removeMember(core, admin, { email: "o2@acme.test" }))).toBe(
       "RANK_TOO_LOW: Only Owners can remove an Owner. Ask an Owner to do it.",
     );
     expect(await said(() => core.changeRole(admin, { email: "o2@acme.test" }, "teammate"))).toBe(
@@ -58,19 +65,19 @@ describe("rule 7: refusals say which rule, and what to do", () => {
     expect(await said(() => core.editMember(admin, { email: "a2@acme.test" }, { name: "A" }))).toBe(
       "RANK_TOO_LOW: As an Admin you can change Teammates only; ask an Owner to change another Admin.",
     );
-    expect(await said(() => core.removeMember(admin, { email: "a2@acme.test" }))).toBe(
+    expect(await said(() => removeMember(core, admin, { email: "a2@acme.test" }))).toBe(
       "RANK_TOO_LOW: As an Admin you can remove Teammates only; ask an Owner to remove another Admin.",
     );
-    expect(await said(() => core.revokeInvite(admin, { email: "inv-admin@acme.test" }))).toBe(
+    expect(await said(() => revokeInvite(core, admin, { email: "inv-admin@acme.test" }))).toBe(
       "RANK_TOO_LOW: As an Admin you can cancel invites for Teammates only; ask an Owner to cancel the invite for another Admin.",
     );
   });
 
   it("a teammate holding Team Settings still acts on nobody: they are told so", async () => {
     const { core, owner, as } = await setup();
-    await core.setPermission(owner, { role: "teammate", permission: "team_settings", allowed: true });
+    await setPermission(core, owner, { role: "teammate", permission: "team_settings", allowed: true });
     const tm = as("tm@acme.test");
-    expect(await said(() => core.removeMember(tm, { email: "admin@acme.test" }))).toBe(
+    expect(await said(() => removeMember(core, tm, { email: "admin@acme.test" }))).toBe(
       "RANK_TOO_LOW: As a Teammate you can't remove other members; ask an Owner to remove an Admin.",
     );
     expect(await said(() => core.addMember(tm, { email: "x@acme.test", role: "teammate" }))).toBe(
@@ -98,13 +105,13 @@ describe("rule 7: refusals say which rule, and what to do", () => {
     const ownerColumn =
       "FORBIDDEN: Owners always have every permission; nobody can change what Owners may do.";
     expect(
-      await said(() => core.setPermission(owner, { role: "owner", permission: "billing", allowed: false })),
+      await said(() => setPermission(core, owner, { role: "owner", permission: "billing", allowed: false })),
     ).toBe(ownerColumn);
     expect(
-      await said(() => core.setPermission(admin, { role: "owner", permission: "billing", allowed: false })),
+      await said(() => setPermission(core, admin, { role: "owner", permission: "billing", allowed: false })),
     ).toBe(ownerColumn);
     expect(
-      await said(() => core.setPermission(admin, { role: "admin", permission: "billing", allowed: false })),
+      await said(() => setPermission(core, admin, { role: "admin", permission: "billing", allowed: false })),
     ).toBe(
       "RANK_TOO_LOW: As an Admin you can change only what Teammates may do; ask an Owner to change what Admins may do.",
     );
@@ -116,15 +123,15 @@ describe("rule 7: refusals say which rule, and what to do", () => {
     expect(await said(() => core.addMember(tm, { email: "x@acme.test" }))).toBe(
       "FORBIDDEN: You need the Team Settings permission to invite members, and Teammates don't have it. Ask an Owner to do it for you.",
     );
-    expect(await said(() => core.listMembers(tm))).toBe(
+    expect(await said(() => listMembers(core, tm))).toBe(
       "FORBIDDEN: You need the Team Settings permission to see the team, and Teammates don't have it. Ask an Owner if you need it.",
     );
     expect(
-      await said(() => core.setPermission(tm, { role: "teammate", permission: "billing", allowed: false })),
+      await said(() => setPermission(core, tm, { role: "teammate", permission: "billing", allowed: false })),
     ).toBe(
       "FORBIDDEN: You need the Access Permissions permission to change what roles may do, and Teammates don't have it. Ask an Owner to do it for you.",
     );
-    expect(await said(() => core.setApprovalsChannel(tm, "C0X"))).toBe(
+    expect(await said(() => setApprovalsChannel(core, tm, "C0X"))).toBe(
       "FORBIDDEN: Only Owners can change settings. Ask an Owner to do it.",
     );
   });
@@ -137,7 +144,7 @@ describe("rule 7: refusals say which rule, and what to do", () => {
     expect(await said(() => core.changeRole(admin, { email: "admin@acme.test" }, "teammate"))).toBe(
       "OWN_ROLE: Nobody can change their own role. Ask an Owner to change yours.",
     );
-    expect(await said(() => core.removeMember(admin, { email: "admin@acme.test" }))).toBe(
+    expect(await said(() => removeMember(core, admin, { email: "admin@acme.test" }))).toBe(
       "OWN_ROLE: Nobody can remove themselves. Ask an Owner to remove you.",
     );
     await core.changeRole(owner, { email: "o2@acme.test" }, "admin");
@@ -154,14 +161,14 @@ describe("rule 7: refusals say which rule, and what to do", () => {
     expect(await said(() => core.whoami(as("inv-admin@acme.test")))).toBe(
       "NOT_ACTIVE: You have not accepted your invite yet. Open the link in your invite email to join the team; if it has expired, ask an Owner to send a new one.",
     );
-    await core.removeMember(owner, { email: "tm@acme.test" });
+    await removeMember(core, owner, { email: "tm@acme.test" });
     const notMember = "NOT_A_MEMBER: You are not a member of this team. Ask an Owner to invite you.";
     expect(await said(() => core.whoami(as("tm@acme.test")))).toBe(notMember);
     expect(await said(() => core.whoami(as("nobody@acme.test")))).toBe(notMember);
-    expect(await said(() => core.removeMember(owner, { email: "tm@acme.test" }))).toBe(
+    expect(await said(() => removeMember(core, owner, { email: "tm@acme.test" }))).toBe(
       "NO_SUCH_MEMBER: tm@acme.test is not a member of this team. Check the address, or invite them first.",
     );
-    expect(await said(() => core.removeMember(owner, { slackUserId: "U0NOBODY" }))).toBe(
+    expect(await said(() => removeMember(core, owner, { slackUserId: "U0NOBODY" }))).toBe(
       "NO_SUCH_MEMBER: <@U0NOBODY> is not a member of this team. Invite them first.",
     );
   });

@@ -1,5 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { RawChangeIntent } from "../../src/core/intents.js";
+import { removeMember, setApprovalsChannel } from "../helpers/core.js";
+import { approve, reject } from "../helpers/requests.js";
 import { manualClock, openCore, seedTeam } from "../helpers/team.js";
 
 /**
@@ -79,7 +81,7 @@ describe("where a request goes, and what Slack has been told", () => {
     await core.linkSlackUser(seeded.accountId, "o2@acme.test", "U0O2");
     await core.linkSlackUser(seeded.accountId, "admin@acme.test", "U0ADMIN"); // linked, but no Owner
     expect(await core.requests.destinations(seeded.accountId)).toEqual(["U0O2"]);
-    await core.setApprovalsChannel(owner, "C0APPROVE");
+    await setApprovalsChannel(core, owner, "C0APPROVE");
     expect(await core.requests.destinations(seeded.accountId)).toEqual(["C0APPROVE"]);
   });
 
@@ -96,7 +98,7 @@ describe("where a request goes, and what Slack has been told", () => {
     await core.requests.markPosted(seeded.accountId, id, [{ to: "U1", channel: "D1", ts: "1.1" }]);
     expect(await core.requests.toPost()).toEqual([]);
     expect(await core.requests.toAnnounce()).toEqual([]); // still pending: nothing to announce
-    await core.requests.approve(owner, id);
+    await approve(core.requests, owner, id);
     expect(ids(await core.requests.toAnnounce())).toEqual([id]);
     await core.requests.markAnnounced(seeded.accountId, id);
     expect(await core.requests.toAnnounce()).toEqual([]);
@@ -106,7 +108,7 @@ describe("where a request goes, and what Slack has been told", () => {
 describe("deciding", () => {
   it("an approval answers with what was applied; a failed one with why", async () => {
     const { core, admin, owner } = await team();
-    const applied = await core.requests.approve(owner, (await core.requests.file(admin, promote)).id);
+    const applied = await approve(core.requests, owner, (await core.requests.file(admin, promote)).id);
     expect(applied).toMatchObject({
       applied: true,
       result: { changed: true, kind: "member.edited", fields: { role: { after: "admin" } } },
@@ -115,8 +117,8 @@ describe("deciding", () => {
       kind: "member.remove",
       member: { email: "tm@acme.test" },
     });
-    await core.removeMember(owner, { email: "tm@acme.test" });
-    const failed = await core.requests.approve(owner, again.id);
+    await removeMember(core, owner, { email: "tm@acme.test" });
+    const failed = await approve(core.requests, owner, again.id);
     expect(failed).toMatchObject({ applied: false, request: { status: "failed" } });
     expect(failed.applied ? "" : failed.error.message).toBe(
       "tm@acme.test is not a member of this team. Check the address, or invite them first.",
@@ -127,9 +129,9 @@ describe("deciding", () => {
     const { core, admin, owner } = await team();
     const { id } = await core.requests.file(admin, promote);
     for (const reason of ["not\u{E0001} now", "not\u206a now", "not\u17b4 now", "x".repeat(501)])
-      await expect(core.requests.reject(owner, id, reason)).rejects.toMatchObject({ code: "INVALID_INPUT" });
+      await expect(reject(core.requests, owner, id, reason)).rejects.toMatchObject({ code: "INVALID_INPUT" });
     expect((await core.requests.get(admin.accountId, id)).status).toBe("pending");
-    const rejected = await core.requests.reject(owner, id, "  Not this week 🙅‍♀️  ");
+    const rejected = await reject(core.requests, owner, id, "  Not this week 🙅‍♀️  ");
     expect(rejected).toMatchObject({ status: "rejected", reason: "Not this week 🙅‍♀️" });
   });
 
@@ -137,7 +139,7 @@ describe("deciding", () => {
     const { core, clock, admin, owner } = await team();
     const { id } = await core.requests.file(admin, promote);
     clock.advanceHours(168);
-    await expect(core.requests.approve(owner, id)).rejects.toThrow("This request has expired.");
+    await expect(approve(core.requests, owner, id)).rejects.toThrow("This request has expired.");
     expect((await core.requests.get(admin.accountId, id)).status).toBe("expired");
   });
 
@@ -162,7 +164,7 @@ describe("deciding", () => {
       source: "cli",
       action: "request.filed",
     });
-    await core.requests.approve(owner, id);
+    await approve(core.requests, owner, id);
     const [change, approval] = (await log()).slice(-2);
     expect(change).toMatchObject({
       actor: "owner@acme.test",
@@ -176,5 +178,165 @@ describe("deciding", () => {
       action: "request.approved",
       requestId: id,
     });
+  });
+});
+
+describe("one decision per click: what the door must ask first comes back, with nothing written", () => {
+  const pendingAndUnlogged = async (ctx: Awaited<ReturnType<typeof team>>, id: string, before: number) => {
+    expect((await ctx.core.requests.get(ctx.admin.accountId, id)).status).toBe("pending");
+    expect(await ctx.core.fullAuditLog(ctx.seeded.accountId)).toHaveLength(before);
+  };
+
+  it("temporary access asks how long — at most the time asked — unless the door said (a number, or the time asked)", async () => {
+    const ctx = await team();
+    const { core, seeded, owner } = ctx;
+    const asked = await core.requests.file(seeded.as("tm@acme.test"), {
+      kind: "grant.start",
+      member: { email: "tm@acme.test" },
+      permission: "team_settings",
+      minutes: 90,
+      reason: "quarter close",
+    });
+    const before = (await core.fullAuditLog(seeded.accountId)).length;
+    const answer = await core.requests.decide(owner, asked.id, { decision: "approve", confirmed: true });
+    expect(answer).toMatchObject({
+      kind: "needsDuration",
+      askedMinutes: 90,
+      maxMinutes: 90,
+      request: { id: asked.id },
+    });
+    await pendingAndUnlogged(ctx, asked.id, before);
+    const longer = await core.requests.decide(owner, asked.id, {
+      decision: "approve",
+      confirmed: true,
+      minutes: 91,
+    });
+    expect(longer).toMatchObject({ kind: "refused", error: { code: "INVALID_INPUT" } });
+    await pendingAndUnlogged(ctx, asked.id, before);
+    const approved = await core.requests.decide(owner, asked.id, {
+      decision: "approve",
+      confirmed: true,
+      minutes: "asked",
+    });
+    expect(approved).toMatchObject({ kind: "approved", outcome: { applied: true } });
+  });
+
+  it("a change sensitive now, not confirmed by the door, asks first, its effect described on the team as it is now", async () => {
+    const ctx = await team();
+    const { core, admin, owner } = ctx;
+    const { id } = await core.requests.file(admin, {
+      kind: "member.remove",
+      member: { email: "tm@acme.test" },
+    });
+    await core.change(owner, { kind: "member.edit", member: { email: "tm@acme.test" }, role: "owner" });
+    const before = (await core.fullAuditLog(ctx.seeded.accountId)).length;
+    const answer = await core.requests.decide(owner, id, { decision: "approve", confirmed: false });
+    expect(answer).toMatchObject({ kind: "needsConfirmation", why: "sensitive" });
+    expect(answer.kind === "needsConfirmation" && answer.request.effect).toContain(
+      "Removes tm@acme.test (Owner, active)",
+    );
+    await pendingAndUnlogged(ctx, id, before);
+    expect(await core.requests.decide(owner, id, { decision: "approve", confirmed: true })).toMatchObject({
+      kind: "approved",
+      outcome: { applied: true, request: { status: "approved" } },
+    });
+  });
+
+  it("a change that is not sensitive applies at once, confirmed or not", async () => {
+    const { core, admin, owner } = await team();
+    const { id } = await core.requests.file(admin, promote);
+    expect(await core.requests.decide(owner, id, { decision: "approve", confirmed: false })).toMatchObject({
+      kind: "approved",
+      outcome: { applied: true },
+    });
+  });
+
+  it("Reject asks why only of someone who may decide; with a reason given (or none), it rejects", async () => {
+    const ctx = await team();
+    const { core, seeded, admin, owner } = ctx;
+    const { id } = await core.requests.file(admin, promote);
+    const before = (await core.fullAuditLog(seeded.accountId)).length;
+    expect(await core.requests.decide(owner, id, { decision: "reject" })).toMatchObject({
+      kind: "needsReason",
+      request: { id },
+    });
+    expect(await core.requests.decide(seeded.as("tm@acme.test"), id, { decision: "reject" })).toMatchObject({
+      kind: "refused",
+      error: { code: "FORBIDDEN" },
+    });
+    await pendingAndUnlogged(ctx, id, before);
+    expect(await core.requests.decide(owner, id, { decision: "reject", reason: null })).toMatchObject({
+      kind: "rejected",
+      request: { status: "rejected", reason: null },
+    });
+    const own = await core.requests.file(seeded.as("o2@acme.test"), promote);
+    expect(
+      await core.requests.decide(seeded.as("o2@acme.test"), own.id, { decision: "reject" }),
+    ).toMatchObject({
+      kind: "refused",
+      error: { code: "SELF_APPROVAL" },
+    });
+  });
+
+  it("refusals are answers, not throws: no such request, already decided, expired (closed then by the system)", async () => {
+    const { core, clock, seeded, admin, owner } = await team();
+    expect(await core.requests.decide(owner, "RNOSUCH", { decision: "reject" })).toMatchObject({
+      kind: "refused",
+      error: { code: "INVALID_INPUT" },
+    });
+    expect(await core.requests.decide(owner, "not an id", { decision: "reject" })).toMatchObject({
+      kind: "refused",
+      error: { code: "INVALID_INPUT" },
+    });
+    const decided = await core.requests.file(admin, promote);
+    await reject(core.requests, owner, decided.id, null);
+    expect(
+      await core.requests.decide(seeded.as("o2@acme.test"), decided.id, {
+        decision: "approve",
+        confirmed: true,
+      }),
+    ).toMatchObject({ kind: "refused", error: { code: "REQUEST_CLOSED" } });
+    const late = await core.requests.file(admin, {
+      kind: "member.edit",
+      member: { email: "new@acme.test" },
+      role: "admin",
+    });
+    clock.advanceHours(168);
+    expect(await core.requests.decide(owner, late.id, { decision: "reject" })).toMatchObject({
+      kind: "refused",
+      error: { code: "REQUEST_CLOSED" },
+    });
+    expect((await core.requests.get(admin.accountId, late.id)).status).toBe("expired");
+    expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
+      actor: "system",
+      action: "request.expired",
+    });
+  });
+});
+
+describe("one read of the request per decision", () => {
+  it("an Approve click reads the request once to decide and once to answer, and the members and matrix once", async () => {
+    const { core, store, admin, owner } = await team();
+    const { id } = await core.requests.file(admin, promote);
+    // A read of the request, whichever layer the engine's store answers it from (one may delegate to the other).
+    let reads = 0;
+    let inside = 0;
+    for (const reader of [store, store.requests]) {
+      const original = reader.getRequest.bind(reader);
+      vi.spyOn(reader, "getRequest").mockImplementation(async (accountId, requestId) => {
+        if (inside === 0) reads++;
+        inside++;
+        try {
+          return await original(accountId, requestId);
+        } finally {
+          inside--;
+        }
+      });
+    }
+    const snapshots = vi.spyOn(store, "decisionBasis");
+    const answer = await core.requests.decide(owner, id, { decision: "approve", confirmed: false });
+    expect(answer).toMatchObject({ kind: "approved", outcome: { applied: true } });
+    expect(reads).toBe(2);
+    expect(snapshots).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { AccessCore } from "../../src/core/access-core.js";
 import { ROLES, type Role } from "../../src/core/roles.js";
+import { removeMember, revokeInvite, setPermission } from "../helpers/core.js";
 import { grantAll, openCore, outcome, type Seeded, seedTeam } from "../helpers/team.js";
 
 /**
@@ -139,17 +140,17 @@ const perform = (core: AccessCore, seeded: Seeded, actor: string, action: Action
       return () => core.changeRole(ctx, { email: ACTIVE_TARGET[from] }, to);
     }
     case "remove":
-      return () => core.removeMember(ctx, { email: ACTIVE_TARGET[arg as Role] });
+      return () => removeMember(core, ctx, { email: ACTIVE_TARGET[arg as Role] });
     case "edit":
       return () => core.editMember(ctx, { email: ACTIVE_TARGET[arg as Role] }, { name: "New Name" });
     case "resend":
       return () => core.resendInvite(ctx, { email: INVITED_TARGET[arg as Role] });
     case "revoke":
-      return () => core.revokeInvite(ctx, { email: INVITED_TARGET[arg as Role] });
+      return () => revokeInvite(core, ctx, { email: INVITED_TARGET[arg as Role] });
     case "add":
       return () => core.addMember(ctx, { email: "new@acme.test", role: arg });
     default:
-      return () => core.setPermission(ctx, { role: arg, permission: "billing", allowed: false });
+      return () => setPermission(core, ctx, { role: arg, permission: "billing", allowed: false });
   }
 };
 

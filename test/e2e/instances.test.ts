@@ -6,6 +6,7 @@ import { IDS } from "../../src/slack/ids.js";
 import type { Wired } from "../../src/wiring.js";
 import { listeningPort, spawnApp } from "../helpers/app-process.js";
 import { rolecallAsync } from "../helpers/cli.js";
+import { setApprovalsChannel } from "../helpers/core.js";
 import { freshDatabase, type TestDatabase } from "../helpers/database.js";
 import { FakeSlack } from "../helpers/fake-slack.js";
 import { messageText } from "../helpers/slack-harness.js";
@@ -145,7 +146,7 @@ beforeAll(async () => {
     await seed.core.addMember(as("owner"), { email: PEOPLE[person].email, role });
     await seed.core.activate(accountId, PEOPLE[person].email);
   }
-  await seed.core.setApprovalsChannel(as("owner"), "C0APPROVE");
+  await setApprovalsChannel(seed.core, as("owner"), "C0APPROVE");
   apiKey = (await seed.core.rotateApiKey({ accountId })).apiKey;
   instances.push(...(await Promise.all(["A", "B", "C"].map(startInstance))));
 }, 60_000);

@@ -1,5 +1,5 @@
 import type { Installation, SealedTokens } from "../../src/core/model.js";
-import { sealTokens, type TokenCipher } from "../../src/slack/token-cipher.js";
+import { sealTokens, type TokenCipher } from "../../src/shared/token-cipher.js";
 import type { Wired } from "../../src/wiring.js";
 
 /** The tokens a test workspace was given: readable, so a test can tell whose they are. */

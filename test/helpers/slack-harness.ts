@@ -5,6 +5,7 @@ import type { Clock } from "../../src/core/ports.js";
 import { createLogger, type Logger } from "../../src/log.js";
 import { type Running, type StartOptions, startRolecall } from "../../src/server.js";
 import { tempDatabase } from "./cli.js";
+import { removeMember, setPermission } from "./core.js";
 import { FakeSlack } from "./fake-slack.js";
 import {
   type HttpReply,
@@ -89,7 +90,7 @@ export const startHarness = async (
   await add("removed", "admin");
   for (const p of ["owner2", "admin", "teammate", "removed"] as const)
     await seed.core.activate(account.id, PEOPLE[p].email);
-  await seed.core.removeMember(as("owner"), { email: PEOPLE.removed.email });
+  await removeMember(seed.core, as("owner"), { email: PEOPLE.removed.email });
   await seed.close();
 
   const config = loadConfig({
@@ -237,7 +238,7 @@ export type { SignedOptions };
  */
 export const grantTeammateBilling = async (h: Harness, clock?: Clock): Promise<void> => {
   const side = await openCore(h.db, clock);
-  await side.core.setPermission(h.as("owner"), { role: "teammate", permission: "billing", allowed: false });
+  await setPermission(side.core, h.as("owner"), { role: "teammate", permission: "billing", allowed: false });
   await side.core.change(h.as("owner"), {
     kind: "grant.start",
     member: { email: PEOPLE.teammate.email },

@@ -8,6 +8,7 @@ import type { Role } from "../../src/core/roles.js";
 import type { Db } from "../../src/store/open.js";
 import { SqliteStore } from "../../src/store/sqlite-store.js";
 import { type Wired, wireCore } from "../../src/wiring.js";
+import { removeMember, setPermission } from "./core.js";
 import { freshDatabase, TEST_ENGINE } from "./database.js";
 
 /**
@@ -70,7 +71,7 @@ export const seedTeam = async (
   for (const m of members) {
     await core.addMember(as(ownerEmail), { email: m.email, role: m.role });
     if (m.status !== "invited") await core.activate(account.id, m.email);
-    if (m.status === "removed") await core.removeMember(as(ownerEmail), { email: m.email });
+    if (m.status === "removed") await removeMember(core, as(ownerEmail), { email: m.email });
   }
   return { accountId: account.id, as };
 };
@@ -83,7 +84,7 @@ export const grantAll = async (
 ) => {
   for (const role of ["admin", "teammate"] as const) {
     for (const permission of permissions)
-      await core.setPermission(seeded.as(owner), { role, permission, allowed: true });
+      await setPermission(core, seeded.as(owner), { role, permission, allowed: true });
   }
 };
 

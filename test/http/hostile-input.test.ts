@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { brokenFormField } from "../../src/http/slack-guard.js";
 import { newKey } from "../helpers/api-keys.js";
+import { listMembers } from "../helpers/core.js";
 import { HIDDEN_SAMPLES } from "../helpers/hidden-characters.js";
 import { type Harness, messageText, PEOPLE, startHarness, TEAM_ID } from "../helpers/slack-harness.js";
 import { text as textInput, viewSubmission } from "../helpers/slack-payloads.js";
@@ -103,7 +104,7 @@ const slashWith = (fields: { text?: string; userId?: string; teamId?: string }) 
   );
 
 const members = async () =>
-  (await h.running.core.listMembers(h.as("owner"))).members.map((m) => m.email).sort();
+  (await listMembers(h.running.core, h.as("owner"))).members.map((m) => m.email).sort();
 
 describe("Slack's requests with NUL or broken UTF-16 are refused before they reach the database", () => {
   it("a signed slash command with a NUL in its text → 200 with an ephemeral message in words, nobody added", async () => {

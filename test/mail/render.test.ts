@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { invitePage } from "../../src/http/pages.js";
 import { renderMail } from "../../src/mail/render.js";
+import { invitePage } from "../../src/shared/pages.js";
 
 const invite = {
   kind: "invite" as const,

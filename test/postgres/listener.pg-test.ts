@@ -1,6 +1,7 @@
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Wired } from "../../src/wiring.js";
+import { setPermission } from "../helpers/core.js";
 import { freshDatabase, TEST_DATABASE_URL } from "../helpers/database.js";
 import { relayTo } from "../helpers/relay.js";
 import { openCore, seedTeam } from "../helpers/team.js";
@@ -47,22 +48,22 @@ describe("change notifications on PostgreSQL", () => {
     const b = await instance(db.url);
     const seeded = await seedTeam(a.core, [{ email: "tm@acme.test", role: "teammate" }]);
     const owner = seeded.as("owner@acme.test");
-    expect(await b.core.can(seeded.accountId, "tm@acme.test", "billing")).toBe(true);
+    expect(await b.core.access.can(seeded.accountId, "tm@acme.test", "billing")).toBe(true);
 
     expect(await dropListeners()).toBeGreaterThanOrEqual(2);
-    await a.core.setPermission(owner, { role: "teammate", permission: "billing", allowed: false });
+    await setPermission(a.core, owner, { role: "teammate", permission: "billing", allowed: false });
     const seen = await within(
       1_000,
-      async () => !(await b.core.can(seeded.accountId, "tm@acme.test", "billing")),
+      async () => !(await b.core.access.can(seeded.accountId, "tm@acme.test", "billing")),
     );
     expect(seen).toBeLessThan(1_000);
 
     // Back on notifications: a change is seen within a second again, and B answers from memory between.
     const listening = b.store as unknown as { changes: { listening: boolean } };
     await within(10_000, async () => listening.changes.listening);
-    await a.core.setPermission(owner, { role: "teammate", permission: "billing", allowed: true });
+    await setPermission(a.core, owner, { role: "teammate", permission: "billing", allowed: true });
     expect(
-      await within(1_000, async () => await b.core.can(seeded.accountId, "tm@acme.test", "billing")),
+      await within(1_000, async () => await b.core.access.can(seeded.accountId, "tm@acme.test", "billing")),
     ).toBeLessThan(1_000);
   });
 
@@ -74,17 +75,17 @@ describe("change notifications on PostgreSQL", () => {
     const a = await instance(db.url);
     const b = await instance(relayed);
     const seeded = await seedTeam(a.core, [{ email: "tm@acme.test", role: "teammate" }]);
-    expect(await b.core.can(seeded.accountId, "tm@acme.test", "billing")).toBe(true);
+    expect(await b.core.access.can(seeded.accountId, "tm@acme.test", "billing")).toBe(true);
 
     relay.freeze("rolecall-listener");
-    await a.core.setPermission(seeded.as("owner@acme.test"), {
+    await setPermission(a.core, seeded.as("owner@acme.test"), {
       role: "teammate",
       permission: "billing",
       allowed: false,
     });
     const seen = await within(
       3_000,
-      async () => !(await b.core.can(seeded.accountId, "tm@acme.test", "billing")),
+      async () => !(await b.core.access.can(seeded.accountId, "tm@acme.test", "billing")),
     );
     expect(seen).toBeLessThan(3_000);
   });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { IDS } from "../../src/slack/ids.js";
 import { blockProblems } from "../helpers/block-kit-limits.js";
+import { setPermission } from "../helpers/core.js";
 import { type Harness, type Person, startHarness } from "../helpers/slack-harness.js";
 import { blockAction, checked, openedView, viewSubmission } from "../helpers/slack-payloads.js";
 
@@ -119,14 +120,18 @@ describe("Older pages through the log", () => {
   it("pages back to the first entry in place, each change once, a Save never split", async () => {
     const core = h.running.core;
     for (let i = 0; i < 6; i++)
-      await core.setPermission(h.as("owner"), {
+      await setPermission(core, h.as("owner"), {
         role: "teammate",
         permission: "billing",
         allowed: i % 2 === 1,
       });
     await core.setPermissions(h.as("owner"), { admin: ["team_settings"], teammate: ["team_settings"] });
     for (let i = 0; i < 6; i++)
-      await core.setPermission(h.as("owner"), { role: "admin", permission: "billing", allowed: i % 2 === 0 });
+      await setPermission(core, h.as("owner"), {
+        role: "admin",
+        permission: "billing",
+        allowed: i % 2 === 0,
+      });
 
     const first = await reply("owner", "audit 5");
     expect(headerOf(first)).toBe("Audit log — the latest 5 changes");

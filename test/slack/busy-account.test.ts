@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { listMembers } from "../helpers/core.js";
 import { freshDatabase, TEST_ENGINE } from "../helpers/database.js";
 import { type Harness, messageText, startHarness } from "../helpers/slack-harness.js";
 import { openCore, seedTeam } from "../helpers/team.js";
@@ -50,7 +51,8 @@ describe("many changes to one account at once", () => {
       expect(reply.text).not.toContain("went wrong");
       expect(reply.ackMs).toBeLessThan(SLACK_ACK_DEADLINE_MS);
     }
-    const invited = await h.running.core.listMembers(
+    const invited = await listMembers(
+      h.running.core,
       h.as("owner"),
       { status: "invited" },
       { offset: 0, limit: 1000 },
@@ -81,7 +83,7 @@ describe("many changes to one account at once", () => {
       adds.map(({ core, email }) => core.addMember(owner, { email, role: "teammate" })),
     );
     expect(new Set(results.map((r) => r.kind))).toEqual(new Set(["member.added"]));
-    const all = await a.core.listMembers(owner, { status: "invited" }, { offset: 0, limit: 100 });
+    const all = await listMembers(a.core, owner, { status: "invited" }, { offset: 0, limit: 100 });
     expect(all.total).toBe(50);
     expect((await a.core.verifyAudit(seeded.accountId)).ok).toBe(true);
     // On PostgreSQL the account's row lock makes the instances take turns: nobody decides twice.

@@ -1,5 +1,6 @@
 import { afterEach, expect, it } from "vitest";
 import { IDS } from "../../src/slack/ids.js";
+import { setPermission } from "../helpers/core.js";
 import {
   ERROR_CODE_PATTERN,
   type Harness,
@@ -21,7 +22,7 @@ afterEach(() => h?.stop());
 
 it("Extend on a grant already at GRANT_MAX_HOURS says so and opens no form", async () => {
   h = await startHarness({}, { clock: manualClock("2026-03-02T14:00:00.000Z") });
-  await h.running.core.setPermission(h.as("owner"), {
+  await setPermission(h.running.core, h.as("owner"), {
     role: "teammate",
     permission: "billing",
     allowed: false,

@@ -5,8 +5,10 @@ import { singleWorkspaceClients, webClientOptions } from "../../src/slack/client
 import { GrantsSync } from "../../src/slack/grants-sync.js";
 import { RequestsSync } from "../../src/slack/requests-sync.js";
 import type { Wired } from "../../src/wiring.js";
+import { setApprovalsChannel, setPermission } from "../helpers/core.js";
 import { freshDatabase } from "../helpers/database.js";
 import { BOT_TOKEN, FakeSlack } from "../helpers/fake-slack.js";
+import { approve } from "../helpers/requests.js";
 import { messageText } from "../helpers/slack-harness.js";
 import { manualClock, openCore } from "../helpers/team.js";
 
@@ -53,8 +55,8 @@ describe("grant notices happen once across instances", () => {
       ownerSlackUserId: OWNER.id,
     });
     const as = (email: string) => ({ accountId: account.id, actor: { email }, source: "cli" as const });
-    await seed.setApprovalsChannel(as(OWNER.email), "C0APPROVE");
-    await seed.setPermission(as(OWNER.email), { role: "teammate", permission: "billing", allowed: false });
+    await setApprovalsChannel(seed, as(OWNER.email), "C0APPROVE");
+    await setPermission(seed, as(OWNER.email), { role: "teammate", permission: "billing", allowed: false });
     const clients = () =>
       singleWorkspaceClients(BOT_TOKEN, webClientOptions(fake.apiUrl, boltLogger(silent)), silent);
     const requestSyncs = cores.map(({ core }) => new RequestsSync(core, clients(), silent));
@@ -75,7 +77,7 @@ describe("grant notices happen once across instances", () => {
     }
     await Promise.all(requestSyncs.map((s) => s.run()));
     for (const id of requestIds)
-      expect((await seed.requests.approve(as(OWNER.email), id)).applied).toBe(true);
+      expect((await approve(seed.requests, as(OWNER.email), id)).applied).toBe(true);
     await Promise.all(requestSyncs.map((s) => s.run()));
 
     const beat = async () => {

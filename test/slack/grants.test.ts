@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { resultMessage } from "../../src/slack/blocks/messages.js";
 import { IDS } from "../../src/slack/ids.js";
 import { blockProblems } from "../helpers/block-kit-limits.js";
+import { listMembers, setFourEyes, setPermission } from "../helpers/core.js";
 import type { RecordedCall } from "../helpers/fake-slack.js";
+import { approve } from "../helpers/requests.js";
 import {
   buttonsOf,
   ERROR_CODE_PATTERN,
@@ -39,7 +41,7 @@ const start = async (clock = manualClock(START)) => {
   h = await startHarness({}, { clock });
   await h.slash("owner", "settings approvals <#C0APPROVE|approvals>");
   // Teammates hold Billing by default; here they hold it only by a grant.
-  await h.running.core.setPermission(h.as("owner"), {
+  await setPermission(h.running.core, h.as("owner"), {
     role: "teammate",
     permission: "billing",
     allowed: false,
@@ -150,7 +152,7 @@ describe("the grants job: the reminder with Extend, then the end, each once", ()
   it("reminds once with Extend; Extend files a request; the end is told once in the DM, the thread and the post", async () => {
     const { clock } = await start();
     const { request, post } = await askForBilling("quarter close", 30);
-    const outcome = await h.running.core.requests.approve(h.as("owner"), request.id);
+    const outcome = await approve(h.running.core.requests, h.as("owner"), request.id);
     expect(outcome.applied).toBe(true);
     await slack().syncRequests();
 
@@ -389,7 +391,7 @@ describe("App Home shows temporary access", () => {
 });
 
 describe("four-eyes in Slack", () => {
-  const fourEyesOn = () => h.running.core.setFourEyes(h.as("owner"), true);
+  const fourEyesOn = () => setFourEyes(h.running.core, h.as("owner"), true);
 
   it("an Owner making someone an Owner from the Edit form files a request, posted to the Owners; another Owner approves", async () => {
     await start();
@@ -407,12 +409,12 @@ describe("four-eyes in Slack", () => {
     expect(postsOf(id)).toHaveLength(1);
     expect(postsOf(id)[0]?.args.channel).toBe("C0APPROVE");
     const member = async () =>
-      (await h.running.core.listMembers(h.as("owner"))).members.find(
+      (await listMembers(h.running.core, h.as("owner"))).members.find(
         (m) => m.email === PEOPLE.teammate.email,
       );
     expect((await member())?.role).toBe("teammate");
 
-    const outcome = await h.running.core.requests.approve(h.as("owner2"), id);
+    const outcome = await approve(h.running.core.requests, h.as("owner2"), id);
     expect(outcome.applied).toBe(true);
     expect((await member())?.role).toBe("owner");
   });

@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { IDS } from "../../src/slack/ids.js";
+import { listMembers } from "../helpers/core.js";
 import { type Harness, messageText, PEOPLE, startHarness, TEAM_ID } from "../helpers/slack-harness.js";
 import { blockAction } from "../helpers/slack-payloads.js";
 import { interactiveBody, postSigned, slashCommandBody } from "../helpers/slack-requests.js";
@@ -122,7 +123,7 @@ describe("response_url is only ever called on Slack's hooks host (SLACK_HOOKS_UR
 describe("a request from no workspace, or from one with no account, is NOT_INSTALLED", () => {
   const NOT_INSTALLED = "Rolecall is not set up for this Slack workspace.";
   const teammateStatus = async () =>
-    (await h.running.core.listMembers(h.as("owner"))).members.find((m) => m.email === PEOPLE.teammate.email)
+    (await listMembers(h.running.core, h.as("owner"))).members.find((m) => m.email === PEOPLE.teammate.email)
       ?.status;
 
   it.each([

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { auditMemberEmail } from "../../src/core/audit.js";
+import { listMembers } from "../helpers/core.js";
 import { freshDatabase, TEST_ENGINE, type TestDatabase } from "../helpers/database.js";
 import { FakeSlack, type RecordedCall } from "../helpers/fake-slack.js";
 import { type OAuthHarness, startOAuthHarness } from "../helpers/oauth-harness.js";
@@ -544,7 +545,7 @@ describe("Enterprise Grid", () => {
     const whoami = await h.slash("T0GRIDA", ADA.id, "whoami", org);
     expect(ephemeral(whoami).text ?? whoami.text).not.toMatch(/not installed/i);
     await h.slash("T0GRIDA", ADA.id, "add ben@grid.test teammate Ben", org);
-    const members = await h.running.core.listMembers({
+    const members = await listMembers(h.running.core, {
       accountId: account.id,
       actor: { email: ADA.email },
       source: "cli",

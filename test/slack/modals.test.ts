@@ -218,7 +218,7 @@ describe("the Permissions modal", () => {
       viewSubmission(forged, { perms_teammate: checked("billing"), perms_admin: checked("team_settings") }),
     );
     expect(JSON.parse(submitted.text)).toMatchObject({ response_action: "errors" });
-    expect(await h.running.core.can(h.accountId, "admin@acme.test", "team_settings")).toBe(false);
+    expect(await h.running.core.access.can(h.accountId, "admin@acme.test", "team_settings")).toBe(false);
   });
 });
 

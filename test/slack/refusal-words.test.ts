@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { busy, DatabaseUnavailableError, ERROR_CODES, type ErrorCode } from "../../src/core/errors.js";
 import { IDS } from "../../src/slack/ids.js";
 import { blockProblems } from "../helpers/block-kit-limits.js";
+import { setFourEyes } from "../helpers/core.js";
 import {
   buttonsOf,
   ERROR_CODE_PATTERN,
@@ -137,7 +138,7 @@ const REFUSALS = {
   SECOND_OWNER_NEEDED: {
     drive: async () => {
       await slash("owner", "role owner2@acme.test admin");
-      await h.running.core.setFourEyes(h.as("owner"), true);
+      await setFourEyes(h.running.core, h.as("owner"), true);
       return slash("owner", "role tm@acme.test owner");
     },
     says: "Four-eyes is on, so this change needs a second active Owner to approve it, and you are the only one: nobody can approve it yet.",

@@ -4,8 +4,10 @@ import { boltLogger } from "../../src/slack/bolt-logger.js";
 import { singleWorkspaceClients, webClientOptions } from "../../src/slack/clients.js";
 import { RequestsSync } from "../../src/slack/requests-sync.js";
 import type { Wired } from "../../src/wiring.js";
+import { setApprovalsChannel } from "../helpers/core.js";
 import { freshDatabase } from "../helpers/database.js";
 import { BOT_TOKEN, FakeSlack, type RecordedCall } from "../helpers/fake-slack.js";
+import { approve } from "../helpers/requests.js";
 import { messageText } from "../helpers/slack-harness.js";
 import { openCore } from "../helpers/team.js";
 
@@ -54,7 +56,7 @@ const setUp = async (instances: number) => {
   await seed.addMember(as(OWNER.email), { email: ADMIN.email, role: "admin" });
   await seed.activate(account.id, ADMIN.email);
   await seed.linkSlackUser(account.id, ADMIN.email, ADMIN.id);
-  await seed.setApprovalsChannel(as(OWNER.email), "C0APPROVE");
+  await setApprovalsChannel(seed, as(OWNER.email), "C0APPROVE");
   const syncs = cores.map(
     ({ core }) =>
       new RequestsSync(
@@ -92,7 +94,7 @@ describe("Slack work on a request happens once across instances", () => {
     }
 
     for (const r of filed) {
-      const outcome = await seed.requests.approve(as(OWNER.email), r.id);
+      const outcome = await approve(seed.requests, as(OWNER.email), r.id);
       expect(outcome.applied).toBe(true);
     }
     await Promise.all(syncs.map((s) => s.run()));

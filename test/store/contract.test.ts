@@ -2,10 +2,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Change, Decision } from "../../src/core/decision.js";
 import type { Installation } from "../../src/core/model.js";
 import type { ApplyContext } from "../../src/core/ports.js";
-import { DatabaseTooNewError } from "../../src/store/migrate.js";
+import { DatabaseTooNewError } from "../../src/shared/database-too-new.js";
 import { LATEST_SCHEMA_VERSION } from "../../src/store/migrations/index.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Wired } from "../../src/wiring.js";
+import { setPermission } from "../helpers/core.js";
 import { freshDatabase, TEST_ENGINE, type TestDatabase } from "../helpers/database.js";
 import { sql } from "../helpers/sql.js";
 import { openCore, seedTeam, TEAM } from "../helpers/team.js";
@@ -175,7 +176,7 @@ describe(`the store contract (${TEST_ENGINE})`, () => {
       if (!changed) {
         changed = true;
         const seen = a.store.dataVersion();
-        await b.core.setPermission(seeded.as("owner@acme.test"), {
+        await setPermission(b.core, seeded.as("owner@acme.test"), {
           role: "teammate",
           permission: "billing",
           allowed: false,
@@ -184,10 +185,10 @@ describe(`the store contract (${TEST_ENGINE})`, () => {
         await new Promise((r) => setImmediate(r));
       }
       // A check made from inside the read loads the member now, not as of the read's view.
-      expect(await a.core.can(seeded.accountId, "tm@acme.test", "billing")).toBe(false);
+      expect(await a.core.access.can(seeded.accountId, "tm@acme.test", "billing")).toBe(false);
     });
     await new Promise((r) => setImmediate(r));
-    expect(await a.core.can(seeded.accountId, "tm@acme.test", "billing")).toBe(false);
+    expect(await a.core.access.can(seeded.accountId, "tm@acme.test", "billing")).toBe(false);
   });
 
   it("lists members owners first, then admins, then teammates, each by email compared bytewise", async () => {
@@ -281,16 +282,16 @@ describe(`the store contract (${TEST_ENGINE})`, () => {
     const a = await instance(url);
     const b = await instance(url);
     const seeded = await seedTeam(a.core, [{ email: "tm@acme.test", role: "teammate" }]);
-    expect(await b.core.can(seeded.accountId, "tm@acme.test", "billing")).toBe(true);
+    expect(await b.core.access.can(seeded.accountId, "tm@acme.test", "billing")).toBe(true);
     const seen = b.store.dataVersion();
-    await a.core.setPermission(seeded.as("owner@acme.test"), {
+    await setPermission(a.core, seeded.as("owner@acme.test"), {
       role: "teammate",
       permission: "billing",
       allowed: false,
     });
     expect(await eventually(() => b.store.dataVersion() !== seen, 1_000)).toBeLessThan(1_000);
     await new Promise((r) => setImmediate(r));
-    expect(await b.core.can(seeded.accountId, "tm@acme.test", "billing")).toBe(false);
+    expect(await b.core.access.can(seeded.accountId, "tm@acme.test", "billing")).toBe(false);
   });
 
   it("migrates once when instances open an empty database at the same moment, and again finds nothing to do", async () => {
@@ -575,8 +576,8 @@ describe(`deleting an account (${TEST_ENGINE})`, () => {
     });
     await install(a.store, installation(seeded.accountId));
     await install(a.store, installation(other.account.id, { key: "T0OTHER", teamId: "T0OTHER" }));
-    await a.core.setPermission(owner, { role: "teammate", permission: "billing", allowed: false });
-    await a.core.setPermission(owner, { role: "teammate", permission: "billing", allowed: true });
+    await setPermission(a.core, owner, { role: "teammate", permission: "billing", allowed: false });
+    await setPermission(a.core, owner, { role: "teammate", permission: "billing", allowed: true });
     await a.core.change(owner, {
       kind: "grant.start",
       member: { email: "tm@acme.test" },
@@ -590,7 +591,7 @@ describe(`deleting an account (${TEST_ENGINE})`, () => {
     // Every table holds some of the account's rows, so the deletion below is tested on each.
     for (const table of tables)
       expect([table, await rowsOf(url, table, seeded.accountId)]).not.toEqual([table, 0]);
-    expect(await b.core.can(seeded.accountId, "tm@acme.test", "billing")).toBe(true);
+    expect(await b.core.access.can(seeded.accountId, "tm@acme.test", "billing")).toBe(true);
     const log = await a.store.listAudit(seeded.accountId);
     const otherLog = await a.store.listAudit(other.account.id);
     const seenByB = b.store.dataVersion();
@@ -620,7 +621,7 @@ describe(`deleting an account (${TEST_ENGINE})`, () => {
     // The other instance learns of it like any commit, and stops answering for the account.
     await eventually(() => b.store.dataVersion() !== seenByB, 1_000);
     await new Promise((r) => setImmediate(r));
-    expect(await b.core.can(seeded.accountId, "tm@acme.test", "billing")).toBe(false);
+    expect(await b.core.access.can(seeded.accountId, "tm@acme.test", "billing")).toBe(false);
 
     expect(await a.store.listAudit(other.account.id)).toEqual(otherLog);
     expect((await a.core.verifyAudit(other.account.id)).ok).toBe(true);

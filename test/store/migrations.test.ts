@@ -4,10 +4,13 @@ import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { auditHash, GENESIS_HASH } from "../../src/core/audit.js";
-import { DatabaseTooNewError, LATEST_SCHEMA_VERSION, migrate } from "../../src/store/migrate.js";
+import { DatabaseTooNewError } from "../../src/shared/database-too-new.js";
+import { LATEST_SCHEMA_VERSION, migrate } from "../../src/store/migrate.js";
 import { MIGRATIONS } from "../../src/store/migrations/index.js";
 import { openDatabase } from "../../src/store/open.js";
 import { SqliteStore } from "../../src/store/sqlite-store.js";
+import { listMembers } from "../helpers/core.js";
+import { approve } from "../helpers/requests.js";
 import { openCore, seedTeam } from "../helpers/team.js";
 
 const dirs: string[] = [];
@@ -186,6 +189,7 @@ describe("change requests filed as words, before they stored their typed change 
     const ada = raw.prepare("SELECT id FROM members WHERE email = 'ada@acme.test'").pluck().get();
     raw.exec("ALTER TABLE change_requests DROP COLUMN slack_lease_until");
     raw.exec("ALTER TABLE change_requests DROP COLUMN intent_json");
+    raw.exec("ALTER TABLE change_requests ADD COLUMN words_json TEXT NOT NULL DEFAULT '[]'");
     raw.exec("ALTER TABLE audit_log DROP COLUMN batch_seq");
     raw.exec("DROP TABLE grants; ALTER TABLE accounts DROP COLUMN four_eyes");
     raw.exec("DROP TABLE installations; DROP TABLE oauth_states; DROP TABLE deleted_accounts");
@@ -199,9 +203,9 @@ describe("change requests filed as words, before they stored their typed change 
 
     const after = await openCore(file);
     const owner = team.as("owner@acme.test");
-    const outcome = await after.core.requests.approve(owner, "rlegac1");
+    const outcome = await approve(after.core.requests, owner, "rlegac1");
     expect(outcome.applied).toBe(true);
-    expect((await after.core.listMembers(owner)).members.find((m) => m.email === "tm@acme.test")?.role).toBe(
+    expect((await listMembers(after.core, owner)).members.find((m) => m.email === "tm@acme.test")?.role).toBe(
       "admin",
     );
     const gone = await after.core.requests.get(team.accountId, "RLEGAC2");
@@ -209,9 +213,14 @@ describe("change requests filed as words, before they stored their typed change 
     expect(gone.outcome).toMatchObject({
       closed: expect.stringContaining("could not carry this request over"),
     });
-    await expect(after.core.requests.approve(owner, "RLEGAC2")).rejects.toThrow(
+    await expect(approve(after.core.requests, owner, "RLEGAC2")).rejects.toThrow(
       /^This request was closed: Rolecall could not carry this request over/,
     );
+    // The migration closed it as any change is made: its entry extends the account's chain.
+    const log = await after.core.fullAuditLog(team.accountId);
+    const closed = log.findIndex((e) => e.requestId === "RLEGAC2");
+    expect(log[closed]).toMatchObject({ action: "request.expired", actor: "system" });
+    expect(log[closed]?.prevHash).toBe(log[closed - 1]?.hash);
     await after.close();
   });
 });

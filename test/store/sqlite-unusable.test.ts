@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DatabaseUnavailableError } from "../../src/core/errors.js";
+import { listMembers } from "../helpers/core.js";
 import { listeningServer } from "../helpers/http-server.js";
 import { openSqliteCore, seedTeam } from "../helpers/team.js";
 
@@ -41,7 +42,7 @@ describe("a SQLite file that cannot be written is UNAVAILABLE, not an internal e
     ],
   ])("%s: a change is refused as temporary, nothing is written, reads go on", async (_label, spoil) => {
     const { core, db, seeded } = await opened();
-    const before = (await core.listMembers(seeded.as("owner@acme.test"))).members.length;
+    const before = (await listMembers(core, seeded.as("owner@acme.test"))).members.length;
     spoil(db);
     // Until the pages the file has are used up (the read-only file refuses the first).
     let refused: unknown;
@@ -60,7 +61,7 @@ describe("a SQLite file that cannot be written is UNAVAILABLE, not an internal e
     expect((refused as Error).cause).toMatchObject({
       code: expect.stringMatching(/^SQLITE_(FULL|READONLY)/),
     });
-    expect((await core.listMembers(seeded.as("owner@acme.test"))).members).toHaveLength(before + added);
+    expect((await listMembers(core, seeded.as("owner@acme.test"))).members).toHaveLength(before + added);
   });
 
   it("the invite page answers a browser with an HTML 503 and Retry-After", async () => {

@@ -11,6 +11,7 @@ import { OutboxWorker } from "../../src/mail/worker.js";
 import { openDatabase } from "../../src/store/open.js";
 import { MEMBER_LIST_ORDER, SqliteStore } from "../../src/store/sqlite-store.js";
 import { intentWords } from "../../src/wiring.js";
+import { removeMember, setPermission } from "../helpers/core.js";
 import { openSqliteCore as openCore, seedTeam } from "../helpers/team.js";
 
 const dirs: string[] = [];
@@ -85,24 +86,24 @@ describe("the store", () => {
     const app = await openCore(file);
     const seeded = await seedTeam(app.core, [{ email: "tm@acme.test", role: "teammate" }]);
     const nextRequest = () => new Promise((resolve) => setImmediate(resolve));
-    expect(await app.core.can(seeded.accountId, "tm@acme.test", "billing")).toBe(true);
-    expect(await app.core.can(seeded.accountId, "TM@acme.test", "team_settings")).toBe(false);
+    expect(await app.core.access.can(seeded.accountId, "tm@acme.test", "billing")).toBe(true);
+    expect(await app.core.access.can(seeded.accountId, "TM@acme.test", "team_settings")).toBe(false);
 
     const other = await openCore(file); // a second process, as far as SQLite is concerned
-    await other.core.setPermission(seeded.as("owner@acme.test"), {
+    await setPermission(other.core, seeded.as("owner@acme.test"), {
       role: "teammate",
       permission: "billing",
       allowed: false,
     });
     await other.core.changeRole(seeded.as("owner@acme.test"), { email: "tm@acme.test" }, "owner");
     await nextRequest();
-    expect(await app.core.can(seeded.accountId, "tm@acme.test", "team_settings")).toBe(true);
+    expect(await app.core.access.can(seeded.accountId, "tm@acme.test", "team_settings")).toBe(true);
     await other.core.changeRole(seeded.as("owner@acme.test"), { email: "tm@acme.test" }, "teammate");
     await nextRequest();
-    expect(await app.core.can(seeded.accountId, "tm@acme.test", "billing")).toBe(false);
-    await other.core.removeMember(seeded.as("owner@acme.test"), { email: "tm@acme.test" });
+    expect(await app.core.access.can(seeded.accountId, "tm@acme.test", "billing")).toBe(false);
+    await removeMember(other.core, seeded.as("owner@acme.test"), { email: "tm@acme.test" });
     await nextRequest();
-    expect(await app.core.can(seeded.accountId, "tm@acme.test", "export_users")).toBe(false);
+    expect(await app.core.access.can(seeded.accountId, "tm@acme.test", "export_users")).toBe(false);
     await other.close();
     await app.close();
   });
@@ -110,13 +111,13 @@ describe("the store", () => {
   it("the permission cache sees its own writes", async () => {
     const { core } = await openCore();
     const seeded = await seedTeam(core, [{ email: "a@acme.test", role: "admin" }]);
-    expect(await core.can(seeded.accountId, "a@acme.test", "access_permissions")).toBe(false);
-    await core.setPermission(seeded.as("owner@acme.test"), {
+    expect(await core.access.can(seeded.accountId, "a@acme.test", "access_permissions")).toBe(false);
+    await setPermission(core, seeded.as("owner@acme.test"), {
       role: "admin",
       permission: "access_permissions",
       allowed: true,
     });
-    expect(await core.can(seeded.accountId, "a@acme.test", "access_permissions")).toBe(true);
+    expect(await core.access.can(seeded.accountId, "a@acme.test", "access_permissions")).toBe(true);
   });
 
   it("answers can() false for invited, removed and unknown people", async () => {
@@ -126,9 +127,9 @@ describe("the store", () => {
       { email: "gone@acme.test", role: "owner", status: "removed" },
     ]);
     for (const email of ["inv@acme.test", "gone@acme.test", "nobody@acme.test"]) {
-      expect(await core.can(seeded.accountId, email, "export_users")).toBe(false);
+      expect(await core.access.can(seeded.accountId, email, "export_users")).toBe(false);
     }
-    expect(await core.can(seeded.accountId, "owner@acme.test", "team_settings")).toBe(true);
+    expect(await core.access.can(seeded.accountId, "owner@acme.test", "team_settings")).toBe(true);
   });
 });
 

@@ -7,7 +7,7 @@ import {
   legacyAuditTarget,
 } from "../../src/core/audit.js";
 import type { AuditTarget, RequestOutcome } from "../../src/core/model.js";
-import { outcomeFromColumn, outcomeToColumn } from "../../src/store/rows.js";
+import { outcomeFromColumn, outcomeToColumn } from "../../src/store/sql/requests.js";
 
 /**
  * What the store keeps as typed data (an audit entry's target, a request's outcome) is JSON; rows

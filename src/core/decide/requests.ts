@@ -2,10 +2,13 @@ import { authorize } from "../authz.js";
 import type { Decision, NewRequest } from "../decision.js";
 import { nothingToDo } from "../decision.js";
 import { CoreError } from "../errors.js";
+import { durationWords, grantMinutesSchema, parseInput } from "../input.js";
 import { type ChangeIntent, isGrantAsk } from "../intents.js";
 import type { AuditTarget, ChangeRequest, DecisionState, Member, RequestStatus } from "../model.js";
 import { appliedOutcome, NothingToChange, type RequestOutcome } from "../outcomes.js";
+import type { Matrix } from "../permissions.js";
 import { requireActiveActor } from "../policy.js";
+import type { Role } from "../roles.js";
 import type { ChangeResult } from "./shared.js";
 
 /**
@@ -200,6 +203,107 @@ export const decideApprove = (
     mails: decided.mails,
     result: { status: "approved", error: null, result: decided.result },
   };
+};
+
+/**
+ * What an Owner chose on a request, as a door asks it. What the door has not asked yet (no duration,
+ * no confirmation, no reason) the core asks for in its answer, when the request needs it.
+ */
+export type RequestChoice =
+  | {
+      decision: "approve";
+      /** The door has asked "are you sure?" (a dialog, a typed command); else a sensitive change asks first. */
+      confirmed: boolean;
+      /**
+       * Temporary access for this long, never more than asked; `"asked"`: the time asked for; absent:
+       * the door can ask, and a request for temporary access answers `needsDuration`.
+       */
+      minutes?: number | "asked";
+    }
+  | {
+      decision: "reject";
+      /** Why (null: no reason given); absent: the door can ask, and the answer is `needsReason`. */
+      reason?: string | null;
+    };
+
+/** A request decision's outcome, before the door's words: done, or what it needs first. */
+export type RequestStep =
+  /** Pending but past its time, not swept yet: the system closes it, and the decision is refused. */
+  | { kind: "due"; request: ChangeRequest }
+  | { kind: "needsDuration"; request: ChangeRequest; askedMinutes: number; maxMinutes: number }
+  | { kind: "needsConfirmation"; request: ChangeRequest; why: "sensitive" }
+  | { kind: "needsReason"; request: ChangeRequest }
+  | { kind: "approved"; status: "approved" | "failed"; error: CoreError | null; result: ChangeResult | null }
+  | { kind: "rejected" };
+
+/** A grant request approved for `minutes` instead of the time asked: shorter only. */
+const shortened = (intent: ChangeIntent | null, minutes: number): ChangeIntent => {
+  if (!isGrantAsk(intent))
+    throw new CoreError(
+      "INVALID_INPUT",
+      "Only a request for temporary access can be approved for a shorter time.",
+    );
+  const asked = intent.minutes;
+  const wanted = parseInput(grantMinutesSchema, minutes, "minutes");
+  if (wanted > asked)
+    throw new CoreError(
+      "INVALID_INPUT",
+      `You can approve ${durationWords(asked)} or less: that is what was asked for.`,
+      "minutes",
+    );
+  return { ...intent, minutes: wanted };
+};
+
+/**
+ * An Owner's choice on a request, decided on one snapshot (the request, its requester, the member it
+ * is about, the matrix): refusals in the order a reader needs them — is there such a request, is it
+ * still open, may you decide it, does four-eyes allow you — then what the door must ask first (how
+ * long, are you sure, why), then the approval or rejection itself. `approval` carries what this
+ * module cannot import: rule 9 on the approver, and the change's own decision.
+ */
+export const decideOnRequest = (
+  state: RequestState,
+  rawId: string,
+  choice: RequestChoice,
+  approval: {
+    requireSecondPair: (state: DecisionState, intent: ChangeIntent) => void;
+    decider: (intent: ChangeIntent) => (state: DecisionState) => Decision<ChangeResult>;
+    /** Whether approving it asks for a confirmation first (the registry's `isSensitive`). */
+    sensitive: (intent: ChangeIntent, facts: { targetRole: Role | null; matrix: Matrix }) => boolean;
+  },
+): Decision<RequestStep> => {
+  const { request: asked } = state;
+  if (!asked) throw noSuchRequest(rawId);
+  if (asked.status === "pending" && isPastExpiry(asked, state.now))
+    return nothingToDo({ kind: "due", request: asked });
+  const { request } = requireMayDecide(state, rawId);
+  if (choice.decision === "reject") {
+    if (choice.reason === undefined) return nothingToDo({ kind: "needsReason", request });
+    const rejected = decideReject(state, rawId, choice.reason);
+    return { ...rejected, result: { kind: "rejected" } };
+  }
+  const { intent } = request;
+  const chosen = typeof choice.minutes === "number" ? shortened(intent, choice.minutes) : intent;
+  if (intent) approval.requireSecondPair(state, intent);
+  if (choice.minutes === undefined && isGrantAsk(intent))
+    return nothingToDo({
+      kind: "needsDuration",
+      request,
+      askedMinutes: intent.minutes,
+      maxMinutes: intent.minutes,
+    });
+  const target = state.target && state.target.status !== "removed" ? state.target : null;
+  if (
+    !choice.confirmed &&
+    intent &&
+    approval.sensitive(intent, { targetRole: target?.role ?? null, matrix: state.matrix })
+  )
+    return nothingToDo({ kind: "needsConfirmation", request, why: "sensitive" });
+  const approved = decideApprove(state, rawId, (s) => {
+    if (!chosen) throw new CoreError("INVALID_INPUT", "This request could not be read; file it again.");
+    return approval.decider(chosen)(s);
+  });
+  return { ...approved, result: { kind: "approved", ...approved.result } };
 };
 
 export const decideReject = (state: RequestState, rawId: string, reason: string | null): Decision<null> => {

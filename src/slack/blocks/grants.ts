@@ -1,6 +1,6 @@
-import type { GrantList } from "../../core/access-core.js";
 import type { ChangeResult } from "../../core/decide.js";
 import { grantEndWords } from "../../core/grant-rules.js";
+import type { GrantList } from "../../core/index.js";
 import { durationShort, durationWords } from "../../core/input.js";
 import { isGrantAsk } from "../../core/intents.js";
 import type { ChangeRequest, Grant } from "../../core/model.js";
@@ -134,9 +134,6 @@ export const grantAskLines = (r: ChangeRequest): string[] => {
   return lines;
 };
 
-/** Whether approving this request takes a duration (a grant may be approved for less time). */
-export const isGrantRequest = (r: ChangeRequest): boolean => isGrantAsk(r.intent);
-
 const durationInput = (initialMinutes: number, hint: string): Block => ({
   type: "input",
   block_id: IDS.blocks.duration,
@@ -189,9 +186,15 @@ export interface ApproveMetadata {
 }
 
 /** Approving a grant request: for the time asked, or less. */
-export const approveGrantModal = (r: ChangeRequest, meta: ApproveMetadata): View => {
+export const approveGrantModal = (
+  {
+    request: r,
+    askedMinutes,
+    maxMinutes,
+  }: { request: ChangeRequest; askedMinutes: number; maxMinutes: number },
+  meta: ApproveMetadata,
+): View => {
   const intent = r.intent;
-  const minutes = isGrantAsk(intent) ? intent.minutes : 60;
   const requester = fmt.person({ email: r.requesterEmail, slackUserId: r.requesterSlackUserId });
   return modal(
     IDS.views.approveGrant,
@@ -203,8 +206,8 @@ export const approveGrantModal = (r: ChangeRequest, meta: ApproveMetadata): View
       ),
       ...grantAskLines(r).map((line) => context(line)),
       durationInput(
-        minutes,
-        `At most ${durationWords(minutes)}: what was asked for. Shorten it if you like.`,
+        askedMinutes,
+        `At most ${durationWords(maxMinutes)}: what was asked for. Shorten it if you like.`,
       ),
     ],
     meta,

@@ -1,5 +1,5 @@
-import type { GrantList, PermissionsView, WhoAmI } from "../../core/access-core.js";
 import type { Invitation, TeamPage } from "../../core/dashboard.js";
+import type { GrantList, PermissionsView, WhoAmI } from "../../core/index.js";
 import type { ChangeRequest } from "../../core/model.js";
 import { ROLE_LABEL } from "../../core/roles.js";
 import { esc } from "../escape.js";

@@ -1,6 +1,6 @@
 import { requestStatusLine } from "../../../commands/lib/requests-view.js";
+import type { ApprovalOutcome } from "../../core/index.js";
 import type { ChangeRequest } from "../../core/model.js";
-import type { ApprovalOutcome } from "../../core/requests.js";
 import { describeAsk } from "../../words/en/intents.js";
 import { clip, code, esc } from "../escape.js";
 import { slackFormatter as fmt } from "../format.js";

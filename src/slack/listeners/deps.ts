@@ -1,6 +1,6 @@
 import type { App } from "@slack/bolt";
-import type { AccessCore } from "../../core/access-core.js";
 import { CoreError } from "../../core/errors.js";
+import type { AccessCore } from "../../core/index.js";
 import type { ChangeRequest } from "../../core/model.js";
 import type { Clock } from "../../core/ports.js";
 import type { Logger } from "../../log.js";

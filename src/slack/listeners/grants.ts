@@ -1,6 +1,6 @@
 import type { AckFn, ViewOutput, ViewResponseAction } from "@slack/bolt";
 import { z } from "zod";
-import type { ActorContext } from "../../core/access-core.js";
+import { type ActorContext, type ApprovalOutcome, unexpectedAnswer } from "../../core/index.js";
 import { durationSchema, parseInput } from "../../core/input.js";
 import { PERMISSION_KEYS } from "../../core/permissions.js";
 import { notAMember } from "../../core/policy.js";
@@ -123,7 +123,7 @@ export const registerGrantActions = (app: SlackRegistry, deps: SlackDeps): void 
   app.view(IDS.views.approveGrant, async ({ ack, body, view, context }) => {
     const answer = ack as AckFn<ViewResponseAction | undefined>;
     let meta: ApproveMetadata;
-    let outcome: Awaited<ReturnType<typeof core.requests.approve>>;
+    let outcome: ApprovalOutcome;
     try {
       meta = parsePayload(
         approveMetadata,
@@ -131,7 +131,14 @@ export const registerGrantActions = (app: SlackRegistry, deps: SlackDeps): void 
         "This form is out of date; click Approve on the request again.",
       );
       const actor = await submitter(body, view, context);
-      outcome = await core.requests.approve(actor, meta.requestId, { minutes: typedMinutes(view) });
+      // The form is the Owner's confirmation; the time typed is checked against the time asked.
+      const answer = await core.requests.decide(actor, meta.requestId, {
+        decision: "approve",
+        confirmed: true,
+        minutes: typedMinutes(view),
+      });
+      if (answer.kind !== "approved") throw unexpectedAnswer(answer);
+      outcome = answer.outcome;
     } catch (error) {
       logIfUnexpected(logger, "approve a grant request", error, context);
       await refuseForm(answer, error, IDS.blocks.duration);

@@ -7,8 +7,8 @@ import type {
   ViewResponseAction,
   webApi,
 } from "@slack/bolt";
-import type { ActorContext } from "../../core/access-core.js";
 import { CoreError, DatabaseUnavailableError } from "../../core/errors.js";
+import type { ActorContext } from "../../core/index.js";
 import { accountKeyOf, type SlackUser } from "../actor.js";
 import type { SlackMessage } from "../blocks/kit.js";
 import { errorMessage } from "../blocks/messages.js";

@@ -1,10 +1,10 @@
 import type { AckFn, ViewResponseAction } from "@slack/bolt";
 import { z } from "zod";
-import { CoreError } from "../../core/errors.js";
+import { unexpectedAnswer } from "../../core/index.js";
 import type { ChangeRequest } from "../../core/model.js";
 import { notAMember } from "../../core/policy.js";
 import { accountKeyOf } from "../actor.js";
-import { approveGrantModal, isGrantRequest } from "../blocks/grants.js";
+import { approveGrantModal } from "../blocks/grants.js";
 import { resultMessage } from "../blocks/messages.js";
 import { rejectRequestModal } from "../blocks/modals.js";
 import {
@@ -30,35 +30,38 @@ export const registerRequestActions = (app: SlackRegistry, deps: SlackDeps): voi
   const handle = (actionId: string, work: (ctx: ActionContext) => Promise<void>) =>
     onAction(app, deps, actionId, work);
 
-  // The post itself shows the outcome once Slack is told; the Owner who clicked hears it privately now.
+  // One core call per click; the answer says what to show. The post itself shows the outcome once
+  // Slack is told; the Owner who clicked hears it privately now.
   handle(IDS.actions.requestApprove, async ({ body, value, actor, reply, client }) => {
     const click = approveClick(value);
-    // Temporary access is approved for the time asked, or less: a form asks how long.
-    // A refusal here (decided, expired, not theirs to decide) is left to approve, which words it.
-    const asked = await core.requests.forDecision(actor, click.id).catch(() => null);
-    if (asked?.status === "pending" && isGrantRequest(asked)) {
+    const answer = await core.requests.decide(actor, click.id, {
+      decision: "approve",
+      confirmed: click.confirmed,
+    });
+    if (answer.kind === "needsDuration") {
+      // Temporary access is approved for the time asked, or less: a form asks how long.
+      const { request } = answer;
       const meta = body.response_url
-        ? { requestId: asked.id, responseUrl: body.response_url }
-        : { requestId: asked.id };
-      await openView(client, body.trigger_id, approveGrantModal(asked, meta));
+        ? { requestId: request.id, responseUrl: body.response_url }
+        : { requestId: request.id };
+      await openView(client, body.trigger_id, approveGrantModal(answer, meta));
       return;
     }
     // A post drawn without a confirmation, for a change that has become sensitive since: ask first.
-    if (!click.confirmed) {
-      const request = await core.requests.forDecision(actor, click.id);
-      if (request.status === "pending" && (await core.requests.isSensitive(request))) {
-        await reply(reconfirmMessage(request), false);
-        return;
-      }
+    if (answer.kind === "needsConfirmation") {
+      await reply(reconfirmMessage(answer.request), false);
+      return;
     }
-    const outcome = await core.requests.approve(actor, click.id);
+    if (answer.kind !== "approved") throw unexpectedAnswer(answer);
     requestsChanged();
-    await reply(approvalMessage(outcome), false);
+    await reply(approvalMessage(answer.outcome), false);
   });
 
+  // Reject asks why in a form (a reason is optional); the form's submission decides.
   handle(IDS.actions.requestReject, async ({ body, value, actor, client }) => {
-    await core.requests.assertMayDecide(actor, value);
-    await openView(client, body.trigger_id, rejectRequestModal(value, body.response_url));
+    const answer = await core.requests.decide(actor, value, { decision: "reject" });
+    if (answer.kind !== "needsReason") throw unexpectedAnswer(answer);
+    await openView(client, body.trigger_id, rejectRequestModal(answer.request.id, body.response_url));
   });
 
   handle(IDS.actions.requestCancel, async ({ value, actor, reply }) => {
@@ -100,9 +103,9 @@ export const registerRejectView = (app: SlackRegistry, deps: SlackDeps): void =>
       });
       if (!actor) throw notAMember();
       const reason = view.state.values[IDS.blocks.reason]?.[IDS.inputs.reason]?.value?.trim() || null;
-      if (reason && reason.length > 500)
-        throw new CoreError("INVALID_INPUT", "A reason has at most 500 characters.");
-      rejected = await core.requests.reject(actor, meta.requestId, reason);
+      const answer = await core.requests.decide(actor, meta.requestId, { decision: "reject", reason });
+      if (answer.kind !== "rejected") throw unexpectedAnswer(answer);
+      rejected = answer.request;
     } catch (error) {
       logIfUnexpected(logger, "reject request", error, context);
       await refuseForm(ack as AckFn<ViewResponseAction | undefined>, error, IDS.blocks.reason);

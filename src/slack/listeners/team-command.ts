@@ -1,9 +1,9 @@
 import type { RespondArguments, webApi } from "@slack/bolt";
 import { changeToAskFor, helpResult } from "../../../commands/index.js";
 import { slackCommandWords } from "../../../commands/lib/tokens.js";
-import type { ActorContext } from "../../core/access-core.js";
 import type { Action } from "../../core/authz.js";
 import { CoreError } from "../../core/errors.js";
+import type { ActorContext } from "../../core/index.js";
 import { accountKeyOf, SlackUnavailableError, type SlackUser } from "../actor.js";
 import type { SlackMessage } from "../blocks/kit.js";
 import { errorMessage, resultMessage } from "../blocks/messages.js";

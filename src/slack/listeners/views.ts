@@ -1,8 +1,8 @@
 import type { AckFn, RespondArguments, ViewOutput, ViewResponseAction } from "@slack/bolt";
 import { z } from "zod";
-import type { ActorContext } from "../../core/access-core.js";
 import type { ChangeResult } from "../../core/decide.js";
 import { CoreError, type ErrorCode } from "../../core/errors.js";
+import type { ActorContext } from "../../core/index.js";
 import { notAMember } from "../../core/policy.js";
 import { CHANGEABLE_ROLES, ROLES } from "../../core/roles.js";
 import { accountKeyOf } from "../actor.js";

@@ -1,3 +1,4 @@
+import type { Script } from "../script.js";
 import * as initial from "./001-initial.js";
 import * as outboxInvites from "./002-outbox-invites.js";
 import * as apiKeyGrace from "./003-api-key-grace.js";
@@ -11,6 +12,7 @@ import * as requestSlackLease from "./010-request-slack-lease.js";
 import * as changeNotifications from "./011-change-notifications.js";
 import * as installations from "./012-installations.js";
 import * as grants from "./013-grants.js";
+import * as requestsCarriedOver from "./014-requests-carried-over.js";
 
 /** One step of the schema, written for each engine. */
 export interface Migration {
@@ -18,13 +20,23 @@ export interface Migration {
   name: string;
   sqlite: string;
   postgres: string;
+  /**
+   * Data the SQL cannot move alone, written once for both engines (see `script.ts`): run before the
+   * migration's SQL, in the same transaction.
+   */
+  data?: (now: Date) => Script<void>;
 }
 
-const step = (version: number, name: string, sql: { sqlite: string; postgres: string }): Migration => ({
+const step = (
+  version: number,
+  name: string,
+  sql: { sqlite: string; postgres: string; data?: (now: Date) => Script<void> },
+): Migration => ({
   version,
   name,
   sqlite: sql.sqlite,
   postgres: sql.postgres,
+  ...(sql.data ? { data: sql.data } : {}),
 });
 
 /**
@@ -45,6 +57,7 @@ export const MIGRATIONS: readonly Migration[] = [
   step(11, "change-notifications", changeNotifications),
   step(12, "installations", installations),
   step(13, "grants", grants),
+  step(14, "requests-carried-over", requestsCarriedOver),
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

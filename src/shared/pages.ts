@@ -1,4 +1,4 @@
-import type { InvitePreview } from "../core/access-core.js";
+import type { InvitePreview } from "../core/index.js";
 import { PERMISSIONS } from "../core/permissions.js";
 import { ROLE_LABEL, type Role } from "../core/roles.js";
 import { escapeHtml, humanDate } from "../html.js";

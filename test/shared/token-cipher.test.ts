@@ -6,7 +6,7 @@ import {
   sealTokens,
   TokenCipher,
   TokenCipherError,
-} from "../../src/slack/token-cipher.js";
+} from "../../src/shared/token-cipher.js";
 
 const BOT = "xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx";
 const REFRESH = "xoxe-1-My0xLTEyMzQ1Njc4OTAtOTg3NjU0MzIxMC1hYmNkZWY";

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { Installation, SealedTokens } from "../../src/core/model.js";
-import { type ResealableStore, reencryptInstallations } from "../../src/slack/reencrypt.js";
-import { openTokens, sealTokens, TokenCipher } from "../../src/slack/token-cipher.js";
+import { type ResealableStore, reencryptInstallations } from "../../src/shared/reencrypt.js";
+import { openTokens, sealTokens, TokenCipher } from "../../src/shared/token-cipher.js";
 import { install, installationOf, tokensOf } from "../helpers/installations.js";
 import { openCore } from "../helpers/team.js";
 
