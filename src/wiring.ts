@@ -6,6 +6,8 @@ import { parseIntent } from "./core/intents.js";
 import { type Clock, systemClock } from "./core/ports.js";
 import type { Logger } from "./log.js";
 import { type OpenedStore, openStore, type RolecallStore } from "./store/open-store.js";
+import { refusalWords } from "./words/en/refusals.js";
+import { plainDoor } from "./words/format.js";
 
 export interface Wired extends OpenedStore {
   core: AccessCore;
@@ -58,7 +60,7 @@ const carryOverWordRequests = async (
       if (!(error instanceof CoreError) || TEMPORARY_CODES.has(error.code)) throw error;
       await core.requests.close(
         request,
-        `Rolecall could not carry this request over to its new version (${error.message}). Please file it again.`,
+        `Rolecall could not carry this request over to its new version (${refusalWords(error.refusal, plainDoor)}). Please file it again.`,
       );
     }
   }

@@ -6,7 +6,7 @@ import type { MemberRef } from "../../src/core/model.js";
 import { PERMISSIONS } from "../../src/core/permissions.js";
 import { alreadySo, type Formatter, plainFormatter } from "../../src/core/results.js";
 import { CHANGEABLE_ROLES, ROLE_LABEL } from "../../src/core/roles.js";
-import { aRole, listWords, roles } from "../../src/core/words.js";
+import { aRole, listWords, roles } from "../../src/words/en/common.js";
 
 export type { Formatter };
 

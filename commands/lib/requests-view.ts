@@ -1,7 +1,8 @@
 import { APPLIED_UNTIL } from "../../src/core/decide/requests.js";
 import type { ChangeRequest } from "../../src/core/model.js";
 import type { ApprovalOutcome } from "../../src/core/requests.js";
-import { type Formatter, plainFormatter } from "../../src/core/results.js";
+import { outcomeWords } from "../../src/words/en/refusals.js";
+import { type Formatter, plainDoor, plainFormatter } from "../../src/words/format.js";
 
 /** A request as the CLI's --json and the API show it. */
 export const requestJson = (r: ChangeRequest) => ({
@@ -12,10 +13,13 @@ export const requestJson = (r: ChangeRequest) => ({
   effect: r.effect,
   decidedBy: r.decidedBy,
   reason: r.reason,
-  outcome: r.outcome,
+  outcome: r.outcome === null ? null : outcomeWords(r.outcome, plainDoor),
   createdAt: r.createdAt,
   expiresAt: r.expiresAt,
 });
+
+/** A stored outcome, read on any door: syntax-free words, people and text as `fmt` writes them. */
+const outcome = (stored: string, fmt: Formatter): string => outcomeWords(stored, { ...plainDoor, fmt });
 
 /**
  * The status line shown on a request, wherever it appears: people and times as the surface writes
@@ -35,12 +39,12 @@ export const requestStatusLine = (r: ChangeRequest, fmt: Formatter): string => {
         : `Approved by ${decider} — applied.`;
     }
     case "failed":
-      return `Approved by ${decider}, but it could not be applied: ${fmt.text(r.outcome ?? "")}`;
+      return `Approved by ${decider}, but it could not be applied: ${outcome(r.outcome ?? "", fmt)}`;
     case "rejected":
       return `Rejected by ${decider}${r.reason ? `: ${fmt.text(r.reason)}` : "."}`;
     case "expired":
       // An outcome says why it closed early (a request that could not be carried over to a new version).
-      return r.outcome ? `Closed: ${fmt.text(r.outcome)}` : "Expired: no Owner decided in time.";
+      return r.outcome ? `Closed: ${outcome(r.outcome, fmt)}` : "Expired: no Owner decided in time.";
     case "cancelled":
       return `Cancelled by ${fmt.person({ email: r.requesterEmail, slackUserId: r.requesterSlackUserId })}.`;
   }

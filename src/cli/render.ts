@@ -8,9 +8,18 @@ import { grantEndWords } from "../core/grant-rules.js";
 import type { AccountDigest, AuditEntry, ChangeRequest, Grant, MemberView } from "../core/model.js";
 import type { AccountToDelete } from "../core/operator.js";
 import { PERMISSION_KEYS, PERMISSIONS } from "../core/permissions.js";
-import { plainFormatter } from "../core/results.js";
 import { ROLE_LABEL, ROLES } from "../core/roles.js";
 import { humanDate } from "../html.js";
+import { refusalJson } from "../words/en/refusals.js";
+import { type Door, plainFormatter } from "../words/format.js";
+
+/** The terminal: plain text, and commands as `rolecall` takes them. */
+export const cliDoor: Door = {
+  name: "cli",
+  fmt: plainFormatter,
+  teamCommand: (words) => `rolecall --as <email> ${words}`,
+  operatorCommand: (words) => `rolecall ${words}`,
+};
 
 const table = (header: string[], rows: string[][]): string => {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
@@ -218,7 +227,7 @@ export const renderJson = (result: CommandResult): unknown => {
         // What the approval did, as a change made directly shows it (a grant: its end in `detail`).
         ...(result.outcome.applied
           ? { change: result.outcome.result }
-          : { error: result.outcome.error.toJSON() }),
+          : { error: refusalJson(result.outcome.error, cliDoor) }),
       };
     case "request_closed":
       return { ok: true, request: requestJson(result.request) };

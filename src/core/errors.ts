@@ -1,3 +1,5 @@
+import { REFUSAL_CODE, type Refusal } from "./refusals.js";
+
 /** PRODUCT §2's stable codes. Every rendering (HTTP status, CLI exit, Slack icon) is a table over them. */
 export const ERROR_CODES = [
   "NOT_A_MEMBER",
@@ -24,21 +26,33 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/** A refusal with a stable code and a sentence a user can act on. */
+/**
+ * A refusal: what the core decided (`refusal`, data), with its stable code. The core builds no
+ * sentence: each door says the refusal in its own words (src/words/en/refusals.ts). `message` is
+ * for logs and stack traces only — the code, the reason and its parameters.
+ */
 export class CoreError extends Error {
   override readonly name: string = "CoreError";
+  readonly code: ErrorCode;
   constructor(
-    readonly code: ErrorCode,
-    message: string,
+    readonly refusal: Refusal,
     readonly field?: string,
   ) {
-    super(message);
+    const { reason, ...params } = refusal;
+    super(
+      `${REFUSAL_CODE[reason]} ${reason}${Object.keys(params).length > 0 ? ` ${JSON.stringify(params)}` : ""}`,
+    );
+    this.code = REFUSAL_CODE[reason];
   }
 
+  /** `{ code, message, field? }`, as the CLI's --json and the API show a refusal, said in a door's words. */
+  said(message: string): { code: ErrorCode; message: string; field?: string } {
+    return this.field ? { code: this.code, message, field: this.field } : { code: this.code, message };
+  }
+
+  /** For logs and JSON.stringify: the log message. Doors show `said(…)` instead. */
   toJSON(): { code: ErrorCode; message: string; field?: string } {
-    return this.field
-      ? { code: this.code, message: this.message, field: this.field }
-      : { code: this.code, message: this.message };
+    return this.said(this.message);
   }
 }
 
@@ -49,10 +63,8 @@ export class CoreError extends Error {
  */
 export class DatabaseUnavailableError extends CoreError {
   override readonly name = "DatabaseUnavailableError";
-  static readonly MESSAGE =
-    "The database is not answering right now; nothing was changed. Please try again in a moment.";
-  constructor(cause?: unknown, message = DatabaseUnavailableError.MESSAGE) {
-    super("UNAVAILABLE", message);
+  constructor(cause?: unknown, refusal: Refusal = { reason: "unavailable" }) {
+    super(refusal);
     this.cause = cause;
   }
 }
@@ -61,11 +73,7 @@ export class DatabaseUnavailableError extends CoreError {
  * Too many changes to one account at once: this one could not get its turn in time. Nothing was
  * changed; trying again works (HTTP 503 with Retry-After, CLI exit 75).
  */
-export const busy = (): CoreError =>
-  new CoreError(
-    "BUSY",
-    "Many changes are being made to this team right now; nothing was changed. Please try again in a moment.",
-  );
+export const busy = (): CoreError => new CoreError({ reason: "busy" });
 
 /** The codes that mean "not now" rather than "no": the same request may work in a moment. */
 export const TEMPORARY_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["BUSY", "UNAVAILABLE"]);

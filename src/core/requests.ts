@@ -31,18 +31,10 @@ const asAnotherOwner = (state: DecisionState): DecisionState =>
 /** A grant request approved for `minutes` instead of the time asked: shorter only. */
 const shortened = (intent: ChangeIntent | null, minutes: number): ChangeIntent | null => {
   if (intent?.kind !== "grant.start" && intent?.kind !== "grant.extend")
-    throw new CoreError(
-      "INVALID_INPUT",
-      "Only a request for temporary access can be approved for a shorter time.",
-    );
+    throw new CoreError({ reason: "shorter_for_grants_only" });
   const asked = intent.minutes;
   const wanted = parseInput(grantMinutesSchema, minutes, "minutes");
-  if (wanted > asked)
-    throw new CoreError(
-      "INVALID_INPUT",
-      `You can approve ${durationWords(asked)} or less: that is what was asked for.`,
-      "minutes",
-    );
+  if (wanted > asked) throw new CoreError({ reason: "approve_at_most", minutes: asked }, "minutes");
   return { ...intent, minutes: wanted };
 };
 
@@ -132,7 +124,7 @@ export class Requests {
         requireMayDecide(state as RequestState, rawId);
         if (intent) requireOwnerAsked(state, intent);
         return decideApprove(state as RequestState, rawId, (s) => {
-          if (!intent) throw new CoreError("INVALID_INPUT", "This request could not be read; file it again.");
+          if (!intent) throw new CoreError({ reason: "request_unreadable" });
           return this.changes.decider(intent)(s);
         });
       },
@@ -143,7 +135,7 @@ export class Requests {
       : {
           request: closed,
           applied: false,
-          error: outcome.error ?? new CoreError("INVALID_INPUT", "Not applied."),
+          error: outcome.error ?? new CoreError({ reason: "not_applied" }),
         };
   }
 

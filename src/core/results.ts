@@ -1,32 +1,10 @@
-import { humanDate } from "../html.js";
+import { aRole } from "../words/en/common.js";
+import { type Formatter, plainFormatter } from "../words/format.js";
 import type { ChangeResult } from "./decide.js";
 import { ROLE_LABEL } from "./roles.js";
-import { aRole } from "./words.js";
 
-/** A person as a sentence names them: by Slack mention where linked, else by name or email. */
-export interface PersonRef {
-  email: string;
-  name?: string | null;
-  slackUserId?: string | null;
-}
-
-/**
- * How a surface shows user-typed text, channels, people and times (Slack escapes, links, mentions
- * and shows a time in the reader's own zone; a terminal prints them plainly, in UTC).
- */
-export interface Formatter {
-  text(value: string): string;
-  channel(id: string): string;
-  person(who: PersonRef): string;
-  date(iso: string): string;
-}
-
-export const plainFormatter: Formatter = {
-  text: (v) => v,
-  channel: (id) => id,
-  person: (who) => who.email,
-  date: humanDate,
-};
+// Moved to src/words/format.ts; re-exported until the outcomes move there too (issue 26).
+export { type Formatter, type PersonRef, plainFormatter } from "../words/format.js";
 
 /** What already holds, for a change that would change nothing: "Admins already have Team Settings". */
 export const alreadySo = (change: ChangeResult, fmt: Formatter = plainFormatter): string => {

@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AccessCore, InvitePreview } from "../core/access-core.js";
 import { CoreError, type ErrorCode, TEMPORARY_CODES } from "../core/errors.js";
 import type { Logger } from "../log.js";
+import { refusalWords } from "../words/en/refusals.js";
+import { plainDoor } from "../words/format.js";
 import { BodyError, readBody } from "./body.js";
 import { clientAddress } from "./client-address.js";
 import { HTTP_STATUS, RETRY_AFTER_SECONDS } from "./error-status.js";
@@ -108,7 +110,7 @@ export const handleInvite = async (
     }
     if (error instanceof CoreError && TEMPORARY_CODES.has(error.code)) {
       deps.logger.warn("Invite page refused:", error.message);
-      send(res, HTTP_STATUS[error.code], tryAgainPage(error.message), {
+      send(res, HTTP_STATUS[error.code], tryAgainPage(refusalWords(error.refusal, plainDoor)), {
         "retry-after": RETRY_AFTER_SECONDS,
       });
       return;
@@ -177,7 +179,11 @@ const answerInvite = async (
   } catch (error) {
     if (!(error instanceof CoreError) || TEMPORARY_CODES.has(error.code)) throw error;
     if (!error.code.startsWith("INVITE_")) {
-      problem({ code: error.code, title: "Invite not accepted", message: error.message });
+      problem({
+        code: error.code,
+        title: "Invite not accepted",
+        message: refusalWords(error.refusal, plainDoor),
+      });
       return;
     }
     // Refused (expired, used, revoked): the page says which, from the state as it is now.

@@ -3,6 +3,8 @@ import type { AccessCore } from "../core/access-core.js";
 import { DatabaseUnavailableError } from "../core/errors.js";
 import type { Logger } from "../log.js";
 import { bearerMatches, type Metrics } from "../metrics.js";
+import { refusalJson, refusalWords } from "../words/en/refusals.js";
+import { plainDoor } from "../words/format.js";
 import { type ApiKeyAttempts, apiKeyAttempts, handleApi } from "./api.js";
 import {
   DEFAULT_REQUEST_TIMEOUT_MS,
@@ -186,8 +188,7 @@ export const createHttpServer = ({
         handleApi(core, req, res, path, attempts).catch((error) => {
           if (error instanceof DatabaseUnavailableError) {
             logger.warn("API request refused:", error.message);
-            if (!res.headersSent)
-              sendUnavailable(res, { error: { code: "UNAVAILABLE", message: error.message } });
+            if (!res.headersSent) sendUnavailable(res, { error: refusalJson(error, plainDoor) });
             return;
           }
           logger.error("API handler failed:", error);
@@ -206,7 +207,7 @@ export const createHttpServer = ({
     } catch (error) {
       if (error instanceof DatabaseUnavailableError) {
         logger.warn("HTTP request refused:", error.message);
-        if (!res.headersSent) sendUnavailable(res, { error: error.message });
+        if (!res.headersSent) sendUnavailable(res, { error: refusalWords(error.refusal, plainDoor) });
         else res.end();
         return;
       }

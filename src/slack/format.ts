@@ -1,5 +1,5 @@
-import type { Formatter } from "../core/results.js";
 import { humanDate } from "../html.js";
+import { type Door, type Formatter, plainFormatter } from "../words/format.js";
 import { esc } from "./escape.js";
 
 /**
@@ -20,3 +20,14 @@ export const slackFormatter: Formatter = {
   person: (who) => (who.slackUserId ? `<@${who.slackUserId}>` : esc(who.name || who.email)),
   date: (iso) => slackDate(iso),
 };
+
+/** Slack's messages and App Home (mrkdwn): people by mention, and the `/team` command. */
+export const slackDoor: Door = {
+  name: "slack",
+  fmt: slackFormatter,
+  teamCommand: (words) => `/team ${words}`,
+  operatorCommand: () => null,
+};
+
+/** Slack where text is plain (a form's inline error): the same words, nothing escaped or linked. */
+export const slackTextDoor: Door = { ...slackDoor, fmt: plainFormatter };

@@ -5,7 +5,7 @@ import { CoreError } from "../errors.js";
 import { type ChangeIntent, describeIntent } from "../intents.js";
 import type { ChangeRequest, DecisionState, Member, RequestStatus } from "../model.js";
 import { requireActiveActor } from "../policy.js";
-import { alreadySo } from "../results.js";
+import { refusalOutcome } from "../refusals.js";
 import type { ChangeResult } from "./shared.js";
 
 /**
@@ -25,28 +25,23 @@ const target = (id: string) => `request:${id}`;
 
 /** A request id nobody on this team filed (or mistyped). */
 export const noSuchRequest = (rawId: string): CoreError =>
-  new CoreError(
-    "INVALID_INPUT",
-    `There is no request ${rawId.slice(0, 20)} on this team. Check its id in the list of requests.`,
-  );
+  new CoreError({ reason: "no_such_request", id: rawId.slice(0, 20) });
 
 /** A request past its time: nobody can decide it any more, but it can be asked again. */
-export const expiredError = (): CoreError =>
-  new CoreError("REQUEST_CLOSED", "This request has expired. Ask again if the change is still needed.");
+export const expiredError = (): CoreError => new CoreError({ reason: "request_expired" });
 
 /** A request somebody (or its time) already closed: who did, so nobody wonders. */
 export const closedError = (request: ChangeRequest): CoreError => {
   if (request.status === "expired")
     // Closed early, not by time (a request that could not be carried over): say why, as the post does.
     return request.outcome
-      ? new CoreError("REQUEST_CLOSED", `This request was closed: ${request.outcome}`)
+      ? new CoreError({ reason: "request_closed_because", outcome: request.outcome })
       : expiredError();
-  const by = request.decidedBy ? ` by ${request.decidedBy}` : "";
+  const by = request.decidedBy || null;
   return new CoreError(
-    "REQUEST_CLOSED",
     request.status === "failed"
-      ? `This request was already approved${by}, but it could not be applied.`
-      : `This request was already ${request.status}${by}.`,
+      ? { reason: "request_failed", by }
+      : { reason: "request_decided", status: request.status, by },
   );
 };
 
@@ -88,7 +83,7 @@ export const decideFile = (
   const asked = state.pending?.find((r) => r.requesterId === actor.id && JSON.stringify(r.intent) === same);
   if (asked) return nothingToDo({ id: asked.id });
   const would = preview();
-  if (!would.changed) throw new CoreError("INVALID_INPUT", `Nothing to ask for: ${alreadySo(would)}.`);
+  if (!would.changed) throw new CoreError({ reason: "nothing_to_ask", already: would });
   const summary = describeIntent(intent);
   const request: NewRequest = {
     id: fresh.id,
@@ -165,14 +160,14 @@ export const decideApprove = (
   try {
     decided = change(state);
     if (!decided.result.changed)
-      decided = new CoreError("INVALID_INPUT", `Nothing to change: ${alreadySo(decided.result)}.`);
+      decided = new CoreError({ reason: "nothing_to_change", already: decided.result });
   } catch (error) {
     if (!(error instanceof CoreError)) throw error;
     decided = error;
   }
   if (decided instanceof CoreError) {
     return {
-      changes: [closing(state, request, "failed", actor.email, { outcome: decided.message })],
+      changes: [closing(state, request, "failed", actor.email, { outcome: refusalOutcome(decided.refusal) })],
       audit: [
         {
           action: "request.approved",

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { MemberAction, MemberRow, TeamPage } from "../../core/dashboard.js";
 import type { MemberView } from "../../core/model.js";
 import { ROLE_LABEL, ROLES, type Role } from "../../core/roles.js";
-import { plural } from "../../core/words.js";
+import { plural } from "../../words/en/common.js";
 import { esc } from "../escape.js";
 import { slackDate } from "../format.js";
 import { IDS } from "../ids.js";

@@ -100,8 +100,7 @@ export const registerRejectView = (app: SlackRegistry, deps: SlackDeps): void =>
       });
       if (!actor) throw notAMember();
       const reason = view.state.values[IDS.blocks.reason]?.[IDS.inputs.reason]?.value?.trim() || null;
-      if (reason && reason.length > 500)
-        throw new CoreError("INVALID_INPUT", "A reason has at most 500 characters.");
+      if (reason && reason.length > 500) throw new CoreError({ reason: "reason_too_long", max: 500 });
       rejected = await core.requests.reject(actor, meta.requestId, reason);
     } catch (error) {
       logIfUnexpected(logger, "reject request", error, context);

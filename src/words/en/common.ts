@@ -1,4 +1,4 @@
-import { ROLE_LABEL, ROLE_RANK, ROLES, type Role } from "./roles.js";
+import { ROLE_LABEL, ROLE_RANK, ROLES, type Role } from "../../core/roles.js";
 
 /**
  * Small pieces of English that refusals and outcomes share, so every sentence names a role, or a
