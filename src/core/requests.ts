@@ -14,7 +14,7 @@ import {
 import { type Actor, type ActorContext, type Engine, memberActor } from "./engine.js";
 import { CoreError } from "./errors.js";
 import { requireOwnerAsked } from "./four-eyes.js";
-import { durationWords, grantMinutesSchema, parseInput, rejectionReasonSchema } from "./input.js";
+import { grantMinutesSchema, parseInput, rejectionReasonSchema } from "./input.js";
 import { type ChangeIntent, intentTarget, isSensitive, parseIntent } from "./intents.js";
 import type { ChangeRequest, DecisionState, Member, RequestPost } from "./model.js";
 import type { RequestStore } from "./ports.js";

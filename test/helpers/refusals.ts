@@ -1,5 +1,6 @@
 import { CoreError, type ErrorCode } from "../../src/core/errors.js";
 import { REFUSAL_CODE, type Refusal, type RefusalReason } from "../../src/core/refusals.js";
+import { slackTextDoor } from "../../src/slack/format.js";
 import { refusalWords } from "../../src/words/en/refusals.js";
 import { plainDoor } from "../../src/words/format.js";
 
@@ -120,9 +121,7 @@ export const REFUSAL_SAMPLES: { [R in RefusalReason]: Extract<Refusal, { reason:
   grace_hours_invalid: [{ reason: "grace_hours_invalid" }],
   api_no_such_member: [{ reason: "api_no_such_member", email: "nobody@acme.test" }],
   not_installed: [{ reason: "not_installed" }],
-  not_installed_here: [
-    { reason: "not_installed_here", installUrl: "https://roles.example/slack/install" },
-  ],
+  not_installed_here: [{ reason: "not_installed_here", installUrl: "https://roles.example/slack/install" }],
   no_account_for_team: [{ reason: "no_account_for_team", team: "T0ACME" }],
   no_account_yet: [{ reason: "no_account_yet" }],
   which_account: [
@@ -174,4 +173,10 @@ export const refusalWithCode = (code: ErrorCode): CoreError => {
 export const plainWords = (error: unknown): string => {
   if (!(error instanceof CoreError)) throw error;
   return refusalWords(error.refusal, plainDoor);
+};
+
+/** What a refusal says to a Slack reader, as plain text (before Slack's escaping): the words tests pin. */
+export const slackWords = (error: unknown): string => {
+  if (!(error instanceof CoreError)) throw error;
+  return refusalWords(error.refusal, slackTextDoor);
 };

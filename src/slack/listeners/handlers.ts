@@ -8,7 +8,7 @@ import type {
   webApi,
 } from "@slack/bolt";
 import type { ActorContext } from "../../core/access-core.js";
-import { CoreError, DatabaseUnavailableError } from "../../core/errors.js";
+import { CoreError } from "../../core/errors.js";
 import { refusalWords } from "../../words/en/refusals.js";
 import { accountKeyOf, type SlackUser } from "../actor.js";
 import type { SlackMessage } from "../blocks/kit.js";
