@@ -29,5 +29,11 @@ export const slackDoor: Door = {
   operatorCommand: () => null,
 };
 
-/** Slack where text is plain (a form's inline error): the same words, nothing escaped or linked. */
-export const slackTextDoor: Door = { ...slackDoor, fmt: plainFormatter };
+/** Slack where text is plain (a form's inline error): the same words and syntax, nothing escaped. */
+export const slackTextDoor: Door = {
+  ...slackDoor,
+  fmt: {
+    ...plainFormatter,
+    person: (who) => (who.slackUserId ? `<@${who.slackUserId}>` : who.name || who.email),
+  },
+};

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { said } from "../helpers/refusals.js";
 import { testTeam } from "../helpers/team.js";
 
 /**
@@ -15,7 +16,7 @@ const TWO_OWNERS = [
 const refusal = (p: Promise<unknown>) =>
   p.then(
     (r) => ({ code: "none", message: JSON.stringify(r) }),
-    (e: { code: string; message: string }) => ({ code: e.code, message: e.message }),
+    (e: unknown) => ({ code: said(e).code, message: said(e).message }),
   );
 
 describe("four-eyes with two Owners, when the change is about the other Owner", () => {

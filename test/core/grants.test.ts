@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ActorContext } from "../../src/core/access-core.js";
 import { defaultMatrix, PERMISSION_KEYS, type PermissionKey } from "../../src/core/permissions.js";
 import { ROLES, type Role } from "../../src/core/roles.js";
+import { said } from "../helpers/refusals.js";
 import { outcome, testTeam } from "../helpers/team.js";
 
 /**
@@ -407,7 +408,7 @@ describe("rule 9: four-eyes", () => {
         () => {
           throw new Error("should be refused");
         },
-        (e: Error) => messages.push(e.message),
+        (e: unknown) => messages.push(said(e).message),
       );
     await refused(() => core.removeMember(owner, { email: "olga@acme.test" }));
     const alone = await testTeam(MEMBERS);

@@ -1,8 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { cliDoor } from "../../src/cli/render.js";
 import { LATEST_SCHEMA_VERSION } from "../../src/store/migrations/index.js";
+import { refusalJson } from "../../src/words/en/refusals.js";
+import { type Door, plainDoor } from "../../src/words/format.js";
 import { newKey } from "../helpers/api-keys.js";
 import { tempDatabase } from "../helpers/cli.js";
 import { TEST_ENGINE } from "../helpers/database.js";
+import { refusedWith, type Said, said } from "../helpers/refusals.js";
 import { setSchemaVersion } from "../helpers/sql.js";
 import { manualClock, openCore, outcome, TEAM, testTeam } from "../helpers/team.js";
 
@@ -20,11 +24,12 @@ afterEach(() => {
 
 const team = testTeam;
 
-const refusal = async (fn: () => unknown): Promise<{ code: string; message: string; field?: string }> => {
+/** The refusal's code, field and sentence (Slack's words; the CLI's with `door`). */
+const refusal = async (fn: () => unknown, door?: Door): Promise<Said> => {
   try {
     await fn();
   } catch (error) {
-    return error as { code: string; message: string; field?: string };
+    return said(error, door);
   }
   throw new Error("expected a refusal");
 };
@@ -120,7 +125,7 @@ describe("§7 --team: which account a command means", () => {
   it("with no account, says how to create one", async () => {
     const wired = await openCore();
     closers.push(wired.close);
-    expect((await refusal(() => wired.core.resolveAccount())).message).toContain("rolecall init");
+    expect((await refusal(() => wired.core.resolveAccount(), cliDoor)).message).toContain("rolecall init");
   });
 
   it("with one account, finds it without --team; an unknown team is refused", async () => {
@@ -136,7 +141,7 @@ describe("§7 --team: which account a command means", () => {
   it("with several accounts, names them and asks for --team", async () => {
     const { core } = await team();
     await core.createAccount({ slackTeamId: "T0SECOND", name: "Second", ownerEmail: "s@acme.test" });
-    const { message } = await refusal(() => core.resolveAccount());
+    const { message } = await refusal(() => core.resolveAccount(), cliDoor);
     expect(message).toContain("2 accounts");
     expect(message).toContain(`${TEAM} (Acme)`);
     expect(message).toContain("T0SECOND (Second)");
@@ -149,7 +154,7 @@ describe("§7 --team: which account a command means", () => {
     const { core } = await team();
     for (let n = 10; n < 22; n++)
       await core.createAccount({ slackTeamId: `T0N${n}`, name: `N${n}`, ownerEmail: "s@acme.test" });
-    const { message } = await refusal(() => core.resolveAccount());
+    const { message } = await refusal(() => core.resolveAccount(), cliDoor);
     expect(message).toContain("13 accounts");
     expect(message).toContain("and 3 more");
     expect(message).not.toContain("T0N21");
@@ -404,7 +409,7 @@ describe("§8 the API: members, one member, authorize with reasons", () => {
       await effect({ kind: "permission.set", role: "teammate", permission: "team_settings", allowed: true }),
     ).toBe("Teammates: Team Settings off → on. Affects 0 active members.");
     // A removed member is nobody: asking to remove them is refused, not described.
-    await expect(effect({ kind: "member.remove", member: { email: "gone@acme.test" } })).rejects.toThrow(
+    expect(await refusedWith(effect({ kind: "member.remove", member: { email: "gone@acme.test" } }))).toMatch(
       /not a member/,
     );
   });
@@ -689,18 +694,14 @@ describe("§2 input is checked before anything changes", () => {
 
   it("a refusal serialises as its code, message and (when there is one) field", async () => {
     const { core, owner } = await team();
-    const withField = (await refusal(() => core.addMember(owner, { email: "bob@" }))) as unknown as {
-      toJSON(): unknown;
-    };
-    expect(withField.toJSON()).toEqual({
+    const withField = (await refusal(() => core.addMember(owner, { email: "bob@" }))).error;
+    expect(refusalJson(withField, plainDoor)).toEqual({
       code: "INVALID_INPUT",
       message: "That is not a valid email address.",
       field: "email",
     });
-    const without = (await refusal(() => core.addMember(owner, { email: OWNER }))) as unknown as {
-      toJSON(): unknown;
-    };
-    expect(without.toJSON()).toEqual({
+    const without = (await refusal(() => core.addMember(owner, { email: OWNER }))).error;
+    expect(JSON.parse(JSON.stringify({ error: refusalJson(without, plainDoor) })).error).toEqual({
       code: "ALREADY_MEMBER",
       message: `${OWNER} is already a member of this team. Change their role or details instead.`,
     });

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { runCommand } from "../../commands/index.js";
 import type { AccessCore } from "../../src/core/access-core.js";
 import { PERMISSION_KEYS } from "../../src/core/permissions.js";
+import { type Said, said } from "../helpers/refusals.js";
 import { manualClock, openCore, outcome, seedTeam } from "../helpers/team.js";
 
 /**
@@ -39,11 +40,11 @@ const codeOf = async (fn: () => unknown): Promise<string> => {
   }
 };
 
-const errorOf = async (fn: () => unknown): Promise<{ code: string; message: string }> => {
+const errorOf = async (fn: () => unknown): Promise<Said> => {
   try {
     await fn();
   } catch (error) {
-    return error as { code: string; message: string };
+    return said(error);
   }
   throw new Error("expected a refusal");
 };

@@ -2,7 +2,7 @@ import { CoreError, type ErrorCode } from "../../src/core/errors.js";
 import { REFUSAL_CODE, type Refusal, type RefusalReason } from "../../src/core/refusals.js";
 import { slackTextDoor } from "../../src/slack/format.js";
 import { refusalWords } from "../../src/words/en/refusals.js";
-import { plainDoor } from "../../src/words/format.js";
+import { type Door, plainDoor } from "../../src/words/format.js";
 
 /**
  * One refusal of every reason, with parameters a reader could meet (and the awkward ones: a Slack
@@ -179,4 +179,31 @@ export const plainWords = (error: unknown): string => {
 export const slackWords = (error: unknown): string => {
   if (!(error instanceof CoreError)) throw error;
   return refusalWords(error.refusal, slackTextDoor);
+};
+
+/** A refusal as a test reads it: its code and field, and its sentence on `door` (Slack's words, unescaped, by default). */
+export interface Said {
+  code: string;
+  message: string;
+  field?: string;
+  error: CoreError;
+}
+export const said = (error: unknown, door: Door = slackTextDoor): Said => {
+  if (!(error instanceof CoreError)) throw error;
+  return {
+    code: error.code,
+    message: refusalWords(error.refusal, door),
+    ...(error.field ? { field: error.field } : {}),
+    error,
+  };
+};
+
+/** The sentence a promise is refused with, in Slack's words (or `door`'s). */
+export const refusedWith = async (p: Promise<unknown>, door: Door = slackTextDoor): Promise<string> => {
+  try {
+    await p;
+  } catch (error) {
+    return said(error, door).message;
+  }
+  throw new Error("expected a refusal");
 };
