@@ -1,4 +1,4 @@
-import { REFUSAL_CODE, type Refusal } from "./refusals.js";
+import type { Refusal, RefusalReason } from "./refusals.js";
 
 /** PRODUCT §2's stable codes. Every rendering (HTTP status, CLI exit, Slack icon) is a table over them. */
 export const ERROR_CODES = [
@@ -25,6 +25,103 @@ export const ERROR_CODES = [
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** PRODUCT §2's code of each refusal: what the CLI's --json, the API and the exit codes go by. */
+export const REFUSAL_CODE = {
+  not_a_member: "NOT_A_MEMBER",
+  not_active: "NOT_ACTIVE",
+  slack_user_not_a_member: "NOT_A_MEMBER",
+  slack_user_linked_elsewhere: "NOT_A_MEMBER",
+  slack_email_unknown: "NOT_A_MEMBER",
+  needs_permission: "FORBIDDEN",
+  owner_acts_on_owner: "RANK_TOO_LOW",
+  acts_below_rank_only: "RANK_TOO_LOW",
+  owner_makes_owner: "RANK_TOO_LOW",
+  assigns_below_rank_only: "RANK_TOO_LOW",
+  own_role: "OWN_ROLE",
+  own_removal: "OWN_ROLE",
+  owner_column_fixed: "FORBIDDEN",
+  changes_below_rank_only: "RANK_TOO_LOW",
+  owners_only_settings: "FORBIDDEN",
+  owners_only_decide: "FORBIDDEN",
+  owners_only_grant: "FORBIDDEN",
+  owners_only_stop_key: "FORBIDDEN",
+  self_approval: "SELF_APPROVAL",
+  requester_only_cancels: "FORBIDDEN",
+  owners_only_end_grant: "FORBIDDEN",
+  last_owner: "LAST_OWNER",
+  second_owner_needed: "SECOND_OWNER_NEEDED",
+  second_owner_is_subject: "SECOND_OWNER_NEEDED",
+  second_owner_requester_not_owner: "SECOND_OWNER_NEEDED",
+  no_such_member: "NO_SUCH_MEMBER",
+  not_on_team_any_more: "NO_SUCH_MEMBER",
+  no_other_role: "FORBIDDEN",
+  already_invited: "ALREADY_MEMBER",
+  already_member: "ALREADY_MEMBER",
+  already_active: "INVALID_INPUT",
+  already_joined: "INVALID_INPUT",
+  invite_invalid: "INVITE_INVALID",
+  invite_revoked: "INVITE_INVALID",
+  invite_used: "INVITE_USED",
+  invite_expired: "INVITE_EXPIRED",
+  no_such_request: "INVALID_INPUT",
+  request_expired: "REQUEST_CLOSED",
+  request_closed_because: "REQUEST_CLOSED",
+  request_decided: "REQUEST_CLOSED",
+  request_failed: "REQUEST_CLOSED",
+  nothing_to_ask: "INVALID_INPUT",
+  nothing_to_change: "INVALID_INPUT",
+  shorter_for_grants_only: "INVALID_INPUT",
+  approve_at_most: "INVALID_INPUT",
+  request_unreadable: "INVALID_INPUT",
+  not_applied: "INVALID_INPUT",
+  reason_too_long: "INVALID_INPUT",
+  grant_too_long: "GRANT_TOO_LONG",
+  no_such_grant: "NO_SUCH_GRANT",
+  grantee_not_active: "NOT_ACTIVE",
+  grant_to_owner: "INVALID_INPUT",
+  grace_hours_invalid: "INVALID_INPUT",
+  api_no_such_member: "NO_SUCH_MEMBER",
+  not_installed: "NOT_INSTALLED",
+  not_installed_here: "NOT_INSTALLED",
+  no_account_for_team: "NOT_INSTALLED",
+  no_account_yet: "INVALID_INPUT",
+  which_account: "INVALID_INPUT",
+  no_such_account: "INVALID_INPUT",
+  no_account_named: "INVALID_INPUT",
+  account_exists: "INVALID_INPUT",
+  account_changed: "INVALID_INPUT",
+  installer_email_missing: "INVALID_INPUT",
+  invalid_input: "INVALID_INPUT",
+  change_unreadable: "INVALID_INPUT",
+  input_issue: "INVALID_INPUT",
+  no_such_command: "INVALID_INPUT",
+  request_what: "INVALID_INPUT",
+  request_usage: "INVALID_INPUT",
+  command_usage: "INVALID_INPUT",
+  backup_sqlite_only: "INVALID_INPUT",
+  unstorable_text: "INVALID_INPUT",
+  busy: "BUSY",
+  unavailable: "UNAVAILABLE",
+  unavailable_while_saving: "UNAVAILABLE",
+  unavailable_unreachable: "UNAVAILABLE",
+} as const satisfies Record<RefusalReason, ErrorCode>;
+
+/**
+ * A refusal kept as data where text is stored (a failed request's outcome), so each door says it in
+ * its own words when it is read; text stored before refusals were data reads back as that text.
+ */
+export const REFUSAL_OUTCOME_PREFIX = "refusal:";
+export const refusalOutcome = (refusal: Refusal): string => REFUSAL_OUTCOME_PREFIX + JSON.stringify(refusal);
+export const outcomeRefusal = (outcome: string): Refusal | null => {
+  if (!outcome.startsWith(REFUSAL_OUTCOME_PREFIX)) return null;
+  try {
+    const parsed = JSON.parse(outcome.slice(REFUSAL_OUTCOME_PREFIX.length)) as Refusal;
+    return Object.hasOwn(REFUSAL_CODE, parsed?.reason) ? parsed : null;
+  } catch {
+    return null;
+  }
+};
 
 /**
  * A refusal: what the core decided (`refusal`, data), with its stable code. The core builds no

@@ -1,5 +1,5 @@
-import { CoreError, type ErrorCode } from "../../src/core/errors.js";
-import { REFUSAL_CODE, type Refusal, type RefusalReason } from "../../src/core/refusals.js";
+import { CoreError, type ErrorCode, REFUSAL_CODE } from "../../src/core/errors.js";
+import type { Refusal, RefusalReason } from "../../src/core/refusals.js";
 import { slackTextDoor } from "../../src/slack/format.js";
 import { refusalWords } from "../../src/words/en/refusals.js";
 import { type Door, plainDoor } from "../../src/words/format.js";
@@ -91,8 +91,6 @@ export const REFUSAL_SAMPLES: { [R in RefusalReason]: Extract<Refusal, { reason:
     {
       reason: "nothing_to_ask",
       already: {
-        ok: true,
-        changed: false,
         action: "member.unchanged",
         email: "tm@acme.test",
         role: "admin",
@@ -103,7 +101,7 @@ export const REFUSAL_SAMPLES: { [R in RefusalReason]: Extract<Refusal, { reason:
   nothing_to_change: [
     {
       reason: "nothing_to_change",
-      already: { ok: true, changed: false, action: "setting.unchanged", detail: "C0APPROVALS" },
+      already: { action: "setting.unchanged", detail: "C0APPROVALS" },
     },
   ],
   shorter_for_grants_only: [{ reason: "shorter_for_grants_only" }],

@@ -2,8 +2,14 @@ import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { busy, DatabaseUnavailableError, ERROR_CODES, type ErrorCode } from "../../src/core/errors.js";
-import { REFUSAL_CODE, type RefusalReason } from "../../src/core/refusals.js";
+import {
+  busy,
+  DatabaseUnavailableError,
+  ERROR_CODES,
+  type ErrorCode,
+  REFUSAL_CODE,
+} from "../../src/core/errors.js";
+import type { RefusalReason } from "../../src/core/refusals.js";
 import { IDS } from "../../src/slack/ids.js";
 import { blockProblems } from "../helpers/block-kit-limits.js";
 import {

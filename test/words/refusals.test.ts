@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { cliDoor } from "../../src/cli/render.js";
-import { ERROR_CODES } from "../../src/core/errors.js";
-import { REFUSAL_CODE, type Refusal } from "../../src/core/refusals.js";
+import { ERROR_CODES, REFUSAL_CODE } from "../../src/core/errors.js";
+import type { Refusal } from "../../src/core/refusals.js";
 import { slackDoor, slackTextDoor } from "../../src/slack/format.js";
 import { REFUSAL_WORDS, refusalWords } from "../../src/words/en/refusals.js";
 import { type Door, plainDoor } from "../../src/words/format.js";

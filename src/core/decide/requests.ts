@@ -1,11 +1,11 @@
 import { authorize } from "../authz.js";
 import type { Decision, NewRequest } from "../decision.js";
 import { nothingToDo } from "../decision.js";
-import { CoreError } from "../errors.js";
+import { CoreError, refusalOutcome } from "../errors.js";
 import { type ChangeIntent, describeIntent } from "../intents.js";
 import type { ChangeRequest, DecisionState, Member, RequestStatus } from "../model.js";
 import { requireActiveActor } from "../policy.js";
-import { refusalOutcome } from "../refusals.js";
+import { alreadySoOf } from "../refusals.js";
 import type { ChangeResult } from "./shared.js";
 
 /**
@@ -83,7 +83,7 @@ export const decideFile = (
   const asked = state.pending?.find((r) => r.requesterId === actor.id && JSON.stringify(r.intent) === same);
   if (asked) return nothingToDo({ id: asked.id });
   const would = preview();
-  if (!would.changed) throw new CoreError({ reason: "nothing_to_ask", already: would });
+  if (!would.changed) throw new CoreError({ reason: "nothing_to_ask", already: alreadySoOf(would) });
   const summary = describeIntent(intent);
   const request: NewRequest = {
     id: fresh.id,
@@ -160,7 +160,7 @@ export const decideApprove = (
   try {
     decided = change(state);
     if (!decided.result.changed)
-      decided = new CoreError({ reason: "nothing_to_change", already: decided.result });
+      decided = new CoreError({ reason: "nothing_to_change", already: alreadySoOf(decided.result) });
   } catch (error) {
     if (!(error instanceof CoreError)) throw error;
     decided = error;

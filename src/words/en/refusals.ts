@@ -1,13 +1,7 @@
-import { CoreError, type ErrorCode } from "../../core/errors.js";
+import { CoreError, type ErrorCode, outcomeRefusal } from "../../core/errors.js";
 import { durationWords } from "../../core/input.js";
 import { PERMISSIONS } from "../../core/permissions.js";
-import {
-  type GatedAction,
-  outcomeRefusal,
-  type RankedAction,
-  type Refusal,
-  type RefusalReason,
-} from "../../core/refusals.js";
+import type { GatedAction, RankedAction, Refusal, RefusalReason } from "../../core/refusals.js";
 import { alreadySo } from "../../core/results.js";
 import { isWithinHierarchy, ROLE_LABEL, ROLES } from "../../core/roles.js";
 import type { Door, Formatter } from "../format.js";
@@ -187,9 +181,9 @@ export const REFUSAL_WORDS: { [R in RefusalReason]: Words<Extract<Refusal, { rea
       ? say`This request was already approved, but it could not be applied.`
       : say`This request was already approved by ${by}, but it could not be applied.`,
   nothing_to_ask: ({ already }, door, say) =>
-    say`Nothing to ask for: ${{ raw: alreadySo(already, door.fmt) }}.`,
+    say`Nothing to ask for: ${{ raw: alreadySo({ ok: true, changed: false, ...already }, door.fmt) }}.`,
   nothing_to_change: ({ already }, door, say) =>
-    say`Nothing to change: ${{ raw: alreadySo(already, door.fmt) }}.`,
+    say`Nothing to change: ${{ raw: alreadySo({ ok: true, changed: false, ...already }, door.fmt) }}.`,
   shorter_for_grants_only: (_r, _d, say) =>
     say`Only a request for temporary access can be approved for a shorter time.`,
   approve_at_most: ({ minutes }, _d, say) =>
