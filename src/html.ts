@@ -8,5 +8,4 @@ export const escapeHtml = (text: string): string =>
     .replaceAll("'", "&#39;");
 
 /** "5 December 2026 at 09:17 UTC": dates people read in mails and pages. */
-export const humanDate = (iso: string): string =>
-  `${new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", dateStyle: "long", timeStyle: "short" }).format(new Date(iso))} UTC`;
+export { humanDate } from "./words/format.js";

@@ -121,7 +121,7 @@ export const unknownFlags = (args: Pick<SplitArgs, "flags">, allowed: readonly s
  */
 export const runChange = async (ctx: CommandContext, intent: RawChangeIntent): Promise<CommandResult> => {
   const change = await ctx.core.change(ctx.actor, intent);
-  return change.request
+  return change.kind === "request.filed" && change.request
     ? { type: "request_filed", request: change.request, fourEyes: true }
     : { type: "change", change };
 };
@@ -170,9 +170,10 @@ export const defineMemberCommand = (spec: {
       if (!(spec.confirm && ctx.confirmFirst)) return runChange(ctx, intent(input));
       // Only what would be allowed is offered: the dry run refuses everything else now.
       const would = await ctx.core.change(ctx.actor, intent(input), { dryRun: true });
+      const who = "member" in would ? would.member : null;
       return {
         type: "confirm",
-        confirm: { kind: "remove", email: would.email ?? "", invited: would.status === "invited" },
+        confirm: { kind: "remove", email: who?.email ?? "", invited: who?.status === "invited" },
       };
     },
   });

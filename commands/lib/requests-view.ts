@@ -1,8 +1,25 @@
-import { APPLIED_UNTIL } from "../../src/core/decide/requests.js";
 import type { ChangeRequest } from "../../src/core/model.js";
+import type { RequestOutcome } from "../../src/core/outcomes.js";
 import type { ApprovalOutcome } from "../../src/core/requests.js";
-import { outcomeWords } from "../../src/words/en/refusals.js";
+import { refusalWords } from "../../src/words/en/refusals.js";
 import { type Formatter, plainDoor, plainFormatter } from "../../src/words/format.js";
+
+/**
+ * Why a request failed or closed early, as its outcome says (empty when it says nothing), written
+ * by `fmt`: a refusal kept as data in syntax-free words (a stored outcome is read on every door),
+ * text stored before refusals were data as it is.
+ */
+const outcomeWhy = (o: RequestOutcome | null, fmt: Formatter = plainFormatter): string => {
+  if (o === null || ("applied" in o && o.applied)) return "";
+  if ("closed" in o) return fmt.text(o.closed);
+  return o.refusal ? refusalWords(o.refusal, { ...plainDoor, fmt }) : fmt.text(o.why ?? "");
+};
+
+/** An outcome as JSON shows it: a failed one with its code and its words (`why`), not its data. */
+const outcomeJson = (o: RequestOutcome | null): RequestOutcome | null =>
+  o !== null && "applied" in o && !o.applied && o.refusal
+    ? { applied: false, ...(o.code ? { code: o.code } : {}), why: outcomeWhy(o) }
+    : o;
 
 /** A request as the CLI's --json and the API show it. */
 export const requestJson = (r: ChangeRequest) => ({
@@ -13,13 +30,10 @@ export const requestJson = (r: ChangeRequest) => ({
   effect: r.effect,
   decidedBy: r.decidedBy,
   reason: r.reason,
-  outcome: r.outcome === null ? null : outcomeWords(r.outcome, plainDoor),
+  outcome: outcomeJson(r.outcome),
   createdAt: r.createdAt,
   expiresAt: r.expiresAt,
 });
-
-/** A stored outcome, read on any door: syntax-free words, people and text as `fmt` writes them. */
-const outcome = (stored: string, fmt: Formatter): string => outcomeWords(stored, { ...plainDoor, fmt });
 
 /**
  * The status line shown on a request, wherever it appears: people and times as the surface writes
@@ -33,18 +47,18 @@ export const requestStatusLine = (r: ChangeRequest, fmt: Formatter): string => {
     case "pending":
       return `Waiting for an Owner; expires ${fmt.date(r.expiresAt)}.`;
     case "approved": {
-      const until = r.outcome?.startsWith(APPLIED_UNTIL) ? r.outcome.slice(APPLIED_UNTIL.length) : null;
+      const until = r.outcome && "applied" in r.outcome && r.outcome.applied ? r.outcome.until : undefined;
       return until
         ? `Approved by ${decider} — applied: access until ${fmt.date(until)}.`
         : `Approved by ${decider} — applied.`;
     }
     case "failed":
-      return `Approved by ${decider}, but it could not be applied: ${outcome(r.outcome ?? "", fmt)}`;
+      return `Approved by ${decider}, but it could not be applied: ${outcomeWhy(r.outcome, fmt)}`;
     case "rejected":
       return `Rejected by ${decider}${r.reason ? `: ${fmt.text(r.reason)}` : "."}`;
     case "expired":
       // An outcome says why it closed early (a request that could not be carried over to a new version).
-      return r.outcome ? `Closed: ${outcome(r.outcome, fmt)}` : "Expired: no Owner decided in time.";
+      return r.outcome ? `Closed: ${outcomeWhy(r.outcome, fmt)}` : "Expired: no Owner decided in time.";
     case "cancelled":
       return `Cancelled by ${fmt.person({ email: r.requesterEmail, slackUserId: r.requesterSlackUserId })}.`;
   }

@@ -14,6 +14,7 @@ import { TokenCipher } from "../slack/token-cipher.js";
 import { DatabaseTooNewError } from "../store/migrate.js";
 import { type Wired, wireCore } from "../wiring.js";
 import { plural } from "../words/en/common.js";
+import { outcomeJson } from "../words/en/outcomes.js";
 import { refusalWords } from "../words/en/refusals.js";
 import { runDemo } from "./demo.js";
 import { EXIT_BAD_INPUT, EXIT_CODE, EXIT_REFUSED } from "./exit-codes.js";
@@ -188,7 +189,7 @@ export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io
         const { rest: words } = takeOptions(rest, []);
         if (words.length !== 1) throw cliRefusal("Usage: rolecall activate <email>");
         const change = await core.activate(accountId, words[0]);
-        print(`${change.email} is now active.`, change);
+        print(`${change.member.email} is now active.`, outcomeJson(change));
         return 0;
       }
       if (verb === "mail") return await mailVerb(config, wired, clock, rest, print);

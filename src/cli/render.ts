@@ -4,12 +4,14 @@ import { HELP_GROUPS } from "../../commands/lib/command.js";
 import { describeChange, FOUR_EYES_HELD } from "../../commands/lib/describe.js";
 import { approvalLine, requestJson, requestStatusLine } from "../../commands/lib/requests-view.js";
 import type { GrantList } from "../core/access-core.js";
+import { auditTargetText } from "../core/audit.js";
 import { grantEndWords } from "../core/grant-rules.js";
 import type { AccountDigest, AuditEntry, ChangeRequest, Grant, MemberView } from "../core/model.js";
 import type { AccountToDelete } from "../core/operator.js";
 import { PERMISSION_KEYS, PERMISSIONS } from "../core/permissions.js";
 import { ROLE_LABEL, ROLES } from "../core/roles.js";
 import { humanDate } from "../html.js";
+import { outcomeJson } from "../words/en/outcomes.js";
 import { refusalJson } from "../words/en/refusals.js";
 import { type Door, plainFormatter } from "../words/format.js";
 
@@ -55,7 +57,7 @@ export const accountDeletedText = (d: AccountDigest): string =>
   `${counted(d.auditEntries, "audit entry", "audit entries")}, last hash ${d.auditHead ?? "none"}.`;
 
 export const auditLine = (e: AuditEntry): string =>
-  `${e.at}  #${e.seq}  ${e.actor} (${e.source})  ${e.action}  ${e.target}  ${json(e.before)} → ${json(e.after)}${
+  `${e.at}  #${e.seq}  ${e.actor} (${e.source})  ${e.action}  ${auditTargetText(e.target)}  ${json(e.before)} → ${json(e.after)}${
     e.requestId ? `  request ${e.requestId}` : ""
   }`;
 
@@ -190,7 +192,7 @@ export const renderJson = (result: CommandResult): unknown => {
     case "perms":
       return result.view;
     case "change":
-      return result.change;
+      return outcomeJson(result.change);
     case "audit":
       return result.entries.map(auditJson);
     case "audit_changes":
@@ -224,9 +226,9 @@ export const renderJson = (result: CommandResult): unknown => {
         ok: true,
         applied: result.outcome.applied,
         request: requestJson(result.outcome.request),
-        // What the approval did, as a change made directly shows it (a grant: its end in `detail`).
+        // What the approval did, as a change made directly shows it (a grant: its end in `until`).
         ...(result.outcome.applied
-          ? { change: result.outcome.result }
+          ? { change: outcomeJson(result.outcome.result) }
           : { error: refusalJson(result.outcome.error, cliDoor) }),
       };
     case "request_closed":
@@ -243,7 +245,8 @@ export const auditJson = (e: AuditEntry) => ({
   actor: e.actor,
   source: e.source,
   action: e.action,
-  target: e.target,
+  // PRODUCT §7 shows a target as text: the typed target written as the log always wrote it.
+  target: auditTargetText(e.target),
   before: e.before,
   after: e.after,
   requestId: e.requestId,
@@ -266,7 +269,7 @@ export const auditCsv = (entries: AuditEntry[]): string =>
         e.actor,
         e.source,
         e.action,
-        e.target,
+        auditTargetText(e.target),
         json(e.before),
         json(e.after),
         e.requestId ?? "",

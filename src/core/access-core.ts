@@ -26,6 +26,7 @@ import type {
   MemberView,
 } from "./model.js";
 import { type CreatedAccount, Operator } from "./operator.js";
+import type { ResultOf } from "./outcomes.js";
 import { DEFAULT_CACHE_LIMITS, type MaybePromise, PermissionCache } from "./permission-cache.js";
 import type { PermissionKey } from "./permissions.js";
 import type { Clock, GrantStore, MemberFilter, Page, RequestStore, StorePort } from "./ports.js";
@@ -151,8 +152,8 @@ export class AccessCore {
     options: { dryRun?: boolean } = {},
   ): Promise<ChangeResult> {
     const result = await this.changes.apply(memberActor(ctx), intent, options);
-    return result.action === "request.filed" && result.detail && !options.dryRun
-      ? { ...result, request: await this.requests.get(ctx.accountId, result.detail) }
+    return result.kind === "request.filed" && !options.dryRun
+      ? { ...result, request: await this.requests.get(ctx.accountId, result.requestId) }
       : result;
   }
 
@@ -266,7 +267,7 @@ export class AccessCore {
   // Operator verbs, visibly apart.
   createAccount = (input: Parameters<Operator["createAccount"]>[0]): Promise<CreatedAccount> =>
     this.operator.createAccount(input);
-  activate = (accountId: string, email: unknown): Promise<ChangeResult> =>
+  activate = (accountId: string, email: unknown): Promise<ResultOf<"member.activated">> =>
     this.operator.activate(accountId, email);
   fullAuditLog = (accountId: string): Promise<AuditEntry[]> => this.operator.fullAuditLog(accountId);
   deleteAccount = (slackTeamId: unknown, confirmedAccountId?: string): Promise<AccountDigest> =>

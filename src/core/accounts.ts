@@ -1,10 +1,9 @@
-import { auditRequestId, verifyChain } from "./audit.js";
+import { auditMemberEmail, auditRequestId, verifyChain } from "./audit.js";
 import { authorize } from "./authz.js";
 import type { ActorContext, Engine } from "./engine.js";
 import { CoreError } from "./errors.js";
-import type { Account, AuditEntry } from "./model.js";
+import type { Account, AuditEntry, PersonRef } from "./model.js";
 import type { MaybePromise } from "./permission-cache.js";
-import type { PersonRef } from "./results.js";
 
 /** One page of the audit log read a change at a time, with who its entries name. */
 export interface AuditPage {
@@ -92,9 +91,10 @@ export class Accounts {
         if (id && request) requesters[id] = request.requesterEmail;
       }
       const emails = new Set(
-        [...entries.flatMap((e) => [e.actor, e.target]), ...Object.values(requesters)].filter((s) =>
-          s.includes("@"),
-        ),
+        [
+          ...entries.flatMap((e) => [e.actor, auditMemberEmail(e.target) ?? ""]),
+          ...Object.values(requesters),
+        ].filter((s) => s.includes("@")),
       );
       const people: PersonRef[] = [];
       for (const email of emails) {

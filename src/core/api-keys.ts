@@ -6,13 +6,16 @@ import type { Actor, ActorContext, Engine } from "./engine.js";
 import { CoreError } from "./errors.js";
 import { emailSchema, parseInput } from "./input.js";
 import type { ApiKeyInfo, Member } from "./model.js";
+import type { ResultOf } from "./outcomes.js";
 import type { MaybePromise } from "./permission-cache.js";
 import { PERMISSION_KEYS, type PermissionKey } from "./permissions.js";
 import type { ApiKeyCandidate } from "./ports.js";
 import type { Role } from "./roles.js";
 import { newApiKey, sameSecretHash, sha256Hex } from "./tokens.js";
 
-export interface RotatedKey extends ChangeResult {
+export interface RotatedKey {
+  ok: true;
+  changed: true;
   /** The new key, in full: shown this once and never stored. */
   apiKey: string;
   prefix: string;
@@ -29,21 +32,24 @@ export interface AlreadyRotated {
 }
 
 /** With four-eyes on, an Owner's rotation without grace waits for a second Owner: not rotated yet. */
-export interface HeldForSecondOwner extends ChangeResult {
+export type HeldForSecondOwner = ResultOf<"request.filed"> & {
   heldForSecondOwner: true;
   requestId: string;
-}
+};
 
 /** A rotation's result as callers see it: the new key (shown once), or the key a repeat found in use. */
-export const rotatedKey = (result: ChangeResult): RotatedKey | AlreadyRotated =>
-  result.changed && result.apiKey
-    ? {
-        ...result,
-        apiKey: result.apiKey,
-        prefix: result.apiKey.slice(0, 10),
-        oldKeyWorksUntil: result.detail ?? "now",
-      }
-    : { ok: true, changed: false, alreadyRotated: true, prefix: result.detail ?? "" };
+export const rotatedKey = (result: ChangeResult): RotatedKey | AlreadyRotated => {
+  if (result.kind === "apikey.rotated" && result.apiKey)
+    return {
+      ok: true,
+      changed: true,
+      apiKey: result.apiKey,
+      prefix: result.apiKey.slice(0, 10),
+      oldKeyWorksUntil: result.oldKeyWorksUntil ?? "now",
+    };
+  const prefix = result.kind === "unchanged" && result.why.of === "apikey.rotated" ? result.why.prefix : "";
+  return { ok: true, changed: false, alreadyRotated: true, prefix };
+};
 
 export interface ApiMember {
   email: string;
@@ -112,15 +118,15 @@ export class ApiKeys {
     // A member's rotation is a change like any other (four-eyes may hold it for a second Owner).
     if (by.kind === "member") {
       const result = await this.changes.apply(by, { kind: "apikey.rotate", ...asked });
-      if (result.action === "request.filed")
-        return { ...result, heldForSecondOwner: true, requestId: result.detail ?? "" };
+      if (result.kind === "request.filed")
+        return { ...result, heldForSecondOwner: true, requestId: result.requestId };
       return rotatedKey(result);
     }
     const fresh = newApiKey();
     const result = await this.e.change(by, {
       decide: (state) => decideRotateApiKey(state, { fresh, operator: true, ...asked }),
     });
-    return rotatedKey({ ...result, ...(result.changed ? { apiKey: fresh.key } : {}) });
+    return rotatedKey(result.kind === "apikey.rotated" ? { ...result, apiKey: fresh.key } : result);
   }
 
   /**

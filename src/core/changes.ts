@@ -113,7 +113,7 @@ export class Changes {
         };
         return (state) => {
           const decided = decideRotateApiKey(state, input);
-          return decided.result.changed
+          return decided.result.kind === "apikey.rotated"
             ? { ...decided, result: { ...decided.result, apiKey: fresh.key } }
             : decided;
         };

@@ -8,10 +8,10 @@ import {
   type Member,
   type MemberRef,
   type MemberView,
+  type PersonRef,
 } from "./model.js";
 import type { Matrix } from "./permissions.js";
 import type { MemberFilter, Page } from "./ports.js";
-import type { PersonRef } from "./results.js";
 import { CHANGEABLE_ROLES, ROLES, type Role } from "./roles.js";
 
 /** What a viewer may do to one member from a row of the team list, in the order a menu offers them. */

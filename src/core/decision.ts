@@ -1,6 +1,7 @@
 import type { ChangeIntent } from "./intents.js";
 import type {
   AuditAction,
+  AuditTarget,
   Grant,
   GrantEndReason,
   Installation,
@@ -8,6 +9,7 @@ import type {
   Member,
   RequestStatus,
 } from "./model.js";
+import type { RequestOutcome } from "./outcomes.js";
 import type { PermissionKey } from "./permissions.js";
 import type { ChangeableRole, Role } from "./roles.js";
 
@@ -40,7 +42,7 @@ export type Change =
 /** An audit entry before the store gives it a place in the chain. */
 export interface AuditDraft {
   action: AuditAction;
-  target: string;
+  target: AuditTarget;
   before: unknown;
   after: unknown;
 }
@@ -95,5 +97,5 @@ export interface RequestClosing {
   decidedBy: string | null;
   at: string;
   reason: string | null;
-  outcome: string | null;
+  outcome: RequestOutcome | null;
 }

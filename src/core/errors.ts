@@ -108,22 +108,6 @@ export const REFUSAL_CODE = {
 } as const satisfies Record<RefusalReason, ErrorCode>;
 
 /**
- * A refusal kept as data where text is stored (a failed request's outcome), so each door says it in
- * its own words when it is read; text stored before refusals were data reads back as that text.
- */
-export const REFUSAL_OUTCOME_PREFIX = "refusal:";
-export const refusalOutcome = (refusal: Refusal): string => REFUSAL_OUTCOME_PREFIX + JSON.stringify(refusal);
-export const outcomeRefusal = (outcome: string): Refusal | null => {
-  if (!outcome.startsWith(REFUSAL_OUTCOME_PREFIX)) return null;
-  try {
-    const parsed = JSON.parse(outcome.slice(REFUSAL_OUTCOME_PREFIX.length)) as Refusal;
-    return Object.hasOwn(REFUSAL_CODE, parsed?.reason) ? parsed : null;
-  } catch {
-    return null;
-  }
-};
-
-/**
  * A refusal: what the core decided (`refusal`, data), with its stable code. The core builds no
  * sentence: each door says the refusal in its own words (src/words/en/refusals.ts). `message` is
  * for logs and stack traces only — the code, the reason and its parameters.

@@ -1,5 +1,5 @@
 import { decideFile } from "./decide/requests.js";
-import { acting, type ChangeResult } from "./decide/shared.js";
+import { acting, type ChangeResult, made } from "./decide/shared.js";
 import type { Decision } from "./decision.js";
 import { CoreError } from "./errors.js";
 import type { ChangeIntent } from "./intents.js";
@@ -136,5 +136,5 @@ export const decideWithFourEyes = (
   if (otherOwners - (aboutOwner ? 1 : 0) < 1)
     throw secondOwnerNeeded(otherOwners >= 1 && aboutOwner ? aboutOwner.email : undefined);
   const filed = decideFile(state, intent, () => decided.result, fresh);
-  return { ...filed, result: { ok: true, changed: true, action: "request.filed", detail: filed.result.id } };
+  return { ...filed, result: made("request.filed", { requestId: filed.result.id }) };
 };

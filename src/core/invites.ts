@@ -1,7 +1,8 @@
-import { type ChangeResult, decideAcceptInvite } from "./decide.js";
+import { decideAcceptInvite } from "./decide.js";
 import type { Engine } from "./engine.js";
 import { CoreError } from "./errors.js";
 import { type InviteState, inviteTokenState } from "./model.js";
+import type { ResultOf } from "./outcomes.js";
 import { type PermissionKey, permissionsOf } from "./permissions.js";
 import type { Role } from "./roles.js";
 import { sha256Hex } from "./tokens.js";
@@ -47,7 +48,7 @@ export class Invites {
   }
 
   /** Accepts an invite: single use, atomic, audited. Refusals are INVITE_INVALID / _EXPIRED / _USED. */
-  async accept(token: string): Promise<ChangeResult & { accountId: string }> {
+  async accept(token: string): Promise<ResultOf<"invite.accepted"> & { accountId: string }> {
     const tokenHash = sha256Hex(token);
     const found = await this.e.store.findInviteByTokenHash(tokenHash);
     if (!found) throw new CoreError({ reason: "invite_invalid" });

@@ -1,5 +1,6 @@
 import type { ChangeIntent } from "./intents.js";
 import type { Matrix, PermissionKey } from "./permissions.js";
+import type { Refusal } from "./refusals.js";
 import type { Role } from "./roles.js";
 
 export const MEMBER_STATUSES = ["invited", "active", "removed"] as const;
@@ -138,6 +139,19 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
+/** What an audit entry is about, typed; readers never parse a target out of a string. */
+export type AuditTarget =
+  | { type: "member"; email: string }
+  /** The people of a role (a permission of theirs changed). */
+  | { type: "role"; role: Role }
+  | { type: "setting"; setting: "four_eyes" | "approvals_channel" }
+  | { type: "request"; id: string }
+  | { type: "api_key" }
+  | { type: "account"; slackTeamId: string }
+  | { type: "installation"; key: string }
+  /** A target written by a version this one does not know, as it was written. */
+  | { type: "unknown"; text: string };
+
 export interface AuditEntry {
   seq: number;
   at: string;
@@ -145,7 +159,12 @@ export interface AuditEntry {
   source: AuditSource;
   /** An `AuditAction` when this version wrote it; a log may hold actions a newer version wrote. */
   action: string;
-  target: string;
+  target: AuditTarget;
+  /**
+   * An entry written before targets were typed: its target as it was stored (`role:admin`, an email),
+   * which its hash covers. `target` is that read into its type, once, by the store.
+   */
+  legacyTarget?: string;
   before: unknown;
   after: unknown;
   requestId: string | null;
@@ -157,6 +176,13 @@ export interface AuditEntry {
   batch: number | null;
   prevHash: string;
   hash: string;
+}
+
+/** A person as a sentence names them: by Slack mention where linked, else by name or email. */
+export interface PersonRef {
+  email: string;
+  name?: string | null;
+  slackUserId?: string | null;
 }
 
 /** Who is asking: a member of one account, named by email or by linked Slack user. */
@@ -212,6 +238,20 @@ export interface RequestPost {
   announced?: boolean;
 }
 
+/**
+ * What an approved request's outcome records, stored as JSON: applied, and for a grant its end —
+ * the Owner may have approved less time than asked, and the requester should read the time they got.
+ * A failed approval or an early close records why (`why`: the refusal's words as they were said).
+ */
+export type RequestOutcome =
+  | { applied: true; until?: string }
+  /**
+   * Failed: `refusal`, the refusal as data (each door words it); `code` its code. A request failed
+   * before refusals were data has only `why`, the words it was refused with then.
+   */
+  | { applied: false; code?: string; refusal?: Refusal; why?: string }
+  | { closed: string };
+
 /** A change a member asked the Owners for (PRODUCT §3). */
 export interface ChangeRequest {
   id: string;
@@ -229,7 +269,8 @@ export interface ChangeRequest {
   deciderSlackUserId: string | null;
   decidedAt: string | null;
   reason: string | null;
-  outcome: string | null;
+  /** What deciding it did (applied, and a grant's end; why it failed), or why it closed early. */
+  outcome: RequestOutcome | null;
   createdAt: string;
   expiresAt: string;
   posts: RequestPost[];

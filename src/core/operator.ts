@@ -1,4 +1,3 @@
-import type { ChangeResult } from "./decide.js";
 import { decideActivate } from "./decide.js";
 import type { Engine } from "./engine.js";
 import { CoreError } from "./errors.js";
@@ -10,6 +9,7 @@ import {
   slackUserIdSchema,
 } from "./input.js";
 import type { Account, AccountDigest, AuditEntry, AuditSource, Member } from "./model.js";
+import type { ResultOf } from "./outcomes.js";
 import type { NewAccount } from "./ports.js";
 import { newApiKey, newId } from "./tokens.js";
 
@@ -107,7 +107,7 @@ export class Operator {
   }
 
   /** Marks an invited member active without the mail round trip (imports, recovery). */
-  activate(accountId: string, email: unknown): Promise<ChangeResult> {
+  activate(accountId: string, email: unknown): Promise<ResultOf<"member.activated">> {
     const ref = { email: parseInput(emailSchema, email, "email") };
     return this.e.change(
       { kind: "operator", accountId },

@@ -34,25 +34,14 @@ export type GatedAction =
   | "grants.view_all";
 
 /**
- * What a change that would change nothing found already so: the facts the words say it with. (Its
- * own shape rather than a ChangeResult, so this module stays a leaf that errors.ts can import.)
+ * What a change that would change nothing found already so: outcomes.ts's `AlreadySo`, which the
+ * words say. Named here by its tag only, so this module stays a leaf that errors.ts can import
+ * (outcomes.ts imports errors.ts); NothingToChange, the one place that builds it, passes the real one.
  */
-export interface AlreadySo {
-  action: string;
-  email?: string;
-  role?: Role;
-  allowed?: boolean;
-  detail?: string;
+export interface AlreadySoFacts {
+  readonly of: string;
+  readonly [fact: string]: unknown;
 }
-
-/** The facts of `result` that say what is already so (and nothing else of it, when stored). */
-export const alreadySoOf = ({ action, email, role, allowed, detail }: AlreadySo): AlreadySo => ({
-  action,
-  ...(email === undefined ? {} : { email }),
-  ...(role === undefined ? {} : { role }),
-  ...(allowed === undefined ? {} : { allowed }),
-  ...(detail === undefined ? {} : { detail }),
-});
 
 /** A member as a change named them (model.ts's MemberRef, spelt out so this module stays a leaf). */
 export type NamedMember = { email: string } | { slackUserId: string };
@@ -109,8 +98,8 @@ export type Refusal =
       by: string | null;
     }
   | { reason: "request_failed"; by: string | null }
-  | { reason: "nothing_to_ask"; already: AlreadySo }
-  | { reason: "nothing_to_change"; already: AlreadySo }
+  | { reason: "nothing_to_ask"; already: AlreadySoFacts }
+  | { reason: "nothing_to_change"; already: AlreadySoFacts }
   | { reason: "shorter_for_grants_only" }
   | { reason: "approve_at_most"; minutes: number }
   | { reason: "request_unreadable" }

@@ -169,11 +169,11 @@ const answerInvite = async (
   await readBody(req, INVITE_BODY_LIMIT);
   try {
     const accepted = await deps.core.acceptInvite(token);
-    send(res, 200, acceptedPage(before.accountName, accepted.role ?? "teammate"));
+    send(res, 200, acceptedPage(before.accountName, accepted.member.role));
     deps.onAccepted?.({
       accountId: accepted.accountId,
-      email: accepted.email ?? "",
-      role: accepted.role ?? "teammate",
+      email: accepted.member.email,
+      role: accepted.member.role,
       inviterSlackUserId: before.inviter?.slackUserId ?? null,
     });
   } catch (error) {

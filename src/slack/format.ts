@@ -1,5 +1,4 @@
-import { humanDate } from "../html.js";
-import { type Door, type Formatter, plainFormatter } from "../words/format.js";
+import { type Door, type Formatter, humanDate, plainFormatter } from "../words/format.js";
 import { esc } from "./escape.js";
 
 /**

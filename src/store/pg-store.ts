@@ -57,6 +57,7 @@ import {
   newAccountAudit,
   nextAuditEntry,
   type OutboxDbRow,
+  outcomeToColumn,
   REQUEST_SELECT,
   type RequestRow,
   releaseSlackSql,
@@ -560,7 +561,7 @@ export class PgStore implements StorePort, OutboxStore {
     const tuples: string[] = [];
     for (const draft of drafts) {
       seq++;
-      const { content, before, after, hash } = nextAuditEntry(ctx, draft, seq, batch, prevHash);
+      const { content, before, after, target, hash } = nextAuditEntry(ctx, draft, seq, batch, prevHash);
       const row = [
         ctx.accountId,
         seq,
@@ -568,7 +569,7 @@ export class PgStore implements StorePort, OutboxStore {
         content.actor,
         content.source,
         content.action,
-        content.target,
+        target,
         before,
         after,
         content.requestId,
@@ -700,7 +701,7 @@ export class PgRequestStore implements RequestStore {
     const result = await this.db.query(
       `UPDATE change_requests SET status = $3, decided_by = $4, decided_at = $5, reason = $6, outcome = $7
         WHERE account_id = $1 AND id = $2 AND status = 'pending'`,
-      [c.accountId, c.id, c.status, c.decidedBy, c.at, c.reason, c.outcome],
+      [c.accountId, c.id, c.status, c.decidedBy, c.at, c.reason, outcomeToColumn(c.outcome)],
       on,
     );
     return result.rowCount === 1;

@@ -2,7 +2,14 @@ import { type ChangeIntent, intentToJson } from "../core/intents.js";
 import type { ChangeRequest, RequestPost } from "../core/model.js";
 import type { NewRequest, RequestClosing, RequestStore } from "../core/ports.js";
 import type { Db } from "./open.js";
-import { claimSlackSql, REQUEST_SELECT, type RequestRow, releaseSlackSql, toRequest } from "./rows.js";
+import {
+  claimSlackSql,
+  outcomeToColumn,
+  REQUEST_SELECT,
+  type RequestRow,
+  releaseSlackSql,
+  toRequest,
+} from "./rows.js";
 import type { SqliteWrites } from "./sqlite-writes.js";
 
 /** The SQL of change requests (the `…Now` methods for the store's transactions; the others write through `writes`). */
@@ -53,7 +60,7 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   closeNow(c: RequestClosing): boolean {
-    return this.s.close.run(c).changes === 1;
+    return this.s.close.run({ ...c, outcome: outcomeToColumn(c.outcome) }).changes === 1;
   }
 
   async insertRequest(r: NewRequest): Promise<void> {

@@ -1,4 +1,4 @@
-import { type AuditContent, auditHash } from "../core/audit.js";
+import { type AuditContent, auditHash, auditTargetFromColumn, auditTargetToColumn } from "../core/audit.js";
 import type { AuditDraft, Change, MailDraft } from "../core/decision.js";
 import { intentFromJson } from "../core/intents.js";
 import type {
@@ -17,6 +17,7 @@ import type {
   RequestPost,
   RequestStatus,
 } from "../core/model.js";
+import type { RequestOutcome } from "../core/outcomes.js";
 import type { PermissionKey } from "../core/permissions.js";
 import type { ApplyContext, NewAccount } from "../core/ports.js";
 import { ROLES } from "../core/roles.js";
@@ -58,7 +59,13 @@ export const nextAuditEntry = (
     requestId: ctx.requestId,
     batch,
   };
-  return { content, before, after, hash: auditHash(prevHash, content) };
+  return {
+    content,
+    before,
+    after,
+    target: auditTargetToColumn(draft.target),
+    hash: auditHash(prevHash, content),
+  };
 };
 
 /** Throws unless the database's schema is the one this code knows (see StorePort.ping). */
@@ -69,11 +76,16 @@ export const nextAuditEntry = (
 export const newAccountAudit = ({ account, owner, with: also }: NewAccount): AuditDraft[] => [
   {
     action: "account.created",
-    target: `account:${account.slackTeamId}`,
+    target: { type: "account", slackTeamId: account.slackTeamId },
     before: null,
     after: { name: account.name },
   },
-  { action: "member.added", target: owner.email, before: null, after: { role: "owner", status: "active" } },
+  {
+    action: "member.added",
+    target: { type: "member", email: owner.email },
+    before: null,
+    after: { role: "owner", status: "active" },
+  },
   ...(also?.audit ?? []),
 ];
 
@@ -176,7 +188,7 @@ export const toAudit = (r: AuditRow): AuditEntry => ({
   actor: r.actor,
   source: r.source,
   action: r.action,
-  target: r.target,
+  ...auditTargetFromColumn(r.target),
   before: JSON.parse(r.before_json),
   after: JSON.parse(r.after_json),
   requestId: r.request_id,
@@ -241,6 +253,26 @@ export interface RequestRow {
   announced: number;
 }
 
+/** A request's outcome as the `outcome` column keeps it: JSON. */
+export const outcomeToColumn = (outcome: RequestOutcome | null): string | null =>
+  outcome === null ? null : JSON.stringify(outcome);
+
+/**
+ * A request's outcome from its column: JSON, or — written before outcomes were data — a sentence:
+ * "applied", "applied until <ISO>" (a grant), or the words of why it failed or closed early.
+ */
+export const outcomeFromColumn = (column: string | null, status: RequestStatus): RequestOutcome | null => {
+  if (column === null) return null;
+  if (column.startsWith("{")) return JSON.parse(column) as RequestOutcome;
+  const LEGACY_APPLIED_UNTIL = "applied until ";
+  if (status === "approved")
+    return column.startsWith(LEGACY_APPLIED_UNTIL)
+      ? { applied: true, until: column.slice(LEGACY_APPLIED_UNTIL.length) }
+      : { applied: true };
+  if (status === "failed") return { applied: false, why: column };
+  return { closed: column };
+};
+
 export const toRequest = (r: RequestRow): ChangeRequest => ({
   id: r.id,
   accountId: r.account_id,
@@ -256,7 +288,7 @@ export const toRequest = (r: RequestRow): ChangeRequest => ({
   deciderSlackUserId: r.decider_slack,
   decidedAt: r.decided_at,
   reason: r.reason,
-  outcome: r.outcome,
+  outcome: outcomeFromColumn(r.outcome, r.status),
   createdAt: r.created_at,
   expiresAt: r.expires_at,
   posts: JSON.parse(r.posts_json) as RequestPost[],

@@ -519,6 +519,7 @@ export class SqliteStore implements StorePort, OutboxStore {
     this.s.insertAudit.run({
       ...entry.content,
       accountId: ctx.accountId,
+      target: entry.target,
       before: entry.before,
       after: entry.after,
       prevHash,

@@ -1,11 +1,10 @@
-import { humanDate } from "../html.js";
+import type { PersonRef } from "../core/model.js";
 
-/** A person as a sentence names them: by Slack mention where linked, else by name or email. */
-export interface PersonRef {
-  email: string;
-  name?: string | null;
-  slackUserId?: string | null;
-}
+export type { PersonRef };
+
+/** "5 December 2026 at 09:17 UTC": a time as a page, a mail or a terminal writes it. */
+export const humanDate = (iso: string): string =>
+  `${new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", dateStyle: "long", timeStyle: "short" }).format(new Date(iso))} UTC`;
 
 /**
  * How a surface shows user-typed text, channels, people and times (Slack escapes, links, mentions

@@ -108,7 +108,11 @@ describe("the README tour", () => {
       matrix: { admin: expect.arrayContaining(["team_settings"]) },
     });
 
-    expect(json(as(OWNER, "role", "bob@acme.test", "owner"))).toMatchObject({ ok: true, role: "owner" });
+    expect(json(as(OWNER, "role", "bob@acme.test", "owner"))).toMatchObject({
+      ok: true,
+      kind: "member.edited",
+      member: { role: "owner" },
+    });
     expect(json(as(OWNER, "edit", "bob@acme.test", "--phone", "+447700900123"))).toMatchObject({ ok: true });
     expect(json(as(OWNER, "remove", "cy@acme.test"))).toMatchObject({ ok: true });
 
@@ -182,7 +186,8 @@ describe("a change says what changed, in the same words Slack uses", () => {
     await seedFile([{ email: "tm@acme.test", role: "teammate" }]);
     expect(json(as(OWNER, "edit", "tm@acme.test", "--name", "Tom", "--role", "admin"))).toMatchObject({
       ok: true,
-      action: "member.role_changed",
+      kind: "member.edited",
+      message: "tm@acme.test's name is now Tom; role is now Admin (was Teammate).",
       fields: { name: { before: null, after: "Tom" }, role: { before: "teammate", after: "admin" } },
     });
     expect(json(as(OWNER, "perms", "grant", "teammate", "team_settings"))).toMatchObject({

@@ -140,7 +140,7 @@ describe("grants, as text", () => {
       body: {
         applied: true,
         request: { status: "approved" },
-        change: { action: "grant.started", permission: "billing", detail: "2026-03-02T13:00:00.000Z" },
+        change: { kind: "grant.started", permission: "billing", until: "2026-03-02T13:00:00.000Z" },
       },
     });
     expect((await cli(clock, OWNER, "ungrant", TM, "billing")).code).toBe(0);

@@ -46,7 +46,12 @@ describe("two CLI processes racing to demote the two owners of an account", () =
       await after.close();
       expect(owners.map((m) => m.email)).toEqual([winner]);
       expect(changes).toEqual([
-        { actor: winner, target: demoted, before: { role: "owner" }, after: { role: "admin" } },
+        {
+          actor: winner,
+          target: { type: "member", email: demoted },
+          before: { role: "owner" },
+          after: { role: "admin" },
+        },
       ]);
     }
   });

@@ -1,15 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { describeAsk, describeChange } from "../../commands/lib/describe.js";
-import type { ChangeResult } from "../../src/core/decide.js";
+import type { ChangeResult, MemberFieldChanges } from "../../src/core/decide.js";
 import { type IntentKind, parseIntent } from "../../src/core/intents.js";
+import { type MemberAbout, made, unchanged } from "../../src/core/outcomes.js";
 import { slackFormatter } from "../../src/slack/format.js";
 
 /**
  * The sentences a person reads after a change, and before asking the Owners for one — the same on
  * every surface, with the surface's way of showing people and typed text.
  */
-
-const change = (r: Partial<ChangeResult>): ChangeResult => ({ ok: true, changed: true, action: "x", ...r });
 
 describe("what asking the Owners asks, in words (describeAsk)", () => {
   const ASKS = {
@@ -98,39 +97,39 @@ describe("what asking the Owners asks, in words (describeAsk)", () => {
 });
 
 describe("what a change did, named (describeChange)", () => {
-  const tom = { action: "member.edited", email: "tom@acme.test", name: "Tom", slackUserId: null };
+  const tom: MemberAbout = {
+    email: "tom@acme.test",
+    name: "Tom",
+    slackUserId: null,
+    role: "teammate",
+    status: "active",
+  };
+  const edited = (fields: MemberFieldChanges, member: Partial<MemberAbout> = {}): ChangeResult =>
+    made("member.edited", { member: { ...tom, ...member }, fields });
 
   it("an edit: each field before → after, the member as the reader knew them", () => {
     expect(
-      describeChange(
-        change({ ...tom, fields: { phone: { before: "+447700900123", after: "+447700900999" } } }),
-        slackFormatter,
-      ),
+      describeChange(edited({ phone: { before: "+447700900123", after: "+447700900999" } }), slackFormatter),
     ).toBe("Tom's phone is now +447700900999 (was +447700900123).");
     expect(
       describeChange(
-        change({
-          ...tom,
-          name: "Thomas",
-          fields: {
+        edited(
+          {
             name: { before: "Tom", after: "Thomas" },
             phone: { before: "+447700900123", after: null },
           },
-        }),
+          { name: "Thomas" },
+        ),
         slackFormatter,
       ),
     ).toBe("Tom's name is now Thomas (was Tom); phone cleared (was +447700900123).");
   });
 
   it("a role: the member by mention when linked, by email in a terminal", () => {
-    const promoted = change({
-      action: "member.role_changed",
-      email: "tom@acme.test",
-      name: "Tom",
-      slackUserId: "U0TOM",
-      role: "admin",
-      fields: { role: { before: "teammate", after: "admin" } },
-    });
+    const promoted = edited(
+      { role: { before: "teammate", after: "admin" } },
+      { slackUserId: "U0TOM", role: "admin" },
+    );
     expect(describeChange(promoted, slackFormatter)).toBe("<@U0TOM> is now an Admin (was a Teammate).");
     expect(describeChange(promoted)).toBe("tom@acme.test is now an Admin (was a Teammate).");
   });
@@ -138,11 +137,7 @@ describe("what a change did, named (describeChange)", () => {
   it("an edit of the role with other fields names all of them", () => {
     expect(
       describeChange(
-        change({
-          ...tom,
-          action: "member.role_changed",
-          fields: { name: { before: null, after: "Tom" }, role: { before: "teammate", after: "owner" } },
-        }),
+        edited({ name: { before: null, after: "Tom" }, role: { before: "teammate", after: "owner" } }),
       ),
     ).toBe("tom@acme.test's name is now Tom; role is now Owner (was Teammate).");
   });
@@ -150,9 +145,7 @@ describe("what a change did, named (describeChange)", () => {
   it("a Save of the permissions form names every cell, by role", () => {
     expect(
       describeChange(
-        change({
-          action: "permissions.changed",
-          detail: "4",
+        made("permissions.changed", {
           cells: [
             { role: "teammate", permission: "billing", allowed: true },
             { role: "admin", permission: "billing", allowed: true },
@@ -167,37 +160,30 @@ describe("what a change did, named (describeChange)", () => {
   });
 
   it("removing someone invited cancels their invite; removing someone active removes them", () => {
-    const removed = change({
-      action: "member.removed",
-      email: "tom@acme.test",
-      name: "Tom",
-      role: "teammate",
-    });
-    expect(describeChange({ ...removed, status: "invited" })).toBe(
+    const removed = (status: MemberAbout["status"]) => made("member.removed", { member: { ...tom, status } });
+    expect(describeChange(removed("invited"))).toBe(
       "Cancelled the invite for tom@acme.test; the link in their email no longer works.",
     );
-    expect(describeChange({ ...removed, status: "active" }, slackFormatter)).toBe(
-      "Removed Tom from the team.",
-    );
+    expect(describeChange(removed("active"), slackFormatter)).toBe("Removed Tom from the team.");
   });
 
   it("a name typed with Slack markup neither notifies nor formats", () => {
     const sentence = describeChange(
-      change({ ...tom, name: "<!channel>", fields: { name: { before: "Tom", after: "<!channel>" } } }),
+      edited({ name: { before: "Tom", after: "<!channel>" } }, { name: "<!channel>" }),
       slackFormatter,
     );
     expect(sentence).toBe("Tom's name is now &lt;!channel&gt; (was Tom).");
   });
 
   describe("temporary access and four-eyes", () => {
-    const grant = (action: string, endsAt = "2026-03-02T14:30:00.000Z") =>
-      change({
-        action,
-        email: "tom@acme.test",
-        slackUserId: "U0TOM",
-        role: "teammate",
+    const grant = (
+      kind: "grant.started" | "grant.extended" | "grant.ended",
+      endsAt = "2026-03-02T14:30:00.000Z",
+    ) =>
+      made(kind, {
+        member: { ...tom, name: null, slackUserId: "U0TOM" },
         permission: "export_users",
-        detail: endsAt,
+        until: endsAt,
       });
     const now = new Date("2026-03-02T12:30:00.000Z");
 
@@ -205,8 +191,8 @@ describe("what a change did, named (describeChange)", () => {
       ["grant.started", "tom@acme.test has Export Users until 14:30 UTC (ends by itself)."],
       ["grant.extended", "tom@acme.test's temporary Export Users now lasts until 14:30 UTC."],
       ["grant.ended", "tom@acme.test's temporary Export Users has ended."],
-    ])("%s, in a terminal: the end in UTC words counted from now", (action, words) => {
-      expect(describeChange(grant(action), undefined, now)).toBe(words);
+    ] as const)("%s, in a terminal: the end in UTC words counted from now", (kind, words) => {
+      expect(describeChange(grant(kind), undefined, now)).toBe(words);
     });
 
     it("an end beyond a day names its date", () => {
@@ -222,23 +208,21 @@ describe("what a change did, named (describeChange)", () => {
     });
 
     it("a grant that changes nothing says what already holds", () => {
-      expect(
-        describeChange(
-          change({ action: "grant.unchanged", changed: false, detail: "Teammates already have Billing" }),
-        ),
-      ).toBe("Nothing to change: Teammates already have Billing.");
+      expect(describeChange(unchanged({ of: "grant.by_role", member: tom, permission: "billing" }))).toBe(
+        "Nothing to change: Teammates already have Billing.",
+      );
     });
 
     it("four-eyes on, off, and already so", () => {
-      expect(describeChange(change({ action: "setting.changed", detail: "four-eyes on" }))).toMatch(
+      expect(describeChange(made("setting.changed", { setting: "four_eyes", value: true }))).toMatch(
         /^Four-eyes is now on: .*need a second Owner's approval\.$/,
       );
-      expect(describeChange(change({ action: "setting.changed", detail: "four-eyes off" }))).toBe(
+      expect(describeChange(made("setting.changed", { setting: "four_eyes", value: false }))).toBe(
         "Four-eyes is now off: Owners' changes apply at once.",
       );
-      expect(
-        describeChange(change({ action: "setting.unchanged", changed: false, detail: "four-eyes on" })),
-      ).toBe("Nothing to change: four-eyes is already on.");
+      expect(describeChange(unchanged({ of: "setting", setting: "four_eyes", value: true }))).toBe(
+        "Nothing to change: four-eyes is already on.",
+      );
     });
   });
 });

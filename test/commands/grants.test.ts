@@ -232,7 +232,11 @@ describe("/team grant, ungrant and grants", () => {
   it("an Owner grants directly; an Admin is refused, and may ask an Owner instead", async () => {
     const t = await team();
     const started = changed(await t.run(OWNER, `grant ${TM} billing for 2h`));
-    expect(started).toMatchObject({ action: "grant.started", email: TM, permission: "billing" });
+    expect(started).toMatchObject({
+      kind: "grant.started",
+      member: { email: TM },
+      permission: "billing",
+    });
     expect(await holds(t, TM, "billing")).toBe(true);
 
     const words = tokenize(`grant ${TM} export_users for 1h`);
@@ -249,7 +253,8 @@ describe("/team grant, ungrant and grants", () => {
     const t = await team();
     expect(changed(await t.run(OWNER, `grant ${TM} whatsapp_setup for 1h`))).toMatchObject({
       changed: false,
-      action: "grant.unchanged",
+      kind: "unchanged",
+      why: { of: "grant.by_role", permission: "whatsapp_setup" },
     });
     await t.run(OWNER, `grant ${TM} billing for 2h`);
     expect(changed(await t.run(OWNER, `grant ${TM} billing for 1h`)).changed).toBe(false);
@@ -259,10 +264,10 @@ describe("/team grant, ungrant and grants", () => {
     const t = await team([...MEMBERS, { email: "ty@acme.test", role: "teammate" }]);
     await t.run(OWNER, `grant ${TM} billing for 2h`);
     expect((await refusal(t.run("ty@acme.test", `ungrant ${TM} billing`))).code).toBe("FORBIDDEN");
-    expect(changed(await t.run(OWNER, `ungrant ${TM} billing`))).toMatchObject({ action: "grant.ended" });
+    expect(changed(await t.run(OWNER, `ungrant ${TM} billing`))).toMatchObject({ kind: "grant.ended" });
     expect(await holds(t, TM, "billing")).toBe(false);
     await t.run(OWNER, `grant ${TM} billing for 2h`);
-    expect(changed(await t.run(TM, `ungrant ${TM} billing`))).toMatchObject({ action: "grant.ended" });
+    expect(changed(await t.run(TM, `ungrant ${TM} billing`))).toMatchObject({ kind: "grant.ended" });
     expect(await holds(t, TM, "billing")).toBe(false);
   });
 
@@ -297,7 +302,9 @@ describe("four-eyes (rule 9)", () => {
     const t = await twoOwners();
     expect(changed(await t.run(OWNER, "settings four-eyes on"))).toMatchObject({
       changed: true,
-      detail: "four-eyes on",
+      kind: "setting.changed",
+      setting: "four_eyes",
+      value: true,
     });
     const held = filed(await t.run(OWNER, `role ${ADMIN} owner`));
     expect(held.fourEyes).toBe(true);
@@ -311,14 +318,14 @@ describe("four-eyes (rule 9)", () => {
     const t = await twoOwners();
     await t.run(OWNER, "settings four-eyes on");
     expect(filed(await t.run(OWNER, `grant ${TM} team_settings for 1h`)).fourEyes).toBe(true);
-    expect(changed(await t.run(OWNER, `grant ${TM} billing for 1h`)).action).toBe("grant.started");
+    expect(changed(await t.run(OWNER, `grant ${TM} billing for 1h`)).kind).toBe("grant.started");
   });
 
   it("with it off, the same change applies at once", async () => {
     const t = await twoOwners();
     expect(changed(await t.run(OWNER, `role ${ADMIN} owner`))).toMatchObject({
       changed: true,
-      role: "owner",
+      member: { role: "owner" },
     });
   });
 
@@ -342,7 +349,7 @@ describe("four-eyes (rule 9)", () => {
       message: expect.stringContaining("you are the only one"),
     });
     expect(changed(await t.run(OWNER, "settings four-eyes off"))).toMatchObject({ changed: true });
-    expect(changed(await t.run(OWNER, `role ${ADMIN} owner`))).toMatchObject({ role: "owner" });
+    expect(changed(await t.run(OWNER, `role ${ADMIN} owner`))).toMatchObject({ member: { role: "owner" } });
   });
 
   it("only Owners turn it on or off, and turning it on twice changes nothing", async () => {

@@ -118,7 +118,7 @@ describe("§4 an invite mail that has not gone out yet is not sent once its link
     await core.resendInvite(owner, { email: "inv@acme.test" });
     expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
       action: "invite.resent",
-      target: "inv@acme.test",
+      target: { type: "member", email: "inv@acme.test" },
       after: { expiresAt: "2026-01-09T00:00:00.000Z" },
     });
   });

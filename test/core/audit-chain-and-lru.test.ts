@@ -67,7 +67,7 @@ describe("§5 the audit chain", () => {
       { actor: "mallory@acme.test" },
       { source: "api" },
       { action: "member.removed" },
-      { target: "someone@acme.test" },
+      { target: { type: "member", email: "someone@acme.test" } },
       { before: { x: 1 } },
       { after: null },
       { requestId: "RABCDEF" },

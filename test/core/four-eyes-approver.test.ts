@@ -44,8 +44,11 @@ describe("four-eyes with two Owners, when the change is about the other Owner", 
     ]);
     await core.setFourEyes(owner, true);
     const held = await core.changeRole(owner, { email: "olga@acme.test" }, "admin");
-    expect(held.action).toBe("request.filed");
-    const approved = await core.requests.approve(seeded.as("otto@acme.test"), held.detail ?? "");
+    expect(held.kind).toBe("request.filed");
+    const approved = await core.requests.approve(
+      seeded.as("otto@acme.test"),
+      held.kind === "request.filed" ? held.requestId : "",
+    );
     expect(approved.applied).toBe(true);
   });
 });

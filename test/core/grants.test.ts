@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { ActorContext } from "../../src/core/access-core.js";
+import { auditTargetText } from "../../src/core/audit.js";
 import { defaultMatrix, PERMISSION_KEYS, type PermissionKey } from "../../src/core/permissions.js";
 import { ROLES, type Role } from "../../src/core/roles.js";
 import { said } from "../helpers/refusals.js";
-import { outcome, testTeam } from "../helpers/team.js";
+import { filedId, filedRequest, outcome, testTeam } from "../helpers/team.js";
 
 /**
  * PRODUCT rule 8: a time-bound grant gives one member one permission until its end time, exactly;
@@ -128,7 +129,7 @@ describe("starting, extending and ending grants", () => {
       permission: "team_settings",
       minutes: 60,
     });
-    expect(extended).toMatchObject({ action: "grant.extended", detail: "2026-01-01T01:30:00.000Z" });
+    expect(extended).toMatchObject({ kind: "grant.extended", until: "2026-01-01T01:30:00.000Z" });
     expect(
       await outcome(() =>
         core.change(owner, {
@@ -146,7 +147,7 @@ describe("starting, extending and ending grants", () => {
       permission: "team_settings",
     });
     const log = (await core.fullAuditLog(seeded.accountId)).filter((e) => e.action.startsWith("grant."));
-    expect(log.map((e) => [e.action, e.actor, e.target])).toEqual([
+    expect(log.map((e) => [e.action, e.actor, auditTargetText(e.target)])).toEqual([
       ["grant.started", "owner@acme.test", "tom@acme.test"],
       ["grant.extended", "owner@acme.test", "tom@acme.test"],
       ["grant.ended", "tom@acme.test", "tom@acme.test"],
@@ -184,7 +185,7 @@ describe("starting, extending and ending grants", () => {
     await core.removeMember(owner, { email: "tia@acme.test" });
     expect((await core.grants.list(owner)).all?.map((g) => g.memberEmail)).toEqual(["tom@acme.test"]);
     const ended = (await core.fullAuditLog(seeded.accountId)).filter((e) => e.action === "grant.ended");
-    expect(ended.map((e) => [e.target, e.after])).toEqual([
+    expect(ended.map((e) => [auditTargetText(e.target), e.after])).toEqual([
       ["tom@acme.test", { permission: "billing", endedBy: "owner@acme.test", why: "standing" }],
       ["tia@acme.test", { permission: "team_settings", endedBy: "owner@acme.test", why: "removed" }],
     ]);
@@ -221,7 +222,7 @@ describe("asking for a grant: a change request an Owner approves, maybe for less
       ),
     ).toBe("INVALID_INPUT");
     const approved = await core.requests.approve(owner, request.id, { minutes: 60 });
-    expect(approved).toMatchObject({ applied: true, result: { action: "grant.started" } });
+    expect(approved).toMatchObject({ applied: true, result: { kind: "grant.started" } });
     const [granted] = (await core.grants.list(tom)).mine;
     expect(granted).toMatchObject({
       startsAt: "2026-01-01T01:00:00.000Z",
@@ -231,9 +232,10 @@ describe("asking for a grant: a change request an Owner approves, maybe for less
       reason: "export for the auditors",
     });
     // The requester reads the time they got, not the time they asked for.
-    expect((await core.requests.get(seeded.accountId, request.id)).outcome).toBe(
-      "applied until 2026-01-01T02:00:00.000Z",
-    );
+    expect((await core.requests.get(seeded.accountId, request.id)).outcome).toEqual({
+      applied: true,
+      until: "2026-01-01T02:00:00.000Z",
+    });
     const actions = (await core.fullAuditLog(seeded.accountId)).map((e) => e.action);
     expect(actions.slice(-3)).toEqual(["grant.requested", "grant.started", "request.approved"]);
   });
@@ -262,7 +264,7 @@ describe("expiry and the holder's notices happen once", () => {
     clock.advance(15 * 60_000);
     expect((await core.grants.expire()).map((g) => g.memberEmail)).toEqual(["tom@acme.test"]);
     const expired = (await core.fullAuditLog(seeded.accountId)).filter((e) => e.action === "grant.expired");
-    expect(expired.map((e) => [e.actor, e.source, e.target])).toEqual([
+    expect(expired.map((e) => [e.actor, e.source, auditTargetText(e.target)])).toEqual([
       ["system", "system", "tia@acme.test"],
       ["system", "system", "tom@acme.test"],
     ]);
@@ -287,8 +289,8 @@ describe("rule 9: four-eyes", () => {
   it("an Owner's promotion of an Admin to Owner files a request; the same Owner cannot approve it; a second Owner can", async () => {
     const { core, owner, seeded } = await withTwoOwners();
     const held = await core.changeRole(owner, { email: "ann@acme.test" }, "owner");
-    expect(held).toMatchObject({ changed: true, action: "request.filed" });
-    const request = held.request;
+    expect(held).toMatchObject({ changed: true, kind: "request.filed" });
+    const request = filedRequest(held);
     if (!request) throw new Error("four-eyes should have filed a request");
     expect(request).toMatchObject({ status: "pending", requesterEmail: "owner@acme.test" });
     expect((await core.whoami(seeded.as("ann@acme.test"))).role).toBe("admin");
@@ -301,14 +303,14 @@ describe("rule 9: four-eyes", () => {
     // Asking twice files one request.
     const again = await core.changeRole(owner, { email: "tom@acme.test" }, "owner");
     const twice = await core.changeRole(owner, { email: "tom@acme.test" }, "owner");
-    expect(twice.request?.id).toBe(again.request?.id);
+    expect(filedRequest(twice)?.id).toBe(filedRequest(again)?.id);
   });
 
   /** Four-eyes off, as rule 9 allows with two Owners: one asks, the other approves. */
   const turnOff = async ({ core, owner, seeded }: Awaited<ReturnType<typeof withTwoOwners>>) => {
     const held = await core.setFourEyes(owner, false);
-    expect(held.action).toBe("request.filed");
-    const approved = await core.requests.approve(seeded.as("olga@acme.test"), held.detail ?? "");
+    expect(held.kind).toBe("request.filed");
+    const approved = await core.requests.approve(seeded.as("olga@acme.test"), filedId(held));
     expect(approved.applied).toBe(true);
   };
 
@@ -317,7 +319,8 @@ describe("rule 9: four-eyes", () => {
     const { core, owner, seeded } = team;
     await turnOff(team);
     expect(await core.changeRole(owner, { email: "ann@acme.test" }, "owner")).toMatchObject({
-      action: "member.role_changed",
+      kind: "member.edited",
+      fields: { role: { after: "owner" } },
     });
     expect((await core.whoami(seeded.as("ann@acme.test"))).role).toBe("owner");
   });
@@ -325,7 +328,7 @@ describe("rule 9: four-eyes", () => {
   it("holds exactly the changes rule 9 names", async () => {
     const team = await withTwoOwners();
     const { core, owner, seeded } = team;
-    const held = async (fn: () => Promise<{ action: string }>) => (await fn()).action === "request.filed";
+    const held = async (fn: () => Promise<{ kind: string }>) => (await fn()).kind === "request.filed";
     expect(await held(() => core.addMember(owner, { email: "boss@acme.test", role: "owner" }))).toBe(true);
     expect(await held(() => core.addMember(owner, { email: "pal@acme.test", role: "admin" }))).toBe(false);
     // Removing or demoting the other Owner is held too; with only two, olga could never approve her
@@ -363,7 +366,7 @@ describe("rule 9: four-eyes", () => {
     expect((await core.apiKeyInfo(owner)).prefix).toBe(before);
     const approved = await core.requests.approve(seeded.as("olga@acme.test"), rotation.requestId);
     if (!approved.applied) throw approved.error;
-    const key = approved.result.apiKey ?? "";
+    const key = approved.result.kind === "apikey.rotated" ? (approved.result.apiKey ?? "") : "";
     expect(key).toMatch(/^rc_/);
     expect(await core.authenticateApiKey(key)).toBe(seeded.accountId);
     expect((await core.apiKeyInfo(owner)).prefix).toBe(key.slice(0, 10));
@@ -372,7 +375,7 @@ describe("rule 9: four-eyes", () => {
   it("turning four-eyes off waits for the other Owner: the maker cannot approve it, and nothing it guards is open meanwhile", async () => {
     const { core, owner, seeded } = await withTwoOwners();
     const held = await core.setFourEyes(owner, false);
-    expect(held).toMatchObject({ changed: true, action: "request.filed" });
+    expect(held).toMatchObject({ changed: true, kind: "request.filed" });
     expect((await core.settings(owner)).fourEyes).toBe(true);
     // The attack it stops: off, remove the other Owner, on again — the removal is still guarded.
     expect(await outcome(() => core.removeMember(owner, { email: "olga@acme.test" }))).toBe(
@@ -380,18 +383,21 @@ describe("rule 9: four-eyes", () => {
     );
     expect((await core.whoami(seeded.as("olga@acme.test"))).role).toBe("owner");
     expect(
-      await outcome(() => core.requests.approve(owner, held.detail ?? "").then(() => ({ changed: true }))),
+      await outcome(() => core.requests.approve(owner, filedId(held)).then(() => ({ changed: true }))),
     ).toBe("SELF_APPROVAL");
     expect((await core.settings(owner)).fourEyes).toBe(true);
-    const approved = await core.requests.approve(seeded.as("olga@acme.test"), held.detail ?? "");
+    const approved = await core.requests.approve(seeded.as("olga@acme.test"), filedId(held));
     expect(approved.applied).toBe(true);
     expect((await core.settings(owner)).fourEyes).toBe(false);
     const audit = (await core.fullAuditLog(seeded.accountId)).find(
-      (e) => e.target === "setting:four_eyes" && JSON.stringify(e.after) === `{"fourEyes":false}`,
+      (e) =>
+        e.target.type === "setting" &&
+        e.target.setting === "four_eyes" &&
+        JSON.stringify(e.after) === `{"fourEyes":false}`,
     );
     expect(audit).toMatchObject({
       action: "setting.changed",
-      target: "setting:four_eyes",
+      target: { type: "setting", setting: "four_eyes" },
       before: { fourEyes: true },
       after: { fourEyes: false },
       source: "approval",
@@ -440,7 +446,7 @@ describe("rule 9: four-eyes", () => {
     expect((await core.settings(owner)).fourEyes).toBe(true);
     expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
       action: "setting.changed",
-      target: "setting:four_eyes",
+      target: { type: "setting", setting: "four_eyes" },
       before: { fourEyes: false },
       after: { fourEyes: true },
     });

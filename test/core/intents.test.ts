@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { ChangeResult } from "../../src/core/decide.js";
 import {
   type ChangeIntent,
   describeEffect,
@@ -12,7 +11,6 @@ import {
   parseIntent,
 } from "../../src/core/intents.js";
 import { defaultMatrix, type Matrix } from "../../src/core/permissions.js";
-import { alreadySo, plainFormatter } from "../../src/core/results.js";
 import type { Role } from "../../src/core/roles.js";
 
 /**
@@ -191,72 +189,6 @@ describe("a stored change reads back exactly, or not at all", () => {
     ).toBeNull();
     expect(intentTarget(intent({ kind: "permission.save", columns: {} }))).toBeNull();
     expect(intentTarget(intent({ kind: "settings.approvals", channel: null }))).toBeNull();
-  });
-});
-
-describe("what already holds, for a change that would change nothing", () => {
-  const unchanged = (r: Partial<ChangeResult>): ChangeResult => ({
-    ok: true,
-    changed: false,
-    action: "x",
-    ...r,
-  });
-  const slack = { ...plainFormatter, text: (v: string) => `«${v}»`, channel: (id: string) => `<#${id}>` };
-  it.each([
-    [
-      unchanged({ action: "member.unchanged", email: "tom@acme.test", role: "admin", detail: "role" }),
-      "tom@acme.test is already an Admin",
-    ],
-    [
-      unchanged({ action: "member.unchanged", email: "tom@acme.test", detail: "name" }),
-      "tom@acme.test already has that name",
-    ],
-    [
-      unchanged({ action: "member.unchanged", email: "tom@acme.test", detail: "name,phone" }),
-      "tom@acme.test already has that name and phone",
-    ],
-    [
-      unchanged({ action: "member.unchanged", email: "tom@acme.test" }),
-      "tom@acme.test already has that name, phone and role",
-    ],
-    [
-      unchanged({ action: "permission.unchanged", role: "admin", detail: "Billing", allowed: true }),
-      "Admins already have Billing",
-    ],
-    [
-      unchanged({ action: "permission.unchanged", role: "teammate", detail: "Billing", allowed: false }),
-      "Teammates already lack Billing",
-    ],
-    [unchanged({ action: "permission.unchanged" }), "the roles already have those permissions"],
-    [
-      unchanged({ action: "setting.unchanged", detail: "none" }),
-      "change requests already go to the Owners by direct message",
-    ],
-    [
-      unchanged({ action: "setting.unchanged", detail: "C0APPROVE" }),
-      "change requests are already posted in C0APPROVE",
-    ],
-    [unchanged({ action: "something.else" }), "that is already so"],
-  ])("%j → %s", (change, sentence) => {
-    expect(alreadySo(change)).toBe(sentence);
-  });
-
-  it("shows typed text and channels the way the surface does", () => {
-    expect(
-      alreadySo(
-        unchanged({ action: "member.unchanged", email: "a@b.co", role: "admin", detail: "role" }),
-        slack,
-      ),
-    ).toBe("«a@b.co» is already an Admin");
-    expect(alreadySo(unchanged({ action: "setting.unchanged", detail: "C0APPROVE" }), slack)).toBe(
-      "change requests are already posted in <#C0APPROVE>",
-    );
-    expect(
-      alreadySo(
-        unchanged({ action: "permission.unchanged", role: "admin", detail: "Billing", allowed: true }),
-        slack,
-      ),
-    ).toBe("Admins already have «Billing»");
   });
 });
 

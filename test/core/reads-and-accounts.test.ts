@@ -536,21 +536,25 @@ describe("settings: the approvals channel (Owners only)", () => {
     expect(await core.settings(owner)).toEqual({ approvalsChannel: null, fourEyes: false });
     expect(await core.setApprovalsChannel(owner, "C0APPROVE")).toMatchObject({
       changed: true,
-      detail: "C0APPROVE",
+      setting: "approvals_channel",
+      value: "C0APPROVE",
     });
     expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
       action: "setting.changed",
-      target: "setting:approvals_channel",
+      target: { type: "setting", setting: "approvals_channel" },
       before: { channel: null },
       after: { channel: "C0APPROVE" },
     });
     expect(await core.setApprovalsChannel(owner, "C0APPROVE")).toMatchObject({
       changed: false,
-      detail: "C0APPROVE",
+      why: { setting: "approvals_channel", value: "C0APPROVE" },
     });
-    expect(await core.setApprovalsChannel(owner, null)).toMatchObject({ changed: true, detail: "none" });
+    expect(await core.setApprovalsChannel(owner, null)).toMatchObject({ changed: true, value: null });
     expect(await core.settings(owner)).toEqual({ approvalsChannel: null, fourEyes: false });
-    expect(await core.setApprovalsChannel(owner, null)).toMatchObject({ changed: false, detail: "none" });
+    expect(await core.setApprovalsChannel(owner, null)).toMatchObject({
+      changed: false,
+      why: { setting: "approvals_channel", value: null },
+    });
     expect((await refusal(() => core.setApprovalsChannel(owner, "#general"))).code).toBe("INVALID_INPUT");
   });
 });
@@ -685,7 +689,7 @@ describe("§2 input is checked before anything changes", () => {
       await core.setPermission(owner, { role: "admin", permission: " Team-Settings ", allowed: true }),
     ).toMatchObject({
       changed: true,
-      detail: "Team Settings",
+      cells: [{ role: "admin", permission: "team_settings", allowed: true }],
     });
     expect(
       await refusal(() => core.setPermission(owner, { role: "admin", permission: "payroll", allowed: true })),
@@ -744,10 +748,8 @@ describe("adding members", () => {
     expect(await core.addMember(owner, { email: "new@acme.test", role: "admin", name: "Nia" })).toEqual({
       ok: true,
       changed: true,
-      action: "member.added",
-      email: "new@acme.test",
-      name: "Nia",
-      role: "admin",
+      kind: "member.added",
+      member: { email: "new@acme.test", name: "Nia", role: "admin", slackUserId: null, status: "invited" },
     });
     const [added, sent] = (await core.fullAuditLog(seeded.accountId)).slice(-2);
     expect(added).toMatchObject({

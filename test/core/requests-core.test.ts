@@ -110,7 +110,7 @@ describe("deciding", () => {
     const applied = await core.requests.approve(owner, (await core.requests.file(admin, promote)).id);
     expect(applied).toMatchObject({
       applied: true,
-      result: { changed: true, action: "member.role_changed" },
+      result: { changed: true, kind: "member.edited", fields: { role: { after: "admin" } } },
     });
     const again = await core.requests.file(admin, {
       kind: "member.remove",

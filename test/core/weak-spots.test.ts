@@ -100,8 +100,7 @@ describe("§6 linking Slack users: a member linked to one Slack user is not take
     const entries = (await core.fullAuditLog(seeded.accountId)).length;
     expect(await core.linkSlackUser(seeded.accountId, "TM@acme.test", "U0FIRST")).toMatchObject({
       changed: false,
-      email: "tm@acme.test",
-      role: "teammate",
+      why: { of: "slack_link", member: { email: "tm@acme.test", role: "teammate" } },
     });
     expect(await core.fullAuditLog(seeded.accountId)).toHaveLength(entries);
   });
@@ -113,7 +112,7 @@ describe("§6 linking Slack users: a member linked to one Slack user is not take
       actor: "system",
       source: "slack",
       action: "member.slack_linked",
-      target: "tm@acme.test",
+      target: { type: "member", email: "tm@acme.test" },
       before: { slackUserId: null },
       after: { slackUserId: "U0FIRST" },
     });
@@ -196,7 +195,7 @@ describe("rule 4 and rule 2: editing your own name and phone", () => {
     const me = seeded.as("admin@acme.test");
     expect(await core.editMember(me, { email: "admin@acme.test" }, { name: "Ada Lovelace" })).toMatchObject({
       changed: true,
-      action: "member.edited",
+      kind: "member.edited",
     });
     expect(
       await outcome(() => core.editMember(me, { email: "admin@acme.test" }, { phone: "+447700900123" })),
@@ -220,11 +219,9 @@ describe("rule 4 and rule 2: editing your own name and phone", () => {
 
   it("editing your own name to the same role is not a role change", async () => {
     const { core, owner } = await team();
-    expect(await core.editMember(owner, { email: OWNER }, { name: "Olivia", role: "owner" })).toMatchObject({
-      changed: true,
-      action: "member.edited",
-      role: "owner",
-    });
+    const edited = await core.editMember(owner, { email: OWNER }, { name: "Olivia", role: "owner" });
+    expect(edited).toMatchObject({ changed: true, kind: "member.edited", member: { role: "owner" } });
+    expect(edited).not.toHaveProperty("fields.role");
   });
 
   it("an edit of name and phone is audited with both fields before and after", async () => {
@@ -232,7 +229,7 @@ describe("rule 4 and rule 2: editing your own name and phone", () => {
     await core.editMember(owner, { email: "tm@acme.test" }, { name: "Tom", phone: "+447700900123" });
     expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
       action: "member.edited",
-      target: "tm@acme.test",
+      target: { type: "member", email: "tm@acme.test" },
       before: { name: null, phone: null },
       after: { name: "Tom", phone: "+447700900123" },
     });
@@ -246,7 +243,12 @@ describe("rule 4 and rule 2: editing your own name and phone", () => {
   it("an edit with a name, a phone and a new role writes the edit and the role change separately", async () => {
     const { core, owner, seeded } = await team([{ email: "tm@acme.test", role: "teammate" }]);
     const result = await core.editMember(owner, { email: "tm@acme.test" }, { name: "Tom", role: "admin" });
-    expect(result).toMatchObject({ changed: true, action: "member.role_changed", role: "admin" });
+    expect(result).toMatchObject({
+      changed: true,
+      kind: "member.edited",
+      member: { role: "admin" },
+      fields: { role: { before: "teammate", after: "admin" } },
+    });
     const [edited, roleChanged] = (await core.fullAuditLog(seeded.accountId)).slice(-2);
     expect(edited).toMatchObject({ action: "member.edited", before: { name: null }, after: { name: "Tom" } });
     expect(roleChanged).toMatchObject({
@@ -260,12 +262,16 @@ describe("rule 4 and rule 2: editing your own name and phone", () => {
     const { core, owner } = await team([{ email: "tm@acme.test", role: "teammate" }]);
     expect(
       await core.editMember(owner, { email: "tm@acme.test" }, { name: null, role: "teammate" }),
-    ).toMatchObject({ changed: false, action: "member.unchanged", detail: "name,role", role: "teammate" });
+    ).toMatchObject({
+      changed: false,
+      kind: "unchanged",
+      why: { of: "member", asked: ["name", "role"], member: { role: "teammate" } },
+    });
     await core.editMember(owner, { email: "tm@acme.test" }, { phone: "+447700900123" });
     expect(await core.editMember(owner, { email: "tm@acme.test" }, { phone: "+447700900123" })).toMatchObject(
       {
         changed: false,
-        detail: "phone",
+        why: { asked: ["phone"] },
       },
     );
   });
@@ -274,10 +280,9 @@ describe("rule 4 and rule 2: editing your own name and phone", () => {
 describe("the Permissions form: saving columns", () => {
   it("saving one role's column leaves the other role's column as it was", async () => {
     const { core, owner } = await team();
-    expect(await core.setPermissions(owner, { admin: ["billing", "team_settings"] })).toMatchObject({
-      changed: true,
-      detail: "6",
-    });
+    const saved = await core.setPermissions(owner, { admin: ["billing", "team_settings"] });
+    expect(saved).toMatchObject({ changed: true, kind: "permissions.changed" });
+    expect(saved).toHaveProperty("cells.length", 6);
     const { matrix } = await core.permissions(owner);
     expect(matrix.admin).toEqual(["team_settings", "billing"]);
     expect(matrix.teammate).toEqual([
@@ -318,13 +323,13 @@ describe("the Permissions form: saving columns", () => {
     expect(entries.map(({ action, target, before, after }) => ({ action, target, before, after }))).toEqual([
       {
         action: "permission.granted",
-        target: "role:admin",
+        target: { type: "role", role: "admin" },
         before: { team_settings: false },
         after: { team_settings: true },
       },
       {
         action: "permission.revoked",
-        target: "role:admin",
+        target: { type: "role", role: "admin" },
         before: { whatsapp_setup: true },
         after: { whatsapp_setup: false },
       },
@@ -356,26 +361,25 @@ describe("the audit of a permission change", () => {
       await core.setPermission(owner, { role: "admin", permission: "team_settings", allowed: true }),
     ).toMatchObject({
       changed: true,
-      action: "permission.granted",
-      role: "admin",
-      detail: "Team Settings",
+      kind: "permissions.changed",
+      cells: [{ role: "admin", permission: "team_settings", allowed: true }],
     });
     expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
       actor: OWNER,
       action: "permission.granted",
-      target: "role:admin",
+      target: { type: "role", role: "admin" },
       before: { team_settings: false },
       after: { team_settings: true },
     });
     expect(
       await core.setPermission(owner, { role: "teammate", permission: "billing", allowed: false }),
     ).toMatchObject({
-      action: "permission.revoked",
-      role: "teammate",
+      kind: "permissions.changed",
+      cells: [{ role: "teammate", permission: "billing", allowed: false }],
     });
     expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
       action: "permission.revoked",
-      target: "role:teammate",
+      target: { type: "role", role: "teammate" },
       before: { billing: true },
       after: { billing: false },
     });
@@ -388,8 +392,7 @@ describe("the audit of a permission change", () => {
       await core.setPermission(owner, { role: "admin", permission: "team_settings", allowed: false }),
     ).toMatchObject({
       changed: false,
-      action: "permission.unchanged",
-      allowed: false,
+      why: { of: "permission", role: "admin", permission: "team_settings", allowed: false },
     });
     expect(await core.fullAuditLog(seeded.accountId)).toHaveLength(entries);
   });
@@ -442,9 +445,8 @@ describe("the operator's activate verb", () => {
     const token = await tokenFor(wired, "new@acme.test");
     expect(await wired.core.activate(wired.seeded.accountId, "New@acme.test")).toMatchObject({
       changed: true,
-      action: "member.activated",
-      email: "new@acme.test",
-      role: "admin",
+      kind: "member.activated",
+      member: { email: "new@acme.test", role: "admin" },
     });
     expect((await wired.core.fullAuditLog(wired.seeded.accountId)).at(-1)).toMatchObject({
       actor: "operator",
@@ -549,7 +551,7 @@ describe("§4 invite links: a revoked or replaced link says revoked, never used"
     expect(await codeOf(() => wired.core.acceptInvite(old))).toBe("INVITE_INVALID");
     expect(await wired.core.acceptInvite(fresh)).toMatchObject({
       changed: true,
-      action: "invite.accepted",
+      kind: "invite.accepted",
       accountId: wired.seeded.accountId,
     });
     expect((await wired.core.whoami(wired.seeded.as("new@acme.test"))).status).toBe("active");
@@ -633,7 +635,7 @@ describe("§3 change requests", () => {
     expect((await core.fullAuditLog(seeded.accountId)).at(-1)).toMatchObject({
       actor: "system",
       action: "request.expired",
-      target: `request:${id}`,
+      target: { type: "request", id },
     });
     expect(await codeOf(() => run("o2@acme.test", "reject", id))).toBe("REQUEST_CLOSED");
   });
@@ -666,7 +668,10 @@ describe("§3 change requests", () => {
     const result = await run(OWNER, "approve", id.toLowerCase());
     expect(result).toMatchObject({
       type: "request_approved",
-      outcome: { applied: true, request: { id, status: "approved", decidedBy: OWNER, outcome: "applied" } },
+      outcome: {
+        applied: true,
+        request: { id, status: "approved", decidedBy: OWNER, outcome: { applied: true } },
+      },
     });
     const log = await core.fullAuditLog(seeded.accountId);
     expect(log.at(-2)).toMatchObject({
@@ -778,7 +783,7 @@ describe("§3 change requests", () => {
       actor: "system",
       source: "system",
       action: "request.expired",
-      target: `request:${id}`,
+      target: { type: "request", id },
     });
   });
 

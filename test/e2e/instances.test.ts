@@ -1,6 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditMemberEmail } from "../../src/core/audit.js";
 import { IDS } from "../../src/slack/ids.js";
 import type { Wired } from "../../src/wiring.js";
 import { listeningPort, spawnApp } from "../helpers/app-process.js";
@@ -233,7 +234,7 @@ describe("three instances on one database", () => {
         `round ${round}`,
       ).toHaveLength(1);
       const added = (await seed.store.listAudit(accountId)).filter(
-        (e) => e.action === "member.added" && e.target === email,
+        (e) => e.action === "member.added" && auditMemberEmail(e.target) === email,
       );
       expect(added, `the change of ${id} applied once`).toHaveLength(1);
     }

@@ -55,7 +55,7 @@ export const install = async (
   } as const;
   const saved = await wired.store.apply(ctx, version, {
     changes: [{ kind: "saveInstallation", installation }],
-    audit: [{ action: "app.installed", target: `installation:${key}`, before: null, after: null }],
+    audit: [{ action: "app.installed", target: { type: "installation", key }, before: null, after: null }],
     mails: [],
     result: null,
   });

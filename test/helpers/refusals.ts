@@ -1,4 +1,5 @@
 import { CoreError, type ErrorCode, REFUSAL_CODE } from "../../src/core/errors.js";
+import type { AlreadySo } from "../../src/core/outcomes.js";
 import type { Refusal, RefusalReason } from "../../src/core/refusals.js";
 import { slackTextDoor } from "../../src/slack/format.js";
 import { refusalWords } from "../../src/words/en/refusals.js";
@@ -74,10 +75,6 @@ export const REFUSAL_SAMPLES: { [R in RefusalReason]: Extract<Refusal, { reason:
   request_expired: [{ reason: "request_expired" }],
   request_closed_because: [
     { reason: "request_closed_because", outcome: "Rolecall could not carry this request over." },
-    {
-      reason: "request_closed_because",
-      outcome: `refusal:${JSON.stringify({ reason: "owners_only_grant" })}`,
-    },
   ],
   request_decided: [
     { reason: "request_decided", status: "rejected", by: "owner@acme.test" },
@@ -91,17 +88,17 @@ export const REFUSAL_SAMPLES: { [R in RefusalReason]: Extract<Refusal, { reason:
     {
       reason: "nothing_to_ask",
       already: {
-        action: "member.unchanged",
-        email: "tm@acme.test",
+        of: "permission",
         role: "admin",
-        detail: "role",
-      },
+        permission: "export_users",
+        allowed: true,
+      } satisfies AlreadySo,
     },
   ],
   nothing_to_change: [
     {
       reason: "nothing_to_change",
-      already: { action: "setting.unchanged", detail: "C0APPROVALS" },
+      already: { of: "setting", setting: "approvals_channel", value: "C0APPROVALS" } satisfies AlreadySo,
     },
   ],
   shorter_for_grants_only: [{ reason: "shorter_for_grants_only" }],

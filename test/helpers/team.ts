@@ -1,5 +1,7 @@
 import { onTestFinished } from "vitest";
 import type { AccessCore, ActorContext } from "../../src/core/access-core.js";
+import type { ChangeResult } from "../../src/core/decide.js";
+import type { ChangeRequest } from "../../src/core/model.js";
 import type { PermissionKey } from "../../src/core/permissions.js";
 import { type Clock, systemClock } from "../../src/core/ports.js";
 import type { Role } from "../../src/core/roles.js";
@@ -86,6 +88,14 @@ export const grantAll = async (
 };
 
 /** The error code a call throws, or "ok" / "unchanged". */
+/** The request a change four-eyes held was filed as (undefined: it was not held). */
+export const filedRequest = (result: ChangeResult): ChangeRequest | undefined =>
+  result.kind === "request.filed" ? result.request : undefined;
+
+/** The id of the request a change four-eyes held was filed as ("" when it was not held). */
+export const filedId = (result: ChangeResult): string =>
+  result.kind === "request.filed" ? result.requestId : "";
+
 export const outcome = async (fn: () => Promise<{ changed: boolean }>): Promise<string> => {
   try {
     return (await fn()).changed ? "ok" : "unchanged";

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { AuditPage } from "../../src/core/accounts.js";
-import { AUDIT_ACTIONS, type AuditAction, type AuditEntry, type AuditSource } from "../../src/core/model.js";
+import { legacyAuditTarget } from "../../src/core/audit.js";
+import {
+  AUDIT_ACTIONS,
+  type AuditAction,
+  type AuditEntry,
+  type AuditSource,
+  type AuditTarget,
+} from "../../src/core/model.js";
 import { auditMessage } from "../../src/slack/blocks/audit.js";
 
 /** Every action the core writes reads as a sentence in Slack: the table a new action must join. */
@@ -11,7 +18,7 @@ const DATE = "<!date^1772618520^{date_short_pretty} at {time}|4 March 2026 at 10
 let seq = 0;
 const entry = (
   action: string,
-  target: string,
+  target: string | AuditTarget,
   after: unknown,
   more: Partial<Pick<AuditEntry, "actor" | "source" | "before" | "requestId" | "batch">> = {},
 ): AuditEntry => {
@@ -22,7 +29,7 @@ const entry = (
     actor: "olivia@acme.test",
     source: "slack" as AuditSource,
     action,
-    target,
+    target: typeof target === "string" ? legacyAuditTarget(target) : target,
     before: null,
     after,
     requestId: null,

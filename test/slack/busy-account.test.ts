@@ -80,7 +80,7 @@ describe("many changes to one account at once", () => {
     const results = await Promise.all(
       adds.map(({ core, email }) => core.addMember(owner, { email, role: "teammate" })),
     );
-    expect(new Set(results.map((r) => r.action))).toEqual(new Set(["member.added"]));
+    expect(new Set(results.map((r) => r.kind))).toEqual(new Set(["member.added"]));
     const all = await a.core.listMembers(owner, { status: "invited" }, { offset: 0, limit: 100 });
     expect(all.total).toBe(50);
     expect((await a.core.verifyAudit(seeded.accountId)).ok).toBe(true);

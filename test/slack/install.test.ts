@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
+import { auditMemberEmail } from "../../src/core/audit.js";
 import { freshDatabase, TEST_ENGINE, type TestDatabase } from "../helpers/database.js";
 import { FakeSlack, type RecordedCall } from "../helpers/fake-slack.js";
 import { type OAuthHarness, startOAuthHarness } from "../helpers/oauth-harness.js";
@@ -149,7 +150,7 @@ describe("Add to Slack, end to end", () => {
     const account = await h.running.core.slackAccount("T0BETA");
     const log = await h.running.core.fullAuditLog(account.id);
     expect(log.filter((e) => e.action === "app.installed")).toHaveLength(2);
-    expect(log.some((e) => e.target === "bob@beta.test")).toBe(true);
+    expect(log.some((e) => auditMemberEmail(e.target) === "bob@beta.test")).toBe(true);
     expect(calls(h, "chat.postMessage").filter((c) => c.args.channel === ADA.id)).toHaveLength(1);
   });
 });

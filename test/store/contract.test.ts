@@ -40,7 +40,14 @@ const ctx = (accountId: string): ApplyContext => ({
 });
 const setChannel = (channel: string): Decision<unknown> => ({
   changes: [{ kind: "setApprovalsChannel", channel }],
-  audit: [{ action: "setting.changed", target: "account", before: null, after: { channel } }],
+  audit: [
+    {
+      action: "setting.changed",
+      target: { type: "setting", setting: "approvals_channel" },
+      before: null,
+      after: { channel },
+    },
+  ],
   mails: [],
   result: null,
 });
@@ -342,7 +349,7 @@ const applyInstall = async (store: Wired["store"], accountId: string, change: Ch
   const action = change.kind === "saveInstallation" ? "app.installed" : "app.uninstalled";
   return store.apply(ctx(accountId), version, {
     changes: [change],
-    audit: [{ action, target: "slack", before: null, after: null }],
+    audit: [{ action, target: { type: "installation", key: "slack" }, before: null, after: null }],
     mails: [],
     result: null,
   });

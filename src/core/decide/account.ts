@@ -2,7 +2,7 @@ import { permits } from "../authz.js";
 import type { Decision } from "../decision.js";
 import { nothingToDo } from "../decision.js";
 import type { DecisionState } from "../model.js";
-import { allowed, type ChangeResult } from "./shared.js";
+import { allowed, type ChangeResult, made, unchanged } from "./shared.js";
 
 export const decideSetApprovalsChannel = (
   state: DecisionState,
@@ -11,46 +11,42 @@ export const decideSetApprovalsChannel = (
   allowed(state, "settings.change");
   const before = state.account.approvalsChannel;
   if (before === channel) {
-    return nothingToDo({ ok: true, changed: false, action: "setting.unchanged", detail: channel ?? "none" });
+    return nothingToDo<ChangeResult>(
+      unchanged({ of: "setting", setting: "approvals_channel", value: channel }),
+    );
   }
   return {
     changes: [{ kind: "setApprovalsChannel", channel }],
     audit: [
       {
         action: "setting.changed",
-        target: "setting:approvals_channel",
+        target: { type: "setting", setting: "approvals_channel" },
         before: { channel: before },
         after: { channel },
       },
     ],
     mails: [],
-    result: { ok: true, changed: true, action: "setting.changed", detail: channel ?? "none" },
+    result: made("setting.changed", { setting: "approvals_channel", value: channel }),
   };
 };
 
 /** PRODUCT rule 9: Owners turn four-eyes on or off (off waits for another active Owner, if any: four-eyes.ts). */
 export const decideSetFourEyes = (state: DecisionState, on: boolean): Decision<ChangeResult> => {
   allowed(state, "settings.change");
-  const detail = on ? "on" : "off";
   if (state.account.fourEyes === on)
-    return nothingToDo({
-      ok: true,
-      changed: false,
-      action: "setting.unchanged",
-      detail: `four-eyes ${detail}`,
-    });
+    return nothingToDo<ChangeResult>(unchanged({ of: "setting", setting: "four_eyes", value: on }));
   return {
     changes: [{ kind: "setFourEyes", on }],
     audit: [
       {
         action: "setting.changed",
-        target: "setting:four_eyes",
+        target: { type: "setting", setting: "four_eyes" },
         before: { fourEyes: state.account.fourEyes },
         after: { fourEyes: on },
       },
     ],
     mails: [],
-    result: { ok: true, changed: true, action: "setting.changed", detail: `four-eyes ${detail}` },
+    result: made("setting.changed", { setting: "four_eyes", value: on }),
   };
 };
 
@@ -83,12 +79,9 @@ export const decideRotateApiKey = (
   }
   // One click, one rotation: a second click (or a redelivery) of the same button finds its key gone.
   if (from !== undefined && from !== state.account.apiKey.prefix) {
-    return nothingToDo({
-      ok: true,
-      changed: false,
-      action: "apikey.rotated",
-      detail: state.account.apiKey.prefix,
-    });
+    return nothingToDo<ChangeResult>(
+      unchanged({ of: "apikey.rotated", prefix: state.account.apiKey.prefix }),
+    );
   }
   const graceUntil = grace > 0 ? new Date(state.now.getTime() + grace * 3_600_000).toISOString() : null;
   return {
@@ -96,12 +89,12 @@ export const decideRotateApiKey = (
     audit: [
       {
         action: "apikey.rotated",
-        target: "account:api_key",
+        target: { type: "api_key" },
         before: { prefix: state.account.apiKey.prefix },
         after: { prefix: fresh.prefix, oldKeyWorksUntil: graceUntil ?? state.now.toISOString() },
       },
     ],
     mails: [],
-    result: { ok: true, changed: true, action: "apikey.rotated", detail: graceUntil ?? "now" },
+    result: made("apikey.rotated", { prefix: fresh.prefix, oldKeyWorksUntil: graceUntil }),
   };
 };

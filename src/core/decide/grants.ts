@@ -1,12 +1,11 @@
 import type { AuditDraft, Change, Decision } from "../decision.js";
 import { nothingToDo } from "../decision.js";
 import { CoreError } from "../errors.js";
-import { activeGrantOf, extensionRoom, grantEndWords, remindAt } from "../grant-rules.js";
+import { activeGrantOf, extensionRoom, remindAt } from "../grant-rules.js";
 import type { DecisionState, Grant, GrantEndReason, Member } from "../model.js";
 import { holds, PERMISSIONS, type PermissionKey } from "../permissions.js";
 import { requireTarget } from "../policy.js";
-import { ROLE_LABEL } from "../roles.js";
-import { aboutMember, acting, allowed, type ChangeResult } from "./shared.js";
+import { aboutMember, acting, allowed, type ChangeResult, made, unchanged } from "./shared.js";
 
 /**
  * PRODUCT rule 8 as pure decisions: a grant gives one member one permission until its end time. It
@@ -21,7 +20,7 @@ export interface GrantLimits {
   maxHours: number;
 }
 
-const label = (permission: PermissionKey) => PERMISSIONS[permission].label;
+const _label = (permission: PermissionKey) => PERMISSIONS[permission].label;
 
 /** GRANT_TOO_LONG: a grant would run past GRANT_MAX_HOURS from now. */
 export const grantTooLong = (maxHours: number): CoreError =>
@@ -41,15 +40,9 @@ const grantee = (state: DecisionState, named: string): Member => {
 const grantResult = (
   target: Member,
   grant: Pick<Grant, "permission" | "endsAt">,
-  action: string,
-): ChangeResult => ({
-  ok: true,
-  changed: true,
-  action,
-  ...aboutMember(target),
-  permission: grant.permission,
-  detail: grant.endsAt,
-});
+  kind: "grant.started" | "grant.extended" | "grant.ended",
+): ChangeResult =>
+  made(kind, { member: aboutMember(target), permission: grant.permission, until: grant.endsAt });
 
 const grantAfter = (g: Pick<Grant, "permission" | "endsAt" | "reason" | "requestId">) => ({
   permission: g.permission,
@@ -78,27 +71,17 @@ export const decideStartGrant = (
 ): Decision<ChangeResult> => {
   const actor = allowed(state, "grant.start");
   const target = grantee(state, input.member);
-  const what = label(input.permission);
   if (target.role === "owner") throw new CoreError({ reason: "grant_to_owner", email: target.email });
-  /** Nothing to grant: `why` says what already holds. */
-  const unchanged = (why: string) =>
-    nothingToDo<ChangeResult>({
-      ok: true,
-      changed: false,
-      action: "grant.unchanged",
-      ...aboutMember(target),
-      permission: input.permission,
-      detail: why,
-    });
+  const about = { member: aboutMember(target), permission: input.permission };
   if (holds(state.matrix, target.role, input.permission))
-    return unchanged(`${ROLE_LABEL[target.role]}s already have ${what}`);
+    return nothingToDo<ChangeResult>(unchanged({ of: "grant.by_role", ...about }));
   if (input.minutes > limits.maxHours * 60) throw grantTooLong(limits.maxHours);
   const endsAt = new Date(state.now.getTime() + input.minutes * MINUTE);
   const current = activeGrantOf(state.grants, target.id, input.permission, state.now);
   if (current) {
     if (new Date(current.endsAt) >= endsAt)
-      return unchanged(
-        `${target.email} already has ${what} until ${grantEndWords(current.endsAt, state.now)}`,
+      return nothingToDo<ChangeResult>(
+        unchanged({ of: "grant.running", ...about, until: current.endsAt, asOf: state.now.toISOString() }),
       );
     return extendTo(state, target, current, endsAt);
   }
@@ -123,7 +106,14 @@ export const decideStartGrant = (
   };
   return {
     changes: [{ kind: "insertGrant", grant }],
-    audit: [{ action: "grant.started", target: target.email, before: null, after: grantAfter(grant) }],
+    audit: [
+      {
+        action: "grant.started",
+        target: { type: "member", email: target.email },
+        before: null,
+        after: grantAfter(grant),
+      },
+    ],
     mails: [],
     result: grantResult(target, grant, "grant.started"),
   };
@@ -146,7 +136,7 @@ const extendTo = (
   audit: [
     {
       action: "grant.extended",
-      target: target.email,
+      target: { type: "member", email: target.email },
       before: { permission: grant.permission, until: grant.endsAt },
       after: { permission: grant.permission, until: endsAt.toISOString() },
     },
@@ -201,7 +191,7 @@ export const endGrants = (
   changes: grants.map((g) => ({ kind: "endGrant", grantId: g.id, at: state.now.toISOString(), by, reason })),
   audit: grants.map((g) => ({
     action: "grant.ended",
-    target: g.memberEmail,
+    target: { type: "member", email: g.memberEmail },
     before: { permission: g.permission, until: g.endsAt },
     after: { permission: g.permission, endedBy: by, ...(reason === "ended" ? {} : { why: reason }) },
   })),
@@ -230,7 +220,7 @@ export const decideExpireGrant = (state: DecisionState, grantId: string): Decisi
     audit: [
       {
         action: "grant.expired",
-        target: grant.memberEmail,
+        target: { type: "member", email: grant.memberEmail },
         before: { permission: grant.permission, until: grant.endsAt },
         after: null,
       },

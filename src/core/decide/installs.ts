@@ -1,6 +1,6 @@
 import type { Decision } from "../decision.js";
 import { nothingToDo } from "../decision.js";
-import type { DecisionState, Installation } from "../model.js";
+import type { AuditTarget, DecisionState, Installation } from "../model.js";
 
 /** Why Slack says an installation ended: the app was removed, or its tokens were revoked. */
 export type UninstallReason = "app_uninstalled" | "tokens_revoked";
@@ -12,7 +12,7 @@ const described = (i: Installation) => ({
   orgWide: i.isEnterpriseInstall,
 });
 
-const target = (key: string) => `installation:${key}`;
+const target = (key: string): AuditTarget => ({ type: "installation", key });
 
 /** Stores a new or updated installation; a reinstall replaces the old one and keeps the account. */
 export const decideInstall = (before: Installation | null, installation: Installation): Decision<void> => {

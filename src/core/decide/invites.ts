@@ -10,8 +10,10 @@ import {
   type ChangeResult,
   type FreshInvite,
   inviteMail,
+  made,
   memberSnapshot,
   newInvite,
+  type ResultOf,
 } from "./shared.js";
 
 const requirePendingInvite = (
@@ -40,10 +42,15 @@ export const decideResendInvite = (
   return {
     changes,
     audit: [
-      { action: "invite.resent", target: target.email, before: null, after: { expiresAt: fresh.expiresAt } },
+      {
+        action: "invite.resent",
+        target: { type: "member", email: target.email },
+        before: null,
+        after: { expiresAt: fresh.expiresAt },
+      },
     ],
     mails: [inviteMail(state, target, fresh, actor, true)],
-    result: { ok: true, changed: true, action: "invite.resent", ...aboutMember(target) },
+    result: made("invite.resent", { member: aboutMember(target) }),
   };
 };
 
@@ -57,18 +64,21 @@ export const decideRevokeInvite = (state: DecisionState, named: string): Decisio
     audit: [
       {
         action: "invite.revoked",
-        target: target.email,
+        target: { type: "member", email: target.email },
         before: memberSnapshot(target),
         after: { status: "removed" },
       },
     ],
     mails: [],
-    result: { ok: true, changed: true, action: "invite.revoked", ...aboutMember(target) },
+    result: made("invite.revoked", { member: aboutMember(target) }),
   };
 };
 
 /** PRODUCT §4: accepting an invite makes the member active; the token works once, until it expires. */
-export const decideAcceptInvite = (state: DecisionState, invite: Invite | null): Decision<ChangeResult> => {
+export const decideAcceptInvite = (
+  state: DecisionState,
+  invite: Invite | null,
+): Decision<ResultOf<"invite.accepted">> => {
   if (!invite) throw new CoreError({ reason: "invite_invalid" });
   const member = state.target;
   switch (inviteTokenState(invite, member, state.now)) {

@@ -2,6 +2,7 @@ import type { AuditDraft, Decision, MemberPatch } from "../decision.js";
 import { nothingToDo } from "../decision.js";
 import { CoreError } from "../errors.js";
 import type { DecisionState, Member } from "../model.js";
+import type { MemberField } from "../outcomes.js";
 import { permissionsOf } from "../permissions.js";
 import { requireOwnerLeft, requireTarget } from "../policy.js";
 import type { Role } from "../roles.js";
@@ -14,9 +15,16 @@ import {
   type FreshInvite,
   inviteMail,
   type MemberFieldChanges,
+  made,
   memberSnapshot,
   newInvite,
+  type ResultOf,
+  unchanged,
 } from "./shared.js";
+
+/** The fields an edit asked about, in the order the sentence names them. */
+const askedFields = (input: EditMemberInput): MemberField[] =>
+  (Object.keys(input) as MemberField[]).filter((k) => input[k] !== undefined);
 
 export interface AddMemberInput {
   email: string;
@@ -58,18 +66,21 @@ export const decideAddMember = (
       { kind: "insertInvite", invite: newInvite(member.id, fresh, now) },
     ],
     audit: [
-      { action: "member.added", target: member.email, before: null, after: memberSnapshot(member) },
-      { action: "invite.sent", target: member.email, before: null, after: { expiresAt: fresh.expiresAt } },
+      {
+        action: "member.added",
+        target: { type: "member", email: member.email },
+        before: null,
+        after: memberSnapshot(member),
+      },
+      {
+        action: "invite.sent",
+        target: { type: "member", email: member.email },
+        before: null,
+        after: { expiresAt: fresh.expiresAt },
+      },
     ],
     mails: [inviteMail(state, member, fresh, actor, false)],
-    result: {
-      ok: true,
-      changed: true,
-      action: "member.added",
-      email: member.email,
-      name: member.name,
-      role: member.role,
-    },
+    result: made("member.added", { member: aboutMember(member) }),
   };
 };
 
@@ -103,15 +114,10 @@ export const decideEditMember = (
     allowed(state, "member.edit", { target });
   }
   if (Object.keys(patch).length === 0) {
-    return nothingToDo({
-      ok: true,
-      changed: false,
-      action: "member.unchanged",
-      email: target.email,
-      role: target.role,
+    return nothingToDo<ChangeResult>(
       // The fields asked about, which already hold what was asked.
-      detail: Object.keys(input).join(","),
-    });
+      unchanged({ of: "member", member: aboutMember(target), asked: askedFields(input) }),
+    );
   }
   const audit: AuditDraft[] = [];
   const { role, ...details } = patch;
@@ -119,12 +125,17 @@ export const decideEditMember = (
     const before = Object.fromEntries(
       Object.keys(details).map((k) => [k, target[k as keyof typeof details]]),
     );
-    audit.push({ action: "member.edited", target: target.email, before, after: details });
+    audit.push({
+      action: "member.edited",
+      target: { type: "member", email: target.email },
+      before,
+      after: details,
+    });
   }
   if (role)
     audit.push({
       action: "member.role_changed",
-      target: target.email,
+      target: { type: "member", email: target.email },
       before: { role: target.role },
       after: { role },
     });
@@ -148,13 +159,7 @@ export const decideEditMember = (
             },
           ]
         : [],
-    result: {
-      ok: true,
-      changed: true,
-      action: role ? "member.role_changed" : "member.edited",
-      ...aboutMember({ ...target, ...patch }),
-      fields,
-    },
+    result: made("member.edited", { member: aboutMember({ ...target, ...patch }), fields }),
   };
 };
 
@@ -174,7 +179,7 @@ export const decideRemoveMember = (state: DecisionState, named: string): Decisio
     audit: [
       {
         action: "member.removed",
-        target: target.email,
+        target: { type: "member", email: target.email },
         before: memberSnapshot(target),
         after: { status: "removed" },
       },
@@ -185,26 +190,37 @@ export const decideRemoveMember = (state: DecisionState, named: string): Decisio
         ? [{ kind: "removed", to: target.email, accountName: state.account.name }]
         : [],
     // The status before: removing someone still invited cancels their invite, and says so.
-    result: { ok: true, changed: true, action: "member.removed", ...aboutMember(target) },
+    result: made("member.removed", { member: aboutMember(target) }),
   };
 };
 
 /** An invited member becomes active and their invite is used up: by accepting, or by the operator. */
-export const activation = (
+export const activation = <K extends "member.activated" | "invite.accepted">(
   member: Member,
-  action: "member.activated" | "invite.accepted",
-): Decision<ChangeResult> => ({
+  action: K,
+): Decision<ResultOf<K>> => ({
   changes: [
     { kind: "updateMember", memberId: member.id, patch: { status: "active" } },
     { kind: "closeInvites", memberId: member.id, how: "used" },
   ],
-  audit: [{ action, target: member.email, before: { status: "invited" }, after: { status: "active" } }],
+  audit: [
+    {
+      action,
+      target: { type: "member", email: member.email },
+      before: { status: "invited" },
+      after: { status: "active" },
+    },
+  ],
   mails: [],
-  result: { ok: true, changed: true, action, ...aboutMember(member) },
+  // Both kinds say the same: who became active.
+  result: { ok: true, changed: true, kind: action, member: aboutMember(member) } as ResultOf<K>,
 });
 
 /** Operator verb: make an invited member active without the mail round trip. */
-export const decideActivate = (state: DecisionState, named: string): Decision<ChangeResult> => {
+export const decideActivate = (
+  state: DecisionState,
+  named: string,
+): Decision<ResultOf<"member.activated">> => {
   const target = requireTarget(state, named);
   if (target.status !== "invited") {
     throw new CoreError({ reason: "already_active", email: target.email });
@@ -225,23 +241,22 @@ export const decideLinkSlackUser = (
   if (!target || target.status === "removed") {
     throw new CoreError({ reason: "slack_user_not_a_member", email });
   }
-  const result: ChangeResult = {
-    ok: true,
-    changed: false,
-    action: "member.slack_linked",
-    email,
-    role: target.role,
-  };
-  if (target.slackUserId === slackUserId) return nothingToDo(result);
+  if (target.slackUserId === slackUserId)
+    return nothingToDo<ChangeResult>(unchanged({ of: "slack_link", member: aboutMember(target) }));
   if (target.slackUserId) {
     throw new CoreError({ reason: "slack_user_linked_elsewhere", email });
   }
   return {
     changes: [{ kind: "updateMember", memberId: target.id, patch: { slackUserId } }],
     audit: [
-      { action: "member.slack_linked", target: email, before: { slackUserId: null }, after: { slackUserId } },
+      {
+        action: "member.slack_linked",
+        target: { type: "member", email: email },
+        before: { slackUserId: null },
+        after: { slackUserId },
+      },
     ],
     mails: [],
-    result: { ...result, changed: true },
+    result: made("member.slack_linked", { member: aboutMember({ ...target, slackUserId }) }),
   };
 };

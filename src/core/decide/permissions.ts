@@ -1,9 +1,9 @@
 import type { Decision } from "../decision.js";
 import { nothingToDo } from "../decision.js";
 import type { DecisionState } from "../model.js";
-import { diffMatrix, PERMISSIONS, type PermissionKey } from "../permissions.js";
+import { diffMatrix, type PermissionKey } from "../permissions.js";
 import type { ChangeableRole, Role } from "../roles.js";
-import { allowed, type ChangeResult, type PermissionCell } from "./shared.js";
+import { allowed, type ChangeResult, made, type PermissionCell, unchanged } from "./shared.js";
 
 export interface SetPermissionInput {
   role: Role;
@@ -15,7 +15,7 @@ const toggleChanges = (toggles: PermissionCell[]): Pick<Decision<unknown>, "chan
   changes: toggles.map((t) => ({ kind: "setPermission" as const, ...t })),
   audit: toggles.map(({ role, permission, allowed }) => ({
     action: allowed ? "permission.granted" : "permission.revoked",
-    target: `role:${role}`,
+    target: { type: "role", role },
     before: { [permission]: !allowed },
     after: { [permission]: allowed },
   })),
@@ -30,28 +30,10 @@ export const decideSetPermission = (
   const role = input.role as ChangeableRole;
   const { permission, allowed: on } = input;
   if (state.matrix[role].has(permission) === on) {
-    return nothingToDo({
-      ok: true,
-      changed: false,
-      action: "permission.unchanged",
-      role,
-      detail: PERMISSIONS[permission].label,
-      allowed: on,
-    });
+    return nothingToDo<ChangeResult>(unchanged({ of: "permission", role, permission, allowed: on }));
   }
-  const action = on ? "permission.granted" : "permission.revoked";
-  return {
-    ...toggleChanges([{ role, permission, allowed: on }]),
-    mails: [],
-    result: {
-      ok: true,
-      changed: true,
-      action,
-      role,
-      detail: PERMISSIONS[permission].label,
-      cells: [{ role, permission, allowed: on }],
-    },
-  };
+  const cells = [{ role, permission, allowed: on }];
+  return { ...toggleChanges(cells), mails: [], result: made("permissions.changed", { cells }) };
 };
 
 /** Saving the Permissions form: the wanted columns become a diff, applied as one change. */
@@ -70,16 +52,6 @@ export const decideSetMatrix = (
     ...diff.toAdd.map((t) => ({ ...t, allowed: true })),
     ...diff.toRemove.map((t) => ({ ...t, allowed: false })),
   ];
-  if (toggles.length === 0) return nothingToDo({ ok: true, changed: false, action: "permission.unchanged" });
-  return {
-    ...toggleChanges(toggles),
-    mails: [],
-    result: {
-      ok: true,
-      changed: true,
-      action: "permissions.changed",
-      detail: String(toggles.length),
-      cells: toggles,
-    },
-  };
+  if (toggles.length === 0) return nothingToDo<ChangeResult>(unchanged({ of: "permissions" }));
+  return { ...toggleChanges(toggles), mails: [], result: made("permissions.changed", { cells: toggles }) };
 };

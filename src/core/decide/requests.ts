@@ -1,11 +1,11 @@
 import { authorize } from "../authz.js";
 import type { Decision, NewRequest } from "../decision.js";
 import { nothingToDo } from "../decision.js";
-import { CoreError, refusalOutcome } from "../errors.js";
+import { CoreError } from "../errors.js";
 import { type ChangeIntent, describeIntent } from "../intents.js";
-import type { ChangeRequest, DecisionState, Member, RequestStatus } from "../model.js";
+import type { AuditTarget, ChangeRequest, DecisionState, Member, RequestStatus } from "../model.js";
+import { appliedOutcome, NothingToChange, type RequestOutcome } from "../outcomes.js";
 import { requireActiveActor } from "../policy.js";
-import { alreadySoOf } from "../refusals.js";
 import type { ChangeResult } from "./shared.js";
 
 /**
@@ -21,7 +21,7 @@ export type ApprovalOutcome =
 /** The state a request decision reads: the usual snapshot, plus the request as it is now. */
 export type RequestState = DecisionState & { request: ChangeRequest | null };
 
-const target = (id: string) => `request:${id}`;
+const target = (id: string): AuditTarget => ({ type: "request", id });
 
 /** A request id nobody on this team filed (or mistyped). */
 export const noSuchRequest = (rawId: string): CoreError =>
@@ -34,8 +34,8 @@ export const expiredError = (): CoreError => new CoreError({ reason: "request_ex
 export const closedError = (request: ChangeRequest): CoreError => {
   if (request.status === "expired")
     // Closed early, not by time (a request that could not be carried over): say why, as the post does.
-    return request.outcome
-      ? new CoreError({ reason: "request_closed_because", outcome: request.outcome })
+    return request.outcome && "closed" in request.outcome
+      ? new CoreError({ reason: "request_closed_because", outcome: request.outcome.closed })
       : expiredError();
   const by = request.decidedBy || null;
   return new CoreError(
@@ -83,7 +83,7 @@ export const decideFile = (
   const asked = state.pending?.find((r) => r.requesterId === actor.id && JSON.stringify(r.intent) === same);
   if (asked) return nothingToDo({ id: asked.id });
   const would = preview();
-  if (!would.changed) throw new CoreError({ reason: "nothing_to_ask", already: alreadySoOf(would) });
+  if (would.kind === "unchanged") throw new NothingToChange(would.why, "ask");
   const summary = describeIntent(intent);
   const request: NewRequest = {
     id: fresh.id,
@@ -119,7 +119,7 @@ const closing = (
   request: ChangeRequest,
   status: Exclude<RequestStatus, "pending">,
   decidedBy: string | null,
-  details: { reason?: string | null; outcome?: string | null } = {},
+  details: { reason?: string | null; outcome?: RequestOutcome | null } = {},
 ) => ({
   kind: "closeRequest" as const,
   closing: {
@@ -132,18 +132,6 @@ const closing = (
     outcome: details.outcome ?? null,
   },
 });
-
-/**
- * What an approved request's outcome records: "applied", and for a grant its end — the Owner may
- * have approved less time than asked, and the requester should read the time they got.
- */
-const appliedOutcome = (result: ChangeResult): string =>
-  (result.action === "grant.started" || result.action === "grant.extended") && result.detail
-    ? `${APPLIED_UNTIL}${result.detail}`
-    : "applied";
-
-/** The outcome of an approved grant request starts with this, then the grant's end (ISO). */
-export const APPLIED_UNTIL = "applied until ";
 
 /**
  * Approves and applies: `change` is the request's own decision, taken as the approving Owner on
@@ -159,15 +147,18 @@ export const decideApprove = (
   let decided: Decision<ChangeResult> | CoreError;
   try {
     decided = change(state);
-    if (!decided.result.changed)
-      decided = new CoreError({ reason: "nothing_to_change", already: alreadySoOf(decided.result) });
+    if (decided.result.kind === "unchanged") decided = new NothingToChange(decided.result.why, "approve");
   } catch (error) {
     if (!(error instanceof CoreError)) throw error;
     decided = error;
   }
   if (decided instanceof CoreError) {
     return {
-      changes: [closing(state, request, "failed", actor.email, { outcome: refusalOutcome(decided.refusal) })],
+      changes: [
+        closing(state, request, "failed", actor.email, {
+          outcome: { applied: false, code: decided.code, refusal: decided.refusal },
+        }),
+      ],
       audit: [
         {
           action: "request.approved",
@@ -229,7 +220,7 @@ export const decideExpire = (state: RequestState, why: string | null = null): De
   if (request?.status !== "pending") return nothingToDo(null);
   if (why === null && !isPastExpiry(request, state.now)) return nothingToDo(null);
   return {
-    changes: [closing(state, request, "expired", null, { outcome: why })],
+    changes: [closing(state, request, "expired", null, { outcome: why === null ? null : { closed: why } })],
     audit: [
       { action: "request.expired", target: target(request.id), before: null, after: why ? { why } : null },
     ],

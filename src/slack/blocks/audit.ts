@@ -1,9 +1,9 @@
 import type { AuditPage } from "../../core/accounts.js";
-import { auditRequestId } from "../../core/audit.js";
-import type { AuditAction, AuditEntry, AuditSource } from "../../core/model.js";
+import { auditMemberEmail, auditRequestId, auditTargetText } from "../../core/audit.js";
+import type { AuditAction, AuditEntry, AuditSource, AuditTarget } from "../../core/model.js";
 import { PERMISSION_KEYS, PERMISSIONS, type PermissionKey } from "../../core/permissions.js";
-import type { PersonRef } from "../../core/results.js";
 import { isRole, ROLE_LABEL, ROLES, type Role } from "../../core/roles.js";
+import type { PersonRef } from "../../words/format.js";
 import { code } from "../escape.js";
 import { slackFormatter as fmt } from "../format.js";
 import { IDS } from "../ids.js";
@@ -49,27 +49,35 @@ const roles = (role: Role) => `${ROLE_LABEL[role]}s`;
 const listed = (items: string[]) =>
   items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 
-const ROLE_TARGET = /^role:([a-z]+)$/;
 const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
 const SLACK_CHANNEL = /^[CG][A-Z0-9]{2,}$/;
 
 const requestOf = auditRequestId;
-const requestWords = (e: AuditEntry) => `request ${requestOf(e) ?? fmt.text(e.target)}`;
+/** A target as its text, for what has no words of its own (an installation, a target a newer version wrote). */
+const asText = (target: AuditTarget) => fmt.text(auditTargetText(target));
+const requestWords = (e: AuditEntry) => `request ${requestOf(e) ?? asText(e.target)}`;
+
+/** Whom an entry is about: a member by mention or name; anything else as its text. */
+const subject = (e: AuditEntry, r: Reader) => r.who(auditMemberEmail(e.target) ?? auditTargetText(e.target));
 
 /** A target in words: a member, a role's people, a request, a setting, the account. */
-const targetWords = (target: string, r: Reader): string => {
-  if (target.includes("@")) return r.who(target);
-  const role = ROLE_TARGET.exec(target)?.[1];
-  if (role && isRole(role)) return roles(role);
-  const request = auditRequestId({ target, requestId: null });
-  if (request) return `request ${request}`;
-  if (target === "account:api_key") return "the organisation API key";
-  if (target.startsWith("setting:")) return `the ${fmt.text(target.slice(8).replaceAll("_", " "))} setting`;
-  if (target.startsWith("account:")) return "the account";
-  return fmt.text(target);
+const TARGET_WORDS: {
+  [T in AuditTarget["type"]]: (target: Extract<AuditTarget, { type: T }>, r: Reader) => string;
+} = {
+  member: (t, r) => r.who(t.email),
+  role: (t) => roles(t.role),
+  request: (t) => `request ${t.id}`,
+  api_key: () => "the organisation API key",
+  setting: (t) => `the ${fmt.text(t.setting.replaceAll("_", " "))} setting`,
+  account: () => "the account",
+  installation: asText,
+  unknown: asText,
 };
+const targetWords = (target: AuditTarget, r: Reader): string =>
+  (TARGET_WORDS[target.type] as (t: AuditTarget, r: Reader) => string)(target, r);
 
-const whose = (e: AuditEntry, r: Reader) => (e.actor === e.target ? "their" : `${r.who(e.target)}'s`);
+const whose = (e: AuditEntry, r: Reader) =>
+  auditMemberEmail(e.target) === e.actor ? "their" : `${subject(e, r)}'s`;
 
 /** One permission cell a change toggled: `role:admin`, `{ billing: true }`. */
 interface Cell {
@@ -80,9 +88,9 @@ interface Cell {
 
 const cellOf = (e: AuditEntry): Cell | null => {
   if (e.action !== "permission.granted" && e.action !== "permission.revoked") return null;
-  const role = ROLE_TARGET.exec(e.target)?.[1];
+  const role = e.target.type === "role" ? e.target.role : null;
   const [key, allowed] = Object.entries(fields(e.after))[0] ?? [];
-  if (!role || !isRole(role) || typeof allowed !== "boolean") return null;
+  if (!role || typeof allowed !== "boolean") return null;
   const permission = PERMISSION_KEYS.find((k) => k === key);
   return permission ? { role, permission, allowed } : null;
 };
@@ -123,7 +131,7 @@ const SENTENCES = {
     const after = fields(e.after);
     const role = roleOf(after.role);
     const verb = after.status === "invited" ? "invited" : "added";
-    return `${r.who(e.actor)} ${verb} ${r.who(e.target)}${role ? ` as ${ROLE_LABEL[role]}` : ""}`;
+    return `${r.who(e.actor)} ${verb} ${subject(e, r)}${role ? ` as ${ROLE_LABEL[role]}` : ""}`;
   },
   "member.edited": (e, r) => {
     const changed = ["name", "phone"].filter((f) => f in fields(e.after));
@@ -132,31 +140,31 @@ const SENTENCES = {
   "member.role_changed": (e, r) => {
     const role = roleOf(fields(e.after).role);
     return role
-      ? `${r.who(e.actor)} made ${r.who(e.target)} ${aRole(role)}`
+      ? `${r.who(e.actor)} made ${subject(e, r)} ${aRole(role)}`
       : `${r.who(e.actor)} changed ${whose(e, r)} role`;
   },
   "member.removed": (e, r) =>
     fields(e.before).status === "invited"
-      ? `${r.who(e.actor)} removed ${r.who(e.target)} before they joined`
-      : `${r.who(e.actor)} removed ${r.who(e.target)} from the team`,
-  "member.activated": (e, r) => `${r.who(e.actor)} activated ${r.who(e.target)} without the invite mail`,
+      ? `${r.who(e.actor)} removed ${subject(e, r)} before they joined`
+      : `${r.who(e.actor)} removed ${subject(e, r)} from the team`,
+  "member.activated": (e, r) => `${r.who(e.actor)} activated ${subject(e, r)} without the invite mail`,
   "member.slack_linked": (e) => {
     const id = text(fields(e.after).slackUserId);
-    return `Rolecall linked ${fmt.text(e.target)} to ${id && SLACK_USER.test(id) ? `<@${id}>` : "their Slack user"}`;
+    return `Rolecall linked ${asText(e.target)} to ${id && SLACK_USER.test(id) ? `<@${id}>` : "their Slack user"}`;
   },
-  "invite.sent": (e, r) => `${r.who(e.actor)} sent ${r.who(e.target)} an invite`,
-  "invite.resent": (e, r) => `${r.who(e.actor)} sent ${r.who(e.target)} a new invite link`,
+  "invite.sent": (e, r) => `${r.who(e.actor)} sent ${subject(e, r)} an invite`,
+  "invite.resent": (e, r) => `${r.who(e.actor)} sent ${subject(e, r)} a new invite link`,
   "invite.revoked": (e, r) => `${r.who(e.actor)} cancelled ${whose(e, r)} invite`,
-  "invite.accepted": (e, r) => `${r.who(e.target)} accepted the invite and joined the team`,
+  "invite.accepted": (e, r) => `${subject(e, r)} accepted the invite and joined the team`,
   "permission.granted": permissionSentence,
   "permission.revoked": permissionSentence,
   "setting.changed": (e, r) => {
-    if (e.target === "setting:four_eyes")
+    const setting = e.target.type === "setting" ? e.target.setting : null;
+    if (setting === "four_eyes")
       return fields(e.after).fourEyes === true
         ? `${r.who(e.actor)} turned four-eyes on: sensitive changes need a second Owner`
         : `${r.who(e.actor)} turned four-eyes off`;
-    if (e.target !== "setting:approvals_channel")
-      return `${r.who(e.actor)} changed ${targetWords(e.target, r)}`;
+    if (setting !== "approvals_channel") return `${r.who(e.actor)} changed ${targetWords(e.target, r)}`;
     const channel = text(fields(e.after).channel);
     return channel
       ? `${r.who(e.actor)} set the approvals channel to ${SLACK_CHANNEL.test(channel) ? fmt.channel(channel) : fmt.text(channel)}`
@@ -186,7 +194,7 @@ const SENTENCES = {
   "request.cancelled": (e, r) => `${r.who(e.actor)} cancelled ${requestWords(e)}`,
   "request.expired": (e, r) => {
     const why = text(fields(e.after).why);
-    const which = `Request ${requestOf(e) ?? fmt.text(e.target)}${r.from(requestOf(e))}`;
+    const which = `Request ${requestOf(e) ?? asText(e.target)}${r.from(requestOf(e))}`;
     return why ? `${which} was closed: ${fmt.text(why)}` : `${which} expired with no decision`;
   },
   "grant.requested": (e, r) => {
@@ -196,20 +204,18 @@ const SENTENCES = {
   "grant.started": (e, r) => {
     const after = fields(e.after);
     const reason = text(after.reason);
-    return `${r.who(e.actor)} gave ${r.who(e.target)} ${grantWords(after)}${reason ? ` (${fmt.text(reason)})` : ""}`;
+    return `${r.who(e.actor)} gave ${subject(e, r)} ${grantWords(after)}${reason ? ` (${fmt.text(reason)})` : ""}`;
   },
-  "grant.extended": (e, r) =>
-    `${r.who(e.actor)} extended ${r.who(e.target)}'s ${grantWords(fields(e.after))}`,
+  "grant.extended": (e, r) => `${r.who(e.actor)} extended ${subject(e, r)}'s ${grantWords(fields(e.after))}`,
   "grant.ended": (e, r) => {
     const after = fields(e.after);
     const label = permissionLabel(after.permission);
-    if (after.why === "removed") return `${r.who(e.target)}'s temporary ${label} ended with their removal`;
-    if (after.why === "standing")
-      return `${r.who(e.target)}'s temporary ${label} ended: their new role has it`;
-    return `${r.who(e.actor)} ended ${r.who(e.target)}'s temporary ${label}`;
+    if (after.why === "removed") return `${subject(e, r)}'s temporary ${label} ended with their removal`;
+    if (after.why === "standing") return `${subject(e, r)}'s temporary ${label} ended: their new role has it`;
+    return `${r.who(e.actor)} ended ${subject(e, r)}'s temporary ${label}`;
   },
   "grant.expired": (e, r) =>
-    `${r.who(e.target)}'s temporary ${permissionLabel(fields(e.before).permission)} ended at its time`,
+    `${subject(e, r)}'s temporary ${permissionLabel(fields(e.before).permission)} ended at its time`,
   "app.installed": (e, r) =>
     fields(e.after).reinstall === true
       ? `${r.who(e.actor)} reinstalled Rolecall in Slack`
@@ -273,7 +279,7 @@ const changeSentence = (entries: readonly AuditEntry[], r: Reader): string => {
   const cells = entries.map(cellOf);
   const approval = entries.find((e) => e.action === "request.approved" && fields(e.after).applied === true);
   const added = entries.filter((e) => e.action === "member.added");
-  const invited = new Set(added.map((e) => e.target));
+  const invited = new Set(added.map((e) => auditTargetText(e.target)));
   // A new account comes with its first Owner: "… set up the account Acme with @olivia as its Owner".
   const founding = entries.some((e) => e.action === "account.created") ? added : [];
   const clauses = entries
@@ -282,11 +288,11 @@ const changeSentence = (entries: readonly AuditEntry[], r: Reader): string => {
         !cells[i] &&
         e !== approval &&
         !founding.includes(e) &&
-        !(e.action === "invite.sent" && invited.has(e.target)),
+        !(e.action === "invite.sent" && invited.has(auditTargetText(e.target))),
     )
     .map((e) =>
       e.action === "account.created" && founding.length > 0
-        ? `${sentenceOf(e, r)} with ${listed(founding.map((f) => r.who(f.target)))} as its Owner`
+        ? `${sentenceOf(e, r)} with ${listed(founding.map((f) => subject(f, r)))} as its Owner`
         : sentenceOf(e, r),
     );
   const notes: string[] = [];

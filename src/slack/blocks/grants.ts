@@ -1,11 +1,11 @@
-import { describeAsk, describeChange } from "../../../commands/lib/describe.js";
+import { describeAsk } from "../../../commands/lib/describe.js";
 import type { GrantList } from "../../core/access-core.js";
 import type { ChangeResult } from "../../core/decide.js";
 import { grantEndWords } from "../../core/grant-rules.js";
 import { durationShort, durationWords } from "../../core/input.js";
 import type { ChangeRequest, Grant } from "../../core/model.js";
 import { PERMISSIONS, type PermissionKey } from "../../core/permissions.js";
-import { alreadySo } from "../../core/results.js";
+import { outcomeSentence, SLACK_OUTCOMES } from "../../words/en/outcomes.js";
 import { clip, esc } from "../escape.js";
 import { slackFormatter as fmt, slackDate } from "../format.js";
 import { IDS } from "../ids.js";
@@ -33,30 +33,11 @@ const inWords = (endsAt: string, now: Date): string =>
   `in ${durationWords(Math.max(1, Math.round((new Date(endsAt).getTime() - now.getTime()) / MINUTE)))}`;
 
 /**
- * A grant change in one sentence, as Slack shows it: "<@U…> has Export Users until …". The end time
- * is the reader's own (`<!date^…>`), with UTC as the fallback.
+ * A change in one sentence as Slack shows it (src/words/en/outcomes.ts): people by mention, a grant's
+ * end in the reader's own time (`<!date^…>`, with UTC as the fallback).
  */
-export const grantSentence = (change: ChangeResult): string | null => {
-  const who = fmt.person({ email: change.email ?? "", name: change.name, slackUserId: change.slackUserId });
-  const label = change.permission ? permissionLabel(change.permission) : "that permission";
-  const until = change.detail ? slackDate(change.detail) : "";
-  switch (change.action) {
-    case "grant.started":
-      return `${who} has ${label} until ${until}.`;
-    case "grant.extended":
-      return `${who} now has ${label} until ${until}.`;
-    case "grant.ended":
-      return `${who} no longer has temporary ${label}.`;
-    case "grant.unchanged":
-      return `Nothing to change: ${esc(alreadySo(change))}.`;
-    default:
-      return null;
-  }
-};
-
-/** A change in one sentence as Slack shows it: grants with their end time, the rest as every door says it. */
 export const changeSentence = (change: ChangeResult): string =>
-  grantSentence(change) ?? describeChange(change, fmt);
+  outcomeSentence(change, { fmt }, SLACK_OUTCOMES);
 
 /** One grant on a line: who (when listing everyone's), what, until when, by whom, why. */
 export const grantLine = (g: Grant, withHolder: boolean): string => {

@@ -30,7 +30,7 @@ export const registerActions = (app: SlackRegistry, deps: SlackDeps): void => {
   const { core, logger, deliverRequest } = deps;
   /** A change's outcome; one four-eyes held goes to the Owners first, and says where it stands. */
   const changeMessage = async (change: ChangeResult): Promise<SlackMessage> =>
-    change.request
+    change.kind === "request.filed" && change.request
       ? requestFiledMessage(change.request, await deliverRequest(change.request), { fourEyes: true })
       : resultMessage({ type: "change", change });
   const handle = (actionId: string, work: (ctx: ActionContext) => Promise<void>) =>

@@ -90,7 +90,7 @@ export const registerViews = (
         return;
       }
       // Four-eyes held the change: it is a request now, which goes to the Owners like any other.
-      const held = change.request;
+      const held = change.kind === "request.filed" ? change.request : undefined;
       if (!meta.responseUrl) {
         // Opened from App Home: the form itself turns into the outcome.
         await answer({

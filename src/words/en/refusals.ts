@@ -1,11 +1,12 @@
-import { CoreError, type ErrorCode, outcomeRefusal } from "../../core/errors.js";
+import { CoreError, type ErrorCode } from "../../core/errors.js";
 import { durationWords } from "../../core/input.js";
+import type { AlreadySo } from "../../core/outcomes.js";
 import { PERMISSIONS } from "../../core/permissions.js";
 import type { GatedAction, RankedAction, Refusal, RefusalReason } from "../../core/refusals.js";
-import { alreadySo } from "../../core/results.js";
 import { isWithinHierarchy, ROLE_LABEL, ROLES } from "../../core/roles.js";
 import type { Door, Formatter } from "../format.js";
 import { aRole, listWords, roles, rolesBelow } from "./common.js";
+import { alreadySo } from "./outcomes.js";
 
 /**
  * Every refusal in English, for every door. A sentence is written with `say`: its fixed words and
@@ -170,8 +171,7 @@ export const REFUSAL_WORDS: { [R in RefusalReason]: Words<Extract<Refusal, { rea
   no_such_request: ({ id }, _d, say) =>
     say`There is no request ${id} on this team. Check its id in the list of requests.`,
   request_expired: (_r, _d, say) => say`This request has expired. Ask again if the change is still needed.`,
-  request_closed_because: ({ outcome }, door, say) =>
-    say`This request was closed: ${{ raw: outcomeWords(outcome, door) }}`,
+  request_closed_because: ({ outcome }, _d, say) => say`This request was closed: ${outcome}`,
   request_decided: ({ status, by }, _d, say) =>
     by === null
       ? say`This request was already ${status}.`
@@ -181,9 +181,9 @@ export const REFUSAL_WORDS: { [R in RefusalReason]: Words<Extract<Refusal, { rea
       ? say`This request was already approved, but it could not be applied.`
       : say`This request was already approved by ${by}, but it could not be applied.`,
   nothing_to_ask: ({ already }, door, say) =>
-    say`Nothing to ask for: ${{ raw: alreadySo({ ok: true, changed: false, ...already }, door.fmt) }}.`,
+    say`Nothing to ask for: ${{ raw: alreadySo(already as AlreadySo, door.fmt) }}.`,
   nothing_to_change: ({ already }, door, say) =>
-    say`Nothing to change: ${{ raw: alreadySo({ ok: true, changed: false, ...already }, door.fmt) }}.`,
+    say`Nothing to change: ${{ raw: alreadySo(already as AlreadySo, door.fmt) }}.`,
   shorter_for_grants_only: (_r, _d, say) =>
     say`Only a request for temporary access can be approved for a shorter time.`,
   approve_at_most: ({ minutes }, _d, say) =>
@@ -279,12 +279,6 @@ export const refusalJson = (
   error: CoreError,
   door: Door,
 ): { code: ErrorCode; message: string; field?: string } => error.said(refusalWords(error.refusal, door));
-
-/** What a request's stored outcome says: a refusal kept as data in the door's words, else the text as stored. */
-export const outcomeWords = (outcome: string, door: Door): string => {
-  const refusal = outcomeRefusal(outcome);
-  return refusal ? refusalWords(refusal, door) : door.fmt.text(outcome);
-};
 
 /** Any error a door shows: a refusal in its words; anything else as its message (callers decide). */
 export const errorWords = (error: unknown, door: Door): string | null =>
