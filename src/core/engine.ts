@@ -193,7 +193,7 @@ export class Engine {
       target,
       ...(inviteTokenHash ? { inviteTokenHash } : {}),
     });
-    if (!basis) throw new CoreError("INVALID_INPUT", "That account does not exist.");
+    if (!basis) throw new CoreError({ reason: "no_such_account" });
     return { ...basis, now: this.clock.now() };
   }
 
@@ -210,7 +210,7 @@ export class Engine {
 
   async requireAccount(accountId: string): Promise<Account> {
     const account = await this.store.getAccount(accountId);
-    if (!account) throw new CoreError("INVALID_INPUT", "That account does not exist.");
+    if (!account) throw new CoreError({ reason: "no_such_account" });
     return account;
   }
 
