@@ -88,7 +88,7 @@ export const runCommand = async (ctx: CommandContext, words: readonly string[]):
   const [name = "help", ...rest] = words;
   const command = findCommand(name);
   if (!command) {
-    throw new CoreError("INVALID_INPUT", `There is no "${name}" command. Try "help" for the list.`);
+    throw new CoreError({ reason: "no_such_command", name });
   }
   return command.run(ctx, parseCommandInput(command, rest));
 };

@@ -17,14 +17,10 @@ export const intentOfWords = (commands: Commands, words: readonly string[]): Raw
   const requestable = commands().filter((c) => c.intent);
   const command = requestable.find((c) => c.name === name.toLowerCase());
   if (!command?.intent) {
-    throw new CoreError(
-      "INVALID_INPUT",
-      `Ask for a change: ${requestable.map((c) => c.name).join(", ")}. For example: request role bob@acme.test admin`,
-    );
+    throw new CoreError({ reason: "request_what", commands: requestable.map((c) => c.name) });
   }
   const intent = command.intent(parseCommandInput(command, rest));
-  if (!intent)
-    throw new CoreError("INVALID_INPUT", `Say exactly what to change. Usage: request ${command.usage}`);
+  if (!intent) throw new CoreError({ reason: "request_usage", usage: command.usage });
   return intent;
 };
 

@@ -107,8 +107,7 @@ export const parseCommandInput = <S extends z.ZodType>(
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   throw new CoreError(
-    "INVALID_INPUT",
-    `${issue?.message ?? "Invalid arguments."} Usage: ${command.usage}`,
+    { reason: "command_usage", issue: issue?.message ?? null, usage: command.usage },
     issue?.path.map(String).join(".") || undefined,
   );
 };

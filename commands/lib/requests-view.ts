@@ -1,11 +1,25 @@
 import type { ApprovalOutcome } from "../../src/core/index.js";
 import type { ChangeRequest } from "../../src/core/model.js";
 import type { RequestOutcome } from "../../src/core/outcomes.js";
-import { type Formatter, plainFormatter } from "../../src/words/format.js";
+import { refusalWords } from "../../src/words/en/refusals.js";
+import { type Formatter, plainDoor, plainFormatter } from "../../src/words/format.js";
 
-/** Why a request failed or closed early, as its outcome says (empty when it says nothing). */
-const outcomeWhy = (o: RequestOutcome | null): string =>
-  o === null ? "" : "closed" in o ? o.closed : o.applied ? "" : o.why;
+/**
+ * Why a request failed or closed early, as its outcome says (empty when it says nothing), written
+ * by `fmt`: a refusal kept as data in syntax-free words (a stored outcome is read on every door),
+ * text stored before refusals were data as it is.
+ */
+const outcomeWhy = (o: RequestOutcome | null, fmt: Formatter = plainFormatter): string => {
+  if (o === null || ("applied" in o && o.applied)) return "";
+  if ("closed" in o) return fmt.text(o.closed);
+  return o.refusal ? refusalWords(o.refusal, { ...plainDoor, fmt }) : fmt.text(o.why ?? "");
+};
+
+/** An outcome as JSON shows it: a failed one with its code and its words (`why`), not its data. */
+const outcomeJson = (o: RequestOutcome | null): RequestOutcome | null =>
+  o !== null && "applied" in o && !o.applied && o.refusal
+    ? { applied: false, ...(o.code ? { code: o.code } : {}), why: outcomeWhy(o) }
+    : o;
 
 /** A request as the CLI's --json and the API show it. */
 export const requestJson = (r: ChangeRequest) => ({
@@ -16,7 +30,7 @@ export const requestJson = (r: ChangeRequest) => ({
   effect: r.effect,
   decidedBy: r.decidedBy,
   reason: r.reason,
-  outcome: r.outcome,
+  outcome: outcomeJson(r.outcome),
   createdAt: r.createdAt,
   expiresAt: r.expiresAt,
 });
@@ -39,12 +53,12 @@ export const requestStatusLine = (r: ChangeRequest, fmt: Formatter): string => {
         : `Approved by ${decider} — applied.`;
     }
     case "failed":
-      return `Approved by ${decider}, but it could not be applied: ${fmt.text(outcomeWhy(r.outcome))}`;
+      return `Approved by ${decider}, but it could not be applied: ${outcomeWhy(r.outcome, fmt)}`;
     case "rejected":
       return `Rejected by ${decider}${r.reason ? `: ${fmt.text(r.reason)}` : "."}`;
     case "expired":
       // An outcome says why it closed early (a request that could not be carried over to a new version).
-      return r.outcome ? `Closed: ${fmt.text(outcomeWhy(r.outcome))}` : "Expired: no Owner decided in time.";
+      return r.outcome ? `Closed: ${outcomeWhy(r.outcome, fmt)}` : "Expired: no Owner decided in time.";
     case "cancelled":
       return `Cancelled by ${fmt.person({ email: r.requesterEmail, slackUserId: r.requesterSlackUserId })}.`;
   }

@@ -14,6 +14,7 @@ import { TokenCipher } from "../shared/token-cipher.js";
 import { type Wired, wireCore } from "../wiring.js";
 import { plural } from "../words/en/common.js";
 import { outcomeJson } from "../words/en/outcomes.js";
+import { refusalWords } from "../words/en/refusals.js";
 import { runDemo } from "./demo.js";
 import { EXIT_BAD_INPUT, EXIT_CODE, EXIT_REFUSED } from "./exit-codes.js";
 import {
@@ -22,6 +23,7 @@ import {
   auditCsv,
   auditJson,
   auditLine,
+  cliDoor,
   renderJson,
   renderText,
 } from "./render.js";
@@ -41,6 +43,9 @@ interface Globals {
   json: boolean;
   words: string[];
 }
+
+/** A refusal of the CLI's own words (its usage, its operator verbs), said as the CLI writes them. */
+const cliRefusal = (issue: string): CoreError => new CoreError({ reason: "input_issue", issue });
 
 const USAGE = `Usage:
   rolecall init --slack-team <TEAM_ID> --account <name> --owner <email> [--owner-slack-user <U…>]
@@ -65,8 +70,7 @@ const parseGlobals = (argv: readonly string[]): Globals => {
     if (arg === "--json") globals.json = true;
     else if (arg === "--team" || arg === "--as") {
       const value = argv[++i];
-      if (value === undefined || value.startsWith("--"))
-        throw new CoreError("INVALID_INPUT", `${arg} needs a value.`);
+      if (value === undefined || value.startsWith("--")) throw cliRefusal(`${arg} needs a value.`);
       if (arg === "--team") globals.team = value;
       else globals.as = value;
     } else break;
@@ -86,13 +90,13 @@ const takeOptions = (
 ): { rest: string[]; options: Map<string, string> } => {
   const { positionals, flags } = splitFlags(words);
   const unknown = [...flags.keys()].filter((f) => !names.includes(f));
-  if (unknown.length > 0) throw new CoreError("INVALID_INPUT", `Unknown option --${unknown[0]}.\n${USAGE}`);
+  if (unknown.length > 0) throw cliRefusal(`Unknown option --${unknown[0]}.\n${USAGE}`);
   return { rest: positionals, options: flags };
 };
 
 const requireOption = (options: Map<string, string>, name: string): string => {
   const value = options.get(name);
-  if (!value) throw new CoreError("INVALID_INPUT", `--${name} is required.\n${USAGE}`);
+  if (!value) throw cliRefusal(`--${name} is required.\n${USAGE}`);
   return value;
 };
 
@@ -120,8 +124,7 @@ export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io
           "owner",
           "owner-slack-user",
         ]);
-        if (extra.length > 0)
-          throw new CoreError("INVALID_INPUT", `Unexpected words: ${extra.join(" ")}.\n${USAGE}`);
+        if (extra.length > 0) throw cliRefusal(`Unexpected words: ${extra.join(" ")}.\n${USAGE}`);
         const created = await core.createAccount({
           slackTeamId: requireOption(options, "slack-team"),
           name: requireOption(options, "account"),
@@ -172,8 +175,7 @@ export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io
           globals.words,
         );
         if (result.type === "form") {
-          throw new CoreError(
-            "INVALID_INPUT",
+          throw cliRefusal(
             result.form === "add"
               ? "Name the member to invite. Usage: add <email> [role] [full name…]"
               : "Say what to change: --name, --phone or --role.",
@@ -184,7 +186,7 @@ export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io
       }
       if (verb === "activate") {
         const { rest: words } = takeOptions(rest, []);
-        if (words.length !== 1) throw new CoreError("INVALID_INPUT", "Usage: rolecall activate <email>");
+        if (words.length !== 1) throw cliRefusal("Usage: rolecall activate <email>");
         const change = await core.activate(accountId, words[0]);
         print(`${change.member.email} is now active.`, outcomeJson(change));
         return 0;
@@ -194,7 +196,7 @@ export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io
         // Operator rotation (no --as): recovery when no member with the api_key permission can.
         const { rest: words, options } = takeOptions(rest, ["grace"]);
         if (words.length !== 1 || words[0] !== "rotate") {
-          throw new CoreError("INVALID_INPUT", "Usage: rolecall apikey rotate [--grace 24h]");
+          throw cliRefusal("Usage: rolecall apikey rotate [--grace 24h]");
         }
         const grace = options.get("grace");
         const hours = grace === undefined ? undefined : parseInput(graceHours, grace, "grace");
@@ -207,14 +209,12 @@ export const runCli = async (argv: readonly string[], env: NodeJS.ProcessEnv, io
       }
       if (verb === "backup") {
         const { rest: words } = takeOptions(rest, []);
-        if (words.length !== 1 || !words[0])
-          throw new CoreError("INVALID_INPUT", "Usage: rolecall backup <file>");
+        if (words.length !== 1 || !words[0]) throw cliRefusal("Usage: rolecall backup <file>");
         await wired.backup(words[0]);
         print(`Backed up to ${words[0]}.`, { ok: true, file: words[0] });
         return 0;
       }
-      throw new CoreError(
-        "INVALID_INPUT",
+      throw cliRefusal(
         `"${verb}" is a team command: say who you are, e.g. rolecall --as you@example.com ${verb}.\n${USAGE}`,
       );
     } finally {
@@ -235,7 +235,7 @@ const auditVerb = async (
 ): Promise<number> => {
   const { rest, options } = takeOptions(words, ["format", "verify"]);
   if (options.has("verify")) {
-    if (options.get("verify")) throw new CoreError("INVALID_INPUT", "--verify takes no value.");
+    if (options.get("verify")) throw cliRefusal("--verify takes no value.");
     const check = await core.verifyAudit(accountId);
     if (check.ok) {
       print(`The audit chain is intact (${check.entries} entries).`, check);
@@ -246,7 +246,7 @@ const auditVerb = async (
   }
   const format = options.get("format") ?? (globals.json ? "json" : "text");
   if (!["text", "json", "csv"].includes(format)) {
-    throw new CoreError("INVALID_INPUT", "--format is one of text, json, csv.");
+    throw cliRefusal("--format is one of text, json, csv.");
   }
   let entries: Awaited<ReturnType<AccessCore["fullAuditLog"]>>;
   if (globals.as) {
@@ -256,8 +256,7 @@ const auditVerb = async (
     );
     entries = result.type === "audit" ? result.entries : [];
   } else {
-    if (rest.length > 0)
-      throw new CoreError("INVALID_INPUT", "Usage: rolecall audit [--format text|json|csv] [--verify]");
+    if (rest.length > 0) throw cliRefusal("Usage: rolecall audit [--format text|json|csv] [--verify]");
     entries = await core.fullAuditLog(accountId);
   }
   if (format === "json") io.out(JSON.stringify(entries.map(auditJson), null, 2));
@@ -280,14 +279,12 @@ const accountVerb = async (
 ): Promise<number> => {
   const { rest, options } = takeOptions(words, ["yes"]);
   const [action, team, ...extra] = rest;
-  if (action !== "delete" || team === undefined || extra.length > 0)
-    throw new CoreError("INVALID_INPUT", ACCOUNT_USAGE);
-  if (options.get("yes")) throw new CoreError("INVALID_INPUT", `--yes takes no value. ${ACCOUNT_USAGE}`);
+  if (action !== "delete" || team === undefined || extra.length > 0) throw cliRefusal(ACCOUNT_USAGE);
+  if (options.get("yes")) throw cliRefusal(`--yes takes no value. ${ACCOUNT_USAGE}`);
   const doomed = await core.operator.accountToDelete(team);
   if (!options.has("yes")) {
     if (!io.ask)
-      throw new CoreError(
-        "INVALID_INPUT",
+      throw cliRefusal(
         `${accountToDeleteText(doomed)}\nNothing was deleted: there is no terminal to confirm at. In a script, add --yes.`,
       );
     io.err(accountToDeleteText(doomed));
@@ -354,7 +351,7 @@ const mailVerb = async (
       transport.close();
     }
   }
-  throw new CoreError("INVALID_INPUT", "Usage: rolecall mail send | rolecall mail list");
+  throw cliRefusal("Usage: rolecall mail send | rolecall mail list");
 };
 
 /** The last step of a key rotation: every installation's tokens sealed under the current key. */
@@ -364,12 +361,10 @@ const reencryptVerb = async (
   words: string[],
   print: (text: unknown, value: unknown) => void,
 ): Promise<number> => {
-  if (takeOptions(words, []).rest.length > 0)
-    throw new CoreError("INVALID_INPUT", "Usage: rolecall reencrypt");
+  if (takeOptions(words, []).rest.length > 0) throw cliRefusal("Usage: rolecall reencrypt");
   // The configuration has checked both keys' form; here the current one must be there.
   if (!config.ROLECALL_ENCRYPTION_KEY) {
-    throw new CoreError(
-      "INVALID_INPUT",
+    throw cliRefusal(
       "ROLECALL_ENCRYPTION_KEY is not set: rolecall reencrypt seals every installation's Slack tokens under it. " +
         "Set it to the new key, and ROLECALL_ENCRYPTION_KEY_PREVIOUS to the key they were sealed under.",
     );
@@ -381,8 +376,7 @@ const reencryptVerb = async (
   const { reencrypted, current, failures } = await reencryptInstallations(wired.store, cipher);
   const done = `Re-encrypted ${plural(reencrypted, "installation")} under the current key; ${current} already ${current === 1 ? "was" : "were"}.`;
   if (failures.length > 0) {
-    throw new CoreError(
-      "INVALID_INPUT",
+    throw cliRefusal(
       `${plural(failures.length, "installation")} could not be re-encrypted:\n` +
         failures.map((f) => `  ${f.key}: ${f.reason}`).join("\n") +
         `\n${done} Keep ROLECALL_ENCRYPTION_KEY_PREVIOUS, fix the above and run rolecall reencrypt again.`,
@@ -401,6 +395,7 @@ const reportError = (error: unknown, json: boolean, io: Io): number => {
   let exit = 70;
   if (error instanceof CoreError) {
     code = error.code;
+    message = refusalWords(error.refusal, cliDoor);
     exit = EXIT_CODE[error.code];
   } else if (error instanceof ConfigError) {
     code = "INVALID_INPUT";

@@ -12,7 +12,16 @@ import { PERMISSION_KEYS, PERMISSIONS } from "../core/permissions.js";
 import { ROLE_LABEL, ROLES } from "../core/roles.js";
 import { humanDate } from "../html.js";
 import { outcomeJson } from "../words/en/outcomes.js";
-import { plainFormatter } from "../words/format.js";
+import { refusalJson } from "../words/en/refusals.js";
+import { type Door, plainFormatter } from "../words/format.js";
+
+/** The terminal: plain text, and commands as `rolecall` takes them. */
+export const cliDoor: Door = {
+  name: "cli",
+  fmt: plainFormatter,
+  teamCommand: (words) => `rolecall --as <email> ${words}`,
+  operatorCommand: (words) => `rolecall ${words}`,
+};
 
 const table = (header: string[], rows: string[][]): string => {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
@@ -220,7 +229,7 @@ export const renderJson = (result: CommandResult): unknown => {
         // What the approval did, as a change made directly shows it (a grant: its end in `until`).
         ...(result.outcome.applied
           ? { change: outcomeJson(result.outcome.result) }
-          : { error: result.outcome.error.toJSON() }),
+          : { error: refusalJson(result.outcome.error, cliDoor) }),
       };
     case "request_closed":
       return { ok: true, request: requestJson(result.request) };

@@ -33,11 +33,7 @@ export class Accounts {
    */
   async forSlackTeam(slackTeamId: string | undefined): Promise<Account> {
     const account = slackTeamId ? await this.bySlackTeam(slackTeamId) : null;
-    if (!account)
-      throw new CoreError(
-        "NOT_INSTALLED",
-        "Rolecall is not set up for this Slack workspace. Ask a workspace admin to install it.",
-      );
+    if (!account) throw new CoreError({ reason: "not_installed" });
     return account;
   }
 
@@ -46,28 +42,20 @@ export class Accounts {
     if (slackTeamId) {
       const account = await this.bySlackTeam(slackTeamId);
       if (!account) {
-        throw new CoreError(
-          "NOT_INSTALLED",
-          `No account is set up for Slack team ${slackTeamId}. Create one with: rolecall init --slack-team ${slackTeamId} --account <name> --owner <email>`,
-        );
+        throw new CoreError({ reason: "no_account_for_team", team: slackTeamId });
       }
       return account;
     }
     const accounts = await this.e.store.listAccounts();
     if (accounts.length === 1 && accounts[0]) return accounts[0];
     if (accounts.length === 0) {
-      throw new CoreError(
-        "INVALID_INPUT",
-        "No account exists yet. Create one with: rolecall init --slack-team <TEAM_ID> --account <name> --owner <email>",
-      );
+      throw new CoreError({ reason: "no_account_yet" });
     }
-    const named = accounts.slice(0, 10).map((a) => `${a.slackTeamId} (${a.name})`);
-    if (accounts.length > named.length) named.push(`and ${accounts.length - named.length} more`);
-    throw new CoreError(
-      "INVALID_INPUT",
-      `This database holds ${accounts.length} accounts: ${named.join(", ")}. ` +
-        `Name the one you mean with --team, e.g. rolecall --team ${accounts[0]?.slackTeamId} --as <email> whoami`,
-    );
+    throw new CoreError({
+      reason: "which_account",
+      count: accounts.length,
+      accounts: accounts.slice(0, 10).map((a) => ({ team: a.slackTeamId, name: a.name })),
+    });
   }
 
   settings(ctx: ActorContext): Promise<{ approvalsChannel: string | null; fourEyes: boolean }> {

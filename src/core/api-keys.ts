@@ -109,11 +109,7 @@ export class ApiKeys {
     from?: string,
   ): Promise<RotatedKey | AlreadyRotated | HeldForSecondOwner> {
     if (graceHours !== undefined && (!Number.isInteger(graceHours) || graceHours < 0 || graceHours > 168)) {
-      throw new CoreError(
-        "INVALID_INPUT",
-        "The grace period is a whole number of hours, at most 168.",
-        "grace",
-      );
+      throw new CoreError({ reason: "grace_hours_invalid" }, "grace");
     }
     const asked = {
       ...(graceHours === undefined ? {} : { graceHours }),
@@ -223,8 +219,7 @@ export class ApiKeys {
   async member(accountId: string, rawEmail: unknown): Promise<ApiMember & { permissions: PermissionKey[] }> {
     const email = parseInput(emailSchema, rawEmail, "email");
     const member = await this.e.store.findMember(accountId, { email });
-    if (!member || member.status === "removed")
-      throw new CoreError("NO_SUCH_MEMBER", `${email} is not a member of this team.`);
+    if (!member || member.status === "removed") throw new CoreError({ reason: "api_no_such_member", email });
     // What they may use now: by role, or by a grant before its end (the same answer as authorize).
     const cached = await this.e.cache.member(accountId, member.email);
     const permissions = PERMISSION_KEYS.filter((key) => this.e.cache.holds(cached, key));

@@ -1,10 +1,10 @@
 import { can } from "./can.js";
 import { CoreError } from "./errors.js";
 import type { Acting, Member, NonMember, Principal } from "./model.js";
-import { type Matrix, PERMISSIONS, type PermissionKey } from "./permissions.js";
+import type { Matrix, PermissionKey } from "./permissions.js";
 import { requireActiveActor } from "./policy.js";
-import { holdsEverything, isOwnerRank, isWithinHierarchy, ROLE_LABEL, ROLES, type Role } from "./roles.js";
-import { aRole, listWords, roles, rolesBelow } from "./words.js";
+import type { GatedAction, RankedAction, Refusal } from "./refusals.js";
+import { holdsEverything, isOwnerRank, isWithinHierarchy, type Role } from "./roles.js";
 
 /**
  * Every question of authority Rolecall asks, by name. Reads, changes, request decisions and the
@@ -57,183 +57,108 @@ const all =
   };
 
 /**
- * Rules 1–3: the feature gate. The refusal names the permission and the role that lacks it, and what
- * to do: ask an Owner to make the change (`ask: "change"`), or for the permission (`ask: "see"`).
+ * Rules 1–3: the feature gate. The refusal names the permission, the role that lacks it, and what
+ * the actor tried (`action`), so the words can say what to ask an Owner for.
  */
 const needs =
-  (permission: PermissionKey, doing: string, ask: "change" | "see" = "change"): Rule =>
+  (permission: PermissionKey, action: GatedAction): Rule =>
   (actor, _subject, matrix) =>
     can(matrix, actor, permission)
       ? null
-      : new CoreError(
-          "FORBIDDEN",
-          `You need the ${PERMISSIONS[permission].label} permission to ${doing}, and ${roles(actor.role)} don't have it. ${
-            ask === "change" ? "Ask an Owner to do it for you." : "Ask an Owner if you need it."
-          }`,
-        );
+      : new CoreError({ reason: "needs_permission", action, permission, role: actor.role });
 
 const ownersOnly =
-  (refusal: string): Rule =>
+  (refusal: Refusal): Rule =>
   (actor) =>
-    isOwnerRank(actor.role) ? null : new CoreError("FORBIDDEN", refusal);
-
-/**
- * What a rule-2 refusal says the actor tried to do to whom: `who` is "Teammates", "an Owner" or
- * "another Admin"; `one` says whether it names one member or a whole role.
- */
-type Doing = (who: string, one: boolean) => string;
-
-const doing =
-  (verb: string): Doing =>
-  (who) =>
-    `${verb} ${who}`;
-
-/** For invites, one member has "the" invite and a role has "invites". */
-const doingInvite =
-  (verb: string): Doing =>
-  (who, one) =>
-    `${verb} ${one ? "the invite" : "invites"} for ${who}`;
+    isOwnerRank(actor.role) ? null : new CoreError(refusal);
 
 /** Rule 2: a non-owner acts only on members ranked below them. */
 const onLowerRank =
-  (what: Doing): Rule =>
+  (action: RankedAction): Rule =>
   (actor, { target }) => {
     if (!target || isWithinHierarchy(actor.role, target.role)) return null;
-    if (isOwnerRank(target.role))
-      return new CoreError(
-        "RANK_TOO_LOW",
-        `Only Owners can ${what("an Owner", true)}. Ask an Owner to do it.`,
-      );
-    const lower = rolesBelow(actor.role).map(roles);
-    const may =
-      lower.length > 0
-        ? `you can ${what(listWords(lower), false)} only`
-        : `you can't ${what("other members", false)}`;
-    const them = target.role === actor.role ? `another ${ROLE_LABEL[target.role]}` : aRole(target.role);
-    return new CoreError(
-      "RANK_TOO_LOW",
-      `As ${aRole(actor.role)} ${may}; ask an Owner to ${what(them, true)}.`,
-    );
+    if (isOwnerRank(target.role)) return new CoreError({ reason: "owner_acts_on_owner", action });
+    return new CoreError({
+      reason: "acts_below_rank_only",
+      action,
+      actorRole: actor.role,
+      targetRole: target.role,
+    });
   };
 
 /** Editing your own name or phone is always fine; anybody else's follows the hierarchy. */
 const selfOrLowerRank =
-  (what: Doing): Rule =>
+  (action: RankedAction): Rule =>
   (actor, subject, matrix) =>
-    subject.target?.id === actor.id ? null : onLowerRank(what)(actor, subject, matrix);
+    subject.target?.id === actor.id ? null : onLowerRank(action)(actor, subject, matrix);
 
 /** Rule 2: a non-owner hands out only roles ranked below their own. */
 const assignsLowerRank: Rule = (actor, { role }) => {
   if (!role || isWithinHierarchy(actor.role, role)) return null;
-  if (isOwnerRank(role))
-    return new CoreError("RANK_TOO_LOW", "Only Owners can make someone an Owner. Ask an Owner to do it.");
-  const lower = rolesBelow(actor.role).map(roles);
-  const may =
-    lower.length > 0 ? `you can make people ${listWords(lower, "or")} only` : "you can't give anyone a role";
-  const who = ROLES.filter((r) => isWithinHierarchy(r, role)).map(aRole);
-  return new CoreError(
-    "RANK_TOO_LOW",
-    `As ${aRole(actor.role)} ${may}; only ${listWords(who, "or")} can make someone ${aRole(role)}.`,
-  );
+  if (isOwnerRank(role)) return new CoreError({ reason: "owner_makes_owner" });
+  return new CoreError({ reason: "assigns_below_rank_only", actorRole: actor.role, role });
 };
 
 /** Rule 4: nobody acts on themselves that way; another Owner can. */
 const notSelf =
-  (refusal: string, ask: string): Rule =>
+  (reason: "own_role" | "own_removal"): Rule =>
   (actor, { target }) =>
-    target?.id === actor.id
-      ? new CoreError(
-          "OWN_ROLE",
-          `${refusal} Ask ${isOwnerRank(actor.role) ? "another" : "an"} Owner to ${ask}.`,
-        )
-      : null;
+    target?.id === actor.id ? new CoreError({ reason, actorRole: actor.role }) : null;
 
 /** Rule 3: nobody changes the owner column; a non-owner changes only roles ranked below their own. */
 const changeableColumn: Rule = (actor, { role }) => {
   if (!role) return null;
-  if (holdsEverything(role))
-    return new CoreError(
-      "FORBIDDEN",
-      "Owners always have every permission; nobody can change what Owners may do.",
-    );
+  if (holdsEverything(role)) return new CoreError({ reason: "owner_column_fixed" });
   if (isWithinHierarchy(actor.role, role)) return null;
-  const lower = rolesBelow(actor.role).map(roles);
-  const may =
-    lower.length > 0
-      ? `you can change only what ${listWords(lower)} may do`
-      : "you can't change what any role may do";
-  return new CoreError(
-    "RANK_TOO_LOW",
-    `As ${aRole(actor.role)} ${may}; ask an Owner to change what ${roles(role)} may do.`,
-  );
+  return new CoreError({ reason: "changes_below_rank_only", actorRole: actor.role, role });
 };
 
 /** §8: only an Owner may stop the key in use at once; everyone else leaves it a grace period. */
 const graceUnlessOwner: Rule = (actor, { graceHours }) =>
-  graceHours === 0 && !isOwnerRank(actor.role)
-    ? new CoreError(
-        "FORBIDDEN",
-        "Only Owners can stop the key in use at once; rotate with a grace period (24 hours unless you choose) so services using it have time to switch.",
-      )
-    : null;
+  graceHours === 0 && !isOwnerRank(actor.role) ? new CoreError({ reason: "owners_only_stop_key" }) : null;
 
 /** §3: another Owner than the requester decides. */
 const notRequester: Rule = (actor, { requesterId }) =>
-  requesterId === actor.id
-    ? new CoreError("SELF_APPROVAL", "You cannot decide your own request; another Owner must.")
-    : null;
+  requesterId === actor.id ? new CoreError({ reason: "self_approval" }) : null;
 
 const requesterOnly: Rule = (actor, { requesterId }) =>
-  requesterId === actor.id
-    ? null
-    : new CoreError(
-        "FORBIDDEN",
-        "Only the person who filed a request can cancel it; an Owner can reject it instead.",
-      );
+  requesterId === actor.id ? null : new CoreError({ reason: "requester_only_cancels" });
 
 /** Rule 8: a grant ends early by an Owner, or by its holder giving it back. */
 const holderOrOwner: Rule = (actor, { target }) =>
   isOwnerRank(actor.role) || target?.id === actor.id
     ? null
-    : new CoreError(
-        "FORBIDDEN",
-        "Only Owners can end someone else's temporary access. Ask an Owner to do it.",
-      );
+    : new CoreError({ reason: "owners_only_end_grant" });
 
 export const RULES = {
-  "team.view": needs("team_settings", "see the team", "see"),
-  "member.form": all(needs("team_settings", "manage members"), selfOrLowerRank(doing("change"))),
-  "audit.view": needs("team_settings", "read the audit log", "see"),
-  "member.add": all(needs("team_settings", "invite members"), assignsLowerRank),
-  "member.edit": all(needs("team_settings", "change members"), selfOrLowerRank(doing("change"))),
+  "team.view": needs("team_settings", "team.view"),
+  "member.form": all(needs("team_settings", "member.form"), selfOrLowerRank("member.form")),
+  "audit.view": needs("team_settings", "audit.view"),
+  "member.add": all(needs("team_settings", "member.add"), assignsLowerRank),
+  "member.edit": all(needs("team_settings", "member.edit"), selfOrLowerRank("member.edit")),
   "member.change_role": all(
-    needs("team_settings", "change members"),
-    notSelf("Nobody can change their own role.", "change yours"),
-    onLowerRank(doing("change the role of")),
+    needs("team_settings", "member.change_role"),
+    notSelf("own_role"),
+    onLowerRank("member.change_role"),
     assignsLowerRank,
   ),
   "member.remove": all(
-    needs("team_settings", "remove members"),
-    notSelf("Nobody can remove themselves.", "remove you"),
-    onLowerRank(doing("remove")),
+    needs("team_settings", "member.remove"),
+    notSelf("own_removal"),
+    onLowerRank("member.remove"),
   ),
-  "invite.resend": all(needs("team_settings", "resend invites"), onLowerRank(doingInvite("resend"))),
-  "invite.revoke": all(needs("team_settings", "cancel invites"), onLowerRank(doingInvite("cancel"))),
-  "permission.change": all(needs("access_permissions", "change what roles may do"), changeableColumn),
-  "matrix.view_all": needs("access_permissions", "see the whole permission matrix", "see"),
-  "settings.change": ownersOnly("Only Owners can change settings. Ask an Owner to do it."),
-  "apikey.view": needs("api_key", "see the API key", "see"),
-  "apikey.rotate": all(needs("api_key", "rotate the API key"), graceUnlessOwner),
-  "request.decide": all(
-    ownersOnly("Only Owners can approve or reject change requests; an Owner will decide this one."),
-    notRequester,
-  ),
+  "invite.resend": all(needs("team_settings", "invite.resend"), onLowerRank("invite.resend")),
+  "invite.revoke": all(needs("team_settings", "invite.revoke"), onLowerRank("invite.revoke")),
+  "permission.change": all(needs("access_permissions", "permission.change"), changeableColumn),
+  "matrix.view_all": needs("access_permissions", "matrix.view_all"),
+  "settings.change": ownersOnly({ reason: "owners_only_settings" }),
+  "apikey.view": needs("api_key", "apikey.view"),
+  "apikey.rotate": all(needs("api_key", "apikey.rotate"), graceUnlessOwner),
+  "request.decide": all(ownersOnly({ reason: "owners_only_decide" }), notRequester),
   "request.cancel": requesterOnly,
-  "grant.start": ownersOnly(
-    "Only Owners can grant temporary access. Ask for it yourself with /team access <permission> for <duration>, or ask an Owner.",
-  ),
+  "grant.start": ownersOnly({ reason: "owners_only_grant" }),
   "grant.end": holderOrOwner,
-  "grants.view_all": needs("team_settings", "see everyone's temporary access", "see"),
+  "grants.view_all": needs("team_settings", "grants.view_all"),
 } as const satisfies Record<Action, Rule>;
 
 /**
@@ -261,7 +186,7 @@ export const refusalOf = (
   if (isNonMember(actor))
     return (NON_MEMBER_MAY[actor.kind] as readonly Action[]).includes(action)
       ? null
-      : new CoreError("FORBIDDEN", "Only a member of this team can do that.");
+      : new CoreError({ reason: "not_a_member" });
   try {
     requireActiveActor({ actor });
   } catch (refusal) {

@@ -194,7 +194,7 @@ export class Engine {
       target,
       ...(inviteTokenHash ? { inviteTokenHash } : {}),
     });
-    if (!basis) throw new CoreError("INVALID_INPUT", "That account does not exist.");
+    if (!basis) throw new CoreError({ reason: "no_such_account" });
     return { ...basis, now: this.clock.now() };
   }
 
@@ -211,7 +211,7 @@ export class Engine {
 
   async requireAccount(accountId: string): Promise<Account> {
     const account = await this.store.getAccount(accountId);
-    if (!account) throw new CoreError("INVALID_INPUT", "That account does not exist.");
+    if (!account) throw new CoreError({ reason: "no_such_account" });
     return account;
   }
 

@@ -15,12 +15,7 @@ export { mayNeedSecondOwner, needsSecondOwner };
  * one is the Owner the change is about (`about`), who may not approve their own demotion or removal.
  */
 export const secondOwnerNeeded = (about?: string): CoreError =>
-  new CoreError(
-    "SECOND_OWNER_NEEDED",
-    about
-      ? `Four-eyes is on, so this change needs another active Owner to approve it, and the only other one is ${about}, whom it is about (nobody approves a change to their own role or their own removal). Make a third Owner first (${about} approves that); then the third Owner can approve this change.`
-      : "Four-eyes is on, so this change needs a second active Owner to approve it, and you are the only one: nobody can approve it yet. Four-eyes guards a team with two or more active Owners.",
-  );
+  new CoreError(about ? { reason: "second_owner_is_subject", about } : { reason: "second_owner_needed" });
 
 /**
  * Rule 9 when a request is approved: the approving Owner is the second pair of eyes only when an
@@ -31,10 +26,7 @@ export const secondOwnerNeeded = (about?: string): CoreError =>
 export const requireOwnerAsked = (state: DecisionState, intent: ChangeIntent): void => {
   if (!state.account.fourEyes || !needsSecondOwner(intent, state)) return;
   if (isActiveOwner(state.requester)) return;
-  throw new CoreError(
-    "SECOND_OWNER_NEEDED",
-    "Four-eyes is on, so this change needs two Owners, and whoever asked for it is not an Owner: approving it would make you the only one. Make the change yourself instead; it then waits for another Owner's approval.",
-  );
+  throw new CoreError({ reason: "second_owner_requester_not_owner" });
 };
 
 /**

@@ -33,7 +33,7 @@ export class Grants {
    */
   async extension(ctx: ActorContext, permission: PermissionKey): Promise<{ grant: Grant; minutes: number }> {
     const grant = (await this.list(ctx)).mine.find((g) => g.permission === permission);
-    if (!grant) throw noSuchGrant("You", permission);
+    if (!grant) throw noSuchGrant(null, permission);
     const length = Math.round((Date.parse(grant.endsAt) - Date.parse(grant.startsAt)) / 60_000);
     const room = extensionRoom(grant.endsAt, this.e.clock.now(), this.limits.maxHours);
     // Already as long as the limit allows: no extension could be approved, so none is offered.

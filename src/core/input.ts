@@ -208,5 +208,8 @@ export const parseInput = <S extends z.ZodType>(schema: S, input: unknown, field
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const path = [field, ...(issue?.path.map(String) ?? [])].filter(Boolean).join(".");
-  throw new CoreError("INVALID_INPUT", issue?.message ?? "Invalid input.", path || undefined);
+  throw new CoreError(
+    issue?.message ? { reason: "input_issue", issue: issue.message } : { reason: "invalid_input" },
+    path || undefined,
+  );
 };

@@ -58,12 +58,7 @@ export class Installs {
     });
     const existing = await this.e.store.findAccountBySlackTeam(key);
     if (!existing) {
-      if (!email)
-        throw new CoreError(
-          "INVALID_INPUT",
-          "Rolecall needs the installer's email address to make them the team's first Owner, and Slack did not share it.",
-          "email",
-        );
+      if (!email) throw new CoreError({ reason: "installer_email_missing" }, "email");
       try {
         // The account, its first Owner and its installation: one transaction, so none is ever half there.
         const { account } = await this.operator.createAccount(
@@ -83,7 +78,7 @@ export class Installs {
       }
     }
     const account = existing ?? (await this.e.store.findAccountBySlackTeam(key));
-    if (!account) throw new CoreError("INVALID_INPUT", "That account does not exist.");
+    if (!account) throw new CoreError({ reason: "no_such_account" });
     await this.e.change(
       { kind: "system", accountId: account.id, label: email ?? installer, source: "slack" },
       {

@@ -97,8 +97,7 @@ export const parseIntent = (raw: unknown): ChangeIntent => {
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   throw new CoreError(
-    "INVALID_INPUT",
-    issue?.message ?? "That change could not be read.",
+    issue?.message ? { reason: "input_issue", issue: issue.message } : { reason: "change_unreadable" },
     issue?.path.map(String).join(".") || undefined,
   );
 };

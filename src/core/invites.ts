@@ -51,7 +51,7 @@ export class Invites {
   async accept(token: string): Promise<ResultOf<"invite.accepted"> & { accountId: string }> {
     const tokenHash = sha256Hex(token);
     const found = await this.e.store.findInviteByTokenHash(tokenHash);
-    if (!found) throw new CoreError("INVITE_INVALID", "This invite link is not valid.");
+    if (!found) throw new CoreError({ reason: "invite_invalid" });
     const { accountId, email } = found.member;
     const result = await this.e.change(
       { kind: "system", accountId, label: email, source: "system" },

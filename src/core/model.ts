@@ -1,5 +1,6 @@
 import type { ChangeIntent } from "./intents.js";
 import type { Matrix, PermissionKey } from "./permissions.js";
+import type { Refusal } from "./refusals.js";
 import type { Role } from "./roles.js";
 
 export const MEMBER_STATUSES = ["invited", "active", "removed"] as const;
@@ -258,8 +259,11 @@ export interface RequestPost {
  */
 export type RequestOutcome =
   | { applied: true; until?: string }
-  /** `code`: the refusal's (absent on a request failed before outcomes were data). */
-  | { applied: false; code?: string; why: string }
+  /**
+   * Failed: `refusal`, the refusal as data (each door words it); `code` its code. A request failed
+   * before refusals were data has only `why`, the words it was refused with then.
+   */
+  | { applied: false; code?: string; refusal?: Refusal; why?: string }
   | { closed: string };
 
 /** A change a member asked the Owners for (PRODUCT §3). */

@@ -59,7 +59,7 @@ export class Operator {
     const ownerSlackUserId =
       input.ownerSlackUserId == null ? null : parseInput(slackUserIdSchema, input.ownerSlackUserId);
     if (await this.e.store.findAccountBySlackTeam(slackTeamId)) {
-      throw new CoreError("INVALID_INPUT", `An account for Slack team ${slackTeamId} already exists.`);
+      throw new CoreError({ reason: "account_exists", team: slackTeamId });
     }
     const now = this.e.clock.now();
     const at = now.toISOString();
@@ -146,10 +146,7 @@ export class Operator {
     const account = await this.accountOfTeam(slackTeamId);
     // The operator confirmed one account; one made anew under the same team id since is not it.
     if (confirmedAccountId !== undefined && account.id !== confirmedAccountId)
-      throw new CoreError(
-        "INVALID_INPUT",
-        `The account for ${account.slackTeamId} changed while you confirmed; nothing was deleted.`,
-      );
+      throw new CoreError({ reason: "account_changed", team: account.slackTeamId });
     const digest = await this.e.store.deleteAccount(account.id, this.e.clock.now());
     this.e.cache.invalidate();
     // Null when another process deleted it between the lookup and now: the same fact either way.
@@ -166,4 +163,4 @@ export class Operator {
 }
 
 const noAccount = (slackTeamId: string) =>
-  new CoreError("INVALID_INPUT", `No account for Slack team ${slackTeamId}.`, "team");
+  new CoreError({ reason: "no_account_named", team: slackTeamId }, "team");

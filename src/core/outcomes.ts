@@ -154,18 +154,13 @@ export const appliedOutcome = (result: ChangeResult): RequestOutcome =>
 
 /**
  * A change that would change nothing, refused: when asked for (`ask`: nothing to file) or when an
- * approval would apply it (`approve`). `why` says what already holds; the words module words it for
- * each door (it installs `NothingToChange.words` when loaded, as every door loads it).
+ * approval would apply it (`approve`). `why` says what already holds; each door words the refusal.
  */
 export class NothingToChange extends CoreError {
-  /** The sentence for `why`, installed by the words module (src/words/en/outcomes.ts). */
-  static words: (why: AlreadySo, stage: "ask" | "approve") => string = (_why, stage) =>
-    stage === "ask" ? "Nothing to ask for." : "Nothing to change.";
-
   constructor(
     readonly why: AlreadySo,
     readonly stage: "ask" | "approve",
   ) {
-    super("INVALID_INPUT", NothingToChange.words(why, stage));
+    super({ reason: stage === "ask" ? "nothing_to_ask" : "nothing_to_change", already: why });
   }
 }

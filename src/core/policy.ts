@@ -1,5 +1,6 @@
 import { CoreError } from "./errors.js";
 import type { DecisionState, Member } from "./model.js";
+import { namedRef } from "./refusals.js";
 import { isOwnerRank } from "./roles.js";
 
 /**
@@ -8,30 +9,21 @@ import { isOwnerRank } from "./roles.js";
  */
 
 /** Rule 6, for whoever is not on the team (unknown, or removed): the one sentence every door says. */
-export const notAMember = (): CoreError =>
-  new CoreError("NOT_A_MEMBER", "You are not a member of this team. Ask an Owner to invite you.");
+export const notAMember = (): CoreError => new CoreError({ reason: "not_a_member" });
 
 /** Rule 6: only active members act. */
 export const requireActiveActor = (state: Pick<DecisionState, "actor">): Member => {
   const { actor } = state;
   if (!actor || actor.status === "removed") throw notAMember();
   if (actor.status !== "active") {
-    throw new CoreError(
-      "NOT_ACTIVE",
-      "You have not accepted your invite yet. Open the link in your invite email to join the team; if it has expired, ask an Owner to send a new one.",
-    );
+    throw new CoreError({ reason: "not_active" });
   }
   return actor;
 };
 
 /** A member named in a change who is not on the team; `named` is how they were named (email or mention). */
 export const noSuchMember = (named: string): CoreError =>
-  new CoreError(
-    "NO_SUCH_MEMBER",
-    `${named} is not a member of this team. ${
-      named.startsWith("<@") ? "Invite them first." : "Check the address, or invite them first."
-    }`,
-  );
+  new CoreError({ reason: "no_such_member", member: namedRef(named) });
 
 export const requireTarget = (state: Pick<DecisionState, "target">, named: string): Member => {
   const { target } = state;
@@ -46,9 +38,6 @@ export const isActiveOwner = (member: Pick<Member, "role" | "status"> | null | u
 /** Rule 5: a change that takes `target` out of the active owners must leave at least one. */
 export const requireOwnerLeft = (state: Pick<DecisionState, "activeOwnerCount">, target: Member): void => {
   if (isActiveOwner(target) && state.activeOwnerCount <= 1) {
-    throw new CoreError(
-      "LAST_OWNER",
-      "The team must always keep an active Owner, and this would leave it with none. Make someone else an Owner first.",
-    );
+    throw new CoreError({ reason: "last_owner" });
   }
 };

@@ -162,7 +162,7 @@ export class Requests {
             : {
                 request: closed,
                 applied: false,
-                error: step.error ?? new CoreError("INVALID_INPUT", "Not applied."),
+                error: step.error ?? new CoreError({ reason: "not_applied" }),
               },
       };
     } catch (error) {

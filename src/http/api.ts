@@ -4,6 +4,8 @@ import { CoreError, type ErrorCode, TEMPORARY_CODES } from "../core/errors.js";
 import type { AccessCore } from "../core/index.js";
 import type { PermissionKey } from "../core/permissions.js";
 import { clientAddress } from "../shared/client-address.js";
+import { refusalWords } from "../words/en/refusals.js";
+import { plainDoor } from "../words/format.js";
 import {
   API_BODY_LIMIT,
   type ApiError,
@@ -275,7 +277,7 @@ export const handleApi = async (
     return apiError(res, 404, "NOT_FOUND", "No such endpoint.");
   } catch (error) {
     if (error instanceof BodyError) return apiError(res, error.status, "INVALID_INPUT", error.message);
-    if (error instanceof CoreError) return refuse(res, error.code, error.message);
+    if (error instanceof CoreError) return refuse(res, error.code, refusalWords(error.refusal, plainDoor));
     throw error;
   }
 };

@@ -5,6 +5,8 @@ import type { Logger } from "../log.js";
 import type { AcceptedInvite } from "../shared/accepted-invite.js";
 import { clientAddress } from "../shared/client-address.js";
 import { acceptedPage, invitePage, problemPage, tryAgainPage } from "../shared/pages.js";
+import { refusalWords } from "../words/en/refusals.js";
+import { plainDoor } from "../words/format.js";
 import { BodyError, readBody } from "./body.js";
 import { HTTP_STATUS, RETRY_AFTER_SECONDS } from "./error-status.js";
 import type { RateLimiter } from "./rate-limit.js";
@@ -102,7 +104,7 @@ export const handleInvite = async (
     }
     if (error instanceof CoreError && TEMPORARY_CODES.has(error.code)) {
       deps.logger.warn("Invite page refused:", error.message);
-      send(res, HTTP_STATUS[error.code], tryAgainPage(error.message), {
+      send(res, HTTP_STATUS[error.code], tryAgainPage(refusalWords(error.refusal, plainDoor)), {
         "retry-after": RETRY_AFTER_SECONDS,
       });
       return;
@@ -171,7 +173,11 @@ const answerInvite = async (
   } catch (error) {
     if (!(error instanceof CoreError) || TEMPORARY_CODES.has(error.code)) throw error;
     if (!error.code.startsWith("INVITE_")) {
-      problem({ code: error.code, title: "Invite not accepted", message: error.message });
+      problem({
+        code: error.code,
+        title: "Invite not accepted",
+        message: refusalWords(error.refusal, plainDoor),
+      });
       return;
     }
     // Refused (expired, used, revoked): the page says which, from the state as it is now.

@@ -5,6 +5,8 @@ import type { AccessCore } from "../core/index.js";
 import type { Logger } from "../log.js";
 import { bearerMatches, type Metrics } from "../metrics.js";
 import { observeRequest } from "../shared/http-request-log.js";
+import { refusalJson, refusalWords } from "../words/en/refusals.js";
+import { plainDoor } from "../words/format.js";
 import { type ApiKeyAttempts, apiKeyAttempts, handleApi } from "./api.js";
 import { type DrainOptions, requestTimeouts, trackConnections } from "./connections.js";
 import { RETRY_AFTER_SECONDS } from "./error-status.js";
@@ -182,8 +184,7 @@ export const createHttpServer = ({
         handleApi(core, req, res, path, attempts).catch((error) => {
           if (error instanceof DatabaseUnavailableError) {
             logger.warn("API request refused:", error.message);
-            if (!res.headersSent)
-              sendUnavailable(res, { error: { code: "UNAVAILABLE", message: error.message } });
+            if (!res.headersSent) sendUnavailable(res, { error: refusalJson(error, plainDoor) });
             return;
           }
           logger.error("API handler failed:", error);
@@ -202,7 +203,7 @@ export const createHttpServer = ({
     } catch (error) {
       if (error instanceof DatabaseUnavailableError) {
         logger.warn("HTTP request refused:", error.message);
-        if (!res.headersSent) sendUnavailable(res, { error: error.message });
+        if (!res.headersSent) sendUnavailable(res, { error: refusalWords(error.refusal, plainDoor) });
         else res.end();
         return;
       }

@@ -97,10 +97,7 @@ export class SlackActors {
     const account = await this.core.slackAccount(user.teamId);
     const email = await this.emailOf(user.userId, client);
     if (!email) {
-      throw new CoreError(
-        "NOT_A_MEMBER",
-        "Slack did not share your email address with Rolecall, so it cannot tell which member you are. Ask an Owner.",
-      );
+      throw new CoreError({ reason: "slack_email_unknown" });
     }
     await this.core.linkSlackUser(account.id, email, user.userId);
     return { accountId: account.id, actor: { slackUserId: user.userId }, source: "slack" };

@@ -1,4 +1,4 @@
-import { type Formatter, humanDate } from "../words/format.js";
+import { type Door, type Formatter, humanDate, plainFormatter } from "../words/format.js";
 import { esc } from "./escape.js";
 
 /**
@@ -18,4 +18,21 @@ export const slackFormatter: Formatter = {
   channel: (id) => `<#${id}>`,
   person: (who) => (who.slackUserId ? `<@${who.slackUserId}>` : esc(who.name || who.email)),
   date: (iso) => slackDate(iso),
+};
+
+/** Slack's messages and App Home (mrkdwn): people by mention, and the `/team` command. */
+export const slackDoor: Door = {
+  name: "slack",
+  fmt: slackFormatter,
+  teamCommand: (words) => `/team ${words}`,
+  operatorCommand: () => null,
+};
+
+/** Slack where text is plain (a form's inline error): the same words and syntax, nothing escaped. */
+export const slackTextDoor: Door = {
+  ...slackDoor,
+  fmt: {
+    ...plainFormatter,
+    person: (who) => (who.slackUserId ? `<@${who.slackUserId}>` : who.name || who.email),
+  },
 };

@@ -4,11 +4,13 @@ import { CoreError } from "../core/errors.js";
 import type { AccessCore, ActorContext } from "../core/index.js";
 import type { ChangeRequest } from "../core/model.js";
 import type { Logger } from "../log.js";
+import { refusalWords } from "../words/en/refusals.js";
 import type { SlackActors, SlackUser } from "./actor.js";
 import { HOME_PAGE_SIZE, homeView, invitedHome, notMemberHome } from "./blocks/home.js";
 import type { View } from "./blocks/kit.js";
 import { FIRST_PAGE, type TeamState, teamState } from "./blocks/team.js";
 import type { SlackClients } from "./clients.js";
+import { slackDoor } from "./format.js";
 
 /** Homes kept fresh per account: the people who opened theirs most recently. */
 export const HOME_VIEWERS_PER_ACCOUNT = 200;
@@ -85,7 +87,7 @@ export class HomeTabs {
       actor = await this.actors.resolve(user, client);
     } catch (error) {
       if (!(error instanceof CoreError)) throw error;
-      return notMemberHome(error.message);
+      return notMemberHome(refusalWords(error.refusal, slackDoor));
     }
     return this.renderOrNotice(actor, state);
   }
@@ -171,7 +173,7 @@ export class HomeTabs {
     } catch (error) {
       if (!(error instanceof CoreError)) throw error;
       const invite = await this.core.dashboard.invitation(actor);
-      return invite ? invitedHome(invite) : notMemberHome(error.message);
+      return invite ? invitedHome(invite) : notMemberHome(refusalWords(error.refusal, slackDoor));
     }
   }
 

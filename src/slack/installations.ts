@@ -10,6 +10,8 @@ import type { Installation } from "../core/model.js";
 import type { Clock, InstallationStore } from "../core/ports.js";
 import type { Logger } from "../log.js";
 import { openTokens, sealTokens, type TokenCipher, TokenCipherError } from "../shared/token-cipher.js";
+import { refusalWords } from "../words/en/refusals.js";
+import { plainDoor } from "../words/format.js";
 import { accountKeyOf, SlackUnavailableError } from "./actor.js";
 import { welcomeMessage } from "./blocks/welcome.js";
 import { withoutRequestBodies } from "./bolt-logger.js";
@@ -337,7 +339,7 @@ export class InstalledWorkspaces implements SlackClients {
           this.logger.warn(`Could not give back the token of ${key}:`, e instanceof Error ? e.message : e),
         );
       if (error instanceof CoreError && !TEMPORARY_CODES.has(error.code))
-        throw new InstallRefusedError(`${error.message} Nothing was installed.`);
+        throw new InstallRefusedError(`${refusalWords(error.refusal, plainDoor)} Nothing was installed.`);
       throw error;
     }
     let welcomed = false;

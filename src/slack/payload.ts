@@ -15,9 +15,9 @@ export const parsePayload = <S extends z.ZodType>(
   try {
     json = JSON.parse(raw ?? "");
   } catch {
-    throw new CoreError("INVALID_INPUT", sentence);
+    throw new CoreError({ reason: "input_issue", issue: sentence });
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new CoreError("INVALID_INPUT", sentence);
+  if (!parsed.success) throw new CoreError({ reason: "input_issue", issue: sentence });
   return parsed.data;
 };

@@ -17,10 +17,7 @@ export const migratePostgres = async (
 ): Promise<Migrated> => {
   const known = migrations.length === 0 ? 0 : Math.max(...migrations.map((m) => m.version));
   const client = await db.pool.connect().catch((error: Error) => {
-    throw new DatabaseUnavailableError(
-      error,
-      `Could not reach PostgreSQL (DATABASE_URL): ${error.message}. Nothing was changed; try again once it answers.`,
-    );
+    throw new DatabaseUnavailableError(error, { reason: "unavailable_unreachable", detail: error.message });
   });
   const lock = "SELECT pg_advisory_lock(hashtext('rolecall migrate ' || current_schema()))";
   // A broken connection must not end the process. The session is closed rather than handed back to

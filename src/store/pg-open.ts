@@ -29,10 +29,7 @@ export const openPostgresStore = async (
     store: new PgStore(pg, changes),
     db: null,
     backup: async () => {
-      throw new CoreError(
-        "INVALID_INPUT",
-        "backup copies a SQLite file; back up PostgreSQL with its own tools (pg_dump, or your provider's snapshots).",
-      );
+      throw new CoreError({ reason: "backup_sqlite_only" });
     },
     close: async () => {
       await changes.stop();

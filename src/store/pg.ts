@@ -101,11 +101,7 @@ export class Postgres {
     if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) return busy();
     if (isConnectionError(error)) return new DatabaseUnavailableError(error);
     if (!(error instanceof pg.DatabaseError) || error.code === undefined) return error;
-    if (TEXT_CODES.has(error.code))
-      return new CoreError(
-        "INVALID_INPUT",
-        "That text has a character the database cannot store (such as a NUL); nothing was changed.",
-      );
+    if (TEXT_CODES.has(error.code)) return new CoreError({ reason: "unstorable_text" });
     if (!UNUSABLE_CODES.has(error.code) && !error.code.startsWith("53")) return error;
     this.sayUnusable(
       `PostgreSQL cannot serve Rolecall (${error.code}: ${error.message}); answering that the database is not answering.`,
@@ -224,10 +220,7 @@ export class Postgres {
         if (!isConnectionError(error)) throw this.failure(error);
         // Lost while committing, the change may have been saved: say so rather than "nothing changed".
         throw committing
-          ? new DatabaseUnavailableError(
-              error,
-              "The database stopped answering while saving; the change may or may not have been saved. Check before trying again.",
-            )
+          ? new DatabaseUnavailableError(error, { reason: "unavailable_while_saving" })
           : new DatabaseUnavailableError(error);
       } finally {
         release(broken);

@@ -23,3 +23,27 @@ export const plainFormatter: Formatter = {
   person: (who) => who.email,
   date: humanDate,
 };
+
+/**
+ * A door: where a person reads Rolecall's words, with how it writes things (`fmt`) and how its
+ * reader types a command there — null where nobody types one (the API, read by programs).
+ */
+export interface Door {
+  name: "slack" | "cli" | "api";
+  fmt: Formatter;
+  /** A team command (`access team_settings for 2h`) as typed here: `/team …`, `rolecall --as <email> …`. */
+  teamCommand(words: string): string | null;
+  /** An operator command (`init …`), where this reader can run one. */
+  operatorCommand(words: string): string | null;
+}
+
+/**
+ * Where nobody types a command and text is plain: the HTTP API's `message`, the invite pages, and
+ * words stored to be read later on any door (a request's outcome).
+ */
+export const plainDoor: Door = {
+  name: "api",
+  fmt: plainFormatter,
+  teamCommand: () => null,
+  operatorCommand: () => null,
+};

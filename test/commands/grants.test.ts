@@ -7,6 +7,7 @@ import { CoreError } from "../../src/core/errors.js";
 import { parseIntent } from "../../src/core/intents.js";
 import type { Role } from "../../src/core/roles.js";
 import { setPermission } from "../helpers/core.js";
+import { slackWords } from "../helpers/refusals.js";
 import { testTeam } from "../helpers/team.js";
 
 /**
@@ -34,12 +35,12 @@ const team = async (members = MEMBERS) => {
 };
 
 /** The code a command is refused with ("ok" when it is not), and its message. */
-const refusal = async (p: Promise<unknown>): Promise<{ code: string; message: string }> => {
+const refusal = async (p: Promise<unknown>): Promise<{ code: string; message: string; error: CoreError }> => {
   try {
     await p;
-    return { code: "ok", message: "" };
+    return { code: "ok", message: "", error: new CoreError({ reason: "not_applied" }) };
   } catch (error) {
-    if (error instanceof CoreError) return { code: error.code, message: error.message };
+    if (error instanceof CoreError) return { code: error.code, message: slackWords(error), error };
     throw error;
   }
 };
@@ -245,7 +246,7 @@ describe("/team grant, ungrant and grants", () => {
     const adminCtx = { core: t.core, actor: t.seeded.as(ADMIN) };
     const refused = await refusal(runCommand(adminCtx, words));
     expect(refused.code).toBe("FORBIDDEN");
-    const ask = await changeToAskFor(adminCtx, words, new CoreError("FORBIDDEN", refused.message));
+    const ask = await changeToAskFor(adminCtx, words, refused.error);
     expect(ask).toMatchObject({ kind: "grant.start", permission: "export_users", minutes: 60 });
     expect(filed(await t.run(ADMIN, `request grant ${TM} export_users for 1h`)).request.intent).toEqual(ask);
   });

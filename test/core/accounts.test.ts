@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { cliDoor } from "../../src/cli/render.js";
+import type { Door } from "../../src/words/format.js";
 import { listMembers } from "../helpers/core.js";
+import { type Said, said } from "../helpers/refusals.js";
 import { manualClock, openCore, TEAM, testTeam } from "../helpers/team.js";
 
 /** PRODUCT §7: accounts — creating one (rolecall init), which one a command means (--team), deleting one. */
@@ -10,11 +13,12 @@ const closers: (() => void)[] = [];
 
 const team = testTeam;
 
-const refusal = async (fn: () => unknown): Promise<{ code: string; message: string; field?: string }> => {
+/** The refusal's code, field and sentence (Slack's words; the CLI's with `door`). */
+const refusal = async (fn: () => unknown, door?: Door): Promise<Said> => {
   try {
     await fn();
   } catch (error) {
-    return error as { code: string; message: string; field?: string };
+    return said(error, door);
   }
   throw new Error("expected a refusal");
 };
@@ -114,7 +118,7 @@ describe("§7 --team: which account a command means", () => {
   it("with no account, says how to create one", async () => {
     const wired = await openCore();
     closers.push(wired.close);
-    expect((await refusal(() => wired.core.resolveAccount())).message).toContain("rolecall init");
+    expect((await refusal(() => wired.core.resolveAccount(), cliDoor)).message).toContain("rolecall init");
   });
 
   it("with one account, finds it without --team; an unknown team is refused", async () => {
@@ -130,7 +134,7 @@ describe("§7 --team: which account a command means", () => {
   it("with several accounts, names them and asks for --team", async () => {
     const { core } = await team();
     await core.createAccount({ slackTeamId: "T0SECOND", name: "Second", ownerEmail: "s@acme.test" });
-    const { message } = await refusal(() => core.resolveAccount());
+    const { message } = await refusal(() => core.resolveAccount(), cliDoor);
     expect(message).toContain("2 accounts");
     expect(message).toContain(`${TEAM} (Acme)`);
     expect(message).toContain("T0SECOND (Second)");
@@ -143,7 +147,7 @@ describe("§7 --team: which account a command means", () => {
     const { core } = await team();
     for (let n = 10; n < 22; n++)
       await core.createAccount({ slackTeamId: `T0N${n}`, name: `N${n}`, ownerEmail: "s@acme.test" });
-    const { message } = await refusal(() => core.resolveAccount());
+    const { message } = await refusal(() => core.resolveAccount(), cliDoor);
     expect(message).toContain("13 accounts");
     expect(message).toContain("and 3 more");
     expect(message).not.toContain("T0N21");

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { Door } from "../../src/words/format.js";
 import { setPermission } from "../helpers/core.js";
+import { refusedWith, type Said, said } from "../helpers/refusals.js";
 import { testTeam } from "../helpers/team.js";
 
 /** PRODUCT §8: what the API reads — members, one member's permissions, authorize with its reasons. */
@@ -10,11 +12,12 @@ const EVERYDAY = ["export_users", "add_users", "bulk_tag_users", "billing", "api
 
 const team = testTeam;
 
-const refusal = async (fn: () => unknown): Promise<{ code: string; message: string; field?: string }> => {
+/** The refusal's code, field and sentence (Slack's words; the CLI's with `door`). */
+const refusal = async (fn: () => unknown, door?: Door): Promise<Said> => {
   try {
     await fn();
   } catch (error) {
-    return error as { code: string; message: string; field?: string };
+    return said(error, door);
   }
   throw new Error("expected a refusal");
 };
@@ -113,7 +116,7 @@ describe("§8 the API: members, one member, authorize with reasons", () => {
       await effect({ kind: "permission.set", role: "teammate", permission: "team_settings", allowed: true }),
     ).toBe("Teammates: Team Settings off → on. Affects 0 active members.");
     // A removed member is nobody: asking to remove them is refused, not described.
-    await expect(effect({ kind: "member.remove", member: { email: "gone@acme.test" } })).rejects.toThrow(
+    expect(await refusedWith(effect({ kind: "member.remove", member: { email: "gone@acme.test" } }))).toMatch(
       /not a member/,
     );
   });

@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import type { Door } from "../../src/words/format.js";
 import { newKey } from "../helpers/api-keys.js";
 import { setPermission } from "../helpers/core.js";
 import { TEST_ENGINE } from "../helpers/database.js";
+import { refusedWith, type Said, said } from "../helpers/refusals.js";
 import { manualClock, openCore, outcome, seedTeam, testTeam } from "../helpers/team.js";
 
 /** PRODUCT §8: rotating the organisation API key. */
@@ -50,7 +52,9 @@ describe("who may stop the key in use at once", () => {
     const { core, admin, first, opens, rotations } = await setup();
     const before = await rotations();
     expect(await outcome(() => core.rotateApiKey(admin, 0))).toBe("FORBIDDEN");
-    await expect(core.rotateApiKey(admin, 0)).rejects.toThrow(/^Only Owners can stop the key in use at once/);
+    expect(await refusedWith(core.rotateApiKey(admin, 0))).toMatch(
+      /^Only Owners can stop the key in use at once/,
+    );
     expect(await opens(first)).toBe(true);
     expect(await rotations()).toBe(before);
   });
@@ -128,11 +132,12 @@ const OWNER = "owner@acme.test";
 
 const team = testTeam;
 
-const refusal = async (fn: () => unknown): Promise<{ code: string; message: string; field?: string }> => {
+/** The refusal's code, field and sentence (Slack's words; the CLI's with `door`). */
+const refusal = async (fn: () => unknown, door?: Door): Promise<Said> => {
   try {
     await fn();
   } catch (error) {
-    return error as { code: string; message: string; field?: string };
+    return said(error, door);
   }
   throw new Error("expected a refusal");
 };

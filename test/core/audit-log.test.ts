@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { Door } from "../../src/words/format.js";
 import { setPermission } from "../helpers/core.js";
+import { type Said, said } from "../helpers/refusals.js";
 import { reject } from "../helpers/requests.js";
 import { testTeam } from "../helpers/team.js";
 
@@ -9,11 +11,12 @@ const OWNER = "owner@acme.test";
 
 const team = testTeam;
 
-const refusal = async (fn: () => unknown): Promise<{ code: string; message: string; field?: string }> => {
+/** The refusal's code, field and sentence (Slack's words; the CLI's with `door`). */
+const refusal = async (fn: () => unknown, door?: Door): Promise<Said> => {
   try {
     await fn();
   } catch (error) {
-    return error as { code: string; message: string; field?: string };
+    return said(error, door);
   }
   throw new Error("expected a refusal");
 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { removeMember, setFourEyes } from "../helpers/core.js";
+import { said } from "../helpers/refusals.js";
 import { approve } from "../helpers/requests.js";
 import { testTeam } from "../helpers/team.js";
 
@@ -17,7 +18,7 @@ const TWO_OWNERS = [
 const refusal = (p: Promise<unknown>) =>
   p.then(
     (r) => ({ code: "none", message: JSON.stringify(r) }),
-    (e: { code: string; message: string }) => ({ code: e.code, message: e.message }),
+    (e: unknown) => ({ code: said(e).code, message: said(e).message }),
   );
 
 describe("four-eyes with two Owners, when the change is about the other Owner", () => {

@@ -4,6 +4,7 @@ import { auditTargetText } from "../../src/core/audit.js";
 import { defaultMatrix, PERMISSION_KEYS, type PermissionKey } from "../../src/core/permissions.js";
 import { ROLES, type Role } from "../../src/core/roles.js";
 import { listMembers, removeMember, setFourEyes, setPermission } from "../helpers/core.js";
+import { said } from "../helpers/refusals.js";
 import { approve } from "../helpers/requests.js";
 import { filedId, filedRequest, outcome, testTeam } from "../helpers/team.js";
 
@@ -415,7 +416,7 @@ describe("rule 9: four-eyes", () => {
         () => {
           throw new Error("should be refused");
         },
-        (e: Error) => messages.push(e.message),
+        (e: unknown) => messages.push(said(e).message),
       );
     await refused(() => removeMember(core, owner, { email: "olga@acme.test" }));
     const alone = await testTeam(MEMBERS);

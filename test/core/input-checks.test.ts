@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { refusalJson } from "../../src/words/en/refusals.js";
+import { type Door, plainDoor } from "../../src/words/format.js";
 import { listMembers, setPermission } from "../helpers/core.js";
+import { type Said, said } from "../helpers/refusals.js";
 import { outcome, testTeam } from "../helpers/team.js";
 
 /** PRODUCT §2: input is checked before anything changes, and a refusal says which field. */
@@ -8,11 +11,12 @@ const OWNER = "owner@acme.test";
 
 const team = testTeam;
 
-const refusal = async (fn: () => unknown): Promise<{ code: string; message: string; field?: string }> => {
+/** The refusal's code, field and sentence (Slack's words; the CLI's with `door`). */
+const refusal = async (fn: () => unknown, door?: Door): Promise<Said> => {
   try {
     await fn();
   } catch (error) {
-    return error as { code: string; message: string; field?: string };
+    return said(error, door);
   }
   throw new Error("expected a refusal");
 };
@@ -91,18 +95,14 @@ describe("§2 input is checked before anything changes", () => {
 
   it("a refusal serialises as its code, message and (when there is one) field", async () => {
     const { core, owner } = await team();
-    const withField = (await refusal(() => core.addMember(owner, { email: "bob@" }))) as unknown as {
-      toJSON(): unknown;
-    };
-    expect(withField.toJSON()).toEqual({
+    const withField = (await refusal(() => core.addMember(owner, { email: "bob@" }))).error;
+    expect(refusalJson(withField, plainDoor)).toEqual({
       code: "INVALID_INPUT",
       message: "That is not a valid email address.",
       field: "email",
     });
-    const without = (await refusal(() => core.addMember(owner, { email: OWNER }))) as unknown as {
-      toJSON(): unknown;
-    };
-    expect(without.toJSON()).toEqual({
+    const without = (await refusal(() => core.addMember(owner, { email: OWNER }))).error;
+    expect(JSON.parse(JSON.stringify({ error: refusalJson(without, plainDoor) })).error).toEqual({
       code: "ALREADY_MEMBER",
       message: `${OWNER} is already a member of this team. Change their role or details instead.`,
     });

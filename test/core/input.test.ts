@@ -9,6 +9,7 @@ import {
   withoutHiddenCharacters,
 } from "../../src/core/input.js";
 import { HIDDEN_SAMPLES, VISIBLE_NAMES } from "../helpers/hidden-characters.js";
+import { plainWords } from "../helpers/refusals.js";
 
 /** Every character PRODUCT §1 keeps out of names because it hides, blanks or turns text around. */
 const INVISIBLE = [
@@ -36,11 +37,12 @@ const INVISIBLE = [
   ["U+FFA0 halfwidth Hangul filler", 0xffa0],
 ] as const;
 
-const refusal = (text: string, schema: typeof nameSchema = nameSchema): CoreError => {
+/** The refusal's code, and its sentence as a reader gets it. */
+const refusal = (text: string, schema: typeof nameSchema = nameSchema): { code: string; message: string } => {
   try {
     parseInput(schema, text, "name");
   } catch (error) {
-    if (error instanceof CoreError) return error;
+    if (error instanceof CoreError) return { code: error.code, message: plainWords(error) };
     throw error;
   }
   throw new Error(`${JSON.stringify(text)} was accepted`);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { runCommand } from "../../commands/index.js";
+import { type Said, said } from "../helpers/refusals.js";
 import { manualClock, openCore, seedTeam } from "../helpers/team.js";
 
 /** What the operator (the CLI without --as) does to a team: activate an invited member, rotate the key. */
@@ -33,11 +34,11 @@ const codeOf = async (fn: () => unknown): Promise<string> => {
   }
 };
 
-const errorOf = async (fn: () => unknown): Promise<{ code: string; message: string }> => {
+const errorOf = async (fn: () => unknown): Promise<Said> => {
   try {
     await fn();
   } catch (error) {
-    return error as { code: string; message: string };
+    return said(error);
   }
   throw new Error("expected a refusal");
 };

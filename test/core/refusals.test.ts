@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { runCommand } from "../../commands/index.js";
+
 import {
   listMembers,
   removeMember,
@@ -7,6 +8,9 @@ import {
   setApprovalsChannel,
   setPermission,
 } from "../helpers/core.js";
+
+import { slackWords } from "../helpers/refusals.js";
+
 import { openCore, seedTeam } from "../helpers/team.js";
 
 /** Rule 7: every refusal names the rule in plain words — the words a member reads in Slack. */
@@ -37,8 +41,8 @@ const said = async (fn: () => unknown): Promise<string> => {
   try {
     await fn();
   } catch (error) {
-    const { code, message } = error as { code: string; message: string };
-    return `${code}: ${message}`;
+    const { code } = error as { code: string };
+    return `${code}: ${slackWords(error)}`;
   }
   throw new Error("expected a refusal");
 };

@@ -1,16 +1,19 @@
 import { describe, expect, it } from "vitest";
+import type { Door } from "../../src/words/format.js";
 import { setApprovalsChannel } from "../helpers/core.js";
+import { type Said, said } from "../helpers/refusals.js";
 import { testTeam } from "../helpers/team.js";
 
 /** The account's settings: the approvals channel, Owners only. */
 
 const team = testTeam;
 
-const refusal = async (fn: () => unknown): Promise<{ code: string; message: string; field?: string }> => {
+/** The refusal's code, field and sentence (Slack's words; the CLI's with `door`). */
+const refusal = async (fn: () => unknown, door?: Door): Promise<Said> => {
   try {
     await fn();
   } catch (error) {
-    return error as { code: string; message: string; field?: string };
+    return said(error, door);
   }
   throw new Error("expected a refusal");
 };

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { runCommand } from "../../commands/index.js";
 import { removeMember } from "../helpers/core.js";
+import { type Said, said } from "../helpers/refusals.js";
 import { manualClock, openCore, seedTeam } from "../helpers/team.js";
 
 /** PRODUCT §6: linking a member to their Slack user, once, and never over another's link. */
@@ -34,11 +35,11 @@ const codeOf = async (fn: () => unknown): Promise<string> => {
   }
 };
 
-const errorOf = async (fn: () => unknown): Promise<{ code: string; message: string }> => {
+const errorOf = async (fn: () => unknown): Promise<Said> => {
   try {
     await fn();
   } catch (error) {
-    return error as { code: string; message: string };
+    return said(error);
   }
   throw new Error("expected a refusal");
 };

@@ -2,12 +2,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InvitePreview } from "../../src/core/access-core.js";
-import { CoreError, ERROR_CODES, type ErrorCode, TEMPORARY_CODES } from "../../src/core/errors.js";
+import { ERROR_CODES, type ErrorCode, TEMPORARY_CODES } from "../../src/core/errors.js";
+import { escapeHtml } from "../../src/html.js";
 import { type ApiCore, handleApi } from "../../src/http/api.js";
 import { HTTP_STATUS } from "../../src/http/error-status.js";
 import { handleInvite, type InviteRouteDeps } from "../../src/http/invites.js";
 import { RateLimiter } from "../../src/http/rate-limit.js";
 import { createLogger } from "../../src/log.js";
+import { plainWords, refusalWithCode } from "../helpers/refusals.js";
 
 describe("every error code has an HTTP status", () => {
   const refusals = ERROR_CODES.filter((code) => !TEMPORARY_CODES.has(code));
@@ -42,8 +44,10 @@ describe("every error code has an HTTP status", () => {
  */
 let refusal: ErrorCode = "INVALID_INPUT";
 const refuse = (): never => {
-  throw new CoreError(refusal, `Refused with ${refusal}.`);
+  throw refusalWithCode(refusal);
 };
+/** What the refusal with that code says on the API and the invite pages. */
+const said = (code: ErrorCode): string => plainWords(refusalWithCode(code));
 const core: ApiCore & InviteRouteDeps["core"] = {
   authenticateApiKey: async () => "account-1",
   apiKeyPrefixInUse: () => true,
@@ -111,7 +115,7 @@ describe("a refusal over HTTP gets its mapped status, never a 500", () => {
       const res = await fetch(`${base}/api/v1/members`, { headers: { authorization: "Bearer key" } });
       expect(res.status).toBe(HTTP_STATUS[code]);
       expect(res.headers.get("content-type")).toContain("application/json");
-      expect(await res.json()).toEqual({ error: { code, message: `Refused with ${code}.` } });
+      expect(await res.json()).toEqual({ error: { code, message: said(code) } });
     },
   );
 
@@ -121,7 +125,7 @@ describe("a refusal over HTTP gets its mapped status, never a 500", () => {
       refusal = code;
       const res = await fetch(`${base}/invites/${TOKEN}`, { method: "POST" });
       expect(res.status).toBe(HTTP_STATUS[code]);
-      expect(await res.text()).toContain(`Refused with ${code}.`);
+      expect(await res.text()).toContain(escapeHtml(said(code)));
     },
   );
 });
@@ -135,7 +139,7 @@ describe("a browser on the invite page always gets a page", () => {
     expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
     const page = await res.text();
     expect(page).toContain("Try again in a moment");
-    expect(page).toContain(`Refused with ${code}.`);
+    expect(page).toContain(escapeHtml(said(code)));
     expect(page).not.toContain("send a new invite");
   });
 

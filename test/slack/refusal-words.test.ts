@@ -2,7 +2,14 @@ import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { busy, DatabaseUnavailableError, ERROR_CODES, type ErrorCode } from "../../src/core/errors.js";
+import {
+  busy,
+  DatabaseUnavailableError,
+  ERROR_CODES,
+  type ErrorCode,
+  REFUSAL_CODE,
+} from "../../src/core/errors.js";
+import type { RefusalReason } from "../../src/core/refusals.js";
 import { IDS } from "../../src/slack/ids.js";
 import { blockProblems } from "../helpers/block-kit-limits.js";
 import { setFourEyes } from "../helpers/core.js";
@@ -216,7 +223,11 @@ describe("every refusal Slack can show is in words, with no error code", () => {
   });
 });
 
-/** Where each code is raised as a CoreError, by file under src/ and commands/. */
+/**
+ * Where each code is raised, by file under src/ and commands/: a refusal is raised where its reason
+ * is named (`reason: "invite_used"`, or either side of a `? "…" : "…"` choosing one), and its code is
+ * the reason's. The union's own file and the words say every reason, and raise none.
+ */
 const raisedIn = (): Map<string, Set<string>> => {
   const root = resolve(import.meta.dirname, "../..");
   const found = new Map<string, Set<string>>();
@@ -224,10 +235,19 @@ const raisedIn = (): Map<string, Set<string>> => {
     for (const entry of readdirSync(join(root, dir), { recursive: true, withFileTypes: true })) {
       if (!entry.isFile() || !entry.name.endsWith(".ts")) continue;
       const path = join(entry.parentPath, entry.name);
-      for (const [, code] of readFileSync(path, "utf8").matchAll(/CoreError\(\s*"([A-Z_]+)"/g)) {
-        const files = found.get(code ?? "") ?? new Set();
-        files.add(relative(root, path));
-        found.set(code ?? "", files);
+      const file = relative(root, path);
+      if (file === join("src", "core", "refusals.ts") || file.startsWith(join("src", "words"))) continue;
+      const text = readFileSync(path, "utf8");
+      const named = [
+        ...text.matchAll(/reason: "([a-z_]+)"/g),
+        ...text.matchAll(/\? "([a-z_]+)" : "([a-z_]+)"/g),
+      ].flatMap(([, ...names]) => names);
+      for (const reason of named) {
+        if (!reason || !Object.hasOwn(REFUSAL_CODE, reason)) continue;
+        const code = REFUSAL_CODE[reason as RefusalReason];
+        const files = found.get(code) ?? new Set();
+        files.add(file);
+        found.set(code, files);
       }
     }
   }

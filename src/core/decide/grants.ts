@@ -2,7 +2,6 @@ import type { AuditDraft, Change, Decision } from "../decision.js";
 import { nothingToDo } from "../decision.js";
 import { CoreError } from "../errors.js";
 import { activeGrantOf, extensionRoom, remindAt } from "../grant-rules.js";
-import { durationWords } from "../input.js";
 import type { DecisionState, Grant, GrantEndReason, Member } from "../model.js";
 import { holds, PERMISSIONS, type PermissionKey } from "../permissions.js";
 import { requireTarget } from "../policy.js";
@@ -22,30 +21,20 @@ export interface GrantLimits {
   maxHours: number;
 }
 
-const label = (permission: PermissionKey) => PERMISSIONS[permission].label;
+const _label = (permission: PermissionKey) => PERMISSIONS[permission].label;
 
 /** GRANT_TOO_LONG: a grant would run past GRANT_MAX_HOURS from now. */
 export const grantTooLong = (maxHours: number): CoreError =>
-  new CoreError(
-    "GRANT_TOO_LONG",
-    `Temporary access lasts at most ${durationWords(maxHours * 60)} from now. Ask for a shorter time (e.g. ${Math.min(maxHours, 24)}h), and extend it later if needed.`,
-  );
+  new CoreError({ reason: "grant_too_long", maxHours });
 
-/** No grant of `permission` is running for `who` (an email, or "You"). */
-export const noSuchGrant = (who: string, permission: PermissionKey): CoreError =>
-  new CoreError(
-    "NO_SUCH_GRANT",
-    `${who} ${who === "You" ? "have" : "has"} no temporary ${label(permission)} right now. Ask for new access instead: /team access ${permission} for <duration>.`,
-  );
+/** No grant of `permission` is running for `email` (null: the one asking). */
+export const noSuchGrant = (email: string | null, permission: PermissionKey): CoreError =>
+  new CoreError({ reason: "no_such_grant", email, permission });
 
 /** The member a grant is about: active, and not holding the permission by role already. */
 const grantee = (state: DecisionState, named: string): Member => {
   const target = requireTarget(state, named);
-  if (target.status !== "active")
-    throw new CoreError(
-      "NOT_ACTIVE",
-      `${target.email} has not joined yet; temporary access can go to active members only.`,
-    );
+  if (target.status !== "active") throw new CoreError({ reason: "grantee_not_active", email: target.email });
   return target;
 };
 
@@ -83,11 +72,7 @@ export const decideStartGrant = (
 ): Decision<ChangeResult> => {
   const actor = allowed(state, "grant.start");
   const target = grantee(state, input.member);
-  if (holdsEverything(target.role))
-    throw new CoreError(
-      "INVALID_INPUT",
-      `${target.email} is an Owner; Owners hold every permission already.`,
-    );
+  if (holdsEverything(target.role)) throw new CoreError({ reason: "grant_to_owner", email: target.email });
   const about = { member: aboutMember(target), permission: input.permission };
   if (holds(state.matrix, target.role, input.permission))
     return nothingToDo<ChangeResult>(unchanged({ of: "grant.by_role", ...about }));

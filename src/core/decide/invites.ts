@@ -24,10 +24,7 @@ const requirePendingInvite = (
   allowed(state, action);
   const target = requireTarget(state, named);
   if (target.status !== "invited") {
-    throw new CoreError(
-      "INVALID_INPUT",
-      `${target.email} has already joined the team, so there is no invite to ${action === "invite.resend" ? "resend" : "cancel"}.`,
-    );
+    throw new CoreError({ reason: "already_joined", email: target.email, action });
   }
   return { actor: allowed(state, action, { target }), target };
 };
@@ -82,19 +79,16 @@ export const decideAcceptInvite = (
   state: DecisionState,
   invite: Invite | null,
 ): Decision<ResultOf<"invite.accepted">> => {
-  if (!invite) throw new CoreError("INVITE_INVALID", "This invite link is not valid.");
+  if (!invite) throw new CoreError({ reason: "invite_invalid" });
   const member = state.target;
   switch (inviteTokenState(invite, member, state.now)) {
     case "revoked":
-      throw new CoreError("INVITE_INVALID", "This invite was revoked or replaced by a newer one.");
+      throw new CoreError({ reason: "invite_revoked" });
     case "accepted":
-      throw new CoreError("INVITE_USED", "This invite has already been accepted.");
+      throw new CoreError({ reason: "invite_used" });
     case "expired":
-      throw new CoreError(
-        "INVITE_EXPIRED",
-        "This invite has expired. Ask whoever invited you to send a new one.",
-      );
+      throw new CoreError({ reason: "invite_expired" });
   }
-  if (!member) throw new CoreError("INVITE_INVALID", "This invite link is not valid.");
+  if (!member) throw new CoreError({ reason: "invite_invalid" });
   return activation(member, "invite.accepted");
 };

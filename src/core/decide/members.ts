@@ -41,12 +41,10 @@ export const decideAddMember = (
   const actor = allowed(state, "member.add", { role: input.role });
   if (state.target && state.target.status !== "removed") {
     const { email } = state.target;
-    throw new CoreError(
-      "ALREADY_MEMBER",
-      state.target.status === "invited"
-        ? `${email} is already invited; to send them a new link, resend the invite.`
-        : `${email} is already a member of this team. Change their role or details instead.`,
-    );
+    throw new CoreError({
+      reason: state.target.status === "invited" ? "already_invited" : "already_member",
+      email,
+    });
   }
   const now = at(state);
   const member: Member = {
@@ -225,7 +223,7 @@ export const decideActivate = (
 ): Decision<ResultOf<"member.activated">> => {
   const target = requireTarget(state, named);
   if (target.status !== "invited") {
-    throw new CoreError("INVALID_INPUT", `${target.email} is already active.`);
+    throw new CoreError({ reason: "already_active", email: target.email });
   }
   return activation(target, "member.activated");
 };
@@ -241,18 +239,12 @@ export const decideLinkSlackUser = (
 ): Decision<ChangeResult> => {
   const target = state.target;
   if (!target || target.status === "removed") {
-    throw new CoreError(
-      "NOT_A_MEMBER",
-      `You are not a member of this team (Slack knows you as ${email}). Ask an Owner to invite you.`,
-    );
+    throw new CoreError({ reason: "slack_user_not_a_member", email });
   }
   if (target.slackUserId === slackUserId)
     return nothingToDo<ChangeResult>(unchanged({ of: "slack_link", member: aboutMember(target) }));
   if (target.slackUserId) {
-    throw new CoreError(
-      "NOT_A_MEMBER",
-      `Your address ${email} is linked to another Slack user on this team. Ask an Owner to check the team list.`,
-    );
+    throw new CoreError({ reason: "slack_user_linked_elsewhere", email });
   }
   return {
     changes: [{ kind: "updateMember", memberId: target.id, patch: { slackUserId } }],

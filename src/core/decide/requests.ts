@@ -2,7 +2,7 @@ import { authorize } from "../authz.js";
 import type { Decision, NewRequest } from "../decision.js";
 import { nothingToDo } from "../decision.js";
 import { CoreError } from "../errors.js";
-import { durationWords, grantMinutesSchema, parseInput } from "../input.js";
+import { grantMinutesSchema, parseInput } from "../input.js";
 import { type ChangeIntent, isGrantAsk } from "../intents.js";
 import type { AuditTarget, ChangeRequest, DecisionState, Member, RequestStatus } from "../model.js";
 import { appliedOutcome, NothingToChange, type RequestOutcome } from "../outcomes.js";
@@ -28,28 +28,23 @@ const target = (id: string): AuditTarget => ({ type: "request", id });
 
 /** A request id nobody on this team filed (or mistyped). */
 export const noSuchRequest = (rawId: string): CoreError =>
-  new CoreError(
-    "INVALID_INPUT",
-    `There is no request ${rawId.slice(0, 20)} on this team. Check its id in the list of requests.`,
-  );
+  new CoreError({ reason: "no_such_request", id: rawId.slice(0, 20) });
 
 /** A request past its time: nobody can decide it any more, but it can be asked again. */
-export const expiredError = (): CoreError =>
-  new CoreError("REQUEST_CLOSED", "This request has expired. Ask again if the change is still needed.");
+export const expiredError = (): CoreError => new CoreError({ reason: "request_expired" });
 
 /** A request somebody (or its time) already closed: who did, so nobody wonders. */
 export const closedError = (request: ChangeRequest): CoreError => {
   if (request.status === "expired")
     // Closed early, not by time (a request that could not be carried over): say why, as the post does.
     return request.outcome && "closed" in request.outcome
-      ? new CoreError("REQUEST_CLOSED", `This request was closed: ${request.outcome.closed}`)
+      ? new CoreError({ reason: "request_closed_because", outcome: request.outcome.closed })
       : expiredError();
-  const by = request.decidedBy ? ` by ${request.decidedBy}` : "";
+  const by = request.decidedBy || null;
   return new CoreError(
-    "REQUEST_CLOSED",
     request.status === "failed"
-      ? `This request was already approved${by}, but it could not be applied.`
-      : `This request was already ${request.status}${by}.`,
+      ? { reason: "request_failed", by }
+      : { reason: "request_decided", status: request.status, by },
   );
 };
 
@@ -171,7 +166,7 @@ export const decideApprove = (
     return {
       changes: [
         closing(state, request, "failed", actor.email, {
-          outcome: { applied: false, code: decided.code, why: decided.message },
+          outcome: { applied: false, code: decided.code, refusal: decided.refusal },
         }),
       ],
       audit: [
@@ -238,19 +233,10 @@ export type RequestStep =
 
 /** A grant request approved for `minutes` instead of the time asked: shorter only. */
 const shortened = (intent: ChangeIntent | null, minutes: number): ChangeIntent => {
-  if (!isGrantAsk(intent))
-    throw new CoreError(
-      "INVALID_INPUT",
-      "Only a request for temporary access can be approved for a shorter time.",
-    );
+  if (!isGrantAsk(intent)) throw new CoreError({ reason: "shorter_for_grants_only" });
   const asked = intent.minutes;
   const wanted = parseInput(grantMinutesSchema, minutes, "minutes");
-  if (wanted > asked)
-    throw new CoreError(
-      "INVALID_INPUT",
-      `You can approve ${durationWords(asked)} or less: that is what was asked for.`,
-      "minutes",
-    );
+  if (wanted > asked) throw new CoreError({ reason: "approve_at_most", minutes: asked }, "minutes");
   return { ...intent, minutes: wanted };
 };
 
@@ -300,7 +286,7 @@ export const decideOnRequest = (
   )
     return nothingToDo({ kind: "needsConfirmation", request, why: "sensitive" });
   const approved = decideApprove(state, rawId, (s) => {
-    if (!chosen) throw new CoreError("INVALID_INPUT", "This request could not be read; file it again.");
+    if (!chosen) throw new CoreError({ reason: "request_unreadable" });
     return approval.decider(chosen)(s);
   });
   return { ...approved, result: { kind: "approved", ...approved.result } };

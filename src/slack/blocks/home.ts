@@ -141,7 +141,8 @@ export const invitedHome = (invite: Invitation): View => {
 };
 
 /** Someone Rolecall does not know on this workspace: why, and what to do. */
+/** `reason`: a refusal in Slack's words (escaped already). */
 export const notMemberHome = (reason: string): View => ({
   type: "home",
-  blocks: [header("Rolecall"), section(`:wave: ${esc(reason)}`)],
+  blocks: [header("Rolecall"), section(`:wave: ${reason}`)],
 });

@@ -6,9 +6,10 @@ import { changeIntentSchema, type RawChangeIntent } from "../../core/intents.js"
 import type { ApiKeyInfo } from "../../core/model.js";
 import { ROLE_LABEL, type Role } from "../../core/roles.js";
 import { describeAsk } from "../../words/en/intents.js";
+import { refusalWords } from "../../words/en/refusals.js";
 import { SlackUnavailableError } from "../actor.js";
 import { clip, code, esc } from "../escape.js";
-import { slackDate, slackFormatter } from "../format.js";
+import { slackDate, slackDoor, slackFormatter } from "../format.js";
 import { IDS } from "../ids.js";
 import { auditMessage, auditRowsMessage } from "./audit.js";
 import { changeSentence, grantsMessage, permissionLabel } from "./grants.js";
@@ -234,15 +235,13 @@ const askAnOwner = (askFor: RawChangeIntent): Block | null => {
  */
 export const errorMessage = (error: unknown, askFor: RawChangeIntent | null = null): SlackMessage => {
   if (error instanceof CoreError) {
+    const said = refusalWords(error.refusal, slackDoor);
     if (TEMPORARY_CODES.has(error.code))
-      return {
-        text: esc(error.message),
-        blocks: [section(`${ERROR_ICON[error.code]} ${esc(error.message)}`)],
-      };
-    const blocks: Block[] = [section(`${ERROR_ICON[error.code]} ${esc(error.message)}`)];
+      return { text: said, blocks: [section(`${ERROR_ICON[error.code]} ${said}`)] };
+    const blocks: Block[] = [section(`${ERROR_ICON[error.code]} ${said}`)];
     const ask = askFor ? askAnOwner(askFor) : null;
     if (ask) blocks.push(ask);
-    return { text: esc(error.message), blocks };
+    return { text: said, blocks };
   }
   if (error instanceof SlackUnavailableError) {
     return { text: esc(error.message), blocks: [section(`:hourglass: ${esc(error.message)}`)] };

@@ -2,8 +2,9 @@ import { requestStatusLine } from "../../../commands/lib/requests-view.js";
 import type { ApprovalOutcome } from "../../core/index.js";
 import type { ChangeRequest } from "../../core/model.js";
 import { describeAsk } from "../../words/en/intents.js";
+import { refusalWords } from "../../words/en/refusals.js";
 import { clip, code, esc } from "../escape.js";
-import { slackFormatter as fmt } from "../format.js";
+import { slackFormatter as fmt, slackDoor } from "../format.js";
 import { IDS } from "../ids.js";
 import { changeSentence, grantAskLines } from "./grants.js";
 import { type Block, button, context, linesToSections, type SlackMessage, section } from "./kit.js";
@@ -156,7 +157,7 @@ export const requestListMessage = (toDecide: ChangeRequest[], filed: ChangeReque
 export const approvalMessage = (o: ApprovalOutcome): SlackMessage => {
   const text = o.applied
     ? `You approved request ${o.request.id} — ${changeSentence(o.result)}`
-    : `You approved request ${o.request.id}, but it could not be applied: ${esc(o.error.message)}`;
+    : `You approved request ${o.request.id}, but it could not be applied: ${refusalWords(o.error.refusal, slackDoor)}`;
   return { text, blocks: [section(`${o.applied ? ":white_check_mark:" : ":warning:"} ${text}`)] };
 };
 

@@ -85,7 +85,7 @@ export const registerActions = (app: SlackRegistry, deps: SlackDeps): void => {
     const action = parsePayload(z.enum(MEMBER_ACTIONS), JSON.stringify(value), "That menu is out of date.");
     const member = { email: blockId };
     const choice = await core.dashboard.memberChoice(actor, member);
-    if (!choice) throw new CoreError("NO_SUCH_MEMBER", `${blockId} is not on the team any more.`);
+    if (!choice) throw new CoreError({ reason: "not_on_team_any_more", email: blockId });
     const meta = body.response_url ? { responseUrl: body.response_url } : {};
     switch (action) {
       case "edit":
@@ -93,8 +93,7 @@ export const registerActions = (app: SlackRegistry, deps: SlackDeps): void => {
         return;
       case "role":
         // A menu drawn before the team changed: say so rather than open an empty form.
-        if (choice.roles.length === 0)
-          throw new CoreError("FORBIDDEN", `There is no other role you can give ${blockId} now.`);
+        if (choice.roles.length === 0) throw new CoreError({ reason: "no_other_role", email: blockId });
         await openView(client, body.trigger_id, changeRoleModal(choice.member, choice.roles, meta));
         return;
       case "resend":

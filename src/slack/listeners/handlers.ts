@@ -7,13 +7,15 @@ import type {
   ViewResponseAction,
   webApi,
 } from "@slack/bolt";
-import { CoreError, DatabaseUnavailableError } from "../../core/errors.js";
+import { CoreError } from "../../core/errors.js";
 import type { ActorContext } from "../../core/index.js";
+import { refusalWords } from "../../words/en/refusals.js";
 import { accountKeyOf, type SlackUser } from "../actor.js";
 import type { SlackMessage } from "../blocks/kit.js";
 import { errorMessage } from "../blocks/messages.js";
 import { messageModal } from "../blocks/modals.js";
 import { openView } from "../clients.js";
+import { slackTextDoor } from "../format.js";
 import { respondLater } from "../respond.js";
 import { logIfUnexpected, type SlackDeps, type SlackRegistry } from "./deps.js";
 
@@ -69,8 +71,8 @@ export const refuseForm = async (
   block: string,
 ): Promise<void> => {
   const message =
-    error instanceof CoreError || error instanceof DatabaseUnavailableError
-      ? error.message
+    error instanceof CoreError
+      ? refusalWords(error.refusal, slackTextDoor)
       : "Something went wrong on our side; nothing was changed.";
   await ack({ response_action: "errors", errors: { [block]: message.slice(0, 1000) } });
 };

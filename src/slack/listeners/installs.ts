@@ -27,10 +27,7 @@ export const requireInstallation =
     const { context, body, next } = args;
     if (context.botToken || INSTALL_EVENTS.has(eventType(body) ?? "")) return next();
     const key = accountKeyOf(context);
-    let error: unknown = new CoreError(
-      "NOT_INSTALLED",
-      `Rolecall is not installed in this Slack workspace (or its access was removed). A workspace admin can add it at ${installUrl}`,
-    );
+    let error: unknown = new CoreError({ reason: "not_installed_here", installUrl });
     try {
       if (key && (await workspaces.resolve(key)))
         error = new SlackUnavailableError(

@@ -132,7 +132,10 @@ export const registerViews = (
 
   const memberOf = (meta: ModalMetadata) => {
     if (!meta.email)
-      throw new CoreError("INVALID_INPUT", "This form lost track of the member; open it again.");
+      throw new CoreError({
+        reason: "input_issue",
+        issue: "This form lost track of the member; open it again.",
+      });
     return { email: meta.email };
   };
 

@@ -1,4 +1,4 @@
-import { ROLE_LABEL, type Role } from "../../core/roles.js";
+import { ROLE_LABEL, ROLE_RANK, ROLES, type Role } from "../../core/roles.js";
 
 /**
  * Small pieces of English that refusals and outcomes share, so every sentence names a role, or a
@@ -11,6 +11,9 @@ export const aRole = (role: Role): string =>
 
 /** "Owners", "Admins", "Teammates". */
 export const roles = (role: Role): string => `${ROLE_LABEL[role]}s`;
+
+/** The roles ranked below `role`, highest first (none below the lowest). */
+export const rolesBelow = (role: Role): Role[] => ROLES.filter((r) => ROLE_RANK[r] < ROLE_RANK[role]);
 
 /** "A", "A and B", "A, B and C" (or "or"). */
 export const listWords = (items: readonly string[], last: "and" | "or" = "and"): string =>

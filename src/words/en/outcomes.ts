@@ -1,13 +1,12 @@
 import { grantEndWords } from "../../core/grant-rules.js";
-import {
-  type AlreadySo,
-  type ChangeResult,
-  type MemberAbout,
-  type MemberFieldChanges,
-  NothingToChange,
-  type PermissionCell,
-  type ResultKind,
-  type ResultOf,
+import type {
+  AlreadySo,
+  ChangeResult,
+  MemberAbout,
+  MemberFieldChanges,
+  PermissionCell,
+  ResultKind,
+  ResultOf,
 } from "../../core/outcomes.js";
 import { PERMISSIONS, type PermissionKey } from "../../core/permissions.js";
 import { CHANGEABLE_ROLES, ROLE_LABEL } from "../../core/roles.js";
@@ -184,9 +183,6 @@ export const nothingToChangeWords = (
   stage: "ask" | "approve",
   fmt = plainFormatter,
 ): string => `${stage === "ask" ? "Nothing to ask for" : "Nothing to change"}: ${alreadySo(why, fmt)}.`;
-
-// The core refuses with `why`; its message is worded here (every door loads this module).
-NothingToChange.words = (why, stage) => nothingToChangeWords(why, stage);
 
 /**
  * A result as JSON doors show it (the CLI's --json, the API): `ok`, whether it changed anything, its
