@@ -24,7 +24,15 @@ const madeUpKey = () => `rc_${randomBytes(32).toString("base64url")}`;
 const countStoreCalls = (store: object, epoch: () => number): { name: string; epoch: number }[] => {
   const calls: { name: string; epoch: number }[] = [];
   const target = store as Record<string, unknown>;
-  for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(store))) {
+  // The store's methods, from its own class up to the shared SQL store it extends.
+  const names = new Set<string>();
+  for (
+    let proto = Object.getPrototypeOf(store);
+    proto && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto)
+  )
+    for (const name of Object.getOwnPropertyNames(proto)) names.add(name);
+  for (const name of names) {
     const method = target[name];
     if (["constructor", "dataVersion", "outside"].includes(name) || typeof method !== "function") continue;
     target[name] = (...args: unknown[]) => {
