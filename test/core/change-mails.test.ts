@@ -1,35 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { runCommand } from "../../commands/index.js";
 import { removeMember } from "../helpers/core.js";
-import { manualClock, openCore, seedTeam } from "../helpers/team.js";
+import { closeTeams, OWNER, team } from "../helpers/core-team.js";
 
 /** PRODUCT §4: who is mailed about a change — active members; the invited learn of it from their invite. */
-
-const OWNER = "owner@acme.test";
-
-const closers: (() => void)[] = [];
-
-type Status = "active" | "invited" | "removed";
-
-type Role = "owner" | "admin" | "teammate";
-
-const team = async (members: { email: string; role: Role; status?: Status }[] = []) => {
-  const clock = manualClock();
-  const wired = await openCore(undefined, clock);
-  closers.push(wired.close);
-  const seeded = await seedTeam(wired.core, members);
-  const run = (email: string, ...words: string[]) =>
-    runCommand({ core: wired.core, actor: seeded.as(email) }, words);
-  return { ...wired, clock, seeded, run, owner: seeded.as(OWNER) };
-};
 
 const mails = async (wired: {
   store: { listMail(): Promise<{ recipient: string; mail: { kind: string } }[]> };
 }) => (await wired.store.listMail()).map((row) => `${row.mail.kind} → ${row.recipient}`);
 
-afterEach(() => {
-  for (const close of closers.splice(0)) close();
-});
+afterEach(closeTeams);
 
 describe("§4 mails go to active members only: the invited learn of changes from their invite", () => {
   it("a role change mails an active member, not an invited one", async () => {

@@ -1,65 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { runCommand } from "../../commands/index.js";
 import { removeMember, revokeInvite } from "../helpers/core.js";
-import { type Said, said } from "../helpers/refusals.js";
-import { manualClock, openCore, seedTeam } from "../helpers/team.js";
+import { closeTeams, codeOf, errorOf, OWNER, team, tokenFor } from "../helpers/core-team.js";
 
 /** PRODUCT §4: an invite link's life — pending, used, revoked, replaced, expired — and its mail, never sent once the link is dead. */
 
-const OWNER = "owner@acme.test";
-
-const closers: (() => void)[] = [];
-
-type Status = "active" | "invited" | "removed";
-
-type Role = "owner" | "admin" | "teammate";
-
-const team = async (members: { email: string; role: Role; status?: Status }[] = []) => {
-  const clock = manualClock();
-  const wired = await openCore(undefined, clock);
-  closers.push(wired.close);
-  const seeded = await seedTeam(wired.core, members);
-  const run = (email: string, ...words: string[]) =>
-    runCommand({ core: wired.core, actor: seeded.as(email) }, words);
-  return { ...wired, clock, seeded, run, owner: seeded.as(OWNER) };
-};
-
-/** The error code a call throws ("ok" when it returns). */
-const codeOf = async (fn: () => unknown): Promise<string> => {
-  try {
-    await fn();
-    return "ok";
-  } catch (error) {
-    if (error && typeof error === "object" && "code" in error) return String(error.code);
-    throw error;
-  }
-};
-
-const errorOf = async (fn: () => unknown): Promise<Said> => {
-  try {
-    await fn();
-  } catch (error) {
-    return said(error);
-  }
-  throw new Error("expected a refusal");
-};
-
-/** The raw token of the newest invite mailed to `email` (only the outbox ever holds it). */
-const tokenFor = async (
-  wired: { store: { listMail(): Promise<{ recipient: string; mail: unknown }[]> } },
-  email: string,
-) => {
-  const invites = (await wired.store.listMail())
-    .map((row) => row.mail as { kind: string; to: string; token?: string })
-    .filter((mail) => mail.kind === "invite" && mail.to === email);
-  const token = invites.at(-1)?.token;
-  if (!token) throw new Error(`no invite mailed to ${email}`);
-  return token;
-};
-
-afterEach(() => {
-  for (const close of closers.splice(0)) close();
-});
+afterEach(closeTeams);
 
 describe("§4 invite links: a revoked or replaced link says revoked, never used", () => {
   it("a revoked invite's link is shown as revoked and refused as INVITE_INVALID", async () => {

@@ -1,46 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { runCommand } from "../../commands/index.js";
 import type { AccessCore } from "../../src/core/access-core.js";
 import { removeMember, revokeInvite } from "../helpers/core.js";
-import { manualClock, openCore, outcome, seedTeam } from "../helpers/team.js";
+import { closeTeams, codeOf, OWNER, team } from "../helpers/core-team.js";
+import { outcome } from "../helpers/team.js";
 
 /** PRODUCT rule 5: the last active Owner cannot be demoted or removed; invited Owners do not count. */
-
-const OWNER = "owner@acme.test";
-
-const closers: (() => void)[] = [];
-
-type Status = "active" | "invited" | "removed";
-
-type Role = "owner" | "admin" | "teammate";
-
-const team = async (members: { email: string; role: Role; status?: Status }[] = []) => {
-  const clock = manualClock();
-  const wired = await openCore(undefined, clock);
-  closers.push(wired.close);
-  const seeded = await seedTeam(wired.core, members);
-  const run = (email: string, ...words: string[]) =>
-    runCommand({ core: wired.core, actor: seeded.as(email) }, words);
-  return { ...wired, clock, seeded, run, owner: seeded.as(OWNER) };
-};
-
-/** The error code a call throws ("ok" when it returns). */
-const codeOf = async (fn: () => unknown): Promise<string> => {
-  try {
-    await fn();
-    return "ok";
-  } catch (error) {
-    if (error && typeof error === "object" && "code" in error) return String(error.code);
-    throw error;
-  }
-};
 
 const roleOf = async (core: AccessCore, accountId: string, email: string) =>
   (await core.apiMember(accountId, email)).role;
 
-afterEach(() => {
-  for (const close of closers.splice(0)) close();
-});
+afterEach(closeTeams);
 
 describe("rule 5: only active Owners count toward the last Owner", () => {
   it("an invited Owner does not let an admin's request to demote the only active Owner be filed", async () => {

@@ -1,31 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { runCommand } from "../../commands/index.js";
 import { listMembers, setPermission } from "../helpers/core.js";
-import { manualClock, openCore, outcome, seedTeam } from "../helpers/team.js";
+import { closeTeams, OWNER, team } from "../helpers/core-team.js";
+import { outcome } from "../helpers/team.js";
 
 /** PRODUCT rules 2 and 4: editing a member's name, phone and role, your own included, and how an edit is audited. */
 
-const OWNER = "owner@acme.test";
-
-const closers: (() => void)[] = [];
-
-type Status = "active" | "invited" | "removed";
-
-type Role = "owner" | "admin" | "teammate";
-
-const team = async (members: { email: string; role: Role; status?: Status }[] = []) => {
-  const clock = manualClock();
-  const wired = await openCore(undefined, clock);
-  closers.push(wired.close);
-  const seeded = await seedTeam(wired.core, members);
-  const run = (email: string, ...words: string[]) =>
-    runCommand({ core: wired.core, actor: seeded.as(email) }, words);
-  return { ...wired, clock, seeded, run, owner: seeded.as(OWNER) };
-};
-
-afterEach(() => {
-  for (const close of closers.splice(0)) close();
-});
+afterEach(closeTeams);
 
 describe("rule 4 and rule 2: editing your own name and phone", () => {
   it("an Admin with Team Settings may edit their own name and phone", async () => {

@@ -1,43 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { runCommand } from "../../commands/index.js";
 import { PERMISSION_KEYS } from "../../src/core/permissions.js";
 import { setPermission } from "../helpers/core.js";
-import { manualClock, openCore, seedTeam } from "../helpers/team.js";
+import { closeTeams, codeOf, OWNER, team } from "../helpers/core-team.js";
 
 /** PRODUCT §1 and rule 3: the permission matrix — its defaults, saving its columns, and the audit of each cell. */
 
-const OWNER = "owner@acme.test";
-
-const closers: (() => void)[] = [];
-
-type Status = "active" | "invited" | "removed";
-
-type Role = "owner" | "admin" | "teammate";
-
-const team = async (members: { email: string; role: Role; status?: Status }[] = []) => {
-  const clock = manualClock();
-  const wired = await openCore(undefined, clock);
-  closers.push(wired.close);
-  const seeded = await seedTeam(wired.core, members);
-  const run = (email: string, ...words: string[]) =>
-    runCommand({ core: wired.core, actor: seeded.as(email) }, words);
-  return { ...wired, clock, seeded, run, owner: seeded.as(OWNER) };
-};
-
-/** The error code a call throws ("ok" when it returns). */
-const codeOf = async (fn: () => unknown): Promise<string> => {
-  try {
-    await fn();
-    return "ok";
-  } catch (error) {
-    if (error && typeof error === "object" && "code" in error) return String(error.code);
-    throw error;
-  }
-};
-
-afterEach(() => {
-  for (const close of closers.splice(0)) close();
-});
+afterEach(closeTeams);
 
 describe("the Permissions form: saving columns", () => {
   it("saving one role's column leaves the other role's column as it was", async () => {

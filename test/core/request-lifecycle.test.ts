@@ -2,49 +2,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import { runCommand } from "../../commands/index.js";
 import type { AccessCore } from "../../src/core/access-core.js";
 import { removeMember } from "../helpers/core.js";
-import { refusedWith, type Said, said } from "../helpers/refusals.js";
+import { closeTeams, codeOf, errorOf, OWNER, team } from "../helpers/core-team.js";
+import { refusedWith } from "../helpers/refusals.js";
 import { mayDecide } from "../helpers/requests.js";
-import { manualClock, openCore, seedTeam } from "../helpers/team.js";
 
 /** PRODUCT §3: a change request from filing to its decision, cancellation or expiry, and who may decide it. */
-
-const OWNER = "owner@acme.test";
-
-const closers: (() => void)[] = [];
-
-type Status = "active" | "invited" | "removed";
-
-type Role = "owner" | "admin" | "teammate";
-
-const team = async (members: { email: string; role: Role; status?: Status }[] = []) => {
-  const clock = manualClock();
-  const wired = await openCore(undefined, clock);
-  closers.push(wired.close);
-  const seeded = await seedTeam(wired.core, members);
-  const run = (email: string, ...words: string[]) =>
-    runCommand({ core: wired.core, actor: seeded.as(email) }, words);
-  return { ...wired, clock, seeded, run, owner: seeded.as(OWNER) };
-};
-
-/** The error code a call throws ("ok" when it returns). */
-const codeOf = async (fn: () => unknown): Promise<string> => {
-  try {
-    await fn();
-    return "ok";
-  } catch (error) {
-    if (error && typeof error === "object" && "code" in error) return String(error.code);
-    throw error;
-  }
-};
-
-const errorOf = async (fn: () => unknown): Promise<Said> => {
-  try {
-    await fn();
-  } catch (error) {
-    return said(error);
-  }
-  throw new Error("expected a refusal");
-};
 
 const requestId = (result: Awaited<ReturnType<typeof runCommand>>): string => {
   if (result.type !== "request_filed") throw new Error(`expected a filed request, got ${result.type}`);
@@ -59,9 +21,7 @@ const pending = (result: Awaited<ReturnType<typeof runCommand>>) => {
 const roleOf = async (core: AccessCore, accountId: string, email: string) =>
   (await core.apiMember(accountId, email)).role;
 
-afterEach(() => {
-  for (const close of closers.splice(0)) close();
-});
+afterEach(closeTeams);
 
 describe("§3 change requests", () => {
   const withRequest = async () => {

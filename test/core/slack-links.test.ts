@@ -1,52 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { runCommand } from "../../commands/index.js";
 import { removeMember } from "../helpers/core.js";
-import { type Said, said } from "../helpers/refusals.js";
-import { manualClock, openCore, seedTeam } from "../helpers/team.js";
+import { closeTeams, codeOf, errorOf, team } from "../helpers/core-team.js";
 
 /** PRODUCT §6: linking a member to their Slack user, once, and never over another's link. */
 
-const OWNER = "owner@acme.test";
-
-const closers: (() => void)[] = [];
-
-type Status = "active" | "invited" | "removed";
-
-type Role = "owner" | "admin" | "teammate";
-
-const team = async (members: { email: string; role: Role; status?: Status }[] = []) => {
-  const clock = manualClock();
-  const wired = await openCore(undefined, clock);
-  closers.push(wired.close);
-  const seeded = await seedTeam(wired.core, members);
-  const run = (email: string, ...words: string[]) =>
-    runCommand({ core: wired.core, actor: seeded.as(email) }, words);
-  return { ...wired, clock, seeded, run, owner: seeded.as(OWNER) };
-};
-
-/** The error code a call throws ("ok" when it returns). */
-const codeOf = async (fn: () => unknown): Promise<string> => {
-  try {
-    await fn();
-    return "ok";
-  } catch (error) {
-    if (error && typeof error === "object" && "code" in error) return String(error.code);
-    throw error;
-  }
-};
-
-const errorOf = async (fn: () => unknown): Promise<Said> => {
-  try {
-    await fn();
-  } catch (error) {
-    return said(error);
-  }
-  throw new Error("expected a refusal");
-};
-
-afterEach(() => {
-  for (const close of closers.splice(0)) close();
-});
+afterEach(closeTeams);
 
 describe("§6 linking Slack users: a member linked to one Slack user is not taken over by another", () => {
   it("re-linking a member already linked to another Slack user is refused, and the first link stays", async () => {
