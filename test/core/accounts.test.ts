@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cliDoor } from "../../src/cli/render.js";
-import type { Door } from "../../src/words/format.js";
 import { listMembers } from "../helpers/core.js";
-import { type Said, said } from "../helpers/refusals.js";
+import { refusalOf } from "../helpers/refusals.js";
 import { manualClock, openCore, TEAM, testTeam } from "../helpers/team.js";
 
 /** PRODUCT §7: accounts — creating one (rolecall init), which one a command means (--team), deleting one. */
@@ -12,16 +11,6 @@ const EVERYDAY = ["export_users", "add_users", "bulk_tag_users", "billing", "api
 const closers: (() => void)[] = [];
 
 const team = testTeam;
-
-/** The refusal's code, field and sentence (Slack's words; the CLI's with `door`). */
-const refusal = async (fn: () => unknown, door?: Door): Promise<Said> => {
-  try {
-    await fn();
-  } catch (error) {
-    return said(error, door);
-  }
-  throw new Error("expected a refusal");
-};
 
 afterEach(() => {
   for (const close of closers.splice(0)) close();
@@ -95,7 +84,7 @@ describe("§7 rolecall init: creating an account", () => {
   it("refuses a second account for the same Slack team, and malformed team ids, names and emails", async () => {
     const { core } = await team();
     expect(
-      await refusal(() =>
+      await refusalOf(() =>
         core.createAccount({ slackTeamId: TEAM, name: "Again", ownerEmail: "x@acme.test" }),
       ),
     ).toMatchObject({
@@ -109,8 +98,8 @@ describe("§7 rolecall init: creating an account", () => {
       { slackTeamId: "T0NEW", name: "Acme", ownerEmail: "x@acme.test", ownerSlackUserId: "nobody" },
     ];
     for (const input of bad)
-      expect((await refusal(() => core.createAccount(input))).code).toBe("INVALID_INPUT");
-    expect((await refusal(() => core.createAccount(bad[2] as never))).field).toBe("email");
+      expect((await refusalOf(() => core.createAccount(input))).code).toBe("INVALID_INPUT");
+    expect((await refusalOf(() => core.createAccount(bad[2] as never))).field).toBe("email");
   });
 });
 
@@ -118,14 +107,14 @@ describe("§7 --team: which account a command means", () => {
   it("with no account, says how to create one", async () => {
     const wired = await openCore();
     closers.push(wired.close);
-    expect((await refusal(() => wired.core.resolveAccount(), cliDoor)).message).toContain("rolecall init");
+    expect((await refusalOf(() => wired.core.resolveAccount(), cliDoor)).message).toContain("rolecall init");
   });
 
   it("with one account, finds it without --team; an unknown team is refused", async () => {
     const { core, seeded } = await team();
     expect((await core.resolveAccount()).id).toBe(seeded.accountId);
     expect((await core.resolveAccount(TEAM)).id).toBe(seeded.accountId);
-    expect(await refusal(() => core.resolveAccount("T0OTHER"))).toMatchObject({
+    expect(await refusalOf(() => core.resolveAccount("T0OTHER"))).toMatchObject({
       code: "NOT_INSTALLED",
       message: expect.stringContaining("No account is set up for Slack team T0OTHER."),
     });
@@ -134,7 +123,7 @@ describe("§7 --team: which account a command means", () => {
   it("with several accounts, names them and asks for --team", async () => {
     const { core } = await team();
     await core.createAccount({ slackTeamId: "T0SECOND", name: "Second", ownerEmail: "s@acme.test" });
-    const { message } = await refusal(() => core.resolveAccount(), cliDoor);
+    const { message } = await refusalOf(() => core.resolveAccount(), cliDoor);
     expect(message).toContain("2 accounts");
     expect(message).toContain(`${TEAM} (Acme)`);
     expect(message).toContain("T0SECOND (Second)");
@@ -147,7 +136,7 @@ describe("§7 --team: which account a command means", () => {
     const { core } = await team();
     for (let n = 10; n < 22; n++)
       await core.createAccount({ slackTeamId: `T0N${n}`, name: `N${n}`, ownerEmail: "s@acme.test" });
-    const { message } = await refusal(() => core.resolveAccount(), cliDoor);
+    const { message } = await refusalOf(() => core.resolveAccount(), cliDoor);
     expect(message).toContain("13 accounts");
     expect(message).toContain("and 3 more");
     expect(message).not.toContain("T0N21");
@@ -178,11 +167,11 @@ describe("the operator deletes an account (rolecall account delete)", () => {
     // What this process held in memory about the account goes with it.
     expect(await core.access.can(seeded.accountId, "tm@acme.test", "billing")).toBe(false);
     expect(await core.authenticateApiKey(key)).toBeNull();
-    expect((await refusal(() => core.resolveAccount(TEAM))).code).toBe("NOT_INSTALLED");
-    expect(await refusal(() => core.deleteAccount(TEAM))).toMatchObject({
+    expect((await refusalOf(() => core.resolveAccount(TEAM))).code).toBe("NOT_INSTALLED");
+    expect(await refusalOf(() => core.deleteAccount(TEAM))).toMatchObject({
       code: "INVALID_INPUT",
       message: `No account for Slack team ${TEAM}.`,
     });
-    expect((await refusal(() => core.operator.accountToDelete("acme"))).code).toBe("INVALID_INPUT");
+    expect((await refusalOf(() => core.operator.accountToDelete("acme"))).code).toBe("INVALID_INPUT");
   });
 });

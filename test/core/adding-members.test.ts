@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Door } from "../../src/words/format.js";
 import { listMembers, removeMember, revokeInvite } from "../helpers/core.js";
-import { type Said, said } from "../helpers/refusals.js";
+import { refusalOf } from "../helpers/refusals.js";
 import { testTeam } from "../helpers/team.js";
 
 /** Adding, revoking and resending invites: what each answers and audits. */
@@ -9,16 +8,6 @@ import { testTeam } from "../helpers/team.js";
 const OWNER = "owner@acme.test";
 
 const team = testTeam;
-
-/** The refusal's code, field and sentence (Slack's words; the CLI's with `door`). */
-const refusal = async (fn: () => unknown, door?: Door): Promise<Said> => {
-  try {
-    await fn();
-  } catch (error) {
-    return said(error, door);
-  }
-  throw new Error("expected a refusal");
-};
 
 describe("adding members", () => {
   it("an add is audited as the member added and the invite sent, and answers with who and what role", async () => {
@@ -40,10 +29,10 @@ describe("adding members", () => {
 
   it("adding someone already invited says to resend; someone active, that they are a member", async () => {
     const { core, owner } = await team([{ email: "inv@acme.test", role: "teammate", status: "invited" }]);
-    expect((await refusal(() => core.addMember(owner, { email: "inv@acme.test" }))).message).toContain(
+    expect((await refusalOf(() => core.addMember(owner, { email: "inv@acme.test" }))).message).toContain(
       "resend",
     );
-    expect((await refusal(() => core.addMember(owner, { email: OWNER }))).message).toContain(
+    expect((await refusalOf(() => core.addMember(owner, { email: OWNER }))).message).toContain(
       "already a member",
     );
   });
@@ -66,10 +55,10 @@ describe("adding members", () => {
 
   it("resending needs a pending invite, and a removal is audited with the member as they were", async () => {
     const { core, owner, seeded } = await team([{ email: "tm@acme.test", role: "teammate" }]);
-    expect((await refusal(() => core.resendInvite(owner, { email: "tm@acme.test" }))).message).toContain(
+    expect((await refusalOf(() => core.resendInvite(owner, { email: "tm@acme.test" }))).message).toContain(
       "already joined",
     );
-    expect((await refusal(() => revokeInvite(core, owner, { email: "tm@acme.test" }))).code).toBe(
+    expect((await refusalOf(() => revokeInvite(core, owner, { email: "tm@acme.test" }))).code).toBe(
       "INVALID_INPUT",
     );
     expect(await removeMember(core, owner, { email: "tm@acme.test" }, { dryRun: true })).toMatchObject({

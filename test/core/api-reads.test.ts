@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Door } from "../../src/words/format.js";
 import { setPermission } from "../helpers/core.js";
-import { refusedWith, type Said, said } from "../helpers/refusals.js";
+import { refusalOf, refusedWith } from "../helpers/refusals.js";
 import { testTeam } from "../helpers/team.js";
 
 /** PRODUCT §8: what the API reads — members, one member's permissions, authorize with its reasons. */
@@ -11,16 +10,6 @@ const OWNER = "owner@acme.test";
 const EVERYDAY = ["export_users", "add_users", "bulk_tag_users", "billing", "api_key", "whatsapp_setup"];
 
 const team = testTeam;
-
-/** The refusal's code, field and sentence (Slack's words; the CLI's with `door`). */
-const refusal = async (fn: () => unknown, door?: Door): Promise<Said> => {
-  try {
-    await fn();
-  } catch (error) {
-    return said(error, door);
-  }
-  throw new Error("expected a refusal");
-};
 
 describe("§8 the API: members, one member, authorize with reasons", () => {
   const api = () =>
@@ -49,10 +38,10 @@ describe("§8 the API: members, one member, authorize with reasons", () => {
       permissions: EVERYDAY,
     });
     expect((await core.apiMember(seeded.accountId, "inv@acme.test")).permissions).toEqual([]);
-    expect((await refusal(() => core.apiMember(seeded.accountId, "gone@acme.test"))).code).toBe(
+    expect((await refusalOf(() => core.apiMember(seeded.accountId, "gone@acme.test"))).code).toBe(
       "NO_SUCH_MEMBER",
     );
-    expect((await refusal(() => core.apiMember(seeded.accountId, "nobody@acme.test"))).code).toBe(
+    expect((await refusalOf(() => core.apiMember(seeded.accountId, "nobody@acme.test"))).code).toBe(
       "NO_SUCH_MEMBER",
     );
   });

@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import type { Door } from "../../src/words/format.js";
 import { newKey } from "../helpers/api-keys.js";
 import { setPermission } from "../helpers/core.js";
 import { TEST_ENGINE } from "../helpers/database.js";
-import { refusedWith, type Said, said } from "../helpers/refusals.js";
+import { refusalOf, refusedWith } from "../helpers/refusals.js";
 import { manualClock, openCore, outcome, seedTeam, testTeam } from "../helpers/team.js";
 
 /** PRODUCT §8: rotating the organisation API key. */
@@ -132,16 +131,6 @@ const OWNER = "owner@acme.test";
 
 const team = testTeam;
 
-/** The refusal's code, field and sentence (Slack's words; the CLI's with `door`). */
-const refusal = async (fn: () => unknown, door?: Door): Promise<Said> => {
-  try {
-    await fn();
-  } catch (error) {
-    return said(error, door);
-  }
-  throw new Error("expected a refusal");
-};
-
 describe("§8 the organisation API key", () => {
   it("opens only its own account; malformed, unknown and near-miss keys open nothing", async () => {
     const { core, seeded } = await team();
@@ -162,7 +151,7 @@ describe("§8 the organisation API key", () => {
   it("a grace period is a whole number of hours from 0 to 168", async () => {
     const { core, owner } = await team();
     for (const grace of [-1, 1.5, 169, Number.NaN]) {
-      expect(await refusal(() => core.rotateApiKey(owner, grace))).toMatchObject({
+      expect(await refusalOf(() => core.rotateApiKey(owner, grace))).toMatchObject({
         code: "INVALID_INPUT",
         field: "grace",
       });

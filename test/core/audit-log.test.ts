@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Door } from "../../src/words/format.js";
 import { setPermission } from "../helpers/core.js";
-import { type Said, said } from "../helpers/refusals.js";
+import { refusalOf } from "../helpers/refusals.js";
 import { reject } from "../helpers/requests.js";
 import { testTeam } from "../helpers/team.js";
 
@@ -10,16 +9,6 @@ import { testTeam } from "../helpers/team.js";
 const OWNER = "owner@acme.test";
 
 const team = testTeam;
-
-/** The refusal's code, field and sentence (Slack's words; the CLI's with `door`). */
-const refusal = async (fn: () => unknown, door?: Door): Promise<Said> => {
-  try {
-    await fn();
-  } catch (error) {
-    return said(error, door);
-  }
-  throw new Error("expected a refusal");
-};
 
 describe("the audit log", () => {
   it("shows the newest N entries, oldest first, and needs Team Settings", async () => {
@@ -68,7 +57,7 @@ describe("the audit log", () => {
     const newest = await core.auditChanges(owner, { last: 1, before: null });
     expect(newest.people).toEqual([{ email: "tm@acme.test", name: null, slackUserId: "U0TM" }]);
     expect(
-      (await refusal(() => core.auditChanges(seeded.as("tm@acme.test"), { last: 5, before: null }))).code,
+      (await refusalOf(() => core.auditChanges(seeded.as("tm@acme.test"), { last: 5, before: null }))).code,
     ).toBe("FORBIDDEN");
   });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { refusalJson } from "../../src/words/en/refusals.js";
-import { type Door, plainDoor } from "../../src/words/format.js";
+import { plainDoor } from "../../src/words/format.js";
 import { listMembers, setPermission } from "../helpers/core.js";
-import { type Said, said } from "../helpers/refusals.js";
+import { refusalOf } from "../helpers/refusals.js";
 import { outcome, testTeam } from "../helpers/team.js";
 
 /** PRODUCT §2: input is checked before anything changes, and a refusal says which field. */
@@ -10,16 +10,6 @@ import { outcome, testTeam } from "../helpers/team.js";
 const OWNER = "owner@acme.test";
 
 const team = testTeam;
-
-/** The refusal's code, field and sentence (Slack's words; the CLI's with `door`). */
-const refusal = async (fn: () => unknown, door?: Door): Promise<Said> => {
-  try {
-    await fn();
-  } catch (error) {
-    return said(error, door);
-  }
-  throw new Error("expected a refusal");
-};
 
 describe("§2 input is checked before anything changes", () => {
   it.each([
@@ -34,7 +24,7 @@ describe("§2 input is checked before anything changes", () => {
   ])("%s is INVALID_INPUT on the field", async (_label, input, field) => {
     const { core, owner, seeded } = await team([{ email: "tm@acme.test", role: "teammate" }]);
     const entries = (await core.fullAuditLog(seeded.accountId)).length;
-    expect(await refusal(() => core.editMember(owner, { email: "tm@acme.test" }, input))).toMatchObject({
+    expect(await refusalOf(() => core.editMember(owner, { email: "tm@acme.test" }, input))).toMatchObject({
       code: "INVALID_INPUT",
       field,
     });
@@ -69,13 +59,13 @@ describe("§2 input is checked before anything changes", () => {
   it("an email longer than 254 characters or without a domain is refused", async () => {
     const { core, owner } = await team();
     expect(
-      await refusal(() => core.addMember(owner, { email: `${"a".repeat(250)}@acme.test` })),
+      await refusalOf(() => core.addMember(owner, { email: `${"a".repeat(250)}@acme.test` })),
     ).toMatchObject({
       code: "INVALID_INPUT",
       field: "email",
       message: "An email address has at most 254 characters.",
     });
-    expect((await refusal(() => core.addMember(owner, { email: "bob@" }))).field).toBe("email");
+    expect((await refusalOf(() => core.addMember(owner, { email: "bob@" }))).field).toBe("email");
   });
 
   it("permission names are read without case, with dashes for underscores", async () => {
@@ -87,7 +77,7 @@ describe("§2 input is checked before anything changes", () => {
       cells: [{ role: "admin", permission: "team_settings", allowed: true }],
     });
     expect(
-      await refusal(() =>
+      await refusalOf(() =>
         setPermission(core, owner, { role: "admin", permission: "payroll", allowed: true }),
       ),
     ).toMatchObject({ code: "INVALID_INPUT", field: "permission" });
@@ -95,13 +85,13 @@ describe("§2 input is checked before anything changes", () => {
 
   it("a refusal serialises as its code, message and (when there is one) field", async () => {
     const { core, owner } = await team();
-    const withField = (await refusal(() => core.addMember(owner, { email: "bob@" }))).error;
+    const withField = (await refusalOf(() => core.addMember(owner, { email: "bob@" }))).error;
     expect(refusalJson(withField, plainDoor)).toEqual({
       code: "INVALID_INPUT",
       message: "That is not a valid email address.",
       field: "email",
     });
-    const without = (await refusal(() => core.addMember(owner, { email: OWNER }))).error;
+    const without = (await refusalOf(() => core.addMember(owner, { email: OWNER }))).error;
     expect(JSON.parse(JSON.stringify({ error: refusalJson(without, plainDoor) })).error).toEqual({
       code: "ALREADY_MEMBER",
       message: `${OWNER} is already a member of this team. Change their role or details instead.`,
@@ -112,13 +102,13 @@ describe("§2 input is checked before anything changes", () => {
     const { core, seeded } = await team();
     expect(
       (
-        await refusal(() =>
+        await refusalOf(() =>
           core.whoami({ accountId: seeded.accountId, actor: { slackUserId: "U0NOBODY" }, source: "slack" }),
         )
       ).code,
     ).toBe("NOT_A_MEMBER");
     expect(
-      await refusal(() =>
+      await refusalOf(() =>
         core.whoami({ accountId: seeded.accountId, actor: { slackUserId: "bad" }, source: "slack" }),
       ),
     ).toMatchObject({ code: "INVALID_INPUT", field: "slackUserId" });
@@ -128,7 +118,7 @@ describe("§2 input is checked before anything changes", () => {
     const { core } = await team();
     expect(
       (
-        await refusal(() =>
+        await refusalOf(() =>
           core.addMember(
             { accountId: "nope", actor: { email: OWNER }, source: "cli" },
             { email: "x@acme.test" },

@@ -1,22 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { Door } from "../../src/words/format.js";
 import { setApprovalsChannel } from "../helpers/core.js";
-import { type Said, said } from "../helpers/refusals.js";
+import { refusalOf } from "../helpers/refusals.js";
 import { testTeam } from "../helpers/team.js";
 
 /** The account's settings: the approvals channel, Owners only. */
 
 const team = testTeam;
-
-/** The refusal's code, field and sentence (Slack's words; the CLI's with `door`). */
-const refusal = async (fn: () => unknown, door?: Door): Promise<Said> => {
-  try {
-    await fn();
-  } catch (error) {
-    return said(error, door);
-  }
-  throw new Error("expected a refusal");
-};
 
 describe("settings: the approvals channel (Owners only)", () => {
   it("is set, cleared and audited; setting it to what it is changes nothing", async () => {
@@ -43,6 +32,6 @@ describe("settings: the approvals channel (Owners only)", () => {
       changed: false,
       why: { setting: "approvals_channel", value: null },
     });
-    expect((await refusal(() => setApprovalsChannel(core, owner, "#general"))).code).toBe("INVALID_INPUT");
+    expect((await refusalOf(() => setApprovalsChannel(core, owner, "#general"))).code).toBe("INVALID_INPUT");
   });
 });

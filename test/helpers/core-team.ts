@@ -1,5 +1,5 @@
 import { runCommand } from "../../commands/index.js";
-import { type Said, said } from "./refusals.js";
+import { refusalOf, type Said } from "./refusals.js";
 import { manualClock, openCore, seedTeam } from "./team.js";
 
 /**
@@ -42,14 +42,7 @@ export const codeOf = async (fn: () => unknown): Promise<string> => {
 };
 
 /** What a call's refusal says (it must refuse). */
-export const errorOf = async (fn: () => unknown): Promise<Said> => {
-  try {
-    await fn();
-  } catch (error) {
-    return said(error);
-  }
-  throw new Error("expected a refusal");
-};
+export const errorOf = (fn: () => unknown): Promise<Said> => refusalOf(fn);
 
 /** The raw token of the newest invite mailed to `email` (only the outbox ever holds it). */
 export const tokenFor = async (

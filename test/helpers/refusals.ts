@@ -202,3 +202,13 @@ export const refusedWith = async (p: Promise<unknown>, door: Door = slackTextDoo
   }
   throw new Error("expected a refusal");
 };
+
+/** The refusal's code, field and sentence (Slack's words; another door's with `door`): `fn` must refuse. */
+export const refusalOf = async (fn: () => unknown, door?: Door): Promise<Said> => {
+  try {
+    await fn();
+  } catch (error) {
+    return said(error, door);
+  }
+  throw new Error("expected a refusal");
+};
